@@ -1,0 +1,37 @@
+// Tests find the read-only shared corpus (models, data, conformance suites) through one setting.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Absolute path of the shared corpus: $ENXUTO_SHARED, or ../shared beside the repository. */
+export function sharedDir(): string {
+  return resolve(process.env.ENXUTO_SHARED ?? join(repoRoot, '..', 'shared'));
+}
+
+/** Absolute path of a file in the shared corpus; throws a clear error when the corpus is absent. */
+export function sharedPath(...parts: string[]): string {
+  const dir = sharedDir();
+  if (!existsSync(dir)) {
+    throw new Error(
+      `shared corpus not found at ${dir}: set ENXUTO_SHARED to the folder holding models/, data/ and conformance/`,
+    );
+  }
+  const p = join(dir, ...parts);
+  if (!existsSync(p)) throw new Error(`shared file missing: ${p}`);
+  return p;
+}
+
+export function hasShared(): boolean {
+  return existsSync(sharedDir());
+}
+
+export { repoRoot };
+
+/** A fresh temporary folder, removed by the returned cleanup. */
+export function tempDir(prefix = 'enxuto-test-'): { path: string; cleanup: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+}
