@@ -1,6 +1,7 @@
 // One vitest setup for every package: resolve workspace packages to their TypeScript sources
 // (the "source" export condition) so tests never need a build first.
-import { defaultServerConditions, defineConfig } from 'vite';
+import { defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: { conditions: ['source', ...defaultServerConditions] },

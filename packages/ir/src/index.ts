@@ -1,1 +1,15 @@
-export {};
+// @enxuto/ir: the model IR. No I/O, no runtime dependencies.
+export * from './errors.js';
+export * from './dtype.js';
+export * from './float16.js';
+export * from './tensor.js';
+export * from './quant.js';
+export * from './types.js';
+export * from './attr.js';
+export { Value, type Use } from './value.js';
+export { Node } from './node.js';
+export { Graph, type NodeSpec, type RemoveOptions } from './graph.js';
+export { Model, LocalFunction, functionKey, walkGraphs } from './model.js';
+export { cloneGraph, cloneModel } from './clone.js';
+export { checkModel, findProblems } from './check.js';
+export { countParameters, opHistogram, bytesPerDtype } from './stats.js';

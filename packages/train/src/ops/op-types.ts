@@ -1,0 +1,33 @@
+// The contract between the executor and the op table: an op is a small function from input
+// tensors and named attributes to output tensors, with ONNX semantics.
+import type * as tf from '@tensorflow/tfjs';
+import type { OpAttrs } from './op-attrs.js';
+
+export interface OpContext {
+  /** The model's ai.onnx opset: ops whose meaning changed between opsets read it. */
+  readonly opset: number;
+  /** True inside a training step: Dropout drops, BatchNormalization uses batch statistics. */
+  readonly training: boolean;
+  /** Node label for error messages. */
+  readonly node: string;
+  /** A fresh seed for random ops, from the run's seeded generator. */
+  nextSeed(): number;
+  /**
+   * Writes a new value into the variable behind input `index` once the step ends (BatchNormalization
+   * running statistics). Absent when the executor keeps no state.
+   */
+  assignInput?(index: number, value: tf.Tensor): void;
+}
+
+/**
+ * Input tensors by position. An omitted optional input is `undefined` at run time: read optional
+ * inputs with `optionalInput(inputs, i)`.
+ */
+export type OpInputs = readonly tf.Tensor[];
+
+export type OpFn = (inputs: OpInputs, attrs: OpAttrs, ctx: OpContext) => tf.Tensor[];
+
+export function optionalInput(inputs: OpInputs, i: number): tf.Tensor | undefined {
+  const t = inputs[i] as tf.Tensor | undefined;
+  return t === null ? undefined : t;
+}
