@@ -68,13 +68,17 @@ describe('wire scan rejects malformed bytes with a byte offset', () => {
     });
   }
 
-  it('truncating mnist anywhere inside the graph fails with the graph length offset', () => {
-    const graphTagAt = mnist.indexOf(0x3a); // tag of field 7, wire type 2
-    for (const cut of [mnist.length - 1, mnist.length - 1000, graphTagAt + 10]) {
+  it('truncating mnist inside a field fails at that field length prefix', () => {
+    // mnist.onnx: graph tag at byte 26, its 3-byte length at 27, graph ends at 26448 where the
+    // opset_import field (tag 26448, length 26449) begins.
+    expect(mnist[26]).toBe(0x3a);
+    for (const cut of [26447, 10_000, 36]) {
       const e = formatError(() => decodeModelProto(mnist.subarray(0, cut)));
       expect(e.code).toBe('onnx/truncated');
-      expect(e.offset).toBe(graphTagAt + 1);
+      expect(e.offset).toBe(27);
     }
+    const e = formatError(() => decodeModelProto(mnist.subarray(0, mnist.length - 1)));
+    expect([e.code, e.offset]).toEqual(['onnx/truncated', 26449]);
   });
 
   it('random bytes give a FormatError with an offset inside the input, or decode cleanly', () => {
@@ -143,10 +147,11 @@ describe('decoding details', () => {
     const { model, scan } = decodeModelProto(input);
     expect(model.producerName).toBe('me');
     expect(model.graph!.name).toBe('g');
-    expect(scan.unknownFieldCount).toBe(2);
+    expect(scan.unknownFieldCount).toBe(3);
     expect(scan.unknownFields.map((u) => [u.path, u.field, u.wireType])).toEqual([
       ['ModelProto', 99, 2],
       ['ModelProto', 98, 3],
+      ['ModelProto.group98', 1, 0],
     ]);
   });
 

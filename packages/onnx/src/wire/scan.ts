@@ -97,6 +97,11 @@ export function scanWire(
     return len;
   };
 
+  const skipLengthDelimited = (frame: Frame, what: string): void => {
+    const len = readLength(frame, what); // advances pos past the prefix: do not fold into `pos +=`
+    pos += len;
+  };
+
   const skip = (frame: Frame, n: number, what: string): void => {
     if (n > frame.end - pos) {
       fail(frame.end === bytes.length ? 'onnx/truncated' : 'onnx/bad-length', `${what} runs past the end of its message`, pos);
@@ -154,7 +159,7 @@ export function scanWire(
       if (wireType === 0) readVarint(frame.end, 10);
       else if (wireType === 1) skip(frame, 8, `field ${fieldNo}`);
       else if (wireType === 5) skip(frame, 4, `field ${fieldNo}`);
-      else if (wireType === 2) pos += readLength(frame, `field ${fieldNo}`);
+      else if (wireType === 2) skipLengthDelimited(frame, `field ${fieldNo}`);
       else push({ table: null, end: frame.end, groupField: fieldNo, via: `group${fieldNo}`, graphs: frame.graphs }, tagOffset);
       continue;
     }
@@ -169,7 +174,7 @@ export function scanWire(
       const table = spec.table;
       push({ table, end: pos + len, groupField: 0, via: spec.name, graphs: frame.graphs + (table.isGraph ? 1 : 0) }, tagOffset);
     } else if (spec.kind === 'bytes') {
-      pos += readLength(frame, spec.name);
+      skipLengthDelimited(frame, spec.name);
     } else if (packed) {
       const len = readLength(frame, spec.name);
       checkPacked(spec, pos + len);

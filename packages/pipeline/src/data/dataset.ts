@@ -69,14 +69,14 @@ export function createDataset(source: DatasetSource): Dataset {
   const sample = (index: number): Sample => {
     if (!Number.isInteger(index) || index < 0 || index >= source.size) {
       throw configError(`sample index ${index} is outside [0, ${source.size})`, {
-        code: 'DATA_INDEX_OUT_OF_RANGE',
+        code: 'data/index-out-of-range',
         field: 'index',
       });
     }
     const s = source.sample(index);
     if (s.input.length !== perSample) {
       throw configError(`sample ${index} has ${s.input.length} values, shape [${shape.join(', ')}] needs ${perSample}`, {
-        code: 'DATA_SHAPE_MISMATCH',
+        code: 'data/shape-mismatch',
         field: 'shape',
       });
     }
@@ -98,13 +98,13 @@ export function createDataset(source: DatasetSource): Dataset {
 /** Batches of `dataset` in index order or a seeded shuffled order. */
 export function* iterateBatches(dataset: Dataset, batchSize: number, options: BatchOptions = {}): IterableIterator<Batch> {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw configError(`batch size must be a positive integer, got ${batchSize}`, { code: 'DATA_BAD_BATCH_SIZE', field: 'batchSize' });
+    throw configError(`batch size must be a positive integer, got ${batchSize}`, { code: 'data/bad-batch-size', field: 'batchSize' });
   }
   const perSample = elementCount(dataset.shape);
   const effective = Math.min(batchSize, Math.max(dataset.size, 1));
   if (effective * perSample > MAX_BATCH_ELEMENTS) {
     throw configError(`a batch of ${effective} x [${dataset.shape.join(', ')}] exceeds ${MAX_BATCH_ELEMENTS} values`, {
-      code: 'DATA_BATCH_TOO_LARGE',
+      code: 'data/batch-too-large',
       field: 'batchSize',
     });
   }

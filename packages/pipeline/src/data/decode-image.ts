@@ -28,24 +28,24 @@ export function imageKind(bytes: Uint8Array): 'png' | 'jpeg' | undefined {
 
 export function decodeImage(bytes: Uint8Array, file: string, maxPixels: number): DecodedImage {
   const kind = imageKind(bytes);
-  if (!kind) throw formatError('not a PNG or JPEG file (unknown magic bytes)', { code: 'DATA_BAD_MAGIC', file, field: 'magic' });
+  if (!kind) throw formatError('not a PNG or JPEG file (unknown magic bytes)', { code: 'data/bad-magic', file, field: 'magic' });
   const decoded = kind === 'png' ? decodePng(bytes, file, maxPixels) : decodeJpg(bytes, file, maxPixels);
   if (decoded.width < 1 || decoded.height < 1 || decoded.rgba.length !== decoded.width * decoded.height * 4) {
-    throw formatError(`decoded ${decoded.width}x${decoded.height} image has ${decoded.rgba.length} bytes of pixels`, { code: 'DATA_BAD_IMAGE', file, field: 'pixels' });
+    throw formatError(`decoded ${decoded.width}x${decoded.height} image has ${decoded.rgba.length} bytes of pixels`, { code: 'data/bad-image', file, field: 'pixels' });
   }
   return decoded;
 }
 
 function checkPixels(width: number, height: number, maxPixels: number, file: string): void {
   if (width < 1 || height < 1 || width * height > maxPixels) {
-    throw formatError(`image is ${width}x${height}; allowed are 1 to ${maxPixels} pixels (maxPixels)`, { code: 'DATA_IMAGE_TOO_LARGE', file, field: 'size' });
+    throw formatError(`image is ${width}x${height}; allowed are 1 to ${maxPixels} pixels (maxPixels)`, { code: 'data/image-too-large', file, field: 'size' });
   }
 }
 
 function decodePng(bytes: Uint8Array, file: string, maxPixels: number): DecodedImage {
   // IHDR is always the first chunk: length(4) "IHDR"(4) width(4) height(4) depth colour ... interlace.
   if (bytes.length < 33 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') {
-    throw formatError('PNG has no IHDR chunk', { code: 'DATA_TRUNCATED', file, field: 'IHDR' });
+    throw formatError('PNG has no IHDR chunk', { code: 'data/truncated', file, field: 'IHDR' });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const width = view.getUint32(16, false);
@@ -57,7 +57,7 @@ function decodePng(bytes: Uint8Array, file: string, maxPixels: number): DecodedI
     const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
   } catch (cause) {
-    throw formatError(`cannot decode PNG: ${(cause as Error).message}`, { code: 'DATA_BAD_IMAGE', file, field: 'pixels', cause });
+    throw formatError(`cannot decode PNG: ${(cause as Error).message}`, { code: 'data/bad-image', file, field: 'pixels', cause });
   }
 }
 
@@ -66,7 +66,7 @@ function checkInterlacedInflate(bytes: Uint8Array, view: DataView, width: number
   for (let pos = 8; pos + 8 <= bytes.length; ) {
     const length = view.getUint32(pos, false);
     const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
-    if (length > bytes.length - pos - 12) throw formatError(`PNG chunk ${type} runs past the end of the file`, { code: 'DATA_TRUNCATED', file, field: type });
+    if (length > bytes.length - pos - 12) throw formatError(`PNG chunk ${type} runs past the end of the file`, { code: 'data/truncated', file, field: type });
     if (type === 'IDAT') idat.push(bytes.subarray(pos + 8, pos + 8 + length));
     if (type === 'IEND') break;
     pos += 12 + length;
@@ -76,7 +76,7 @@ function checkInterlacedInflate(bytes: Uint8Array, view: DataView, width: number
   try {
     inflateSync(Buffer.concat(idat), { maxOutputLength: limit });
   } catch (cause) {
-    throw formatError(`PNG pixel data does not inflate within ${limit} bytes: ${(cause as Error).message}`, { code: 'DATA_BAD_IMAGE', file, field: 'IDAT', cause });
+    throw formatError(`PNG pixel data does not inflate within ${limit} bytes: ${(cause as Error).message}`, { code: 'data/bad-image', file, field: 'IDAT', cause });
   }
 }
 
@@ -87,7 +87,7 @@ function decodeJpg(bytes: Uint8Array, file: string, maxPixels: number): DecodedI
     checkPixels(jpg.width, jpg.height, maxPixels, file);
     return { width: jpg.width, height: jpg.height, rgba: jpg.data };
   } catch (cause) {
-    if ((cause as { code?: string }).code === 'DATA_IMAGE_TOO_LARGE') throw cause;
-    throw formatError(`cannot decode JPEG: ${(cause as Error).message}`, { code: 'DATA_BAD_IMAGE', file, field: 'pixels', cause });
+    if ((cause as { code?: string }).code === 'data/image-too-large') throw cause;
+    throw formatError(`cannot decode JPEG: ${(cause as Error).message}`, { code: 'data/bad-image', file, field: 'pixels', cause });
   }
 }

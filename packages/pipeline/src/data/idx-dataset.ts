@@ -18,14 +18,14 @@ export function idxDataset(spec: MnistIdxSpec, files: IdxFiles, field = 'data'):
   const images = parseIdx(files.images, files.imagesName, `${field}.images`);
   if (images.dims.length !== 3 && images.dims.length !== 4) {
     throw formatError(`images must have rank 3 [count, height, width] or 4 [count, height, width, channels], got rank ${images.dims.length}`, {
-      code: 'DATA_BAD_SHAPE',
+      code: 'data/bad-shape',
       file: files.imagesName,
       field: `${field}.images.rank`,
     });
   }
   const [count, height, width, channels = 1] = images.dims as [number, number, number, number?];
   if (height === 0 || width === 0 || channels === 0) {
-    throw formatError(`images have an empty dimension [${images.dims.join(', ')}]`, { code: 'DATA_BAD_SHAPE', file: files.imagesName, field: `${field}.images.dims` });
+    throw formatError(`images have an empty dimension [${images.dims.join(', ')}]`, { code: 'data/bad-shape', file: files.imagesName, field: `${field}.images.dims` });
   }
   let labels: Uint8Array | undefined;
   if (files.labels) {
@@ -33,7 +33,7 @@ export function idxDataset(spec: MnistIdxSpec, files: IdxFiles, field = 'data'):
     const parsed = parseIdx(files.labels, labelsName, `${field}.labels`, 1);
     if (parsed.dims[0] !== count) {
       throw formatError(`${parsed.dims[0]} labels but ${files.imagesName} has ${count} images`, {
-        code: 'DATA_COUNT_MISMATCH',
+        code: 'data/count-mismatch',
         file: labelsName,
         field: `${field}.labels.count`,
       });
@@ -41,16 +41,16 @@ export function idxDataset(spec: MnistIdxSpec, files: IdxFiles, field = 'data'):
     const bad = parsed.data.findIndex((l) => l >= spec.numClasses);
     if (bad >= 0) {
       throw formatError(`label ${parsed.data[bad]} is not below numClasses ${spec.numClasses}`, {
-        code: 'DATA_BAD_LABEL',
+        code: 'data/bad-label',
         file: labelsName,
-        field: `labels[${bad}]`,
+        field: `${field}.labels[${bad}]`,
       });
     }
     labels = parsed.data;
   }
   const size = spec.count ?? count;
   if (size > count) {
-    throw configError(`asks for ${size} samples but ${files.imagesName} has ${count}`, { code: 'DATA_COUNT_TOO_LARGE', field: `${field}.count` });
+    throw configError(`asks for ${size} samples but ${files.imagesName} has ${count}`, { code: 'data/count-too-large', field: `${field}.count` });
   }
   const plan = planImage(spec.preprocess, { height, width, channels }, `${field}.preprocess`);
   const pixels = height * width * channels;

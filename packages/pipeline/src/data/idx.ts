@@ -1,6 +1,6 @@
 // Parsing of LeCun's idx files (MNIST's format) from bytes: magic, dims and exact byte counts are
 // checked before any view is made, so a truncated or lying file is a FormatError, never a crash.
-import { formatError } from './errors.js';
+import { formatError, unsupportedError } from './errors.js';
 
 /** idx data type byte -> [name, bytes per element]. Only unsigned bytes are read as data. */
 const IDX_TYPES: Record<number, [string, number]> = {
@@ -25,25 +25,25 @@ export interface IdxArray {
 export function parseIdx(bytes: Uint8Array, file: string, field: string, expectedRank?: number): IdxArray {
   const at = { file, field: `${field}.header` };
   if (bytes.length < 4) {
-    throw formatError(`file has ${bytes.length} bytes, too short for an idx header`, { code: 'DATA_TRUNCATED', ...at });
+    throw formatError(`file has ${bytes.length} bytes, too short for an idx header`, { code: 'data/truncated', ...at });
   }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw formatError(`bad idx magic ${hex(bytes.subarray(0, 4))}: expected 00 00 <type> <rank>`, { code: 'DATA_BAD_MAGIC', ...at });
+    throw formatError(`bad idx magic ${hex(bytes.subarray(0, 4))}: expected 00 00 <type> <rank>`, { code: 'data/bad-magic', ...at });
   }
   const type = IDX_TYPES[bytes[2]!];
   if (!type) {
-    throw formatError(`unknown idx data type 0x${bytes[2]!.toString(16).padStart(2, '0')}`, { code: 'DATA_BAD_MAGIC', ...at });
+    throw formatError(`unknown idx data type 0x${bytes[2]!.toString(16).padStart(2, '0')}`, { code: 'data/bad-magic', ...at });
   }
   if (type[0] !== 'uint8') {
-    throw formatError(`idx data type ${type[0]} is not supported (MNIST files hold uint8)`, { code: 'DATA_UNSUPPORTED_TYPE', ...at });
+    throw unsupportedError(`idx data type ${type[0]} is not supported (MNIST files hold uint8)`, { code: 'data/unsupported-type', ...at });
   }
   const rank = bytes[3]!;
   if (expectedRank !== undefined && rank !== expectedRank) {
-    throw formatError(`idx file has rank ${rank}, expected ${expectedRank}`, { code: 'DATA_BAD_SHAPE', file, field: `${field}.rank` });
+    throw formatError(`idx file has rank ${rank}, expected ${expectedRank}`, { code: 'data/bad-shape', file, field: `${field}.rank` });
   }
   const headerBytes = 4 + 4 * rank;
   if (bytes.length < headerBytes) {
-    throw formatError(`file has ${bytes.length} bytes, the rank-${rank} header needs ${headerBytes}`, { code: 'DATA_TRUNCATED', ...at });
+    throw formatError(`file has ${bytes.length} bytes, the rank-${rank} header needs ${headerBytes}`, { code: 'data/truncated', ...at });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
@@ -54,7 +54,7 @@ export function parseIdx(bytes: Uint8Array, file: string, field: string, expecte
   if (needed !== available) {
     const verdict = needed > available ? 'truncated' : 'has trailing bytes';
     throw formatError(`${verdict}: dims [${dims.join(', ')}] need ${needed} data bytes, the file has ${available}`, {
-      code: needed > available ? 'DATA_TRUNCATED' : 'DATA_SIZE_MISMATCH',
+      code: needed > available ? 'data/truncated' : 'data/size-mismatch',
       file,
       field: `${field}.dims`,
     });

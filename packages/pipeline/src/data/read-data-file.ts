@@ -27,14 +27,14 @@ export function statDataFile(file: string, field: string, kind: 'file' | 'direct
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     throw configError(code === 'ENOENT' ? `${kind} not found` : `cannot access ${kind} (${code})`, {
-      code: 'DATA_FILE_MISSING',
+      code: 'data/file-missing',
       file,
       field,
       cause,
     });
   }
   const ok = kind === 'file' ? stats.isFile() : stats.isDirectory();
-  if (!ok) throw configError(`is not a ${kind}`, { code: 'DATA_NOT_A_FILE', file, field });
+  if (!ok) throw configError(`is not a ${kind}`, { code: 'data/not-a-file', file, field });
   return { size: stats.size };
 }
 
@@ -42,7 +42,7 @@ export function readDataFile(file: string, field: string, options: ReadDataFileO
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DATA_BYTES;
   const { size } = statDataFile(file, field);
   if (size > maxBytes) {
-    throw formatError(`file is ${size} bytes, more than the ${maxBytes} allowed`, { code: 'DATA_TOO_LARGE', file, field });
+    throw formatError(`file is ${size} bytes, more than the ${maxBytes} allowed`, { code: 'data/too-large', file, field });
   }
   const raw = readFileSync(file);
   const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -53,11 +53,11 @@ export function readDataFile(file: string, field: string, options: ReadDataFileO
   } catch (cause) {
     const err = cause as NodeJS.ErrnoException;
     if (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-      throw formatError(`inflates to more than the ${maxBytes} bytes allowed`, { code: 'DATA_TOO_LARGE', file, field, cause });
+      throw formatError(`inflates to more than the ${maxBytes} bytes allowed`, { code: 'data/too-large', file, field, cause });
     }
     const truncated = /unexpected end/i.test(err.message);
     throw formatError(truncated ? 'gzip stream is truncated' : `bad gzip data: ${err.message}`, {
-      code: truncated ? 'DATA_TRUNCATED' : 'DATA_BAD_GZIP',
+      code: truncated ? 'data/truncated' : 'data/bad-gzip',
       file,
       field,
       cause,

@@ -23,7 +23,7 @@ export function resolveInsideRoot(root: string, rootReal: string, name: string, 
   const normalised = name.replace(/\\/g, '/');
   const lexical = resolve(root, normalised);
   if (looksAbsolute(name) || !isInside(root, lexical)) {
-    throw formatError(`path ${JSON.stringify(name)} leaves the dataset root ${root}`, { code: 'DATA_PATH_OUTSIDE_ROOT', file: source, field });
+    throw formatError(`path ${JSON.stringify(name)} leaves the dataset root ${root}`, { code: 'data/path-outside-root', file: source, field });
   }
   return checkRealInside(rootReal, lexical, source, field);
 }
@@ -34,10 +34,10 @@ export function checkRealInside(rootReal: string, path: string, source: string, 
   try {
     real = realpathSync(path);
   } catch (cause) {
-    throw formatError(`${path} not found`, { code: 'DATA_FILE_MISSING', file: source, field, cause });
+    throw formatError(`${path} not found`, { code: 'data/file-missing', file: source, field, cause });
   }
   if (!isInside(rootReal, real)) {
-    throw formatError(`${path} resolves to ${real}, outside the dataset root ${rootReal}`, { code: 'DATA_PATH_OUTSIDE_ROOT', file: source, field });
+    throw formatError(`${path} resolves to ${real}, outside the dataset root ${rootReal}`, { code: 'data/path-outside-root', file: source, field });
   }
   return real;
 }

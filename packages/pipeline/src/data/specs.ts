@@ -116,12 +116,12 @@ export type RandomSpec = z.output<typeof randomSpecSchema>;
  */
 export function parseDatasetSpec(spec: unknown, field = 'data'): DatasetSpec {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    throw configError(`a dataset spec must be an object with a type (${DATASET_TYPES.join(', ')})`, { code: 'CONFIG_INVALID', field });
+    throw configError(`a dataset spec must be an object with a type (${DATASET_TYPES.join(', ')})`, { code: 'data/invalid-spec', field });
   }
   const type = (spec as { type?: unknown }).type;
   if (!(DATASET_TYPES as readonly unknown[]).includes(type)) {
     throw configError(`unknown dataset type ${JSON.stringify(type)}; known types: ${DATASET_TYPES.join(', ')}`, {
-      code: 'CONFIG_UNKNOWN_TYPE',
+      code: 'data/unknown-type',
       field: `${field}.type`,
     });
   }
@@ -130,5 +130,5 @@ export function parseDatasetSpec(spec: unknown, field = 'data'): DatasetSpec {
   const issue = result.error.issues[0]!;
   const at = [field, ...issue.path.map(String)].join('.');
   const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problem(s))` : '';
-  throw configError(`${issue.message}${more}`, { code: 'CONFIG_INVALID', field: at, cause: result.error });
+  throw configError(`${issue.message}${more}`, { code: 'data/invalid-spec', field: at, cause: result.error });
 }

@@ -10,6 +10,8 @@ export interface OpContext {
   readonly training: boolean;
   /** Node label for error messages. */
   readonly node: string;
+  /** How many outputs the node declares (Split needs it). */
+  readonly outputs: number;
   /** A fresh seed for random ops, from the run's seeded generator. */
   nextSeed(): number;
   /**
@@ -30,4 +32,19 @@ export type OpFn = (inputs: OpInputs, attrs: OpAttrs, ctx: OpContext) => tf.Tens
 export function optionalInput(inputs: OpInputs, i: number): tf.Tensor | undefined {
   const t = inputs[i] as tf.Tensor | undefined;
   return t === null ? undefined : t;
+}
+
+/** Values of a small int tensor (shapes, axes, pads) read to the host. */
+export function hostInts(t: tf.Tensor): number[] {
+  return Array.from(t.dataSync(), Number);
+}
+
+/** Values of a scalar or 1-element tensor read to the host. */
+export function hostNumber(t: tf.Tensor): number {
+  return Number(t.dataSync()[0]);
+}
+
+/** A possibly negative axis made non-negative for a rank-`rank` tensor. */
+export function normAxis(axis: number, rank: number): number {
+  return axis < 0 ? axis + rank : axis;
 }

@@ -1,0 +1,22 @@
+// Prints one closing line for the whole repository's test run, from the per-package vitest JSON
+// results: "Tests: N passed, N failed".
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = join(import.meta.dirname, '..', '..', '.test-results');
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const perPackage = [];
+if (existsSync(dir)) {
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const r = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
+    skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+    perPackage.push(`${f.replace(/\.json$/, '')}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+  }
+}
+console.log(perPackage.join('\n'));
+console.log(`Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
