@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createDataset, type Batch } from './dataset.js';
 import { ConfigError } from './errors.js';
+import { describeFailure } from './describe-failure.js';
+
 
 /** 10 samples of shape [2, 3]; sample i is filled with i, labelled i % 3. */
 const toy = createDataset({
@@ -52,13 +54,13 @@ describe('createDataset batching', () => {
 
   it('rejects bad batch sizes and out-of-range indices with a ConfigError naming the field', () => {
     expect(() => [...toy.batches(0)]).toThrow(ConfigError);
-    expect(() => [...toy.batches(1.5)]).toThrow(/batchSize/);
-    expect(() => toy.sample(10)).toThrow(/index.*outside \[0, 10\)/);
+    expect(describeFailure(() => [...toy.batches(1.5)])).toMatch(/batchSize/);
+    expect(describeFailure(() => toy.sample(10))).toMatch(/index.*outside \[0, 10\)/);
     expect(() => toy.sample(-1)).toThrow(ConfigError);
   });
 
   it('refuses a sample whose length does not match the declared shape', () => {
     const wrong = createDataset({ description: 'wrong', size: 1, shape: [4], hasLabels: false, sample: () => ({ input: new Float32Array(3) }) });
-    expect(() => wrong.sample(0)).toThrow(/3 values, shape \[4\] needs 4/);
+    expect(describeFailure(() => wrong.sample(0))).toMatch(/3 values, shape \[4\] needs 4/);
   });
 });

@@ -88,6 +88,10 @@ function decodeJpg(bytes: Uint8Array, file: string, maxPixels: number): DecodedI
     return { width: jpg.width, height: jpg.height, rgba: jpg.data };
   } catch (cause) {
     if ((cause as { code?: string }).code === 'data/image-too-large') throw cause;
-    throw formatError(`cannot decode JPEG: ${(cause as Error).message}`, { code: 'data/bad-image', file, field: 'pixels', cause });
+    const message = (cause as Error).message;
+    if (/maxResolutionInMP|maxMemoryUsageInMB/.test(message)) {
+      throw formatError(`JPEG is larger than ${maxPixels} pixels (maxPixels): ${message}`, { code: 'data/image-too-large', file, field: 'size', cause });
+    }
+    throw formatError(`cannot decode JPEG: ${message}`, { code: 'data/bad-image', file, field: 'pixels', cause });
   }
 }

@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FormatError } from './errors.js';
 import { parseIdx } from './idx.js';
 import { openDataset } from './open-dataset.js';
+import { describeFailure } from './describe-failure.js';
+
 
 /** An idx file of unsigned bytes with the given dims; `data` defaults to i % 256. */
 function idx(dims: number[], data?: Uint8Array): Uint8Array {
@@ -36,11 +38,11 @@ describe('parseIdx', () => {
   it('rejects bad magic, unsupported types and short headers with the file and field', () => {
     const wrongMagic = idx([2]);
     wrongMagic[0] = 1;
-    expect(() => parseIdx(wrongMagic, 'a.idx', 'images')).toThrow(/a\.idx: images\.header: bad idx magic 01 00 08 01/);
+    expect(describeFailure(() => parseIdx(wrongMagic, 'a.idx', 'images'))).toMatch(/a\.idx, field images\.header: bad idx magic 01 00 08 01/);
     const float = idx([2]);
     float[2] = 0x0d;
-    expect(() => parseIdx(float, 'a.idx', 'images')).toThrow(/float32 is not supported/);
-    expect(() => parseIdx(idx([5, 5, 5]).subarray(0, 10), 'a.idx', 'images')).toThrow(/header needs 16/);
+    expect(describeFailure(() => parseIdx(float, 'a.idx', 'images'))).toMatch(/float32 is not supported/);
+    expect(describeFailure(() => parseIdx(idx([5, 5, 5]).subarray(0, 10), 'a.idx', 'images'))).toMatch(/header needs 16/);
     expect(() => parseIdx(new Uint8Array(2), 'a.idx', 'images')).toThrow(FormatError);
   });
 
@@ -50,7 +52,7 @@ describe('parseIdx', () => {
     new DataView(lying.buffer).setUint32(4, 0xffffffff);
     new DataView(lying.buffer).setUint32(8, 0xffffffff);
     new DataView(lying.buffer).setUint32(12, 0xffffffff);
-    expect(() => parseIdx(lying, 'big.idx', 'images')).toThrow(/truncated: dims \[4294967295, 4294967295, 4294967295\]/);
+    expect(describeFailure(() => parseIdx(lying, 'big.idx', 'images'))).toMatch(/truncated: dims \[4294967295, 4294967295, 4294967295\]/);
   });
 });
 
@@ -115,20 +117,20 @@ describe('mnist-idx datasets', () => {
     expect(short.code).toBe('data/truncated');
     expect(short.file).toBe(join(tmp.path, 'short-images'));
     expect(short.field).toBe('data.images.dims');
-    expect(short.message).toMatch(/short-images: data\.images\.dims: truncated: dims \[4, 3, 3\] need 36 data bytes, the file has 14/);
+    expect(short.describe()).toMatch(/short-images, field data\.images\.dims: truncated: dims \[4, 3, 3\] need 36 data bytes, the file has 14/);
 
-    expect(open('ok-images', 'three-labels')).toThrow(/three-labels: data\.labels\.count: 3 labels but .*ok-images has 4 images/);
-    expect(open('ok-images', 'bad-label')).toThrow(/bad-label: data\.labels\[2\]: label 12 is not below numClasses 10/);
-    expect(open('truncated.gz', 'ok-labels')).toThrow(/truncated\.gz: data\.images: gzip stream is truncated/);
-    expect(open('ok-images', 'labels-as-images')).toThrow(/labels-as-images: data\.labels\.rank: idx file has rank 3, expected 1/);
-    expect(open('ok-images', 'no-such-file')).toThrow(/no-such-file: data\.labels: file not found/);
+    expect(describeFailure(open('ok-images', 'three-labels'))).toMatch(/three-labels, field data\.labels\.count: 3 labels but .*ok-images has 4 images/);
+    expect(describeFailure(open('ok-images', 'bad-label'))).toMatch(/bad-label, field data\.labels\[2\]: label 12 is not below numClasses 10/);
+    expect(describeFailure(open('truncated.gz', 'ok-labels'))).toMatch(/truncated\.gz, field data\.images: gzip stream is truncated/);
+    expect(describeFailure(open('ok-images', 'labels-as-images'))).toMatch(/labels-as-images, field data\.labels\.rank: idx file has rank 3, expected 1/);
+    expect(describeFailure(open('ok-images', 'no-such-file'))).toMatch(/no-such-file, field data\.labels: file not found/);
   });
 
   it('refuses a file larger than the limit, compressed or not, before inflating it all', () => {
     write('big-images.gz', gzipSync(idx([100, 28, 28])));
     const open = () => openDataset({ type: 'mnist-idx', images: 'big-images.gz' }, { baseDir: tmp.path, maxFileBytes: 10_000 });
-    expect(open).toThrow(/big-images\.gz: data\.images: inflates to more than the 10000 bytes allowed/);
+    expect(describeFailure(open)).toMatch(/big-images\.gz, field data\.images: gzip data inflates to more than the 10000 bytes allowed/);
     write('big-images', idx([100, 28, 28]));
-    expect(() => openDataset({ type: 'mnist-idx', images: 'big-images' }, { baseDir: tmp.path, maxFileBytes: 10_000 })).toThrow(/file is 78416 bytes/);
+    expect(describeFailure(() => openDataset({ type: 'mnist-idx', images: 'big-images' }, { baseDir: tmp.path, maxFileBytes: 10_000 }))).toMatch(/file is 78416 bytes/);
   });
 });

@@ -50,7 +50,7 @@ export function idxDataset(spec: MnistIdxSpec, files: IdxFiles, field = 'data'):
   }
   const size = spec.count ?? count;
   if (size > count) {
-    throw configError(`asks for ${size} samples but ${files.imagesName} has ${count}`, { code: 'data/count-too-large', field: `${field}.count` });
+    throw configError(`count ${size} is more than the ${count} images in ${files.imagesName}`, { code: 'data/count-too-large', field: `${field}.count` });
   }
   const plan = planImage(spec.preprocess, { height, width, channels }, `${field}.preprocess`);
   const pixels = height * width * channels;

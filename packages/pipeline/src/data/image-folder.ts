@@ -9,8 +9,8 @@ import { applyImagePlan, planImage, sampleShapeOf, type RawImage } from './prepr
 import { readDataFile, resolveDataPath, statDataFile } from './read-data-file.js';
 import { rgbaToFloat } from './resize.js';
 import { permutation } from './rng.js';
-import { checkRealInside, resolveInsideRoot } from './safe-path.js';
-import type { ImageFolderSpec } from './specs.js';
+import { checkFolderInside, relativeName, resolveImagePath } from './safe-path.js';
+import { MAX_CLASSES, type ImageFolderSpec } from './specs.js';
 
 /** Bounds on what a folder walk may visit, so a huge or looping tree cannot hang the run. */
 export const MAX_IMAGE_FILES = 1_000_000;
@@ -37,15 +37,15 @@ export function imageFolderDataset(spec: ImageFolderSpec, baseDir: string, field
   const rootReal = realpathSync(root);
   const extensions = new Set(spec.extensions.map((e) => e.toLowerCase()));
   const listing = spec.labels
-    ? listFromLabelsFile(resolveDataPath(spec.labels, baseDir), root, rootReal, `${field}.labels`)
-    : listFromFolders(root, rootReal, extensions, `${field}.root`);
+    ? listFromLabelsFile(resolveDataPath(spec.labels, baseDir), rootReal, `${field}.labels`)
+    : listFromFolders(rootReal, extensions, `${field}.root`);
   if (listing.entries.length === 0) {
     throw configError(`no ${spec.extensions.join('/')} images found`, { code: 'data/empty', file: root, field: `${field}.root` });
   }
   let entries = listing.entries;
   if (spec.count !== undefined) {
     if (spec.count > entries.length) {
-      throw configError(`asks for ${spec.count} images but ${root} has ${entries.length}`, { code: 'data/count-too-large', field: `${field}.count` });
+      throw configError(`count ${spec.count} is more than the ${entries.length} images in ${root}`, { code: 'data/count-too-large', field: `${field}.count` });
     }
     entries = Array.from(permutation(entries.length, spec.seed).subarray(0, spec.count), (i) => entries[i]!);
   }
@@ -98,7 +98,7 @@ interface Walk {
   visited: Set<string>;
 }
 
-function listFromFolders(root: string, rootReal: string, extensions: Set<string>, field: string): Listing {
+function listFromFolders(rootReal: string, extensions: Set<string>, field: string): Listing {
   const state: Walk = { rootReal, extensions, field, count: 0, visited: new Set([rootReal]) };
   const top = readdirSync(rootReal, { withFileTypes: true }).sort((a, b) => byName(a.name, b.name));
   const classDirs = top.filter((d) => isDirectory(join(rootReal, d.name), d));
@@ -128,7 +128,7 @@ function walk(dir: string, state: Walk, depth: number, out: string[]): string[] 
   if (depth > MAX_FOLDER_DEPTH) {
     throw formatError(`folders nest deeper than ${MAX_FOLDER_DEPTH} levels`, { code: 'data/too-deep', file: dir, field });
   }
-  const realDir = checkRealInside(rootReal, dir, dir, field);
+  const realDir = checkFolderInside(rootReal, dir, field);
   if (depth > 0 && state.visited.has(realDir)) return out;
   state.visited.add(realDir);
   for (const d of readdirSync(realDir, { withFileTypes: true }).sort((a, b) => byName(a.name, b.name))) {
@@ -142,13 +142,13 @@ function walk(dir: string, state: Walk, depth: number, out: string[]): string[] 
     if (++state.count > MAX_IMAGE_FILES) {
       throw formatError(`more than ${MAX_IMAGE_FILES} images`, { code: 'data/too-large', file: rootReal, field });
     }
-    out.push(checkRealInside(rootReal, path, path, field));
+    out.push(resolveImagePath(rootReal, relativeName(rootReal, path), rootReal, field));
   }
   return out;
 }
 
 /** `file,label` lines; blank lines, `#` comments and a `file,label` header are skipped. */
-function listFromLabelsFile(labelsFile: string, root: string, rootReal: string, field: string): Listing {
+function listFromLabelsFile(labelsFile: string, rootReal: string, field: string): Listing {
   const text = new TextDecoder('utf-8').decode(readDataFile(labelsFile, field, { maxBytes: MAX_LABELS_FILE_BYTES, gunzip: false }));
   const rows: { path: string; label: string }[] = [];
   const lines = text.split(/\r?\n/);
@@ -156,18 +156,21 @@ function listFromLabelsFile(labelsFile: string, root: string, rootReal: string, 
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#') || (rows.length === 0 && /^(file|path|filename)\s*,\s*label$/i.test(trimmed))) return;
     const comma = trimmed.lastIndexOf(',');
-    const lineField = `line ${i + 1}`;
+    const lineField = `${field} line ${i + 1}`;
     if (comma <= 0 || comma === trimmed.length - 1) {
       throw formatError(`expected "file,label", got ${JSON.stringify(trimmed.slice(0, 80))}`, { code: 'data/bad-label', file: labelsFile, field: lineField });
     }
     if (rows.length >= MAX_IMAGE_FILES) throw formatError(`more than ${MAX_IMAGE_FILES} rows`, { code: 'data/too-large', file: labelsFile, field: lineField });
     const name = trimmed.slice(0, comma).trim();
-    rows.push({ path: resolveInsideRoot(root, rootReal, name, labelsFile, lineField), label: trimmed.slice(comma + 1).trim() });
+    rows.push({ path: resolveImagePath(rootReal, name, labelsFile, lineField), label: trimmed.slice(comma + 1).trim() });
   });
-  const numeric = rows.every((r) => /^\d{1,9}$/.test(r.label));
+  const numeric = rows.every((r) => /^\d+$/.test(r.label));
   if (numeric) {
     const labels = rows.map((r) => Number(r.label));
     const max = labels.reduce((a, b) => Math.max(a, b), -1);
+    if (max >= MAX_CLASSES) {
+      throw formatError(`label ${max} is not below the ${MAX_CLASSES} classes allowed`, { code: 'data/bad-label', file: labelsFile, field });
+    }
     return { entries: rows.map((r, i) => ({ path: r.path, label: labels[i]! })), numClasses: max + 1 };
   }
   const classNames = [...new Set(rows.map((r) => r.label))].sort(byName);

@@ -6,6 +6,7 @@ export { createRng, deriveSeed, mix32, permutation, shuffleInPlace, toSeed32 } f
 export type { Rng } from './rng.js';
 export {
   DATASET_TYPES,
+  MAX_CLASSES,
   datasetSpecSchema,
   imageFolderSpecSchema,
   mnistIdxSpecSchema,

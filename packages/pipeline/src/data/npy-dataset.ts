@@ -4,7 +4,7 @@ import { configError, formatError } from './errors.js';
 import { createDataset, elementCount, type Dataset } from './dataset.js';
 import { npyToFloat32, npyToFloat64, parseNpy } from './npy.js';
 import { applyTensorPlan, MAX_SAMPLE_ELEMENTS, planTensor } from './preprocess.js';
-import type { NpySpec } from './specs.js';
+import { MAX_CLASSES, type NpySpec } from './specs.js';
 
 export interface NpyFiles {
   data: Uint8Array;
@@ -40,7 +40,7 @@ export function npyDataset(spec: NpySpec, files: NpyFiles, field = 'data'): Data
   }
   const size = spec.count ?? count;
   if (size > count) {
-    throw configError(`asks for ${size} samples but ${files.dataName} has ${count}`, { code: 'data/count-too-large', field: `${field}.count` });
+    throw configError(`count ${size} is more than the ${count} samples in ${files.dataName}`, { code: 'data/count-too-large', field: `${field}.count` });
   }
   const plan = planTensor(spec.preprocess, sampleShape, `${field}.preprocess`);
   return createDataset({
@@ -69,8 +69,8 @@ function readLabels(bytes: Uint8Array, file: string, field: string, count: numbe
   const labels = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const v = values[i]!;
-    if (!Number.isInteger(v) || v < 0 || v > 2 ** 30) {
-      throw formatError(`label ${v} is not a class index (a non-negative integer)`, { code: 'data/bad-label', file, field: `${field}[${i}]` });
+    if (!Number.isInteger(v) || v < 0 || v >= MAX_CLASSES) {
+      throw formatError(`label ${v} is not a class index (an integer in [0, ${MAX_CLASSES}))`, { code: 'data/bad-label', file, field: `${field}[${i}]` });
     }
     labels[i] = v;
   }

@@ -70,7 +70,7 @@ export function sampleShapeOf(shape: readonly number[], field: string): number[]
 function channelValues(value: number | number[], channels: number, field: string): Float32Array {
   const list = typeof value === 'number' ? [value] : value;
   if (list.length !== 1 && list.length !== channels) {
-    throw configError(`has ${list.length} values but the data has ${channels} channel(s); give 1 or ${channels}`, { code: 'data/bad-channels', field });
+    throw configError(`${field.split('.').pop()} has ${list.length} values but the data has ${channels} channel(s); give 1 or ${channels}`, { code: 'data/bad-channels', field });
   }
   return Float32Array.from({ length: channels }, (_, c) => list[list.length === 1 ? 0 : c]!);
 }
@@ -142,13 +142,13 @@ export function planImage(pre: Preprocess, native: { height: number; width: numb
     if (shape.length === 3) {
       const [c, h, w] = pre.layout === 'NCHW' ? shape : [shape[2]!, shape[0]!, shape[1]!];
       if (c !== channels) {
-        throw configError(`[${pre.shape.join(', ')}] has ${c} channel(s) (${pre.layout}) but the images have ${channels}`, {
+        throw configError(`shape [${pre.shape.join(', ')}] has ${c} channel(s) (${pre.layout}) but the images have ${channels}`, {
           code: 'data/bad-channels',
           field: `${field}.shape`,
         });
       }
       if (pre.resize && (pre.resize[0] !== h || pre.resize[1] !== w)) {
-        throw configError(`[${pre.resize.join(', ')}] disagrees with shape [${pre.shape.join(', ')}]`, { code: 'data/bad-shape', field: `${field}.resize` });
+        throw configError(`resize [${pre.resize.join(', ')}] disagrees with shape [${pre.shape.join(', ')}]`, { code: 'data/bad-shape', field: `${field}.resize` });
       }
       size = [h!, w!];
     }
@@ -159,7 +159,7 @@ export function planImage(pre: Preprocess, native: { height: number; width: numb
   }
   const natural = pre.layout === 'NCHW' ? [channels, size[0], size[1]] : [size[0], size[1], channels];
   if (shape && elementCount(shape) !== values) {
-    throw configError(`[${pre.shape!.join(', ')}] holds ${elementCount(shape)} values per sample but ${natural.join('x')} images give ${values}`, {
+    throw configError(`shape [${pre.shape!.join(', ')}] holds ${elementCount(shape)} values per sample but ${natural.join('x')} images give ${values}`, {
       code: 'data/shape-mismatch',
       field: `${field}.shape`,
     });
@@ -214,7 +214,7 @@ export function planTensor(pre: Preprocess, nativeShape: readonly number[], fiel
   if (pre.shape) {
     shape = sampleShapeOf(pre.shape, `${field}.shape`);
     if (elementCount(shape) !== elementCount(nativeShape)) {
-      throw configError(`[${pre.shape.join(', ')}] holds ${elementCount(shape)} values per sample but the data has [${nativeShape.join(', ')}]`, {
+      throw configError(`shape [${pre.shape.join(', ')}] holds ${elementCount(shape)} values per sample but the data has [${nativeShape.join(', ')}]`, {
         code: 'data/shape-mismatch',
         field: `${field}.shape`,
       });

@@ -34,7 +34,7 @@ export function statDataFile(file: string, field: string, kind: 'file' | 'direct
     });
   }
   const ok = kind === 'file' ? stats.isFile() : stats.isDirectory();
-  if (!ok) throw configError(`is not a ${kind}`, { code: 'data/not-a-file', file, field });
+  if (!ok) throw configError(`not a ${kind}`, { code: 'data/not-a-file', file, field });
   return { size: stats.size };
 }
 
@@ -53,7 +53,7 @@ export function readDataFile(file: string, field: string, options: ReadDataFileO
   } catch (cause) {
     const err = cause as NodeJS.ErrnoException;
     if (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-      throw formatError(`inflates to more than the ${maxBytes} bytes allowed`, { code: 'data/too-large', file, field, cause });
+      throw formatError(`gzip data inflates to more than the ${maxBytes} bytes allowed`, { code: 'data/too-large', file, field, cause });
     }
     const truncated = /unexpected end/i.test(err.message);
     throw formatError(truncated ? 'gzip stream is truncated' : `bad gzip data: ${err.message}`, {

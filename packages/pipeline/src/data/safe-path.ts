@@ -1,43 +1,27 @@
-// Keeping dataset reads inside the declared root: a name from a labels file or a symlink in
-// the folder must not lead outside it.
+// Keeping dataset reads inside the declared root: a name from a labels file or a symlink in the
+// folder must not lead outside it. Files go through @enxuto/io's rules (no '..', no absolute or
+// scheme paths, symlinks and hard links checked); folders are checked here before listing them.
 import { realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
+import { resolveInside } from '@enxuto/io/node';
 import { formatError } from './errors.js';
 
-/** True when `child` is `root` itself or below it (both absolute, already normalised). */
-export function isInside(root: string, child: string): boolean {
-  const rel = relative(root, child);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+/** Real path of the image `name` (relative, '/'-separated) under `rootReal`; `source`/`field` name its origin. */
+export function resolveImagePath(rootReal: string, name: string, source: string, field: string): string {
+  return resolveInside(rootReal, name, { file: source, field }).path;
 }
 
-/** A name as written in a labels file: relative, forward or back slashes, no drive, no scheme. */
-function looksAbsolute(name: string): boolean {
-  return isAbsolute(name) || /^[A-Za-z]:/.test(name) || name.startsWith('\\') || name.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(name);
+/** `path` below `rootReal` as a '/'-separated relative name. */
+export function relativeName(rootReal: string, path: string): string {
+  return relative(rootReal, path).split(sep).join('/');
 }
 
-/**
- * Resolve `name` under `root` and check it stays inside, lexically and after following
- * symlinks. `rootReal` is realpath(root). `source`/`field` name where the name came from.
- */
-export function resolveInsideRoot(root: string, rootReal: string, name: string, source: string, field: string): string {
-  const normalised = name.replace(/\\/g, '/');
-  const lexical = resolve(root, normalised);
-  if (looksAbsolute(name) || !isInside(root, lexical)) {
-    throw formatError(`path ${JSON.stringify(name)} leaves the dataset root ${root}`, { code: 'data/path-outside-root', file: source, field });
-  }
-  return checkRealInside(rootReal, lexical, source, field);
-}
-
-/** Follow symlinks of an existing path and check the target is still under `rootReal`. */
-export function checkRealInside(rootReal: string, path: string, source: string, field: string): string {
-  let real: string;
-  try {
-    real = realpathSync(path);
-  } catch (cause) {
-    throw formatError(`${path} not found`, { code: 'data/file-missing', file: source, field, cause });
-  }
-  if (!isInside(rootReal, real)) {
-    throw formatError(`${path} resolves to ${real}, outside the dataset root ${rootReal}`, { code: 'data/path-outside-root', file: source, field });
+/** Real path of folder `dir`, which must stay under `rootReal` after following symlinks. */
+export function checkFolderInside(rootReal: string, dir: string, field: string): string {
+  const real = realpathSync(dir);
+  const rel = relative(rootReal, real);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw formatError(`folder resolves to ${real}, outside the dataset root ${rootReal}`, { code: 'data/path-outside-root', file: dir, field });
   }
   return real;
 }

@@ -12,7 +12,9 @@ const count = z
   .describe('use only this many samples (default: all); asking for more than there are is an error');
 const seed = z.number().int().default(0).describe('seed of every random choice (split, subset); same seed, same samples');
 const path = (what: string) => z.string().min(1).describe(`${what}; a relative path is relative to the pipeline file's folder`);
-const numClasses = z.number().int().min(1).max(1 << 20);
+/** Most classes a dataset may declare or imply: evaluation sizes per-class tables by it. */
+export const MAX_CLASSES = 1 << 20;
+const numClasses = z.number().int().min(1).max(MAX_CLASSES);
 
 export const mnistSpecSchema = z
   .strictObject({
