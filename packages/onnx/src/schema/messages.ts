@@ -1,6 +1,7 @@
 // TypeScript shapes of the ONNX messages as protobufjs decodes them (camelCase names) and as we
 // hand them back to it for encoding. Absent optional fields are absent properties (protobufjs puts
-// defaults on the prototype), so `hasOwn(msg, 'field')` tells presence.
+// defaults on the prototype: '' for strings, null for submessages, a frozen [] for repeated
+// fields), so `hasOwn(msg, 'field')` tells presence and absent submessages read as null.
 
 /** int64/uint64 as protobufjs carries it: a Long (decode) or any {low, high} pair (encode). */
 export interface Int64Bits {

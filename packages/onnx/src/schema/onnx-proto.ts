@@ -3,9 +3,8 @@
 // Derived from the ONNX project's onnx-ml.proto (= onnx.proto plus TypeProto.Opaque),
 // Copyright (c) ONNX Project Contributors, licensed under the Apache License, Version 2.0
 // (http://www.apache.org/licenses/LICENSE-2.0). Field names are protobufjs camelCase.
-import type { INamespace } from 'protobufjs';
-
-export const onnxSchema: INamespace = {
+// Typed loosely on purpose: protobufjs' INamespace typings lack the 'edition' key its own parser emits.
+export const onnxSchema: Record<string, unknown> = {
   "nested": {
     "onnx": {
       "options": {

@@ -20,7 +20,7 @@ if (!protobuf.util.Long) {
   protobuf.configure();
 }
 
-export const onnxRoot: protobuf.Root = protobuf.Root.fromJSON(onnxSchema);
+export const onnxRoot: protobuf.Root = protobuf.Root.fromJSON(onnxSchema as protobuf.INamespace);
 onnxRoot.resolveAll();
 
 const type = (name: string): protobuf.Type => onnxRoot.lookupType(`onnx.${name}`);

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { Graph, LazyTensor, Model, UnsupportedError, float32Tensor, tensorFromBytes } from '@enxuto/ir';
+import { sharedPath } from '@enxuto/test-support';
+import { describe, expect, it } from 'vitest';
+import { memoryExternalData } from '../external/resolver.js';
+import { readOnnx } from '../read/read-model.js';
+import { looksLikeOnnx } from '../sniff.js';
+import { concatChunks } from './parts.js';
+import { writeOnnx, writeOnnxBytes, writeOnnxWithExternalData } from './write-model.js';
+
+function modelWith(...tensors: [string, ReturnType<typeof float32Tensor>][]): Model {
+  const g = new Graph('g');
+  g.setOutputs(tensors.map(([n, t]) => g.addInitializer(n, t)));
+  return new Model(g);
+}
+
+describe('writeOnnx chunks', () => {
+  it('big tensor bytes are the chunks themselves; small ones are merged', () => {
+    const big = new Uint8Array(200_000).fill(3);
+    const m = modelWith(['a', float32Tensor([2], [1, 2])], ['big', tensorFromBytes('uint8', [200_000], big)], ['c', float32Tensor([1], [5])]);
+    const chunks = writeOnnx(m);
+    expect(chunks.filter((c) => c === big)).toHaveLength(1);
+    expect(chunks.length).toBeLessThanOrEqual(3);
+    expect(Buffer.from(readOnnx(concatChunks(chunks)).graph.value('big')!.const!.bytes()).equals(Buffer.from(big))).toBe(true);
+  });
+
+  it('refuses inline models over 2 GiB before loading any lazy bytes', () => {
+    let loads = 0;
+    const huge = new LazyTensor('uint8', [2 ** 31], () => {
+      loads++;
+      return new Uint8Array(0);
+    });
+    const e = (() => {
+      try {
+        writeOnnx(modelWith(['huge', huge]));
+      } catch (err) {
+        return err as UnsupportedError;
+      }
+      return undefined;
+    })();
+    expect(e).toBeInstanceOf(UnsupportedError);
+    expect(e!.code).toBe('onnx/too-large');
+    expect(loads).toBe(0);
+  });
+});
+
+describe('external data in memory (browser-safe path)', () => {
+  it('writes a data file that memoryExternalData reads back as views', () => {
+    const w = Float32Array.from({ length: 5000 }, (_, i) => i / 7);
+    const m = modelWith(['w', float32Tensor([5000], w)], ['b', float32Tensor([3], [1, 2, 3])]);
+    const out = writeOnnxWithExternalData(m, { externalData: { location: 'weights.bin', threshold: 100 } });
+    const data = concatChunks(out.data);
+    expect(data.byteLength).toBe(20000);
+    const back = readOnnx(concatChunks(out.model), { externalData: memoryExternalData({ 'weights.bin': data }) });
+    const t = back.graph.value('w')!.const!;
+    expect(t.bytes().buffer).toBe(data.buffer);
+    expect(Array.from(t.toFloat32())).toEqual(Array.from(w));
+    expect(Array.from(back.graph.value('b')!.const!.toFloat32())).toEqual([1, 2, 3]);
+  });
+
+  it('refuses a data location that could escape the model folder', () => {
+    const m = modelWith(['w', float32Tensor([1], [1])]);
+    expect(() => writeOnnxWithExternalData(m, { externalData: { location: '../w.bin' } })).toThrow(/contains '\.\.'/);
+  });
+});
+
+describe('looksLikeOnnx', () => {
+  it('recognizes ONNX files and rejects others', () => {
+    const mnist = readFileSync(sharedPath('models/onnx-mnist-8/mnist.onnx'));
+    expect(looksLikeOnnx(mnist)).toBe(true);
+    expect(looksLikeOnnx(writeOnnxBytes(modelWith(['w', float32Tensor([1], [1])])))).toBe(true);
+    expect(looksLikeOnnx(new TextEncoder().encode('{"format":"graph-model"}'))).toBe(false);
+    expect(looksLikeOnnx(Uint8Array.from([0x18, 0, 0, 0, 0x54, 0x46, 0x4c, 0x33]))).toBe(false);
+    expect(looksLikeOnnx(mnist.subarray(0, 26))).toBe(false); // no graph field yet
+    expect(looksLikeOnnx(new Uint8Array(0))).toBe(false);
+  });
+});
