@@ -142,6 +142,8 @@ export function renderSchemaModule(schema: FbsSchema): string {
     for (const [n, v] of e.values) out.push(`  ${n}: ${v},`);
     out.push('} as const;', '');
   }
+  out.push('/** Every enum by name, for lookups driven by a descriptor\'s `enum`. */');
+  out.push(`export const ENUMS: Record<string, Readonly<Record<string, number>>> = { ${schema.enums.map((e) => e.name).join(', ')} };`, '');
   out.push('/** Union members by type code (0 = NONE). */', 'export const UNIONS: Record<string, readonly string[]> = {');
   for (const u of schema.unions) out.push(`  ${u.name}: ['NONE', ${u.members.map((m) => `'${m}'`).join(', ')}],`);
   out.push('};', '');

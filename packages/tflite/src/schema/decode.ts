@@ -14,6 +14,8 @@ export const MAX_TABLE_DEPTH = 64;
 export interface DecodeOptions {
   /** File name used in error messages. */
   file?: string;
+  /** Deepest table nesting accepted (default MAX_TABLE_DEPTH). */
+  maxDepth?: number;
 }
 
 const SCALAR_SIZE: Record<ScalarCode, number> = {
@@ -31,7 +33,11 @@ class Reader {
   /** Units of work left: one per table, vector element copied or string byte. */
   private budget: number;
 
-  constructor(private readonly bytes: Uint8Array, private readonly file: string | undefined) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly file: string | undefined,
+    private readonly maxDepth: number,
+  ) {
     this.bb = new ByteBuffer(bytes);
     this.len = bytes.length;
     // A file without shared sub-objects never needs more than one unit per byte.
@@ -61,6 +67,8 @@ class Reader {
     if (at + 4 > this.len) this.fail('truncated', 'offset field runs past the end of the file', at);
     const target = at + this.bb.readUint32(at);
     if (target + need > this.len) this.fail('bad-offset', `offset points outside the file (${target} of ${this.len})`, at);
+    // Tables, vectors and strings start on 4 bytes, as the FlatBuffers verifier requires.
+    if (target % 4 !== 0) this.fail('misaligned', `object at byte ${target} is not 4-byte aligned`, at);
     return target;
   }
 
@@ -104,6 +112,7 @@ class Reader {
     if (elem === undefined) this.fail('schema', `unsupported vector element ${code}`);
     // Division, not multiplication: n * elem could exceed 2^53 for a hostile length.
     if (n > (this.len - data) / elem) this.fail('bad-vector', `vector of ${n} elements runs past the end of the file`, start);
+    if (data % elem !== 0) this.fail('misaligned', `vector data at byte ${data} is not ${elem}-byte aligned`, start);
     if (code === 'u8' || code === 'i8') {
       this.spend(1, start);
       const view = this.bytes.subarray(data, data + n);
@@ -123,12 +132,13 @@ class Reader {
   }
 
   table(pos: number, name: string, depth: number): Record<string, unknown> {
-    if (depth > MAX_TABLE_DEPTH) this.fail('too-deep', `tables nested deeper than ${MAX_TABLE_DEPTH}`, pos);
+    if (depth > this.maxDepth) this.fail('too-deep', `tables nested deeper than ${this.maxDepth}`, pos);
     const defs = TABLES[name];
     if (defs === undefined) this.fail('schema', `unknown table ${name}`);
     this.spend(1, pos);
     if (pos + 4 > this.len) this.fail('truncated', `${name} table runs past the end of the file`, pos);
     const vt = pos - this.bb.readInt32(pos);
+    if (vt % 2 !== 0) this.fail('misaligned', `${name} vtable at byte ${vt} is not 2-byte aligned`, pos);
     if (vt < 0 || vt + 4 > this.len) this.fail('bad-vtable', `${name} vtable is outside the file`, pos);
     const vtSize = this.bb.readUint16(vt);
     const objSize = this.bb.readUint16(vt + 2);
@@ -141,6 +151,7 @@ class Reader {
       const fo = this.bb.readUint16(vt + entry);
       if (fo === 0) return 0;
       if (fo < 4 || fo + size > objSize) this.fail('bad-vtable', `field lies outside its ${name} table`, vt + entry);
+      if ((pos + fo) % size !== 0) this.fail('misaligned', `field at byte ${pos + fo} is not ${size}-byte aligned`, vt + entry);
       return pos + fo;
     };
 
@@ -209,7 +220,7 @@ export function hasTfliteIdentifier(bytes: Uint8Array): boolean {
  * Checks the FlatBuffer structure only; `verifyModel` checks the TFLite meaning.
  */
 export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): ModelT {
-  const reader = new Reader(bytes, options.file);
+  const reader = new Reader(bytes, options.file, options.maxDepth ?? MAX_TABLE_DEPTH);
   if (bytes.length < 8) reader.fail('truncated', `file is ${bytes.length} bytes, too short for a TFLite model`, 0);
   if (!hasTfliteIdentifier(bytes)) {
     const id = Array.from(bytes.subarray(4, 8), (b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : '?')).join('');

@@ -338,6 +338,9 @@ export const CustomOptionsFormat = {
   FLEXBUFFERS: 0,
 } as const;
 
+/** Every enum by name, for lookups driven by a descriptor's `enum`. */
+export const ENUMS: Record<string, Readonly<Record<string, number>>> = { TensorType, DimensionType, BuiltinOperator, StablehloPrecisionConfig, StablehloComparisonDirection, StablehloComparisonType, RngAlgorithm, Padding, ActivationFunctionType, LSHProjectionType, FullyConnectedOptionsWeightsFormat, LSTMKernelType, CombinerType, MirrorPadMode, ReduceWindowFunction, CustomOptionsFormat };
+
 /** Union members by type code (0 = NONE). */
 export const UNIONS: Record<string, readonly string[]> = {
   QuantizationDetails: ['NONE', 'CustomQuantization', 'BlockwiseQuantization', 'MultiAxisQuantization'],

@@ -2,6 +2,9 @@
 // that follow TFLite's verifier.cc, returning the number of stored (non-zero) elements.
 import { DimensionType, type SparseIndexVectorT, type SparsityParametersT } from './schema.generated.js';
 
+/** Sparse metadata with more traversal dims than this is rejected (densify recurses per dim). */
+export const MAX_SPARSE_DIMS = 64;
+
 /** Index values of an array_segments / array_indices union, or undefined when absent. */
 export function sparseIndexValues(v: SparseIndexVectorT | undefined): readonly number[] | undefined {
   if (v === undefined) return undefined;
@@ -19,6 +22,7 @@ export function countSparseElements(sparsity: SparsityParametersT, shape: readon
   const meta = sparsity.dim_metadata ?? [];
   const rank = shape.length;
   const total = order.length;
+  if (total > MAX_SPARSE_DIMS) return `traversal_order has ${total} entries (at most ${MAX_SPARSE_DIMS})`;
   if (total < rank) return `traversal_order has ${total} entries for a rank-${rank} tensor`;
   if (meta.length !== total) return `dim_metadata has ${meta.length} entries, traversal_order ${total}`;
   if ([...order].sort((a, b) => a - b).some((d, i) => d !== i)) return 'traversal_order is not a permutation';

@@ -7,7 +7,6 @@ import { FormatError } from '@enxuto/ir';
 import { builtinCodeOf, builtinOperatorName, TENSOR_TYPE_BITS } from './enums.js';
 import {
   BuiltinOperator,
-  TensorType,
   type BufferT,
   type ModelT,
   type OperatorT,

@@ -1,0 +1,61 @@
+// TFLite-domain IR -> ONNX-domain IR (opset 21), so `enxuto convert x.tflite y.onnx` gives a model
+// onnxruntime runs. Quantized tensors become QDQ: inputs and constants are dequantized where they
+// are read, ops compute in float, quantized outputs are re-quantized with their own parameters.
+// Tensors keep TFLite's NHWC layout; graph inputs and outputs keep their names, types and shapes.
+// Known deviation: TFLite's LSTM cell_clip and its state carried across invocations have no ONNX
+// LSTM counterpart (the ONNX LSTM starts from the state tensors' initial zeros on every run).
+import { Model, UnsupportedError, type Node, type Value } from '@enxuto/ir';
+import { TFLITE_DOMAIN } from '../extras.js';
+import { LowerContext, quantOf } from './context.js';
+import { LOWERINGS } from './ops.js';
+
+export const LOWERED_OPSET = 21;
+
+/** Op types `lowerTfliteToOnnx` handles. */
+export function lowerableOps(): string[] {
+  return Object.keys(LOWERINGS).sort();
+}
+
+function lowerNode(ctx: LowerContext, n: Node): void {
+  const lowering = n.domain === TFLITE_DOMAIN ? LOWERINGS[n.opType] : undefined;
+  if (lowering === undefined) {
+    throw new UnsupportedError(`no ONNX lowering for ${n.domain}.${n.opType} (lowered: ${lowerableOps().join(', ')})`, {
+      code: 'tflite/lower-unsupported',
+      node: n.label(),
+      field: 'opType',
+    });
+  }
+  const results = lowering(ctx, n);
+  n.outputs.forEach((out, i) => {
+    if (out === null) return;
+    let result = results[i]!;
+    const q = quantOf(out);
+    if (q !== undefined) result = ctx.quantize(result, q, out.name);
+    ctx.g.rename(result, out.name);
+    result.type = out.type;
+    result.quant = out.quant;
+    ctx.bind(out, result);
+  });
+}
+
+/** A new model with every `tflite` node replaced by ONNX ops; the input model is not changed. */
+export function lowerTfliteToOnnx(model: Model): Model {
+  const out = new Model();
+  out.opsetImports.clear();
+  out.opsetImports.set('', LOWERED_OPSET);
+  out.producerName = 'enxuto';
+  out.docString = model.docString;
+  for (const [k, v] of model.metadata) out.metadata.set(k, v);
+  const src = model.graph;
+  const g = out.graph;
+  g.name = src.name;
+  const ctx = new LowerContext(g, new Set([...src.values()].map((v) => v.name)));
+  const copy = (v: Value, now: Value) => {
+    now.quant = v.quant;
+    ctx.bind(v, now);
+  };
+  for (const v of src.inputs) copy(v, g.addInput(v.name, v.type));
+  for (const n of src) lowerNode(ctx, n);
+  g.setOutputs(src.outputs.map((v) => ctx.raw(v)));
+  return out;
+}
