@@ -1,10 +1,14 @@
-// Node-only entry: finds the tfjs-backend-wasm binaries in node_modules and writes checkpoints
-// atomically to disk. Everything browser-safe comes from the main entry.
+// Node-only entry: finds the tfjs-backend-wasm binaries in node_modules and keeps training
+// checkpoints on disk. Everything browser-safe comes from the main entry, re-exported here.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { Model } from '@enxuto/ir';
 import { initBackend as initBackendWith, type BackendName, type BackendOptions } from './backend.js';
+import { fileCheckpointStore } from './file-checkpoint.js';
+import { train as trainWith, type TrainOptions, type TrainResult } from './train/train.js';
 
 export * from './index.js';
+export { fileCheckpointStore, CHECKPOINT_FILE } from './file-checkpoint.js';
 
 /** Folder (ending in a separator) holding tfjs-backend-wasm's `.wasm` files, found through Node resolution. */
 export function wasmBinaryDir(): string {
@@ -17,4 +21,16 @@ export function wasmBinaryDir(): string {
 export async function initBackend(name: BackendName = 'wasm', options: BackendOptions = {}): Promise<void> {
   const wasmPaths = options.wasmPaths ?? (name === 'wasm' ? wasmBinaryDir() : undefined);
   await initBackendWith(name, wasmPaths === undefined ? options : { ...options, wasmPaths });
+}
+
+export interface NodeTrainOptions extends TrainOptions {
+  /** Folder for the checkpoint file; a re-run with the same options resumes from it. */
+  checkpointDir?: string;
+}
+
+/** train() with checkpoints written atomically to `checkpointDir`. */
+export function train(model: Model, options: NodeTrainOptions): Promise<TrainResult> {
+  const { checkpointDir, ...rest } = options;
+  if (checkpointDir === undefined || rest.checkpoint !== undefined) return trainWith(model, rest);
+  return trainWith(model, { ...rest, checkpoint: fileCheckpointStore(checkpointDir) });
 }

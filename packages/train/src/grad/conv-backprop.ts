@@ -18,7 +18,7 @@ export function dilateFilter(w: tf.Tensor4D, [dh, dw]: Pair): tf.Tensor4D {
   // [kh,1,kw,1,a,b] padded to [kh,dh,kw,dw,a,b] then flattened puts d-1 zeros after each tap.
   const spread = tf
     .pad(w.reshape([kh, 1, kw, 1, a * b]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0]])
-    .reshape([kh * dh, kw * dw, a, b]);
+    .reshape([kh * dh, kw * dw, a, b]) as tf.Tensor4D;
   return spread.slice([0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, a, b]);
 }
 
@@ -28,7 +28,7 @@ export function upsampleWithZeros(x: tf.Tensor4D, [sh, sw]: Pair): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
   const spread = tf
     .pad(x.reshape([n * h, 1, w, 1, c]), [[0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]])
-    .reshape([n, h * sh, w * sw, c]);
+    .reshape([n, h * sh, w * sw, c]) as tf.Tensor4D;
   return spread.slice([0, 0, 0, 0], [n, (h - 1) * sh + 1, (w - 1) * sw + 1, c]);
 }
 

@@ -75,10 +75,10 @@ export function conv(x0: tf.Tensor, w0: tf.Tensor, bias: tf.Tensor | undefined, 
     y = conv2dNHWC(xh, f, p.strides, pads, p.dilations);
   } else if (p.group === ci && w.shape[1] === 1) {
     // Depthwise: output channel c*M + m reads input channel c, as [kh, kw, C, M] lays it out.
-    y = depthwiseNHWC(xh, f.reshape([p.kernel[0], p.kernel[1], ci, co / ci]), p.strides, pads, p.dilations);
+    y = depthwiseNHWC(xh, f.reshape([p.kernel[0], p.kernel[1], ci, co / ci]) as tf.Tensor4D, p.strides, pads, p.dilations);
   } else {
-    const xs = tf.split(xh, p.group, 3);
-    const fs = tf.split(f, p.group, 3);
+    const xs = tf.split(xh, p.group, 3) as tf.Tensor4D[];
+    const fs = tf.split(f, p.group, 3) as tf.Tensor4D[];
     y = tf.concat(xs.map((xg, g) => conv2dNHWC(xg, fs[g]!, p.strides, pads, p.dilations)), 3);
   }
   if (bias !== undefined) y = y.add(bias);
@@ -111,7 +111,8 @@ export function convTranspose(x0: tf.Tensor, w0: tf.Tensor, bias: tf.Tensor | un
       const size = given ?? input[i]! * p.strides[i]!;
       const total = full[i]! + outPad[i]! - size;
       const small = Math.floor(total / 2);
-      begin.push(autoPad === 'SAME_LOWER' ? total - small : small);
+      // As the ONNX reference: only SAME_UPPER puts the smaller half first.
+      begin.push(autoPad === 'SAME_UPPER' ? small : total - small);
       out.push(size);
     } else {
       const [b, e] = autoPad === 'VALID' ? [0, 0] : [pads[i]!, pads[i + 2]!];
@@ -127,15 +128,19 @@ export function convTranspose(x0: tf.Tensor, w0: tf.Tensor, bias: tf.Tensor | un
   if (p.group === 1) {
     y = transposed(xh, f);
   } else {
-    const xs = tf.split(xh, p.group, 3);
-    const fs = tf.split(f, p.group, 3);
+    const xs = tf.split(xh, p.group, 3) as tf.Tensor4D[];
+    const fs = tf.split(f, p.group, 3) as tf.Tensor4D[];
     y = tf.concat(xs.map((xg, g) => transposed(xg, fs[g]!)), 3);
   }
   // Crop the leading pads; output_padding (or an output_shape past the full result) adds zeros.
-  const take = [0, 1].map((i) => Math.max(0, Math.min(out[i]!, full[i]! - begin[i]!)));
-  y = y.slice([0, begin[0]!, begin[1]!, 0], [n, take[0]!, take[1]!, co]);
-  if (take[0]! < out[0]! || take[1]! < out[1]!) {
-    y = tf.pad(y, [[0, 0], [0, out[0]! - take[0]!], [0, out[1]! - take[1]!], [0, 0]]);
+  // A negative begin (output_shape larger than the full result) means zeros before it.
+  const lead = begin.map((b) => Math.max(0, -b));
+  const from = begin.map((b) => Math.max(0, b));
+  const take = [0, 1].map((i) => Math.max(0, Math.min(out[i]! - lead[i]!, full[i]! - from[i]!)));
+  y = y.slice([0, from[0]!, from[1]!, 0], [n, take[0]!, take[1]!, co]);
+  const trail = [0, 1].map((i) => out[i]! - lead[i]! - take[i]!);
+  if (lead.some((v) => v > 0) || trail.some((v) => v > 0)) {
+    y = tf.pad(y, [[0, 0], [lead[0]!, trail[0]!], [lead[1]!, trail[1]!], [0, 0]]);
   }
   if (bias !== undefined) y = y.add(bias);
   return lowerFrom2d(toNCHW(y), rank);

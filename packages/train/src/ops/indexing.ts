@@ -9,7 +9,7 @@ export function gather(x: tf.Tensor, indices: tf.Tensor, a: OpAttrs): tf.Tensor 
   const axis = normAxis(a.int('axis', 0), x.rank);
   const dim = x.shape[axis]!;
   const idx = indices.toInt();
-  const wrapped = tf.where(idx.less(0), idx.add(dim), idx);
+  const wrapped = tf.where(idx.less(0), idx.add(tf.scalar(dim, 'int32')), idx);
   return tf.gather(x, wrapped, axis);
 }
 

@@ -1,10 +1,17 @@
 // Matrix products, softmax family, reductions and the arithmetic whose ONNX meaning differs from
 // TF.js's (integer division truncates, MatMul's 1-D operands, Softmax's opset-dependent axis).
 import * as tf from '@tensorflow/tfjs';
-import { UnsupportedError } from '@enxuto/ir';
+import {
+  bfloat16ToFloat32,
+  float16ToFloat32,
+  float32ToBfloat16,
+  float32ToFloat16,
+  UnsupportedError,
+  type DataType,
+} from '@enxuto/ir';
 import type { OpAttrs } from './op-attrs.js';
 import { hostInts, normAxis, optionalInput, type OpContext, type OpInputs } from './op-types.js';
-import { axesOf } from './shape.js';
+import { axesOf, broadcastShapes } from './shape.js';
 
 export function gemm(inputs: OpInputs, a: OpAttrs): tf.Tensor {
   const [x, w] = inputs as [tf.Tensor2D, tf.Tensor2D];
@@ -27,9 +34,17 @@ export function matMul(a0: tf.Tensor, b0: tf.Tensor): tf.Tensor {
     const k = a.shape[a.rank - 1]!;
     y = tf.matMul(a.reshape([-1, k]), b).reshape([...a.shape.slice(0, -1), b.shape[1]!]);
   } else {
-    const rank = Math.max(a.rank, b.rank);
-    const up = (t: tf.Tensor) => (t.rank < rank ? t.reshape([...Array<number>(rank - t.rank).fill(1), ...t.shape]) : t);
-    y = tf.matMul(up(a), up(b));
+    // TF.js mis-broadcasts batch axes when both operands need it: broadcast them explicitly.
+    const [m, k] = a.shape.slice(-2) as [number, number];
+    const n = b.shape[b.rank - 1]!;
+    const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const flat = (t: tf.Tensor, rows: number, cols: number) => {
+      const full = [...batch, rows, cols];
+      const lifted = t.reshape([...Array<number>(full.length - t.rank).fill(1), ...t.shape]);
+      const same = lifted.shape.every((d, i) => d === full[i]);
+      return (same ? lifted : tf.broadcastTo(lifted, full)).reshape([-1, rows, cols]) as tf.Tensor3D;
+    };
+    y = tf.matMul(flat(a, m, k), flat(b, k, n)).reshape([...batch, m, n]);
   }
   if (a0.rank === 1) y = y.squeeze([y.rank - 2]);
   if (b0.rank === 1) y = y.squeeze([y.rank - 1]);
@@ -91,6 +106,11 @@ export const reducers: Record<string, Reducer> = {
   ReduceLogSumExp: (x, ax, k) => x.logSumExp(ax, k),
 };
 
+const EMPTY_REDUCTION: Record<string, number> = {
+  ReduceSum: 0, ReduceL1: 0, ReduceL2: 0, ReduceSumSquare: 0, ReduceProd: 1,
+  ReduceMax: -Infinity, ReduceMin: Infinity, ReduceLogSum: -Infinity, ReduceLogSumExp: -Infinity,
+};
+
 export function reduce(op: string, inputs: OpInputs, a: OpAttrs): tf.Tensor {
   const x = inputs[0]!;
   const axes = axesOf(inputs, 1, a);
@@ -98,8 +118,10 @@ export function reduce(op: string, inputs: OpInputs, a: OpAttrs): tf.Tensor {
   if ((axes === undefined || axes.length === 0) && a.int('noop_with_empty_axes', 0) === 1) return x;
   const all = x.shape.map((_, i) => i);
   const ax = axes === undefined || axes.length === 0 ? all : axes.map((v) => normAxis(v, x.rank));
-  if (x.size === 0 || ax.some((i) => x.shape[i] === 0)) {
-    throw new UnsupportedError(`${op} over an empty axis`, { code: 'train/empty-reduce' });
+  if (ax.some((i) => x.shape[i] === 0)) {
+    // Reducing nothing gives the reduction's identity (0 for sums, 1 for Prod, -inf for Max...).
+    const shape = keep ? x.shape.map((d, i) => (ax.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !ax.includes(i));
+    return tf.fill(shape, EMPTY_REDUCTION[op] ?? Number.NaN, x.dtype);
   }
   return reducers[op]!(x, ax, keep);
 }
@@ -121,13 +143,39 @@ export function castTarget(to: number): 'float32' | 'int32' | 'bool' {
   throw new UnsupportedError(`Cast to ONNX type ${to}`, { code: 'train/cast', field: 'to' });
 }
 
+/** Rounds float32 values to the nearest float16/bfloat16 (the gradient passes straight through). */
+function roundToHalf(x: tf.Tensor, to: 10 | 16): tf.Tensor {
+  const [encode, decode] = to === 10 ? [float32ToFloat16, float16ToFloat32] : [float32ToBfloat16, bfloat16ToFloat32];
+  const round = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const t = args[0] as tf.Tensor;
+    const out = Float32Array.from(t.dataSync() as Float32Array, (v) => decode(encode(v)));
+    return { value: tf.tensor(out, t.shape, 'float32'), gradFunc: (dy: tf.Tensor) => dy };
+  });
+  return round(x);
+}
+
 export function cast(x: tf.Tensor, to: number): tf.Tensor {
   const target = castTarget(to);
+  if ((to === 10 || to === 16) && x.dtype === 'float32') return roundToHalf(x, to);
   if (target === 'int32' && x.dtype === 'float32') {
     // ONNX truncates toward zero.
     return x.sign().mul(x.abs().floor()).toInt();
   }
   return x.dtype === target ? x : x.cast(target);
+}
+
+const ONNX_TYPE_CODES: Partial<Record<DataType, number>> = {
+  float32: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, bool: 9,
+  float16: 10, float64: 11, uint32: 12, uint64: 13, bfloat16: 16,
+};
+
+/** CastLike: cast to the declared element type of the second input. */
+export function castLike(x: tf.Tensor, like: tf.Tensor, likeType: DataType | undefined): tf.Tensor {
+  const code = likeType === undefined ? ONNX_TYPE_CODES[like.dtype as DataType] : ONNX_TYPE_CODES[likeType];
+  if (code === undefined) {
+    throw new UnsupportedError(`CastLike to ${likeType}`, { code: 'train/cast', field: 'target_type' });
+  }
+  return cast(x, code);
 }
 
 export function range(start: tf.Tensor, limit: tf.Tensor, delta: tf.Tensor): tf.Tensor {

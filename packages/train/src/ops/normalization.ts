@@ -56,3 +56,61 @@ export function layerNormalization(inputs: readonly tf.Tensor[], a: OpAttrs): tf
   if (bias) y = y.add(bias);
   return [y, mean, invStd];
 }
+
+export function groupNormalization(inputs: readonly tf.Tensor[], a: OpAttrs): tf.Tensor[] {
+  const [x, scale, bias] = inputs as [tf.Tensor, tf.Tensor, tf.Tensor];
+  const groups = a.int('num_groups', 1);
+  const eps = a.float('epsilon', 1e-5);
+  const [n, c] = x.shape as [number, number];
+  const grouped = x.reshape([n, groups, -1]);
+  const { mean, variance } = tf.moments(grouped, [2], true);
+  const y = grouped.sub(mean).div(variance.add(eps).sqrt()).reshape(x.shape);
+  // Opset 18 has one scale per group, opset 21 one per channel.
+  const perC = (t: tf.Tensor) => (t.size === c ? t : tf.gather(t, tf.tensor1d(Array.from({ length: c }, (_, i) => Math.floor((i * groups) / c)), 'int32')));
+  return [y.mul(perChannel(perC(scale), x.rank)).add(perChannel(perC(bias), x.rank))];
+}
+
+export function rmsNormalization(inputs: readonly tf.Tensor[], a: OpAttrs): tf.Tensor[] {
+  const [x, scale] = inputs as [tf.Tensor, tf.Tensor];
+  let axis = a.int('axis', -1);
+  if (axis < 0) axis += x.rank;
+  const axes = Array.from({ length: x.rank - axis }, (_, i) => i + axis);
+  const rms = x.square().mean(axes, true).add(a.float('epsilon', 1e-5)).rsqrt();
+  return [x.mul(rms).mul(scale)];
+}
+
+/** Local response normalization across channels (axis 1). */
+export function lrn(x: tf.Tensor, a: OpAttrs): tf.Tensor {
+  const size = a.int('size', 1);
+  const alpha = a.float('alpha', 1e-4);
+  const beta = a.float('beta', 0.75);
+  const bias = a.float('bias', 1);
+  const before = Math.floor((size - 1) / 2);
+  const after = Math.ceil((size - 1) / 2);
+  const sq = x.square();
+  const pads = x.shape.map((_, i): [number, number] => (i === 1 ? [before, after] : [0, 0]));
+  const padded = tf.pad(sq, pads);
+  let sum: tf.Tensor = tf.zerosLike(x);
+  const c = x.shape[1]!;
+  for (let k = 0; k < size; k++) {
+    const begin = x.shape.map((_, i) => (i === 1 ? k : 0));
+    const extent = x.shape.map((d, i) => (i === 1 ? c : d));
+    sum = sum.add(padded.slice(begin, extent));
+  }
+  return x.div(sum.mul(alpha / size).add(bias).pow(beta));
+}
+
+export function lpNormalization(x: tf.Tensor, a: OpAttrs): tf.Tensor {
+  let axis = a.int('axis', -1);
+  if (axis < 0) axis += x.rank;
+  const p = a.int('p', 2);
+  const norm = p === 1 ? x.abs().sum(axis, true) : x.square().sum(axis, true).sqrt();
+  // A zero vector stays zero (the reference divides by 1 there).
+  return x.div(tf.where(norm.equal(0), tf.onesLike(norm), norm));
+}
+
+export function meanVarianceNormalization(x: tf.Tensor, a: OpAttrs): tf.Tensor {
+  const axes = a.ints('axes', [0, 2, 3]);
+  const { mean, variance } = tf.moments(x, axes, true);
+  return x.sub(mean).div(variance.sqrt().add(1e-9));
+}

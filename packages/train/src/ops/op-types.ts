@@ -1,6 +1,7 @@
 // The contract between the executor and the op table: an op is a small function from input
 // tensors and named attributes to output tensors, with ONNX semantics.
 import type * as tf from '@tensorflow/tfjs';
+import type { DataType } from '@enxuto/ir';
 import type { OpAttrs } from './op-attrs.js';
 
 export interface OpContext {
@@ -12,6 +13,16 @@ export interface OpContext {
   readonly node: string;
   /** How many outputs the node declares (Split needs it). */
   readonly outputs: number;
+  /**
+   * ONNX element types of the inputs when the IR knows them: TF.js only has float32/int32/bool, so
+   * ops like CastLike read the declared type here.
+   */
+  readonly inputTypes?: readonly (DataType | undefined)[];
+  /**
+   * Models exported with batch size 1 often reshape to a literal [1, ...]: when set, such a
+   * Reshape keeps the input's batch size instead, so the model runs on whole batches.
+   */
+  readonly batchFromInput?: boolean;
   /** A fresh seed for random ops, from the run's seeded generator. */
   nextSeed(): number;
   /**

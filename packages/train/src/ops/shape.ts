@@ -5,9 +5,12 @@ import { CheckError } from '@enxuto/ir';
 import type { OpAttrs } from './op-attrs.js';
 import { hostInts, normAxis, optionalInput, type OpContext, type OpInputs } from './op-types.js';
 
-export function reshape(x: tf.Tensor, shape: tf.Tensor, a: OpAttrs, node: string): tf.Tensor {
+export function reshape(x: tf.Tensor, shape: tf.Tensor, a: OpAttrs, ctx: Pick<OpContext, 'node' | 'batchFromInput'>): tf.Tensor {
+  const node = ctx.node;
   const allowZero = a.int('allowzero', 0) === 1;
   const spec = hostInts(shape).map((d, i) => (d === 0 && !allowZero ? x.shape[i]! : d));
+  const batch = x.shape[0] ?? 1;
+  if (ctx.batchFromInput && spec[0] === 1 && batch !== 1 && x.size % batch === 0) spec[0] = batch;
   const known = spec.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
   const infer = spec.filter((d) => d === -1).length;
   if (infer > 1 || (infer === 0 && known !== x.size) || (infer === 1 && (known === 0 || x.size % known !== 0))) {

@@ -1,0 +1,63 @@
+// Losses on a batch. A loss is a function of the model's outputs and the batch, so distillation
+// can plug in one that also runs a teacher (soft targets, temperature) without touching the loop.
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError } from '@enxuto/ir';
+import type { TrainBatch } from './batches.js';
+
+export interface LossInput {
+  /** The trained output (logits), flattened to [batch, classes]. */
+  logits: tf.Tensor2D;
+  /** Batch labels as int32, when the batch has them. */
+  labels?: tf.Tensor1D;
+  /** Every requested graph output, by name. */
+  outputs: Readonly<Record<string, tf.Tensor>>;
+  /** The raw batch (a teacher model can run on batch.input). */
+  batch: TrainBatch;
+}
+
+export type LossFn = (input: LossInput) => tf.Scalar;
+
+/** Mean softmax cross-entropy of integer labels against logits. */
+export function crossEntropyFromLogits(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  const classes = logits.shape[1];
+  const oneHot = tf.oneHot(labels, classes).toFloat();
+  return oneHot.mul(tf.logSoftmax(logits)).sum(1).mean().neg() as tf.Scalar;
+}
+
+export const crossEntropyLoss: LossFn = ({ logits, labels }) => {
+  if (labels === undefined) {
+    throw new ConfigError('cross-entropy needs labelled data', { code: 'train/no-labels', field: 'data.labels' });
+  }
+  return crossEntropyFromLogits(logits, labels);
+};
+
+export interface DistillationOptions {
+  /** Teacher logits for the batch, [batch, classes]. */
+  teacherLogits: (batch: TrainBatch) => tf.Tensor2D;
+  /** Softening temperature (Hinton et al.); default 4. */
+  temperature?: number;
+  /** Weight of the soft-target term; the rest goes to hard-label cross-entropy. Default 0.9. */
+  alpha?: number;
+}
+
+/** KL(teacher_T || student_T) * T^2 * alpha + (1 - alpha) * cross-entropy with the labels. */
+export function distillationLoss(o: DistillationOptions): LossFn {
+  const T = o.temperature ?? 4;
+  const alpha = o.alpha ?? 0.9;
+  return (input) => {
+    const teacher = o.teacherLogits(input.batch);
+    const pT = tf.softmax(teacher.div(T));
+    const kl = pT.mul(tf.log(pT.add(1e-12)).sub(tf.logSoftmax(input.logits.div(T)))).sum(1).mean();
+    const soft = kl.mul(T * T * alpha) as tf.Scalar;
+    if (alpha >= 1 || input.labels === undefined) return soft;
+    return soft.add(crossEntropyFromLogits(input.logits, input.labels).mul(1 - alpha)) as tf.Scalar;
+  };
+}
+
+/** Number of rows whose arg-max equals the label. */
+export function countCorrect(logits: tf.Tensor2D, labels: Int32Array): number {
+  const pred = tf.tidy(() => logits.argMax(1).dataSync());
+  let n = 0;
+  for (let i = 0; i < labels.length; i++) if (pred[i] === labels[i]) n++;
+  return n;
+}
