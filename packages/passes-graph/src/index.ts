@@ -1,1 +1,13 @@
-export {};
+// @enxuto/passes-graph: graph clean-up passes, written with the same definePass API plugins use.
+import type { PassDefinition } from '@enxuto/pipeline';
+import { eliminateDeadCode } from './eliminate-dead-code.js';
+import { eliminateIdentity } from './eliminate-identity.js';
+import { foldBatchnorm } from './fold-batchnorm.js';
+import { foldConstants } from './fold-constants.js';
+
+export { eliminateDeadCode, eliminateIdentity, foldBatchnorm, foldConstants };
+export { batchNormScaleShift, foldBias, scaleAlongAxis } from './kernels/batchnorm.js';
+export { evaluateOp, FOLDABLE_OPS } from './kernels/evaluate-op.js';
+
+/** Every pass of this package, for a registry. */
+export const graphPasses: readonly PassDefinition[] = [foldBatchnorm, foldConstants, eliminateDeadCode, eliminateIdentity];

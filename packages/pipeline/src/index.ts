@@ -1,2 +1,42 @@
-export {};
+// @enxuto/pipeline: the pass API, registry, pipeline schema and validation, evaluation and report
+// rendering. Browser-safe; file loading, the runner and plugins live in '@enxuto/pipeline/node'.
 export * from './data/index.js';
+export { definePass, definePlugin, isValidPassName, isNamespaced, type PassSpec } from './pass/define.js';
+export { PassRegistry, createRegistry, type RegisteredPass } from './pass/registry.js';
+export type {
+  DataRole,
+  Logger,
+  OptionsSchema,
+  PassContext,
+  PassDefinition,
+  PassNeed,
+  PassResult,
+  PluginDefinition,
+  ProgressReporter,
+} from './pass/types.js';
+export { editDistance, closestMatch } from './edit-distance.js';
+export {
+  pipelineSchema,
+  passEntrySchema,
+  gateSchema,
+  outputSchema,
+  dataSchema,
+  evaluationSettingsSchema,
+  GATE_METRICS,
+  MODEL_FORMATS,
+  type PipelineConfig,
+  type PipelineInput,
+  type PassEntry,
+  type Gate,
+  type GateMetric,
+  type OutputEntry,
+} from './config/schema.js';
+export { parseYamlSafe, parseJsonSafe, checkPlainData, MAX_PIPELINE_BYTES } from './config/safe-yaml.js';
+export { applyOverrides, parseSetArgument } from './config/overrides.js';
+export { parsePipelineConfig, resolvePasses, zodConfigError, type ResolvedPass } from './config/validate.js';
+export { pipelineJsonSchema, passOptionsJsonSchema, PIPELINE_SCHEMA_ID } from './config/json-schema.js';
+export { evaluate, collectOutputs, metricsFromOutputs, latencyP50, type EvalMetrics, type EvaluateOptions, type DatasetOutputs } from './eval/evaluate.js';
+export { AccuracyAccumulator, AgreementAccumulator, argmaxRow, inTopK, median } from './eval/metrics.js';
+export { checkGate, gatesNeedData, type GateResult } from './runner/gates.js';
+export { REPORT_SCHEMA_VERSION, type PipelineReport, type ReportStep } from './report/report-types.js';
+export { renderReportHtml } from './report/html.js';

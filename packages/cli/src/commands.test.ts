@@ -1,0 +1,145 @@
+// inspect / convert / bench through the spawned command, on mnist-8 and a few conformance models.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { Model, tensorType } from '@enxuto/ir';
+import { writeOnnxBytes } from '@enxuto/onnx';
+import { join } from 'node:path';
+import { sharedPath, tempDir } from '@enxuto/test-support';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BenchReport } from './commands/bench.js';
+import type { ConvertReport } from './commands/convert.js';
+import type { InspectReport } from './commands/inspect.js';
+import { runCli } from './cli.js';
+import { enxuto, type CliRun } from './test-cli.js';
+
+const MNIST = sharedPath('models', 'onnx-mnist-8', 'mnist.onnx');
+const tmp = tempDir('enxuto-cli-cmd-');
+afterAll(() => tmp.cleanup());
+
+/** The same command in this process: the spawned tests prove the executable, these the logic. */
+async function inProcess(args: string[]): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { out: (t) => void (stdout += t), err: (t) => void (stderr += t), isTTY: false }, {});
+  return { code, stdout, stderr };
+}
+
+function parsed<T>(r: CliRun): T {
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as T;
+}
+
+const json = <T>(args: string[]): T => parsed<T>(enxuto(args));
+const jsonIn = async <T>(args: string[]): Promise<T> => parsed<T>(await inProcess(args));
+
+describe('inspect', () => {
+  it('describes mnist-8 as JSON', () => {
+    const r = json<InspectReport>(['inspect', MNIST, '--json']);
+    expect(r).toMatchObject({ file: MNIST, format: 'onnx', fileBytes: statSync(MNIST).size, irVersion: 3, opsets: { 'ai.onnx': 8 } });
+    expect(r.inputs).toEqual([{ name: 'Input3', dtype: 'float32', shape: [1, 1, 28, 28], type: 'float32[1,1,28,28]' }]);
+    expect(r.outputs.map((o) => [o.name, o.dtype, o.shape])).toEqual([['Plus214_Output_0', 'float32', [1, 10]]]);
+    expect(r.ops).toMatchObject({ Conv: 2, Relu: 2, MaxPool: 2, Reshape: 2, MatMul: 1 });
+    expect(r.nodeCount).toBe(Object.values(r.ops).reduce((a, b) => a + b, 0));
+    // Conv 8x1x5x5 + 8, Conv 16x8x5x5 + 16, MatMul 256x10 + 10 (5994 floats), two 2-element Reshape shapes.
+    expect(r.parameters).toEqual({ total: 5998, nonZero: 5998 });
+    expect(r.bytesPerDtype).toEqual({ float32: 23976, int64: 32 });
+  });
+
+  it('prints a readable summary without --json', async () => {
+    const r = await inProcess(['inspect', MNIST]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/format\s+onnx/);
+    expect(r.stdout).toMatch(/Input3: float32 \[1,1,28,28\]/);
+    expect(r.stdout).toMatch(/Conv\s+2/);
+  });
+});
+
+describe('convert', () => {
+  it('round-trips mnist-8 and the copy inspects the same', async () => {
+    const out = join(tmp.path, 'mnist-copy.onnx');
+    const c = await jsonIn<ConvertReport>(['convert', MNIST, out, '--json']);
+    expect(c).toMatchObject({ inputFormat: 'onnx', outputFormat: 'onnx', files: [out], bytes: statSync(out).size });
+    const a = await jsonIn<InspectReport>(['inspect', MNIST, '--json']);
+    const b = await jsonIn<InspectReport>(['inspect', out, '--json']);
+    expect(b.ops).toEqual(a.ops);
+    expect(b.inputs).toEqual(a.inputs);
+    expect(b.parameters).toEqual(a.parameters);
+  });
+
+  it('refuses to overwrite its input', async () => {
+    const before = readFileSync(MNIST);
+    const r = await inProcess(['convert', MNIST, MNIST]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^enxuto: .*refusing to overwrite the input model/);
+    expect(readFileSync(MNIST).equals(before)).toBe(true);
+  });
+});
+
+describe('bench', () => {
+  // ort-web runs in a fresh process (its wasm thread count is fixed per process); ort-node in this one.
+  it.each([['ort-node', false], ['ort-web', true]] as const)('measures mnist-8 on %s', async (runtime, spawned) => {
+    const args = ['bench', MNIST, '--runtime', runtime, '--runs', '5', '--warmup', '1', '--threads', '1', '--json'];
+    const r = spawned ? json<BenchReport>(args) : await jsonIn<BenchReport>(args);
+    expect(r).toMatchObject({ runtime, runs: 5, warmup: 1, batch: 1, threads: 1 });
+    expect(r.inputs).toEqual([{ name: 'Input3', dtype: 'float32', shape: [1, 1, 28, 28] }]);
+    expect(r.latencyMs.min).toBeGreaterThan(0);
+    expect(r.latencyMs.min).toBeLessThanOrEqual(r.latencyMs.p50);
+    expect(r.latencyMs.p50).toBeLessThanOrEqual(r.latencyMs.p95);
+    expect(r.throughputPerSec).toBeGreaterThan(0);
+  });
+
+  it('fills a symbolic first dimension with --batch and takes --shape for exact shapes', async () => {
+    const m = new Model();
+    m.opsetImports.set('', 17);
+    const x = m.graph.addInput('x', tensorType('float32', ['N', 4, 'T']));
+    const y = m.graph.addNode({ opType: 'Relu', inputs: [x], outputs: ['y'] }).output(0);
+    y.type = tensorType('float32', ['N', 4, 'T']);
+    m.graph.setOutputs([y]);
+    const file = join(tmp.path, 'symbolic.onnx');
+    writeFileSync(file, writeOnnxBytes(m));
+    const a = await jsonIn<BenchReport>(['bench', file, '--batch', '3', '--runs', '2', '--warmup', '0', '--json']);
+    expect(a.inputs).toEqual([{ name: 'x', dtype: 'float32', shape: [3, 4, 1] }]);
+    expect(a.batch).toBe(3);
+    const b = await jsonIn<BenchReport>(['bench', file, '--shape', 'x=2,4,7', '--runs', '2', '--warmup', '0', '--json']);
+    expect(b.inputs).toEqual([{ name: 'x', dtype: 'float32', shape: [2, 4, 7] }]);
+  });
+
+  it('names a --shape for an input the model does not have', async () => {
+    const r = await inProcess(['bench', MNIST, '--shape', 'image=1,3', '--runs', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/field --shape: --shape names image, which is not an input \(inputs: Input3\)$/);
+  });
+
+  it('names a malformed --shape', async () => {
+    const r = await inProcess(['bench', MNIST, '--shape', 'Input3=1,x']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("enxuto: field --shape: --shape expects name=d0,d1,... with whole numbers, got 'Input3=1,x'\n");
+  });
+
+  it('names an unknown runtime', async () => {
+    const r = await inProcess(['bench', MNIST, '--runtime', 'tvm']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe("enxuto: field runtime: unknown runtime 'tvm' (available: ort-node, ort-web)");
+  });
+});
+
+describe('conformance models', () => {
+  const cases = [
+    ['node', 'test_abs'],
+    ['node', 'test_conv_with_strides_padding'],
+    ['pytorch-converted', 'test_Conv2d'],
+    ['simple', 'test_single_relu_model'],
+  ] as const;
+
+  it.each(cases)('%s/%s inspects, converts and benches', async (suite, name) => {
+    const model = sharedPath('conformance', 'onnx-backend', suite, name, 'model.onnx');
+    const info = await jsonIn<InspectReport>(['inspect', model, '--json']);
+    expect(info.format).toBe('onnx');
+    expect(info.inputs.length).toBeGreaterThan(0);
+    const out = join(tmp.path, `${suite}-${name}.onnx`);
+    await jsonIn<ConvertReport>(['convert', model, out, '--json']);
+    expect((await jsonIn<InspectReport>(['inspect', out, '--json'])).ops).toEqual(info.ops);
+    const b = await jsonIn<BenchReport>(['bench', out, '--runs', '2', '--warmup', '0', '--json']);
+    expect(b.inputs.map((i) => i.name)).toEqual(info.inputs.map((i) => i.name));
+  });
+});

@@ -1,0 +1,80 @@
+// `enxuto eval <model> --data <spec>`: accuracy, agreement with a reference, size and latency.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError } from '@enxuto/ir';
+import { readModel } from '@enxuto/formats/node';
+import { getBackend } from '@enxuto/runtime/node';
+import { evaluate, openDataset, parseYamlSafe, type EvalMetrics } from '@enxuto/pipeline/node';
+import { intOption, parseCommandArgs, positionals, type Command } from './command.js';
+
+/** `--data` is inline YAML/JSON (`{type: mnist, split: validation}`) or a YAML/JSON file. */
+function dataSpec(raw: string): { spec: unknown; baseDir: string } {
+  if (!raw.trim().startsWith('{') && existsSync(raw) && statSync(raw).isFile()) {
+    return { spec: parseYamlSafe(readText(raw), raw), baseDir: resolve(raw, '..') };
+  }
+  return { spec: parseYamlSafe(raw, '--data'), baseDir: process.cwd() };
+}
+
+function readText(path: string): string {
+  if (statSync(path).size > 1 << 20) throw new ConfigError('data spec file is larger than 1 MiB', { code: 'config/too-large', file: path });
+  return readFileSync(path, 'utf8');
+}
+
+const pct = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(2)}%`);
+
+export function formatMetrics(file: string, m: EvalMetrics): string {
+  const rows: [string, string][] = [
+    ['samples', String(m.samples)],
+    ['top-1 accuracy', pct(m.accuracy)],
+    ['top-5 accuracy', pct(m.top5)],
+    ['agreement', pct(m.agreement)],
+    ['cosine', m.cosine === undefined ? '-' : m.cosine.toFixed(6)],
+    ['max abs error', m.maxAbsError === undefined ? '-' : m.maxAbsError.toExponential(3)],
+    ['size', `${m.sizeBytes} bytes${m.sizeRatio !== undefined ? ` (${m.sizeRatio.toFixed(3)}x)` : ''}`],
+    ['parameters', `${m.parameters} (${m.nonZero} non-zero)`],
+    ['latency p50', m.latencyP50Ms === undefined ? '-' : `${m.latencyP50Ms.toFixed(3)} ms`],
+  ];
+  return `${file}\n${rows.map(([k, v]) => `  ${k.padEnd(15)} ${v}`).join('\n')}\n`;
+}
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'evaluate a model on a dataset: accuracy, agreement, size, latency',
+  usage: `enxuto eval <model> --data <spec> [--reference <model>] [--batch N] [--max-samples N] [--latency-runs N] [--json]
+
+  --data <spec>        a dataset spec as inline YAML/JSON, e.g.
+                       '{type: mnist-idx, images: t10k-images-idx3-ubyte.gz, labels: t10k-labels-idx1-ubyte.gz, preprocess: {scale: 255}}'
+                       or a YAML/JSON file holding one
+  --reference <model>  also report agreement, cosine similarity and max abs error against this model
+  --batch N            samples per inference (default 64; falls back to 1 when the model needs it)
+  --max-samples N      evaluate at most N samples
+  --latency-runs N     batch-1 runs timed for the p50 (default 20; 0 skips)
+  --json               print the metrics as JSON (the EvalMetrics of docs/pipelines.md)`,
+  async run(argv, io) {
+    const { values, positionals: pos } = parseCommandArgs('eval', argv, {
+      data: { type: 'string' },
+      reference: { type: 'string' },
+      batch: { type: 'string' },
+      'max-samples': { type: 'string' },
+      'latency-runs': { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const [file] = positionals('eval', pos, ['model']);
+    if (!values.data) throw new ConfigError('--data <spec> is required (see enxuto eval --help)', { code: 'cli/bad-argument', field: '--data' });
+    const { spec, baseDir } = dataSpec(values.data);
+    const dataset = openDataset(spec, { baseDir, field: '--data' });
+    // Sizes are of the models serialized as ONNX, so a reference in another format compares fairly.
+    const { model } = await readModel(file!);
+    const reference = values.reference ? (await readModel(values.reference)).model : undefined;
+    const maxSamples = values['max-samples'] !== undefined ? intOption('max-samples', values['max-samples'], 1, 1, 1 << 30) : undefined;
+    const metrics = await evaluate(model, dataset, {
+      backend: getBackend('ort-node'),
+      batchSize: intOption('batch', values.batch, 64, 1, 4096),
+      latencyRuns: intOption('latency-runs', values['latency-runs'], 20, 0, 10_000),
+      ...(reference ? { reference } : {}),
+      ...(maxSamples !== undefined ? { maxSamples } : {}),
+    });
+    io.out(values.json ? `${JSON.stringify(metrics, null, 2)}\n` : formatMetrics(file!, metrics));
+    return 0;
+  },
+};

@@ -1,0 +1,34 @@
+// What a format is to the registry. Sniffing is browser-safe (bytes in, verdict out); reading and
+// writing files is Node-only and lives in FormatHandler (see node.ts).
+
+/** A format's verdict on some bytes: 'magic' (its signature is there), 'extension' (only the name fits), or 'no'. */
+export interface FormatMatch {
+  match: 'magic' | 'extension' | 'no';
+  /** Why, in a few words: shown when no format accepts a file. */
+  reason: string;
+}
+
+export interface FormatSniffer {
+  /** Registry key and `--format` value: 'onnx', 'tfjs', 'tflite'. */
+  name: string;
+  /** File extensions with the dot, lower case ('.onnx'). A folder format lists '' (no extension). */
+  extensions: readonly string[];
+  /** Looks at the first bytes of a file (at least HEAD_BYTES when the file is that long) and its path. */
+  match(head: Uint8Array, path: string): FormatMatch;
+}
+
+/** How many leading bytes detectFormat callers should pass. */
+export const HEAD_BYTES = 4096;
+
+export function extensionOf(path: string): string {
+  const base = path.split(/[\\/]/).pop() ?? '';
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(dot).toLowerCase() : '';
+}
+
+/** The verdict of a format whose signature is absent: 'extension' when the name still fits. */
+export function byExtension(sniffer: Pick<FormatSniffer, 'extensions'>, path: string, why: string): FormatMatch {
+  const ext = extensionOf(path);
+  if (ext !== '' && sniffer.extensions.includes(ext)) return { match: 'extension', reason: `${why}, but the extension ${ext} fits` };
+  return { match: 'no', reason: why };
+}

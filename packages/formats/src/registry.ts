@@ -1,0 +1,48 @@
+// The format table (DESIGN.md "Extension points are tables"). ONNX is built in; @enxuto/tfjs and
+// @enxuto/tflite add their handlers with registerFormat under the names 'tfjs' and 'tflite',
+// whose sniffers already live here (sniff-others.ts) so detection works before they register.
+import { ConfigError } from '@enxuto/ir';
+import { BUILTIN_SNIFFERS } from './detect.js';
+import type { FormatSniffer } from './format.js';
+import type { FormatHandler } from './handler.js';
+import { onnxFormat } from './onnx-handler.js';
+
+// SLOT for the other formats: add tfjs-handler.ts / tflite-handler.ts beside onnx-handler.ts (each
+// a FormatHandler over its package's /node reader and writer, reusing tfjsSniffer / tfliteSniffer)
+// and list them here. Until then readModel says 'recognized but not registered' for those files.
+const BUILTIN_HANDLERS: readonly FormatHandler[] = [onnxFormat];
+
+const handlers = new Map<string, FormatHandler>(BUILTIN_HANDLERS.map((h) => [h.name, h]));
+
+/** Adds (or replaces) the handler of a format. */
+export function registerFormat(handler: FormatHandler): void {
+  if (!/^[a-z][a-z0-9-]*$/.test(handler.name)) {
+    throw new ConfigError(`invalid format name '${handler.name}'`, { code: 'format/bad-name', field: 'name' });
+  }
+  handlers.set(handler.name, handler);
+}
+
+/** Formats that can be read and written now. */
+export function listFormats(): FormatHandler[] {
+  return [...handlers.values()];
+}
+
+/** Sniffers for detection: registered handlers, plus built-in sniffers of formats not registered yet. */
+export function allSniffers(): FormatSniffer[] {
+  const out: FormatSniffer[] = [...handlers.values()];
+  for (const s of BUILTIN_SNIFFERS) if (!handlers.has(s.name)) out.push(s);
+  return out;
+}
+
+/** The handler of a format; a ConfigError listing the available ones when it is unknown or not registered. */
+export function getFormat(name: string, file?: string): FormatHandler {
+  const h = handlers.get(name);
+  if (h) return h;
+  const known = BUILTIN_SNIFFERS.some((s) => s.name === name);
+  const why = known ? `format '${name}' is recognized but its reader/writer is not registered` : `unknown format '${name}'`;
+  throw new ConfigError(`${why} (available: ${[...handlers.keys()].join(', ')})`, {
+    code: known ? 'format/not-registered' : 'format/unknown',
+    ...(file !== undefined ? { file } : {}),
+    field: 'format',
+  });
+}

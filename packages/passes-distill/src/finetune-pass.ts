@@ -1,0 +1,44 @@
+// The `finetune` pass: plain supervised training of the current model on the training data, with
+// pruned (zero) weights kept at zero; pruning runs it to win back accuracy.
+import { countParameters, type Model } from '@enxuto/ir';
+import { definePass, type PassContext, type PassDefinition } from '@enxuto/pipeline';
+import { z } from 'zod';
+import { distillTrain } from './distill-train.js';
+import { zeroMasks } from './masks.js';
+import { optimizerOf, scheduleOf, trainingOptions } from './options.js';
+
+export const finetuneOptions = z.strictObject({ ...trainingOptions, epochs: trainingOptions.epochs.default(2) });
+export type FinetuneOptions = z.output<typeof finetuneOptions>;
+
+export const finetune: PassDefinition = definePass({
+  name: 'finetune',
+  summary: 'supervised fine-tuning on the training data (pruned weights stay zero)',
+  options: finetuneOptions,
+  needs: ['data', 'training'],
+  async run(model: Model, o: FinetuneOptions, ctx: PassContext) {
+    const masks = o.keepZeros ? zeroMasks(model) : new Map<string, Uint8Array>();
+    const result = await distillTrain(model, {
+      data: ctx.dataset('training'),
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      seed: ctx.seed,
+      optimizer: optimizerOf(o.optimizer),
+      lr: scheduleOf(o.schedule, o.lr),
+      jitter: o.jitter,
+      masks,
+      signal: ctx.signal,
+      onEpoch: (s) => ctx.progress.update(s.epoch + 1, o.epochs, `loss ${s.loss.toFixed(4)}`),
+    });
+    const last = result.history.at(-1);
+    return {
+      model,
+      changed: o.epochs > 0,
+      stats: {
+        epochs: o.epochs,
+        maskedWeights: masks.size,
+        nonZeroParameters: countParameters(model).nonZero,
+        ...(last ? { finalLoss: last.loss, ...(last.accuracy !== undefined ? { trainAccuracy: last.accuracy } : {}) } : {}),
+      },
+    };
+  },
+}) as unknown as PassDefinition;

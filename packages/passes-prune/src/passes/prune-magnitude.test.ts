@@ -1,0 +1,137 @@
+import { cloneModel, float32Tensor, Model, tensorType, type Value } from '@enxuto/ir';
+import { readOnnxFile } from '@enxuto/onnx/node';
+import { readOnnx, writeOnnxBytes } from '@enxuto/onnx';
+import { getBackend } from '@enxuto/runtime/node';
+import { sharedPath } from '@enxuto/test-support';
+import { describe, expect, it } from 'vitest';
+import { satisfiesNm } from '../kernels/nm.js';
+import { findPrunableLayers } from '../graph/layers.js';
+import { fakeContext } from '../test-context.js';
+import { seeded } from '../test-models.js';
+import { pruneMagnitude, pruneMagnitudeOptions } from './prune-magnitude.js';
+import { pruneNm, pruneNmOptions } from './prune-nm.js';
+import { storeSparse, storeSparseOptions } from './store-sparse.js';
+
+/** x[N,4] -> fc1 [4,8] -> relu -> fc2 [8,8] -> relu -> fc3 (transB) [3,8]; weights 1..n in magnitude order. */
+function mlp(): Model {
+  const m = new Model();
+  m.opsetImports.set('', 13);
+  const g = m.graph;
+  let x: Value = g.addInput('x', tensorType('float32', ['N', 4]));
+  const layers: [string, number[], boolean][] = [['fc1', [4, 8], false], ['fc2', [8, 8], false], ['fc3', [3, 8], true]];
+  for (const [name, shape, transB] of layers) {
+    const n = shape[0]! * shape[1]!;
+    const w = g.addInitializer(`${name}.w`, float32Tensor(shape, Float32Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * (i + 1))));
+    const node = g.addNode({ opType: 'Gemm', name, inputs: [x, w], outputs: [`${name}.out`] });
+    if (transB) node.setAttr('transB', { type: 'int', value: 1 });
+    x = node.output(0);
+    if (name !== 'fc3') x = g.addNode({ opType: 'Relu', name: `${name}.relu`, inputs: [x], outputs: [`${name}.relu.out`] }).output(0);
+  }
+  g.addOutput(x);
+  return m;
+}
+
+const weights = (m: Model, name: string) => [...m.graph.value(name)!.const!.toFloat32()];
+const zeros = (v: number[]) => v.filter((x) => x === 0).length;
+
+describe('prune-magnitude', () => {
+  it('layer scope: every middle layer loses exactly `sparsity`, first and last half of it by default', async () => {
+    const m = mlp();
+    const r = await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer' }), fakeContext());
+    expect(zeros(weights(m, 'fc1.w'))).toBe(8); // 32 × 0.25
+    expect(zeros(weights(m, 'fc2.w'))).toBe(32); // 64 × 0.5
+    expect(zeros(weights(m, 'fc3.w'))).toBe(6); // 24 × 0.25
+    // The smallest magnitudes go: fc2's |w| are 1..64, so 1..32 are zero and 33..64 stay.
+    expect(weights(m, 'fc2.w').slice(0, 32).every((v) => v === 0)).toBe(true);
+    expect(weights(m, 'fc2.w').slice(32).every((v) => v !== 0)).toBe(true);
+    const layers = r.stats.layers as { name: string; count: number; nonZero: number }[];
+    expect(layers.map((l) => [l.name, l.count, l.nonZero])).toEqual([['fc1', 32, 24], ['fc2', 64, 32], ['fc3', 24, 18]]);
+  });
+
+  it('global scope: one threshold across layers', async () => {
+    const m = mlp();
+    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, firstLayer: 1, lastLayer: 1 }), fakeContext());
+    // 120 weights, 60 pruned: |w| <= 24 in fc1 (all 32? no: 1..32) — the 60 lowest of {1..32, 1..64, 1..24}.
+    const all = [...weights(m, 'fc1.w'), ...weights(m, 'fc2.w'), ...weights(m, 'fc3.w')];
+    expect(zeros(all)).toBe(60);
+    // Threshold: values 1..20 appear three times (60 entries), ties broken by layer order.
+    expect(zeros(weights(m, 'fc1.w'))).toBe(20);
+    expect(zeros(weights(m, 'fc2.w'))).toBe(20);
+    expect(zeros(weights(m, 'fc3.w'))).toBe(20);
+  });
+
+  it('global scope caps the first and last layer and hands their share to the others', async () => {
+    const m = mlp();
+    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5 }), fakeContext());
+    // Caps: fc1 at 0.25 × 32 = 8, fc3 at 0.25 × 24 = 6; fc2 takes the remaining 46 of 60.
+    expect(zeros(weights(m, 'fc1.w'))).toBe(8);
+    expect(zeros(weights(m, 'fc3.w'))).toBe(6);
+    expect(zeros(weights(m, 'fc2.w'))).toBe(46);
+  });
+
+  it('honours exclusions and overrides by pattern', async () => {
+    const m = mlp();
+    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer', exclude: ['fc1*'], overrides: { 'fc3.w': 0.75 } }), fakeContext());
+    expect(zeros(weights(m, 'fc1.w'))).toBe(0);
+    expect(zeros(weights(m, 'fc2.w'))).toBe(32);
+    expect(zeros(weights(m, 'fc3.w'))).toBe(18);
+  });
+
+  it('reports changed=false when nothing is prunable', async () => {
+    const m = new Model();
+    const x = m.graph.addInput('x', tensorType('float32', [1]));
+    m.graph.addOutput(m.graph.addNode({ opType: 'Relu', inputs: [x], outputs: ['y'] }).output(0));
+    const r = await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({}), fakeContext());
+    expect(r.changed).toBe(false);
+  });
+});
+
+describe('prune-nm', () => {
+  it('2:4 along the input dimension of Gemm weights (transB and not), first layer left dense', async () => {
+    const m = mlp();
+    const r = await pruneNm.run(m, pruneNmOptions.parse({}), fakeContext());
+    expect(zeros(weights(m, 'fc1.w'))).toBe(0);
+    expect(satisfiesNm(weights(m, 'fc2.w'), [8, 8], 0, 2, 4)).toBe(true);
+    expect(zeros(weights(m, 'fc2.w'))).toBe(32);
+    expect(satisfiesNm(weights(m, 'fc3.w'), [3, 8], 1, 2, 4)).toBe(true);
+    expect(zeros(weights(m, 'fc3.w'))).toBe(12);
+    expect(r.stats.pattern).toBe('2:4');
+  });
+
+  it('prunes onnx-mnist-8 (a MatMul weight behind a Reshape) and it still runs in onnxruntime', async () => {
+    const m = await readOnnxFile(sharedPath('models/onnx-mnist-8/mnist.onnx'));
+    const layers = findPrunableLayers(m.graph);
+    expect(layers.map((l) => l.op)).toEqual(['Conv', 'Conv', 'MatMul']);
+    await pruneNm.run(m, pruneNmOptions.parse({ n: 1, m: 4 }), fakeContext());
+    const conv2 = m.graph.value('Parameter87')!.const!;
+    expect(satisfiesNm(conv2.toFloat32(), [16, 8, 5, 5], 1, 1, 4)).toBe(true);
+    expect(satisfiesNm(m.graph.value('Parameter193')!.const!.toFloat32(), [256, 10], 0, 1, 4)).toBe(true);
+    const s = await getBackend('ort-node').createSession(m);
+    const out = await s.run({ Input3: { dtype: 'float32', shape: [1, 1, 28, 28], data: new Float32Array(784).fill(100) } });
+    await s.release();
+    expect(Object.values(out)[0]!.data.length).toBe(10);
+  });
+});
+
+describe('store-sparse', () => {
+  it('writes a pruned weight as a sparse initializer that onnxruntime reads with the same results', async () => {
+    const m = mlp();
+    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.9, scope: 'layer', firstLayer: 1, lastLayer: 1 }), fakeContext());
+    const dense = cloneModel(m);
+    const r = await storeSparse.run(m, storeSparseOptions.parse({ minElements: 16 }), fakeContext());
+    expect((r.stats.tensors as unknown[]).length).toBe(3);
+    const bytes = writeOnnxBytes(m);
+    expect(bytes.length).toBeLessThan(writeOnnxBytes(dense).length);
+    const back = readOnnx(bytes);
+    expect([...back.graph.value('fc2.w')!.const!.toFloat32()]).toEqual(weights(dense, 'fc2.w'));
+    const rnd = seeded(4);
+    const x = { dtype: 'float32' as const, shape: [2, 4], data: Float32Array.from({ length: 8 }, () => rnd()) };
+    const run = async (input: Model | Uint8Array) => {
+      const s = await getBackend('ort-node').createSession(input);
+      const o = await s.run({ x });
+      await s.release();
+      return [...(Object.values(o)[0]!.data as Float32Array)];
+    };
+    expect(await run(bytes)).toEqual(await run(dense));
+  });
+});

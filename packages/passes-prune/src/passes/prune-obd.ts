@@ -1,0 +1,32 @@
+// prune-obd: Optimal Brain Damage — zero the weights of lowest saliency ½·h_kk·w², with the
+// Hessian diagonal estimated on a data batch (empirical Fisher through the training runtime).
+import { definePass, type PassContext } from '@enxuto/pipeline';
+import { z } from 'zod';
+import { obdSaliency } from '../kernels/obd.js';
+import { fisherDiagonal } from '../training/hessian.js';
+import { selectionOptions } from '../selection.js';
+import { runUnstructured, trainingOptions } from './unstructured.js';
+
+export const pruneObdOptions = z.strictObject({
+  ...selectionOptions,
+  ...trainingOptions,
+  samples: z.number().int().min(1).max(1_000_000).default(256).describe('samples the Hessian diagonal is averaged over'),
+  microBatch: z.number().int().min(1).max(4096).default(1).describe('samples per gradient (1 = exact empirical Fisher; larger is faster, rougher)'),
+});
+
+function hessianData(ctx: PassContext) {
+  return ctx.data.calibration ?? ctx.dataset('training');
+}
+
+export const pruneObd = definePass({
+  name: 'prune-obd',
+  summary: 'Optimal Brain Damage: zero the weights of lowest saliency ½·h·w² (Hessian diagonal from data)',
+  options: pruneObdOptions,
+  needs: ['data'],
+  run: (model, o, ctx) =>
+    runUnstructured(model, o, ctx, async (m, layers) => {
+      const names = layers.map((l) => l.weight.name);
+      const h = fisherDiagonal(m, names, hessianData(ctx), { samples: o.samples, microBatch: o.microBatch, seed: ctx.seed, signal: ctx.signal });
+      return layers.map((l) => obdSaliency(l.weight.const!.toFloat32(), h.get(l.weight.name)!));
+    }),
+});

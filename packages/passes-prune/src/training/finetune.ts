@@ -1,0 +1,77 @@
+// Fine-tuning between pruning steps: the training runtime with masks that keep pruned weights at
+// exactly zero, optionally distilling from the unpruned model (Hinton et al. soft targets).
+import * as tf from '@tensorflow/tfjs';
+import type { Model } from '@enxuto/ir';
+import { compileGraph, distillationLoss, train, type BatchSource, type Executable, type TrainResult } from '@enxuto/train';
+import { z } from 'zod';
+
+export const finetuneSchema = z
+  .strictObject({
+    epochs: z.number().int().min(0).max(1000).default(1).describe('fine-tuning epochs after each pruning step'),
+    batchSize: z.number().int().min(1).max(65536).default(64).describe('samples per step'),
+    lr: z.number().positive().default(0.01).describe('learning rate (SGD with momentum 0.9; cosine decay over each fine-tuning run)'),
+    optimizer: z.enum(['sgd', 'adam']).default('sgd').describe('optimizer'),
+    weightDecay: z.number().min(0).default(0).describe('L2 weight decay'),
+  })
+  .describe('fine-tuning after pruning (needs a `training` dataset)');
+export type FinetuneOptions = z.output<typeof finetuneSchema>;
+
+export const distillSchema = z
+  .strictObject({
+    temperature: z.number().positive().default(4).describe('softening temperature'),
+    alpha: z.number().min(0).max(1).default(0.7).describe('weight of the soft targets (the rest: hard labels)'),
+  })
+  .describe('distil from the unpruned model while fine-tuning');
+export type DistillOptions = z.output<typeof distillSchema>;
+
+/** A teacher that returns logits for a batch; dispose() frees its weights. */
+export interface Teacher {
+  logits(input: Float32Array, shape: number[]): tf.Tensor2D;
+  dispose(): void;
+}
+
+export function createTeacher(model: Model): Teacher {
+  const exe: Executable = compileGraph(model, { trainable: [] });
+  const input = exe.inputNames[0]!;
+  const output = exe.outputNames[0]!;
+  return {
+    logits(x, shape) {
+      const out = exe.run({ [input]: tf.tensor(x, shape, 'float32') }, { outputs: [output] })[output]!;
+      return (out.rank === 2 ? out : out.reshape([out.shape[0]!, -1])) as tf.Tensor2D;
+    },
+    dispose: () => exe.dispose(),
+  };
+}
+
+export interface FinetuneRun {
+  data: BatchSource;
+  masks: ReadonlyMap<string, Uint8Array>;
+  options: FinetuneOptions;
+  seed: number;
+  teacher?: Teacher;
+  distill?: DistillOptions;
+  signal?: AbortSignal;
+}
+
+/** Trains `model` in place with pruned weights held at zero. */
+export async function finetune(model: Model, run: FinetuneRun): Promise<TrainResult> {
+  const o = run.options;
+  const loss = run.teacher
+    ? distillationLoss({
+        teacherLogits: (b) => run.teacher!.logits(b.input, b.shape),
+        temperature: run.distill?.temperature ?? 4,
+        alpha: run.distill?.alpha ?? 0.7,
+      })
+    : undefined;
+  return train(model, {
+    data: run.data,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    seed: run.seed,
+    lr: o.epochs > 1 ? { type: 'cosine', lr: o.lr, minLr: o.lr * 0.05 } : o.lr,
+    optimizer: o.optimizer === 'adam' ? { type: 'adam', weightDecay: o.weightDecay } : { type: 'sgd', momentum: 0.9, weightDecay: o.weightDecay },
+    masks: run.masks,
+    ...(loss ? { loss } : {}),
+    ...(run.signal ? { signal: run.signal } : {}),
+  });
+}

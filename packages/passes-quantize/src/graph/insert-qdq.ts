@@ -1,0 +1,228 @@
+// Static quantization in QDQ form: QuantizeLinear -> DequantizeLinear pairs on activations, int8
+// weights behind DequantizeLinear, int32 biases. The pattern DQ -> Conv/Gemm/MatMul -> Q is what
+// onnxruntime fuses into integer kernels; ops that only move data (MaxPool, Reshape, ...) get the
+// same scale on both sides so onnxruntime drops their Q/DQ and runs them on int8.
+import { attr, CheckError, type Model, type Node, type Value } from '@enxuto/ir';
+import { scaleZeroPoint, type QuantType } from '../kernels/params.js';
+import type { Range } from '../kernels/range.js';
+import { addQuantParams, constOf, dropIfUnused, soleConsumer } from './helpers.js';
+import { addDequantizedWeight, quantizeBias, quantizeWeightTensor, transpose2d } from './weights.js';
+
+export interface QdqOptions {
+  perChannel: boolean;
+  weightType: 'int8' | 'uint8';
+  weightSymmetric: boolean;
+  activationType: 'uint8' | 'int8';
+  activationSymmetric: boolean;
+  /** Compute ops to quantize (default Conv, Gemm, MatMul). */
+  ops: readonly string[];
+  /** Node names (or output names) to keep in float. */
+  exclude: readonly string[];
+  /** Fold a Relu after Conv/Gemm/MatMul into the output quantization (zero point at the bottom of the range). */
+  fuseRelu: boolean;
+  /** Quantize Add/Mul/Concat/AveragePool outputs when all their inputs are quantized. */
+  quantizeOthers: boolean;
+  /**
+   * Convs (group 1) with fewer input channels stay in float: with a reduction depth of a few
+   * channels, onnxruntime's int8 Conv is slower than its float one (mnist-8's first layer: 22 vs 6 us).
+   */
+  minInputChannels: number;
+}
+
+export const DEFAULT_QDQ_OPTIONS: QdqOptions = {
+  perChannel: true,
+  weightType: 'int8',
+  weightSymmetric: true,
+  activationType: 'uint8',
+  activationSymmetric: false,
+  ops: ['Conv', 'Gemm', 'MatMul'],
+  exclude: [],
+  fuseRelu: true,
+  quantizeOthers: true,
+  minInputChannels: 4,
+};
+
+/** Ops that only move or select values: same scale in and out (onnxruntime then drops their Q/DQ). */
+export const PASS_THROUGH_OPS = new Set([
+  'MaxPool', 'Reshape', 'Flatten', 'Transpose', 'Squeeze', 'Unsqueeze', 'Gather', 'Slice', 'Resize',
+  'SpaceToDepth', 'DepthToSpace', 'GlobalMaxPool',
+]);
+/** Ops onnxruntime runs in integer (QLinear*) form with their own output scale. */
+const OWN_SCALE_OPS = new Set(['Add', 'Mul', 'Concat', 'AveragePool', 'GlobalAveragePool']);
+
+export interface LayerReport {
+  node: string;
+  /** The node's first output (before any Relu folding): a name `exclude` accepts even for unnamed nodes. */
+  output: string;
+  opType: string;
+  weightMse: number;
+  weightAxis: number | undefined;
+}
+
+export interface QdqReport {
+  layers: LayerReport[];
+  activations: number;
+  reluFused: number;
+  passThrough: number;
+}
+
+interface ActQuant {
+  scale: Value;
+  zeroPoint: Value;
+  scaleValue: number;
+}
+
+export function insertQdq(model: Model, ranges: ReadonlyMap<string, Range>, options: Partial<QdqOptions> = {}): QdqReport {
+  const o = { ...DEFAULT_QDQ_OPTIONS, ...options };
+  const g = model.graph;
+  const excluded = new Set(o.exclude);
+  const ops = new Set(o.ops);
+  /** DequantizeLinear outputs we made for activations -> their quantization. */
+  const dqOf = new Map<Value, ActQuant>();
+  /** Float activation -> its DQ output (one Q/DQ pair per value, shared by every consumer). */
+  const done = new Map<Value, Value>();
+  const report: QdqReport = { layers: [], activations: 0, reluFused: 0, passThrough: 0 };
+
+  const rangeOf = (v: Value): Range => {
+    const r = ranges.get(v.name);
+    if (!r) throw new CheckError(`no calibrated range for ${v.name}`, { code: 'quantize/no-range', value: v.name, field: 'ranges' });
+    return r;
+  };
+
+  const quantizeActivation = (v: Value, params?: ActQuant, range?: Range): Value => {
+    const existing = done.get(v);
+    if (existing) return existing;
+    if (dqOf.has(v)) return v;
+    let q = params;
+    if (!q) {
+      const p = scaleZeroPoint(range ?? rangeOf(v), { type: o.activationType, symmetric: o.activationSymmetric });
+      const made = addQuantParams(g, v.name, Float32Array.of(p.scale), Int32Array.of(p.zeroPoint), o.activationType);
+      q = { ...made, scaleValue: p.scale };
+    }
+    // A graph output keeps its name on the final DequantizeLinear, so callers see the same interface.
+    const keepName = v.isGraphOutput() ? v.name : undefined;
+    if (keepName) g.rename(v, g.uniqueName(`${keepName}_float`));
+    const qn = g.addNode({
+      opType: 'QuantizeLinear', name: g.uniqueName(`${v.name}_QuantizeLinear`),
+      inputs: [v, q.scale, q.zeroPoint], outputs: [g.uniqueName(`${v.name}_quantized`)],
+    });
+    const dqn = g.addNode({
+      opType: 'DequantizeLinear', name: g.uniqueName(`${v.name}_DequantizeLinear`),
+      inputs: [qn.outputs[0]!, q.scale, q.zeroPoint], outputs: [keepName ?? g.uniqueName(`${v.name}_dequantized`)],
+    });
+    const dq = dqn.outputs[0]!;
+    const shape = v.shape;
+    qn.outputs[0]!.type = { kind: 'tensor', dtype: o.activationType, ...(shape ? { shape } : {}) };
+    dq.type = v.type ?? { kind: 'tensor', dtype: 'float32' };
+    for (const u of [...v.uses()]) if (u.node !== qn) g.setInput(u.node, u.index, dq);
+    if (v.isGraphOutput()) g.setOutputs(g.outputs.map((x) => (x === v ? dq : x)));
+    dqOf.set(dq, q);
+    done.set(v, dq);
+    report.activations++;
+    return dq;
+  };
+
+  const isExcluded = (n: Node) => excluded.has(n.name) || n.outputs.some((v) => v && excluded.has(v.name));
+
+  for (const node of [...g]) {
+    if (node.isRemoved() || node.domain !== '' || isExcluded(node)) continue;
+    if (ops.has(node.opType) && quantizableCompute(node)) {
+      quantizeCompute(node);
+    } else if (PASS_THROUGH_OPS.has(node.opType)) {
+      const src = node.inputs[0];
+      const y = node.outputs[0];
+      const q = src ? dqOf.get(src) : undefined;
+      if (q && y && y.dtype !== 'int64') {
+        quantizeActivation(y, q);
+        report.passThrough++;
+      }
+    } else if (o.quantizeOthers && OWN_SCALE_OPS.has(node.opType)) {
+      const acts = node.inputs.filter((v): v is Value => v !== null && !constOf(v));
+      const y = node.outputs[0];
+      if (y && acts.length > 0 && acts.every((v) => dqOf.has(v)) && ranges.has(y.name)) {
+        // Constant operands of Add/Mul get quantized too (their DQ is folded into the QLinear op).
+        node.inputs.forEach((v, i) => {
+          const c = constOf(v);
+          if (v && c && c.dtype === 'float32') {
+            const qw = quantizeWeightTensor(c, { type: o.activationType, symmetric: false, axis: undefined });
+            g.setInput(node, i, addDequantizedWeight(g, v.name, qw, o.activationType));
+            dropIfUnused(g, v);
+          }
+        });
+        quantizeActivation(y);
+      }
+    }
+  }
+  return report;
+
+  function quantizableCompute(n: Node): boolean {
+    const x = n.inputs[0];
+    const w = constOf(n.inputs[1]);
+    if (!x || !w || w.dtype !== 'float32' || x.dtype === 'int64') return false;
+    if (n.opType === 'Gemm') return n.getInt('transA', 0) === 0 && (n.inputs[2] === undefined || n.inputs[2] === null || !!constOf(n.inputs[2]));
+    if (n.opType === 'Conv') {
+      if (n.getInt('group', 1) === 1 && w.shape[1]! < o.minInputChannels) return false;
+      return w.shape.length >= 3 && (!n.inputs[2] || !!constOf(n.inputs[2]));
+    }
+    if (n.opType === 'MatMul') return w.shape.length >= 2;
+    return false;
+  }
+
+  function weightAxis(n: Node, rank: number): number {
+    if (n.opType === 'Conv') return 0;
+    if (n.opType === 'Gemm') return n.getInt('transB', 0) ? 0 : 1;
+    return rank - 1; // MatMul [.., K, N]: one scale per output column
+  }
+
+  function quantizeCompute(n: Node): void {
+    const x = n.inputs[0]!;
+    const wv = n.inputs[1]!;
+    let w = constOf(wv)!;
+    // onnxruntime fuses DQ -> Gemm -> Q into QGemm only for a [N, K] weight (transB = 1) when
+    // per-channel: a transB = 0 weight stays a float Gemm behind a DequantizeLinear.
+    if (n.opType === 'Gemm' && o.perChannel && !n.getInt('transB', 0) && w.shape.length === 2) {
+      w = transpose2d(w);
+      n.setAttr('transB', attr.int(1));
+    }
+    const xdq = quantizeActivation(x);
+    const sx = dqOf.get(xdq)!.scaleValue;
+    const axis = o.perChannel ? weightAxis(n, w.shape.length) : undefined;
+    const qw = quantizeWeightTensor(w, { type: o.weightType, symmetric: o.weightSymmetric, axis });
+    g.setInput(n, 1, addDequantizedWeight(g, wv.name, qw, o.weightType));
+    dropIfUnused(g, wv);
+    const bv = n.inputs[2];
+    const b = constOf(bv);
+    if (bv && b && b.shape.length === 1 && (qw.scale.length === 1 || b.size === qw.scale.length)) {
+      const qb = quantizeBias(b, sx, qw.scale);
+      g.setInput(n, 2, addDequantizedWeight(g, bv.name, qb, 'int32'));
+      dropIfUnused(g, bv);
+    }
+    report.layers.push({ node: n.label(), output: n.outputs[0]!.name, opType: n.opType, weightMse: qw.mse, weightAxis: qw.axis });
+    const y = n.outputs[0]!;
+    // Relu after the op: quantizing with zero point = qmin clamps negatives, so the Relu can go.
+    const next = soleConsumer(y);
+    if (o.fuseRelu && !o.activationSymmetric && next && next.opType === 'Relu' && next.domain === '' && !isExcluded(next)) {
+      const r = next.outputs[0]!;
+      const range = rangeOf(r);
+      const name = r.name;
+      const type = r.type;
+      g.replaceAllUsesWith(r, y);
+      g.remove(next);
+      g.rename(y, name);
+      if (type) y.type = type;
+      report.reluFused++;
+      quantizeActivation(y, undefined, { min: Math.max(0, range.min), max: range.max });
+      return;
+    }
+    // Gemm/MatMul feeding only float consumers (or the graph output) give float results directly
+    // (onnxruntime's QGemm / MatMulIntegerToFloat): a Q/DQ pair there would only add work.
+    if (n.opType !== 'Conv' && !feedsQuantizedOps(y)) return;
+    quantizeActivation(y);
+  }
+
+  function feedsQuantizedOps(y: Value): boolean {
+    if (y.isGraphOutput() || y.uses().length === 0) return false;
+    return y.uses().every(({ node: c }) => c.domain === '' && !isExcluded(c) &&
+      (ops.has(c.opType) || PASS_THROUGH_OPS.has(c.opType) || (o.quantizeOthers && OWN_SCALE_OPS.has(c.opType)) || c.opType === 'Relu'));
+  }
+}

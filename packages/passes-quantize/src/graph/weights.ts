@@ -1,0 +1,110 @@
+// Weight and bias quantization into initializers + DequantizeLinear nodes.
+import { attr, tensorFromValues, type Graph, type Tensor, type Value } from '@enxuto/ir';
+import { finiteRange } from '../kernels/range.js';
+import { perAxisParams, roundHalfEven, safeScale, scaleZeroPoint, type QuantType } from '../kernels/params.js';
+import { quantizePerAxis, quantizePerTensor } from '../kernels/quantize.js';
+import { addConst, addQuantParams } from './helpers.js';
+
+export interface QuantizedWeight {
+  /** Integer data. */
+  q: Tensor;
+  scale: Float32Array;
+  zeroPoint: Int32Array;
+  /** Axis of the per-channel scales; undefined when per-tensor. */
+  axis: number | undefined;
+  /** Mean squared error of the round trip, for reports. */
+  mse: number;
+}
+
+export interface WeightSpec {
+  type: QuantType;
+  symmetric: boolean;
+  /** Per-channel axis, or undefined for per-tensor. */
+  axis: number | undefined;
+}
+
+/** Quantizes a float weight tensor (pure; no graph changes). */
+export function quantizeWeightTensor(w: Tensor, spec: WeightSpec): QuantizedWeight {
+  const data = w.toFloat32();
+  const qspec = { type: spec.type, symmetric: spec.symmetric };
+  let scale: Float32Array;
+  let zeroPoint: Int32Array;
+  let q;
+  if (spec.axis !== undefined && w.shape.length > 0) {
+    ({ scale, zeroPoint } = perAxisParams(data, w.shape, spec.axis, qspec));
+    q = quantizePerAxis(data, w.shape, spec.axis, scale, zeroPoint, spec.type);
+  } else {
+    const p = scaleZeroPoint(finiteRange(data), qspec);
+    scale = Float32Array.of(p.scale);
+    zeroPoint = Int32Array.of(p.zeroPoint);
+    q = quantizePerTensor(data, p.scale, p.zeroPoint, spec.type);
+  }
+  return { q: tensorFromValues(spec.type, w.shape, q), scale, zeroPoint, axis: spec.axis, mse: roundTripMse(data, q, scale, zeroPoint, w.shape, spec.axis) };
+}
+
+function roundTripMse(x: Float32Array, q: ArrayLike<number>, scale: Float32Array, zp: Int32Array, shape: readonly number[], axis: number | undefined): number {
+  if (x.length === 0) return 0;
+  let inner = 1;
+  let channels = 1;
+  if (axis !== undefined && scale.length > 1) {
+    channels = shape[axis]!;
+    for (let d = axis + 1; d < shape.length; d++) inner *= shape[d]!;
+  }
+  let err = 0;
+  let n = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v - v !== 0) continue;
+    const c = channels === 1 ? 0 : Math.floor(i / inner) % channels;
+    const d = v - (q[i]! - zp[c]!) * scale[c]!;
+    err += d * d;
+    n++;
+  }
+  return n ? err / n : 0;
+}
+
+/** Adds `q` (+ scale, zero point) as initializers and a DequantizeLinear reading them. */
+export function addDequantizedWeight(g: Graph, base: string, qw: QuantizedWeight, type: QuantType | 'int32'): Value {
+  const qv = addConst(g, `${base}_quantized`, qw.q);
+  const perAxis = qw.axis !== undefined && qw.scale.length > 1;
+  const { scale, zeroPoint } = addQuantParams(g, base, qw.scale, qw.zeroPoint, type, perAxis ? [qw.scale.length] : []);
+  const dq = g.addNode({
+    opType: 'DequantizeLinear',
+    name: g.uniqueName(`${base}_DequantizeLinear`),
+    inputs: [qv, scale, zeroPoint],
+    outputs: [g.uniqueName(`${base}_dequantized`)],
+    ...(perAxis ? { attributes: { axis: attr.int(qw.axis!) } } : {}),
+  });
+  const out = dq.outputs[0]!;
+  out.type = { kind: 'tensor', dtype: 'float32', shape: [...qw.q.shape] };
+  return out;
+}
+
+/** int32 bias with scale s_x * s_w[c] and zero point 0 (what integer Conv/Gemm kernels add). */
+export function quantizeBias(b: Tensor, inputScale: number, weightScale: Float32Array): QuantizedWeight {
+  const data = b.toFloat32();
+  const perChannel = weightScale.length > 1;
+  const scale = new Float32Array(weightScale.length);
+  for (let c = 0; c < scale.length; c++) scale[c] = safeScale(inputScale * weightScale[c]!);
+  const q = new Int32Array(data.length);
+  const lim = 2 ** 31 - 1;
+  let err = 0;
+  for (let i = 0; i < data.length; i++) {
+    const s = scale[perChannel ? i : 0]!;
+    let v = roundHalfEven(data[i]! / s);
+    if (v !== v) v = 0;
+    q[i] = v > lim ? lim : v < -lim ? -lim : v;
+    const d = data[i]! - q[i]! * s;
+    if (d === d && Number.isFinite(d)) err += d * d;
+  }
+  return { q: tensorFromValues('int32', b.shape, q), scale, zeroPoint: new Int32Array(scale.length), axis: perChannel ? 0 : undefined, mse: data.length ? err / data.length : 0 };
+}
+
+/** [r, c] -> [c, r]. */
+export function transpose2d(t: Tensor): Tensor {
+  const [r, c] = t.shape as [number, number];
+  const src = t.toFloat32();
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = src[i * c + j]!;
+  return tensorFromValues('float32', [c, r], out);
+}

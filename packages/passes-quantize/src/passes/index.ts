@@ -1,0 +1,10 @@
+import { quantizeDynamicPass, quantizeWeightsPass } from './quantize-dynamic.pass.js';
+import { quantizeStaticPass } from './quantize-static.pass.js';
+import { biasCorrectionPass, convertFloat16Pass, equalizeCrossLayerPass, quantizeAutoPass } from './other.pass.js';
+
+export { quantizeStaticPass, quantizeDynamicPass, quantizeWeightsPass, convertFloat16Pass, equalizeCrossLayerPass, biasCorrectionPass, quantizeAutoPass };
+
+/** Every pass of this package, for the built-in registry. */
+export const quantizePasses = [
+  quantizeStaticPass, quantizeDynamicPass, quantizeWeightsPass, convertFloat16Pass, equalizeCrossLayerPass, biasCorrectionPass, quantizeAutoPass,
+] as const;

@@ -1,0 +1,64 @@
+// definePass / definePlugin: check a definition once, when it is made, so a malformed pass fails
+// at import time with its name rather than halfway through a pipeline.
+import { ConfigError } from '@enxuto/ir';
+import { z } from 'zod';
+import type { OptionsSchema, PassDefinition, PassNeed, PluginDefinition } from './types.js';
+
+const PASS_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const NAMESPACE = /^@?[a-z0-9][a-z0-9._-]*$/;
+const NEEDS: readonly PassNeed[] = ['data', 'runtime', 'training'];
+
+/** True for `verb-noun` names and namespaced `acme/verb-noun` names. */
+export function isValidPassName(name: string): boolean {
+  const slash = name.indexOf('/');
+  if (slash < 0) return PASS_NAME.test(name);
+  return NAMESPACE.test(name.slice(0, slash)) && PASS_NAME.test(name.slice(slash + 1));
+}
+
+export function isNamespaced(name: string): boolean {
+  return name.includes('/');
+}
+
+export interface PassSpec<S extends OptionsSchema> {
+  name: string;
+  summary: string;
+  /** Defaults to no options. */
+  options?: S;
+  needs?: readonly PassNeed[];
+  run: PassDefinition<S>['run'];
+}
+
+export function definePass<S extends OptionsSchema = z.ZodObject<{}>>(spec: PassSpec<S>): PassDefinition<S> {
+  const bad = (why: string, field: string) =>
+    new ConfigError(`pass ${JSON.stringify(spec.name)}: ${why}`, { code: 'pass/bad-definition', field });
+  if (typeof spec.name !== 'string' || !isValidPassName(spec.name)) {
+    throw bad('a pass name is kebab-case, optionally namespaced (fold-batchnorm, acme/prune-sparsegpt)', 'name');
+  }
+  if (typeof spec.summary !== 'string' || spec.summary.trim() === '' || spec.summary.includes('\n')) {
+    throw bad('the summary must be one non-empty line', 'summary');
+  }
+  const options = spec.options ?? (z.strictObject({}) as unknown as S);
+  if (!(options instanceof z.ZodObject)) throw bad('options must be a zod object schema (z.object({...}))', 'options');
+  const needs = [...(spec.needs ?? [])];
+  for (const n of needs) if (!NEEDS.includes(n)) throw bad(`unknown need ${JSON.stringify(n)} (known: ${NEEDS.join(', ')})`, 'needs');
+  if (typeof spec.run !== 'function') throw bad('run must be a function', 'run');
+  return Object.freeze({ name: spec.name, summary: spec.summary, options, needs, run: spec.run });
+}
+
+export function definePlugin(spec: { name: string; passes: readonly PassDefinition[] }): PluginDefinition {
+  if (typeof spec.name !== 'string' || !NAMESPACE.test(spec.name.replace(/^@([^/]+)\//, '$1-'))) {
+    throw new ConfigError(`plugin name ${JSON.stringify(spec.name)} is not an npm package name`, {
+      code: 'plugin/bad-definition',
+      field: 'name',
+    });
+  }
+  for (const p of spec.passes) {
+    if (!isNamespaced(p.name)) {
+      throw new ConfigError(`plugin ${spec.name}: pass ${p.name} must be namespaced (e.g. acme/${p.name})`, {
+        code: 'plugin/unnamespaced-pass',
+        field: 'passes',
+      });
+    }
+  }
+  return Object.freeze({ name: spec.name, passes: Object.freeze([...spec.passes]) });
+}

@@ -1,0 +1,65 @@
+// Progress on the terminal: a redrawn bar on a TTY, plain throttled lines otherwise (CI logs).
+import type { Logger } from '../pass/types.js';
+
+export interface ProgressSink {
+  /** A new phase: a pass, an evaluation, writing outputs. */
+  begin(label: string): void;
+  update(done: number, total: number, message?: string): void;
+  end(summary?: string): void;
+}
+
+export const silentProgress: ProgressSink = { begin() {}, update() {}, end() {} };
+
+export interface StreamLike {
+  write(s: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export function consoleProgress(stream: StreamLike, opts: { tty?: boolean } = {}): ProgressSink {
+  const tty = opts.tty ?? (Boolean(stream.isTTY) && !process.env.CI);
+  let label = '';
+  let lastQuarter = 0;
+  let drawn = false;
+  return {
+    begin(l) {
+      label = l;
+      // begin() already printed the start; plain lines then come at each quarter.
+      lastQuarter = 0;
+      if (!tty) stream.write(`${l}...\n`);
+    },
+    update(done, total, message) {
+      const frac = total > 0 ? Math.min(1, done / total) : 0;
+      if (tty) {
+        const width = 24;
+        const fill = Math.round(frac * width);
+        const bar = `${'#'.repeat(fill)}${'-'.repeat(width - fill)}`;
+        stream.write(`\r\x1b[2K${label} [${bar}] ${done}/${total}${message ? ` ${message}` : ''}`);
+        drawn = true;
+      } else {
+        const quarter = Math.floor(frac * 4);
+        if (quarter > lastQuarter) {
+          lastQuarter = quarter;
+          stream.write(`${label}: ${done}/${total}${message ? ` ${message}` : ''}\n`);
+        }
+      }
+    },
+    end(summary) {
+      if (tty && drawn) stream.write('\r\x1b[2K');
+      drawn = false;
+      stream.write(`${label}${summary ? `: ${summary}` : ' done'}\n`);
+    },
+  };
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
+
+export function streamLogger(stream: StreamLike, verbose = false): Logger {
+  return {
+    debug: (m) => {
+      if (verbose) stream.write(`  ${m}\n`);
+    },
+    info: (m) => stream.write(`  ${m}\n`),
+    warn: (m) => stream.write(`  warning: ${m}\n`),
+  };
+}

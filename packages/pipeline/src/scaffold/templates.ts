@@ -1,0 +1,170 @@
+// The files of a new pass package, as text. Kept apart from the writer so docs and tests can show
+// exactly what `enxuto new-pass` generates.
+
+export interface PassPackageNames {
+  /** Namespaced pass name, e.g. `acme/clamp-weights`. */
+  pass: string;
+  /** npm package name, e.g. `@acme/enxuto-clamp-weights`. */
+  packageName: string;
+  /** Version range of the enxuto packages to depend on. */
+  enxutoVersion: string;
+}
+
+const camel = (s: string) => s.replace(/[-/@.]+([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/^[^a-zA-Z]+/, '');
+
+export function packageJson(n: PassPackageNames): string {
+  return `${JSON.stringify(
+    {
+      name: n.packageName,
+      version: '0.1.0',
+      description: `enxuto pass ${n.pass}`,
+      type: 'module',
+      keywords: ['enxuto-plugin'],
+      exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
+      types: './dist/index.d.ts',
+      files: ['dist'],
+      scripts: { build: 'tsc -p tsconfig.json', test: 'vitest run' },
+      peerDependencies: { '@enxuto/ir': n.enxutoVersion, '@enxuto/pipeline': n.enxutoVersion, zod: '^4.1.0' },
+      devDependencies: {
+        '@enxuto/ir': n.enxutoVersion,
+        '@enxuto/pipeline': n.enxutoVersion,
+        '@types/node': '^20.19.0',
+        typescript: '~5.9.3',
+        vitest: '^4.0.0',
+        zod: '^4.1.0',
+      },
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+export function tsconfigJson(): string {
+  return `${JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2023', 'DOM'],
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        declaration: true,
+        skipLibCheck: true,
+        rootDir: 'src',
+        outDir: 'dist',
+        types: ['node'],
+      },
+      include: ['src'],
+      exclude: ['src/**/*.test.ts'],
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+export function passSource(n: PassPackageNames): string {
+  const id = camel(n.pass.split('/')[1]!);
+  return `// ${n.pass}: clamps every float32 weight to [-limit, limit].
+// Replace the body of run() with your own pass; keep options as a zod object with defaults and
+// descriptions, so \`enxuto passes\`, the JSON Schema and error messages know them.
+import { float32Tensor, type Model } from '@enxuto/ir';
+import { definePass, definePlugin } from '@enxuto/pipeline';
+import { z } from 'zod';
+
+export const ${id} = definePass({
+  name: '${n.pass}',
+  summary: 'Clamp every float32 weight to [-limit, limit]',
+  options: z.strictObject({
+    limit: z.number().positive().default(1).describe('largest absolute weight value kept'),
+    minElements: z.number().int().min(0).default(0).describe('leave tensors with fewer elements than this alone'),
+  }),
+  async run(model: Model, options, ctx) {
+    const g = model.graph;
+    const weights = g.initializers().filter((v) => v.const?.dtype === 'float32' && v.const.size >= options.minElements);
+    let clamped = 0;
+    for (const [i, v] of weights.entries()) {
+      ctx.throwIfAborted();
+      const values = v.const!.toFloat32().map((x) => {
+        const y = Math.min(options.limit, Math.max(-options.limit, x));
+        if (y !== x) clamped++;
+        return y;
+      });
+      g.setConst(v, float32Tensor([...v.const!.shape], values));
+      ctx.progress.update(i + 1, weights.length);
+    }
+    ctx.logger.info(\`clamped \${clamped} values\`);
+    return { model, changed: clamped > 0, stats: { clamped, tensors: weights.length } };
+  },
+});
+
+export const plugin = definePlugin({ name: '${n.packageName}', passes: [${id}] });
+`;
+}
+
+export function passTest(n: PassPackageNames): string {
+  const id = camel(n.pass.split('/')[1]!);
+  return `import { float32Tensor, Graph, Model, tensorType } from '@enxuto/ir';
+import { createRng, type PassContext } from '@enxuto/pipeline';
+import { describe, expect, it } from 'vitest';
+import { ${id}, plugin } from './index.js';
+
+function context(): PassContext {
+  return {
+    passName: '${n.pass}', step: 0, seed: 0, rng: createRng(0), data: {}, runtime: undefined, cacheDir: undefined,
+    logger: { debug() {}, info() {}, warn() {} },
+    progress: { update() {} },
+    signal: new AbortController().signal,
+    throwIfAborted() {},
+    dataset: () => { throw new Error('no data'); },
+  };
+}
+
+function model(): Model {
+  const g = new Graph('test');
+  const x = g.addInput('x', tensorType('float32', [1, 2]));
+  const w = g.addInitializer('w', float32Tensor([2, 2], [-3, 0.5, 2, -0.25]));
+  const mm = g.addNode({ opType: 'MatMul', inputs: [x, w], outputs: ['y'] });
+  g.setOutputs([mm.output(0)]);
+  return new Model(g);
+}
+
+describe('${n.pass}', () => {
+  it('clamps weights to the limit and reports how many', async () => {
+    const options = ${id}.options.parse({ limit: 1 });
+    const r = await ${id}.run(model(), options, context());
+    expect(Array.from(r.model.graph.value('w')!.const!.toFloat32())).toEqual([-1, 0.5, 1, -0.25]);
+    expect(r.stats).toEqual({ clamped: 2, tensors: 1 });
+    expect(r.changed).toBe(true);
+  });
+
+  it('has defaults for every option and rejects bad values', () => {
+    expect(${id}.options.parse({})).toEqual({ limit: 1, minElements: 0 });
+    expect(${id}.options.safeParse({ limit: -1 }).success).toBe(false);
+  });
+
+  it('is exported as a plugin', () => {
+    expect(plugin.passes.map((p) => p.name)).toEqual(['${n.pass}']);
+  });
+});
+`;
+}
+
+export function readme(n: PassPackageNames): string {
+  return `# ${n.packageName}
+
+An [enxuto](https://github.com/enxuto) pass: \`${n.pass}\`.
+
+\`\`\`sh
+npm install
+npm run build && npm test
+\`\`\`
+
+Use it from a pipeline file in a project that has this package installed:
+
+\`\`\`yaml
+plugins: [${n.packageName}]
+passes:
+  - { type: ${n.pass}, options: { limit: 1 } }
+\`\`\`
+`;
+}

@@ -1,0 +1,239 @@
+// Conv (regular and depthwise), ConvTranspose and the pools: NHWC activations, OHWI / 1HWO
+// weights, bias Add and activation fused, int8 kernels when the QDQ pattern allows.
+import { attr, tensorFromValues, type Node, type QuantParams, type Value } from '@enxuto/ir';
+import { unsupported, type ExportContext, type Rep } from './context.js';
+import { findOutputQuantize, findTail, type Tail } from './fusion.js';
+import { NHWC, applyLayout } from './layout.js';
+import { int8Values, qdqParams } from './qdq.js';
+import { onnxWindow, tflitePadding, type Window } from './spatial.js';
+import { permuteData, quantizeBias, quantizeSymmetricPerAxis } from './weights.js';
+
+function pair(node: Node, name: string, fallback: number): [number, number] {
+  const v = node.getInts(name);
+  if (v !== undefined && v.length !== 2) unsupported(`${name} has ${v.length} values; only 2-D windows are supported`, node, name);
+  return v === undefined ? [fallback, fallback] : [v[0]!, v[1]!];
+}
+
+function windowOf(node: Node, hw: [number, number], kernel: [number, number]): Window {
+  return onnxWindow(hw, kernel, pair(node, 'strides', 1), pair(node, 'dilations', 1), node.getString('auto_pad', 'NOTSET'), node.getInts('pads', [0, 0, 0, 0]), node.getInt('ceil_mode', 0) === 1);
+}
+
+/** NHWC input, padded explicitly when TFLite's SAME/VALID cannot express the ONNX pads. */
+function paddedInput(ctx: ExportContext, node: Node, x: Rep, w: Window, padValue: 'zero' | 'lowest'): { x: Rep; padding: 'SAME' | 'VALID' } {
+  const hw: [number, number] = [x.shape[2]!, x.shape[3]!];
+  const p = tflitePadding(hw, w);
+  if (p.explicit === undefined) return { x, padding: p.padding };
+  const [t, l, b, r] = p.explicit;
+  const shape = [x.shape[0]!, x.shape[1]!, hw[0] + t + b, hw[1] + l + r];
+  const valid = (i: 0 | 1) => Math.floor((shape[2 + i]! - ((w.kernel[i] - 1) * w.dilations[i] + 1)) / w.strides[i]) + 1;
+  if (valid(0) !== w.out[0] || valid(1) !== w.out[1]) unsupported('ceil_mode with these pads has no TFLite form', node, 'ceil_mode');
+  const paddings = ctx.int32Const('paddings', [0, 0, t, b, l, r, 0, 0], [4, 2]);
+  const dtype = x.value.dtype ?? 'float32';
+  const tflShape = applyLayout(shape, NHWC);
+  let out: Value;
+  if (padValue === 'lowest') {
+    const fill = x.value.quant !== undefined ? tensorFromValues('int8', [], [-128]) : tensorFromValues('float32', [], [-3.4028234663852886e38]);
+    out = ctx.op('PADV2', [x.value, paddings, ctx.addConst('pad_value', fill, x.value.quant)], {}, tflShape, dtype, `${x.value.name}_padded`, x.value.quant);
+  } else {
+    out = ctx.op('PAD', [x.value, paddings], {}, tflShape, dtype, `${x.value.name}_padded`, x.value.quant);
+  }
+  return { x: { value: out, shape, layout: NHWC }, padding: 'VALID' };
+}
+
+/** The int8 plan of a compute op, or undefined when it must run in float. */
+export interface Int8Plan {
+  x: Rep;
+  weights: Int8Array;
+  weightScale: Float32Array;
+  out: QuantParams;
+  qnode: Node;
+}
+
+export function int8Plan(ctx: ExportContext, node: Node, x: Value, w: Value | null, tail: Tail, weightAxis = 0): Int8Plan | undefined {
+  if (!ctx.int8) return undefined;
+  const xr = ctx.rep(x, node);
+  const xq = xr.value.quant;
+  const wq = ctx.qconstOf(w);
+  const qnode = findOutputQuantize(ctx, tail.out);
+  if (xq === undefined || xq.scale.length !== 1 || wq === undefined || qnode === undefined) return undefined;
+  const weights = int8Values(wq.tensor);
+  const shift = wq.tensor.dtype === 'uint8' ? -128 : 0;
+  if (weights === undefined || !wq.quant.zeroPoint.every((z) => z + shift === 0)) return undefined;
+  if (wq.quant.scale.length > 1 && wq.quant.axis !== weightAxis) return undefined;
+  const out = qdqParams(ctx, qnode, xr.shape.length);
+  if (out === undefined || out.scale.length !== 1) return undefined;
+  return { x: xr, weights, weightScale: wq.quant.scale, out, qnode };
+}
+
+export function finishTail(ctx: ExportContext, tail: Tail, plan: Int8Plan | undefined, rep: Rep): void {
+  for (const n of tail.nodes) ctx.absorbed.add(n);
+  ctx.bind(tail.out, rep);
+  if (plan !== undefined) {
+    ctx.absorbed.add(plan.qnode);
+    ctx.bind(plan.qnode.output(), rep);
+  }
+}
+
+export function exportConv(ctx: ExportContext, node: Node): void {
+  const x = node.input(0)!;
+  const w = node.input(1);
+  const wt = ctx.constOf(w);
+  if (wt === undefined || wt.shape.length !== 4) unsupported('Conv needs constant 2-D (OIHW) weights', node, 'W');
+  const [O, Ipg, kh, kw] = wt.shape as [number, number, number, number];
+  const xr0 = ctx.rep(x, node);
+  if (xr0.shape.length !== 4) unsupported('only 2-D convolutions (NCHW inputs) are supported', node, 'X');
+  const C = xr0.shape[1]!;
+  const group = node.getInt('group', 1);
+  const depthwise = group > 1 && group === C && Ipg === 1;
+  if (group !== 1 && !depthwise) unsupported(`grouped convolution (group ${group} of ${C} channels) has no TFLite op`, node, 'group');
+  const win = windowOf(node, [xr0.shape[2]!, xr0.shape[3]!], [kh, kw]);
+  const tail = findTail(ctx, node, { channels: O, axis: 1, rank: 4 });
+  const bias = new Float32Array(O);
+  const b0 = ctx.floatConst(node.input(2));
+  if (node.input(2) !== null && b0 === undefined) unsupported('Conv bias must be constant', node, 'B');
+  for (let c = 0; c < O; c++) bias[c] = (b0?.[c] ?? 0) + (tail.bias?.[c] ?? 0);
+
+  const plan = int8Plan(ctx, node, x, w, tail);
+  const outParams = plan?.out;
+
+  const xin = plan !== undefined ? ctx.inLayout(plan.x, NHWC, node) : ctx.input(x, node, NHWC);
+  const { x: xp, padding } = paddedInput(ctx, node, xin, win, 'zero');
+  const outShape = [xr0.shape[0]!, O, win.out[0], win.out[1]];
+  const wPerm = depthwise ? [1, 2, 3, 0] : [0, 2, 3, 1];
+  const wShape = applyLayout([O, Ipg, kh, kw], wPerm);
+  const qAxis = depthwise ? 3 : 0;
+  const options = {
+    padding: attr.string(padding),
+    stride_h: attr.int(win.strides[0]),
+    stride_w: attr.int(win.strides[1]),
+    dilation_h_factor: attr.int(win.dilations[0]),
+    dilation_w_factor: attr.int(win.dilations[1]),
+    fused_activation_function: attr.string(tail.act),
+    ...(depthwise ? { depth_multiplier: attr.int(O / C) } : {}),
+  };
+  const opType = depthwise ? 'DEPTHWISE_CONV_2D' : 'CONV_2D';
+  const base = node.name || tail.out.name;
+  let wv: Value;
+  let bv: Value;
+  let hybrid = false;
+  if (plan !== undefined) {
+    const data = permuteData(plan.weights, [O, Ipg, kh, kw], wPerm);
+    const wQuant: QuantParams = { dtype: 'int8', scale: plan.weightScale, zeroPoint: new Int32Array(plan.weightScale.length) };
+    if (plan.weightScale.length > 1) wQuant.axis = qAxis;
+    wv = ctx.addConst(`${base}_weights`, tensorFromValues('int8', wShape, data), wQuant);
+    const qb = quantizeBias(bias, xp.value.quant!.scale[0]!, plan.weightScale);
+    const bQuant: QuantParams = { dtype: 'int32', scale: qb.scale, zeroPoint: new Int32Array(O) };
+    if (O > 1) bQuant.axis = 0;
+    bv = ctx.addConst(`${base}_bias`, tensorFromValues('int32', [O], qb.data), bQuant);
+  } else {
+    const wf = permuteData(ctx.floatConst(w)!, [O, Ipg, kh, kw], wPerm);
+    if (ctx.mode === 'dynamic-int8') {
+      const q = quantizeSymmetricPerAxis(wf, wShape, qAxis);
+      const wQuant: QuantParams = { dtype: 'int8', scale: q.scale, zeroPoint: new Int32Array(q.scale.length), axis: qAxis };
+      wv = ctx.addConst(`${base}_weights`, tensorFromValues('int8', wShape, q.data), wQuant);
+      hybrid = true;
+    } else {
+      wv = ctx.floatWeight(`${base}_weights`, wf, wShape);
+    }
+    bv = ctx.mode === 'dynamic-int8' ? ctx.addConst(`${base}_bias`, tensorFromValues('float32', [O], bias)) : ctx.floatWeight(`${base}_bias`, bias, [O]);
+  }
+  const out = ctx.op(opType, [xp.value, wv, bv], options, applyLayout(outShape, NHWC), plan !== undefined ? 'int8' : 'float32', tail.out.name, plan !== undefined ? outParams : undefined, { hybrid });
+  finishTail(ctx, tail, plan, { value: out, shape: outShape, layout: NHWC });
+}
+
+export function exportConvTranspose(ctx: ExportContext, node: Node): void {
+  const x = node.input(0)!;
+  const w = node.input(1);
+  const wt = ctx.constOf(w);
+  if (wt === undefined || wt.shape.length !== 4) unsupported('ConvTranspose needs constant 2-D weights', node, 'W');
+  const [Ci, Opg, kh, kw] = wt.shape as [number, number, number, number];
+  if (node.getInt('group', 1) !== 1) unsupported('grouped ConvTranspose has no TFLite op', node, 'group');
+  if (pair(node, 'dilations', 1).some((d) => d !== 1)) unsupported('dilated ConvTranspose has no TFLite op', node, 'dilations');
+  if (node.getInts('output_padding', [0, 0]).some((p) => p !== 0) || node.getInts('output_shape') !== undefined) unsupported('ConvTranspose output_padding/output_shape are not supported', node, 'output_padding');
+  const xr = ctx.input(x, node, NHWC);
+  const [N, , H, W] = xr.shape as [number, number, number, number];
+  const [sh, sw] = pair(node, 'strides', 1);
+  const autoPad = node.getString('auto_pad', 'NOTSET');
+  const pads = node.getInts('pads', [0, 0, 0, 0]);
+  const validOut: [number, number] = [(H - 1) * sh + kh, (W - 1) * sw + kw];
+  let padding: 'SAME' | 'VALID';
+  let outHW: [number, number];
+  if (autoPad === 'VALID' || (autoPad === 'NOTSET' && pads.every((p) => p === 0))) {
+    padding = 'VALID';
+    outHW = validOut;
+  } else {
+    outHW = [H * sh, W * sw];
+    const totals = [validOut[0] - outHW[0], validOut[1] - outHW[1]];
+    const same = [Math.floor(totals[0]! / 2), Math.floor(totals[1]! / 2), totals[0]! - Math.floor(totals[0]! / 2), totals[1]! - Math.floor(totals[1]! / 2)];
+    const given = autoPad === 'NOTSET' ? pads : same;
+    if (autoPad === 'SAME_LOWER' || !given.every((p, i) => p === same[i])) unsupported('ConvTranspose pads other than VALID or SAME_UPPER have no TFLite form', node, 'pads');
+    padding = 'SAME';
+  }
+  const tail = findTail(ctx, node, { channels: Opg, axis: 1, rank: 4 });
+  if (tail.act !== 'NONE') {
+    // TRANSPOSE_CONV takes a fused activation only from version 4 on; keep the activation separate.
+    tail.nodes.pop();
+    tail.out = tail.nodes.length > 0 ? tail.nodes.at(-1)!.output() : node.output();
+    tail.act = 'NONE';
+  }
+  const bias = new Float32Array(Opg);
+  const b0 = ctx.floatConst(node.input(2));
+  for (let c = 0; c < Opg; c++) bias[c] = (b0?.[c] ?? 0) + (tail.bias?.[c] ?? 0);
+  const outShape = [N, Opg, outHW[0], outHW[1]];
+  const tflOut = applyLayout(outShape, NHWC);
+  const base = node.name || tail.out.name;
+  const wf = permuteData(ctx.floatConst(w)!, [Ci, Opg, kh, kw], [1, 2, 3, 0]);
+  const wv = ctx.floatWeight(`${base}_weights`, wf, [Opg, kh, kw, Ci]);
+  const bv = ctx.floatWeight(`${base}_bias`, bias, [Opg]);
+  const options = { padding: attr.string(padding), stride_h: attr.int(sh), stride_w: attr.int(sw), fused_activation_function: attr.string('NONE') };
+  const out = ctx.op('TRANSPOSE_CONV', [ctx.int32Const('output_shape', tflOut), wv, xr.value, bv], options, tflOut, 'float32', tail.out.name);
+  finishTail(ctx, tail, undefined, { value: out, shape: outShape, layout: NHWC });
+}
+
+export function exportPool(ctx: ExportContext, node: Node): void {
+  const x = node.input(0)!;
+  const r0 = ctx.rep(x, node);
+  if (r0.shape.length !== 4) unsupported('only 2-D pooling (NCHW inputs) is supported', node, 'X');
+  const isMax = node.opType === 'MaxPool';
+  if (node.outputs.length > 1 && node.outputs[1] !== null) unsupported('MaxPool indices output has no TFLite form', node, 'Indices');
+  const kernel = pair(node, 'kernel_shape', 1);
+  const win = windowOf(node, [r0.shape[2]!, r0.shape[3]!], kernel);
+  if (win.dilations.some((d) => d !== 1)) unsupported('dilated pooling has no TFLite op', node, 'dilations');
+  const quantized = ctx.int8 && r0.value.quant !== undefined;
+  const xin = quantized ? ctx.inLayout(r0, NHWC, node) : ctx.input(x, node, NHWC);
+  const hw: [number, number] = [r0.shape[2]!, r0.shape[3]!];
+  const p = tflitePadding(hw, win);
+  if (!isMax && p.padding === 'SAME' && node.getInt('count_include_pad', 0) === 1 && win.pads.some((v) => v !== 0)) {
+    unsupported('AveragePool count_include_pad=1 with padding has no TFLite form', node, 'count_include_pad');
+  }
+  if (!isMax && p.explicit !== undefined && node.getInt('count_include_pad', 0) === 0) unsupported('AveragePool with these pads (count_include_pad=0) has no TFLite form', node, 'pads');
+  const { x: xp, padding } = paddedInput(ctx, node, xin, win, isMax ? 'lowest' : 'zero');
+  const tail = findTail(ctx, node);
+  const outShape = [r0.shape[0]!, r0.shape[1]!, win.out[0], win.out[1]];
+  const options = {
+    padding: attr.string(padding),
+    stride_h: attr.int(win.strides[0]),
+    stride_w: attr.int(win.strides[1]),
+    filter_height: attr.int(kernel[0]),
+    filter_width: attr.int(kernel[1]),
+    fused_activation_function: attr.string(quantized ? 'NONE' : tail.act),
+  };
+  if (quantized) {
+    // Max and average commute with the int8 mapping: run on int8 with the input's parameters.
+    tail.nodes.length = 0;
+    tail.out = node.output();
+  }
+  const out = ctx.op(isMax ? 'MAX_POOL_2D' : 'AVERAGE_POOL_2D', [xp.value], options, applyLayout(outShape, NHWC), quantized ? 'int8' : 'float32', tail.out.name, quantized ? xp.value.quant : undefined);
+  finishTail(ctx, tail, undefined, { value: out, shape: outShape, layout: NHWC });
+}
+
+export function exportGlobalAveragePool(ctx: ExportContext, node: Node): void {
+  const x = node.input(0)!;
+  const r0 = ctx.rep(x, node);
+  if (r0.shape.length !== 4) unsupported('only NCHW GlobalAveragePool is supported', node, 'X');
+  const quantized = ctx.int8 && r0.value.quant !== undefined;
+  const xin = quantized ? ctx.inLayout(r0, NHWC, node) : ctx.input(x, node, NHWC);
+  const outShape = [r0.shape[0]!, r0.shape[1]!, 1, 1];
+  const out = ctx.op('MEAN', [xin.value, ctx.int32Const('axes', [1, 2])], { keep_dims: attr.int(1) }, applyLayout(outShape, NHWC), quantized ? 'int8' : 'float32', node.output().name, quantized ? xin.value.quant : undefined);
+  ctx.bind(node.output(), { value: out, shape: outShape, layout: NHWC });
+}

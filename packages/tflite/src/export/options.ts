@@ -1,0 +1,21 @@
+// Options of exportToTflite.
+
+export type TfliteExportMode = 'float32' | 'float16' | 'dynamic-int8' | 'int8';
+
+export const EXPORT_MODES: readonly TfliteExportMode[] = ['float32', 'float16', 'dynamic-int8', 'int8'];
+
+export interface TfliteExportOptions {
+  /**
+   * float32: as is. float16: weights stored as float16 behind DEQUANTIZE. dynamic-int8: Conv /
+   * FullyConnected weights int8 per channel, activations float (TFLite's hybrid kernels). int8:
+   * the QuantizeLinear/DequantizeLinear pairs of a quantize-static model become int8 tensors.
+   */
+  mode?: TfliteExportMode;
+  /**
+   * 'NCHW' (default): rank-4 graph inputs keep the ONNX layout, a TRANSPOSE (or RESHAPE when only
+   * size-1 dims move) turns them to NHWC. 'NHWC': rank-4 inputs are declared NHWC.
+   */
+  inputLayout?: 'NCHW' | 'NHWC';
+  /** Size used for symbolic (unknown) dims of graph inputs, typically the batch. Default 1. */
+  symbolicDimSize?: number;
+}
