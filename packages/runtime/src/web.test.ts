@@ -12,7 +12,7 @@ describe('configureOrtWeb', () => {
     expect(ort.env.wasm.numThreads).toBe(1);
     // Fixed now: neither a second call nor a session option changes it.
     configureOrtWeb({ threads: 2 });
-    const s = await ortWebBackend.createSession(new Uint8Array(0)).catch((e: Error) => e);
+    const s = await ortWebBackend.createSession(new Uint8Array(0), { threads: 2 }).catch((e: Error) => e);
     expect(s).toBeInstanceOf(Error);
     expect(ort.env.wasm.numThreads).toBe(1);
   });

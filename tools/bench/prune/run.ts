@@ -103,17 +103,17 @@ async function lenet300Section(): Promise<void> {
     }],
     ['global magnitude 92 %, 5 steps', async () => {
       const m = cloneModel(dense);
-      await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.92, scope: 'global', schedule: { type: 'polynomial', steps }, finetune: ft }), ctx);
+      await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.92, scope: 'global', firstLayer: 1, schedule: { type: 'polynomial', steps }, finetune: ft }), ctx);
       return m;
     }],
     ['global OBD 92 %, 5 steps', async () => {
       const m = cloneModel(dense);
-      await pruneObd.run(m, pruneObdOptions.parse({ sparsity: 0.92, scope: 'global', samples: 512, microBatch: 8, schedule: { type: 'polynomial', steps }, finetune: ft }), ctx);
+      await pruneObd.run(m, pruneObdOptions.parse({ sparsity: 0.92, scope: 'global', firstLayer: 1, samples: 512, microBatch: 8, schedule: { type: 'polynomial', steps }, finetune: ft }), ctx);
       return m;
     }],
     ['global magnitude 92 %, 5 steps + distillation', async () => {
       const m = cloneModel(dense);
-      await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.92, scope: 'global', schedule: { type: 'polynomial', steps }, finetune: ft, distill: { temperature: 4, alpha: 0.7 } }), ctx);
+      await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.92, scope: 'global', firstLayer: 1, schedule: { type: 'polynomial', steps }, finetune: ft, distill: { temperature: 4, alpha: 0.7 } }), ctx);
       return m;
     }],
   ];
@@ -141,9 +141,9 @@ async function obdSection(): Promise<void> {
   log(`| --- | --- | --- |`);
   for (const s of [0.8, 0.9, 0.95]) {
     const a = cloneModel(dense);
-    await pruneMagnitude.run(a, pruneMagnitudeOptions.parse({ sparsity: s }), ctx);
+    await pruneMagnitude.run(a, pruneMagnitudeOptions.parse({ sparsity: s, firstLayer: 1 }), ctx);
     const b = cloneModel(dense);
-    await pruneObd.run(b, pruneObdOptions.parse({ sparsity: s, samples: 1000, microBatch: 1 }), ctx);
+    await pruneObd.run(b, pruneObdOptions.parse({ sparsity: s, firstLayer: 1, samples: 1000, microBatch: 1 }), ctx);
     const [ea, eb] = [await testErrors(a, test), await testErrors(b, test)];
     log(`| ${s * 100} % | ${(100 - ea / 100).toFixed(2)} % | ${(100 - eb / 100).toFixed(2)} % |  [${elapsed()}]`);
   }
@@ -160,7 +160,7 @@ async function lenet5Section(): Promise<void> {
   const ft = { epochs: Number(process.env.LENET5_FT ?? 2), batchSize: 64, lr: 0.005, optimizer: 'sgd' as const, weightDecay: 0 };
   const steps = Number(process.env.LENET5_STEPS ?? 3);
   const m = cloneModel(dense);
-  await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.92, scope: 'global', schedule: { type: 'polynomial', steps }, finetune: ft }), ctx);
+  await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.92, scope: 'global', firstLayer: 1, schedule: { type: 'polynomial', steps }, finetune: ft }), ctx);
   const e = await testErrors(m, test);
   const c = compression(m);
   log(`global magnitude 92 %, ${steps} steps x ${ft.epochs} epochs: ${c.nonZero} / ${c.total} non-zero (${c.ratio.toFixed(1)}x), ${e} errors (${pct(e)}, ${((e - denseErr) / 100).toFixed(2)} pt) [${elapsed()}]`);
@@ -198,7 +198,7 @@ async function mnist8Section(): Promise<void> {
   const ctx = context(train);
   for (const [sp, ftEpochs] of [[0.5, 3], [0.75, 3], [0.9, 3]] as const) {
     const m = cloneModel(dense);
-    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: sp, scope: 'global', schedule: { type: 'polynomial', steps: 3 }, finetune: { epochs: ftEpochs, batchSize: 32, lr: 0.0005, optimizer: 'adam', weightDecay: 0 } }), ctx);
+    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: sp, scope: 'global', firstLayer: 1, schedule: { type: 'polynomial', steps: 3 }, finetune: { epochs: ftEpochs, batchSize: 32, lr: 0.0005, optimizer: 'adam', weightDecay: 0 } }), ctx);
     const e = await testErrorsBatch1(m, test);
     const c = compression(m);
     log(`- global magnitude ${sp * 100} %, 3 steps x ${ftEpochs} epochs (Adam 5e-4): ${c.nonZero} / ${c.total} non-zero (${c.ratio.toFixed(1)}x), ${e} errors (${pct(e)}, ${((e - e0) / 100).toFixed(2)} pt) [${elapsed()}]`);

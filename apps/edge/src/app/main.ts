@@ -221,15 +221,23 @@ function updateDigit(pad: DrawPad): void {
   preview.putImageData(img, 0, 0);
 }
 
-async function pictureChanged(source: CanvasImageSource): Promise<void> {
-  if (currentKind.kind !== 'image') return;
+/** The last picture (kept so a changed mean/std/range re-applies to it). */
+let lastPicture: CanvasImageSource | undefined;
+
+async function pictureChanged(source: CanvasImageSource | undefined = lastPicture): Promise<void> {
+  if (currentKind.kind !== 'image' || !source) return;
+  lastPicture = source;
   const k = currentKind;
   const mean = parseNumberList($<HTMLInputElement>('norm-mean').value);
   const std = parseNumberList($<HTMLInputElement>('norm-std').value);
   if (!mean || !std) return setStatus('Mean and std must be 1 to 4 numbers, e.g. "0.485, 0.456, 0.406".', true);
   const range = Number($<HTMLSelectElement>('norm-range').value) === 255 ? 255 : 1;
-  const rgba = resizedPixels(source, $<HTMLCanvasElement>('image-preview'), k.width, k.height);
-  picture = imageToTensor(rgba, k.width, k.height, { layout: k.layout, channels: k.channels, norm: { range, mean, std } });
+  try {
+    const rgba = resizedPixels(source, $<HTMLCanvasElement>('image-preview'), k.width, k.height);
+    picture = imageToTensor(rgba, k, { range, mean, std });
+  } catch (e) {
+    return setStatus(`Picture: ${describe(e)}`, true);
+  }
   await predict();
 }
 
@@ -248,6 +256,11 @@ function wire(): void {
     $('result').replaceChildren(h('p', { class: 'muted' }, 'Draw a digit.'));
   });
   $('pad-range').addEventListener('change', () => void predict());
+  $('norm-form').addEventListener('change', () => void pictureChanged());
+  $('norm-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void pictureChanged();
+  });
   $<HTMLSelectElement>('model-select').addEventListener('change', (e) => void selectModel((e.target as HTMLSelectElement).value));
   $<HTMLSelectElement>('backend').addEventListener('change', () => currentId && void selectModel(currentId));
   $<HTMLInputElement>('model-file').addEventListener('change', async (e) => {
@@ -285,7 +298,12 @@ function wire(): void {
   let stream: MediaStream | undefined;
   $<HTMLInputElement>('image-file').addEventListener('change', async (e) => {
     const f = (e.target as HTMLInputElement).files?.[0];
-    if (f) await pictureChanged(await imageFromFile(f)).catch((err) => setStatus(`Picture: ${describe(err)}`, true));
+    if (!f) return;
+    try {
+      await pictureChanged(await imageFromFile(f));
+    } catch (err) {
+      setStatus(`Picture: ${describe(err)}`, true);
+    }
   });
   $('camera-start').addEventListener('click', async () => {
     const video = $<HTMLVideoElement>('camera');
@@ -298,7 +316,12 @@ function wire(): void {
     }
   });
   $('camera-grab').addEventListener('click', async () => {
-    await pictureChanged($<HTMLVideoElement>('camera'));
+    try {
+      // A still copy of the frame: the stream stops below, and a form change re-applies to it.
+      await pictureChanged(await createImageBitmap($<HTMLVideoElement>('camera')));
+    } catch (err) {
+      setStatus(`Camera: ${describe(err)}`, true);
+    }
     stopCamera(stream);
     $('camera').hidden = true;
     $('camera-grab').hidden = true;

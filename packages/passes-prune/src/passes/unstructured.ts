@@ -87,6 +87,12 @@ export async function runUnstructured(model: Model, o: UnstructuredOptions, ctx:
   }
   const perLayer = layers.map(layerSparsity);
   const totals = sparsityTotals(perLayer);
+  if (o.scope === 'global' && Object.keys(o.overrides).length === 0 && o.exclude.length === 0 && totals.sparsity < final - 0.005) {
+    ctx.logger.warn(
+      `reached ${(totals.sparsity * 100).toFixed(1)} % instead of ${(final * 100).toFixed(1)} %: the first/last layer caps ` +
+        `(firstLayer ${o.firstLayer}, lastLayer ${o.lastLayer}) hold too many weights; raise them (1 = no cap)`,
+    );
+  }
   return {
     model,
     changed: totals.nonZero !== before.nonZero || data !== undefined,

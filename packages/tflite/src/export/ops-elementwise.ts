@@ -3,7 +3,7 @@
 import { attr, type Node } from '@enxuto/ir';
 import { unsupported, type ExportContext, type Rep } from './context.js';
 import { fusableActivation, findOutputQuantize, findTail } from './fusion.js';
-import { applyLayout, identity, normAxis, sameLayout, type Layout } from './layout.js';
+import { applyLayout, identity, normAxis, type Layout } from './layout.js';
 import { finishTail } from './ops-conv.js';
 import { qdqParams } from './qdq.js';
 
@@ -45,8 +45,7 @@ export function exportBinary(ctx: ExportContext, node: Node): void {
   };
   const x = operand(a, ca);
   const y = operand(b, cb);
-  const act = int8 ? 'NONE' : tail.act;
-  if (int8 && tail.act !== 'NONE') unsupported('internal: activation before an int8 output', node);
+  const act = tail.act;
   const out = ctx.op(BINARY[node.opType]!, [x.value, y.value], { fused_activation_function: attr.string(act) }, applyLayout(outShape, layout), int8 ? 'int8' : 'float32', tail.out.name, int8 ? outQ : undefined);
   finishTail(ctx, tail, int8 ? { qnode: qnode!, x, weights: new Int8Array(0), weightScale: new Float32Array(0), out: outQ! } : undefined, { value: out, shape: outShape, layout });
 }
@@ -85,4 +84,3 @@ export function exportAlias(ctx: ExportContext, node: Node): void {
   else ctx.bind(node.output(), ctx.rep(x, node));
 }
 
-export { sameLayout };

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeOnnxFile } from '@enxuto/onnx/node';
+import { createDataset } from '@enxuto/pipeline';
+import { initBackend } from '@enxuto/train/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { distill } from './distill-pass.js';
+import { finetune } from './finetune-pass.js';
+import { mlpModel } from './mlp.js';
+import { distill as nodeDistill, distillPasses } from './node.js';
+import { testContext } from './test-context.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'distill-pass-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+
+// 64 samples of 4 features; the class is the index of the largest feature.
+const data = createDataset({
+  description: 'toy',
+  size: 64,
+  shape: [4],
+  hasLabels: true,
+  numClasses: 4,
+  sample: (i) => {
+    const input = Float32Array.from({ length: 4 }, (_, k) => Math.sin(i * 1.7 + k * 2.3));
+    return { input, label: input.indexOf(Math.max(...input)) };
+  },
+});
+
+describe('distill pass', () => {
+  it('has defaults: a half-width student, T 4, alpha 0.9, zeros kept', () => {
+    const o = distill.options.parse({});
+    expect(o).toMatchObject({ student: { widthMultiplier: 0.5 }, temperature: 4, alpha: 0.9, keepZeros: true, epochs: 5, features: [] });
+    expect(distill.needs).toEqual(['data', 'training']);
+    expect(finetune.options.parse({}).epochs).toBe(2);
+    expect(distillPasses.map((p) => p.name)).toEqual(['distill', 'finetune']);
+  });
+
+  it('rejects bad options', () => {
+    expect(() => distill.options.parse({ student: { widthMultiplier: 2 } })).toThrow();
+    expect(() => distill.options.parse({ alpha: 1.5 })).toThrow();
+    expect(() => distill.options.parse({ temperature: 0 })).toThrow();
+    expect(() => distill.options.parse({ studnet: 'self' })).toThrow();
+  });
+
+  it('the browser-safe entry refuses model files with a typed error', async () => {
+    const teacher = mlpModel({ inputs: 4, hidden: [8], classes: 4 });
+    await expect(distill.run(teacher, distill.options.parse({ teacher: 't.onnx', epochs: 1 }), testContext({ training: data }))).rejects.toMatchObject({ code: 'distill/no-loader' });
+  });
+
+  it('the Node entry reads teacher and student files', async () => {
+    const teacher = mlpModel({ inputs: 4, hidden: [8], classes: 4, seed: 1 });
+    const student = mlpModel({ inputs: 4, hidden: [3], classes: 4, seed: 2 });
+    await writeOnnxFile(teacher, join(dir, 'teacher.onnx'));
+    await writeOnnxFile(student, join(dir, 'student.onnx'));
+    const current = mlpModel({ inputs: 4, hidden: [5], classes: 4, seed: 3 });
+    const r = await nodeDistill.run(current, nodeDistill.options.parse({ teacher: join(dir, 'teacher.onnx'), student: { path: join(dir, 'student.onnx') }, epochs: 1, batchSize: 16 }), testContext({ training: data }));
+    expect(r.stats.teacherParameters).toBe(4 * 8 + 8 + 8 * 4 + 4);
+    expect(r.stats.studentParameters).toBe(4 * 3 + 3 + 3 * 4 + 4);
+    expect(r.model.graph.value('fc0.weight')!.const!.shape).toEqual([4, 3]);
+    const before = student.graph.value('fc0.weight')!.const!.values();
+    expect(Array.from(r.model.graph.value('fc0.weight')!.const!.values())).not.toEqual(Array.from(before));
+  });
+});

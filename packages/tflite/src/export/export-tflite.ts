@@ -1,0 +1,73 @@
+// ONNX-domain IR -> `tflite`-domain IR ready for writeTflite: NCHW -> NHWC layout, op mapping
+// with fusions, and the four export modes. The source model is not changed.
+import { ConfigError, Model, tensorType, UnsupportedError, type Dim, type Value } from '@enxuto/ir';
+import { TFLITE_DOMAIN } from '../extras.js';
+import { ExportContext, unsupported } from './context.js';
+import { tryFold } from './const-fold.js';
+import { applyLayout, identity, NHWC } from './layout.js';
+import { EXPORT_HANDLERS } from './op-table.js';
+import { EXPORT_MODES, type TfliteExportOptions } from './options.js';
+
+function staticShape(v: Value, fill: number): number[] {
+  const shape = v.shape;
+  if (shape === undefined) unsupported(`graph input ${v.name} has no shape`, undefined, v.name);
+  return shape.map((d: Dim) => (typeof d === 'number' && d >= 0 ? d : fill));
+}
+
+export function exportToTflite(model: Model, options: TfliteExportOptions = {}): Model {
+  const mode = options.mode ?? 'float32';
+  if (!EXPORT_MODES.includes(mode)) throw new ConfigError(`unknown TFLite export mode '${String(mode)}' (${EXPORT_MODES.join(', ')})`, { code: 'tflite/bad-mode', field: 'mode' });
+  const src = model.graph;
+  const opset = model.opset('') ?? 21;
+  const nodes = [...src];
+  for (const n of nodes) {
+    if (n.domain !== '' && n.domain !== 'ai.onnx') unsupported(`op ${n.domain}.${n.opType} has no TFLite mapping`, n, 'domain');
+  }
+  if (mode === 'int8' && !nodes.some((n) => n.opType === 'QuantizeLinear')) {
+    throw new UnsupportedError('int8 export needs a QDQ model (run quantize-static first): no QuantizeLinear found', { code: 'tflite/export-needs-qdq', field: 'mode' });
+  }
+
+  const out = new Model();
+  out.opsetImports.clear();
+  out.opsetImports.set(TFLITE_DOMAIN, 3);
+  out.producerName = 'enxuto';
+  out.docString = model.docString;
+  out.graph.name = src.name;
+  const ctx = new ExportContext(out.graph, mode);
+
+  for (const v of src.inputs) {
+    if (v.const !== undefined) continue;
+    if (v.dtype !== 'float32') unsupported(`graph input ${v.name} is ${v.dtype ?? 'untyped'}; only float32 inputs are exported`, undefined, v.name);
+    const shape = staticShape(v, options.symbolicDimSize ?? 1);
+    const layout = options.inputLayout === 'NHWC' && shape.length === 4 ? NHWC : identity(shape.length);
+    const input = out.graph.addInput(v.name, tensorType('float32', applyLayout(shape, layout)));
+    ctx.bind(v, { value: input, shape, layout });
+  }
+
+  for (const n of nodes) {
+    if (ctx.absorbed.has(n)) continue;
+    if (tryFold(ctx, n, opset)) continue;
+    const handler = EXPORT_HANDLERS[n.opType];
+    if (handler === undefined) unsupported(`ONNX op ${n.opType} has no TFLite mapping`, n, 'opType');
+    handler(ctx, n, opset);
+  }
+
+  const outputs = src.outputs.map((v) => {
+    if (!ctx.has(v)) unsupported(`graph output ${v.name} is constant or was not exported`, undefined, v.name);
+    const anyNode = v.producer() ?? nodes[0]!;
+    const r = ctx.inLayout(ctx.float(ctx.rep(v, anyNode)), identity(ctx.rep(v, anyNode).shape.length), anyNode);
+    let value = r.value;
+    if (value.isGraphInput() || out.graph.outputs.includes(value)) {
+      value = ctx.op('RESHAPE', [value, ctx.int32Const('shape', r.shape)], {}, r.shape, 'float32', v.name);
+    }
+    if (value.name !== v.name) {
+      const holder = out.graph.value(v.name);
+      if (holder !== undefined) out.graph.rename(holder, out.graph.uniqueName(`${v.name}_internal`));
+      out.graph.rename(value, v.name);
+    }
+    out.graph.addOutput(value);
+    return value;
+  });
+  void outputs;
+  return out;
+}
