@@ -100,13 +100,13 @@ describe('writeModel', () => {
     const dir = join(tmp.path, 'outdir');
     mkdirSync(dir);
     writeFileSync(join(dir, 'keep.txt'), 'k');
-    await expect(writeModel(new Model(), dir)).rejects.toMatchObject({ code: 'io/non-empty-folder', field: 'output' });
+    await expect(writeModel(new Model(), dir, { format: 'fakedir' })).rejects.toMatchObject({ code: 'io/non-empty-folder', field: 'output' });
     expect(readdirSync(dir)).toEqual(['keep.txt']);
-    const r = await writeModel(new Model(), dir, { force: true });
+    const r = await writeModel(new Model(), dir, { format: 'fakedir', force: true });
     expect(r.format).toBe('fakedir');
     expect(existsSync(join(dir, 'w.bin'))).toBe(true);
     const input = join(dir, 'keep.txt');
-    await expect(writeModel(new Model(), dir, { force: true, inputs: [input] })).rejects.toMatchObject({ code: 'io/overwrite-input' });
+    await expect(writeModel(new Model(), dir, { format: 'fakedir', force: true, inputs: [input] })).rejects.toMatchObject({ code: 'io/overwrite-input' });
   });
 
   it('says which extensions it knows when it cannot tell the format', async () => {

@@ -95,7 +95,7 @@ export async function writeModel(model: Model, path: string, opts: WriteModelOpt
   assertWritableFolder(path, inputs, force);
   mkdirSync(dirname(resolve(path)), { recursive: true });
   try {
-    const { files, bytes } = await handler.write(model, path, { ...rest, force });
+    const { files, bytes } = await handler.write(model, path, { ...rest, force, inputs });
     return { format, files, bytes };
   } catch (e) {
     throw locate(e, path);

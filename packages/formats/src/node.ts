@@ -4,3 +4,4 @@ export type { FormatHandler, FormatWriteOptions } from './handler.js';
 export { getFormat, listFormats, registerFormat } from './registry.js';
 export { readModel, writeModel, type WriteModelOptions } from './model-io.js';
 export { onnxFormat } from './onnx-handler.js';
+export { tfjsFormat } from './tfjs-handler.js';

@@ -6,11 +6,12 @@ import { BUILTIN_SNIFFERS } from './detect.js';
 import type { FormatSniffer } from './format.js';
 import type { FormatHandler } from './handler.js';
 import { onnxFormat } from './onnx-handler.js';
+import { tfjsFormat } from './tfjs-handler.js';
 
-// SLOT for the other formats: add tfjs-handler.ts / tflite-handler.ts beside onnx-handler.ts (each
-// a FormatHandler over its package's /node reader and writer, reusing tfjsSniffer / tfliteSniffer)
-// and list them here. Until then readModel says 'recognized but not registered' for those files.
-const BUILTIN_HANDLERS: readonly FormatHandler[] = [onnxFormat];
+// Each built-in format is a FormatHandler over its package's /node reader and writer (reusing the
+// sniffers of detect.ts). A format listed in BUILTIN_SNIFFERS but not here is 'recognized but not
+// registered'.
+const BUILTIN_HANDLERS: readonly FormatHandler[] = [onnxFormat, tfjsFormat];
 
 const handlers = new Map<string, FormatHandler>(BUILTIN_HANDLERS.map((h) => [h.name, h]));
 
