@@ -8,15 +8,16 @@ export function version(): string {
   return pkg.version;
 }
 
-function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+async function help(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()));
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'enxuto: compress neural networks and ship them to the edge',
     '',
     'usage: enxuto <command> [options]      enxuto <command> --help',
     '',
     'commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'options: --help, --version. Set ENXUTO_DEBUG=1 to see stack traces.',
     '',
@@ -34,20 +35,21 @@ export async function runCli(argv: string[], io: CommandIO, env: Record<string, 
   const [first, ...rest] = argv;
   try {
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-      io.out(help());
+      io.out(await help());
       return first === undefined ? 1 : 0;
     }
     if (first === '--version' || first === '-v') {
       io.out(`${version()}\n`);
       return 0;
     }
-    const command = COMMANDS.find((c) => c.name === first);
-    if (!command) {
+    const entry = COMMANDS.find((c) => c.name === first);
+    if (!entry) {
       throw new ConfigError(`unknown command '${first}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})`, {
         code: 'cli/unknown-command',
         field: 'command',
       });
     }
+    const command = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
       io.out(`usage: ${command.usage}\n`);
       return 0;

@@ -1,24 +1,22 @@
-// The command table: `enxuto <name>` dispatches here, and `enxuto --help` lists it.
+// The command table: `enxuto <name>` dispatches here, and `enxuto --help` lists it. Commands load
+// on demand so `enxuto inspect` does not pay for the training and quantization packages.
 // Add a command by writing commands/<name>.ts exporting a Command and listing it below.
-import { benchCommand } from './bench.js';
 import type { Command } from './command.js';
-import { convertCommand } from './convert.js';
-import { evalCommand } from './eval.js';
-import { inspectCommand } from './inspect.js';
-import { newPassCommand } from './new-pass.js';
-import { passesCommand } from './passes.js';
-import { runCommand } from './run.js';
-import { schemaCommand } from './schema.js';
 
 export type { Command, CommandIO } from './command.js';
 
-export const COMMANDS: readonly Command[] = [
-  inspectCommand,
-  convertCommand,
-  benchCommand,
-  runCommand,
-  evalCommand,
-  passesCommand,
-  schemaCommand,
-  newPassCommand,
+export interface CommandEntry {
+  name: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'inspect', load: async () => (await import('./inspect.js')).inspectCommand },
+  { name: 'convert', load: async () => (await import('./convert.js')).convertCommand },
+  { name: 'bench', load: async () => (await import('./bench.js')).benchCommand },
+  { name: 'run', load: async () => (await import('./run.js')).runCommand },
+  { name: 'eval', load: async () => (await import('./eval.js')).evalCommand },
+  { name: 'passes', load: async () => (await import('./passes.js')).passesCommand },
+  { name: 'schema', load: async () => (await import('./schema.js')).schemaCommand },
+  { name: 'new-pass', load: async () => (await import('./new-pass.js')).newPassCommand },
 ];
