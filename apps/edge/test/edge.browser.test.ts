@@ -7,7 +7,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { repoRoot, sharedPath, tempDir } from '@enxuto/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEdgeApp, type BundledModel } from '../scripts/build-app.js';
-import { serveEdge, type EdgeServer } from '../src/server/serve.js';
+import { serveEdge, type EdgeServer } from '@enxuto/cli/serve-edge';
 import { inkRuns, mnistTestDigits } from './mnist-digits.js';
 import { genericModel, imageModel, quantizedMnist } from './test-models.js';
 import { encodePng } from '../scripts/png.js';
@@ -130,6 +130,9 @@ describe('edge app (desktop Chromium)', () => {
     const options = await page.locator('#model-select option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
     expect(options).toEqual(['mnist-fp32', second.id, 'generic', 'image-rgb']);
     expect(await page.locator('#caps').textContent()).toContain('cross-origin isolated');
+    // --disable-gpu: no WebGPU adapter, so the choice is offered but disabled.
+    expect(await page.locator('#backend option[value="webgpu"]').isDisabled()).toBe(true);
+    expect(await page.locator('#backend').inputValue()).toBe('wasm');
   });
 
   it('ships an installable manifest, its icons, and precaches the runtime and models', async () => {
@@ -194,6 +197,15 @@ describe('edge app (desktop Chromium)', () => {
     await page.waitForFunction(() => document.getElementById('result')!.hasAttribute('data-top1') && document.body.dataset.busy === 'false');
     expect(await page.locator('#result').getAttribute('data-top1')).toBe('1');
     expect(await page.locator('#image-preview').evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height])).toEqual([16, 16]);
+    await selectModel(page, 'mnist-fp32');
+  });
+
+  it('opens a model file from the device', async () => {
+    await page.locator('#model-file').setInputFiles(second.path);
+    await page.waitForFunction(() => document.getElementById('model-info')?.dataset.model?.startsWith('file-') && document.body.dataset.busy === 'false');
+    expect(await page.locator('#model-info').textContent()).toMatch(/^mnist-8\.int8\.onnx: [\d.]+ KiB · inputs Input3 float32\[1×1×28×28\]/);
+    const options = await page.locator('#model-select option').allTextContents();
+    expect(options.filter((o) => /^mnist-8\.int8\.onnx \([\d.]+ KiB, file\)$/.test(o))).toHaveLength(1);
     await selectModel(page, 'mnist-fp32');
   });
 

@@ -61,7 +61,7 @@ describe('distill pass', () => {
     expect(r.stats.teacherParameters).toBe(4 * 8 + 8 + 8 * 4 + 4);
     expect(r.stats.studentParameters).toBe(4 * 3 + 3 + 3 * 4 + 4);
     expect(r.model.graph.value('fc0.weight')!.const!.shape).toEqual([4, 3]);
-    const before = student.graph.value('fc0.weight')!.const!.values();
-    expect(Array.from(r.model.graph.value('fc0.weight')!.const!.values())).not.toEqual(Array.from(before));
+    const before = student.graph.value('fc0.weight')!.const!.values() as Float32Array;
+    expect(Array.from(r.model.graph.value('fc0.weight')!.const!.values() as Float32Array)).not.toEqual(Array.from(before));
   });
 });

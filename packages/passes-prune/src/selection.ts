@@ -18,13 +18,13 @@ export const selectionOptions = {
     .min(0)
     .max(1)
     .default(0.5)
-    .describe('the first layer gets at most this fraction of `sparsity` (it sees raw inputs); 1 = no special rule (in global scope: no cap), 0 = left dense'),
+    .describe('the first layer is pruned on its own at this fraction of `sparsity` (it sees raw inputs); 1 = no special rule (in global scope: joins the shared threshold), 0 = left dense'),
   lastLayer: z
     .number()
     .min(0)
     .max(1)
     .default(0.5)
-    .describe('the last layer gets at most this fraction of `sparsity` (it holds few, important weights); 1 = like the others, 0 = left dense'),
+    .describe('the last layer is pruned on its own at this fraction of `sparsity` (few, important weights); 1 = no special rule, 0 = left dense'),
   overrides: z
     .record(z.string(), sparsity)
     .default({})
@@ -59,8 +59,8 @@ export function layerTargets(layers: readonly PrunableLayer[], o: SelectionOptio
 
 /**
  * Masks (1 keep, 0 prune) per layer from per-weight scores; undefined for layers left alone.
- * Global scope: layers without an override share one threshold chosen so that the pool loses
- * `sparsity` of its weights, with the first/last layers capped.
+ * Global scope: layers without an override or first/last rule share one threshold chosen so that
+ * they lose `sparsity` of their weights together; the first/last layers lose sparsity × factor.
  */
 export function selectMasks(layers: readonly PrunableLayer[], scores: readonly ArrayLike<number>[], o: SelectionOptions): (Uint8Array | undefined)[] {
   if (scores.length !== layers.length) throw new ConfigError('one score array per layer', { code: 'prune/internal', field: 'scores' });
@@ -69,13 +69,14 @@ export function selectMasks(layers: readonly PrunableLayer[], scores: readonly A
   const pool: number[] = [];
   targets.forEach((t, i) => {
     if (!t) return;
-    if (o.scope === 'layer' || t.fixed) masks[i] = layerMask(scores[i]!, t.sparsity);
+    // Capped first/last layers are pruned on their own: letting the pool make up their share
+    // would push the other layers towards 100 % (a dead layer) when the edges are large.
+    if (o.scope === 'layer' || t.fixed || t.capped) masks[i] = layerMask(scores[i]!, t.sparsity);
     else pool.push(i);
   });
   if (pool.length > 0) {
     const poolMasks = globalMasks(
-      pool.map((i) => ({ scores: scores[i]!, maxSparsity: targets[i]!.capped ? targets[i]!.sparsity : 1 })),
-      // The pool's own target: `sparsity` of its weights (capped layers pass their share on).
+      pool.map((i) => ({ scores: scores[i]! })),
       o.sparsity,
     );
     pool.forEach((i, k) => (masks[i] = poolMasks[k]));

@@ -27,7 +27,7 @@ export { compactNames } from './graph/compact.js';
 // Numeric kernels.
 export { finiteRange, finiteRangePerAxis, axisLayout, type Range } from './kernels/range.js';
 export { quantRange, scaleZeroPoint, scaleZeroPoints, perAxisParams, roundHalfEven, safeScale, SCALE_LIMITS, type QuantType, type QuantSpec, type ScaleType } from './kernels/params.js';
-export { quantizePerTensor, quantizePerAxis, quantizeBlockwise, dequantizePerTensor, dequantizePerAxis } from './kernels/quantize.js';
+export { quantizePerTensor, quantizePerAxis, quantizeBlockwise } from './kernels/quantize.js';
 export { blockwiseParams, blockRanges } from './kernels/blockwise.js';
 export { packMatMulNBits } from './kernels/nbits.js';
 export { Histogram } from './kernels/histogram.js';

@@ -12,3 +12,6 @@ export { defaultOptionsFor } from './ops/options.js';
 export * as schema from './schema/schema.generated.js';
 export type { ModelT, SubGraphT, TensorT, OperatorT, BufferT, QuantizationParametersT } from './schema/schema.generated.js';
 export { lowerTfliteToOnnx, lowerableOps, LOWERED_OPSET } from './lower/to-onnx.js';
+export { exportToTflite } from './export/export-tflite.js';
+export { exportableOps } from './export/op-table.js';
+export { EXPORT_MODES, type TfliteExportMode, type TfliteExportOptions } from './export/options.js';

@@ -139,6 +139,11 @@ if (phase === 'teacher') {
     { name: `${tag} KD T=8 a=0.9`, hidden, teacher: true, temperature: 8, alpha: 0.9 },
     { name: `${tag} KD T=4 a=0.9 cosine`, hidden, teacher: true, temperature: 4, alpha: 0.9, lr: { type: 'cosine', lr: 2e-3 } },
     { name: `${tag} alone cosine`, hidden, lr: { type: 'cosine', lr: 2e-3 } },
+    { name: `${tag} KD T=2 a=0.5`, hidden, teacher: true, temperature: 2, alpha: 0.5 },
+    { name: `${tag} KD T=1 a=0.5`, hidden, teacher: true, temperature: 1, alpha: 0.5 },
+    { name: `${tag} KD T=2 a=0.5 cosine`, hidden, teacher: true, temperature: 2, alpha: 0.5, lr: { type: 'cosine', lr: 2e-3 } },
+    { name: `${tag} KD T=4 a=0.1`, hidden, teacher: true, temperature: 4, alpha: 0.1 },
+    { name: `${tag} KD T=2 a=0.2`, hidden, teacher: true, temperature: 2, alpha: 0.2 },
   ];
   // --only picks variants by the end of their names, in the order given.
   const picked = only === '' ? variants : only.split(',').map((o) => variants.find((v) => v.name.endsWith(o))).filter((v): v is Variant => v !== undefined);

@@ -11,11 +11,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   ...children: (Node | string)[]
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'class') el.className = v;
-    else if (k.startsWith('data-')) el.setAttribute(k, v);
-    else el.setAttribute(k, v);
-  }
+  for (const [k, v] of Object.entries(props)) el.setAttribute(k, v);
   el.append(...children);
   return el;
 }

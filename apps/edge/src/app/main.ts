@@ -28,6 +28,8 @@ let currentKind: ModelKind = { kind: 'generic' };
 let digit: Float32Array | null = null;
 let digitSeq = 0;
 let picture: Float32Array | null = null;
+/** The last photo or camera frame, kept so a new model or a changed mean/std/range re-applies to it. */
+let lastPicture: CanvasImageSource | undefined;
 
 const status = $('status');
 function setStatus(text: string, error = false): void {
@@ -90,6 +92,7 @@ async function selectModel(id: string): Promise<void> {
     const m = await getModel(id);
     const session = await getSession(id);
     currentKind = modelKind(session.inputs);
+    picture = null; // made for the previous model's size; remade below from the same photo
     if (m.pixelRange) $<HTMLSelectElement>('pad-range').value = String(m.pixelRange);
     const sig = (list: typeof session.inputs) => list.map((i) => `${i.name} ${i.dtype ?? '?'}[${i.shape.map((d) => d ?? '?').join('×')}]`).join(', ');
     $('model-info').textContent = `${m.name}: ${formatBytes(m.size)} · inputs ${sig(session.inputs)} · outputs ${sig(session.outputs)} · ${currentKind.kind} model`;
@@ -98,6 +101,7 @@ async function selectModel(id: string): Promise<void> {
     setStatus(`Loaded ${m.name} on ${backend()}.`);
   });
   if (currentKind.kind === 'mnist' && digit) void predict();
+  if (currentKind.kind === 'image') void pictureChanged();
 }
 
 /** Feeds for a model from the current input (digit, picture), or generated ones. */
@@ -220,9 +224,6 @@ function updateDigit(pad: DrawPad): void {
   }
   preview.putImageData(img, 0, 0);
 }
-
-/** The last picture (kept so a changed mean/std/range re-applies to it). */
-let lastPicture: CanvasImageSource | undefined;
 
 async function pictureChanged(source: CanvasImageSource | undefined = lastPicture): Promise<void> {
   if (currentKind.kind !== 'image' || !source) return;

@@ -19,4 +19,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'passes', load: async () => (await import('./passes.js')).passesCommand },
   { name: 'schema', load: async () => (await import('./schema.js')).schemaCommand },
   { name: 'new-pass', load: async () => (await import('./new-pass.js')).newPassCommand },
+  { name: 'serve-edge', load: async () => (await import('./serve-edge.js')).serveEdgeCommand },
 ];

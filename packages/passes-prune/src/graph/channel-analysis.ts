@@ -54,11 +54,6 @@ const PASS_THROUGH = new Set([
 ]);
 const BINARY = new Set(['Add', 'Sub', 'Mul', 'Div']);
 
-function knownShape(v: Value | null | undefined): number[] | undefined {
-  const s = v?.shape;
-  return s && s.every((d): d is number => typeof d === 'number') ? s : undefined;
-}
-
 export function find(parent: number[], i: number): number {
   while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
   return i;

@@ -3,7 +3,7 @@
 // kept channels compute exactly what they computed before.
 import { float32Tensor, int64Tensor, attr, type Graph, type Node, type Value } from '@enxuto/ir';
 import { sliceAxis } from '../kernels/channel-scores.js';
-import { spaceSize, type ChannelAnalysis, type Space } from './channel-analysis.js';
+import type { ChannelAnalysis, Space } from './channel-analysis.js';
 
 /** Indices kept along a space's axis (channels expanded by the block), or undefined if all are kept. */
 export function keptIndices(s: Space, keep: ReadonlyMap<number, readonly number[]>): number[] | undefined {
@@ -81,5 +81,4 @@ export function rewriteChannels(g: Graph, a: ChannelAnalysis, keep: ReadonlyMap<
       }
     }
   }
-  void spaceSize;
 }

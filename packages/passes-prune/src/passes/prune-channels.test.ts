@@ -1,5 +1,8 @@
 import { cloneModel, checkModel, type Model } from '@enxuto/ir';
 import { getBackend } from '@enxuto/runtime/node';
+import { readOnnxFile } from '@enxuto/onnx/node';
+import { writeOnnxBytes } from '@enxuto/onnx';
+import { sharedPath } from '@enxuto/test-support';
 import { describe, expect, it } from 'vitest';
 import { countFlops } from '../graph/flops.js';
 import { convNet, reshapeNet, seeded, WEAK } from '../test-models.js';
@@ -86,6 +89,22 @@ describe('prune-channels', () => {
     const b = await runOrt(pruned, ['relu.out', 'fc.out'], x, [1, 1, 6, 6]);
     expect([...b['relu.out']!]).toEqual(channels(a['relu.out']!, 4, [0, 3]));
     expect(b['fc.out']!.length).toBe(3);
+  });
+
+  it('prunes onnx-mnist-8: folds its Reshape-fed MatMul weight, fixes the flatten Reshape, halves conv FLOPs', async () => {
+    const dense = await readOnnxFile(sharedPath('models/onnx-mnist-8/mnist.onnx'));
+    const pruned = cloneModel(dense);
+    const r = await pruneChannels.run(pruned, pruneChannelsOptions.parse({ ratio: 0.5 }), fakeContext());
+    checkModel(pruned);
+    const layers = r.stats.layers as { name: string; channels: number; kept: number }[];
+    expect(layers.map((l) => [l.channels, l.kept])).toEqual([[8, 4], [16, 8], [10, 10]]);
+    expect(r.stats.flopsRatio as number).toBeLessThan(0.35);
+    const matmul = pruned.graph.nodes.find((n) => n.opType === 'MatMul')!;
+    expect([...matmul.input(1)!.const!.shape]).toEqual([128, 10]);
+    const s = await getBackend('ort-node').createSession(writeOnnxBytes(pruned));
+    const out = await s.run({ Input3: { dtype: 'float32', shape: [1, 1, 28, 28], data: new Float32Array(784).fill(50) } });
+    await s.release();
+    expect(Object.values(out)[0]!.shape).toEqual([1, 10]);
   });
 
   it('leaves layers whole by pattern and keeps graph outputs untouched', async () => {

@@ -8,6 +8,7 @@ import { obdSaliency } from '../kernels/obd.js';
 import { analyzeChannels, blockSubgraphUses, find, type ChannelAnalysis } from '../graph/channel-analysis.js';
 import { rewriteChannels } from '../graph/channel-rewrite.js';
 import { countFlops } from '../graph/flops.js';
+import { materializeReshapedWeights } from '../graph/materialize.js';
 import { fisherDiagonal } from '../training/hessian.js';
 import { createTeacher, distillSchema, finetune, finetuneSchema } from '../training/finetune.js';
 
@@ -90,6 +91,7 @@ export const pruneChannels = definePass({
     const flopsBefore = countFlops(g);
     const paramsBefore = countParameters(model);
     const teacher = o.finetune && o.distill ? createTeacher(cloneModel(model)) : undefined;
+    materializeReshapedWeights(g);
     const usedBefore = new Set(g.initializers().filter((v) => v.uses().length > 0));
     const a = analyzeChannels(g);
     blockSubgraphUses(g, a);

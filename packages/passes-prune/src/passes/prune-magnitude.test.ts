@@ -60,13 +60,14 @@ describe('prune-magnitude', () => {
     expect(zeros(weights(m, 'fc3.w'))).toBe(20);
   });
 
-  it('global scope caps the first and last layer and hands their share to the others', async () => {
+  it('global scope prunes the first and last layer on their own at half the sparsity by default', async () => {
     const m = mlp();
     await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5 }), fakeContext());
-    // Caps: fc1 at 0.25 × 32 = 8, fc3 at 0.25 × 24 = 6; fc2 takes the remaining 46 of 60.
+    // fc1: 0.25 × 32 = 8 (|w| 1..8), fc3: 0.25 × 24 = 6; the rest (fc2 alone) loses 50 %.
+    expect(weights(m, 'fc1.w').slice(0, 8).every((v) => v === 0)).toBe(true);
     expect(zeros(weights(m, 'fc1.w'))).toBe(8);
     expect(zeros(weights(m, 'fc3.w'))).toBe(6);
-    expect(zeros(weights(m, 'fc2.w'))).toBe(46);
+    expect(zeros(weights(m, 'fc2.w'))).toBe(32);
   });
 
   it('honours exclusions and overrides by pattern', async () => {
@@ -133,5 +134,21 @@ describe('store-sparse', () => {
       return [...(Object.values(o)[0]!.data as Float32Array)];
     };
     expect(await run(bytes)).toEqual(await run(dense));
+  });
+});
+
+describe('gradual schedule', () => {
+  it('steps through the polynomial schedule, overrides included, and never revives a pruned weight', async () => {
+    const m = mlp();
+    const seen: number[][] = [];
+    const ctx = { ...fakeContext(), logger: { debug() {}, warn() {}, info: () => seen.push([zeros(weights(m, 'fc2.w')), zeros(weights(m, 'fc3.w'))]) } };
+    const r = await pruneMagnitude.run(
+      m,
+      pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer', overrides: { fc3: 1 }, schedule: { type: 'polynomial', steps: 2 } }),
+      ctx,
+    );
+    // Step 1: s = 0.5·(1 − 0.5³) = 0.4375 → fc2 loses 28 of 64; fc3's override scales to 0.875 → 21 of 24.
+    expect(seen).toEqual([[28, 21], [32, 24]]);
+    expect((r.stats.steps as { step: number }[]).map((s) => s.step)).toEqual([1, 2]);
   });
 });

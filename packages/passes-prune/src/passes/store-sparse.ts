@@ -1,6 +1,5 @@
 // store-sparse: marks pruned float32 initializers to be written as ONNX sparse initializers
 // where that is smaller; the model computes the same values.
-import { SparseTensor } from '@enxuto/ir';
 import { definePass } from '@enxuto/pipeline';
 import { z } from 'zod';
 import { toSparseIfSmaller } from '../kernels/sparse.js';
@@ -26,7 +25,6 @@ export const storeSparse = definePass({
     }
     const dense = tensors.reduce((a, t) => a + t.denseBytes, 0);
     const stored = tensors.reduce((a, t) => a + t.storedBytes, 0);
-    void SparseTensor;
     return { model, changed: tensors.length > 0, stats: { tensors, denseBytes: dense, storedBytes: stored } };
   },
 });

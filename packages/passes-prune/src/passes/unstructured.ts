@@ -51,7 +51,10 @@ export async function runUnstructured(model: Model, o: UnstructuredOptions, ctx:
       ctx.throwIfAborted();
       ctx.progress.update(step, steps.length, `pruning to ${(steps[step]! * 100).toFixed(1)} %`);
       const scores = await score(model, layers);
-      const masks = selectMasks(layers, scores, { ...o, sparsity: steps[step]! });
+      // Per-layer overrides follow the schedule too: each reaches its own target at the last step.
+      const progress = final > 0 ? steps[step]! / final : 1;
+      const overrides = Object.fromEntries(Object.entries(o.overrides).map(([p, v]) => [p, v * progress]));
+      const masks = selectMasks(layers, scores, { ...o, overrides, sparsity: steps[step]! });
       const byWeight = new Map<string, Uint8Array>();
       layers.forEach((layer, i) => {
         const m = masks[i];
@@ -89,8 +92,8 @@ export async function runUnstructured(model: Model, o: UnstructuredOptions, ctx:
   const totals = sparsityTotals(perLayer);
   if (o.scope === 'global' && Object.keys(o.overrides).length === 0 && o.exclude.length === 0 && totals.sparsity < final - 0.005) {
     ctx.logger.warn(
-      `reached ${(totals.sparsity * 100).toFixed(1)} % instead of ${(final * 100).toFixed(1)} %: the first/last layer caps ` +
-        `(firstLayer ${o.firstLayer}, lastLayer ${o.lastLayer}) hold too many weights; raise them (1 = no cap)`,
+      `reached ${(totals.sparsity * 100).toFixed(1)} % overall for a target of ${(final * 100).toFixed(1)} %: the first/last layers ` +
+        `are pruned less (firstLayer ${o.firstLayer}, lastLayer ${o.lastLayer}); set them to 1 to include them in the shared threshold`,
     );
   }
   return {

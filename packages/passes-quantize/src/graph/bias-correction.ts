@@ -1,7 +1,7 @@
 // Bias correction (Nagel et al. 2019): weight rounding shifts the expected output of a layer by
 // (W_q - W) E[x]. Subtracting that shift from the float bias makes the quantized layer unbiased.
 // E[x] per input channel comes from calibration data.
-import { tensorFromValues, type Graph, type Node } from '@enxuto/ir';
+import { dequantizeValues, tensorFromValues, type Graph, type Node } from '@enxuto/ir';
 import { constOf } from './helpers.js';
 import { quantizeWeightTensor, type WeightSpec } from './weights.js';
 
@@ -31,17 +31,10 @@ export function correctBiases(g: Graph, layers: Node[], means: ReadonlyMap<Node,
     const s = spec(n);
     const q = quantizeWeightTensor(w, s);
     const wf = w.toFloat32();
-    const qv = q.q.values();
-    const err = new Float64Array(wf.length);
     // DQ(Q(W)) - W, element by element
-    const axis = q.axis;
-    let inner = 1;
-    if (axis !== undefined) for (let d = axis + 1; d < w.shape.length; d++) inner *= w.shape[d]!;
-    const ch = axis !== undefined ? w.shape[axis]! : 1;
-    for (let i = 0; i < wf.length; i++) {
-      const c = axis !== undefined && q.scale.length > 1 ? Math.floor(i / inner) % ch : 0;
-      err[i] = (Number(qv[i]) - q.zeroPoint[c]!) * q.scale[c]! - wf[i]!;
-    }
+    const back = dequantizeValues(q.q.values() as Int8Array, { dtype: s.type, scale: q.scale, zeroPoint: q.zeroPoint, ...(q.axis !== undefined ? { axis: q.axis } : {}) }, w.shape);
+    const err = new Float64Array(wf.length);
+    for (let i = 0; i < wf.length; i++) err[i] = back[i]! - wf[i]!;
     let shift: Float64Array;
     if (n.opType === 'Conv') {
       const [m, cin] = w.shape as [number, number];

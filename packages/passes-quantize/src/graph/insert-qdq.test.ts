@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkModel, float32Tensor, type Node } from '@enxuto/ir';
+import { attr, checkModel, float32Tensor, Model, type Node } from '@enxuto/ir';
 import { insertQdq } from './insert-qdq.js';
 import { prepareForQuantization } from './prepare.js';
-import { tinyConvNet } from './test-models.js';
+import { randomTensor, tinyConvNet } from './test-models.js';
 
 const RANGES = new Map([
   ['x', { min: -1, max: 1.55 }],
@@ -117,5 +117,26 @@ describe('insertQdq', () => {
     expect([...wdq.inputs[1]!.const!.toFloat32()].slice(0, 1)).toEqual([1]);
     // NaN -> zero point (0), Inf on a channel whose finite range is empty -> saturates at 127
     expect([...wdq.inputs[0]!.const!.values()]).toEqual([0, 0, 0, 127, 127, -64]);
+  });
+  it('moves a float Relu after the MaxPool in front of a quantized conv', () => {
+    // x[1,1,8,8] -> conv a (1 input channel: stays float) -> Relu -> MaxPool -> conv b (quantized)
+    const m = new Model();
+    const g = m.graph;
+    const x = g.addInput('x', { kind: 'tensor', dtype: 'float32', shape: [1, 1, 8, 8] });
+    const a = g.addNode({ opType: 'Conv', name: 'a', inputs: [x, g.addInitializer('wa', randomTensor([4, 1, 1, 1], 1))], outputs: ['a_out'] });
+    const r = g.addNode({ opType: 'Relu', name: 'r', inputs: [a.outputs[0]!], outputs: ['r_out'] });
+    const p = g.addNode({ opType: 'MaxPool', name: 'p', inputs: [r.outputs[0]!], outputs: ['p_out'], attributes: { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) } });
+    const b = g.addNode({ opType: 'Conv', name: 'b', inputs: [p.outputs[0]!, g.addInitializer('wb', randomTensor([4, 4, 1, 1], 2))], outputs: ['y'] });
+    g.setOutputs([b.outputs[0]!]);
+    const report = insertQdq(m, new Map([['x', { min: 0, max: 1 }], ['p_out', { min: 0, max: 2 }], ['y', { min: -1, max: 1 }]]));
+    checkModel(m);
+    expect(report.reluMoved).toBe(1);
+    expect(report.layers.map((l) => l.node)).toEqual(['b']);
+    expect(p.inputs[0]!.name).toBe('a_out');
+    const relu = p.outputs[0]!.uses()[0]!.node;
+    expect(relu.opType).toBe('Relu');
+    expect(relu.outputs[0]!.name).toBe('p_out');
+    expect(relu.outputs[0]!.uses()[0]!.node.opType).toBe('QuantizeLinear');
+    expect([...g].map((n) => n.opType)).toEqual(['Conv', 'MaxPool', 'Relu', 'QuantizeLinear', 'DequantizeLinear', 'DequantizeLinear', 'Conv', 'QuantizeLinear', 'DequantizeLinear']);
   });
 });

@@ -45,4 +45,18 @@ describe('prepareForQuantization', () => {
     g.setOutputs([n.outputs[0]!]);
     expect(() => upgradeOpset(m)).toThrow(/Upsample changed meaning/);
   });
+  it('keeps the pre-13 meaning of Softmax on inputs of rank > 2', () => {
+    const m = new Model();
+    m.opsetImports.set('', 11);
+    const g = m.graph;
+    const x = g.addInput('x', { kind: 'tensor', dtype: 'float32', shape: [2, 3, 4] });
+    const n = g.addNode({ opType: 'Softmax', name: 'sm', inputs: [x], outputs: ['y'] });
+    g.setOutputs([n.outputs[0]!]);
+    upgradeOpset(m);
+    checkModel(m);
+    expect([...g].map((k) => k.opType)).toEqual(['Shape', 'Flatten', 'Softmax', 'Reshape']);
+    expect([...g][1]!.getInt('axis')).toBe(1);
+    expect(g.outputs[0]!.name).toBe('y');
+    expect(g.outputs[0]!.producer()!.opType).toBe('Reshape');
+  });
 });

@@ -12,7 +12,7 @@ const SAME_SINCE_OLD = new Set([
   'Conv', 'ConvTranspose', 'MatMul', 'Gemm', 'Add', 'Sub', 'Mul', 'Div', 'Relu', 'LeakyRelu', 'Sigmoid',
   'Tanh', 'Elu', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Reshape', 'Flatten',
   'Transpose', 'Concat', 'Identity', 'Constant', 'Shape', 'Gather', 'BatchNormalization', 'Sqrt', 'Exp',
-  'Abs', 'Neg', 'Max', 'Min', 'Sum', 'Pow', 'Cast', 'Squeeze', 'Unsqueeze', 'Softmax', 'LogSoftmax',
+  'Abs', 'Neg', 'Max', 'Min', 'Sum', 'Pow', 'Cast', 'Squeeze', 'Unsqueeze', 'Softmax', 'LogSoftmax', 'Hardmax',
 ]);
 /** Attributes of pre-opset-7 ops that changed meaning later. */
 const LEGACY_ATTRS = ['broadcast', 'consumed_inputs', 'spatial', 'is_test'];
@@ -29,11 +29,17 @@ export function upgradeOpset(model: Model, min = 13): boolean {
         code: 'quantize/opset-upgrade', node: n.label(), field: 'opset_import',
       });
     }
-    // Softmax/LogSoftmax before 13 flatten at `axis` (default 1); that equals 13's per-axis form only on the last axis of a 2-D input.
-    if ((n.opType === 'Softmax' || n.opType === 'LogSoftmax') && n.getInt('axis', 1) !== 1) {
-      throw new UnsupportedError(`cannot raise opset: ${n.opType} with axis ${n.getInt('axis', 1)}`, {
-        code: 'quantize/opset-upgrade', node: n.label(), field: 'axis',
-      });
+    // Softmax/LogSoftmax before 13 work on the input flattened to 2-D at `axis` (default 1); since
+    // 13 on one axis. Same thing on a 2-D input; otherwise spell the old meaning out:
+    // Reshape(Softmax(Flatten(x, axis), axis = 1), Shape(x)).
+    if ((n.opType === 'Softmax' || n.opType === 'LogSoftmax' || n.opType === 'Hardmax')) {
+      const axis = n.getInt('axis', 1);
+      const x = n.inputs[0]!;
+      if (knownRank(x) === 2 && (axis === 1 || axis === -1)) {
+        n.setAttr('axis', attr.int(-1));
+      } else {
+        spellOutOldSoftmax(g, n, axis);
+      }
     }
     // Squeeze/Unsqueeze took `axes` as an attribute before 13, as an input since.
     if ((n.opType === 'Squeeze' || n.opType === 'Unsqueeze') && n.attr('axes')) {
@@ -46,6 +52,29 @@ export function upgradeOpset(model: Model, min = 13): boolean {
   model.opsetImports.set('', min);
   if (model.irVersion < 7) model.irVersion = 7;
   return true;
+}
+
+function spellOutOldSoftmax(g: Graph, n: Node, axis: number): void {
+  const x = n.inputs[0]!;
+  const y = n.outputs[0]!;
+  const base = n.name || y.name;
+  const shape = g.insertBefore(n, { opType: 'Shape', name: g.uniqueName(`${base}_shape`), inputs: [x], outputs: [g.uniqueName(`${y.name}_shape`)] });
+  const flat = g.insertBefore(n, {
+    opType: 'Flatten', name: g.uniqueName(`${base}_flatten`), inputs: [x], outputs: [g.uniqueName(`${y.name}_2d`)], attributes: { axis: attr.int(axis) },
+  });
+  g.setInput(n, 0, flat.outputs[0]!);
+  n.setAttr('axis', attr.int(1));
+  const out = g.insertAfter(n, {
+    opType: 'Reshape', name: g.uniqueName(`${base}_reshape`), inputs: [y, shape.outputs[0]!], outputs: [g.uniqueName(`${y.name}_nd`)],
+  }).outputs[0]!;
+  const name = y.name;
+  const type = y.type;
+  for (const u of [...y.uses()]) if (u.node !== out.producer()) g.setInput(u.node, u.index, out);
+  if (y.isGraphOutput()) g.setOutputs(g.outputs.map((o) => (o === y ? out : o)));
+  g.rename(y, g.uniqueName(`${name}_2d_softmax`));
+  g.rename(out, name);
+  if (type) out.type = type;
+  y.type = undefined;
 }
 
 /** Replaces Reshape(constant, constant shape) by the reshaped constant. */

@@ -1,5 +1,5 @@
 // Weight and bias quantization into initializers + DequantizeLinear nodes.
-import { attr, tensorFromValues, type Graph, type Tensor, type Value } from '@enxuto/ir';
+import { attr, dequantizeValues, tensorFromValues, type Graph, type Tensor, type Value } from '@enxuto/ir';
 import { finiteRange } from '../kernels/range.js';
 import { perAxisParams, roundHalfEven, safeScale, scaleZeroPoint, type QuantType } from '../kernels/params.js';
 import { quantizePerAxis, quantizePerTensor } from '../kernels/quantize.js';
@@ -43,20 +43,13 @@ export function quantizeWeightTensor(w: Tensor, spec: WeightSpec): QuantizedWeig
 }
 
 function roundTripMse(x: Float32Array, q: ArrayLike<number>, scale: Float32Array, zp: Int32Array, shape: readonly number[], axis: number | undefined): number {
-  if (x.length === 0) return 0;
-  let inner = 1;
-  let channels = 1;
-  if (axis !== undefined && scale.length > 1) {
-    channels = shape[axis]!;
-    for (let d = axis + 1; d < shape.length; d++) inner *= shape[d]!;
-  }
+  const back = dequantizeValues(q, { dtype: 'int8', scale, zeroPoint: zp, ...(axis !== undefined ? { axis } : {}) }, shape);
   let err = 0;
   let n = 0;
   for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    if (v - v !== 0) continue;
-    const c = channels === 1 ? 0 : Math.floor(i / inner) % channels;
-    const d = v - (q[i]! - zp[c]!) * scale[c]!;
+    const d = x[i]! - back[i]!;
+    // NaN/Inf weights have no meaningful error
+    if (d - d !== 0) continue;
     err += d * d;
     n++;
   }

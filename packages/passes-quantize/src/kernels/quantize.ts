@@ -1,5 +1,5 @@
-// QuantizeLinear / DequantizeLinear kernels with ONNX semantics:
-//   q = saturate(round_half_even(x / scale) + zero_point),  x' = (q - zero_point) * scale.
+// QuantizeLinear kernels with ONNX semantics: q = saturate(round_half_even(x / scale) + zero_point).
+// (DequantizeLinear is `dequantizeValues` in @enxuto/ir.)
 // Hot loops: typed arrays, no allocation per element. NaN quantizes to the zero point (real 0),
 // +-Inf saturates.
 import { axisLayout } from './range.js';
@@ -82,31 +82,6 @@ export function quantizeBlockwise(
       for (let i = 0; i < inner; i++) {
         quantizeSpan(x, out, base + i, base + i + 1, scale[b + i]!, zeroPoint[b + i]!, qmin, qmax);
       }
-    }
-  }
-  return out;
-}
-
-/** Per-tensor DequantizeLinear. */
-export function dequantizePerTensor(q: ArrayLike<number>, scale: number, zeroPoint: number, out = new Float32Array(q.length)): Float32Array {
-  const s = Math.fround(scale);
-  for (let i = 0; i < q.length; i++) out[i] = (q[i]! - zeroPoint) * s;
-  return out;
-}
-
-/** Per-axis DequantizeLinear. */
-export function dequantizePerAxis(
-  q: ArrayLike<number>, shape: readonly number[], axis: number,
-  scale: ArrayLike<number>, zeroPoint: ArrayLike<number>, out = new Float32Array(q.length),
-): Float32Array {
-  const { outer, channels, inner } = axisLayout(shape, axis);
-  checkParams(scale, zeroPoint, channels);
-  for (let o = 0; o < outer; o++) {
-    for (let c = 0; c < channels; c++) {
-      const base = (o * channels + c) * inner;
-      const s = Math.fround(scale[c]!);
-      const z = zeroPoint[c]!;
-      for (let i = base; i < base + inner; i++) out[i] = (q[i]! - z) * s;
     }
   }
   return out;

@@ -8,7 +8,7 @@ import { targetShape } from './ops-shape.js';
 import { foldConstDequantize } from './qdq.js';
 import { permuteData } from './weights.js';
 
-const FOLDABLE = new Set(['Constant', 'Identity', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Transpose', 'Cast', 'Shape', 'Gather', 'Concat', 'Dropout']);
+export const FOLDABLE = new Set(['Constant', 'Identity', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Transpose', 'Cast', 'Shape', 'Gather', 'Concat', 'Dropout']);
 
 /** ONNX TensorProto codes Cast may target here. */
 const CAST_TARGETS: Record<number, 'float32' | 'int32' | 'int64'> = { 1: 'float32', 6: 'int32', 7: 'int64' };
@@ -77,9 +77,15 @@ export function tryFold(ctx: ExportContext, node: Node, opset: number): boolean 
       break;
     }
     case 'Concat': {
-      if (ts.some((x) => x.shape.length !== 1 || x.dtype !== t.dtype)) return false;
-      const vals = ts.flatMap(numbers);
-      out = tensorFromValues(t.dtype, [vals.length], t.dtype === 'int64' ? vals.map(BigInt) : vals);
+      if (ts.some((x) => x.shape.length !== t.shape.length || x.dtype !== t.dtype)) return false;
+      const axis = normAxis(node.getInt('axis', 0), t.shape.length);
+      const outer = t.shape.slice(0, axis).reduce((p, d) => p * d, 1);
+      const parts = ts.map((x) => ({ vals: numbers(x), chunk: x.shape.slice(axis).reduce((p, d) => p * d, 1) }));
+      const vals: number[] = [];
+      for (let o = 0; o < outer; o++) for (const p of parts) for (let i = 0; i < p.chunk; i++) vals.push(p.vals[o * p.chunk + i]!);
+      const shape = [...t.shape];
+      shape[axis] = ts.reduce((sum, x) => sum + x.shape[axis]!, 0);
+      out = tensorFromValues(t.dtype, shape, t.dtype === 'int64' ? vals.map(BigInt) : vals);
       break;
     }
     default:

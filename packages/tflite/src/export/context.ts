@@ -4,7 +4,6 @@
 import {
   attr,
   dequantizeValues,
-  float32ToFloat16,
   tensorFromValues,
   tensorType,
   UnsupportedError,
@@ -133,8 +132,7 @@ export class ExportContext {
    */
   floatWeight(base: string, data: Float32Array, shape: readonly number[]): Value {
     if (this.mode !== 'float16') return this.addConst(base, tensorFromValues('float32', shape, data));
-    const half = Uint16Array.from(data, (x) => float32ToFloat16(x));
-    const h = this.addConst(`${base}_fp16`, tensorFromValues('float16', shape, half));
+    const h = this.addConst(`${base}_fp16`, tensorFromValues('float16', shape, data));
     return this.op('DEQUANTIZE', [h], {}, [...shape], 'float32', `${base}_dequantized`);
   }
 

@@ -3,7 +3,7 @@
 import { ConfigError, Model, tensorType, UnsupportedError, type Dim, type Value } from '@enxuto/ir';
 import { TFLITE_DOMAIN } from '../extras.js';
 import { ExportContext, unsupported } from './context.js';
-import { tryFold } from './const-fold.js';
+import { FOLDABLE, tryFold } from './const-fold.js';
 import { applyLayout, identity, NHWC } from './layout.js';
 import { EXPORT_HANDLERS } from './op-table.js';
 import { EXPORT_MODES, type TfliteExportOptions } from './options.js';
@@ -27,6 +27,13 @@ export function exportToTflite(model: Model, options: TfliteExportOptions = {}):
     throw new UnsupportedError('int8 export needs a QDQ model (run quantize-static first): no QuantizeLinear found', { code: 'tflite/export-needs-qdq', field: 'mode' });
   }
 
+  // Name every unmappable op up front rather than failing on a side effect of the first one.
+  const missing = nodes.filter((n) => EXPORT_HANDLERS[n.opType] === undefined && !FOLDABLE.has(n.opType) && n.opType !== 'DequantizeLinear');
+  if (missing.length > 0) {
+    const types = [...new Set(missing.map((n) => n.opType))];
+    unsupported(`ONNX op${types.length > 1 ? 's' : ''} ${types.join(', ')} ha${types.length > 1 ? 've' : 's'} no TFLite mapping`, missing[0], 'opType');
+  }
+
   const out = new Model();
   out.opsetImports.clear();
   out.opsetImports.set(TFLITE_DOMAIN, 3);
@@ -44,8 +51,10 @@ export function exportToTflite(model: Model, options: TfliteExportOptions = {}):
     ctx.bind(v, { value: input, shape, layout });
   }
 
+  // Constants first, so look-ahead (weights of a later Gemm, Clip bounds) sees them folded.
+  const folded = new Set(nodes.filter((n) => n.opType !== 'Shape' && n.inputs.every((v) => v === null || ctx.constOf(v) !== undefined) && tryFold(ctx, n, opset)));
   for (const n of nodes) {
-    if (ctx.absorbed.has(n)) continue;
+    if (ctx.absorbed.has(n) || folded.has(n)) continue;
     if (tryFold(ctx, n, opset)) continue;
     const handler = EXPORT_HANDLERS[n.opType];
     if (handler === undefined) unsupported(`ONNX op ${n.opType} has no TFLite mapping`, n, 'opType');
@@ -69,5 +78,15 @@ export function exportToTflite(model: Model, options: TfliteExportOptions = {}):
     return value;
   });
   void outputs;
+  removeDeadOps(out);
   return out;
+}
+
+/** Drops ops (and constants) nothing reads any more, e.g. a RESHAPE that a later one bypassed. */
+function removeDeadOps(model: Model): void {
+  const g = model.graph;
+  for (const n of [...g].reverse()) {
+    if (n.outputs.every((v) => v === null || (v.uses().length === 0 && !v.isGraphOutput()))) g.remove(n);
+  }
+  for (const v of g.initializers()) if (v.uses().length === 0 && !v.isGraphOutput() && !v.isGraphInput()) g.removeValue(v);
 }

@@ -68,6 +68,8 @@ export interface Tail {
   bias?: Float32Array;
   act: string;
   nodes: Node[];
+  /** An absorbed ONNX Transpose between the op and its activation. */
+  perm?: number[];
 }
 
 export function findTail(ctx: ExportContext, node: Node, bias?: { channels: number; axis: number; rank: number }): Tail {
@@ -80,6 +82,18 @@ export function findTail(ctx: ExportContext, node: Node, bias?: { channels: numb
       tail.bias = add.bias;
       nodes.push(add.node);
       out = add.node.output();
+    }
+  }
+  // Conv -> Transpose -> Relu (how TFLite models lowered to ONNX look): the activation is
+  // elementwise, so it still fuses; the Transpose only changes the layout of the result.
+  const t = soleConsumer(ctx, out);
+  if (t !== undefined && t.opType === 'Transpose' && t.domain === '') {
+    const after = findActivation(ctx, t.output());
+    const rank = out.shape?.length ?? t.getInts('perm')?.length;
+    if (after !== undefined && rank !== undefined) {
+      tail.perm = t.getInts('perm', Array.from({ length: rank }, (_, i) => rank - 1 - i));
+      nodes.push(t);
+      out = t.output();
     }
   }
   const act = findActivation(ctx, out);

@@ -67,6 +67,8 @@ export function int8Plan(ctx: ExportContext, node: Node, x: Value, w: Value | nu
 
 export function finishTail(ctx: ExportContext, tail: Tail, plan: Int8Plan | undefined, rep: Rep): void {
   for (const n of tail.nodes) ctx.absorbed.add(n);
+  const perm = tail.perm;
+  if (perm !== undefined) rep = { value: rep.value, shape: perm.map((p) => rep.shape[p]!), layout: rep.layout.map((d) => perm.indexOf(d)) };
   ctx.bind(tail.out, rep);
   if (plan !== undefined) {
     ctx.absorbed.add(plan.qnode);
@@ -221,6 +223,7 @@ export function exportPool(ctx: ExportContext, node: Node): void {
   if (quantized) {
     // Max and average commute with the int8 mapping: run on int8 with the input's parameters.
     tail.nodes.length = 0;
+    delete tail.perm;
     tail.out = node.output();
   }
   const out = ctx.op(isMax ? 'MAX_POOL_2D' : 'AVERAGE_POOL_2D', [xp.value], options, applyLayout(outShape, NHWC), quantized ? 'int8' : 'float32', tail.out.name, quantized ? xp.value.quant : undefined);

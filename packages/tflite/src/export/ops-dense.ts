@@ -50,15 +50,21 @@ export function exportDense(ctx: ExportContext, node: Node): void {
   let bv: Value;
   let hybrid = false;
   if (plan !== undefined) {
-    let w = transB ? plan.weights : permuteData(plan.weights, [K, N], [1, 0]);
+    let w: Int8Array = transB ? plan.weights : permuteData(plan.weights, [K, N], [1, 0]);
     if (rowPerm !== undefined) w = permuteColumns(w, N, K, rowPerm);
-    const wScale = Float32Array.from(plan.weightScale, (s) => s * alpha);
-    const wQuant: QuantParams = { dtype: 'int8', scale: wScale, zeroPoint: new Int32Array(wScale.length) };
-    if (wScale.length > 1) wQuant.axis = 0;
+    let wScale: Float32Array = Float32Array.from(plan.weightScale, (s) => s * alpha);
+    if (wScale.length > 1) {
+      // The int8 FULLY_CONNECTED kernels of the runtimes we test against read one weight scale
+      // only (per-channel weights give wrong outputs), so per-channel weights are requantized per tensor.
+      const real = Float32Array.from(w, (q, i) => q * wScale[Math.floor(i / K)]!);
+      const q = quantizeSymmetricPerAxis(real, [1, N * K], 0);
+      w = q.data;
+      wScale = q.scale;
+    }
+    const wQuant: QuantParams = { dtype: 'int8', scale: wScale, zeroPoint: new Int32Array(1) };
     wv = ctx.addConst(`${base}_weights`, tensorFromValues('int8', [N, K], w), wQuant);
     const qb = quantizeBias(bias, xr.value.quant!.scale[0]!, wScale);
-    const bQuant: QuantParams = { dtype: 'int32', scale: qb.scale, zeroPoint: new Int32Array(N) };
-    if (N > 1 && wScale.length > 1) bQuant.axis = 0;
+    const bQuant: QuantParams = { dtype: 'int32', scale: qb.scale.subarray(0, 1), zeroPoint: new Int32Array(1) };
     bv = ctx.addConst(`${base}_bias`, tensorFromValues('int32', [N], qb.data), bQuant);
   } else {
     const raw = ctx.floatConst(b)!;
@@ -66,8 +72,10 @@ export function exportDense(ctx: ExportContext, node: Node): void {
     if (alpha !== 1) w = w.map((x) => x * alpha);
     if (rowPerm !== undefined) w = permuteColumns(w, N, K, rowPerm);
     if (ctx.mode === 'dynamic-int8') {
-      const q = quantizeSymmetricPerAxis(w, [N, K], 0);
-      wv = ctx.addConst(`${base}_weights`, tensorFromValues('int8', [N, K], q.data), { dtype: 'int8', scale: q.scale, zeroPoint: new Int32Array(N), axis: 0 });
+      // Per tensor: the hybrid FULLY_CONNECTED kernel of the TFLite runtimes we test against
+      // ignores per-channel weight scales (outputs ~1e3 off on mnist-8); conv kernels honour them.
+      const q = quantizeSymmetricPerAxis(w, [1, N * K], 0);
+      wv = ctx.addConst(`${base}_weights`, tensorFromValues('int8', [N, K], q.data), { dtype: 'int8', scale: q.scale, zeroPoint: new Int32Array(1) });
       bv = ctx.addConst(`${base}_bias`, tensorFromValues('float32', [N], bias));
       hybrid = true;
     } else {

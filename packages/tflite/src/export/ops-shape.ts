@@ -45,9 +45,14 @@ export function targetShape(ctx: ExportContext, node: Node, inShape: readonly nu
 }
 
 /** True when every reader of `v` is a fully connected layer (Gemm / MatMul with a constant weight). */
-function onlyDenseReaders(ctx: ExportContext, v: Value): boolean {
-  if (v.isGraphOutput() || v.uses().length === 0) return false;
-  return v.uses().every(({ node, index }) => index === 0 && node.domain === '' && (node.opType === 'Gemm' || node.opType === 'MatMul') && ctx.constOf(node.input(1))?.shape.length === 2 && (node.opType !== 'Gemm' || node.getInt('transA', 0) === 0));
+function onlyDenseReaders(ctx: ExportContext, v: Value, depth = 0): boolean {
+  if (v.isGraphOutput() || v.uses().length === 0 || depth > 4) return false;
+  return v.uses().every(({ node, index }) => {
+    if (index !== 0 || node.domain !== '') return false;
+    // Q -> DQ pairs are elementwise: look through them (quantize-static puts one before the Gemm).
+    if (node.opType === 'QuantizeLinear' || node.opType === 'DequantizeLinear' || node.opType === 'Identity') return onlyDenseReaders(ctx, node.output(), depth + 1);
+    return (node.opType === 'Gemm' || node.opType === 'MatMul') && ctx.constOf(node.input(1))?.shape.length === 2 && (node.opType !== 'Gemm' || node.getInt('transA', 0) === 0);
+  });
 }
 
 export function exportReshape(ctx: ExportContext, node: Node, opset: number): void {
@@ -68,7 +73,10 @@ export function exportReshape(ctx: ExportContext, node: Node, opset: number): vo
     return;
   }
   src = ctx.inLayout(src, identity(r0.shape.length), node);
-  const v = ctx.op('RESHAPE', [src.value, ctx.int32Const('shape', shape)], { new_shape: attr.ints(shape) }, shape, dtype, out.name, quant);
+  // Reshape of a reshape: read the first one's input (the bypassed op goes if nothing else reads it).
+  const before = src.value.producer();
+  const data = before?.opType === 'RESHAPE' && before.domain === 'tflite' ? before.input(0)! : src.value;
+  const v = ctx.op('RESHAPE', [data, ctx.int32Const('shape', shape)], { new_shape: attr.ints(shape) }, shape, dtype, out.name, quant);
   ctx.bind(out, { value: v, shape, layout: identity(shape.length) });
 }
 

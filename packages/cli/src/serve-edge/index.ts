@@ -1,4 +1,3 @@
-// @enxuto/edge/server: Node-side pieces of the edge app (the `enxuto serve-edge` server).
+// @enxuto/cli/serve-edge: the static server behind `enxuto serve-edge` (also used by the edge app's tests).
 export { serveEdge, defaultAppDir, requestedLocation, lanAddresses, SECURITY_HEADERS, type ServeEdgeOptions, type EdgeServer } from './serve.js';
-export { serveEdgeCommand, type ServeEdgeIO } from './command.js';
 export { contentTypeFor } from './mime.js';

@@ -34,7 +34,8 @@ export interface EdgeServer {
 
 /** Where `npm run build -w @enxuto/edge` puts the app (works from src/ and from dist/). */
 export function defaultAppDir(): string {
-  return fileURLToPath(new URL('../../dist/web/', import.meta.url));
+  // packages/cli/{src,dist}/serve-edge -> apps/edge/dist/web in this repository.
+  return fileURLToPath(new URL('../../../../apps/edge/dist/web/', import.meta.url));
 }
 
 /** Headers on every response: cross-origin isolation, and no type sniffing. */

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@enxuto/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
-import { serveEdgeCommand } from './command.js';
+import { serveEdgeCommand } from './serve-edge.js';
 
 const io = () => {
   const out: string[] = [];

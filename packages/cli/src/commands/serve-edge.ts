@@ -1,14 +1,8 @@
-// The `serve-edge` command, shaped like @enxuto/cli's Command (structurally: the app cannot import
-// the CLI, which sits above it), so the CLI lists it with one line.
+// `enxuto serve-edge`: serve the built edge app on the local network (for phones and Raspberry Pi).
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@enxuto/ir';
-import { serveEdge } from './serve.js';
-
-export interface ServeEdgeIO {
-  out(text: string): void;
-  err(text: string): void;
-  isTTY: boolean;
-}
+import { serveEdge } from '../serve-edge/serve.js';
+import type { Command, CommandIO } from './command.js';
 
 const USAGE = `enxuto serve-edge [--port 8080] [--host 0.0.0.0] [--dir <built app>] [--cert cert.pem --key key.pem]
 
@@ -25,11 +19,11 @@ function parsePort(raw: string | undefined): number {
   return n;
 }
 
-export const serveEdgeCommand = {
+export const serveEdgeCommand: Command & { run(argv: string[], io: CommandIO, signal?: AbortSignal): Promise<number> } = {
   name: 'serve-edge',
   summary: 'serve the edge app (PWA, onnxruntime-web) on the local network with COOP/COEP headers',
   usage: USAGE,
-  async run(argv: string[], io: ServeEdgeIO, signal?: AbortSignal): Promise<number> {
+  async run(argv: string[], io: CommandIO, signal?: AbortSignal): Promise<number> {
     let values;
     try {
       ({ values } = parseArgs({
