@@ -22,10 +22,11 @@ const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 const r3 = (x: number) => x.toFixed(3);
 
 async function mnist(): Promise<void> {
-  console.log('## mnist-8 (calibration: 256 digits of the `mnist` package; evaluation: 10,000 official test digits)\n');
+  const evalText = quick ? 'the first 2,000' : 'the 10,000';
+  console.log(`## mnist-8 (calibration: 256 digits of the \`mnist\` package; evaluation: ${evalText} official test digits)\n`);
   const m = mnistModel();
   const fp32 = mnistModelBytes();
-  const variants: [string, Partial<StaticOptions> | 'dynamic' | 'w8' | 'w4'][] = [
+  const variants: [string, Partial<StaticOptions> | 'dynamic' | 'w8' | 'w4' | 'w4dq'][] = [
     ['static QDQ per-channel minmax', { format: 'qdq' }],
     ['static QOperator per-channel minmax', { format: 'qoperator' }],
     ['static QDQ per-tensor minmax', { format: 'qdq', perChannel: false }],
@@ -36,6 +37,7 @@ async function mnist(): Promise<void> {
     ['dynamic (MatMul only)', 'dynamic'],
     ['weights int8 (DQ)', 'w8'],
     ['weights int4 (MatMulNBits, block 16)', 'w4'],
+    ['weights int4 (block-wise DequantizeLinear, opset 21, block 16)', 'w4dq'],
   ];
   const test = testDigits(quick ? 2000 : undefined);
   const feedsOf = () => datasetBatches(m, test);
@@ -52,6 +54,7 @@ async function mnist(): Promise<void> {
     if (v === 'dynamic') q = quantizeDynamic(m).model;
     else if (v === 'w8') q = quantizeWeights(m).model;
     else if (v === 'w4') q = quantizeWeights(m, { bits: 4, blockSize: 16 }).model;
+    else if (v === 'w4dq') q = quantizeWeights(m, { bits: 4, int4Format: 'dequantize', blockSize: 16, compactNames: true }).model;
     else {
       const t0 = performance.now();
       q = (await quantizeStatic(m, node, datasetBatches(m, calibrationDigits(256)), v)).model;

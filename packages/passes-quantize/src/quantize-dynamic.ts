@@ -32,6 +32,8 @@ export const weightsOptionsSchema = z.strictObject({
   symmetric: z.boolean().default(true).describe('symmetric weights (zero point in the middle); false stores a zero point per channel/block'),
   perChannel: z.boolean().default(true).describe('8-bit only: one scale per output channel'),
   minElements: z.number().int().min(1).default(16).describe('weights with fewer elements stay in float'),
+  int4Format: z.enum(['matmulnbits', 'dequantize']).default('matmulnbits')
+    .describe("4-bit only: 'matmulnbits' (MatMul weights, onnxruntime's 4-bit kernel: faster and smaller) or 'dequantize' (every Conv/MatMul/Gemm weight as int4 behind a block-wise DequantizeLinear, opset 21: smaller file, float compute)"),
   accuracyLevel: z.number().int().min(0).max(4).default(0)
     .describe('4-bit only: MatMulNBits accuracy_level (4 lets onnxruntime use int8 activations: faster, less exact)'),
   exclude: z.array(z.string()).default([]).describe('node names kept in float'),
@@ -42,7 +44,7 @@ export type WeightsOptions = z.output<typeof weightsOptionsSchema>;
 export function quantizeWeights(model: Model, options: Partial<WeightsOptions> = {}): { model: Model; report: WeightOnlyReport } {
   const o = weightsOptionsSchema.parse(options);
   const m = cloneModel(model);
-  upgradeOpset(m, o.bits === 8 && o.perChannel ? 13 : 10);
+  upgradeOpset(m, o.bits === 4 && o.int4Format === 'dequantize' ? 21 : o.bits === 8 && o.perChannel ? 13 : 10);
   detachInitializerInputs(m.graph);
   foldConstantReshapes(m.graph);
   const report = quantizeWeightsOnly(m, { ...o, bits: o.bits as 4 | 8 });

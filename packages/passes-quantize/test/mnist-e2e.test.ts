@@ -91,3 +91,18 @@ describe('dynamic and weight-only on mnist-8', () => {
     }
   });
 });
+
+describe('int4 DequantizeLinear storage on mnist-8', () => {
+  it('block-wise int4 weights (opset 21) run in both runtimes and keep the accuracy', async () => {
+    const m = quantizeWeights(model, { bits: 4, int4Format: 'dequantize', blockSize: 16, minElements: 100 }).model;
+    expect(m.opset('')).toBe(21);
+    const dqs = [...m.graph].filter((n) => n.opType === 'DequantizeLinear');
+    expect(dqs.map((n) => [n.inputs[0]!.const!.dtype, n.getInt('block_size')])).toEqual([['int4', 16], ['int4', 16], ['int4', 16]]);
+    const bytes = writeOnnxBytes(m);
+    expect(bytes.length / fp32Bytes.length).toBeLessThan(0.4);
+    const a = await evalOn(bytes, node);
+    const b = await evalOn(bytes, web);
+    expect(a.accuracy).toBeGreaterThanOrEqual(fp32.accuracy - 0.01);
+    expect(argmaxAgreement(a.outputs, b.outputs)).toBeGreaterThanOrEqual(0.999);
+  });
+});

@@ -7,7 +7,7 @@ import {
 } from '@enxuto/ir';
 import { constOf, dropIfUnused, soleConsumer } from './helpers.js';
 
-/** Ops whose meaning is the same from their first version up to opset 13 (as we use them). */
+/** Ops whose meaning is the same from their first version up to opset 21 (as we use them; Softmax and Squeeze/Unsqueeze are rewritten when crossing 13). */
 const SAME_SINCE_OLD = new Set([
   'Conv', 'ConvTranspose', 'MatMul', 'Gemm', 'Add', 'Sub', 'Mul', 'Div', 'Relu', 'LeakyRelu', 'Sigmoid',
   'Tanh', 'Elu', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Reshape', 'Flatten',
@@ -32,7 +32,7 @@ export function upgradeOpset(model: Model, min = 13): boolean {
     // Softmax/LogSoftmax before 13 work on the input flattened to 2-D at `axis` (default 1); since
     // 13 on one axis. Same thing on a 2-D input; otherwise spell the old meaning out:
     // Reshape(Softmax(Flatten(x, axis), axis = 1), Shape(x)).
-    if ((n.opType === 'Softmax' || n.opType === 'LogSoftmax' || n.opType === 'Hardmax')) {
+    if (current < 13 && (n.opType === 'Softmax' || n.opType === 'LogSoftmax' || n.opType === 'Hardmax')) {
       const axis = n.getInt('axis', 1);
       const x = n.inputs[0]!;
       if (knownRank(x) === 2 && (axis === 1 || axis === -1)) {
@@ -42,7 +42,7 @@ export function upgradeOpset(model: Model, min = 13): boolean {
       }
     }
     // Squeeze/Unsqueeze took `axes` as an attribute before 13, as an input since.
-    if ((n.opType === 'Squeeze' || n.opType === 'Unsqueeze') && n.attr('axes')) {
+    if (current < 13 && (n.opType === 'Squeeze' || n.opType === 'Unsqueeze') && n.attr('axes')) {
       const axes = n.getInts('axes')!;
       const v = g.addInitializer(g.uniqueName(`${n.label()}_axes`), int64Tensor([axes.length], axes));
       n.setAttr('axes', undefined);
@@ -50,7 +50,9 @@ export function upgradeOpset(model: Model, min = 13): boolean {
     }
   }
   model.opsetImports.set('', min);
-  if (model.irVersion < 7) model.irVersion = 7;
+  // IR versions that introduced these opsets (7: opset 13; 10: opset 21).
+  const ir = min >= 21 ? 10 : 7;
+  if (model.irVersion < ir) model.irVersion = ir;
   return true;
 }
 
