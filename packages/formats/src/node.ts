@@ -5,3 +5,4 @@ export { getFormat, listFormats, registerFormat } from './registry.js';
 export { readModel, writeModel, type WriteModelOptions } from './model-io.js';
 export { onnxFormat } from './onnx-handler.js';
 export { tfjsFormat } from './tfjs-handler.js';
+export { tfliteFormat } from './tflite-handler.js';

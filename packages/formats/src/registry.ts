@@ -7,11 +7,12 @@ import type { FormatSniffer } from './format.js';
 import type { FormatHandler } from './handler.js';
 import { onnxFormat } from './onnx-handler.js';
 import { tfjsFormat } from './tfjs-handler.js';
+import { tfliteFormat } from './tflite-handler.js';
 
 // Each built-in format is a FormatHandler over its package's /node reader and writer (reusing the
 // sniffers of detect.ts). A format listed in BUILTIN_SNIFFERS but not here is 'recognized but not
 // registered'.
-const BUILTIN_HANDLERS: readonly FormatHandler[] = [onnxFormat, tfjsFormat];
+const BUILTIN_HANDLERS: readonly FormatHandler[] = [onnxFormat, tfjsFormat, tfliteFormat];
 
 const handlers = new Map<string, FormatHandler>(BUILTIN_HANDLERS.map((h) => [h.name, h]));
 
