@@ -12,7 +12,8 @@ if (existsSync(dir)) {
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const r = JSON.parse(readFileSync(join(dir, f), 'utf8'));
     passed += r.numPassedTests;
-    failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
+    // A suite that fails to load has no failed tests of its own: count it once.
+    failed += r.numFailedTests > 0 ? r.numFailedTests : (r.numFailedTestSuites ?? 0);
     skipped += r.numPendingTests + (r.numTodoTests ?? 0);
     perPackage.push(`${f.replace(/\.json$/, '')}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
   }

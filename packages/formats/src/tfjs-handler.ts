@@ -1,9 +1,10 @@
 // TF.js graph/layers models through @enxuto/tfjs: a model.json (or its folder) in, a graph-model
-// folder (model.json + 4 MB shards) out.
+// folder (model.json + 4 MB shards) out, written from a canonicalized copy (constants folded).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '@enxuto/ir';
 import { readTfjsModel, writeTfjsModel } from '@enxuto/tfjs/node';
+import { canonicalCopy } from './canonical-copy.js';
 import type { FormatHandler } from './handler.js';
 import { tfjsSniffer } from './sniff-others.js';
 
@@ -37,7 +38,7 @@ export const tfjsFormat: FormatHandler = {
     const dir = outputFolder(path);
     const quantize = quantizeOption(opts.quantize, path);
     const inputs = Array.isArray(opts.inputs) ? (opts.inputs as string[]) : [];
-    const r = writeTfjsModel(model, dir, { force: opts.force === true, inputs, ...(quantize ? { quantize } : {}) });
+    const r = writeTfjsModel(canonicalCopy(model, { unrollLstm: true }), dir, { force: opts.force === true, inputs, ...(quantize ? { quantize } : {}) });
     return { files: r.files.map((f) => join(dir, f)), bytes: r.bytes };
   },
 };

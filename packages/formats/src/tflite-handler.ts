@@ -1,11 +1,13 @@
 // TFLite through @enxuto/tflite. Reading lowers the TFLite ops to ONNX (`lowerTfliteToOnnx`), the
 // IR every pass and the other writers understand; writing exports ONNX-domain models with
 // `exportToTflite` (options `mode`: float32 | float16 | dynamic-int8 | int8, `inputLayout`:
-// NCHW | NHWC), while a model already made of `tflite` ops is written as it is.
+// NCHW | NHWC) after canonicalizing a copy, while a model already made of `tflite` ops is written
+// as it is.
 import { statSync } from 'node:fs';
 import { ConfigError, type Model } from '@enxuto/ir';
 import { EXPORT_MODES, exportToTflite, lowerTfliteToOnnx, TFLITE_CUSTOM_DOMAIN, TFLITE_DOMAIN, type TfliteExportMode } from '@enxuto/tflite';
 import { readTfliteFile, writeTfliteFile } from '@enxuto/tflite/node';
+import { canonicalCopy } from './canonical-copy.js';
 import type { FormatHandler, FormatWriteOptions } from './handler.js';
 import { tfliteSniffer } from './sniff-others.js';
 
@@ -34,7 +36,9 @@ export const tfliteFormat: FormatHandler = {
     return { model, bytes: statSync(path).size };
   },
   async write(model, path, opts) {
-    const out = isTfliteModel(model) ? model : exportToTflite(model, exportOptions(opts, path));
+    // TFLite shapes are static: symbolic input dims become 1 (as exportToTflite does), so shape
+    // arithmetic on them folds before the op-by-op export; LSTMs (no ONNX -> TFLite mapping) unroll.
+    const out = isTfliteModel(model) ? model : exportToTflite(canonicalCopy(model, { pinInputDims: 1, unrollLstm: true }), exportOptions(opts, path));
     const inputs = Array.isArray(opts.inputs) ? (opts.inputs as string[]) : [];
     const bytes = writeTfliteFile(out, path, { inputs });
     return { files: [path], bytes };

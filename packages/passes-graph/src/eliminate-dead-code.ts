@@ -1,21 +1,8 @@
-// eliminate-dead-code: nodes whose outputs nothing reads, and initializers nothing reads.
-import { walkGraphs, type Graph, type Model } from '@enxuto/ir';
+// eliminate-dead-code: the pass wrapper of @enxuto/transforms' eliminateDeadCode.
+import type { Model } from '@enxuto/ir';
 import { definePass } from '@enxuto/pipeline';
+import { eliminateDeadCode as eliminate } from '@enxuto/transforms';
 import { z } from 'zod';
-import { dropUnusedInitializers } from './graph-utils.js';
-
-function removeDeadNodes(g: Graph): number {
-  let removed = 0;
-  // Reverse topological order: a node's readers are visited (and maybe removed) before it.
-  for (const node of [...g.topologicalOrder()].reverse()) {
-    const live = node.outputs.some((o) => o && (o.uses().length > 0 || o.isGraphOutput()));
-    if (!live) {
-      g.remove(node);
-      removed++;
-    }
-  }
-  return removed;
-}
 
 export const eliminateDeadCode = definePass({
   name: 'eliminate-dead-code',
@@ -24,12 +11,7 @@ export const eliminateDeadCode = definePass({
     initializers: z.boolean().default(true).describe('also remove initializers that nothing reads'),
   }),
   async run(model: Model, options) {
-    let nodes = 0;
-    let initializers = 0;
-    // Subgraphs first (deepest last in the walk), so outer values they stop reading become dead too.
-    const graphs = [...walkGraphs(model.graph)].reverse();
-    for (const g of graphs) nodes += removeDeadNodes(g);
-    if (options.initializers) for (const g of graphs) initializers += dropUnusedInitializers(g);
-    return { model, changed: nodes + initializers > 0, stats: { removedNodes: nodes, removedInitializers: initializers } };
+    const stats = eliminate(model, { initializers: options.initializers });
+    return { model, changed: stats.removedNodes + stats.removedInitializers > 0, stats: { ...stats } };
   },
 });

@@ -27,7 +27,7 @@ const flag = (name: string, fallback: string) => {
 const OUT = process.env.OUT ?? join(tmpdir(), 'enxuto-hinton');
 mkdirSync(OUT, { recursive: true });
 const RESULTS = join(OUT, 'results.jsonl');
-const TEACHER = join(OUT, 'teacher.onnx');
+const TEACHER = join(OUT, flag('teacher', 'teacher') + '.onnx');
 const BATCH = 100;
 
 interface Row {
@@ -103,7 +103,7 @@ async function runVariant(v: Variant, train: Digits, test: Digits, teacher: Mode
   record({
     phase, name: v.name, params: countParameters(student).total, epochs: e, errors, seconds,
     samplesPerSecond: (train.count * e) / seconds, backend: flag('backend', 'wasm'),
-    settings: { hidden: v.hidden, teacher: !!v.teacher, temperature: v.temperature, alpha: v.alpha, jitter: v.jitter, features: v.features, lr: v.lr ?? 1e-3 },
+    settings: { hidden: v.hidden, teacher: !!v.teacher, teacherFile: v.teacher ? flag('teacher', 'teacher') : undefined, temperature: v.temperature, alpha: v.alpha, jitter: v.jitter, features: v.features, lr: v.lr ?? 1e-3 },
   });
   return student;
 }
@@ -115,7 +115,11 @@ const test = testDigits();
 const loadTeacher = async () => (existsSync(TEACHER) ? readOnnxFile(TEACHER) : undefined);
 
 if (phase === 'teacher') {
-  const teacher = await runVariant({ name: 'teacher 1200-1200', hidden: [1200, 1200] }, train, test, undefined, epochs);
+  const jitter = Number(flag('jitter', '0'));
+  const cosine = args.includes('--cosine');
+  const lr = Number(flag('lr', '1e-3'));
+  const name = `teacher 1200-1200${jitter ? ' + jitter' : ''}${cosine ? ' cosine' : ''}`;
+  const teacher = await runVariant({ name, hidden: [1200, 1200], jitter, lr: cosine ? { type: 'cosine', lr } : lr }, train, test, undefined, epochs);
   await writeOnnxFile(teacher, TEACHER);
 } else if (phase === 's800' || phase === 's30') {
   const teacher = await loadTeacher();
@@ -126,6 +130,7 @@ if (phase === 'teacher') {
   const feat: FeaturePair[] = phase === 's800'
     ? [{ teacher: 'relu1.out', student: 'relu1.out', weight: Number(flag('featureWeight', '0.05')) }]
     : [{ teacher: 'relu1.out', student: 'relu0.out', weight: Number(flag('featureWeight', '0.05')) }];
+  const cosineLr = Number(flag('lr', '2e-3'));
   const variants: Variant[] = [
     { name: `${tag} alone`, hidden },
     { name: `${tag} KD T=20 a=0.9`, hidden, teacher: true, temperature: 20, alpha: 0.9 },
@@ -137,12 +142,18 @@ if (phase === 'teacher') {
     { name: `${tag} KD T=4 a=0.9 + jitter`, hidden, teacher: true, temperature: 4, alpha: 0.9, jitter: 2 },
     { name: `${tag} KD T=2 a=0.9`, hidden, teacher: true, temperature: 2, alpha: 0.9 },
     { name: `${tag} KD T=8 a=0.9`, hidden, teacher: true, temperature: 8, alpha: 0.9 },
-    { name: `${tag} KD T=4 a=0.9 cosine`, hidden, teacher: true, temperature: 4, alpha: 0.9, lr: { type: 'cosine', lr: 2e-3 } },
-    { name: `${tag} alone cosine`, hidden, lr: { type: 'cosine', lr: 2e-3 } },
+    { name: `${tag} KD T=4 a=0.9 cosine`, hidden, teacher: true, temperature: 4, alpha: 0.9, lr: { type: 'cosine', lr: cosineLr } },
+    { name: `${tag} alone cosine`, hidden, lr: { type: 'cosine', lr: cosineLr } },
     { name: `${tag} KD T=2 a=0.5`, hidden, teacher: true, temperature: 2, alpha: 0.5 },
     { name: `${tag} KD T=1 a=0.5`, hidden, teacher: true, temperature: 1, alpha: 0.5 },
-    { name: `${tag} KD T=2 a=0.5 cosine`, hidden, teacher: true, temperature: 2, alpha: 0.5, lr: { type: 'cosine', lr: 2e-3 } },
+    { name: `${tag} KD T=2 a=0.5 cosine`, hidden, teacher: true, temperature: 2, alpha: 0.5, lr: { type: 'cosine', lr: cosineLr } },
     { name: `${tag} KD T=4 a=0.1`, hidden, teacher: true, temperature: 4, alpha: 0.1 },
+    { name: `${tag} alone + jitter cosine`, hidden, jitter: 2, lr: { type: 'cosine', lr: cosineLr } },
+    { name: `${tag} KD T=20 a=0.9 + jitter cosine`, hidden, teacher: true, temperature: 20, alpha: 0.9, jitter: 2, lr: { type: 'cosine', lr: cosineLr } },
+    { name: `${tag} KD T=4 a=0.9 + jitter cosine`, hidden, teacher: true, temperature: 4, alpha: 0.9, jitter: 2, lr: { type: 'cosine', lr: cosineLr } },
+    { name: `${tag} KD T=20 a=0.9 cosine`, hidden, teacher: true, temperature: 20, alpha: 0.9, lr: { type: 'cosine', lr: cosineLr } },
+    { name: `${tag} KD T=1 a=0.5 cosine`, hidden, teacher: true, temperature: 1, alpha: 0.5, lr: { type: 'cosine', lr: cosineLr } },
+    { name: `${tag} KD T=4 a=0.9 + features cosine`, hidden, teacher: true, temperature: 4, alpha: 0.9, features: feat, lr: { type: 'cosine', lr: cosineLr } },
     { name: `${tag} KD T=2 a=0.2`, hidden, teacher: true, temperature: 2, alpha: 0.2 },
   ];
   // --only picks variants by the end of their names, in the order given.

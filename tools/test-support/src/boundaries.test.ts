@@ -38,7 +38,7 @@ function reachable(entry: string): Set<string> {
 }
 
 const NODE_ONLY = /^(node:|fs$|path$|os$|child_process$|worker_threads$|onnxruntime-node$)/;
-const BROWSER_SAFE = ['ir', 'io', 'onnx', 'tfjs', 'tflite', 'formats', 'runtime', 'passes-graph', 'passes-quantize'];
+const BROWSER_SAFE = ['ir', 'io', 'transforms', 'onnx', 'tfjs', 'tflite', 'formats', 'runtime', 'passes-graph', 'passes-quantize'];
 const FORMAT_PACKAGES = ['onnx', 'tfjs', 'tflite', 'io'];
 
 describe('package boundaries', () => {

@@ -2,6 +2,7 @@
 // out; undefined when the op/type combination is not handled (the node then stays).
 import { shapeSize, tensorFromValues, type DataType, type Node, type Tensor, type TypedArray } from '@enxuto/ir';
 import { broadcastIndex, broadcastShape, transposeValues } from './broadcast.js';
+import { concat, gather, slice } from './gather-concat-slice.js';
 
 /** Folding must not turn a small graph into a huge file. */
 export const MAX_FOLDED_ELEMENTS = 1 << 22;
@@ -109,8 +110,8 @@ function transpose(node: Node, data: Tensor): Tensor | undefined {
   const perm = node.getInts('perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
   if (perm.length !== rank) return undefined;
   const vals = data.values();
-  if (!(vals instanceof Float32Array || vals instanceof Int32Array || vals instanceof Float64Array)) return undefined;
-  const Ctor = vals.constructor as new (n: number) => Float32Array | Int32Array | Float64Array;
+  if (!(vals instanceof Float32Array || vals instanceof Int32Array || vals instanceof Float64Array || vals instanceof BigInt64Array)) return undefined;
+  const Ctor = vals.constructor as new (n: number) => Float32Array;
   const r = transposeValues(vals as TypedArray as Float32Array, data.shape, perm, (n) => new Ctor(n) as Float32Array);
   return tensorFromValues(data.dtype, r.shape, r.values);
 }
@@ -124,7 +125,29 @@ function unary(op: string, data: Tensor): Tensor | undefined {
 }
 
 /** Ops constant folding can evaluate. */
-export const FOLDABLE_OPS = ['Constant', 'Identity', 'Add', 'Sub', 'Mul', 'Div', 'Reshape', 'Unsqueeze', 'Squeeze', 'Cast', 'Transpose', 'Neg', 'Sqrt', 'Reciprocal'] as const;
+export const FOLDABLE_OPS = ['Constant', 'Identity', 'Add', 'Sub', 'Mul', 'Div', 'Reshape', 'Flatten', 'Unsqueeze', 'Squeeze', 'Cast', 'Transpose', 'Gather', 'Concat', 'Slice', 'Shape', 'Neg', 'Sqrt', 'Reciprocal'] as const;
+
+function sliceOp(node: Node, inputs: (Tensor | undefined)[]): Tensor | undefined {
+  const [data, starts, ends, axes, steps] = inputs;
+  if (!data) return undefined;
+  // Opset < 10 carries starts/ends/axes as attributes.
+  if (node.inputs.length === 1) {
+    const s = node.getInts('starts');
+    const e = node.getInts('ends');
+    return s && e ? slice(data, s, e, node.getInts('axes'), undefined) : undefined;
+  }
+  if (!starts || !ends) return undefined;
+  return slice(data, ints(starts), ints(ends), axes && ints(axes), steps && ints(steps));
+}
+
+function flatten(node: Node, data: Tensor): Tensor | undefined {
+  const rank = data.shape.length;
+  const axis = node.getInt('axis', 1);
+  const a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a > rank) return undefined;
+  const outer = shapeSize(data.shape.slice(0, a));
+  return retype(data, [outer, data.size / Math.max(outer, 1)]);
+}
 
 /** The single output of `node` given constant inputs, or undefined when not handled. */
 export function evaluateOp(node: Node, inputs: (Tensor | undefined)[]): Tensor | undefined {
@@ -141,6 +164,10 @@ export function evaluateOp(node: Node, inputs: (Tensor | undefined)[]): Tensor |
     case 'Squeeze': return a ? squeeze(node, a, b) : undefined;
     case 'Cast': return a ? cast(node, a) : undefined;
     case 'Transpose': return a ? transpose(node, a) : undefined;
+    case 'Flatten': return a ? flatten(node, a) : undefined;
+    case 'Gather': return a && b ? gather(a, b, node.getInt('axis', 0)) : undefined;
+    case 'Concat': return inputs.every((t) => t) && inputs.length > 0 ? concat(inputs as Tensor[], node.getInt('axis', 0)) : undefined;
+    case 'Slice': return sliceOp(node, inputs);
     case 'Neg': case 'Sqrt': case 'Reciprocal': return a ? unary(node.opType, a) : undefined;
     default: return undefined;
   }
