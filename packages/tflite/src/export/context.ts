@@ -136,6 +136,15 @@ export class ExportContext {
     return this.op('DEQUANTIZE', [h], {}, [...shape], 'float32', `${base}_dequantized`);
   }
 
+  /**
+   * A float weight that the source model stores quantized (int8 mode, op left in float): the
+   * int8 data with its QuantParams behind a DEQUANTIZE, exactly ONNX's DequantizeLinear.
+   */
+  dequantizedWeight(base: string, data: Int8Array, shape: readonly number[], quant: QuantParams): Value {
+    const q = this.addConst(`${base}_int8`, tensorFromValues('int8', shape, data), quant);
+    return this.op('DEQUANTIZE', [q], {}, [...shape], 'float32', `${base}_dequantized`);
+  }
+
   /** An ONNX constant as a TFLite tensor in `layout` (broadcast to the layout's rank first). */
   constInLayout(v: Value, layout: Layout, node: Node): Value {
     const t = this.constOf(v);

@@ -171,6 +171,8 @@ describe('exportToTflite: op mapping', () => {
     expect(() => exportToTflite(gelu)).toThrow(expect.objectContaining({ code: 'tflite/export-unsupported', node: 'Erf(y)', message: expect.stringContaining('Erf') }));
     const grouped = onnxModel([1, 4, 3, 3], (g, x) => g.addNode({ opType: 'Conv', inputs: [x, weight(g, 'w', [4, 2, 1, 1])], outputs: ['y'], attributes: { group: attr.int(2), kernel_shape: attr.ints([1, 1]) } }).output(), [1, 4, 3, 3]);
     expect(() => exportToTflite(grouped)).toThrow(expect.objectContaining({ code: 'tflite/export-unsupported', field: 'group' }));
+    const zeroStride = onnxModel([1, 1, 4, 4], (g, x) => g.addNode({ opType: 'MaxPool', inputs: [x], outputs: ['y'], attributes: { kernel_shape: attr.ints([2, 2]), strides: attr.ints([0, 1]) } }).output(), [1, 1, 2, 2]);
+    expect(() => exportToTflite(zeroStride)).toThrow(expect.objectContaining({ code: 'tflite/export-unsupported', field: 'strides' }));
     expect(() => exportToTflite(gelu, { mode: 'int8' })).toThrow(expect.objectContaining({ code: 'tflite/export-needs-qdq' }));
     expect(() => exportToTflite(gelu, { mode: 'int4' as 'int8' })).toThrow(expect.objectContaining({ code: 'tflite/bad-mode' }));
   });

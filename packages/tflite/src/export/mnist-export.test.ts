@@ -121,7 +121,12 @@ describe('mnist-8 QDQ (quantize-static form) -> TFLite int8', () => {
     const qdq = await buildMnistQdq(float, calibration);
     const t = exportToTflite(qdq, { mode: 'int8' });
     checkModel(t);
-    expect(ops(t)).toEqual(['RESHAPE', 'CONV_2D', 'QUANTIZE', 'MAX_POOL_2D', 'CONV_2D', 'MAX_POOL_2D', 'RESHAPE', 'DEQUANTIZE', 'FULLY_CONNECTED']);
+    expect(ops(t)).toEqual(['RESHAPE', 'CONV_2D', 'QUANTIZE', 'MAX_POOL_2D', 'CONV_2D', 'MAX_POOL_2D', 'RESHAPE', 'DEQUANTIZE', 'DEQUANTIZE', 'FULLY_CONNECTED']);
+    // The float-output Gemm keeps its int8 weights, behind a DEQUANTIZE (ONNX's DequantizeLinear).
+    const fcWeights = [...t.graph].find((n) => n.opType === 'FULLY_CONNECTED')!.input(1)!.producer()!;
+    expect(fcWeights.opType).toBe('DEQUANTIZE');
+    expect(fcWeights.input(0)!.dtype).toBe('int8');
+    expect(fcWeights.input(0)!.quant!.scale.length).toBe(10);
     const conv2 = [...t.graph].filter((n) => n.opType === 'CONV_2D')[1]!;
     expect(conv2.inputs.map((v) => v!.dtype)).toEqual(['int8', 'int8', 'int32']);
     expect(conv2.input(1)!.quant!.scale.length).toBe(16);

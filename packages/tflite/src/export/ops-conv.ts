@@ -15,7 +15,16 @@ function pair(node: Node, name: string, fallback: number): [number, number] {
 }
 
 function windowOf(node: Node, hw: [number, number], kernel: [number, number]): Window {
-  return onnxWindow(hw, kernel, pair(node, 'strides', 1), pair(node, 'dilations', 1), node.getString('auto_pad', 'NOTSET'), node.getInts('pads', [0, 0, 0, 0]), node.getInt('ceil_mode', 0) === 1);
+  const strides = pair(node, 'strides', 1);
+  const dilations = pair(node, 'dilations', 1);
+  const pads = node.getInts('pads', [0, 0, 0, 0]);
+  // Model files are untrusted: sizes that would give NaN or negative shapes are refused here.
+  for (const [name, values, min] of [['kernel_shape', kernel, 1], ['strides', strides, 1], ['dilations', dilations, 1], ['pads', pads, 0]] as const) {
+    if (values.some((v) => !Number.isSafeInteger(v) || v < min || v > 2 ** 20)) unsupported(`${name} [${values.join(', ')}] is out of range`, node, name);
+  }
+  const w = onnxWindow(hw, kernel, strides, dilations, node.getString('auto_pad', 'NOTSET'), pads, node.getInt('ceil_mode', 0) === 1);
+  if (w.out.some((d) => !(d >= 1))) unsupported(`the window does not fit the ${hw.join('x')} input`, node, 'kernel_shape');
+  return w;
 }
 
 /** NHWC input, padded explicitly when TFLite's SAME/VALID cannot express the ONNX pads. */
@@ -198,6 +207,7 @@ export function exportPool(ctx: ExportContext, node: Node): void {
   if (r0.shape.length !== 4) unsupported('only 2-D pooling (NCHW inputs) is supported', node, 'X');
   const isMax = node.opType === 'MaxPool';
   if (node.outputs.length > 1 && node.outputs[1] !== null) unsupported('MaxPool indices output has no TFLite form', node, 'Indices');
+  if (node.getInts('kernel_shape') === undefined) unsupported(`${node.opType} needs kernel_shape`, node, 'kernel_shape');
   const kernel = pair(node, 'kernel_shape', 1);
   const win = windowOf(node, [r0.shape[2]!, r0.shape[3]!], kernel);
   if (win.dilations.some((d) => d !== 1)) unsupported('dilated pooling has no TFLite op', node, 'dilations');

@@ -6,7 +6,16 @@ import { unsupported, type ExportContext, type Rep } from './context.js';
 import { findTail } from './fusion.js';
 import { identity } from './layout.js';
 import { finishTail, int8Plan } from './ops-conv.js';
+import { int8Values } from './qdq.js';
 import { permuteData, quantizeBias, quantizeSymmetricPerAxis } from './weights.js';
+
+/** True when `w` is an int8 (or uint8 with zero point 128) symmetric quantized constant along `axis`. */
+function storedInt8(ctx: ExportContext, w: Value | null, axis: number): boolean {
+  const q = ctx.qconstOf(w);
+  if (q === undefined) return false;
+  const shift = q.tensor.dtype === 'uint8' ? -128 : 0;
+  return (q.tensor.dtype === 'int8' || q.tensor.dtype === 'uint8') && q.quant.zeroPoint.every((z) => z + shift === 0) && (q.quant.scale.length === 1 || q.quant.axis === axis);
+}
 
 function permuteColumns<T extends Float32Array | Int8Array>(w: T, n: number, k: number, perm: Int32Array): T {
   const out = new (w.constructor as new (len: number) => T)(w.length);
@@ -78,6 +87,14 @@ export function exportDense(ctx: ExportContext, node: Node): void {
       wv = ctx.addConst(`${base}_weights`, tensorFromValues('int8', [N, K], q.data), { dtype: 'int8', scale: q.scale, zeroPoint: new Int32Array(1) });
       bv = ctx.addConst(`${base}_bias`, tensorFromValues('float32', [N], bias));
       hybrid = true;
+    } else if (ctx.int8 && storedInt8(ctx, b, transB ? 0 : 1) && alpha === 1) {
+      const wq = ctx.qconstOf(b)!;
+      let data = transB ? int8Values(wq.tensor)! : permuteData(int8Values(wq.tensor)!, [K, N], [1, 0]);
+      if (rowPerm !== undefined) data = permuteColumns(data, N, K, rowPerm);
+      const quant: QuantParams = { dtype: 'int8', scale: wq.quant.scale, zeroPoint: new Int32Array(wq.quant.scale.length) };
+      if (wq.quant.scale.length > 1) quant.axis = 0;
+      wv = ctx.dequantizedWeight(`${base}_weights`, data, [N, K], quant);
+      bv = ctx.floatWeight(`${base}_bias`, bias, [N]);
     } else {
       wv = ctx.floatWeight(`${base}_weights`, w, [N, K]);
       bv = ctx.floatWeight(`${base}_bias`, bias, [N]);
