@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '@enxuto/ir';
 import { readOnnxFile, writeOnnxFile, type WriteOnnxFileOptions } from '@enxuto/onnx/node';
+import { rejectUnknownOptions } from './format-options.js';
 import type { FormatHandler, FormatWriteOptions } from './handler.js';
 import { onnxSniffer } from './sniff-onnx.js';
 
@@ -28,6 +29,7 @@ export const onnxFormat: FormatHandler = {
     return { model, bytes: statSync(path).size };
   },
   async write(model, path, opts) {
+    rejectUnknownOptions(opts, ['externalData'], 'onnx', path);
     const options = externalDataOption(opts, path);
     writeOnnxFile(model, path, options);
     const files = [path];

@@ -1,20 +1,29 @@
 // TF.js graph/layers models through @enxuto/tfjs: a model.json (or its folder) in, a graph-model
 // folder (model.json + 4 MB shards) out, written from a canonicalized copy (constants folded).
+// TF.js has no integer kernels: a QDQ model (quantize-static's output) is written as the float
+// model it stands for (`dequantizeForFloatRuntime`: quantized weights dequantized, Q/DQ pairs on
+// activations removed, zero clamps kept as Relu), with the manifest's uint8 weight quantization
+// by default so the files stay small (`quantize: none` writes float32 weights). Options:
+// `quantize` (uint8 | uint16 | float16 | none). Unknown option keys are refused.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '@enxuto/ir';
 import { readTfjsModel, writeTfjsModel } from '@enxuto/tfjs/node';
+import { canonicalize, dequantizeForFloatRuntime, hasQdqNodes } from '@enxuto/transforms';
 import { canonicalCopy } from './canonical-copy.js';
+import { rejectUnknownOptions } from './format-options.js';
 import type { FormatHandler } from './handler.js';
 import { tfjsSniffer } from './sniff-others.js';
 
 const QUANTIZE = ['uint8', 'uint16', 'float16'] as const;
 type Quantize = (typeof QUANTIZE)[number];
 
-function quantizeOption(value: unknown, path: string): Quantize | undefined {
-  if (value === undefined) return undefined;
+/** The weight quantization asked for; `qdq` models default to uint8, others to none. */
+function quantizeOption(value: unknown, path: string, qdq: boolean): Quantize | undefined {
+  if (value === undefined) return qdq ? 'uint8' : undefined;
+  if (value === 'none') return undefined;
   if (typeof value === 'string' && (QUANTIZE as readonly string[]).includes(value)) return value as Quantize;
-  throw new ConfigError(`quantize must be one of ${QUANTIZE.join(', ')}`, { code: 'format/bad-option', file: path, field: 'quantize' });
+  throw new ConfigError(`quantize must be one of ${QUANTIZE.join(', ')}, none`, { code: 'format/bad-option', file: path, field: 'quantize' });
 }
 
 /** Output folder of a TF.js write: the path itself, or the folder of a `model.json` path. */
@@ -36,9 +45,16 @@ export const tfjsFormat: FormatHandler = {
   },
   async write(model, path, opts) {
     const dir = outputFolder(path);
-    const quantize = quantizeOption(opts.quantize, path);
+    rejectUnknownOptions(opts, ['quantize'], 'tfjs', path);
+    const qdq = hasQdqNodes(model);
+    const quantize = quantizeOption(opts.quantize, path, qdq);
     const inputs = Array.isArray(opts.inputs) ? (opts.inputs as string[]) : [];
-    const r = writeTfjsModel(canonicalCopy(model, { unrollLstm: true }), dir, { force: opts.force === true, inputs, ...(quantize ? { quantize } : {}) });
+    const copy = canonicalCopy(model, { unrollLstm: true });
+    if (qdq) {
+      dequantizeForFloatRuntime(copy);
+      canonicalize(copy); // the float constants may fold further (weight Transposes, Reshapes)
+    }
+    const r = writeTfjsModel(copy, dir, { force: opts.force === true, inputs, ...(quantize ? { quantize } : {}) });
     return { files: r.files.map((f) => join(dir, f)), bytes: r.bytes };
   },
 };

@@ -2,12 +2,14 @@
 // IR every pass and the other writers understand; writing exports ONNX-domain models with
 // `exportToTflite` (options `mode`: float32 | float16 | dynamic-int8 | int8, `inputLayout`:
 // NCHW | NHWC) after canonicalizing a copy, while a model already made of `tflite` ops is written
-// as it is.
+// as it is. Without a `mode`, a QDQ model (quantize-static's output) is written int8 -- the form it
+// was quantized for -- and any other model float32. Unknown option keys are refused.
 import { statSync } from 'node:fs';
 import { ConfigError, type Model } from '@enxuto/ir';
 import { EXPORT_MODES, exportToTflite, lowerTfliteToOnnx, TFLITE_CUSTOM_DOMAIN, TFLITE_DOMAIN, type TfliteExportMode } from '@enxuto/tflite';
 import { readTfliteFile, writeTfliteFile } from '@enxuto/tflite/node';
 import { canonicalCopy } from './canonical-copy.js';
+import { rejectUnknownOptions } from './format-options.js';
 import type { FormatHandler, FormatWriteOptions } from './handler.js';
 import { tfliteSniffer } from './sniff-others.js';
 
@@ -16,8 +18,16 @@ function isTfliteModel(model: Model): boolean {
   return nodes.length > 0 && nodes.every((n) => n.domain === TFLITE_DOMAIN || n.domain === TFLITE_CUSTOM_DOMAIN);
 }
 
-function exportOptions(opts: FormatWriteOptions, path: string): { mode: TfliteExportMode; inputLayout?: 'NCHW' | 'NHWC' } {
-  const mode = opts.mode ?? 'float32';
+const OPTIONS = ['mode', 'inputLayout'];
+
+/** The mode when none is given: int8 for a model holding QuantizeLinear (QDQ pairs), else float32. */
+export function defaultTfliteMode(model: Model): TfliteExportMode {
+  return model.graph.nodes.some((n) => n.opType === 'QuantizeLinear' && (n.domain === '' || n.domain === 'ai.onnx')) ? 'int8' : 'float32';
+}
+
+function exportOptions(model: Model, opts: FormatWriteOptions, path: string): { mode: TfliteExportMode; inputLayout?: 'NCHW' | 'NHWC' } {
+  rejectUnknownOptions(opts, OPTIONS, 'tflite', path);
+  const mode = opts.mode ?? defaultTfliteMode(model);
   if (typeof mode !== 'string' || !(EXPORT_MODES as readonly string[]).includes(mode)) {
     throw new ConfigError(`mode must be one of ${EXPORT_MODES.join(', ')}`, { code: 'format/bad-option', file: path, field: 'mode' });
   }
@@ -38,7 +48,8 @@ export const tfliteFormat: FormatHandler = {
   async write(model, path, opts) {
     // TFLite shapes are static: symbolic input dims become 1 (as exportToTflite does), so shape
     // arithmetic on them folds before the op-by-op export; LSTMs (no ONNX -> TFLite mapping) unroll.
-    const out = isTfliteModel(model) ? model : exportToTflite(canonicalCopy(model, { pinInputDims: 1, unrollLstm: true }), exportOptions(opts, path));
+    const options = exportOptions(model, opts, path);
+    const out = isTfliteModel(model) ? model : exportToTflite(canonicalCopy(model, { pinInputDims: 1, unrollLstm: true }), options);
     const inputs = Array.isArray(opts.inputs) ? (opts.inputs as string[]) : [];
     const bytes = writeTfliteFile(out, path, { inputs });
     return { files: [path], bytes };

@@ -13,3 +13,4 @@ export { evaluateOp, FOLDABLE_OPS } from './kernels/evaluate-op.js';
 export { concat, gather, slice } from './kernels/gather-concat-slice.js';
 export { MAX_UNROLLED_STEPS, unrollLstm } from './unroll-lstm.js';
 export { lstmGateWeights, LSTM_GATES, type GateWeights } from './kernels/lstm-weights.js';
+export { dequantizeForFloatRuntime, hasQdqNodes, type DequantizeForFloatRuntimeStats } from './dequantize-for-float-runtime.js';

@@ -35,12 +35,28 @@ export const gateSchema = z
   })
   .describe('a condition on the compressed model; when it fails the run exits non-zero and writes no model');
 
+/** Keys the runner sets itself on every write; a format option cannot override them. */
+const RESERVED_OUTPUT_OPTIONS = ['force', 'inputs', 'format'];
+
+export const outputOptionsSchema = z
+  .record(z.string().min(1).max(100), z.unknown())
+  .refine((o) => Object.keys(o).length <= 50, { message: 'at most 50 format options' })
+  .superRefine((o, ctx) => {
+    for (const k of Object.keys(o)) {
+      if (RESERVED_OUTPUT_OPTIONS.includes(k)) ctx.addIssue({ code: 'custom', path: [k], message: `'${k}' is not a format option (set by the runner)` });
+    }
+  })
+  .describe(
+    "the format's write options, checked by the format (an unknown key is an error naming it): tflite { mode: float32 | float16 | dynamic-int8 | int8, inputLayout: NCHW | NHWC }, tfjs { quantize: uint8 | uint16 | float16 | none }, onnx { externalData: { location, threshold? } }",
+  );
+
 export const outputSchema = z
   .union([
     pathString('output path; the format follows from the extension (.onnx, .tflite, a folder for tfjs)'),
     z.strictObject({
       path: pathString('output path, relative to the pipeline file'),
       format: z.enum(MODEL_FORMATS).optional().describe('output format (default: from the path)'),
+      options: outputOptionsSchema.optional(),
     }),
   ])
   .describe('where to write the compressed model');

@@ -68,6 +68,8 @@ export class GateError extends EnxutoError {
 interface PlannedOutput {
   path: string;
   format: string | undefined;
+  /** Format write options (`outputs[i].options`), checked by the format handler. */
+  options: Record<string, unknown>;
 }
 
 function planOutputs(config: PipelineConfig, baseDir: string, inputPath: string, force: boolean, file?: string): PlannedOutput[] {
@@ -87,7 +89,7 @@ function planOutputs(config: PipelineConfig, baseDir: string, inputPath: string,
     if (existsSync(path) && statSync(path).isDirectory() && !force && readdirSync(path).length > 0) {
       throw new ConfigError(`output folder ${entry.path} is not empty (use --force to write into it)`, { code: 'io/non-empty-folder', ...where });
     }
-    return { path, format: 'format' in entry ? entry.format : undefined };
+    return { path, format: 'format' in entry ? entry.format : undefined, options: 'options' in entry ? (entry.options ?? {}) : {} };
   });
 }
 
@@ -229,7 +231,7 @@ export async function runPipeline(source: string | LoadedPipeline | Record<strin
     for (const o of outputs) {
       throwIfAborted(signal, 'pipeline');
       progress.begin(`writing ${o.path}`);
-      const w = await writeModel(model, o.path, { force: opts.force ?? false, inputs: [inputPath], ...(o.format ? { format: o.format } : {}) });
+      const w = await writeModel(model, o.path, { ...o.options, force: opts.force ?? false, inputs: [inputPath], ...(o.format ? { format: o.format } : {}) });
       written.push({ path: o.path, format: w.format, bytes: w.bytes });
       progress.end(`${w.bytes} bytes`);
     }

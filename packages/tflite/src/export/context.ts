@@ -16,6 +16,7 @@ import {
   type Value,
 } from '@enxuto/ir';
 import { EXTRA } from '../extras.js';
+import { ConstPool } from './const-dedup.js';
 import { applyLayout, identity, isIdentity, sameLayout, transposeIsReshape, transposePerm, type Layout } from './layout.js';
 import type { TfliteExportMode } from './options.js';
 import { permuteData } from './weights.js';
@@ -66,6 +67,7 @@ export class ExportContext {
   private readonly qconsts = new Map<Value, QuantConst>();
   private readonly layoutCache = new Map<Value, Map<string, Value>>();
   private readonly floatCache = new Map<Value, Value>();
+  private readonly pool = new ConstPool();
   /** ONNX nodes already handled as part of another (fused activation, bias Add, output Q). */
   readonly absorbed = new Set<Node>();
 
@@ -115,10 +117,16 @@ export class ExportContext {
     this.consts.set(v, tensorFromValues('float32', shape, dequantizeValues(ints, q.quant, shape)));
   }
 
-  /** A new initializer (int32 shape vectors, biases, quantized weights). */
+  /**
+   * An initializer (int32 shape vectors, biases, quantized weights); an identical constant added
+   * before is reused (same dtype, shape, quantization and bytes), so TFLite stores it once.
+   */
   addConst(base: string, t: Tensor, quant?: QuantParams): Value {
+    const known = this.pool.find(t, quant);
+    if (known !== undefined) return known;
     const v = this.g.addInitializer(this.name(base), t);
     if (quant !== undefined) v.quant = quant;
+    this.pool.add(t, quant, v);
     return v;
   }
 
@@ -133,7 +141,7 @@ export class ExportContext {
   floatWeight(base: string, data: Float32Array, shape: readonly number[]): Value {
     if (this.mode !== 'float16') return this.addConst(base, tensorFromValues('float32', shape, data));
     const h = this.addConst(`${base}_fp16`, tensorFromValues('float16', shape, data));
-    return this.op('DEQUANTIZE', [h], {}, [...shape], 'float32', `${base}_dequantized`);
+    return this.dequantizeConst(h, base, shape);
   }
 
   /**
@@ -142,7 +150,17 @@ export class ExportContext {
    */
   dequantizedWeight(base: string, data: Int8Array, shape: readonly number[], quant: QuantParams): Value {
     const q = this.addConst(`${base}_int8`, tensorFromValues('int8', shape, data), quant);
-    return this.op('DEQUANTIZE', [q], {}, [...shape], 'float32', `${base}_dequantized`);
+    return this.dequantizeConst(q, base, shape);
+  }
+
+  /** One DEQUANTIZE per (pooled) constant. */
+  private dequantizeConst(c: Value, base: string, shape: readonly number[]): Value {
+    let f = this.floatCache.get(c);
+    if (f === undefined) {
+      f = this.op('DEQUANTIZE', [c], {}, [...shape], 'float32', `${base}_dequantized`);
+      this.floatCache.set(c, f);
+    }
+    return f;
   }
 
   /** An ONNX constant as a TFLite tensor in `layout` (broadcast to the layout's rank first). */

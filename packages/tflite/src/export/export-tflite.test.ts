@@ -251,3 +251,37 @@ describe('exportToTflite: modes', () => {
     expect(maxAbsDiff(tfl, onnx)).toBeLessThanOrEqual(0.008 + 1e-6);
   });
 });
+
+describe('exportToTflite: shared constants', () => {
+  it('a weight read by several Gemms (an unrolled recurrence) becomes one tensor and one buffer', async () => {
+    const STEPS = 6;
+    const m = onnxModel([1, 16], (g, x) => {
+      const w = weight(g, 'w', [16, 16]);
+      const b = g.addInitializer('b', tensorFromValues('float32', [16], noise(16, 3)));
+      let h = x;
+      for (let i = 0; i < STEPS; i++) {
+        const y = g.addNode({ opType: 'Gemm', inputs: [h, w, b], outputs: [`y${i}`], attributes: { transB: attr.int(1) } }).output();
+        h = g.addNode({ opType: 'Tanh', inputs: [y], outputs: [`h${i}`] }).output();
+      }
+      return h;
+    }, [1, 16]);
+    const { tflite, onnx, tfl } = await exportAndRun(m, noise(16, 5));
+    const fcs = [...tflite.graph].filter((n) => n.opType === 'FULLY_CONNECTED');
+    expect(fcs.length).toBe(STEPS);
+    expect(new Set(fcs.map((n) => n.input(1))).size).toBe(1);
+    expect(new Set(fcs.map((n) => n.input(2))).size).toBe(1);
+    expect(tflite.graph.initializers().length).toBe(2);
+    expect(maxAbsDiff(tfl, onnx)).toBeLessThan(TOL);
+  });
+
+  it('float16 mode: one float16 weight (and one zero bias) each behind one DEQUANTIZE', () => {
+    const m = onnxModel([1, 8], (g, x) => {
+      const w = weight(g, 'w', [8, 8]);
+      const a = g.addNode({ opType: 'Gemm', inputs: [x, w], outputs: ['a'], attributes: { transB: attr.int(1) } }).output();
+      return g.addNode({ opType: 'Gemm', inputs: [a, w], outputs: ['y'], attributes: { transB: attr.int(1) } }).output();
+    }, [1, 8]);
+    const t = exportToTflite(m, { mode: 'float16' });
+    expect(t.graph.initializers().map((v) => v.const!.shape)).toEqual([[8, 8], [8]]);
+    expect(ops(t)).toEqual(['DEQUANTIZE', 'DEQUANTIZE', 'FULLY_CONNECTED', 'FULLY_CONNECTED']);
+  });
+});

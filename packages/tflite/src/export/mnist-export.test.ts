@@ -136,6 +136,25 @@ describe('mnist-8 QDQ (quantize-static form) -> TFLite int8', () => {
     expect(Math.abs(r.accuracy - onnxInt8.accuracy)).toBeLessThanOrEqual(0.001);
   }, 60_000);
 
+  it('float32 mode drops the Q/DQ pairs but keeps the Relu folded into the zero point: logits match onnxruntime on the QDQ model', async () => {
+    const qdq = await buildMnistQdq(float, calibration);
+    // mnist-8 has two Relus; the second one lives in the uint8 zero point of its QuantizeLinear.
+    expect(qdq.graph.nodes.filter((n) => n.opType === 'Relu').length).toBe(1);
+    const t = exportToTflite(qdq, { mode: 'float32' });
+    checkModel(t);
+    // The zero clamps fuse into the convs (before: no activation at all, logits off by ~4000).
+    const convs = [...t.graph].filter((n) => n.opType === 'CONV_2D');
+    expect(convs.map((n) => n.getString('fused_activation_function'))).toEqual(['RELU', 'RELU']);
+    const count = 1000;
+    const onnxQdq = await evalOnnx(qdq, count);
+    const r = evalTflite(t, count);
+    // Only activation rounding differs (float compute vs int8 activations; measured worst 3.7 % of a
+    // digit's largest logit; without the clamp ~50 %).
+    expect(maxRelativeDiff(r.logits, onnxQdq.logits)).toBeLessThan(0.05);
+    const agree = r.logits.filter((y, i) => argmax(y) === argmax(onnxQdq.logits[i]!)).length;
+    expect(agree / count).toBeGreaterThanOrEqual(0.995);
+  }, 60_000);
+
   it('with quantized logits the last layer runs as int8 FULLY_CONNECTED too, still within 0.1 point', async () => {
     const qdq = await buildMnistQdq(float, calibration, { quantizedOutput: true });
     const t = exportToTflite(qdq, { mode: 'int8' });
