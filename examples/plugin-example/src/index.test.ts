@@ -1,18 +1,9 @@
 import { float32Tensor, Graph, Model, tensorType } from '@enxuto/ir';
-import { createRng, type PassContext } from '@enxuto/pipeline';
+import { testPassContext } from '@enxuto/pipeline';
 import { describe, expect, it } from 'vitest';
 import { clampWeights, plugin } from './index.js';
 
-function context(): PassContext {
-  return {
-    passName: 'example/clamp-weights', step: 0, seed: 0, rng: createRng(0), data: {}, runtime: undefined, cacheDir: undefined,
-    logger: { debug() {}, info() {}, warn() {} },
-    progress: { update() {} },
-    signal: new AbortController().signal,
-    throwIfAborted() {},
-    dataset: () => { throw new Error('no data'); },
-  };
-}
+const context = () => testPassContext({ passName: 'example/clamp-weights' });
 
 function model(): Model {
   const g = new Graph('test');

@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { eliminateDeadCode } from './eliminate-dead-code.js';
 import { eliminateIdentity } from './eliminate-identity.js';
 import { foldConstants } from './fold-constants.js';
-import { fakeContext } from './test-context.js';
-import { foldableModel } from './test-graphs.js';
+import { testPassContext } from '@enxuto/pipeline';
+import { convBnModel, foldableModel } from '@enxuto/transforms/testing';
+import { foldBatchnorm } from './fold-batchnorm.js';
 
 describe('fold-constants', () => {
   it('computes Constant, Reshape and Mul of constants into one initializer', async () => {
-    const r = await foldConstants.run(foldableModel(), { maxElements: 1 << 20 }, fakeContext());
+    const r = await foldConstants.run(foldableModel(), { maxElements: 1 << 20 }, testPassContext());
     checkModel(r.model);
     expect(r.stats).toMatchObject({ folded: 3 });
     const g = r.model.graph;
@@ -22,7 +23,7 @@ describe('fold-constants', () => {
   });
 
   it('does not fold results larger than maxElements', async () => {
-    const r = await foldConstants.run(foldableModel(), { maxElements: 3 }, fakeContext());
+    const r = await foldConstants.run(foldableModel(), { maxElements: 3 }, testPassContext());
     // Only the scalar Constant fits.
     expect(r.stats).toMatchObject({ folded: 1 });
     expect(r.model.graph.value('rs')!.isInitializer()).toBe(false);
@@ -31,7 +32,7 @@ describe('fold-constants', () => {
 
 describe('eliminate-dead-code', () => {
   it('removes unread nodes and initializers', async () => {
-    const r = await eliminateDeadCode.run(foldableModel(), { initializers: true }, fakeContext());
+    const r = await eliminateDeadCode.run(foldableModel(), { initializers: true }, testPassContext());
     checkModel(r.model);
     expect(r.stats).toEqual({ removedNodes: 1, removedInitializers: 1 });
     expect(r.model.graph.value('unused')).toBeUndefined();
@@ -40,15 +41,15 @@ describe('eliminate-dead-code', () => {
 
   it('reports no change on a clean graph', async () => {
     const m = foldableModel();
-    await eliminateDeadCode.run(m, { initializers: true }, fakeContext());
-    const again = await eliminateDeadCode.run(m, { initializers: true }, fakeContext());
+    await eliminateDeadCode.run(m, { initializers: true }, testPassContext());
+    const again = await eliminateDeadCode.run(m, { initializers: true }, testPassContext());
     expect(again.changed).toBe(false);
   });
 });
 
 describe('eliminate-identity', () => {
   it('removes an Identity feeding a graph output and keeps the output name', async () => {
-    const r = await eliminateIdentity.run(foldableModel(), { dropout: true }, fakeContext());
+    const r = await eliminateIdentity.run(foldableModel(), { dropout: true }, testPassContext());
     checkModel(r.model);
     const g = r.model.graph;
     expect(r.stats).toEqual({ removed: 1 });
@@ -62,8 +63,20 @@ describe('eliminate-identity', () => {
     const g = m.graph;
     const id2 = g.addNode({ opType: 'Identity', inputs: [g.inputs[0]!], outputs: ['x_copy'] });
     g.setOutputs([g.value('y')!, id2.output(0)]);
-    const r = await eliminateIdentity.run(m, { dropout: true }, fakeContext());
+    const r = await eliminateIdentity.run(m, { dropout: true }, testPassContext());
     expect(r.stats).toEqual({ removed: 1 });
     expect(r.model.graph.value('x_copy')!.producer()!.opType).toBe('Identity');
+  });
+});
+
+describe('fold-batchnorm', () => {
+  it('reports what @enxuto/transforms folded, and no change when there is nothing to fold', async () => {
+    const r = await foldBatchnorm.run(convBnModel(), {}, testPassContext());
+    checkModel(r.model);
+    expect(r.changed).toBe(true);
+    expect(r.stats).toMatchObject({ folded: 1 });
+    expect([...r.model.graph].map((n) => n.opType)).toEqual(['Conv']);
+    const again = await foldBatchnorm.run(r.model, {}, testPassContext());
+    expect(again.changed).toBe(false);
   });
 });

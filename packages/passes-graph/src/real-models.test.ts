@@ -6,7 +6,7 @@ import { getBackend } from '@enxuto/runtime/node';
 import { sharedPath } from '@enxuto/test-support';
 import { describe, expect, it } from 'vitest';
 import { graphPasses } from './index.js';
-import { fakeContext } from './test-context.js';
+import { testPassContext } from '@enxuto/pipeline';
 
 const MNIST = () => sharedPath('models', 'onnx-mnist-8', 'mnist.onnx');
 
@@ -36,7 +36,7 @@ describe('graph passes on onnx-mnist-8', () => {
     const stats: Record<string, unknown> = {};
     for (const pass of graphPasses) {
       const options = pass.options.parse({});
-      const r = await pass.run(model, options as never, fakeContext());
+      const r = await pass.run(model, options as never, testPassContext());
       checkModel(r.model);
       model = r.model;
       stats[pass.name] = r.stats;
@@ -55,7 +55,7 @@ describe('graph passes on onnx-mnist-8', () => {
 
 describe('fold-batchnorm through onnxruntime', () => {
   it('keeps Conv+BN and Gemm+BN outputs within 1e-5', async () => {
-    const { convBnModel, gemmBnModel } = await import('./test-graphs.js');
+    const { convBnModel, gemmBnModel } = await import('@enxuto/transforms/testing');
     const { foldBatchnorm } = await import('./fold-batchnorm.js');
     const backend = getBackend('ort-node');
     const cases = [
@@ -75,7 +75,7 @@ describe('fold-batchnorm through onnxruntime', () => {
         }
       };
       const before = await run(make());
-      const folded = (await foldBatchnorm.run(make(), {}, fakeContext())).model;
+      const folded = (await foldBatchnorm.run(make(), {}, testPassContext())).model;
       expect([...folded.graph].some((n) => n.opType === 'BatchNormalization')).toBe(false);
       const after = await run(folded);
       expect(after.length).toBe(before.length);

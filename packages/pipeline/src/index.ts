@@ -1,6 +1,7 @@
 // @enxuto/pipeline: the pass API, registry, pipeline schema and validation, evaluation and report
 // rendering. Browser-safe; file loading, the runner and plugins live in '@enxuto/pipeline/node'.
 export * from './data/index.js';
+export { testPassContext, type TestPassContextOptions } from './pass/test-context.js';
 export { definePass, definePlugin, isValidPassName, isNamespaced, type PassSpec } from './pass/define.js';
 export { PassRegistry, createRegistry, type RegisteredPass } from './pass/registry.js';
 export type {

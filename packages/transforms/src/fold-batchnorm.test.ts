@@ -1,7 +1,7 @@
 import { checkModel } from '@enxuto/ir';
 import { describe, expect, it } from 'vitest';
 import { foldBatchNorm } from './fold-batchnorm.js';
-import { convBnModel, gemmBnModel } from './test-graphs.js';
+import { convBnModel, gemmBnModel } from './testing.js';
 
 describe('foldBatchNorm', () => {
   it('folds BatchNormalization into a Conv weight and bias', () => {

@@ -4,7 +4,7 @@ import { canonicalize } from './canonicalize.js';
 import { eliminateDeadCode } from './eliminate-dead-code.js';
 import { eliminateIdentity } from './eliminate-identity.js';
 import { foldConstants } from './fold-constants.js';
-import { foldableModel } from './test-graphs.js';
+import { foldableModel } from './testing.js';
 
 const vals = (t: Tensor | undefined) => Array.from(t!.values() as ArrayLike<number | bigint>, Number);
 

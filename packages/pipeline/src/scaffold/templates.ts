@@ -104,20 +104,11 @@ export const plugin = definePlugin({ name: '${n.packageName}', passes: [${id}] }
 export function passTest(n: PassPackageNames): string {
   const id = camel(n.pass.split('/')[1]!);
   return `import { float32Tensor, Graph, Model, tensorType } from '@enxuto/ir';
-import { createRng, type PassContext } from '@enxuto/pipeline';
+import { testPassContext } from '@enxuto/pipeline';
 import { describe, expect, it } from 'vitest';
 import { ${id}, plugin } from './index.js';
 
-function context(): PassContext {
-  return {
-    passName: '${n.pass}', step: 0, seed: 0, rng: createRng(0), data: {}, runtime: undefined, cacheDir: undefined,
-    logger: { debug() {}, info() {}, warn() {} },
-    progress: { update() {} },
-    signal: new AbortController().signal,
-    throwIfAborted() {},
-    dataset: () => { throw new Error('no data'); },
-  };
-}
+const context = () => testPassContext({ passName: '${n.pass}' });
 
 function model(): Model {
   const g = new Graph('test');

@@ -1,4 +1,5 @@
-// Small hand-built models for the pass tests.
+// Small hand-built models for tests of graph rewrites and the passes that wrap them
+// (exported as @enxuto/transforms/testing).
 import { attr, float32Tensor, Graph, int64Tensor, Model, tensorType } from '@enxuto/ir';
 
 /** x[1,2,2,2] -> Conv(1x1, 2->2, bias) -> BatchNormalization -> y */
