@@ -201,14 +201,16 @@ async function mnist8Section(): Promise<void> {
   const e0 = await testErrorsBatch1(dense, test);
   log(`\n## onnx-mnist-8 (5,994 parameters, 0-255 inputs)\n\ndense: ${e0} errors (${pct(e0)})`);
   const ctx = context(train);
-  const steps = 2;
-  const ftEpochs = 2;
-  for (const sp of [0.75, 0.9]) {
+  const steps = Number(process.env.M8_STEPS ?? 2);
+  const ftEpochs = Number(process.env.M8_FT ?? 2);
+  const lr = Number(process.env.M8_LR ?? 0.0005);
+  const distill = process.env.M8_DISTILL === '1' ? { distill: { temperature: 4, alpha: 0.9 } } : {};
+  for (const sp of (process.env.M8_SPARSITIES ?? '0.75,0.9').split(',').map(Number)) {
     const m = cloneModel(dense);
-    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: sp, scope: 'global', firstLayer: 1, lastLayer: 1, schedule: { type: 'polynomial', steps }, finetune: { epochs: ftEpochs, batchSize: 32, lr: 0.0005, optimizer: 'adam', weightDecay: 0 } }), ctx);
+    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: sp, scope: 'global', firstLayer: 1, lastLayer: 1, schedule: { type: 'polynomial', steps }, finetune: { epochs: ftEpochs, batchSize: 32, lr, optimizer: 'adam', weightDecay: 0 }, ...distill }), ctx);
     const e = await testErrorsBatch1(m, test);
     const c = compression(m);
-    log(`- global magnitude ${sp * 100} % (all layers in the shared threshold), ${steps} steps x ${ftEpochs} epochs (Adam 5e-4): ${c.nonZero} / ${c.total} non-zero (${c.ratio.toFixed(1)}x), ${e} errors (${pct(e)}, ${((e - e0) / 100).toFixed(2)} pt) [${elapsed()}]`);
+    log(`- global magnitude ${sp * 100} % (all layers in the shared threshold), ${steps} steps x ${ftEpochs} epochs (Adam ${lr})${distill.distill ? ' + distillation (T 4, α 0.9)' : ''}: ${c.nonZero} / ${c.total} non-zero (${c.ratio.toFixed(1)}x), ${e} errors (${pct(e)}, ${((e - e0) / 100).toFixed(2)} pt) [${elapsed()}]`);
     for (const l of findPrunableLayers(m.graph).map(layerSparsity)) log(`  - ${l.name}: ${l.nonZero} / ${l.count}`);
   }
 }

@@ -11,7 +11,11 @@ export const pruneObdOptions = z.strictObject({
   ...selectionOptions,
   ...trainingOptions,
   samples: z.number().int().min(1).max(1_000_000).default(256).describe('samples the Hessian diagonal is averaged over'),
-  microBatch: z.number().int().min(1).max(4096).default(1).describe('samples per gradient (1 = exact empirical Fisher; larger is faster, rougher)'),
+  microBatch: z.number().int().min(1).max(4096).default(1).describe('samples per gradient (1 = exact per-sample Fisher; larger is faster, rougher)'),
+  fisher: z
+    .enum(['sampled', 'empirical'])
+    .default('sampled')
+    .describe("labels of the Fisher gradients: drawn from the model's softmax (true Fisher ≈ Gauss–Newton) or the data labels (empirical)"),
 });
 
 function hessianData(ctx: PassContext) {
@@ -26,7 +30,7 @@ export const pruneObd = definePass({
   run: (model, o, ctx) =>
     runUnstructured(model, o, ctx, async (m, layers) => {
       const names = layers.map((l) => l.weight.name);
-      const h = fisherDiagonal(m, names, hessianData(ctx), { samples: o.samples, microBatch: o.microBatch, seed: ctx.seed, signal: ctx.signal });
+      const h = fisherDiagonal(m, names, hessianData(ctx), { samples: o.samples, microBatch: o.microBatch, labels: o.fisher, seed: ctx.seed, signal: ctx.signal });
       return layers.map((l) => obdSaliency(l.weight.const!.toFloat32(), h.get(l.weight.name)!));
     }),
 });

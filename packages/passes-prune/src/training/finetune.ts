@@ -31,7 +31,8 @@ export interface Teacher {
 }
 
 export function createTeacher(model: Model): Teacher {
-  const exe: Executable = compileGraph(model, { trainable: [] });
+  // Whole batches through models exported with batch 1, as training does.
+  const exe: Executable = compileGraph(model, { trainable: [], batchFromInput: true });
   const input = exe.inputNames[0]!;
   const output = exe.outputNames[0]!;
   return {
