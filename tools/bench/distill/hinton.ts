@@ -153,6 +153,8 @@ if (phase === 'teacher') {
     { name: `${tag} KD T=4 a=0.9 + jitter cosine`, hidden, teacher: true, temperature: 4, alpha: 0.9, jitter: 2, lr: { type: 'cosine', lr: cosineLr } },
     { name: `${tag} KD T=20 a=0.9 cosine`, hidden, teacher: true, temperature: 20, alpha: 0.9, lr: { type: 'cosine', lr: cosineLr } },
     { name: `${tag} KD T=1 a=0.5 cosine`, hidden, teacher: true, temperature: 1, alpha: 0.5, lr: { type: 'cosine', lr: cosineLr } },
+    { name: `${tag} KD T=4 a=0.5 + jitter cosine`, hidden, teacher: true, temperature: 4, alpha: 0.5, jitter: 2, lr: { type: 'cosine', lr: cosineLr } },
+    { name: `${tag} KD T=2 a=0.5 + jitter cosine`, hidden, teacher: true, temperature: 2, alpha: 0.5, jitter: 2, lr: { type: 'cosine', lr: cosineLr } },
     { name: `${tag} KD T=4 a=0.9 + features cosine`, hidden, teacher: true, temperature: 4, alpha: 0.9, features: feat, lr: { type: 'cosine', lr: cosineLr } },
     { name: `${tag} KD T=2 a=0.2`, hidden, teacher: true, temperature: 2, alpha: 0.2 },
   ];

@@ -1,6 +1,6 @@
 // `enxuto passes [--json]`: every registered pass with its summary and option schema. The built-in
 // registry is assembled here from the passes-* packages: every exported pass definition counts.
-import * as distill from '@enxuto/passes-distill';
+import * as distill from '@enxuto/passes-distill/node';
 import * as graph from '@enxuto/passes-graph';
 import * as prune from '@enxuto/passes-prune';
 import * as quantize from '@enxuto/passes-quantize';
