@@ -7,9 +7,9 @@ import type { Session, SessionOptions, TensorData, TensorInfo } from './types.js
 const OPT_LEVEL = { all: 'all', basic: 'basic', none: 'disabled' } as const;
 
 export function ortSessionOptions(opts: SessionOptions): OrtSessionOptions {
-  // Errors only: ORT's warnings (e.g. initializers listed as inputs in old models) would clutter
-  // the CLI's output; real failures still surface as RuntimeErrors.
-  const o: OrtSessionOptions = { graphOptimizationLevel: OPT_LEVEL[opts.optimization ?? 'all'], logSeverityLevel: 3 };
+  // Fatal only: ORT's own log lines (warnings about old models, errors of a run that is about to
+  // throw) would clutter the CLI's output; every real failure surfaces as a RuntimeError.
+  const o: OrtSessionOptions = { graphOptimizationLevel: OPT_LEVEL[opts.optimization ?? 'all'], logSeverityLevel: 4 };
   if (opts.threads !== undefined) o.intraOpNumThreads = opts.threads;
   return o;
 }
