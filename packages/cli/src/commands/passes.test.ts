@@ -27,7 +27,8 @@ describe('the pass registry drives the docs', () => {
   it('examples/demo.pipeline.yaml validates against the built-in passes', () => {
     const loaded = loadPipelineFile(join(repoRoot, 'examples', 'demo.pipeline.yaml'));
     const passes = resolvePasses(loaded.config, builtinRegistry(), loaded.file);
-    expect(passes.map((p) => p.name)).toEqual(['fold-batchnorm', 'eliminate-identity', 'fold-constants', 'eliminate-dead-code', 'quantize-static']);
+    expect(passes.map((p) => p.name)).toEqual(['fold-batchnorm', 'eliminate-identity', 'distill', 'prune-magnitude', 'quantize-static']);
+    expect(loaded.config.data.training).toMatchObject({ type: 'mnist', split: 'train' });
     expect(loaded.config.gates.map((g) => g.metric)).toEqual(['accuracy', 'agreement']);
     expect(loaded.config.data.evaluation).toMatchObject({ type: 'mnist', split: 'validation' });
   });
