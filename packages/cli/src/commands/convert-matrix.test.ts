@@ -174,7 +174,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  // The matrix as measured in this run (recorded in packages/formats/CONVERSION-MATRIX.md).
+  // The matrix as measured in this run (recorded in packages/formats/CONFORMANCE-conversion.md).
   console.log(['source -> target: result', ...matrix].join('\n'));
 });
 
