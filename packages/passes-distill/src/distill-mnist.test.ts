@@ -10,7 +10,7 @@ import { accuracyOf, distillTrain } from './distill-train.js';
 import { distill } from './distill-pass.js';
 import { finetune } from './finetune-pass.js';
 import { mlpModel } from './mlp.js';
-import { testContext } from './test-context.js';
+import { testPassContext } from '@enxuto/pipeline';
 
 const FLAT = { shape: [784] };
 let train: Dataset;
@@ -82,7 +82,7 @@ describe('distillation on MNIST digits', () => {
   }, 60_000);
 
   it('distill pass: a 4x narrower student stays within a few points of the teacher', async () => {
-    const result = await distill.run(teacher, distill.options.parse({ student: { widthMultiplier: 0.25 }, epochs: 4, batchSize: 50, lr: 2e-3 }), testContext({ training: train }));
+    const result = await distill.run(teacher, distill.options.parse({ student: { widthMultiplier: 0.25 }, epochs: 4, batchSize: 50, lr: 2e-3 }), testPassContext({ data: { training: train } }));
     expect(result.stats.teacherParameters).toBe(784 * 64 + 64 + 64 * 10 + 10);
     expect(result.stats.studentParameters).toBe(784 * 16 + 16 + 16 * 10 + 10);
     const acc = accuracy(result.model);
@@ -101,7 +101,7 @@ describe('distillation on MNIST digits', () => {
     const zeros = values.filter((x) => x === 0).length;
     pruned.graph.setConst(w, float32Tensor([784, 64], values));
     const prunedAccuracy = accuracy(pruned);
-    const result = await distill.run(pruned, distill.options.parse({ student: 'self', epochs: 2, batchSize: 50, lr: 1e-3 }), testContext({ training: train }));
+    const result = await distill.run(pruned, distill.options.parse({ student: 'self', epochs: 2, batchSize: 50, lr: 1e-3 }), testPassContext({ data: { training: train } }));
     const after = result.model.graph.value('fc0.weight')!.const!.values() as Float32Array;
     expect(after.filter((x) => x === 0).length).toBeGreaterThanOrEqual(zeros);
     for (let i = 0; i < values.length; i++) if (values[i] === 0) expect(after[i]).toBe(0);
@@ -116,7 +116,7 @@ describe('distillation on MNIST digits', () => {
     const values = Float32Array.from(w.const!.values() as Float32Array, (x, i) => (i % 2 === 0 ? 0 : x));
     model.graph.setConst(w, float32Tensor([784, 16], values));
     const before = accuracy(model);
-    const result = await finetune.run(model, finetune.options.parse({ epochs: 2, batchSize: 50, lr: 2e-3 }), testContext({ training: train }));
+    const result = await finetune.run(model, finetune.options.parse({ epochs: 2, batchSize: 50, lr: 2e-3 }), testPassContext({ data: { training: train } }));
     const after = result.model.graph.value('fc0.weight')!.const!.values() as Float32Array;
     for (let i = 0; i < after.length; i += 2) expect(after[i]).toBe(0);
     expect(result.stats.maskedWeights).toBe(1);

@@ -9,7 +9,7 @@ import { distill } from './distill-pass.js';
 import { finetune } from './finetune-pass.js';
 import { mlpModel } from './mlp.js';
 import { distill as nodeDistill, distillPasses } from './node.js';
-import { testContext } from './test-context.js';
+import { testPassContext } from '@enxuto/pipeline';
 
 const dir = mkdtempSync(join(tmpdir(), 'distill-pass-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,7 +48,7 @@ describe('distill pass', () => {
 
   it('the browser-safe entry refuses model files with a typed error', async () => {
     const teacher = mlpModel({ inputs: 4, hidden: [8], classes: 4 });
-    await expect(distill.run(teacher, distill.options.parse({ teacher: 't.onnx', epochs: 1 }), testContext({ training: data }))).rejects.toMatchObject({ code: 'distill/no-loader' });
+    await expect(distill.run(teacher, distill.options.parse({ teacher: 't.onnx', epochs: 1 }), testPassContext({ data: { training: data } }))).rejects.toMatchObject({ code: 'distill/no-loader' });
   });
 
   it('the Node entry reads teacher and student files', async () => {
@@ -57,7 +57,7 @@ describe('distill pass', () => {
     await writeOnnxFile(teacher, join(dir, 'teacher.onnx'));
     await writeOnnxFile(student, join(dir, 'student.onnx'));
     const current = mlpModel({ inputs: 4, hidden: [5], classes: 4, seed: 3 });
-    const r = await nodeDistill.run(current, nodeDistill.options.parse({ teacher: join(dir, 'teacher.onnx'), student: { path: join(dir, 'student.onnx') }, epochs: 1, batchSize: 16 }), testContext({ training: data }));
+    const r = await nodeDistill.run(current, nodeDistill.options.parse({ teacher: join(dir, 'teacher.onnx'), student: { path: join(dir, 'student.onnx') }, epochs: 1, batchSize: 16 }), testPassContext({ data: { training: data } }));
     expect(r.stats.teacherParameters).toBe(4 * 8 + 8 + 8 * 4 + 4);
     expect(r.stats.studentParameters).toBe(4 * 3 + 3 + 3 * 4 + 4);
     expect(r.model.graph.value('fc0.weight')!.const!.shape).toEqual([4, 3]);

@@ -2,7 +2,7 @@
 // with a short gradual fine-tune, scored on the official test set in onnxruntime-node.
 import { cloneModel, float32Tensor, Model, tensorType, type Value } from '@enxuto/ir';
 import { openDataset } from '@enxuto/pipeline/node';
-import { createRng, type Dataset, type PassContext } from '@enxuto/pipeline';
+import { testPassContext, type Dataset } from '@enxuto/pipeline';
 import { getBackend } from '@enxuto/runtime/node';
 import { sharedPath } from '@enxuto/test-support';
 import { initBackend, train } from '@enxuto/train/node';
@@ -31,23 +31,6 @@ function mlp(): Model {
   }
   g.addOutput(x);
   return m;
-}
-
-function context(training: Dataset): PassContext {
-  return {
-    passName: 'test',
-    step: 0,
-    logger: { debug() {}, info() {}, warn() {} },
-    progress: { update() {} },
-    signal: new AbortController().signal,
-    throwIfAborted() {},
-    rng: createRng(0),
-    seed: 0,
-    data: { training },
-    dataset: () => training,
-    runtime: undefined,
-    cacheDir: undefined,
-  };
 }
 
 async function accuracy(model: Model, test: Dataset): Promise<number> {
@@ -96,7 +79,7 @@ describe('MNIST end to end', () => {
     const r = await pruneMagnitude.run(
       m,
       pruneMagnitudeOptions.parse({ sparsity: 0.9, firstLayer: 1, schedule: { type: 'polynomial', steps: 2 }, finetune: { epochs: 1, lr: 0.02 } }),
-      context(training),
+      testPassContext({ data: { training } }),
     );
     const perLayer = findPrunableLayers(m.graph).map(layerSparsity);
     // fc1 takes the shared 90 % threshold; the last layer is pruned at half of it by default.
@@ -110,9 +93,9 @@ describe('MNIST end to end', () => {
 
   it('OBD at 90 % without fine-tuning keeps a working model and ranks differently from magnitude', async () => {
     const obd = cloneModel(dense);
-    await pruneObd.run(obd, pruneObdOptions.parse({ sparsity: 0.9, firstLayer: 1, samples: 256, microBatch: 4 }), context(training));
+    await pruneObd.run(obd, pruneObdOptions.parse({ sparsity: 0.9, firstLayer: 1, samples: 256, microBatch: 4 }), testPassContext({ data: { training } }));
     const mag = cloneModel(dense);
-    await pruneMagnitude.run(mag, pruneMagnitudeOptions.parse({ sparsity: 0.9, firstLayer: 1 }), context(training));
+    await pruneMagnitude.run(mag, pruneMagnitudeOptions.parse({ sparsity: 0.9, firstLayer: 1 }), testPassContext({ data: { training } }));
     const [a, b] = [obd, mag].map((m) => [...m.graph.value('fc1.w')!.const!.toFloat32()].map((v) => (v === 0 ? 0 : 1)));
     const differ = a!.filter((v, i) => v !== b![i]).length;
     expect(differ).toBeGreaterThan(0);

@@ -6,7 +6,7 @@ import { sharedPath } from '@enxuto/test-support';
 import { describe, expect, it } from 'vitest';
 import { countFlops } from '../graph/flops.js';
 import { convNet, reshapeNet, seeded, WEAK } from '../test-models.js';
-import { fakeContext } from '../test-context.js';
+import { testPassContext } from '@enxuto/pipeline';
 import { pruneChannels, pruneChannelsOptions } from './prune-channels.js';
 
 async function runOrt(model: Model, outputs: string[], input: Float32Array, shape: number[]): Promise<Record<string, Float32Array>> {
@@ -33,7 +33,7 @@ describe('prune-channels', () => {
   it('removes the weak filters and keeps the kept channels bit-for-bit (onnxruntime)', async () => {
     const dense = convNet();
     const pruned = cloneModel(dense);
-    const r = await pruneChannels.run(pruned, pruneChannelsOptions.parse({ ratio: 0.5 }), fakeContext());
+    const r = await pruneChannels.run(pruned, pruneChannelsOptions.parse({ ratio: 0.5 }), testPassContext());
     checkModel(pruned);
     const g = pruned.graph;
     expect(g.value('conv1.w')!.const!.shape).toEqual([4, 3, 3, 3]);
@@ -61,7 +61,7 @@ describe('prune-channels', () => {
   it('gives the same network outputs when the removed channels were exactly zero (onnxruntime)', async () => {
     const dense = convNet(1, true);
     const pruned = cloneModel(dense);
-    await pruneChannels.run(pruned, pruneChannelsOptions.parse({ ratio: 0.5 }), fakeContext());
+    await pruneChannels.run(pruned, pruneChannelsOptions.parse({ ratio: 0.5 }), testPassContext());
     expect(pruned.graph.value('fc1.w')!.const!.shape).toEqual([112, 5]);
     const rnd = seeded(5);
     const x = Float32Array.from({ length: 3 * 64 }, () => rnd());
@@ -76,7 +76,7 @@ describe('prune-channels', () => {
   it('rewrites a Reshape shape constant and the MatMul rows behind it', async () => {
     const dense = reshapeNet();
     const pruned = cloneModel(dense);
-    const r = await pruneChannels.run(pruned, pruneChannelsOptions.parse({ ratio: 0.5 }), fakeContext());
+    const r = await pruneChannels.run(pruned, pruneChannelsOptions.parse({ ratio: 0.5 }), testPassContext());
     const g = pruned.graph;
     expect([...g.value('conv.w')!.const!.shape]).toEqual([2, 1, 3, 3]);
     expect([...g.value('fc.w')!.const!.shape]).toEqual([72, 3]);
@@ -94,7 +94,7 @@ describe('prune-channels', () => {
   it('prunes onnx-mnist-8: folds its Reshape-fed MatMul weight, fixes the flatten Reshape, halves conv FLOPs', async () => {
     const dense = await readOnnxFile(sharedPath('models/onnx-mnist-8/mnist.onnx'));
     const pruned = cloneModel(dense);
-    const r = await pruneChannels.run(pruned, pruneChannelsOptions.parse({ ratio: 0.5 }), fakeContext());
+    const r = await pruneChannels.run(pruned, pruneChannelsOptions.parse({ ratio: 0.5 }), testPassContext());
     checkModel(pruned);
     const layers = r.stats.layers as { name: string; channels: number; kept: number }[];
     expect(layers.map((l) => [l.channels, l.kept])).toEqual([[8, 4], [16, 8], [10, 10]]);
@@ -109,7 +109,7 @@ describe('prune-channels', () => {
 
   it('leaves layers whole by pattern and keeps graph outputs untouched', async () => {
     const m = convNet();
-    const r = await pruneChannels.run(m, pruneChannelsOptions.parse({ ratio: 0.5, exclude: ['conv3'] }), fakeContext());
+    const r = await pruneChannels.run(m, pruneChannelsOptions.parse({ ratio: 0.5, exclude: ['conv3'] }), testPassContext());
     expect(m.graph.value('conv3.w')!.const!.shape).toEqual([6, 4, 1, 1]);
     const layers = r.stats.layers as { name: string; kept: number; leftWhole?: string }[];
     expect(layers.find((l) => l.name === 'fc2')!.leftWhole).toMatch(/graph output/);
@@ -117,7 +117,7 @@ describe('prune-channels', () => {
 
   it('ties residual producers: conv1 and conv2 keep the same channels', async () => {
     const m = convNet();
-    const r = await pruneChannels.run(m, pruneChannelsOptions.parse({ ratio: 0.25 }), fakeContext());
+    const r = await pruneChannels.run(m, pruneChannelsOptions.parse({ ratio: 0.25 }), testPassContext());
     const layers = r.stats.layers as { name: string; kept: number }[];
     expect(layers.find((l) => l.name === 'conv1')!.kept).toBe(6);
     expect(layers.find((l) => l.name === 'conv2')!.kept).toBe(6);

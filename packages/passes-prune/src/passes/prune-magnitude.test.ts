@@ -6,7 +6,7 @@ import { sharedPath } from '@enxuto/test-support';
 import { describe, expect, it } from 'vitest';
 import { satisfiesNm } from '../kernels/nm.js';
 import { findPrunableLayers } from '../graph/layers.js';
-import { fakeContext } from '../test-context.js';
+import { testPassContext } from '@enxuto/pipeline';
 import { seeded } from '../test-models.js';
 import { pruneMagnitude, pruneMagnitudeOptions } from './prune-magnitude.js';
 import { pruneNm, pruneNmOptions } from './prune-nm.js';
@@ -37,7 +37,7 @@ const zeros = (v: number[]) => v.filter((x) => x === 0).length;
 describe('prune-magnitude', () => {
   it('layer scope: every middle layer loses exactly `sparsity`, first and last half of it by default', async () => {
     const m = mlp();
-    const r = await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer' }), fakeContext());
+    const r = await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer' }), testPassContext());
     expect(zeros(weights(m, 'fc1.w'))).toBe(8); // 32 × 0.25
     expect(zeros(weights(m, 'fc2.w'))).toBe(32); // 64 × 0.5
     expect(zeros(weights(m, 'fc3.w'))).toBe(6); // 24 × 0.25
@@ -50,7 +50,7 @@ describe('prune-magnitude', () => {
 
   it('global scope: one threshold across layers', async () => {
     const m = mlp();
-    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, firstLayer: 1, lastLayer: 1 }), fakeContext());
+    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, firstLayer: 1, lastLayer: 1 }), testPassContext());
     // 120 weights, 60 pruned: |w| <= 24 in fc1 (all 32? no: 1..32) — the 60 lowest of {1..32, 1..64, 1..24}.
     const all = [...weights(m, 'fc1.w'), ...weights(m, 'fc2.w'), ...weights(m, 'fc3.w')];
     expect(zeros(all)).toBe(60);
@@ -62,7 +62,7 @@ describe('prune-magnitude', () => {
 
   it('global scope prunes the first and last layer on their own at half the sparsity by default', async () => {
     const m = mlp();
-    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5 }), fakeContext());
+    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5 }), testPassContext());
     // fc1: 0.25 × 32 = 8 (|w| 1..8), fc3: 0.25 × 24 = 6; the rest (fc2 alone) loses 50 %.
     expect(weights(m, 'fc1.w').slice(0, 8).every((v) => v === 0)).toBe(true);
     expect(zeros(weights(m, 'fc1.w'))).toBe(8);
@@ -72,7 +72,7 @@ describe('prune-magnitude', () => {
 
   it('honours exclusions and overrides by pattern', async () => {
     const m = mlp();
-    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer', exclude: ['fc1*'], overrides: { 'fc3.w': 0.75 } }), fakeContext());
+    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer', exclude: ['fc1*'], overrides: { 'fc3.w': 0.75 } }), testPassContext());
     expect(zeros(weights(m, 'fc1.w'))).toBe(0);
     expect(zeros(weights(m, 'fc2.w'))).toBe(32);
     expect(zeros(weights(m, 'fc3.w'))).toBe(18);
@@ -82,7 +82,7 @@ describe('prune-magnitude', () => {
     const m = new Model();
     const x = m.graph.addInput('x', tensorType('float32', [1]));
     m.graph.addOutput(m.graph.addNode({ opType: 'Relu', inputs: [x], outputs: ['y'] }).output(0));
-    const r = await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({}), fakeContext());
+    const r = await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({}), testPassContext());
     expect(r.changed).toBe(false);
   });
 });
@@ -90,7 +90,7 @@ describe('prune-magnitude', () => {
 describe('prune-nm', () => {
   it('2:4 along the input dimension of Gemm weights (transB and not), first layer left dense', async () => {
     const m = mlp();
-    const r = await pruneNm.run(m, pruneNmOptions.parse({}), fakeContext());
+    const r = await pruneNm.run(m, pruneNmOptions.parse({}), testPassContext());
     expect(zeros(weights(m, 'fc1.w'))).toBe(0);
     expect(satisfiesNm(weights(m, 'fc2.w'), [8, 8], 0, 2, 4)).toBe(true);
     expect(zeros(weights(m, 'fc2.w'))).toBe(32);
@@ -103,7 +103,7 @@ describe('prune-nm', () => {
     const m = await readOnnxFile(sharedPath('models/onnx-mnist-8/mnist.onnx'));
     const layers = findPrunableLayers(m.graph);
     expect(layers.map((l) => l.op)).toEqual(['Conv', 'Conv', 'MatMul']);
-    await pruneNm.run(m, pruneNmOptions.parse({ n: 1, m: 4 }), fakeContext());
+    await pruneNm.run(m, pruneNmOptions.parse({ n: 1, m: 4 }), testPassContext());
     const conv2 = m.graph.value('Parameter87')!.const!;
     expect(satisfiesNm(conv2.toFloat32(), [16, 8, 5, 5], 1, 1, 4)).toBe(true);
     expect(satisfiesNm(m.graph.value('Parameter193')!.const!.toFloat32(), [256, 10], 0, 1, 4)).toBe(true);
@@ -117,9 +117,9 @@ describe('prune-nm', () => {
 describe('store-sparse', () => {
   it('writes a pruned weight as a sparse initializer that onnxruntime reads with the same results', async () => {
     const m = mlp();
-    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.9, scope: 'layer', firstLayer: 1, lastLayer: 1 }), fakeContext());
+    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.9, scope: 'layer', firstLayer: 1, lastLayer: 1 }), testPassContext());
     const dense = cloneModel(m);
-    const r = await storeSparse.run(m, storeSparseOptions.parse({ minElements: 16 }), fakeContext());
+    const r = await storeSparse.run(m, storeSparseOptions.parse({ minElements: 16 }), testPassContext());
     expect((r.stats.tensors as unknown[]).length).toBe(3);
     const bytes = writeOnnxBytes(m);
     expect(bytes.length).toBeLessThan(writeOnnxBytes(dense).length);
@@ -141,7 +141,7 @@ describe('gradual schedule', () => {
   it('steps through the polynomial schedule, overrides included, and never revives a pruned weight', async () => {
     const m = mlp();
     const seen: number[][] = [];
-    const ctx = { ...fakeContext(), logger: { debug() {}, warn() {}, info: () => seen.push([zeros(weights(m, 'fc2.w')), zeros(weights(m, 'fc3.w'))]) } };
+    const ctx = { ...testPassContext(), logger: { debug() {}, warn() {}, info: () => seen.push([zeros(weights(m, 'fc2.w')), zeros(weights(m, 'fc3.w'))]) } };
     const r = await pruneMagnitude.run(
       m,
       pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer', overrides: { fc3: 1 }, schedule: { type: 'polynomial', steps: 2 } }),
