@@ -17,7 +17,7 @@ import {
 import { createAdapter, featureLoss, type FeatureAdapter, type FeaturePair } from './feature-adapter.js';
 import { imageLayoutOf, jitterBatch } from './jitter.js';
 import { hardCrossEntropy, kdLoss } from './kd-loss.js';
-import { seededRandom, subSeed } from './rng.js';
+import { deriveSeed, seededRandom } from '@enxuto/train';
 
 export interface DistillTrainOptions {
   /** The teacher; leave out for plain supervised training (fine-tuning). */
@@ -164,13 +164,13 @@ export async function distillTrain(student: Model, o: DistillTrainOptions): Prom
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       const started = Date.now();
       const lr = learningRate(o.lr ?? 1e-3, epoch, o.epochs);
-      const random = seededRandom(subSeed(seed, epoch, 1));
+      const random = seededRandom(deriveSeed(seed, epoch, 1));
       let lossSum = 0;
       let seen = 0;
       let correct = 0;
       let labelled = true;
       let step = 0;
-      for (const raw of o.data.batches(o.batchSize, { shuffle: true, seed: subSeed(seed, epoch) }) as Iterable<BatchWithIndices>) {
+      for (const raw of o.data.batches(o.batchSize, { shuffle: true, seed: deriveSeed(seed, epoch) }) as Iterable<BatchWithIndices>) {
         if (o.signal?.aborted) throw new AbortedError(`distillation stopped in epoch ${epoch + 1}`, { code: 'distill/aborted' });
         const n = raw.shape[0]!;
         let pixels = raw.input;
@@ -185,7 +185,7 @@ export async function distillTrain(student: Model, o: DistillTrainOptions): Prom
             const x = tf.tensor(pixels, raw.shape, 'float32');
             const s = exe.run({ [input]: x }, { outputs: features.map((f) => f.student) });
             const t = teacherExe!.run({ [tInput]: x }, { outputs: features.map((f) => f.teacher) });
-            features.forEach((f, i) => adapters.push(createAdapter(f, s[f.student]!.shape, t[f.teacher]!.shape, seededRandom(subSeed(seed, 99, i)))));
+            features.forEach((f, i) => adapters.push(createAdapter(f, s[f.student]!.shape, t[f.teacher]!.shape, seededRandom(deriveSeed(seed, 99, i)))));
           });
         }
         if (optimizer === undefined) {
@@ -214,7 +214,7 @@ export async function distillTrain(student: Model, o: DistillTrainOptions): Prom
             }
           }
           const { value, grads } = tf.variableGrads(() => {
-            const out = exe.forward({ [input]: x }, { training: true, outputs: sOutputs, seed: subSeed(seed, epoch, step, 7) });
+            const out = exe.forward({ [input]: x }, { training: true, outputs: sOutputs, seed: deriveSeed(seed, epoch, step, 7) });
             const logits = flat2d(out[output]!);
             if (raw.labels) correct += countCorrect(logits, raw.labels);
             else labelled = false;

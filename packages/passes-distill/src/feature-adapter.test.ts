@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@enxuto/train/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adapt, createAdapter, featureLoss } from './feature-adapter.js';
-import { seededRandom } from './rng.js';
+import { seededRandom } from '@enxuto/train';
 
 beforeAll(async () => {
   await initBackend('cpu');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { imageLayoutOf, jitterBatch, shiftImage } from './jitter.js';
-import { seededRandom } from './rng.js';
+import { seededRandom } from '@enxuto/train';
 
 describe('jitter', () => {
   it('reads image layouts from sample shapes', () => {

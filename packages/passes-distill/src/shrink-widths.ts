@@ -15,7 +15,7 @@ import {
   type Value,
 } from '@enxuto/ir';
 import { initWeights, type InitKind } from './init.js';
-import { seededRandom } from './rng.js';
+import { seededRandom } from '@enxuto/train';
 
 export interface ShrinkOptions {
   /** Factor for every hidden width, in (0, 1] (0.5 halves them). */

@@ -2,7 +2,7 @@
 // flattened into a Gemm, and a residual MLP whose inner width cannot shrink.
 import { attr, float32Tensor, int64Tensor, Model, tensorType } from '@enxuto/ir';
 import { initWeights } from './init.js';
-import { seededRandom } from './rng.js';
+import { seededRandom } from '@enxuto/train';
 
 const r = seededRandom(11);
 const w = (fanIn: number, shape: number[]) => float32Tensor(shape, initWeights('he', fanIn, 0, shape.reduce((a, b) => a * b, 1), r));

@@ -33,4 +33,4 @@ export {
   type CheckpointStore,
   type EpochStats,
 } from './train/checkpoint.js';
-export { seededPermutation } from './train/rng.js';
+export { seededPermutation, seededRandom, deriveSeed } from './train/rng.js';
