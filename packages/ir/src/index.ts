@@ -13,3 +13,4 @@ export { Model, LocalFunction, functionKey, walkGraphs } from './model.js';
 export { cloneGraph, cloneModel } from './clone.js';
 export { checkModel, findProblems } from './check.js';
 export { countParameters, opHistogram, bytesPerDtype } from './stats.js';
+export { mulberry32 } from './random.js';

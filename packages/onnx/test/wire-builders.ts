@@ -1,5 +1,6 @@
 // Hand-made protobuf wire bytes for tests: hostile shapes protobufjs' encoder would never produce.
 import protobuf from 'protobufjs/light.js';
+import { mulberry32 } from '@enxuto/ir';
 
 export function varint(n: number | bigint): number[] {
   let v = BigInt(n);
@@ -60,14 +61,4 @@ export function nestedGroups(prefix: number[], field: number, depth: number): Ui
   return out;
 }
 
-/** Deterministic PRNG (mulberry32) for fuzzing and sampling. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;

@@ -1,5 +1,5 @@
 // Generated inputs of a session's shapes, for benchmarks and smoke runs.
-import { RuntimeError, shapeSize, type DataType, type TypedArray } from '@enxuto/ir';
+import { RuntimeError, shapeSize, type DataType, type TypedArray, mulberry32 } from '@enxuto/ir';
 import { isRuntimeDtype } from './tensor-convert.js';
 import type { TensorData, TensorInfo } from './types.js';
 
@@ -17,17 +17,6 @@ export function concreteShape(info: TensorInfo, opts: InputShapeOptions = {}): n
   return info.shape.map((d, i) => (typeof d === 'number' ? d : i === 0 ? (opts.batch ?? 1) : 1));
 }
 
-/** A small deterministic generator (mulberry32): same seed, same inputs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fill(dtype: DataType, n: number, next: () => number): TypedArray {
   switch (dtype) {
@@ -51,7 +40,7 @@ const MAX_ELEMENTS = 256 * 1024 * 1024;
 
 /** Random (seeded) inputs for every input of a session: floats in [0,1), small integers. */
 export function generateInputs(infos: readonly TensorInfo[], opts: InputShapeOptions & { seed?: number } = {}): Record<string, TensorData> {
-  const next = rng(opts.seed ?? 1);
+  const next = mulberry32(opts.seed ?? 1);
   const feeds: Record<string, TensorData> = {};
   for (const info of infos) {
     if (!isRuntimeDtype(info.dtype)) {

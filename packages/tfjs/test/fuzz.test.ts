@@ -2,23 +2,13 @@
 // values) and of their shards (byte flips, truncation, extension). Every outcome is a model or an
 // EnxutoError; whatever reads is also written back. The test's timeout bounds the total time.
 import { readFileSync } from 'node:fs';
-import { EnxutoError } from '@enxuto/ir';
+import { EnxutoError, mulberry32 } from '@enxuto/ir';
 import { sharedPath } from '@enxuto/test-support';
 import { describe, expect, it } from 'vitest';
 import { readTfjs, writeTfjs } from '../src/index.js';
 
 type J = null | boolean | number | string | J[] | { [k: string]: J };
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const REPLACEMENTS: J[] = [
   null, true, 0, -1, 1.5, 2 ** 31, 2 ** 53, -(2 ** 53), '', 'NaN', '__proto__', 'constructor', '../x',
@@ -89,7 +79,7 @@ const MODELS = ['tfjs-mnist-graph', 'tfjs-mnist-layers'].map((name) => ({
 
 describe('fuzzing the TF.js reader and writer', () => {
   it('2,000 mutations: zero uncaught exceptions, every failure an EnxutoError', () => {
-    const r = rng(20261127);
+    const r = mulberry32(20261127);
     const outcomes = new Map<string, number>();
     const uncaught: string[] = [];
     const count = (k: string) => outcomes.set(k, (outcomes.get(k) ?? 0) + 1);

@@ -2,24 +2,13 @@
 // write and read back) or fail with a typed EnxutoError: never a RangeError, TypeError, hang or
 // out-of-memory.
 import { readFileSync } from 'node:fs';
-import { EnxutoError } from '@enxuto/ir';
+import { EnxutoError, mulberry32 } from '@enxuto/ir';
 import { listLayerCases } from '@enxuto/tflite-interpreter';
 import { sharedPath } from '@enxuto/test-support';
 import { describe, expect, it } from 'vitest';
 import { readTflite } from './read.js';
 import { writeTflite } from './write.js';
 
-/** mulberry32: small, seeded, reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const INTERESTING = [0, 1, 2, 3, 4, 7, 8, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe];
 
@@ -60,7 +49,7 @@ describe('fuzzing the reader and writer', () => {
   ];
 
   it('2,000 seeded mutations end in a model or an EnxutoError, nothing else', () => {
-    const random = rng(20240607);
+    const random = mulberry32(20240607);
     const untyped: string[] = [];
     let read = 0;
     let rejected = 0;

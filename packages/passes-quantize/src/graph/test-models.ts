@@ -1,15 +1,9 @@
 // Small float models built through the IR, for graph tests and benchmarks (not exported).
-import { float32Tensor, int64Tensor, Model, attr, type Tensor } from '@enxuto/ir';
+import { float32Tensor, int64Tensor, Model, attr, type Tensor, mulberry32 } from '@enxuto/ir';
 
 function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const next = mulberry32(seed);
+  return () => next() - 0.5;
 }
 
 export function randomTensor(shape: number[], seed: number, scale = 1): Tensor {

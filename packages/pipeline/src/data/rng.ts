@@ -1,5 +1,6 @@
-// A tiny seeded RNG (mulberry32) so every shuffle, split and random tensor is reproducible from a
-// seed, in Node and in the browser alike. Not for cryptography.
+// A seeded RNG (mulberry32 from @enxuto/ir) so every shuffle, split and random tensor is
+// reproducible from a seed, in Node and in the browser alike. Not for cryptography.
+import { mulberry32 } from '@enxuto/ir';
 
 export interface Rng {
   /** Uniform float in [0, 1). */
@@ -36,15 +37,8 @@ export function deriveSeed(seed: number, index: number): number {
 }
 
 export function createRng(seed: number): Rng {
-  let state = toSeed32(seed);
+  const next = mulberry32(toSeed32(seed));
   let spare: number | undefined;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
   return {
     next,
     int: (n) => Math.floor(next() * n),

@@ -1,16 +1,8 @@
 // Seeded randomness for shuffling and dropout seeds: the same seed gives the same run.
+import { mulberry32 } from '@enxuto/ir';
 
-/** mulberry32: small, fast, and good enough for shuffling. Returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the project's one generator, from @enxuto/ir): floats in [0, 1). */
+export const seededRandom = mulberry32;
 
 /** A seeded Fisher-Yates permutation of 0..n-1. */
 export function seededPermutation(n: number, seed: number): Int32Array {
