@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { readTfjs } from '../src/index.js';
 import { maxScaledDiff, ortSession, runOrt, seededInput } from './helpers/ort.js';
-import { tf, tfReady } from './helpers/tfjs-runtime.js';
+import { tf, tfReady } from '@enxuto/test-support/tfjs';
 
 async function saved(model: tf.LayersModel): Promise<{ json: object; bytes: Uint8Array }> {
   let out: { json: object; bytes: Uint8Array } | undefined;

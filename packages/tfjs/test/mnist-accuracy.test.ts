@@ -7,7 +7,7 @@ import { readTfjs, writeTfjs } from '../src/index.js';
 import { readTfjsModel } from '../src/node.js';
 import { accuracy, loadMnistTest, type Mnist } from './helpers/mnist.js';
 import { concat, ortSession, runOrt } from './helpers/ort.js';
-import { loadGraph, memoryHandler, runGraph } from './helpers/tfjs-runtime.js';
+import { loadGraph, memoryHandler, runGraph } from '@enxuto/test-support/tfjs';
 
 let data: Mnist;
 beforeAll(() => {

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readTfjs } from '../src/index.js';
 import { concat, maxScaledDiff, ortSession, runOrt, seededInput } from './helpers/ort.js';
-import { loadGraph, memoryHandler, runGraph, tf, tfReady } from './helpers/tfjs-runtime.js';
+import { loadGraph, memoryHandler, runGraph, tf, tfReady } from '@enxuto/test-support/tfjs';
 
 // The reference here is TF.js's cpu backend: the wasm backend (4.22) computes _FusedMatMul with
 // transpose_b and a bias wrongly (max error 2.4 on random data), which would hide our own errors.

@@ -8,7 +8,7 @@ import { sharedPath, tempDir } from '@enxuto/test-support';
 import { describe, expect, it } from 'vitest';
 import { readTfjs, writeTfjs, type WeightQuantize } from '../src/index.js';
 import { readTfjsModel, writeTfjsModel, type WriteTfjsModelOptions } from '../src/node.js';
-import { folderHandler, loadGraph, loadLayers, memoryHandler, runGraph, tf } from './helpers/tfjs-runtime.js';
+import { folderHandler, loadGraph, loadLayers, memoryHandler, runGraph, tf } from '@enxuto/test-support/tfjs';
 import { concat, maxRelativeToRange, maxScaledDiff, ortSession, runOrt, seededInput } from './helpers/ort.js';
 
 const GRAPH = sharedPath('models', 'tfjs-mnist-graph', 'model.json');

@@ -4,7 +4,7 @@ import { attr, type Attr, float32Tensor, Graph, int64Tensor, Model, tensorType, 
 import { describe, expect, it } from 'vitest';
 import { writeTfjs } from '../src/index.js';
 import { maxScaledDiff, ortSession, runOrt, seededInput } from './helpers/ort.js';
-import { loadGraph, memoryHandler, runGraph } from './helpers/tfjs-runtime.js';
+import { loadGraph, memoryHandler, runGraph } from '@enxuto/test-support/tfjs';
 
 class Builder {
   readonly g = new Graph('main');

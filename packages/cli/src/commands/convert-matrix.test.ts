@@ -4,7 +4,7 @@
 // Cells that cannot convert are listed in EXPECTED_UNSUPPORTED with the reason; they must fail with
 // a typed UnsupportedError, never half-write a model.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { readModel, writeModel } from '@enxuto/formats/node';
 import { UnsupportedError } from '@enxuto/ir';
 import { openDataset } from '@enxuto/pipeline/node';
@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
+import { folderHandler } from '@enxuto/test-support/tfjs';
 
 type Target = 'onnx' | 'tfjs' | 'tflite';
 
@@ -44,28 +45,6 @@ function capture() {
   return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), isTTY: false }, out, err };
 }
 
-function readFolderModel(modelJson: string): tf.io.IOHandler {
-  const json = JSON.parse(readFileSync(modelJson, 'utf8'));
-  const dir = dirname(modelJson);
-  const shards: Uint8Array[] = json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => new Uint8Array(readFileSync(join(dir, p)))));
-  const weightData = new Uint8Array(shards.reduce((s, p) => s + p.byteLength, 0));
-  let o = 0;
-  for (const s of shards) {
-    weightData.set(s, o);
-    o += s.byteLength;
-  }
-  return {
-    load: async () => ({
-      modelTopology: json.modelTopology,
-      format: json.format,
-      generatedBy: json.generatedBy,
-      convertedBy: json.convertedBy,
-      signature: json.signature,
-      weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights),
-      weightData: weightData.buffer,
-    }),
-  };
-}
 
 async function runOnnx(file: string, x: Float32Array, shape: number[], output: string): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(file);
@@ -79,7 +58,7 @@ async function runOnnx(file: string, x: Float32Array, shape: number[], output: s
 }
 
 async function runTfjsGraph(folder: string, x: Float32Array, shape: number[], output: string): Promise<Float32Array> {
-  const model = await tf.loadGraphModel(readFolderModel(join(folder, 'model.json')));
+  const model = await tf.loadGraphModel(folderHandler(join(folder, 'model.json')));
   try {
     const names = model.outputs.map((o) => o.name);
     const name = names.includes(output) ? output : names[names.length - 1]!;
@@ -110,7 +89,7 @@ const SOURCES: Source[] = [
     pixelScale: 1,
     output: 'softmax',
     reference: async (x) => {
-      const model = await tf.loadLayersModel(readFolderModel(sharedPath('models', 'tfjs-mnist-layers', 'model.json')));
+      const model = await tf.loadLayersModel(folderHandler(sharedPath('models', 'tfjs-mnist-layers', 'model.json')));
       try {
         return tf.tidy(() => {
           // This layers model outputs every layer; the prediction is the last.

@@ -4,7 +4,7 @@
 // dequantized for float kernels, uint8 weights), TFLite int8 (by option and by default), and the
 // TFLite float32 export of the QDQ model (whose zero clamps must survive the dropped Q/DQ pairs).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { readModel } from '@enxuto/formats/node';
 import { openDataset } from '@enxuto/pipeline/node';
 import { sharedPath, tempDir } from '@enxuto/test-support';
@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
+import { folderHandler } from '@enxuto/test-support/tfjs';
 
 const tmp = tempDir('enxuto-qdq-outputs-');
 afterAll(() => tmp.cleanup());
@@ -27,26 +28,6 @@ function capture() {
   return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), isTTY: false }, out, err };
 }
 
-function folderHandler(modelJson: string): tf.io.IOHandler {
-  const json = JSON.parse(readFileSync(modelJson, 'utf8'));
-  const dir = dirname(modelJson);
-  const shards: Uint8Array[] = json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => new Uint8Array(readFileSync(join(dir, p)))));
-  const weightData = new Uint8Array(shards.reduce((s, p) => s + p.byteLength, 0));
-  let o = 0;
-  for (const s of shards) {
-    weightData.set(s, o);
-    o += s.byteLength;
-  }
-  return {
-    load: async () => ({
-      modelTopology: json.modelTopology,
-      format: json.format,
-      signature: json.signature,
-      weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights),
-      weightData: weightData.buffer,
-    }),
-  };
-}
 
 const argmax = (y: ArrayLike<number>): number => {
   let k = 0;
