@@ -8,7 +8,7 @@ const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 const kb = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} MB` : `${(v / 1e3).toFixed(1)} kB`);
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v >= 100 ? 0 : 3)} ms`);
 const int = (v: number) => v.toLocaleString('en-US');
-const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
+const num = (v: number) => (Number.isInteger(v) ? String(v) : v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toPrecision(4));
 
 const METRIC_ROWS: { key: keyof EvalMetrics; label: string; fmt: (v: number) => string }[] = [
   { key: 'sizeBytes', label: 'size', fmt: kb },
