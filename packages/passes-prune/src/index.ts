@@ -26,7 +26,7 @@ export { applyLayerMask, layerSparsity, sparsityTotals, type LayerSparsity, type
 export { analyzeChannels, type ChannelAnalysis } from './graph/channel-analysis.js';
 export { rewriteChannels, keptIndices } from './graph/channel-rewrite.js';
 export { countFlops, type FlopCount } from './graph/flops.js';
-export { fisherDiagonal, type HessianOptions } from './training/hessian.js';
+export { fisherDiagonal, type FisherEstimator, type HessianOptions } from './training/hessian.js';
 export { finetune, createTeacher, finetuneSchema, distillSchema, type FinetuneOptions, type DistillOptions, type Teacher } from './training/finetune.js';
 
 /** Every pass of this package, for a registry. */

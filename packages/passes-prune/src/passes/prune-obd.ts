@@ -1,5 +1,5 @@
 // prune-obd: Optimal Brain Damage — zero the weights of lowest saliency ½·h_kk·w², with the
-// Hessian diagonal estimated on a data batch (empirical Fisher through the training runtime).
+// Hessian diagonal estimated per sample on a data batch (Gauss–Newton through the training runtime).
 import { definePass, type PassContext } from '@enxuto/pipeline';
 import { z } from 'zod';
 import { obdSaliency } from '../kernels/obd.js';
@@ -11,11 +11,15 @@ export const pruneObdOptions = z.strictObject({
   ...selectionOptions,
   ...trainingOptions,
   samples: z.number().int().min(1).max(1_000_000).default(256).describe('samples the Hessian diagonal is averaged over'),
-  microBatch: z.number().int().min(1).max(4096).default(1).describe('samples per gradient (1 = exact per-sample Fisher; larger is faster, rougher)'),
+  microBatch: z.number().int().min(1).max(4096).default(1).describe('samples per gradient (1 = one estimate per sample; larger is faster, noisier)'),
   fisher: z
-    .enum(['sampled', 'empirical'])
-    .default('sampled')
-    .describe("labels of the Fisher gradients: drawn from the model's softmax (true Fisher ≈ Gauss–Newton) or the data labels (empirical)"),
+    .enum(['gauss-newton', 'sampled', 'empirical'])
+    .default('gauss-newton')
+    .describe(
+      "Hessian estimate: 'gauss-newton' (softmax cross-entropy Gauss–Newton diagonal, a random projection per sample: low variance), " +
+        "'sampled' (Fisher with one label per sample drawn from the model: same expectation, much noisier on a confident model), " +
+        "'empirical' (Fisher with the data labels: near zero on samples the model fits)",
+    ),
 });
 
 function hessianData(ctx: PassContext) {
@@ -30,7 +34,7 @@ export const pruneObd = definePass({
   run: (model, o, ctx) =>
     runUnstructured(model, o, ctx, async (m, layers) => {
       const names = layers.map((l) => l.weight.name);
-      const h = fisherDiagonal(m, names, hessianData(ctx), { samples: o.samples, microBatch: o.microBatch, labels: o.fisher, seed: ctx.seed, signal: ctx.signal });
+      const h = fisherDiagonal(m, names, hessianData(ctx), { samples: o.samples, microBatch: o.microBatch, fisher: o.fisher, seed: ctx.seed, signal: ctx.signal });
       return layers.map((l) => obdSaliency(l.weight.const!.toFloat32(), h.get(l.weight.name)!));
     }),
 });
