@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { float32Tensor } from '@enxuto/ir';
 import { writeOnnxBytes } from '@enxuto/onnx';
 import { sharedPath, tempDir } from '@enxuto/test-support';
 import { runTflite } from '@enxuto/tflite-interpreter';
@@ -63,5 +64,36 @@ describe('TFLite through the format table', () => {
   it('names the bad option', async () => {
     const { model } = await readModel(sharedPath('models', 'onnx-mnist-8', 'mnist.onnx'));
     await expect(writeModel(model, join(tmp.path, 'x.tflite'), { mode: 'int3' })).rejects.toMatchObject({ code: 'format/bad-option', field: 'mode' });
+  });
+});
+
+describe('pruned weights in TFLite', () => {
+  it('stores a pruned float weight sparse (CSR + DENSIFY) and reads it back to the same outputs', async () => {
+    const src = sharedPath('models', 'onnx-mnist-8', 'mnist.onnx');
+    const { model } = await readModel(src);
+    // Zero 80 % of the 256x10 classifier weight (stored as 16x4x4x10), as magnitude pruning would.
+    const w = model.graph.initializers().find((v) => v.const!.size === 2560)!;
+    const data = Float32Array.from(w.const!.toFloat32(), (x, i) => (i % 5 === 0 ? x : 0));
+    model.graph.setConst(w, float32Tensor([...w.const!.shape], data));
+    const sparse = join(tmp.path, 'pruned.tflite');
+    const dense = join(tmp.path, 'pruned-dense.tflite');
+    await writeModel(model, sparse);
+    await writeModel(model, dense, { sparseWeights: 'never' });
+    expect(statSync(sparse).size).toBeLessThan(statSync(dense).size - 4000);
+
+    const back = await readModel(sparse);
+    const x = digit();
+    const run = async (m: typeof model) => {
+      const s = await ort.InferenceSession.create(writeOnnxBytes(m));
+      const r = await s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', x, [1, 1, 28, 28]) });
+      return r[s.outputNames[0]!]!.data as Float32Array;
+    };
+    const want = await run(model);
+    const got = await run(back.model);
+    const [y] = runTflite(readFileSync(sparse), [{ data: x }]);
+    for (let i = 0; i < 10; i++) {
+      expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-3);
+      expect(Math.abs((y!.data as Float32Array)[i]! - want[i]!)).toBeLessThan(1e-3);
+    }
   });
 });

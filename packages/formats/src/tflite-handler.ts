@@ -1,7 +1,8 @@
 // TFLite through @enxuto/tflite. Reading lowers the TFLite ops to ONNX (`lowerTfliteToOnnx`), the
 // IR every pass and the other writers understand; writing exports ONNX-domain models with
 // `exportToTflite` (options `mode`: float32 | float16 | dynamic-int8 | int8, `inputLayout`:
-// NCHW | NHWC) after canonicalizing a copy, while a model already made of `tflite` ops is written
+// NCHW | NHWC, `sparseWeights`: auto | never — pruned float weights stored as CSR behind DENSIFY)
+// after canonicalizing a copy, while a model already made of `tflite` ops is written
 // as it is. Without a `mode`, a QDQ model (quantize-static's output) is written int8 -- the form it
 // was quantized for -- and any other model float32. Unknown option keys are refused.
 import { statSync } from 'node:fs';
@@ -18,14 +19,14 @@ function isTfliteModel(model: Model): boolean {
   return nodes.length > 0 && nodes.every((n) => n.domain === TFLITE_DOMAIN || n.domain === TFLITE_CUSTOM_DOMAIN);
 }
 
-const OPTIONS = ['mode', 'inputLayout'];
+const OPTIONS = ['mode', 'inputLayout', 'sparseWeights'];
 
 /** The mode when none is given: int8 for a model holding QuantizeLinear (QDQ pairs), else float32. */
 export function defaultTfliteMode(model: Model): TfliteExportMode {
   return model.graph.nodes.some((n) => n.opType === 'QuantizeLinear' && (n.domain === '' || n.domain === 'ai.onnx')) ? 'int8' : 'float32';
 }
 
-function exportOptions(model: Model, opts: FormatWriteOptions, path: string): { mode: TfliteExportMode; inputLayout?: 'NCHW' | 'NHWC' } {
+function exportOptions(model: Model, opts: FormatWriteOptions, path: string): { mode: TfliteExportMode; inputLayout?: 'NCHW' | 'NHWC'; sparseWeights?: 'auto' | 'never' } {
   rejectUnknownOptions(opts, OPTIONS, 'tflite', path);
   const mode = opts.mode ?? defaultTfliteMode(model);
   if (typeof mode !== 'string' || !(EXPORT_MODES as readonly string[]).includes(mode)) {
@@ -35,7 +36,11 @@ function exportOptions(model: Model, opts: FormatWriteOptions, path: string): { 
   if (layout !== undefined && layout !== 'NCHW' && layout !== 'NHWC') {
     throw new ConfigError('inputLayout must be NCHW or NHWC', { code: 'format/bad-option', file: path, field: 'inputLayout' });
   }
-  return { mode: mode as TfliteExportMode, ...(layout !== undefined ? { inputLayout: layout } : {}) };
+  const sparse = opts.sparseWeights;
+  if (sparse !== undefined && sparse !== 'auto' && sparse !== 'never') {
+    throw new ConfigError('sparseWeights must be auto or never', { code: 'format/bad-option', file: path, field: 'sparseWeights' });
+  }
+  return { mode: mode as TfliteExportMode, ...(layout !== undefined ? { inputLayout: layout } : {}), ...(sparse !== undefined ? { sparseWeights: sparse } : {}) };
 }
 
 export const tfliteFormat: FormatHandler = {

@@ -70,6 +70,8 @@ export class ExportContext {
   private readonly pool = new ConstPool();
   /** ONNX nodes already handled as part of another (fused activation, bias Add, output Q). */
   readonly absorbed = new Set<Node>();
+  /** 'auto': pruned float32 weights may be stored sparse behind DENSIFY (see sparse-weights.ts). */
+  sparseWeights: 'auto' | 'never' = 'auto';
 
   constructor(
     readonly g: Graph,

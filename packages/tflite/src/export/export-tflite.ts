@@ -41,6 +41,9 @@ export function exportToTflite(model: Model, options: TfliteExportOptions = {}):
   out.docString = model.docString;
   out.graph.name = src.name;
   const ctx = new ExportContext(out.graph, mode);
+  const sparse = options.sparseWeights ?? 'auto';
+  if (sparse !== 'auto' && sparse !== 'never') throw new ConfigError(`unknown sparseWeights '${String(sparse)}' (auto, never)`, { code: 'tflite/bad-option', field: 'sparseWeights' });
+  ctx.sparseWeights = sparse;
 
   for (const v of src.inputs) {
     if (v.const !== undefined) continue;

@@ -6,6 +6,7 @@ import { findOutputQuantize, findTail, type Tail } from './fusion.js';
 import { NHWC, applyLayout } from './layout.js';
 import { int8Values, qdqParams } from './qdq.js';
 import { onnxWindow, tflitePadding, type Window } from './spatial.js';
+import { sparseFloatWeight } from './sparse-weights.js';
 import { permuteData, quantizeBias, quantizeSymmetricPerAxis } from './weights.js';
 
 function pair(node: Node, name: string, fallback: number): [number, number] {
@@ -144,7 +145,8 @@ export function exportConv(ctx: ExportContext, node: Node): void {
       wv = ctx.addConst(`${base}_weights`, tensorFromValues('int8', wShape, q.data), wQuant);
       hybrid = true;
     } else {
-      wv = ctx.floatWeight(`${base}_weights`, wf, wShape);
+      const sparse = opType === 'CONV_2D' ? sparseFloatWeight(ctx, `${base}_weights`, wf, wShape) : undefined;
+      wv = sparse ?? ctx.floatWeight(`${base}_weights`, wf, wShape);
     }
     bv = ctx.mode === 'dynamic-int8' ? ctx.addConst(`${base}_bias`, tensorFromValues('float32', [O], bias)) : ctx.floatWeight(`${base}_bias`, bias, [O]);
   }

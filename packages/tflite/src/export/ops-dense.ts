@@ -7,6 +7,7 @@ import { findTail } from './fusion.js';
 import { identity } from './layout.js';
 import { finishTail, int8Plan } from './ops-conv.js';
 import { int8Values } from './qdq.js';
+import { sparseFloatWeight } from './sparse-weights.js';
 import { permuteData, quantizeBias, quantizeSymmetricPerAxis } from './weights.js';
 
 /** True when `w` is an int8 (or uint8 with zero point 128) symmetric quantized constant along `axis`. */
@@ -96,7 +97,7 @@ export function exportDense(ctx: ExportContext, node: Node): void {
       wv = ctx.dequantizedWeight(`${base}_weights`, data, [N, K], quant);
       bv = ctx.floatWeight(`${base}_bias`, bias, [N]);
     } else {
-      wv = ctx.floatWeight(`${base}_weights`, w, [N, K]);
+      wv = sparseFloatWeight(ctx, `${base}_weights`, w, [N, K]) ?? ctx.floatWeight(`${base}_weights`, w, [N, K]);
       bv = ctx.floatWeight(`${base}_bias`, bias, [N]);
     }
   }

@@ -18,4 +18,10 @@ export interface TfliteExportOptions {
   inputLayout?: 'NCHW' | 'NHWC';
   /** Size used for symbolic (unknown) dims of graph inputs, typically the batch. Default 1. */
   symbolicDimSize?: number;
+  /**
+   * 'auto' (default): a float32 FULLY_CONNECTED / CONV_2D weight with at least half zeros (pruned)
+   * is stored sparse (CSR on the last dim) behind a DENSIFY op when that makes the file smaller.
+   * 'never': all weights dense.
+   */
+  sparseWeights?: 'auto' | 'never';
 }

@@ -170,6 +170,8 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
     return [ctx.op('Identity', [input(ctx, n, 0)])[0]!];
   },
   DEQUANTIZE: (ctx, n) => [ctx.op('Identity', [input(ctx, n, 0)])[0]!],
+  // The reader already gives a sparse constant its dense values: DENSIFY passes them on.
+  DENSIFY: (ctx, n) => [ctx.op('Identity', [input(ctx, n, 0)])[0]!],
   CONV_2D: (ctx, n) => {
     const w = weights(ctx, n, 1, TO_NCHW, 'conv_w'); // [O, KH, KW, I] -> [O, I, KH, KW]
     const b = optionalInput(ctx, n, 2);
