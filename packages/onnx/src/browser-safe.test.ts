@@ -25,9 +25,9 @@ function importGraph(entry: string): { files: Set<string>; packages: Set<string>
 }
 
 describe('browser-safe main entry', () => {
-  it('imports only @enxuto/ir and protobufjs/light, never fs/path/node:*', () => {
+  it('imports only @enxuto/ir, @enxuto/io and protobufjs/light, never fs/path/node:*', () => {
     const { files, packages } = importGraph(join(here, 'index.ts'));
-    expect([...packages].sort()).toEqual(['@enxuto/ir', 'protobufjs/light.js']);
+    expect([...packages].sort()).toEqual(['@enxuto/io', '@enxuto/ir', 'protobufjs/light.js']);
     expect([...files].some((f) => f.includes(`${join(here, 'node')}/`))).toBe(false);
     expect(files.size).toBeGreaterThan(15);
   });

@@ -25,4 +25,3 @@ export { dataTypeFromOnnx, dataTypeToOnnx } from './dtype-map.js';
 export { usesTypedFields } from './tensor-form.js';
 
 /** True when `bytes` look like an ONNX ModelProto (for format sniffing; cheap, never throws). */
-export { looksLikeOnnx } from './sniff.js';

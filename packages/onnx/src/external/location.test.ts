@@ -48,7 +48,8 @@ describe('external data locations', () => {
   it('normalizes harmless forms', () => {
     expect(normalizeLocation('./weights//w.bin')).toBe('weights/w.bin');
     expect(normalizeLocation('weights\\w.bin')).toBe('weights/w.bin');
-    expect(normalizeLocation('%2e%2e/x')).toBe('%2e%2e/x'); // no percent-decoding: a literal folder name
+    // Percent-encoded path characters are refused rather than guessed at (decoded or literal).
+    expect(codeOf(() => normalizeLocation('%2e%2e/x'))).toBe('onnx/external-location');
   });
 });
 

@@ -1,6 +1,7 @@
 // Validation of TensorProto.external_data entries (ONNX docs/ExternalDataSecurity.md): pure string
 // rules, browser-safe. File-system checks (symlinks, sizes) live in the Node resolver.
 import { FormatError } from '@enxuto/ir';
+import { checkRelativeLocation } from '@enxuto/io';
 import type { StringStringEntryProto } from '../schema/messages.js';
 
 export interface ExternalDataRef {
@@ -24,29 +25,14 @@ function fail(where: Where, code: string, message: string, field: string): Forma
   return new FormatError(message, { code, file: where.file, field, ...(where.value !== undefined ? { value: where.value } : {}) });
 }
 
-/**
- * Checks a location and returns it normalized. Refuses, rather than interprets, everything that
- * could reach outside the model folder or be mistaken for a memory address.
- */
+/** Checks a location with the project's path rules (@enxuto/io) and returns it normalized. */
 export function normalizeLocation(location: string, where: Where = {}): string {
   const field = 'external_data.location';
-  const bad = (why: string) => fail(where, 'onnx/external-location', `external data location ${JSON.stringify(location)} ${why}`, field);
-  if (location.length === 0) throw bad('is empty');
-  if (location.length > 4096) throw bad('is longer than 4096 characters');
-  if (location.includes('\0')) throw bad('contains a NUL character');
-  // onnxruntime's in-memory markers: never addresses when read from a file.
-  if (location.startsWith('#') || location.includes('_ORT_MEM_ADDR_')) throw bad('is a special in-memory marker, not a file');
-  if (/^[\\/]/.test(location)) throw bad('is absolute (or a UNC/network path)');
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(location)) throw bad('has a drive letter or URL scheme');
-  const parts: string[] = [];
-  for (const seg of location.split(/[\\/]/)) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') throw bad("contains '..'");
-    if (seg.includes(':')) throw bad("contains ':' (an alternate data stream or drive)");
-    parts.push(seg);
+  try {
+    return checkRelativeLocation(location, { ...(where.file !== undefined ? { file: where.file } : {}), field, backslashSeparators: true }).join('/');
+  } catch (e) {
+    throw fail(where, 'onnx/external-location', e instanceof Error ? e.message : String(e), field);
   }
-  if (parts.length === 0) throw bad('names the model folder itself');
-  return parts.join('/');
 }
 
 /** Decimal digits only, at most 2^53 - 1: no sign, hex, exponent or whitespace. */
