@@ -12,9 +12,13 @@ function sources(pattern, dirs) {
   for (const dir of dirs) {
     const abs = join(root, dir);
     if (!existsSync(abs)) continue;
-    for (const sub of readdirSync(abs, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    for (const sub of readdirSync(abs, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort()) {
       const folder = join(abs, sub);
-      for (const f of readdirSync(folder).sort()) if (pattern.test(f)) out.push({ key: `${dir}/${sub}`, path: join(folder, f) });
+      for (const f of readdirSync(folder).sort())
+        if (pattern.test(f)) out.push({ key: `${dir}/${sub}`, path: join(folder, f) });
     }
   }
   return out;
@@ -24,11 +28,15 @@ function merge(target, files) {
   const path = join(root, target);
   let doc = existsSync(path) ? readFileSync(path, 'utf8') : `# ${target.replace(/\.md$/, '')}\n`;
   for (const { key, path: src } of files) {
-    const body = readFileSync(src, 'utf8').trim().replace(/^(#+) /gm, '#$1 ');
+    const body = readFileSync(src, 'utf8')
+      .trim()
+      .replace(/^(#+) /gm, '#$1 ');
     const begin = `<!-- merged:${key}:begin -->`;
     const end = `<!-- merged:${key}:end -->`;
     const block = `${begin}\n_From \`${relative(root, src)}\`._\n\n${body}\n${end}`;
-    const re = new RegExp(`${begin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s\\S]*?${end.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+    const re = new RegExp(
+      `${begin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s\\S]*?${end.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+    );
     doc = re.test(doc) ? doc.replace(re, block) : `${doc.trimEnd()}\n\n${block}\n`;
   }
   writeFileSync(path, doc);

@@ -9,7 +9,9 @@ let failed = 0;
 let skipped = 0;
 const perPackage = [];
 if (existsSync(dir)) {
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const r = JSON.parse(readFileSync(join(dir, f), 'utf8'));
     passed += r.numPassedTests;
     // A suite that fails to load has no failed tests of its own: count it once.

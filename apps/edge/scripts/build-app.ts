@@ -107,7 +107,10 @@ export async function buildEdgeApp(opts: BuildOptions): Promise<{ outDir: string
     if (!ID_RE.test(m.id)) throw new Error(`model id '${m.id}' must be lower-case letters, digits, '.', '_' or '-'`);
     const bytes = copyModel(m.path, join(outDir, 'models', m.id));
     entries.push({
-      id: m.id, name: m.name, file: `${m.id}/${MODEL_FILE}`, bytes,
+      id: m.id,
+      name: m.name,
+      file: `${m.id}/${MODEL_FILE}`,
+      bytes,
       ...(m.precision ? { precision: m.precision } : {}),
       ...(m.pixelRange ? { pixelRange: m.pixelRange } : {}),
       ...(m.note ? { note: m.note } : {}),
@@ -117,7 +120,8 @@ export async function buildEdgeApp(opts: BuildOptions): Promise<{ outDir: string
 
   mkdirSync(join(outDir, 'icons'), { recursive: true });
   writeFileSync(join(outDir, 'icons', 'icon.svg'), iconSvg());
-  for (const size of [192, 512]) writeFileSync(join(outDir, 'icons', `icon-${size}.png`), encodePng(size, size, iconPixels(size)));
+  for (const size of [192, 512])
+    writeFileSync(join(outDir, 'icons', `icon-${size}.png`), encodePng(size, size, iconPixels(size)));
   writeFileSync(join(outDir, 'manifest.webmanifest'), webManifest());
 
   // Everything but the worker itself is precached; the version is a hash of all of it.

@@ -20,13 +20,25 @@ function modelsIn(dir: string): BundledModel[] {
   const listFile = join(dir, 'models.json');
   if (existsSync(listFile)) {
     // Paths in the list are relative to the folder and may not leave it.
-    const list = JSON.parse(readFileSync(listFile, 'utf8')) as { models: (Omit<BundledModel, 'path'> & { file: string })[] };
-    return list.models.map((m) => ({ ...m, path: resolveInside(dir, m.file, { file: listFile, field: 'models.file' }).path }));
+    const list = JSON.parse(readFileSync(listFile, 'utf8')) as {
+      models: (Omit<BundledModel, 'path'> & { file: string })[];
+    };
+    return list.models.map((m) => ({
+      ...m,
+      path: resolveInside(dir, m.file, { file: listFile, field: 'models.file' }).path,
+    }));
   }
   return readdirSync(dir)
     .filter((f) => f.endsWith('.onnx'))
     .sort()
-    .map((f) => ({ id: f.replace(/\.onnx$/, '').toLowerCase().replace(/[^a-z0-9._-]/g, '-'), name: f, path: join(dir, f) }));
+    .map((f) => ({
+      id: f
+        .replace(/\.onnx$/, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]/g, '-'),
+      name: f,
+      path: join(dir, f),
+    }));
 }
 
 /** The demo's fp32 MLP and its int8 version, running the demo pipeline when the latter is stale. */
@@ -37,15 +49,33 @@ function demoModels(dir: string): BundledModel[] {
   if (!existsSync(int8) || statSync(int8).mtimeMs < statSync(fp32).mtimeMs) {
     console.log(`running the demo pipeline on ${fp32}`);
     const cli = join(REPO, 'packages', 'cli', 'src', 'main.ts');
-    const run = spawnSync(process.execPath, [
-      '--import', 'tsx', '--conditions=source', cli, 'run', join(REPO, 'examples', 'demo.pipeline.yaml'),
-      '--set', `input=${fp32}`, '--set', `outputs.0=${int8}`, '--set', `report=${join(dir, 'report')}`,
-      '--cache-dir', join(dir, 'cache'),
-    ], { cwd: REPO, stdio: 'inherit' });
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=source',
+        cli,
+        'run',
+        join(REPO, 'examples', 'demo.pipeline.yaml'),
+        '--set',
+        `input=${fp32}`,
+        '--set',
+        `outputs.0=${int8}`,
+        '--set',
+        `report=${join(dir, 'report')}`,
+        '--cache-dir',
+        join(dir, 'cache'),
+      ],
+      { cwd: REPO, stdio: 'inherit' },
+    );
     if (run.status !== 0) console.warn(`the demo pipeline exited with ${run.status}: bundling what exists`);
   }
-  const models: BundledModel[] = [{ id: 'demo-mlp-fp32', name: 'Demo MLP fp32', path: fp32, precision: 'fp32', pixelRange: 1 }];
-  if (existsSync(int8)) models.push({ id: 'demo-mlp-int8', name: 'Demo MLP int8', path: int8, precision: 'int8', pixelRange: 1 });
+  const models: BundledModel[] = [
+    { id: 'demo-mlp-fp32', name: 'Demo MLP fp32', path: fp32, precision: 'fp32', pixelRange: 1 },
+  ];
+  if (existsSync(int8))
+    models.push({ id: 'demo-mlp-int8', name: 'Demo MLP int8', path: int8, precision: 'int8', pixelRange: 1 });
   return models;
 }
 

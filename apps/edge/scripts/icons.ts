@@ -25,7 +25,9 @@ export function iconPixels(size: number): Uint8Array {
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
       let cover = 0;
-      for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) if (white(((px + (i + 0.5) / 4) * 100) / size, ((py + (j + 0.5) / 4) * 100) / size)) cover++;
+      for (let j = 0; j < 4; j++)
+        for (let i = 0; i < 4; i++)
+          if (white(((px + (i + 0.5) / 4) * 100) / size, ((py + (j + 0.5) / 4) * 100) / size)) cover++;
       const a = cover / 16;
       const o = (py * size + px) * 4;
       out[o] = Math.round(TEAL[0] + (255 - TEAL[0]) * a);

@@ -13,8 +13,14 @@ import { genericModel, imageModel, quantizedMnist } from './test-models.js';
 import { encodePng } from '../scripts/png.js';
 
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'edge');
 
@@ -28,7 +34,12 @@ const errors: string[] = [];
 async function launch(options: Parameters<typeof chromium.launchPersistentContext>[1] = {}): Promise<BrowserContext> {
   const profile = mkdtempSync(join(tmpdir(), 'enxuto-edge-profile-'));
   profiles.push(profile);
-  const ctx = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: ARGS, headless: true, ...options });
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    args: ARGS,
+    headless: true,
+    ...options,
+  });
   return ctx;
 }
 
@@ -41,28 +52,41 @@ function watchErrors(page: Page, label: string): void {
 
 async function openApp(page: Page): Promise<void> {
   await page.goto(served.urls[0]!);
-  await page.waitForFunction(() => document.body.dataset.ready === 'true' && document.body.dataset.busy === 'false' && !!document.getElementById('model-info')?.dataset.model);
+  await page.waitForFunction(
+    () =>
+      document.body.dataset.ready === 'true' &&
+      document.body.dataset.busy === 'false' &&
+      !!document.getElementById('model-info')?.dataset.model,
+  );
 }
 
 async function selectModel(page: Page, id: string): Promise<void> {
   await page.selectOption('#model-select', id);
-  await page.waitForFunction((m) => document.getElementById('model-info')?.dataset.model === m && document.body.dataset.busy === 'false', id);
+  await page.waitForFunction(
+    (m) => document.getElementById('model-info')?.dataset.model === m && document.body.dataset.busy === 'false',
+    id,
+  );
 }
 
 type Stroke = (from: [number, number], to: [number, number]) => Promise<void>;
 
-const mouseStroke = (page: Page): Stroke => async ([x0, y0], [x1, y1]) => {
-  await page.mouse.move(x0, y0);
-  await page.mouse.down();
-  await page.mouse.move(x1, y1, { steps: 2 });
-  await page.mouse.up();
-};
+const mouseStroke =
+  (page: Page): Stroke =>
+  async ([x0, y0], [x1, y1]) => {
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    await page.mouse.move(x1, y1, { steps: 2 });
+    await page.mouse.up();
+  };
 
 /** Finger strokes as real touch input (CDP), which Chromium turns into touch pointer events. */
 async function touchStroke(page: Page, ctx: BrowserContext): Promise<Stroke> {
   const cdp = await ctx.newCDPSession(page);
   const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x: number, y: number) =>
-    cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y, radiusX: 4, radiusY: 4, force: 1, id: 1 }] });
+    cdp.send('Input.dispatchTouchEvent', {
+      type,
+      touchPoints: type === 'touchEnd' ? [] : [{ x, y, radiusX: 4, radiusY: 4, force: 1, id: 1 }],
+    });
   return async ([x0, y0], [x1, y1]) => {
     await touch('touchStart', x0, y0);
     await touch('touchMove', (x0 + x1) / 2, (y0 + y1) / 2);
@@ -127,7 +151,9 @@ describe('edge app (desktop Chromium)', () => {
 
   it('is cross-origin isolated and lists the bundled models', async () => {
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    const options = await page.locator('#model-select option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
+    const options = await page
+      .locator('#model-select option')
+      .evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
     expect(options).toEqual(['mnist-fp32', second.id, 'generic', 'image-rgb']);
     expect(await page.locator('#caps').textContent()).toContain('cross-origin isolated');
     // --disable-gpu: no WebGPU adapter, so the choice is offered but disabled.
@@ -151,7 +177,15 @@ describe('edge app (desktop Chromium)', () => {
       ['icons/icon-512.png', 200, 'image/png'],
       ['icons/icon.svg', 200, 'image/svg+xml'],
     ]);
-    for (const f of ['index.html', 'ort/ort-wasm-simd-threaded.jsep.wasm', 'ort/ort-wasm-simd-threaded.jsep.mjs', 'models/models.json', 'models/mnist-fp32/model.onnx', `models/${second.id}/model.onnx`, 'sw.js']) {
+    for (const f of [
+      'index.html',
+      'ort/ort-wasm-simd-threaded.jsep.wasm',
+      'ort/ort-wasm-simd-threaded.jsep.mjs',
+      'models/models.json',
+      'models/mnist-fp32/model.onnx',
+      `models/${second.id}/model.onnx`,
+      'sw.js',
+    ]) {
       expect(builtFiles).toContain(f);
     }
   });
@@ -175,7 +209,9 @@ describe('edge app (desktop Chromium)', () => {
     const seq = await page.locator('#result').getAttribute('data-seq');
     await page.evaluate(() => document.getElementById('result')!.removeAttribute('data-top1'));
     await page.click('#generic-run');
-    await page.waitForFunction(() => document.getElementById('result')!.hasAttribute('data-top1') && document.body.dataset.busy === 'false');
+    await page.waitForFunction(
+      () => document.getElementById('result')!.hasAttribute('data-top1') && document.body.dataset.busy === 'false',
+    );
     const top1 = Number(await page.locator('#result').getAttribute('data-top1'));
     expect(top1).toBeGreaterThanOrEqual(0);
     expect(top1).toBeLessThan(4);
@@ -194,16 +230,28 @@ describe('edge app (desktop Chromium)', () => {
     writeFileSync(photo, encodePng(40, 30, rgba));
     await page.evaluate(() => document.getElementById('result')!.removeAttribute('data-top1'));
     await page.locator('#image-file').setInputFiles(photo);
-    await page.waitForFunction(() => document.getElementById('result')!.hasAttribute('data-top1') && document.body.dataset.busy === 'false');
+    await page.waitForFunction(
+      () => document.getElementById('result')!.hasAttribute('data-top1') && document.body.dataset.busy === 'false',
+    );
     expect(await page.locator('#result').getAttribute('data-top1')).toBe('1');
-    expect(await page.locator('#image-preview').evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height])).toEqual([16, 16]);
+    expect(
+      await page
+        .locator('#image-preview')
+        .evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]),
+    ).toEqual([16, 16]);
     await selectModel(page, 'mnist-fp32');
   });
 
   it('opens a model file from the device', async () => {
     await page.locator('#model-file').setInputFiles(second.path);
-    await page.waitForFunction(() => document.getElementById('model-info')?.dataset.model?.startsWith('file-') && document.body.dataset.busy === 'false');
-    expect(await page.locator('#model-info').textContent()).toMatch(/^mnist-8\.int8\.onnx: [\d.]+ KiB · inputs Input3 float32\[1×1×28×28\]/);
+    await page.waitForFunction(
+      () =>
+        document.getElementById('model-info')?.dataset.model?.startsWith('file-') &&
+        document.body.dataset.busy === 'false',
+    );
+    expect(await page.locator('#model-info').textContent()).toMatch(
+      /^mnist-8\.int8\.onnx: [\d.]+ KiB · inputs Input3 float32\[1×1×28×28\]/,
+    );
     const options = await page.locator('#model-select option').allTextContents();
     expect(options.filter((o) => /^mnist-8\.int8\.onnx \([\d.]+ KiB, file\)$/.test(o))).toHaveLength(1);
     await selectModel(page, 'mnist-fp32');
@@ -216,7 +264,11 @@ describe('edge app (desktop Chromium)', () => {
     expect(await page.locator('#status').textContent()).toContain('edge/cross-origin');
     await page.fill('#model-url', 'models/mnist-fp32/model.onnx');
     await page.click('#url-form button');
-    await page.waitForFunction(() => document.getElementById('model-info')?.dataset.model?.startsWith('url-') && document.body.dataset.busy === 'false');
+    await page.waitForFunction(
+      () =>
+        document.getElementById('model-info')?.dataset.model?.startsWith('url-') &&
+        document.body.dataset.busy === 'false',
+    );
     expect(await page.locator('#model-info').textContent()).toContain('model.onnx: 25.8 KiB');
     expect(await page.locator('#compare-b option').allTextContents()).toContain('model.onnx (25.8 KiB, url)');
     await selectModel(page, 'mnist-fp32');
@@ -264,7 +316,12 @@ describe('edge app (desktop Chromium)', () => {
     await ctx.setOffline(true);
     try {
       await page.reload();
-      await page.waitForFunction(() => document.body.dataset.ready === 'true' && document.getElementById('model-info')?.dataset.model === 'mnist-fp32' && document.body.dataset.busy === 'false');
+      await page.waitForFunction(
+        () =>
+          document.body.dataset.ready === 'true' &&
+          document.getElementById('model-info')?.dataset.model === 'mnist-fp32' &&
+          document.body.dataset.busy === 'false',
+      );
       expect(await page.evaluate(() => navigator.onLine)).toBe(false);
       expect(await drawDigit(page, digits[0]!.pixels)).toBe(digits[0]!.label);
       await page.screenshot({ path: join(ARTIFACTS, 'desktop-offline.png') });
@@ -287,7 +344,10 @@ describe('edge app (phone emulation, 360x740)', () => {
   afterAll(async () => ctx?.close());
 
   it('has no horizontal scrolling and every control is reachable', async () => {
-    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    const widths = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
     expect(widths.client).toBe(360);
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     const controls = page.locator('main select:visible, main button:visible, main input:visible');

@@ -9,7 +9,11 @@ export function mnistTestDigits(indices: number[]): { pixels: Uint8Array; label:
   const labelsFile = sharedPath('data', 'mnist', 't10k-labels-idx1-ubyte.gz');
   const images = parseIdx(gunzipSync(readFileSync(imagesFile)), imagesFile, 'images', 3);
   const labels = parseIdx(gunzipSync(readFileSync(labelsFile)), labelsFile, 'labels', 1);
-  return indices.map((i) => ({ index: i, pixels: images.data.subarray(i * 784, (i + 1) * 784), label: labels.data[i]! }));
+  return indices.map((i) => ({
+    index: i,
+    pixels: images.data.subarray(i * 784, (i + 1) * 784),
+    label: labels.data[i]!,
+  }));
 }
 
 /** Horizontal runs of ink per row: [row, firstColumn, lastColumn], for tracing with a pen. */

@@ -16,22 +16,32 @@ import type { BundledModel } from '../scripts/build-app.js';
 export function quantizedMnist(fp32: string, dir: string): BundledModel {
   const out = join(dir, 'mnist-8.int8.onnx');
   const pipeline = join(dir, 'int8.pipeline.yaml');
-  writeFileSync(pipeline, [
-    `input: ${JSON.stringify(fp32)}`,
-    'seed: 0',
-    'data:',
-    '  calibration: { type: mnist, split: train, seed: 0, count: 128, preprocess: { shape: [1, 1, 28, 28], scale: 255 } }',
-    'passes:',
-    '  - { type: quantize-static, options: { calibration: percentile } }',
-    'outputs:',
-    `  - ${JSON.stringify(out)}`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    pipeline,
+    [
+      `input: ${JSON.stringify(fp32)}`,
+      'seed: 0',
+      'data:',
+      '  calibration: { type: mnist, split: train, seed: 0, count: 128, preprocess: { shape: [1, 1, 28, 28], scale: 255 } }',
+      'passes:',
+      '  - { type: quantize-static, options: { calibration: percentile } }',
+      'outputs:',
+      `  - ${JSON.stringify(out)}`,
+      '',
+    ].join('\n'),
+  );
   const cli = join(repoRoot, 'packages', 'cli', 'src', 'main.ts');
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=source', cli, 'run', pipeline, '--cache-dir', join(dir, 'cache')], {
-    cwd: repoRoot, encoding: 'utf8', timeout: 120_000,
-  });
-  if (run.status !== 0) throw new Error(`enxuto run (quantize-static on onnx-mnist-8) failed with ${run.status}:\n${run.stderr}`);
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=source', cli, 'run', pipeline, '--cache-dir', join(dir, 'cache')],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
+  if (run.status !== 0)
+    throw new Error(`enxuto run (quantize-static on onnx-mnist-8) failed with ${run.status}:\n${run.stderr}`);
   return { id: 'mnist-int8', name: 'MNIST int8 (quantize-static)', path: out, precision: 'int8', pixelRange: 255 };
 }
 
@@ -39,9 +49,19 @@ export function quantizedMnist(fp32: string, dir: string): BundledModel {
 export function genericModel(dir: string): BundledModel {
   const m = new Model(new Graph('generic'));
   const x = m.graph.addInput('features', { kind: 'tensor', dtype: 'float32', shape: [1, 6] });
-  const w = m.graph.addInitializer('W', float32Tensor([6, 4], Array.from({ length: 24 }, (_, i) => ((i * 7) % 5) - 2)));
+  const w = m.graph.addInitializer(
+    'W',
+    float32Tensor(
+      [6, 4],
+      Array.from({ length: 24 }, (_, i) => ((i * 7) % 5) - 2),
+    ),
+  );
   const mm = m.graph.addNode({ opType: 'MatMul', inputs: [x, w], outputs: ['logits'] });
-  m.graph.setOutputs([m.graph.addNode({ opType: 'Softmax', inputs: [mm.output()], outputs: ['probs'], attributes: { axis: attr.int(1) } }).output()]);
+  m.graph.setOutputs([
+    m.graph
+      .addNode({ opType: 'Softmax', inputs: [mm.output()], outputs: ['probs'], attributes: { axis: attr.int(1) } })
+      .output(),
+  ]);
   const path = join(dir, 'generic.onnx');
   writeFileSync(path, writeOnnxBytes(m));
   return { id: 'generic', name: 'Generic 6-feature classifier', path, precision: 'fp32' };

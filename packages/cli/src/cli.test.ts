@@ -22,7 +22,6 @@ describe('enxuto (spawned)', () => {
     for (const c of ['inspect', 'convert', 'bench']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
   });
 
-
   it('prints one line naming the file for a bad model, exit 1, no stack', () => {
     const bad = join(tmp.path, 'junk.onnx');
     writeFileSync(bad, new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2]));
@@ -35,7 +34,6 @@ describe('enxuto (spawned)', () => {
     expect(lines[0]).toContain(bad);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
-
 });
 
 describe('runCli (in-process)', () => {
@@ -59,7 +57,9 @@ describe('runCli (in-process)', () => {
   it('names an unknown command and lists the known ones', async () => {
     const c = capture();
     expect(await runCli(['compress'], c.io, {})).toBe(1);
-    expect(c.err.join('')).toMatch(/^enxuto: field command: unknown command 'compress' \(commands: inspect, convert, bench\b.*\)\n$/);
+    expect(c.err.join('')).toMatch(
+      /^enxuto: field command: unknown command 'compress' \(commands: inspect, convert, bench\b.*\)\n$/,
+    );
   });
 
   it('shows a command usage with --help', async () => {
@@ -89,7 +89,9 @@ describe('runCli (in-process)', () => {
 
 describe('the package bin', () => {
   it('points at bin/enxuto.js, a node script that runs the built dist/main.js', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { bin: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      bin: Record<string, string>;
+    };
     expect(pkg.bin).toEqual({ enxuto: 'bin/enxuto.js' });
     const bin = readFileSync(new URL('../bin/enxuto.js', import.meta.url), 'utf8');
     expect(bin.startsWith('#!/usr/bin/env node\n')).toBe(true);

@@ -31,7 +31,11 @@ export function describeError(e: unknown, debug: boolean): string {
   return debug && e instanceof Error && e.stack ? `${first}${e.stack}\n` : first;
 }
 
-export async function runCli(argv: string[], io: CommandIO, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CommandIO,
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
   const [first, ...rest] = argv;
   try {
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {

@@ -35,7 +35,13 @@ const jsonIn = async <T>(args: string[]): Promise<T> => parsed<T>(await inProces
 describe('inspect', () => {
   it('describes mnist-8 as JSON', () => {
     const r = json<InspectReport>(['inspect', MNIST, '--json']);
-    expect(r).toMatchObject({ file: MNIST, format: 'onnx', fileBytes: statSync(MNIST).size, irVersion: 3, opsets: { 'ai.onnx': 8 } });
+    expect(r).toMatchObject({
+      file: MNIST,
+      format: 'onnx',
+      fileBytes: statSync(MNIST).size,
+      irVersion: 3,
+      opsets: { 'ai.onnx': 8 },
+    });
     expect(r.inputs).toEqual([{ name: 'Input3', dtype: 'float32', shape: [1, 1, 28, 28], type: 'float32[1,1,28,28]' }]);
     expect(r.outputs.map((o) => [o.name, o.dtype, o.shape])).toEqual([['Plus214_Output_0', 'float32', [1, 10]]]);
     expect(r.ops).toMatchObject({ Conv: 2, Relu: 2, MaxPool: 2, Reshape: 2, MatMul: 1 });
@@ -77,7 +83,10 @@ describe('convert', () => {
 
 describe('bench', () => {
   // ort-web runs in a fresh process (its wasm thread count is fixed per process); ort-node in this one.
-  it.each([['ort-node', false], ['ort-web', true]] as const)('measures mnist-8 on %s', async (runtime, spawned) => {
+  it.each([
+    ['ort-node', false],
+    ['ort-web', true],
+  ] as const)('measures mnist-8 on %s', async (runtime, spawned) => {
     const args = ['bench', MNIST, '--runtime', runtime, '--runs', '5', '--warmup', '1', '--threads', '1', '--json'];
     const r = spawned ? json<BenchReport>(args) : await jsonIn<BenchReport>(args);
     expect(r).toMatchObject({ runtime, runs: 5, warmup: 1, batch: 1, threads: 1 });
@@ -100,7 +109,17 @@ describe('bench', () => {
     const a = await jsonIn<BenchReport>(['bench', file, '--batch', '3', '--runs', '2', '--warmup', '0', '--json']);
     expect(a.inputs).toEqual([{ name: 'x', dtype: 'float32', shape: [3, 4, 1] }]);
     expect(a.batch).toBe(3);
-    const b = await jsonIn<BenchReport>(['bench', file, '--shape', 'x=2,4,7', '--runs', '2', '--warmup', '0', '--json']);
+    const b = await jsonIn<BenchReport>([
+      'bench',
+      file,
+      '--shape',
+      'x=2,4,7',
+      '--runs',
+      '2',
+      '--warmup',
+      '0',
+      '--json',
+    ]);
     expect(b.inputs).toEqual([{ name: 'x', dtype: 'float32', shape: [2, 4, 7] }]);
   });
 
@@ -113,7 +132,9 @@ describe('bench', () => {
   it('names a malformed --shape', async () => {
     const r = await inProcess(['bench', MNIST, '--shape', 'Input3=1,x']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("enxuto: field --shape: --shape expects name=d0,d1,... with whole numbers, got 'Input3=1,x'\n");
+    expect(r.stderr).toBe(
+      "enxuto: field --shape: --shape expects name=d0,d1,... with whole numbers, got 'Input3=1,x'\n",
+    );
   });
 
   it('names an unknown runtime', async () => {

@@ -11,7 +11,8 @@ describe('canonicalCopy', () => {
     expect(before['Shape']).toBe(1);
     const copy = canonicalCopy(model, { pinInputDims: 1 });
     const after = opHistogram(copy);
-    for (const op of ['Shape', 'Cast', 'Slice', 'Squeeze', 'Unsqueeze', 'Concat']) expect(after[op], op).toBeUndefined();
+    for (const op of ['Shape', 'Cast', 'Slice', 'Squeeze', 'Unsqueeze', 'Concat'])
+      expect(after[op], op).toBeUndefined();
     expect(after['Reshape']).toBe(1);
     expect(copy.graph.inputs[0]!.shape).toEqual([1, 28, 28, 1]);
     // The source keeps its symbolic batch and every node.

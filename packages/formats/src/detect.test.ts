@@ -39,7 +39,10 @@ describe('detectFormat on real files', () => {
 
 describe('detectFormat on other bytes', () => {
   it('falls back to the extension when the signature is absent', () => {
-    expect(detectFormat(new Uint8Array([0xff, 0xff]), 'a.tflite')).toMatchObject({ format: 'tflite', match: { match: 'extension' } });
+    expect(detectFormat(new Uint8Array([0xff, 0xff]), 'a.tflite')).toMatchObject({
+      format: 'tflite',
+      match: { match: 'extension' },
+    });
     expect(detectFormat(new Uint8Array([0xff]), 'm.ONNX').format).toBe('onnx');
   });
 

@@ -14,7 +14,11 @@ export interface Detection {
 }
 
 /** The format of a file from its first bytes and its path; throws FormatError listing every verdict. */
-export function detectFormat(head: Uint8Array, path: string, sniffers: readonly FormatSniffer[] = BUILTIN_SNIFFERS): Detection {
+export function detectFormat(
+  head: Uint8Array,
+  path: string,
+  sniffers: readonly FormatSniffer[] = BUILTIN_SNIFFERS,
+): Detection {
   const verdicts = sniffers.map((s) => ({ format: s.name, match: s.match(head, path) }));
   const magic = verdicts.find((v) => v.match.match === 'magic');
   if (magic) return magic;

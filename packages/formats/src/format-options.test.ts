@@ -21,8 +21,10 @@ function qdqMlp(): Model {
   m.opsetImports.set('', 13);
   const g = m.graph;
   const x = g.addInput('x', tensorType('float32', [1, 8]));
-  const c = (name: string, dtype: 'float32' | 'int8' | 'uint8' | 'int32', shape: number[], v: ArrayLike<number>) => g.addInitializer(name, tensorFromValues(dtype, shape, v));
-  const dq = (name: string, q: Value, s: Value, z: Value) => g.addNode({ opType: 'DequantizeLinear', inputs: [q, s, z], outputs: [name] }).output();
+  const c = (name: string, dtype: 'float32' | 'int8' | 'uint8' | 'int32', shape: number[], v: ArrayLike<number>) =>
+    g.addInitializer(name, tensorFromValues(dtype, shape, v));
+  const dq = (name: string, q: Value, s: Value, z: Value) =>
+    g.addNode({ opType: 'DequantizeLinear', inputs: [q, s, z], outputs: [name] }).output();
   const qdq = (v: Value, base: string, scale: number, zpType: 'uint8' | 'int8') => {
     const s = c(`${base}_s`, 'float32', [], [scale]);
     const z = c(`${base}_z`, zpType, [], [0]);
@@ -30,12 +32,37 @@ function qdqMlp(): Model {
     return dq(`${base}_dq`, q, s, z);
   };
   const xq = qdq(x, 'x', 1 / 64, 'int8');
-  const w = dq('w', c('w_q', 'int8', [8, 6], Array.from({ length: 48 }, (_, i) => ((i * 37) % 255) - 127)), c('w_s', 'float32', [], [0.01]), c('w_z', 'int8', [], [0]));
-  const b = dq('b', c('b_q', 'int32', [6], [100, -200, 300, -50, 0, 20]), c('b_s', 'float32', [], [0.01 / 64]), c('b_z', 'int32', [], [0]));
+  const w = dq(
+    'w',
+    c(
+      'w_q',
+      'int8',
+      [8, 6],
+      Array.from({ length: 48 }, (_, i) => ((i * 37) % 255) - 127),
+    ),
+    c('w_s', 'float32', [], [0.01]),
+    c('w_z', 'int8', [], [0]),
+  );
+  const b = dq(
+    'b',
+    c('b_q', 'int32', [6], [100, -200, 300, -50, 0, 20]),
+    c('b_s', 'float32', [], [0.01 / 64]),
+    c('b_z', 'int32', [], [0]),
+  );
   const mm = g.addNode({ opType: 'MatMul', inputs: [xq, w], outputs: ['mm'] }).output();
   const add = g.addNode({ opType: 'Add', inputs: [mm, b], outputs: ['add'] }).output();
   const h = qdq(add, 'h', 0.02, 'uint8');
-  const w2 = dq('w2', c('w2_q', 'int8', [6, 4], Array.from({ length: 24 }, (_, i) => ((i * 53) % 200) - 100)), c('w2_s', 'float32', [], [0.02]), c('w2_z', 'int8', [], [0]));
+  const w2 = dq(
+    'w2',
+    c(
+      'w2_q',
+      'int8',
+      [6, 4],
+      Array.from({ length: 24 }, (_, i) => ((i * 53) % 200) - 100),
+    ),
+    c('w2_s', 'float32', [], [0.02]),
+    c('w2_z', 'int8', [], [0]),
+  );
   const y = g.addNode({ opType: 'MatMul', inputs: [h, w2], outputs: ['y'] }).output();
   y.type = tensorType('float32', [1, 4]);
   g.setOutputs([y]);
@@ -53,9 +80,15 @@ async function runOrt(m: Model): Promise<Float32Array> {
 describe('format write options', () => {
   it('every handler refuses an unknown key, naming it, and writes nothing', async () => {
     const { model } = await readModel(sharedPath('models', 'onnx-mnist-8', 'mnist.onnx'));
-    for (const [path, key] of [['a.tflite', 'mdoe'], ['b.onnx', 'mode'], ['c', 'quantise']] as const) {
+    for (const [path, key] of [
+      ['a.tflite', 'mdoe'],
+      ['b.onnx', 'mode'],
+      ['c', 'quantise'],
+    ] as const) {
       const target = join(tmp.path, path);
-      await expect(writeModel(model, target, { ...(path === 'c' ? { format: 'tfjs' } : {}), [key]: 'int8' })).rejects.toMatchObject({ code: 'format/unknown-option', field: key });
+      await expect(
+        writeModel(model, target, { ...(path === 'c' ? { format: 'tfjs' } : {}), [key]: 'int8' }),
+      ).rejects.toMatchObject({ code: 'format/unknown-option', field: key });
       expect(existsSync(path === 'c' ? join(target, 'model.json') : target)).toBe(false);
     }
   });
@@ -67,10 +100,18 @@ describe('format write options', () => {
     expect(defaultTfliteMode(float)).toBe('float32');
     const ref = await runOrt(m);
     const scale = Math.max(...Array.from(ref, Math.abs));
-    for (const [name, opts, int8] of [['d.tflite', {}, true], ['f.tflite', { mode: 'float32' }, false]] as const) {
+    for (const [name, opts, int8] of [
+      ['d.tflite', {}, true],
+      ['f.tflite', { mode: 'float32' }, false],
+    ] as const) {
       await writeModel(m, join(tmp.path, name), opts);
       const bytes = new Uint8Array(readFileSync(join(tmp.path, name)));
-      expect(readTflite(bytes).graph.initializers().some((v) => v.const!.dtype === 'int8'), name).toBe(int8);
+      expect(
+        readTflite(bytes)
+          .graph.initializers()
+          .some((v) => v.const!.dtype === 'int8'),
+        name,
+      ).toBe(int8);
       const y = runTflite(bytes, [{ data: input }])[0]!.data as Float32Array;
       // int8: the same integer arithmetic up to rounding; float32: without activation rounding.
       for (let i = 0; i < 4; i++) expect(Math.abs(y[i]! - ref[i]!) / scale, name).toBeLessThan(0.05);
@@ -81,17 +122,29 @@ describe('format write options', () => {
     const m = qdqMlp();
     const ref = await runOrt(m);
     const scale = Math.max(...Array.from(ref, Math.abs));
-    for (const [dir, opts, uint8] of [['t1', {}, true], ['t2', { quantize: 'none' }, false]] as const) {
+    for (const [dir, opts, uint8] of [
+      ['t1', {}, true],
+      ['t2', { quantize: 'none' }, false],
+    ] as const) {
       const folder = join(tmp.path, dir);
       await writeModel(m, folder, { format: 'tfjs', ...opts });
       const json = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8'));
-      const weights = json.weightsManifest.flatMap((g: { weights: { quantization?: { dtype: string } }[] }) => g.weights);
-      expect(weights.some((w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'uint8'), dir).toBe(uint8);
+      const weights = json.weightsManifest.flatMap(
+        (g: { weights: { quantization?: { dtype: string } }[] }) => g.weights,
+      );
+      expect(
+        weights.some((w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'uint8'),
+        dir,
+      ).toBe(uint8);
       // Read back (an ONNX-domain float model) and run in onnxruntime: no Q/DQ left.
       const back = (await readModel(folder)).model;
-      expect(back.graph.nodes.some((n) => n.opType.endsWith('QuantizeLinear')), dir).toBe(false);
+      expect(
+        back.graph.nodes.some((n) => n.opType.endsWith('QuantizeLinear')),
+        dir,
+      ).toBe(false);
       const s = await ort.InferenceSession.create(writeOnnxBytes(back));
-      const y = (await s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', input, [1, 8]) }))[s.outputNames[0]!]!.data as Float32Array;
+      const y = (await s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', input, [1, 8]) }))[s.outputNames[0]!]!
+        .data as Float32Array;
       for (let i = 0; i < 4; i++) expect(Math.abs(y[i]! - ref[i]!) / scale, dir).toBeLessThan(0.05);
     }
   });

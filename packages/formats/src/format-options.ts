@@ -7,10 +7,19 @@ import type { FormatWriteOptions } from './handler.js';
 /** Keys writeModel itself passes to every handler. */
 const GENERIC = ['force', 'inputs'];
 
-export function rejectUnknownOptions(opts: FormatWriteOptions, known: readonly string[], format: string, path: string): void {
+export function rejectUnknownOptions(
+  opts: FormatWriteOptions,
+  known: readonly string[],
+  format: string,
+  path: string,
+): void {
   for (const key of Object.keys(opts)) {
     if (GENERIC.includes(key) || known.includes(key)) continue;
     const hint = known.length > 0 ? ` (${format} takes ${known.join(', ')})` : ` (${format} takes no options)`;
-    throw new ConfigError(`unknown ${format} option '${key}'${hint}`, { code: 'format/unknown-option', file: path, field: key });
+    throw new ConfigError(`unknown ${format} option '${key}'${hint}`, {
+      code: 'format/unknown-option',
+      file: path,
+      field: key,
+    });
   }
 }

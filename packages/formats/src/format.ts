@@ -29,6 +29,7 @@ export function extensionOf(path: string): string {
 /** The verdict of a format whose signature is absent: 'extension' when the name still fits. */
 export function byExtension(sniffer: Pick<FormatSniffer, 'extensions'>, path: string, why: string): FormatMatch {
   const ext = extensionOf(path);
-  if (ext !== '' && sniffer.extensions.includes(ext)) return { match: 'extension', reason: `${why}, but the extension ${ext} fits` };
+  if (ext !== '' && sniffer.extensions.includes(ext))
+    return { match: 'extension', reason: `${why}, but the extension ${ext} fits` };
   return { match: 'no', reason: why };
 }

@@ -1,4 +1,13 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, FormatError, Model, opHistogram } from '@enxuto/ir';
 import { sharedPath, tempDir } from '@enxuto/test-support';
@@ -15,7 +24,10 @@ const written: string[] = [];
 const fakeFile: FormatHandler = {
   name: 'fake',
   extensions: ['.fake'],
-  match: (head) => ({ match: new TextDecoder().decode(head.subarray(0, 4)) === 'FAKE' ? 'magic' : 'no', reason: 'no FAKE magic' }),
+  match: (head) => ({
+    match: new TextDecoder().decode(head.subarray(0, 4)) === 'FAKE' ? 'magic' : 'no',
+    reason: 'no FAKE magic',
+  }),
   async read(path) {
     const m = new Model();
     m.docString = readFileSync(path, 'utf8');
@@ -61,7 +73,10 @@ describe('readModel', () => {
   });
 
   it('names the file when it is missing or of no known format', async () => {
-    await expect(readModel(join(tmp.path, 'nope.onnx'))).rejects.toMatchObject({ code: 'io/not-found', file: join(tmp.path, 'nope.onnx') });
+    await expect(readModel(join(tmp.path, 'nope.onnx'))).rejects.toMatchObject({
+      code: 'io/not-found',
+      file: join(tmp.path, 'nope.onnx'),
+    });
     const p = join(tmp.path, 'junk.dat');
     writeFileSync(p, new Uint8Array([0xff, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0]));
     await expect(readModel(p)).rejects.toBeInstanceOf(FormatError);
@@ -91,7 +106,9 @@ describe('writeModel', () => {
     const input = join(tmp.path, 'in.fake');
     writeFileSync(input, 'FAKEin');
     const before = written.length;
-    await expect(writeModel(new Model(), input, { inputs: [input] })).rejects.toMatchObject({ code: 'io/overwrite-input' });
+    await expect(writeModel(new Model(), input, { inputs: [input] })).rejects.toMatchObject({
+      code: 'io/overwrite-input',
+    });
     expect(written.length).toBe(before);
     expect(readFileSync(input, 'utf8')).toBe('FAKEin');
   });
@@ -100,17 +117,24 @@ describe('writeModel', () => {
     const dir = join(tmp.path, 'outdir');
     mkdirSync(dir);
     writeFileSync(join(dir, 'keep.txt'), 'k');
-    await expect(writeModel(new Model(), dir, { format: 'fakedir' })).rejects.toMatchObject({ code: 'io/non-empty-folder', field: 'output' });
+    await expect(writeModel(new Model(), dir, { format: 'fakedir' })).rejects.toMatchObject({
+      code: 'io/non-empty-folder',
+      field: 'output',
+    });
     expect(readdirSync(dir)).toEqual(['keep.txt']);
     const r = await writeModel(new Model(), dir, { format: 'fakedir', force: true });
     expect(r.format).toBe('fakedir');
     expect(existsSync(join(dir, 'w.bin'))).toBe(true);
     const input = join(dir, 'keep.txt');
-    await expect(writeModel(new Model(), dir, { format: 'fakedir', force: true, inputs: [input] })).rejects.toMatchObject({ code: 'io/overwrite-input' });
+    await expect(
+      writeModel(new Model(), dir, { format: 'fakedir', force: true, inputs: [input] }),
+    ).rejects.toMatchObject({ code: 'io/overwrite-input' });
   });
 
   it('says which extensions it knows when it cannot tell the format', async () => {
-    await expect(writeModel(new Model(), join(tmp.path, 'x.caffemodel'))).rejects.toThrow(/cannot tell the output format from '.caffemodel'.*onnx \(.onnx\)/);
+    await expect(writeModel(new Model(), join(tmp.path, 'x.caffemodel'))).rejects.toThrow(
+      /cannot tell the output format from '.caffemodel'.*onnx \(.onnx\)/,
+    );
   });
 
   it('round-trips mnist-8 through ONNX', async () => {

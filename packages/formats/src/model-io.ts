@@ -27,14 +27,21 @@ function modelFileOf(path: string): string {
   if (!statSync(path).isDirectory()) return path;
   const json = join(path, 'model.json');
   if (existsSync(json)) return json;
-  throw new ConfigError('a folder without model.json is not a model', { code: 'io/not-a-model', file: path, field: 'input' });
+  throw new ConfigError('a folder without model.json is not a model', {
+    code: 'io/not-a-model',
+    file: path,
+    field: 'input',
+  });
 }
 
 function locate(e: unknown, file: string): unknown {
   return isEnxutoError(e) ? e.withLocation({ file }) : e;
 }
 
-export async function readModel(path: string, opts: { format?: string } = {}): Promise<{ model: Model; format: string; bytes: number }> {
+export async function readModel(
+  path: string,
+  opts: { format?: string } = {},
+): Promise<{ model: Model; format: string; bytes: number }> {
   const file = modelFileOf(path);
   const format = opts.format ?? detectFormat(readHead(file), file, allSniffers()).format;
   const handler = getFormat(format, file);
@@ -52,10 +59,17 @@ function formatForOutput(path: string): string {
   const isDir = existsSync(path) && statSync(path).isDirectory();
   const candidates = listFormats().filter((f) => f.extensions.includes(isDir ? '' : ext));
   if (candidates.length > 0) return candidates[0]!.name;
-  const known = listFormats().map((f) => `${f.name} (${f.extensions.map((x) => x || 'folder').join(', ')})`).join(', ');
-  throw new ConfigError(`cannot tell the output format from '${isDir ? 'a folder' : ext || 'no extension'}'; pass a format (${known})`, {
-    code: 'format/unknown-output', file: path, field: 'format',
-  });
+  const known = listFormats()
+    .map((f) => `${f.name} (${f.extensions.map((x) => x || 'folder').join(', ')})`)
+    .join(', ');
+  throw new ConfigError(
+    `cannot tell the output format from '${isDir ? 'a folder' : ext || 'no extension'}'; pass a format (${known})`,
+    {
+      code: 'format/unknown-output',
+      file: path,
+      field: 'format',
+    },
+  );
 }
 
 function isInside(child: string, folder: string): boolean {
@@ -69,13 +83,17 @@ function assertWritableFolder(path: string, inputs: readonly string[], force: bo
   for (const input of inputs) {
     if (existsSync(input) && isInside(realpathSync(input), real)) {
       throw new ConfigError(`refusing to write into the folder holding the input ${input}`, {
-        code: 'io/overwrite-input', file: path, field: 'output',
+        code: 'io/overwrite-input',
+        file: path,
+        field: 'output',
       });
     }
   }
   if (!force && readdirSync(path).length > 0) {
     throw new ConfigError('output folder is not empty (use --force to write into it)', {
-      code: 'io/non-empty-folder', file: path, field: 'output',
+      code: 'io/non-empty-folder',
+      file: path,
+      field: 'output',
     });
   }
 }
@@ -87,7 +105,11 @@ export interface WriteModelOptions extends FormatWriteOptions {
   inputs?: string[];
 }
 
-export async function writeModel(model: Model, path: string, opts: WriteModelOptions = {}): Promise<{ format: string; files: string[]; bytes: number }> {
+export async function writeModel(
+  model: Model,
+  path: string,
+  opts: WriteModelOptions = {},
+): Promise<{ format: string; files: string[]; bytes: number }> {
   const { format: wanted, inputs = [], force = false, ...rest } = opts;
   assertNotInput(path, inputs);
   const format = wanted ?? formatForOutput(path);

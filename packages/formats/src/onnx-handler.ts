@@ -12,12 +12,21 @@ function externalDataOption(opts: FormatWriteOptions, path: string): WriteOnnxFi
   const ext = opts.externalData;
   if (ext === undefined) return {};
   const e = ext as { location?: unknown; threshold?: unknown };
-  if (typeof ext !== 'object' || ext === null || typeof e.location !== 'string' || (e.threshold !== undefined && typeof e.threshold !== 'number')) {
+  if (
+    typeof ext !== 'object' ||
+    ext === null ||
+    typeof e.location !== 'string' ||
+    (e.threshold !== undefined && typeof e.threshold !== 'number')
+  ) {
     throw new ConfigError('externalData must be { location: string, threshold?: number }', {
-      code: 'format/bad-option', file: path, field: 'externalData',
+      code: 'format/bad-option',
+      file: path,
+      field: 'externalData',
     });
   }
-  return { externalData: { location: e.location, ...(typeof e.threshold === 'number' ? { threshold: e.threshold } : {}) } };
+  return {
+    externalData: { location: e.location, ...(typeof e.threshold === 'number' ? { threshold: e.threshold } : {}) },
+  };
 }
 
 export const onnxFormat: FormatHandler = {

@@ -41,7 +41,9 @@ export function getFormat(name: string, file?: string): FormatHandler {
   const h = handlers.get(name);
   if (h) return h;
   const known = BUILTIN_SNIFFERS.some((s) => s.name === name);
-  const why = known ? `format '${name}' is recognized but its reader/writer is not registered` : `unknown format '${name}'`;
+  const why = known
+    ? `format '${name}' is recognized but its reader/writer is not registered`
+    : `unknown format '${name}'`;
   throw new ConfigError(`${why} (available: ${[...handlers.keys()].join(', ')})`, {
     code: known ? 'format/not-registered' : 'format/unknown',
     ...(file !== undefined ? { file } : {}),

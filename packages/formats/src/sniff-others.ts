@@ -23,7 +23,8 @@ export const tfjsSniffer: FormatSniffer = {
     const text = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, 4096));
     const trimmed = text.replace(/^\uFEFF/, '').trimStart();
     if (!trimmed.startsWith('{')) return byExtension({ extensions: ['.json'] }, path, 'not a JSON object');
-    if (TFJS_KEYS.some((k) => text.includes(k))) return { match: 'magic', reason: 'a JSON model with modelTopology/weightsManifest' };
+    if (TFJS_KEYS.some((k) => text.includes(k)))
+      return { match: 'magic', reason: 'a JSON model with modelTopology/weightsManifest' };
     return byExtension({ extensions: ['.json'] }, path, 'a JSON object without modelTopology or weightsManifest');
   },
 };

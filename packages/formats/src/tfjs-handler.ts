@@ -23,7 +23,11 @@ function quantizeOption(value: unknown, path: string, qdq: boolean): Quantize | 
   if (value === undefined) return qdq ? 'uint8' : undefined;
   if (value === 'none') return undefined;
   if (typeof value === 'string' && (QUANTIZE as readonly string[]).includes(value)) return value as Quantize;
-  throw new ConfigError(`quantize must be one of ${QUANTIZE.join(', ')}, none`, { code: 'format/bad-option', file: path, field: 'quantize' });
+  throw new ConfigError(`quantize must be one of ${QUANTIZE.join(', ')}, none`, {
+    code: 'format/bad-option',
+    file: path,
+    field: 'quantize',
+  });
 }
 
 /** Output folder of a TF.js write: the path itself, or the folder of a `model.json` path. */
@@ -38,7 +42,8 @@ export const tfjsFormat: FormatHandler = {
     const model = readTfjsModel(path);
     const json = existsSync(path) && statSync(path).isDirectory() ? join(path, 'model.json') : path;
     // The reader has validated the manifest paths; count the shards it read.
-    const manifest = (JSON.parse(readFileSync(json, 'utf8')) as { weightsManifest?: { paths?: string[] }[] }).weightsManifest ?? [];
+    const manifest =
+      (JSON.parse(readFileSync(json, 'utf8')) as { weightsManifest?: { paths?: string[] }[] }).weightsManifest ?? [];
     const shards = manifest.flatMap((g) => g.paths ?? []);
     const bytes = shards.reduce((s, p) => s + statSync(join(dirname(json), p)).size, statSync(json).size);
     return { model, bytes };

@@ -11,7 +11,7 @@ import { readModel, writeModel } from './model-io.js';
 const tmp = tempDir('enxuto-tflite-handler-');
 afterAll(() => tmp.cleanup());
 
-const digit = () => new Float32Array(784).map((_, i) => ((i * 53) % 256) * ((i % 28) > 6 && (i % 28) < 22 ? 1 : 0));
+const digit = () => new Float32Array(784).map((_, i) => ((i * 53) % 256) * (i % 28 > 6 && i % 28 < 22 ? 1 : 0));
 
 describe('TFLite through the format table', () => {
   it('exports mnist-8 to .tflite with the outputs of onnxruntime, in the real interpreter', async () => {
@@ -24,7 +24,8 @@ describe('TFLite through the format table', () => {
 
     const x = digit();
     const session = await ort.InferenceSession.create(writeOnnxBytes(model));
-    const ref = (await session.run({ Input3: new ort.Tensor('float32', x, [1, 1, 28, 28]) }))['Plus214_Output_0']!.data as Float32Array;
+    const ref = (await session.run({ Input3: new ort.Tensor('float32', x, [1, 1, 28, 28]) }))['Plus214_Output_0']!
+      .data as Float32Array;
     const [y] = runTflite(readFileSync(out), [{ data: x }]);
     const got = y!.data as Float32Array;
     const scale = Math.max(...ref.map(Math.abs));
@@ -63,7 +64,10 @@ describe('TFLite through the format table', () => {
 
   it('names the bad option', async () => {
     const { model } = await readModel(sharedPath('models', 'onnx-mnist-8', 'mnist.onnx'));
-    await expect(writeModel(model, join(tmp.path, 'x.tflite'), { mode: 'int3' })).rejects.toMatchObject({ code: 'format/bad-option', field: 'mode' });
+    await expect(writeModel(model, join(tmp.path, 'x.tflite'), { mode: 'int3' })).rejects.toMatchObject({
+      code: 'format/bad-option',
+      field: 'mode',
+    });
   });
 });
 

@@ -7,7 +7,14 @@
 // was quantized for -- and any other model float32. Unknown option keys are refused.
 import { statSync } from 'node:fs';
 import { ConfigError, type Model } from '@enxuto/ir';
-import { EXPORT_MODES, exportToTflite, lowerTfliteToOnnx, TFLITE_CUSTOM_DOMAIN, TFLITE_DOMAIN, type TfliteExportMode } from '@enxuto/tflite';
+import {
+  EXPORT_MODES,
+  exportToTflite,
+  lowerTfliteToOnnx,
+  TFLITE_CUSTOM_DOMAIN,
+  TFLITE_DOMAIN,
+  type TfliteExportMode,
+} from '@enxuto/tflite';
 import { readTfliteFile, writeTfliteFile } from '@enxuto/tflite/node';
 import { canonicalCopy } from './canonical-copy.js';
 import { rejectUnknownOptions } from './format-options.js';
@@ -23,24 +30,46 @@ const OPTIONS = ['mode', 'inputLayout', 'sparseWeights'];
 
 /** The mode when none is given: int8 for a model holding QuantizeLinear (QDQ pairs), else float32. */
 export function defaultTfliteMode(model: Model): TfliteExportMode {
-  return model.graph.nodes.some((n) => n.opType === 'QuantizeLinear' && (n.domain === '' || n.domain === 'ai.onnx')) ? 'int8' : 'float32';
+  return model.graph.nodes.some((n) => n.opType === 'QuantizeLinear' && (n.domain === '' || n.domain === 'ai.onnx'))
+    ? 'int8'
+    : 'float32';
 }
 
-function exportOptions(model: Model, opts: FormatWriteOptions, path: string): { mode: TfliteExportMode; inputLayout?: 'NCHW' | 'NHWC'; sparseWeights?: 'auto' | 'never' } {
+function exportOptions(
+  model: Model,
+  opts: FormatWriteOptions,
+  path: string,
+): { mode: TfliteExportMode; inputLayout?: 'NCHW' | 'NHWC'; sparseWeights?: 'auto' | 'never' } {
   rejectUnknownOptions(opts, OPTIONS, 'tflite', path);
   const mode = opts.mode ?? defaultTfliteMode(model);
   if (typeof mode !== 'string' || !(EXPORT_MODES as readonly string[]).includes(mode)) {
-    throw new ConfigError(`mode must be one of ${EXPORT_MODES.join(', ')}`, { code: 'format/bad-option', file: path, field: 'mode' });
+    throw new ConfigError(`mode must be one of ${EXPORT_MODES.join(', ')}`, {
+      code: 'format/bad-option',
+      file: path,
+      field: 'mode',
+    });
   }
   const layout = opts.inputLayout;
   if (layout !== undefined && layout !== 'NCHW' && layout !== 'NHWC') {
-    throw new ConfigError('inputLayout must be NCHW or NHWC', { code: 'format/bad-option', file: path, field: 'inputLayout' });
+    throw new ConfigError('inputLayout must be NCHW or NHWC', {
+      code: 'format/bad-option',
+      file: path,
+      field: 'inputLayout',
+    });
   }
   const sparse = opts.sparseWeights;
   if (sparse !== undefined && sparse !== 'auto' && sparse !== 'never') {
-    throw new ConfigError('sparseWeights must be auto or never', { code: 'format/bad-option', file: path, field: 'sparseWeights' });
+    throw new ConfigError('sparseWeights must be auto or never', {
+      code: 'format/bad-option',
+      file: path,
+      field: 'sparseWeights',
+    });
   }
-  return { mode: mode as TfliteExportMode, ...(layout !== undefined ? { inputLayout: layout } : {}), ...(sparse !== undefined ? { sparseWeights: sparse } : {}) };
+  return {
+    mode: mode as TfliteExportMode,
+    ...(layout !== undefined ? { inputLayout: layout } : {}),
+    ...(sparse !== undefined ? { sparseWeights: sparse } : {}),
+  };
 }
 
 export const tfliteFormat: FormatHandler = {
@@ -54,7 +83,9 @@ export const tfliteFormat: FormatHandler = {
     // TFLite shapes are static: symbolic input dims become 1 (as exportToTflite does), so shape
     // arithmetic on them folds before the op-by-op export; LSTMs (no ONNX -> TFLite mapping) unroll.
     const options = exportOptions(model, opts, path);
-    const out = isTfliteModel(model) ? model : exportToTflite(canonicalCopy(model, { pinInputDims: 1, unrollLstm: true }), options);
+    const out = isTfliteModel(model)
+      ? model
+      : exportToTflite(canonicalCopy(model, { pinInputDims: 1, unrollLstm: true }), options);
     const inputs = Array.isArray(opts.inputs) ? (opts.inputs as string[]) : [];
     const bytes = writeTfliteFile(out, path, { inputs });
     return { files: [path], bytes };

@@ -28,9 +28,15 @@ describe('resolveInside', () => {
   it('refuses hard links, directories and missing files', () => {
     linkSync(join(t.path, 'outside', 'secret'), join(t.path, 'model', 'hard'));
     mkdirSync(join(t.path, 'model', 'sub'));
-    expect(() => resolveInside(join(t.path, 'model'), 'hard')).toThrowError(expect.objectContaining({ code: 'path/unsafe' }));
-    expect(() => resolveInside(join(t.path, 'model'), 'sub')).toThrowError(expect.objectContaining({ code: 'path/not-file' }));
-    expect(() => resolveInside(join(t.path, 'model'), 'nope')).toThrowError(expect.objectContaining({ code: 'path/missing' }));
+    expect(() => resolveInside(join(t.path, 'model'), 'hard')).toThrowError(
+      expect.objectContaining({ code: 'path/unsafe' }),
+    );
+    expect(() => resolveInside(join(t.path, 'model'), 'sub')).toThrowError(
+      expect.objectContaining({ code: 'path/not-file' }),
+    );
+    expect(() => resolveInside(join(t.path, 'model'), 'nope')).toThrowError(
+      expect.objectContaining({ code: 'path/missing' }),
+    );
   });
 });
 

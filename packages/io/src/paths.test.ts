@@ -4,8 +4,26 @@ import { checkRelativeLocation } from './paths.js';
 
 describe('checkRelativeLocation', () => {
   it.each([
-    '../../etc/passwd', 'w/../../x', './a/../../x', 'a/../b', '/x', '//x', 'C:\\x', 'C:x', '\\\\srv\\x',
-    'file:x', 'http://x', '', '.', './', '*/_ORT_MEM_ADDR_/*', '#123', '%2e%2e/x', 'a\\b', 'a\0b', 'w.bin:stream',
+    '../../etc/passwd',
+    'w/../../x',
+    './a/../../x',
+    'a/../b',
+    '/x',
+    '//x',
+    'C:\\x',
+    'C:x',
+    '\\\\srv\\x',
+    'file:x',
+    'http://x',
+    '',
+    '.',
+    './',
+    '*/_ORT_MEM_ADDR_/*',
+    '#123',
+    '%2e%2e/x',
+    'a\\b',
+    'a\0b',
+    'w.bin:stream',
   ])('rejects %j with a typed error naming the field', (loc) => {
     let err: unknown;
     try {

@@ -31,7 +31,8 @@ export function checkRelativeLocation(location: string, ctx: LocationContext = {
   if (typeof location !== 'string' || location.length === 0) throw fail('empty');
   if (location.length > 4096) throw fail('too long');
   if (location.includes('\0')) throw fail('contains a NUL byte');
-  if (location.startsWith('#') || location.includes('_ORT_MEM_ADDR_')) throw fail('a special in-memory marker, not a file');
+  if (location.startsWith('#') || location.includes('_ORT_MEM_ADDR_'))
+    throw fail('a special in-memory marker, not a file');
   if (/^[\\/]/.test(location)) throw fail('absolute paths are not allowed (nor UNC/network paths)');
   if (location.includes('\\') && !ctx.backslashSeparators) throw fail('backslashes are not allowed');
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(location)) throw fail('a scheme or drive letter is not allowed');

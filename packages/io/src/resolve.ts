@@ -42,7 +42,8 @@ export function resolveInside(baseDir: string, location: string, ctx: LocationCo
   const st = statSync(real);
   if (!st.isFile()) throw err('not a regular file', 'path/not-file');
   const lst = lstatSync(candidate);
-  if (!lst.isSymbolicLink() && st.nlink > 1) throw err('hard links are not allowed (the file may live outside the folder)');
+  if (!lst.isSymbolicLink() && st.nlink > 1)
+    throw err('hard links are not allowed (the file may live outside the folder)');
   return { path: real, size: st.size };
 }
 
@@ -51,7 +52,14 @@ export function readRegion(path: string, offset: number, length: number, ctx: Lo
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || length > size || offset > size - length) {
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      offset < 0 ||
+      length < 0 ||
+      length > size ||
+      offset > size - length
+    ) {
       throw new FormatError(`region offset ${offset} length ${length} lies outside ${path} (${size} bytes)`, {
         code: 'path/region',
         ...(ctx.file !== undefined ? { file: ctx.file } : {}),

@@ -28,7 +28,10 @@ describe('checkModel', () => {
   });
 
   it('finds a channel mismatch between producer and consumer', () => {
-    expect(findProblems(conv([1, 5, 8, 8], [4, 3, 3, 3]))[0]).toMatchObject({ code: 'check/shape-mismatch', node: 'conv1' });
+    expect(findProblems(conv([1, 5, 8, 8], [4, 3, 3, 3]))[0]).toMatchObject({
+      code: 'check/shape-mismatch',
+      node: 'conv1',
+    });
   });
 
   it('reports a missing opset import', () => {

@@ -21,7 +21,9 @@ export function findProblems(model: Model): CheckError[] {
       new CheckError(message, {
         code,
         ...(where.node ? { node: where.node.label() } : {}),
-        ...(where.value !== undefined ? { value: typeof where.value === 'string' ? where.value : where.value.name } : {}),
+        ...(where.value !== undefined
+          ? { value: typeof where.value === 'string' ? where.value : where.value.name }
+          : {}),
         ...(where.field ? { field: where.field } : {}),
       }),
     );
@@ -40,34 +42,58 @@ export function findProblems(model: Model): CheckError[] {
       n.inputs.forEach((v, i) => {
         if (!v) return;
         const field = `inputs[${i}]`;
-        if (v.isDetached()) report(`input ${v.name} was removed from the graph`, 'check/dangling', { node: n, value: v, field });
-        else if (!inScope(g, v)) report(`input ${v.name} belongs to a graph that is not in scope`, 'check/out-of-scope', { node: n, value: v, field });
-        else if (!isDefined(v, isFunctionBody)) report(`input ${v.name} is never produced`, 'check/undefined-value', { node: n, value: v, field });
+        if (v.isDetached())
+          report(`input ${v.name} was removed from the graph`, 'check/dangling', { node: n, value: v, field });
+        else if (!inScope(g, v))
+          report(`input ${v.name} belongs to a graph that is not in scope`, 'check/out-of-scope', {
+            node: n,
+            value: v,
+            field,
+          });
+        else if (!isDefined(v, isFunctionBody))
+          report(`input ${v.name} is never produced`, 'check/undefined-value', { node: n, value: v, field });
       });
       const domain = n.domain === 'ai.onnx' ? '' : n.domain;
       if (!opsets.has(domain) && !(domain === '' && opsets.has('ai.onnx')) && !hasFunction(n)) {
-        report(`no opset import for domain '${domain || 'ai.onnx'}'`, 'check/missing-opset', { node: n, field: 'domain' });
+        report(`no opset import for domain '${domain || 'ai.onnx'}'`, 'check/missing-opset', {
+          node: n,
+          field: 'domain',
+        });
       }
       checkSemantics(n, report);
       for (const sg of n.subgraphs()) checkGraph(sg, opsets, isFunctionBody);
     }
     g.outputs.forEach((v, i) => {
       if (v.isDetached() || !isDefined(v, isFunctionBody)) {
-        report(`graph output ${v.name} is never produced`, 'check/output-not-produced', { value: v, field: `outputs[${i}]` });
+        report(`graph output ${v.name} is never produced`, 'check/output-not-produced', {
+          value: v,
+          field: `outputs[${i}]`,
+        });
       }
     });
     for (const v of g.values()) {
       const t = v.const;
       if (!t || t.dtype === 'string') continue;
       if (t.byteLength !== byteLengthOf(t.dtype, shapeSize(t.shape))) {
-        report(`initializer holds ${t.byteLength} bytes for ${t.dtype}[${t.shape.join(',')}]`, 'check/initializer-size', { value: v, field: 'data' });
+        report(
+          `initializer holds ${t.byteLength} bytes for ${t.dtype}[${t.shape.join(',')}]`,
+          'check/initializer-size',
+          { value: v, field: 'data' },
+        );
       }
       const declared = v.type && v.type.kind === 'tensor' ? v.type.shape : undefined;
       if (declared && !dimsCompatible(declared, t.shape)) {
-        report(`declared shape [${declared.join(',')}] does not match data shape [${t.shape.join(',')}]`, 'check/shape-mismatch', { value: v, field: 'shape' });
+        report(
+          `declared shape [${declared.join(',')}] does not match data shape [${t.shape.join(',')}]`,
+          'check/shape-mismatch',
+          { value: v, field: 'shape' },
+        );
       }
       if (v.type && v.type.kind === 'tensor' && v.type.dtype !== t.dtype) {
-        report(`declared type ${v.type.dtype} does not match data type ${t.dtype}`, 'check/type-mismatch', { value: v, field: 'dtype' });
+        report(`declared type ${v.type.dtype} does not match data type ${t.dtype}`, 'check/type-mismatch', {
+          value: v,
+          field: 'dtype',
+        });
       }
     }
   };
@@ -75,7 +101,8 @@ export function findProblems(model: Model): CheckError[] {
   checkGraph(model.graph, model.opsetImports, false);
   const seen = new Set<string>();
   for (const f of model.functions) {
-    if (seen.has(f.key)) report(`duplicate local function ${f.domain}.${f.name}`, 'check/duplicate-function', { field: 'functions' });
+    if (seen.has(f.key))
+      report(`duplicate local function ${f.domain}.${f.name}`, 'check/duplicate-function', { field: 'functions' });
     seen.add(f.key);
     const opsets = new Map([...model.opsetImports, ...f.opsetImports]);
     checkGraph(f.body, opsets, true);
@@ -116,21 +143,51 @@ function checkSemantics(
   switch (n.opType) {
     case 'Conv':
     case 'ConvTranspose': {
-      if (w && w.length < 3) report(`weight has rank ${w.length}; ${n.opType} needs at least 3`, 'check/bad-rank', { node: n, value: n.input(1)!, field: 'inputs[1]' });
-      else if (w && x && x.length !== w.length) report(`input rank ${x.length} differs from weight rank ${w.length}`, 'check/bad-rank', { node: n, value: n.input(1)!, field: 'inputs[1]' });
+      if (w && w.length < 3)
+        report(`weight has rank ${w.length}; ${n.opType} needs at least 3`, 'check/bad-rank', {
+          node: n,
+          value: n.input(1)!,
+          field: 'inputs[1]',
+        });
+      else if (w && x && x.length !== w.length)
+        report(`input rank ${x.length} differs from weight rank ${w.length}`, 'check/bad-rank', {
+          node: n,
+          value: n.input(1)!,
+          field: 'inputs[1]',
+        });
       else if (n.opType === 'Conv' && w && x && typeof x[1] === 'number' && typeof w[1] === 'number') {
         const group = n.getInt('group', 1);
-        if (x[1] !== w[1] * group) report(`input has ${x[1]} channels, weight expects ${w[1] * group}`, 'check/shape-mismatch', { node: n, value: n.input(0)!, field: 'inputs[0]' });
+        if (x[1] !== w[1] * group)
+          report(`input has ${x[1]} channels, weight expects ${w[1] * group}`, 'check/shape-mismatch', {
+            node: n,
+            value: n.input(0)!,
+            field: 'inputs[0]',
+          });
       }
       break;
     }
     case 'Gemm': {
-      if (x && x.length !== 2) report(`A has rank ${x.length}; Gemm needs 2`, 'check/bad-rank', { node: n, value: n.input(0)!, field: 'inputs[0]' });
-      if (w && w.length !== 2) report(`B has rank ${w.length}; Gemm needs 2`, 'check/bad-rank', { node: n, value: n.input(1)!, field: 'inputs[1]' });
+      if (x && x.length !== 2)
+        report(`A has rank ${x.length}; Gemm needs 2`, 'check/bad-rank', {
+          node: n,
+          value: n.input(0)!,
+          field: 'inputs[0]',
+        });
+      if (w && w.length !== 2)
+        report(`B has rank ${w.length}; Gemm needs 2`, 'check/bad-rank', {
+          node: n,
+          value: n.input(1)!,
+          field: 'inputs[1]',
+        });
       if (x?.length === 2 && w?.length === 2) {
         const k1 = n.getInt('transA', 0) ? x[0] : x[1];
         const k2 = n.getInt('transB', 0) ? w[1] : w[0];
-        if (typeof k1 === 'number' && typeof k2 === 'number' && k1 !== k2) report(`inner dimensions ${k1} and ${k2} differ`, 'check/shape-mismatch', { node: n, value: n.input(1)!, field: 'inputs[1]' });
+        if (typeof k1 === 'number' && typeof k2 === 'number' && k1 !== k2)
+          report(`inner dimensions ${k1} and ${k2} differ`, 'check/shape-mismatch', {
+            node: n,
+            value: n.input(1)!,
+            field: 'inputs[1]',
+          });
       }
       break;
     }
@@ -138,12 +195,25 @@ function checkSemantics(
       if (x && w && x.length >= 2 && w.length >= 2) {
         const k1 = x[x.length - 1];
         const k2 = w[w.length - 2];
-        if (typeof k1 === 'number' && typeof k2 === 'number' && k1 !== k2) report(`inner dimensions ${k1} and ${k2} differ`, 'check/shape-mismatch', { node: n, value: n.input(1)!, field: 'inputs[1]' });
+        if (typeof k1 === 'number' && typeof k2 === 'number' && k1 !== k2)
+          report(`inner dimensions ${k1} and ${k2} differ`, 'check/shape-mismatch', {
+            node: n,
+            value: n.input(1)!,
+            field: 'inputs[1]',
+          });
       }
       break;
     }
-    case 'Add': case 'Sub': case 'Mul': case 'Div': {
-      if (x && w && !broadcastable(x, w)) report(`shapes [${x.join(',')}] and [${w.join(',')}] do not broadcast`, 'check/shape-mismatch', { node: n, value: n.input(1)!, field: 'inputs[1]' });
+    case 'Add':
+    case 'Sub':
+    case 'Mul':
+    case 'Div': {
+      if (x && w && !broadcastable(x, w))
+        report(`shapes [${x.join(',')}] and [${w.join(',')}] do not broadcast`, 'check/shape-mismatch', {
+          node: n,
+          value: n.input(1)!,
+          field: 'inputs[1]',
+        });
       break;
     }
   }
@@ -194,4 +264,3 @@ function findRecursiveFunction(model: Model): string | undefined {
   }
   return undefined;
 }
-

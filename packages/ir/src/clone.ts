@@ -54,7 +54,10 @@ function copyInto(src: Graph, dst: Graph, map: Map<Value, Value>): void {
     pairs.push([n, c]);
   }
   for (const [n, c] of pairs) {
-    dst.setInputs(c, n.inputs.map((v) => (v ? map.get(v) ?? v : null)));
+    dst.setInputs(
+      c,
+      n.inputs.map((v) => (v ? (map.get(v) ?? v) : null)),
+    );
     for (const [k, a] of n.attributes) c.setAttr(k, copyAttr(a, c, map));
   }
   dst.setOutputs(src.outputs.map((v) => map.get(v) ?? v));

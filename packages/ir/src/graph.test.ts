@@ -62,10 +62,25 @@ describe('Graph use-def chains', () => {
   it('setInput keeps use lists exact for repeated inputs', () => {
     const { g, x, mm } = mlp();
     const add = g.addNode({ opType: 'Add', inputs: [x, x], outputs: ['a'] });
-    expect(x.uses().filter((u) => u.node === add).map((u) => u.index)).toEqual([0, 1]);
+    expect(
+      x
+        .uses()
+        .filter((u) => u.node === add)
+        .map((u) => u.index),
+    ).toEqual([0, 1]);
     g.setInput(add, 1, mm.output());
-    expect(x.uses().filter((u) => u.node === add).map((u) => u.index)).toEqual([0]);
-    expect(mm.output().uses().some((u) => u.node === add && u.index === 1)).toBe(true);
+    expect(
+      x
+        .uses()
+        .filter((u) => u.node === add)
+        .map((u) => u.index),
+    ).toEqual([0]);
+    expect(
+      mm
+        .output()
+        .uses()
+        .some((u) => u.node === add && u.index === 1),
+    ).toBe(true);
   });
 });
 

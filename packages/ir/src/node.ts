@@ -23,7 +23,12 @@ export class Node {
   /** @internal */ _removed = false;
 
   /** @internal use Graph.addNode */
-  constructor(readonly graph: Graph, opType: string, domain: string, name: string) {
+  constructor(
+    readonly graph: Graph,
+    opType: string,
+    domain: string,
+    name: string,
+  ) {
     this.opType = opType;
     this.domain = domain;
     this.name = name;

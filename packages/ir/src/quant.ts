@@ -23,11 +23,7 @@ export function isPerChannel(q: QuantParams): boolean {
 }
 
 /** real = (q - zeroPoint) * scale, per tensor or along `axis` of `shape`. */
-export function dequantizeValues(
-  q: ArrayLike<number>,
-  params: QuantParams,
-  shape: readonly number[],
-): Float32Array {
+export function dequantizeValues(q: ArrayLike<number>, params: QuantParams, shape: readonly number[]): Float32Array {
   const out = new Float32Array(q.length);
   const { scale, zeroPoint, axis } = params;
   if (axis === undefined || scale.length === 1) {

@@ -3,8 +3,15 @@ import { byteLengthOf, integerRange } from './dtype.js';
 import { FormatError } from './errors.js';
 import { float16ToFloat32, float32ToBfloat16, float32ToFloat16 } from './float16.js';
 import {
-  DenseTensor, LazyTensor, SparseTensor, int64Tensor, packSubByte, stringTensor, tensorFromBytes,
-  tensorFromValues, unpackSubByte,
+  DenseTensor,
+  LazyTensor,
+  SparseTensor,
+  int64Tensor,
+  packSubByte,
+  stringTensor,
+  tensorFromBytes,
+  tensorFromValues,
+  unpackSubByte,
 } from './tensor.js';
 
 describe('float16 and bfloat16', () => {

@@ -6,8 +6,16 @@ import { bfloat16ToFloat32, float16ToFloat32, float32ToBfloat16, float32ToFloat1
 import { FormatError } from './errors.js';
 
 export type TypedArray =
-  | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array
-  | Uint8Array | Uint16Array | Uint32Array | BigUint64Array;
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | BigInt64Array
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array
+  | BigUint64Array;
 
 export interface Tensor {
   readonly dtype: DataType;
@@ -48,17 +56,28 @@ export function decodeBytes(dtype: DataType, bytes: Uint8Array, count: number): 
   };
   const off = (size: number) => (bytes.byteOffset % size === 0 ? bytes.byteOffset : 0);
   switch (dtype) {
-    case 'float32': return new Float32Array(aligned(4), off(4), count);
-    case 'float64': return new Float64Array(aligned(8), off(8), count);
-    case 'complex64': return new Float32Array(aligned(4), off(4), count * 2);
-    case 'complex128': return new Float64Array(aligned(8), off(8), count * 2);
-    case 'int8': return new Int8Array(bytes.buffer, bytes.byteOffset, count);
-    case 'int16': return new Int16Array(aligned(2), off(2), count);
-    case 'int32': return new Int32Array(aligned(4), off(4), count);
-    case 'int64': return new BigInt64Array(aligned(8), off(8), count);
-    case 'uint16': return new Uint16Array(aligned(2), off(2), count);
-    case 'uint32': return new Uint32Array(aligned(4), off(4), count);
-    case 'uint64': return new BigUint64Array(aligned(8), off(8), count);
+    case 'float32':
+      return new Float32Array(aligned(4), off(4), count);
+    case 'float64':
+      return new Float64Array(aligned(8), off(8), count);
+    case 'complex64':
+      return new Float32Array(aligned(4), off(4), count * 2);
+    case 'complex128':
+      return new Float64Array(aligned(8), off(8), count * 2);
+    case 'int8':
+      return new Int8Array(bytes.buffer, bytes.byteOffset, count);
+    case 'int16':
+      return new Int16Array(aligned(2), off(2), count);
+    case 'int32':
+      return new Int32Array(aligned(4), off(4), count);
+    case 'int64':
+      return new BigInt64Array(aligned(8), off(8), count);
+    case 'uint16':
+      return new Uint16Array(aligned(2), off(2), count);
+    case 'uint32':
+      return new Uint32Array(aligned(4), off(4), count);
+    case 'uint64':
+      return new BigUint64Array(aligned(8), off(8), count);
     case 'float16':
     case 'bfloat16': {
       const raw = new Uint16Array(aligned(2), off(2), count);
@@ -67,10 +86,16 @@ export function decodeBytes(dtype: DataType, bytes: Uint8Array, count: number): 
       for (let i = 0; i < count; i++) out[i] = conv(raw[i]!);
       return out;
     }
-    case 'int4': case 'uint4': case 'int2': case 'uint2': case 'float4e2m1':
+    case 'int4':
+    case 'uint4':
+    case 'int2':
+    case 'uint2':
+    case 'float4e2m1':
       return unpackSubByte(bytes, count, bitsOf(dtype), dtype === 'int4' || dtype === 'int2');
-    case 'string': throw new TypeError('string tensors have no numeric values; use strings()');
-    default: return new Uint8Array(bytes.buffer, bytes.byteOffset, count);
+    case 'string':
+      throw new TypeError('string tensors have no numeric values; use strings()');
+    default:
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, count);
   }
 }
 
@@ -79,24 +104,46 @@ export function encodeValues(dtype: DataType, values: ArrayLike<number | bigint>
   const n = values.length;
   const num = (i: number) => Number(values[i]!);
   switch (dtype) {
-    case 'float32': return asBytes(Float32Array.from({ length: n }, (_, i) => num(i)));
-    case 'float64': return asBytes(Float64Array.from({ length: n }, (_, i) => num(i)));
-    case 'int8': return asBytes(Int8Array.from({ length: n }, (_, i) => num(i)));
-    case 'int16': return asBytes(Int16Array.from({ length: n }, (_, i) => num(i)));
-    case 'int32': return asBytes(Int32Array.from({ length: n }, (_, i) => num(i)));
-    case 'uint16': return asBytes(Uint16Array.from({ length: n }, (_, i) => num(i)));
-    case 'uint32': return asBytes(Uint32Array.from({ length: n }, (_, i) => num(i)));
-    case 'int64': return asBytes(BigInt64Array.from({ length: n }, (_, i) => BigInt(values[i]!)));
-    case 'uint64': return asBytes(BigUint64Array.from({ length: n }, (_, i) => BigInt(values[i]!)));
-    case 'float16': return asBytes(Uint16Array.from({ length: n }, (_, i) => float32ToFloat16(num(i))));
-    case 'bfloat16': return asBytes(Uint16Array.from({ length: n }, (_, i) => float32ToBfloat16(num(i))));
-    case 'bool': return Uint8Array.from({ length: n }, (_, i) => (num(i) ? 1 : 0));
-    case 'int4': case 'uint4': case 'int2': case 'uint2': case 'float4e2m1':
-      return packSubByte(Array.from({ length: n }, (_, i) => num(i)), bitsOf(dtype));
-    case 'string': throw new TypeError('use stringTensor() for strings');
-    case 'complex64': case 'complex128':
+    case 'float32':
+      return asBytes(Float32Array.from({ length: n }, (_, i) => num(i)));
+    case 'float64':
+      return asBytes(Float64Array.from({ length: n }, (_, i) => num(i)));
+    case 'int8':
+      return asBytes(Int8Array.from({ length: n }, (_, i) => num(i)));
+    case 'int16':
+      return asBytes(Int16Array.from({ length: n }, (_, i) => num(i)));
+    case 'int32':
+      return asBytes(Int32Array.from({ length: n }, (_, i) => num(i)));
+    case 'uint16':
+      return asBytes(Uint16Array.from({ length: n }, (_, i) => num(i)));
+    case 'uint32':
+      return asBytes(Uint32Array.from({ length: n }, (_, i) => num(i)));
+    case 'int64':
+      return asBytes(BigInt64Array.from({ length: n }, (_, i) => BigInt(values[i]!)));
+    case 'uint64':
+      return asBytes(BigUint64Array.from({ length: n }, (_, i) => BigInt(values[i]!)));
+    case 'float16':
+      return asBytes(Uint16Array.from({ length: n }, (_, i) => float32ToFloat16(num(i))));
+    case 'bfloat16':
+      return asBytes(Uint16Array.from({ length: n }, (_, i) => float32ToBfloat16(num(i))));
+    case 'bool':
+      return Uint8Array.from({ length: n }, (_, i) => (num(i) ? 1 : 0));
+    case 'int4':
+    case 'uint4':
+    case 'int2':
+    case 'uint2':
+    case 'float4e2m1':
+      return packSubByte(
+        Array.from({ length: n }, (_, i) => num(i)),
+        bitsOf(dtype),
+      );
+    case 'string':
+      throw new TypeError('use stringTensor() for strings');
+    case 'complex64':
+    case 'complex128':
       throw new TypeError(`encode ${dtype} from raw bytes with tensorFromBytes()`);
-    default: return Uint8Array.from({ length: n }, (_, i) => num(i));
+    default:
+      return Uint8Array.from({ length: n }, (_, i) => num(i));
   }
 }
 
@@ -139,7 +186,10 @@ function toFloat32Of(t: Tensor): Float32Array {
 abstract class NumericTensor implements Tensor {
   readonly size: number;
   private cached: TypedArray | undefined;
-  constructor(readonly dtype: DataType, readonly shape: readonly number[]) {
+  constructor(
+    readonly dtype: DataType,
+    readonly shape: readonly number[],
+  ) {
     checkShape(shape);
     this.size = shapeSize(shape);
   }
@@ -162,7 +212,11 @@ abstract class NumericTensor implements Tensor {
 export class DenseTensor extends NumericTensor {
   readonly isLazy = false;
   readonly byteLength: number;
-  constructor(dtype: DataType, shape: readonly number[], private readonly data: Uint8Array) {
+  constructor(
+    dtype: DataType,
+    shape: readonly number[],
+    private readonly data: Uint8Array,
+  ) {
     super(dtype, shape);
     const want = byteLengthOf(dtype, this.size);
     if (data.byteLength !== want) {
@@ -217,7 +271,10 @@ export class StringTensor implements Tensor {
   readonly isLazy = false;
   readonly size: number;
   readonly byteLength: number;
-  constructor(readonly shape: readonly number[], private readonly items: readonly Uint8Array[]) {
+  constructor(
+    readonly shape: readonly number[],
+    private readonly items: readonly Uint8Array[],
+  ) {
     checkShape(shape);
     this.size = shapeSize(shape);
     if (items.length !== this.size) {
@@ -332,7 +389,10 @@ export function scalarTensor(dtype: DataType, value: number | bigint): Tensor {
 
 export function stringTensor(shape: readonly number[], items: readonly (string | Uint8Array)[]): Tensor {
   const enc = new TextEncoder();
-  return new StringTensor(shape, items.map((s) => (typeof s === 'string' ? enc.encode(s) : s)));
+  return new StringTensor(
+    shape,
+    items.map((s) => (typeof s === 'string' ? enc.encode(s) : s)),
+  );
 }
 
 /** Same data, new shape (sizes must agree). */

@@ -24,11 +24,17 @@ export function formatDims(shape: readonly Dim[] | undefined): string {
 export function formatType(t: ValueType | undefined): string {
   if (t === undefined) return 'unknown';
   switch (t.kind) {
-    case 'tensor': return `${t.dtype}${formatDims(t.shape)}`;
-    case 'sparse-tensor': return `sparse ${t.dtype}${formatDims(t.shape)}`;
-    case 'sequence': return `sequence<${formatType(t.elem)}>`;
-    case 'map': return `map<${t.key}, ${formatType(t.value)}>`;
-    case 'optional': return `optional<${formatType(t.elem)}>`;
-    case 'opaque': return `opaque ${t.domain}.${t.name}`;
+    case 'tensor':
+      return `${t.dtype}${formatDims(t.shape)}`;
+    case 'sparse-tensor':
+      return `sparse ${t.dtype}${formatDims(t.shape)}`;
+    case 'sequence':
+      return `sequence<${formatType(t.elem)}>`;
+    case 'map':
+      return `map<${t.key}, ${formatType(t.value)}>`;
+    case 'optional':
+      return `optional<${formatType(t.elem)}>`;
+    case 'opaque':
+      return `opaque ${t.domain}.${t.name}`;
   }
 }

@@ -30,7 +30,11 @@ export class Value {
   /** @internal */ _detached = false;
 
   /** @internal use Graph methods to create values */
-  constructor(readonly graph: Graph, name: string, type?: ValueType) {
+  constructor(
+    readonly graph: Graph,
+    name: string,
+    type?: ValueType,
+  ) {
     this._name = name;
     this.type = type;
   }

@@ -16,14 +16,26 @@ import { writeOnnxBytes } from './write/write-model.js';
 
 const seeds: Uint8Array[] = [
   readFileSync(sharedPath('models/onnx-mnist-8/mnist.onnx')),
-  ...['test_if', 'test_loop11', 'test_if_seq', 'test_constant', 'test_range_float_type_positive_delta_expanded', 'test_cast_FLOAT_to_FLOAT8E4M3FN', 'test_optional_get_element_sequence'].map((t) =>
-    readFileSync(sharedPath('conformance/onnx-backend/node', t, 'model.onnx')),
-  ),
+  ...[
+    'test_if',
+    'test_loop11',
+    'test_if_seq',
+    'test_constant',
+    'test_range_float_type_positive_delta_expanded',
+    'test_cast_FLOAT_to_FLOAT8E4M3FN',
+    'test_optional_get_element_sequence',
+  ].map((t) => readFileSync(sharedPath('conformance/onnx-backend/node', t, 'model.onnx'))),
   writeOnnxBytes(featureRichModel()),
 ].map((b) => new Uint8Array(b));
 
 /** Offsets of the length prefixes of (valid) submessages and bytes fields, found with the schema. */
-function lengthPrefixes(bytes: Uint8Array, table: MessageTable, start = 0, end = bytes.length, out: number[] = []): number[] {
+function lengthPrefixes(
+  bytes: Uint8Array,
+  table: MessageTable,
+  start = 0,
+  end = bytes.length,
+  out: number[] = [],
+): number[] {
   const r = protobuf.Reader.create(bytes);
   r.pos = start;
   while (r.pos < end) {
@@ -49,23 +61,27 @@ function mutate(src: Uint8Array, rand: () => number, prefixes: number[]): Uint8A
   const pick = (n: number) => Math.floor(rand() * n);
   const b = Uint8Array.from(src);
   switch (pick(5)) {
-    case 0: { // flip 1-4 random bits
+    case 0: {
+      // flip 1-4 random bits
       for (let k = 1 + pick(4); k > 0; k--) b[pick(b.length)]! ^= 1 << pick(8);
       return b;
     }
     case 1: // truncate
       return b.subarray(0, pick(b.length));
-    case 2: { // insert random bytes
+    case 2: {
+      // insert random bytes
       const at = pick(b.length + 1);
       const ins = Uint8Array.from({ length: 1 + pick(8) }, () => pick(256));
       return Uint8Array.from([...b.subarray(0, at), ...ins, ...b.subarray(at)]);
     }
-    case 3: { // overwrite a run with random bytes
+    case 3: {
+      // overwrite a run with random bytes
       const at = pick(b.length);
       for (let k = 0; k < 1 + pick(16) && at + k < b.length; k++) b[at + k] = pick(256);
       return b;
     }
-    default: { // replace a real length prefix with another length (small, off by one, huge)
+    default: {
+      // replace a real length prefix with another length (small, off by one, huge)
       const at = prefixes[pick(prefixes.length)]!;
       let end = at;
       while (b[end]! & 0x80) end++;
@@ -138,8 +154,14 @@ describe('fuzzing readOnnx with mutated real models', () => {
         if (Array.isArray(v)) holder[key] = pick([[], [...v, ...v], v.slice(1), v.slice(0, -1)]);
         else if (typeof v === 'string') holder[key] = pick(['', '__proto__', 'constructor', ...names]);
         else if (typeof v === 'number') holder[key] = pick([-1, 0, 1, 7, 26, 27, 99, 2 ** 31 - 1, -(2 ** 31)]);
-        else if (v instanceof Uint8Array) holder[key] = pick([v.subarray(1), new Uint8Array(0), Uint8Array.from([...v, 0])]);
-        else if (v !== null && typeof v === 'object' && 'low' in v) holder[key] = pick([{ low: -1, high: -1 }, { low: 0, high: 1 << 30 }, { low: -1, high: 0x7fffffff }]);
+        else if (v instanceof Uint8Array)
+          holder[key] = pick([v.subarray(1), new Uint8Array(0), Uint8Array.from([...v, 0])]);
+        else if (v !== null && typeof v === 'object' && 'low' in v)
+          holder[key] = pick([
+            { low: -1, high: -1 },
+            { low: 0, high: 1 << 30 },
+            { low: -1, high: 0x7fffffff },
+          ]);
       }
       let bytes: Uint8Array;
       try {
@@ -157,7 +179,8 @@ describe('fuzzing readOnnx with mutated real models', () => {
           if (!(e instanceof EnxutoError)) throw e;
         }
       } catch (e) {
-        if (!(e instanceof EnxutoError) || e.code === 'onnx/internal') untyped.push(`case ${i}: ${(e as Error).stack?.split('\n').slice(0, 3).join(' | ')}`);
+        if (!(e instanceof EnxutoError) || e.code === 'onnx/internal')
+          untyped.push(`case ${i}: ${(e as Error).stack?.split('\n').slice(0, 3).join(' | ')}`);
       }
     }
     expect(untyped).toEqual([]);

@@ -54,7 +54,9 @@ describe('round trips of IR features', () => {
     const body = loop.subgraphs()[0]!;
     const then = body.nodes[0]!.subgraphs()[0]!;
     const add = then.nodes[0]!;
-    expect(add.inputs.map((v) => [v!.name, v!.graph === body ? 'body' : v!.graph === back.graph ? 'main' : '?'])).toEqual([
+    expect(
+      add.inputs.map((v) => [v!.name, v!.graph === body ? 'body' : v!.graph === back.graph ? 'main' : '?']),
+    ).toEqual([
       ['acc', 'body'],
       ['w', 'main'],
     ]);
@@ -67,7 +69,11 @@ describe('round trips of IR features', () => {
     f.opsetImports.set('', 18);
     f.docString = 'relu(x) * alpha';
     const fx = f.body.addInput('X');
-    const alpha = f.body.addNode({ opType: 'Constant', outputs: ['alpha'], attributes: { value_float: { type: 'float', value: 0, refAttrName: 'alpha' } } });
+    const alpha = f.body.addNode({
+      opType: 'Constant',
+      outputs: ['alpha'],
+      attributes: { value_float: { type: 'float', value: 0, refAttrName: 'alpha' } },
+    });
     const relu = f.body.addNode({ opType: 'Relu', inputs: [fx], outputs: ['r'] });
     const mul = f.body.addNode({ opType: 'Mul', inputs: [relu.output(), alpha.output()], outputs: ['Y'] });
     f.body.setOutputs([mul.output()]);
@@ -77,7 +83,13 @@ describe('round trips of IR features', () => {
     m.functions.push(f);
     m.opsetImports.set('custom', 1);
     const x = m.graph.addInput('x', tensorType('float32', [2]));
-    const call = m.graph.addNode({ opType: 'ScaledRelu', domain: 'custom', inputs: [x], outputs: ['y'], attributes: { alpha: attr.float(0.5) } });
+    const call = m.graph.addNode({
+      opType: 'ScaledRelu',
+      domain: 'custom',
+      inputs: [x],
+      outputs: ['y'],
+      attributes: { alpha: attr.float(0.5) },
+    });
     m.graph.setOutputs([call.output()]);
     const back = roundTrip(m);
     const bf = back.functions[0]!;
@@ -113,7 +125,13 @@ describe('round trips of IR features', () => {
         tensors: { type: 'tensors', value: [int64Tensor([1], [INT64_MIN]), stringTensor([1], ['z'])] },
         sts: { type: 'sparse-tensors', value: [sparse] },
         graphs: { type: 'graphs', value: [] },
-        tps: { type: 'types', value: [{ kind: 'map', key: 'string', value: tensorType('float32') }, { kind: 'optional', elem: { kind: 'opaque', domain: 'd', name: 'n' } }] },
+        tps: {
+          type: 'types',
+          value: [
+            { kind: 'map', key: 'string', value: tensorType('float32') },
+            { kind: 'optional', elem: { kind: 'opaque', domain: 'd', name: 'n' } },
+          ],
+        },
       },
     });
     g.setOutputs([n.output()]);
@@ -166,13 +184,26 @@ describe('round trips of IR features', () => {
   it('training_info, quantization annotations and denotations are kept as they were', () => {
     const file = modelWith(
       {
-        input: [{ name: 'x', type: { denotation: 'IMAGE', tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1, denotation: 'DATA_BATCH' }] } } } }],
+        input: [
+          {
+            name: 'x',
+            type: {
+              denotation: 'IMAGE',
+              tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1, denotation: 'DATA_BATCH' }] } },
+            },
+          },
+        ],
         node: [{ opType: 'Relu', input: ['x'], output: ['y'] }],
         output: [{ name: 'y', type: { tensorType: { elemType: 0 } } }],
         quantizationAnnotation: [{ tensorName: 'y', quantParameterTensorNames: [{ key: 'SCALE_TENSOR', value: 's' }] }],
       },
       {
-        trainingInfo: [{ algorithm: { name: 'train', node: [{ opType: 'Identity', input: ['a'], output: ['b'] }] }, updateBinding: [{ key: 'w', value: 'b' }] }],
+        trainingInfo: [
+          {
+            algorithm: { name: 'train', node: [{ opType: 'Identity', input: ['a'], output: ['b'] }] },
+            updateBinding: [{ key: 'w', value: 'b' }],
+          },
+        ],
       },
     );
     const m = readOnnx(file);
@@ -182,7 +213,9 @@ describe('round trips of IR features', () => {
     expect(Buffer.from(writeOnnxBytes(m)).equals(Buffer.from(file))).toBe(true);
     // once the type changes, the kept TypeProto (with its denotation) no longer applies
     m.graph.inputs[0]!.type = tensorType('float32', [2]);
-    const decoded = ModelProtoType.decode(writeOnnxBytes(m)) as unknown as { graph: { input: { type: { denotation: string } }[] } };
+    const decoded = ModelProtoType.decode(writeOnnxBytes(m)) as unknown as {
+      graph: { input: { type: { denotation: string } }[] };
+    };
     expect(decoded.graph.input[0]!.type.denotation).toBe('');
   });
 
@@ -192,7 +225,9 @@ describe('round trips of IR features', () => {
   });
 
   it('writes models that passes built from scratch, deterministically', () => {
-    expect(Buffer.from(writeOnnxBytes(controlFlowModel())).equals(Buffer.from(writeOnnxBytes(controlFlowModel())))).toBe(true);
+    expect(
+      Buffer.from(writeOnnxBytes(controlFlowModel())).equals(Buffer.from(writeOnnxBytes(controlFlowModel()))),
+    ).toBe(true);
   });
 });
 
@@ -202,7 +237,9 @@ describe('unknown and unsupported content', () => {
   it('fields unknown to onnx v1.22 are refused by default, naming field and offset', () => {
     const e = errorOf(() => readOnnx(withUnknown, { file: 'new.onnx' }));
     expect(e).toBeInstanceOf(UnsupportedError);
-    expect(e.message).toMatch(/^unsupported: 1 field\(s\) unknown to onnx v1\.22, first field 99 of ModelProto at byte 5/);
+    expect(e.message).toMatch(
+      /^unsupported: 1 field\(s\) unknown to onnx v1\.22, first field 99 of ModelProto at byte 5/,
+    );
     expect([e.code, e.file, e.offset]).toEqual(['onnx/unknown-field', 'new.onnx', 5]);
   });
 
@@ -216,30 +253,59 @@ describe('unknown and unsupported content', () => {
   });
 
   it('non-UTF-8 attribute strings are unsupported', () => {
-    const file = modelWith({ node: [{ opType: 'X', output: ['y'], attribute: [{ name: 'mode', type: 3, s: Uint8Array.from([0xff, 0xfe]) }] }], output: [{ name: 'y' }] });
+    const file = modelWith({
+      node: [{ opType: 'X', output: ['y'], attribute: [{ name: 'mode', type: 3, s: Uint8Array.from([0xff, 0xfe]) }] }],
+      output: [{ name: 'y' }],
+    });
     const e = errorOf(() => readOnnx(file));
     expect(e).toBeInstanceOf(UnsupportedError);
     expect([e.node, e.field]).toEqual(['X', 'attribute mode']);
   });
 
   it('attributes without type or value, or of unknown type, are format errors', () => {
-    const none = modelWith({ node: [{ opType: 'X', name: 'n1', output: ['y'], attribute: [{ name: 'a' }] }], output: [{ name: 'y' }] });
+    const none = modelWith({
+      node: [{ opType: 'X', name: 'n1', output: ['y'], attribute: [{ name: 'a' }] }],
+      output: [{ name: 'y' }],
+    });
     expect(errorOf(() => readOnnx(none)).code).toBe('onnx/attribute-type');
-    const odd = modelWith({ node: [{ opType: 'X', name: 'n1', output: ['y'], attribute: [{ name: 'a', type: 42, i: 1 }] }], output: [{ name: 'y' }] });
+    const odd = modelWith({
+      node: [{ opType: 'X', name: 'n1', output: ['y'], attribute: [{ name: 'a', type: 42, i: 1 }] }],
+      output: [{ name: 'y' }],
+    });
     expect(errorOf(() => readOnnx(odd)).message).toMatch(/unknown type 42/);
-    const noTensor = modelWith({ node: [{ opType: 'X', name: 'n1', output: ['y'], attribute: [{ name: 'a', type: 4 }] }], output: [{ name: 'y' }] });
+    const noTensor = modelWith({
+      node: [{ opType: 'X', name: 'n1', output: ['y'], attribute: [{ name: 'a', type: 4 }] }],
+      output: [{ name: 'y' }],
+    });
     expect(errorOf(() => readOnnx(noTensor)).code).toBe('onnx/attribute-value');
   });
 
   it('proto IR v1 attributes without a type are typed from their value', () => {
-    const file = modelWith({ node: [{ opType: 'X', output: ['y'], attribute: [{ name: 'k', i: 7 }, { name: 'fs', floats: [1, 2] }] }], output: [{ name: 'y' }] });
+    const file = modelWith({
+      node: [
+        {
+          opType: 'X',
+          output: ['y'],
+          attribute: [
+            { name: 'k', i: 7 },
+            { name: 'fs', floats: [1, 2] },
+          ],
+        },
+      ],
+      output: [{ name: 'y' }],
+    });
     const n = readOnnx(file).graph.nodes[0]!;
     expect([n.attr('k'), n.attr('fs')]).toEqual([attr.int(7), attr.floats([1, 2])]);
   });
 });
 
 describe('structurally broken models (BAD_INPUTS 15-16)', () => {
-  const relu = (input: string, output: string, name = '') => ({ opType: 'Relu', name, input: [input], output: [output] });
+  const relu = (input: string, output: string, name = '') => ({
+    opType: 'Relu',
+    name,
+    input: [input],
+    output: [output],
+  });
 
   it('a graph cycle reads, and checkModel reports it', () => {
     const m = readOnnx(modelWith({ node: [relu('b', 'a', 'n1'), relu('a', 'b', 'n2')], output: [{ name: 'b' }] }));
@@ -248,30 +314,98 @@ describe('structurally broken models (BAD_INPUTS 15-16)', () => {
   });
 
   it('a Loop body cycle reads, and checkModel reports it', () => {
-    const body = { name: 'body', input: [{ name: 'i' }, { name: 'c' }], node: [relu('q', 'p'), relu('p', 'q')], output: [{ name: 'c' }] };
-    const m = readOnnx(modelWith({ input: [{ name: 'n' }], node: [{ opType: 'Loop', input: ['n', ''], output: [], attribute: [{ name: 'body', type: 5, g: body }] }] }));
+    const body = {
+      name: 'body',
+      input: [{ name: 'i' }, { name: 'c' }],
+      node: [relu('q', 'p'), relu('p', 'q')],
+      output: [{ name: 'c' }],
+    };
+    const m = readOnnx(
+      modelWith({
+        input: [{ name: 'n' }],
+        node: [{ opType: 'Loop', input: ['n', ''], output: [], attribute: [{ name: 'body', type: 5, g: body }] }],
+      }),
+    );
     expect(errorOf(() => checkModel(m)).code).toBe('check/cycle');
   });
 
   it('a recursive local function reads, and checkModel reports it', () => {
-    const f = { name: 'F', domain: 'd', input: ['x'], output: ['y'], node: [{ opType: 'F', domain: 'd', input: ['x'], output: ['y'] }], opsetImport: [{ domain: 'd', version: 1 }] };
-    const m = readOnnx(modelWith({ input: [{ name: 'x' }], node: [{ opType: 'F', domain: 'd', input: ['x'], output: ['y'] }], output: [{ name: 'y' }] }, { functions: [f], opsetImport: [{ domain: '', version: 21 }, { domain: 'd', version: 1 }] }));
+    const f = {
+      name: 'F',
+      domain: 'd',
+      input: ['x'],
+      output: ['y'],
+      node: [{ opType: 'F', domain: 'd', input: ['x'], output: ['y'] }],
+      opsetImport: [{ domain: 'd', version: 1 }],
+    };
+    const m = readOnnx(
+      modelWith(
+        {
+          input: [{ name: 'x' }],
+          node: [{ opType: 'F', domain: 'd', input: ['x'], output: ['y'] }],
+          output: [{ name: 'y' }],
+        },
+        {
+          functions: [f],
+          opsetImport: [
+            { domain: '', version: 21 },
+            { domain: 'd', version: 1 },
+          ],
+        },
+      ),
+    );
     expect(errorOf(() => checkModel(m)).code).toBe('check/recursive-function');
   });
 
   it('a missing opset import reads, and checkModel reports it', () => {
-    const m = readOnnx(modelWith({ input: [{ name: 'x' }], node: [relu('x', 'y', 'r')], output: [{ name: 'y' }] }, { opsetImport: [] }));
+    const m = readOnnx(
+      modelWith({ input: [{ name: 'x' }], node: [relu('x', 'y', 'r')], output: [{ name: 'y' }] }, { opsetImport: [] }),
+    );
     const e = errorOf(() => checkModel(m));
     expect([e.code, e.node]).toEqual(['check/missing-opset', 'r']);
   });
 
   const readErrors: { name: string; graph: Parameters<typeof modelWith>[0]; code: string; value?: string }[] = [
-    { name: 'duplicate initializer names', graph: { initializer: [{ name: 'w', dims: [], dataType: 1, floatData: [1] }, { name: 'w', dims: [], dataType: 1, floatData: [2] }] }, code: 'onnx/duplicate-name', value: 'w' },
-    { name: 'two nodes producing one name', graph: { input: [{ name: 'x' }], node: [relu('x', 'y'), relu('x', 'y')], output: [{ name: 'y' }] }, code: 'onnx/duplicate-name', value: 'y' },
-    { name: 'a graph output listed twice', graph: { input: [{ name: 'x' }], node: [relu('x', 'y')], output: [{ name: 'y' }, { name: 'y' }] }, code: 'onnx/duplicate-output', value: 'y' },
-    { name: 'an output never produced', graph: { input: [{ name: 'x' }], output: [{ name: 'ghost' }] }, code: 'onnx/undefined-value', value: 'ghost' },
-    { name: 'a node input never produced', graph: { node: [relu('ghost', 'y', 'r')], output: [{ name: 'y' }] }, code: 'onnx/undefined-value', value: 'ghost' },
-    { name: 'an initializer without a name', graph: { initializer: [{ dims: [], dataType: 1, floatData: [1] }] }, code: 'onnx/empty-name' },
+    {
+      name: 'duplicate initializer names',
+      graph: {
+        initializer: [
+          { name: 'w', dims: [], dataType: 1, floatData: [1] },
+          { name: 'w', dims: [], dataType: 1, floatData: [2] },
+        ],
+      },
+      code: 'onnx/duplicate-name',
+      value: 'w',
+    },
+    {
+      name: 'two nodes producing one name',
+      graph: { input: [{ name: 'x' }], node: [relu('x', 'y'), relu('x', 'y')], output: [{ name: 'y' }] },
+      code: 'onnx/duplicate-name',
+      value: 'y',
+    },
+    {
+      name: 'a graph output listed twice',
+      graph: { input: [{ name: 'x' }], node: [relu('x', 'y')], output: [{ name: 'y' }, { name: 'y' }] },
+      code: 'onnx/duplicate-output',
+      value: 'y',
+    },
+    {
+      name: 'an output never produced',
+      graph: { input: [{ name: 'x' }], output: [{ name: 'ghost' }] },
+      code: 'onnx/undefined-value',
+      value: 'ghost',
+    },
+    {
+      name: 'a node input never produced',
+      graph: { node: [relu('ghost', 'y', 'r')], output: [{ name: 'y' }] },
+      code: 'onnx/undefined-value',
+      value: 'ghost',
+    },
+    {
+      name: 'an initializer without a name',
+      graph: { initializer: [{ dims: [], dataType: 1, floatData: [1] }] },
+      code: 'onnx/empty-name',
+    },
   ];
   for (const c of readErrors) {
     it(`${c.name}: typed read error naming the value`, () => {

@@ -12,7 +12,13 @@ import { readOnnxTensor, writeOnnxTensor } from './read/read-tensor-file.js';
 import { writeOnnxBytes } from './write/write-model.js';
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+  return (
+    a.byteLength === b.byteLength &&
+    Buffer.compare(
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+      Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    ) === 0
+  );
 }
 
 const suites = ['node', 'simple', 'pytorch-converted', 'pytorch-operator'];
@@ -33,7 +39,18 @@ describe('mnist.onnx (CNTK, opset 8)', () => {
     expect([...model.opsetImports]).toEqual([['', 8]]);
     expect(model.producerName).toBe('CNTK');
     expect(model.graph.nodes.map((n) => n.opType)).toEqual([
-      'Reshape', 'Conv', 'Add', 'Relu', 'MaxPool', 'Conv', 'Add', 'Relu', 'MaxPool', 'Reshape', 'MatMul', 'Add',
+      'Reshape',
+      'Conv',
+      'Add',
+      'Relu',
+      'MaxPool',
+      'Conv',
+      'Add',
+      'Relu',
+      'MaxPool',
+      'Reshape',
+      'MatMul',
+      'Add',
     ]);
     expect(model.graph.value('Parameter5')!.const!.shape).toEqual([8, 1, 5, 5]);
     expect(model.graph.inputs[0]!.type).toEqual({ kind: 'tensor', dtype: 'float32', shape: [1, 1, 28, 28] });
@@ -58,7 +75,8 @@ describe(`ONNX backend conformance models (${models.length})`, () => {
       const w1 = writeOnnxBytes(m1);
       if (!sameBytes(w1, bytes)) failures.push(`${file}: rewrite differs`);
       const m2 = readOnnx(w1, { file });
-      if (JSON.stringify(describeModel(m2)) !== JSON.stringify(describeModel(m1))) failures.push(`${file}: structure differs`);
+      if (JSON.stringify(describeModel(m2)) !== JSON.stringify(describeModel(m1)))
+        failures.push(`${file}: structure differs`);
       if (!sameBytes(writeOnnxBytes(m2), w1)) failures.push(`${file}: second write differs`);
     }
     expect(failures).toEqual([]);
@@ -91,4 +109,3 @@ describe('conformance test data (lone TensorProto files)', () => {
     expect(refused).toBeLessThan(100);
   });
 });
-

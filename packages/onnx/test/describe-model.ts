@@ -26,15 +26,26 @@ function value(v: Value): unknown {
 function attr(a: Attr): unknown {
   const base = { type: a.type, ref: a.refAttrName ?? null, doc: a.docString ?? null };
   switch (a.type) {
-    case 'tensor': case 'sparse-tensor': return { ...base, value: tensor(a.value) };
-    case 'tensors': case 'sparse-tensors': return { ...base, value: a.value.map(tensor) };
-    case 'graph': return { ...base, value: graph(a.value) };
-    case 'graphs': return { ...base, value: a.value.map(graph) };
-    case 'int': return { ...base, value: String(a.value) };
-    case 'ints': return { ...base, value: a.value.map(String) };
-    case 'floats': return { ...base, value: a.value.map((x) => (Number.isNaN(x) ? 'NaN' : x)) };
-    case 'float': return { ...base, value: Number.isNaN(a.value) ? 'NaN' : a.value };
-    default: return { ...base, value: a.value };
+    case 'tensor':
+    case 'sparse-tensor':
+      return { ...base, value: tensor(a.value) };
+    case 'tensors':
+    case 'sparse-tensors':
+      return { ...base, value: a.value.map(tensor) };
+    case 'graph':
+      return { ...base, value: graph(a.value) };
+    case 'graphs':
+      return { ...base, value: a.value.map(graph) };
+    case 'int':
+      return { ...base, value: String(a.value) };
+    case 'ints':
+      return { ...base, value: a.value.map(String) };
+    case 'floats':
+      return { ...base, value: a.value.map((x) => (Number.isNaN(x) ? 'NaN' : x)) };
+    case 'float':
+      return { ...base, value: Number.isNaN(a.value) ? 'NaN' : a.value };
+    default:
+      return { ...base, value: a.value };
   }
 }
 

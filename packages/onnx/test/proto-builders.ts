@@ -10,7 +10,12 @@ export function encodeModel(m: ModelProto): Uint8Array {
 
 /** A model whose graph holds `graph` fields plus opset 21 and IR version 10. */
 export function modelWith(graph: GraphProto, extra: Partial<ModelProto> = {}): Uint8Array {
-  return encodeModel({ irVersion: 10, opsetImport: [{ domain: '', version: 21 }], graph: { name: 'g', ...graph }, ...extra });
+  return encodeModel({
+    irVersion: 10,
+    opsetImport: [{ domain: '', version: 21 }],
+    graph: { name: 'g', ...graph },
+    ...extra,
+  });
 }
 
 /** A model with one initializer `t` that is also the graph output. */

@@ -1,5 +1,15 @@
 // IR models that exercise many ONNX features at once (fuzz seeds, round-trip subjects).
-import { Graph, LocalFunction, Model, SparseTensor, attr, float32Tensor, int64Tensor, stringTensor, tensorType } from '@enxuto/ir';
+import {
+  Graph,
+  LocalFunction,
+  Model,
+  SparseTensor,
+  attr,
+  float32Tensor,
+  int64Tensor,
+  stringTensor,
+  tensorType,
+} from '@enxuto/ir';
 
 /** Main graph with an If whose branches read outer values, inside a Loop body. */
 export function controlFlowModel(): Model {
@@ -35,18 +45,43 @@ export function featureRichModel(): Model {
   const f = new LocalFunction('ScaledRelu', 'custom');
   f.opsetImports.set('', 18);
   const fx = f.body.addInput('X');
-  const alpha = f.body.addNode({ opType: 'Constant', outputs: ['alpha'], attributes: { value_float: { type: 'float', value: 0, refAttrName: 'alpha' } } });
+  const alpha = f.body.addNode({
+    opType: 'Constant',
+    outputs: ['alpha'],
+    attributes: { value_float: { type: 'float', value: 0, refAttrName: 'alpha' } },
+  });
   const relu = f.body.addNode({ opType: 'Relu', inputs: [fx], outputs: ['r'] });
-  f.body.setOutputs([f.body.addNode({ opType: 'Mul', inputs: [relu.output(), alpha.output()], outputs: ['Y'] }).output()]);
+  f.body.setOutputs([
+    f.body.addNode({ opType: 'Mul', inputs: [relu.output(), alpha.output()], outputs: ['Y'] }).output(),
+  ]);
   f.attributes = ['alpha'];
   m.functions.push(f);
   m.opsetImports.set('custom', 1);
   const g = m.graph;
-  const sp = g.addInitializer('sp', new SparseTensor('float32', [2, 3], float32Tensor([2], [1, 2]), int64Tensor([2], [0, 4])));
+  const sp = g.addInitializer(
+    'sp',
+    new SparseTensor('float32', [2, 3], float32Tensor([2], [1, 2]), int64Tensor([2], [0, 4])),
+  );
   const labels = g.addInitializer('labels', stringTensor([2], ['cat', 'dog']));
-  const call = g.addNode({ opType: 'ScaledRelu', domain: 'custom', inputs: [g.value('loop_out')!], outputs: ['scaled'], attributes: { alpha: attr.float(0.5) } });
-  const gather = g.addNode({ opType: 'Gather', inputs: [labels, g.value('trip')!], outputs: ['label'], attributes: { axis: attr.int(0) } });
-  const add = g.addNode({ opType: 'Add', inputs: [sp, sp], outputs: ['sp2'], attributes: { ends: attr.ints([(1n << 63n) - 1n]) } });
+  const call = g.addNode({
+    opType: 'ScaledRelu',
+    domain: 'custom',
+    inputs: [g.value('loop_out')!],
+    outputs: ['scaled'],
+    attributes: { alpha: attr.float(0.5) },
+  });
+  const gather = g.addNode({
+    opType: 'Gather',
+    inputs: [labels, g.value('trip')!],
+    outputs: ['label'],
+    attributes: { axis: attr.int(0) },
+  });
+  const add = g.addNode({
+    opType: 'Add',
+    inputs: [sp, sp],
+    outputs: ['sp2'],
+    attributes: { ends: attr.ints([(1n << 63n) - 1n]) },
+  });
   call.output().type = tensorType('float32', ['N', 3]);
   g.setOutputs([...g.outputs, call.output(), gather.output(), add.output()]);
   m.metadata.set('k', 'v');

@@ -65,14 +65,26 @@ describe('distillation on MNIST digits', () => {
 
   it('learns from an unlabelled transfer set (soft targets only)', async () => {
     const student = mlpModel({ inputs: 784, hidden: [16], classes: 10, seed: 6 });
-    await distillTrain(student, { data: unlabelled(train), teacher, epochs: 3, batchSize: 50, temperature: 2, lr: 2e-3 });
+    await distillTrain(student, {
+      data: unlabelled(train),
+      teacher,
+      epochs: 3,
+      batchSize: 50,
+      temperature: 2,
+      lr: 2e-3,
+    });
     expect(accuracy(student)).toBeGreaterThan(0.8);
   }, 60_000);
 
   it('matches features through a learned adapter and jitters inputs', async () => {
     const student = mlpModel({ inputs: 784, hidden: [16], classes: 10, seed: 7 });
     const r = await distillTrain(student, {
-      data: train, teacher, epochs: 2, batchSize: 50, lr: 2e-3, jitter: 1,
+      data: train,
+      teacher,
+      epochs: 2,
+      batchSize: 50,
+      lr: 2e-3,
+      jitter: 1,
       features: [{ teacher: 'relu0.out', student: 'relu0.out', weight: 0.1 }],
     });
     expect(r.adapterParameters).toBe(16 * 64);
@@ -82,7 +94,11 @@ describe('distillation on MNIST digits', () => {
   }, 60_000);
 
   it('distill pass: a 4x narrower student stays within a few points of the teacher', async () => {
-    const result = await distill.run(teacher, distill.options.parse({ student: { widthMultiplier: 0.25 }, epochs: 4, batchSize: 50, lr: 2e-3 }), testPassContext({ data: { training: train } }));
+    const result = await distill.run(
+      teacher,
+      distill.options.parse({ student: { widthMultiplier: 0.25 }, epochs: 4, batchSize: 50, lr: 2e-3 }),
+      testPassContext({ data: { training: train } }),
+    );
     expect(result.stats.teacherParameters).toBe(784 * 64 + 64 + 64 * 10 + 10);
     expect(result.stats.studentParameters).toBe(784 * 16 + 16 + 16 * 10 + 10);
     const acc = accuracy(result.model);
@@ -101,7 +117,11 @@ describe('distillation on MNIST digits', () => {
     const zeros = values.filter((x) => x === 0).length;
     pruned.graph.setConst(w, float32Tensor([784, 64], values));
     const prunedAccuracy = accuracy(pruned);
-    const result = await distill.run(pruned, distill.options.parse({ student: 'self', epochs: 2, batchSize: 50, lr: 1e-3 }), testPassContext({ data: { training: train } }));
+    const result = await distill.run(
+      pruned,
+      distill.options.parse({ student: 'self', epochs: 2, batchSize: 50, lr: 1e-3 }),
+      testPassContext({ data: { training: train } }),
+    );
     const after = result.model.graph.value('fc0.weight')!.const!.values() as Float32Array;
     expect(after.filter((x) => x === 0).length).toBeGreaterThanOrEqual(zeros);
     for (let i = 0; i < values.length; i++) if (values[i] === 0) expect(after[i]).toBe(0);
@@ -116,7 +136,11 @@ describe('distillation on MNIST digits', () => {
     const values = Float32Array.from(w.const!.values() as Float32Array, (x, i) => (i % 2 === 0 ? 0 : x));
     model.graph.setConst(w, float32Tensor([784, 16], values));
     const before = accuracy(model);
-    const result = await finetune.run(model, finetune.options.parse({ epochs: 2, batchSize: 50, lr: 2e-3 }), testPassContext({ data: { training: train } }));
+    const result = await finetune.run(
+      model,
+      finetune.options.parse({ epochs: 2, batchSize: 50, lr: 2e-3 }),
+      testPassContext({ data: { training: train } }),
+    );
     const after = result.model.graph.value('fc0.weight')!.const!.values() as Float32Array;
     for (let i = 0; i < after.length; i += 2) expect(after[i]).toBe(0);
     expect(result.stats.maskedWeights).toBe(1);

@@ -33,7 +33,14 @@ const data = createDataset({
 describe('distill pass', () => {
   it('has defaults: a half-width student, T 4, alpha 0.9, zeros kept', () => {
     const o = distill.options.parse({});
-    expect(o).toMatchObject({ student: { widthMultiplier: 0.5 }, temperature: 4, alpha: 0.9, keepZeros: true, epochs: 5, features: [] });
+    expect(o).toMatchObject({
+      student: { widthMultiplier: 0.5 },
+      temperature: 4,
+      alpha: 0.9,
+      keepZeros: true,
+      epochs: 5,
+      features: [],
+    });
     expect(distill.needs).toEqual(['data', 'training']);
     expect(finetune.options.parse({}).epochs).toBe(2);
     expect(distillPasses.map((p) => p.name)).toEqual(['distill', 'finetune']);
@@ -48,7 +55,13 @@ describe('distill pass', () => {
 
   it('the browser-safe entry refuses model files with a typed error', async () => {
     const teacher = mlpModel({ inputs: 4, hidden: [8], classes: 4 });
-    await expect(distill.run(teacher, distill.options.parse({ teacher: 't.onnx', epochs: 1 }), testPassContext({ data: { training: data } }))).rejects.toMatchObject({ code: 'distill/no-loader' });
+    await expect(
+      distill.run(
+        teacher,
+        distill.options.parse({ teacher: 't.onnx', epochs: 1 }),
+        testPassContext({ data: { training: data } }),
+      ),
+    ).rejects.toMatchObject({ code: 'distill/no-loader' });
   });
 
   it('the Node entry reads teacher and student files', async () => {
@@ -57,11 +70,22 @@ describe('distill pass', () => {
     await writeOnnxFile(teacher, join(dir, 'teacher.onnx'));
     await writeOnnxFile(student, join(dir, 'student.onnx'));
     const current = mlpModel({ inputs: 4, hidden: [5], classes: 4, seed: 3 });
-    const r = await nodeDistill.run(current, nodeDistill.options.parse({ teacher: join(dir, 'teacher.onnx'), student: { path: join(dir, 'student.onnx') }, epochs: 1, batchSize: 16 }), testPassContext({ data: { training: data } }));
+    const r = await nodeDistill.run(
+      current,
+      nodeDistill.options.parse({
+        teacher: join(dir, 'teacher.onnx'),
+        student: { path: join(dir, 'student.onnx') },
+        epochs: 1,
+        batchSize: 16,
+      }),
+      testPassContext({ data: { training: data } }),
+    );
     expect(r.stats.teacherParameters).toBe(4 * 8 + 8 + 8 * 4 + 4);
     expect(r.stats.studentParameters).toBe(4 * 3 + 3 + 3 * 4 + 4);
     expect(r.model.graph.value('fc0.weight')!.const!.shape).toEqual([4, 3]);
     const before = student.graph.value('fc0.weight')!.const!.values() as Float32Array;
-    expect(Array.from(r.model.graph.value('fc0.weight')!.const!.values() as Float32Array)).not.toEqual(Array.from(before));
+    expect(Array.from(r.model.graph.value('fc0.weight')!.const!.values() as Float32Array)).not.toEqual(
+      Array.from(before),
+    );
   });
 });

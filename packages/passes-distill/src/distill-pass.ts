@@ -17,7 +17,11 @@ const studentSchema = z
   .union([
     z.literal('self').describe('the current model, trained against the teacher (self-distillation)'),
     z.strictObject({
-      widthMultiplier: z.number().gt(0).max(1).describe('hidden Gemm/MatMul/Conv widths times this, freshly initialised'),
+      widthMultiplier: z
+        .number()
+        .gt(0)
+        .max(1)
+        .describe('hidden Gemm/MatMul/Conv widths times this, freshly initialised'),
     }),
     z.strictObject({ path: z.string().min(1).describe('an ONNX student model file') }),
   ])
@@ -28,7 +32,12 @@ export const distillOptions = z.strictObject({
   teacher: z.string().min(1).optional().describe('teacher model file (default: the current model)'),
   student: studentSchema,
   temperature: z.number().gt(0).max(1000).default(4).describe('softening temperature T'),
-  alpha: z.number().min(0).max(1).default(0.9).describe('weight of the soft-target term; 1 - alpha goes to the labels (alpha = 1 without labels)'),
+  alpha: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.9)
+    .describe('weight of the soft-target term; 1 - alpha goes to the labels (alpha = 1 without labels)'),
   features: z
     .array(
       z.strictObject({
@@ -39,7 +48,9 @@ export const distillOptions = z.strictObject({
     )
     .max(64)
     .default([])
-    .describe('intermediate values to match (MSE; a learned linear / 1x1 adapter bridges different widths and is discarded)'),
+    .describe(
+      'intermediate values to match (MSE; a learned linear / 1x1 adapter bridges different widths and is discarded)',
+    ),
   ...trainingOptions,
 });
 
@@ -71,7 +82,7 @@ async function pickModels(model: Model, o: DistillOptions, load: ModelLoader, se
 export function createDistillPass(load: ModelLoader = noLoader) {
   return definePass({
     name: 'distill',
-    summary: 'train a smaller (or the same) model on a teacher\'s soft targets and features',
+    summary: "train a smaller (or the same) model on a teacher's soft targets and features",
     options: distillOptions,
     needs: ['data', 'training'],
     async run(model: Model, o: DistillOptions, ctx: PassContext) {
@@ -95,7 +106,9 @@ export function createDistillPass(load: ModelLoader = noLoader) {
         signal: ctx.signal,
         onEpoch: (s) => {
           ctx.progress.update(s.epoch + 1, o.epochs, `loss ${s.loss.toFixed(4)}`);
-          ctx.logger.info(`distill epoch ${s.epoch + 1}/${o.epochs}: loss ${s.loss.toFixed(4)}${s.accuracy !== undefined ? `, train accuracy ${(s.accuracy * 100).toFixed(2)} %` : ''}`);
+          ctx.logger.info(
+            `distill epoch ${s.epoch + 1}/${o.epochs}: loss ${s.loss.toFixed(4)}${s.accuracy !== undefined ? `, train accuracy ${(s.accuracy * 100).toFixed(2)} %` : ''}`,
+          );
         },
       });
       const last = result.history.at(-1);
@@ -106,7 +119,9 @@ export function createDistillPass(load: ModelLoader = noLoader) {
           teacherParameters: before,
           studentParameters: countParameters(student).total,
           epochs: o.epochs,
-          ...(last ? { finalLoss: last.loss, ...(last.accuracy !== undefined ? { trainAccuracy: last.accuracy } : {}) } : {}),
+          ...(last
+            ? { finalLoss: last.loss, ...(last.accuracy !== undefined ? { trainAccuracy: last.accuracy } : {}) }
+            : {}),
           adapterParameters: result.adapterParameters,
           ...(layers.length > 0 ? { shrunk: layers } : {}),
         },

@@ -74,7 +74,11 @@ interface BatchWithIndices extends TrainBatch {
 
 function single(names: readonly string[], given: string | undefined, what: string): string {
   if (given !== undefined) {
-    if (!names.includes(given)) throw new ConfigError(`${what} ${given} is not one of ${names.join(', ')}`, { code: 'distill/bad-option', field: what });
+    if (!names.includes(given))
+      throw new ConfigError(`${what} ${given} is not one of ${names.join(', ')}`, {
+        code: 'distill/bad-option',
+        field: what,
+      });
     return given;
   }
   if (names.length !== 1) {
@@ -97,13 +101,31 @@ function countCorrect(logits: tf.Tensor2D, labels: Int32Array): number {
   return n;
 }
 
-function maskTensors(exe: Executable, masks: ReadonlyMap<string, ArrayLike<number>> | undefined): Map<tf.Variable, tf.Tensor> {
+function maskTensors(
+  exe: Executable,
+  masks: ReadonlyMap<string, ArrayLike<number>> | undefined,
+): Map<tf.Variable, tf.Tensor> {
   const out = new Map<tf.Variable, tf.Tensor>();
   for (const [name, mask] of masks ?? []) {
     const v = exe.variables.get(name);
-    if (v === undefined) throw new ConfigError(`mask for ${name}, which is not a float initializer of the student`, { code: 'distill/bad-mask', field: `masks.${name}` });
-    if (mask.length !== v.size) throw new ConfigError(`mask for ${name} has ${mask.length} entries, the weight ${v.size}`, { code: 'distill/bad-mask', field: `masks.${name}` });
-    out.set(v, tf.tensor(Uint8Array.from(mask, (m) => (m !== 0 ? 1 : 0)), v.shape, 'bool'));
+    if (v === undefined)
+      throw new ConfigError(`mask for ${name}, which is not a float initializer of the student`, {
+        code: 'distill/bad-mask',
+        field: `masks.${name}`,
+      });
+    if (mask.length !== v.size)
+      throw new ConfigError(`mask for ${name} has ${mask.length} entries, the weight ${v.size}`, {
+        code: 'distill/bad-mask',
+        field: `masks.${name}`,
+      });
+    out.set(
+      v,
+      tf.tensor(
+        Uint8Array.from(mask, (m) => (m !== 0 ? 1 : 0)),
+        v.shape,
+        'bool',
+      ),
+    );
   }
   return out;
 }
@@ -114,14 +136,23 @@ function applyMasks(masks: ReadonlyMap<tf.Variable, tf.Tensor>): void {
 }
 
 /** Accuracy of a compiled model over a source. */
-export function accuracyOf(exe: Executable, source: BatchSource, batchSize: number, input: string, output: string): number {
+export function accuracyOf(
+  exe: Executable,
+  source: BatchSource,
+  batchSize: number,
+  input: string,
+  output: string,
+): number {
   let correct = 0;
   let count = 0;
   for (const batch of source.batches(batchSize, { shuffle: false })) {
-    if (!batch.labels) throw new ConfigError('validation data has no labels', { code: 'distill/no-labels', field: 'validation' });
+    if (!batch.labels)
+      throw new ConfigError('validation data has no labels', { code: 'distill/no-labels', field: 'validation' });
     const labels = batch.labels;
     tf.tidy(() => {
-      const logits = flat2d(exe.run({ [input]: tf.tensor(batch.input, batch.shape, 'float32') }, { outputs: [output] })[output]!);
+      const logits = flat2d(
+        exe.run({ [input]: tf.tensor(batch.input, batch.shape, 'float32') }, { outputs: [output] })[output]!,
+      );
       correct += countCorrect(logits, labels);
     });
     count += batch.shape[0]!;
@@ -134,12 +165,23 @@ export async function distillTrain(student: Model, o: DistillTrainOptions): Prom
   const seed = o.seed ?? 0;
   const T = o.temperature ?? 4;
   const alpha = o.alpha ?? 0.9;
-  if (!(T > 0)) throw new ConfigError(`temperature must be > 0, got ${T}`, { code: 'distill/bad-option', field: 'temperature' });
-  if (!(alpha >= 0 && alpha <= 1)) throw new ConfigError(`alpha must be in [0, 1], got ${alpha}`, { code: 'distill/bad-option', field: 'alpha' });
-  if (!Number.isInteger(o.epochs) || o.epochs < 0) throw new ConfigError(`epochs must be a non-negative integer, got ${o.epochs}`, { code: 'distill/bad-option', field: 'epochs' });
-  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new ConfigError(`batchSize must be a positive integer, got ${o.batchSize}`, { code: 'distill/bad-option', field: 'batchSize' });
+  if (!(T > 0))
+    throw new ConfigError(`temperature must be > 0, got ${T}`, { code: 'distill/bad-option', field: 'temperature' });
+  if (!(alpha >= 0 && alpha <= 1))
+    throw new ConfigError(`alpha must be in [0, 1], got ${alpha}`, { code: 'distill/bad-option', field: 'alpha' });
+  if (!Number.isInteger(o.epochs) || o.epochs < 0)
+    throw new ConfigError(`epochs must be a non-negative integer, got ${o.epochs}`, {
+      code: 'distill/bad-option',
+      field: 'epochs',
+    });
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1)
+    throw new ConfigError(`batchSize must be a positive integer, got ${o.batchSize}`, {
+      code: 'distill/bad-option',
+      field: 'batchSize',
+    });
   const features = o.features ?? [];
-  if (features.length > 0 && !o.teacher) throw new ConfigError('feature distillation needs a teacher', { code: 'distill/bad-option', field: 'features' });
+  if (features.length > 0 && !o.teacher)
+    throw new ConfigError('feature distillation needs a teacher', { code: 'distill/bad-option', field: 'features' });
   const jitter = o.jitter ?? 0;
 
   const exe = compileGraph(student, o.trainable ? { trainable: o.trainable } : {});
@@ -170,13 +212,21 @@ export async function distillTrain(student: Model, o: DistillTrainOptions): Prom
       let correct = 0;
       let labelled = true;
       let step = 0;
-      for (const raw of o.data.batches(o.batchSize, { shuffle: true, seed: deriveSeed(seed, epoch) }) as Iterable<BatchWithIndices>) {
-        if (o.signal?.aborted) throw new AbortedError(`distillation stopped in epoch ${epoch + 1}`, { code: 'distill/aborted' });
+      for (const raw of o.data.batches(o.batchSize, {
+        shuffle: true,
+        seed: deriveSeed(seed, epoch),
+      }) as Iterable<BatchWithIndices>) {
+        if (o.signal?.aborted)
+          throw new AbortedError(`distillation stopped in epoch ${epoch + 1}`, { code: 'distill/aborted' });
         const n = raw.shape[0]!;
         let pixels = raw.input;
         if (jitter > 0) {
           const layout = imageLayoutOf(raw.shape.slice(1));
-          if (!layout) throw new ConfigError(`jitter needs image inputs, got samples of shape [${raw.shape.slice(1).join(',')}]`, { code: 'distill/bad-option', field: 'jitter' });
+          if (!layout)
+            throw new ConfigError(`jitter needs image inputs, got samples of shape [${raw.shape.slice(1).join(',')}]`, {
+              code: 'distill/bad-option',
+              field: 'jitter',
+            });
           pixels = jitterBatch(raw.input, n, layout, jitter, random);
         }
         if (features.length > 0 && optimizer === undefined) {
@@ -185,7 +235,11 @@ export async function distillTrain(student: Model, o: DistillTrainOptions): Prom
             const x = tf.tensor(pixels, raw.shape, 'float32');
             const s = exe.run({ [input]: x }, { outputs: features.map((f) => f.student) });
             const t = teacherExe!.run({ [tInput]: x }, { outputs: features.map((f) => f.teacher) });
-            features.forEach((f, i) => adapters.push(createAdapter(f, s[f.student]!.shape, t[f.teacher]!.shape, seededRandom(deriveSeed(seed, 99, i)))));
+            features.forEach((f, i) =>
+              adapters.push(
+                createAdapter(f, s[f.student]!.shape, t[f.teacher]!.shape, seededRandom(deriveSeed(seed, 99, i))),
+              ),
+            );
           });
         }
         if (optimizer === undefined) {
@@ -213,21 +267,35 @@ export async function distillTrain(student: Model, o: DistillTrainOptions): Prom
               }
             }
           }
-          const { value, grads } = tf.variableGrads(() => {
-            const out = exe.forward({ [input]: x }, { training: true, outputs: sOutputs, seed: deriveSeed(seed, epoch, step, 7) });
-            const logits = flat2d(out[output]!);
-            if (raw.labels) correct += countCorrect(logits, raw.labels);
-            else labelled = false;
-            let loss: tf.Scalar;
-            if (teacherExe) {
-              loss = kdLoss(logits, flat2d(teacherOut[tOutput]!), { temperature: T, alpha, ...(labels ? { labels } : {}) });
-              if (adapters.length > 0) loss = loss.add(featureLoss(adapters, out, teacherOut)) as tf.Scalar;
-            } else {
-              if (!labels) throw new ConfigError('fine-tuning needs labelled data', { code: 'distill/no-labels', field: 'data' });
-              loss = hardCrossEntropy(logits, labels);
-            }
-            return loss;
-          }, params.map((p) => p.variable));
+          const { value, grads } = tf.variableGrads(
+            () => {
+              const out = exe.forward(
+                { [input]: x },
+                { training: true, outputs: sOutputs, seed: deriveSeed(seed, epoch, step, 7) },
+              );
+              const logits = flat2d(out[output]!);
+              if (raw.labels) correct += countCorrect(logits, raw.labels);
+              else labelled = false;
+              let loss: tf.Scalar;
+              if (teacherExe) {
+                loss = kdLoss(logits, flat2d(teacherOut[tOutput]!), {
+                  temperature: T,
+                  alpha,
+                  ...(labels ? { labels } : {}),
+                });
+                if (adapters.length > 0) loss = loss.add(featureLoss(adapters, out, teacherOut)) as tf.Scalar;
+              } else {
+                if (!labels)
+                  throw new ConfigError('fine-tuning needs labelled data', {
+                    code: 'distill/no-labels',
+                    field: 'data',
+                  });
+                loss = hardCrossEntropy(logits, labels);
+              }
+              return loss;
+            },
+            params.map((p) => p.variable),
+          );
           const named = new Map<string, tf.Tensor>();
           const byId = new Map(params.map((p) => [p.variable.name, p.name]));
           for (const [k, g] of Object.entries(grads)) named.set(byId.get(k) ?? k, g);
@@ -237,7 +305,10 @@ export async function distillTrain(student: Model, o: DistillTrainOptions): Prom
         exe.commitState();
         applyMasks(masks);
         if (!Number.isFinite(value)) {
-          throw new ConfigError(`loss became ${value} in epoch ${epoch + 1} step ${step + 1}: lower the learning rate`, { code: 'distill/diverged', field: 'lr' });
+          throw new ConfigError(
+            `loss became ${value} in epoch ${epoch + 1} step ${step + 1}: lower the learning rate`,
+            { code: 'distill/diverged', field: 'lr' },
+          );
         }
         lossSum += value * n;
         seen += n;
@@ -245,7 +316,13 @@ export async function distillTrain(student: Model, o: DistillTrainOptions): Prom
         o.onStep?.(epoch, step, value);
         if (step % 16 === 0) await new Promise((r) => setTimeout(r, 0));
       }
-      const stats: DistillEpoch = { epoch, lr, loss: seen > 0 ? lossSum / seen : Number.NaN, samples: seen, seconds: (Date.now() - started) / 1000 };
+      const stats: DistillEpoch = {
+        epoch,
+        lr,
+        loss: seen > 0 ? lossSum / seen : Number.NaN,
+        samples: seen,
+        seconds: (Date.now() - started) / 1000,
+      };
       if (labelled && seen > 0) stats.accuracy = correct / seen;
       if (o.validation) stats.valAccuracy = accuracyOf(exe, o.validation, o.batchSize, input, output);
       history.push(stats);

@@ -12,7 +12,21 @@ describe('feature adapters', () => {
   it('needs none when widths agree, and then the loss is plain MSE', () => {
     const a = createAdapter({ teacher: 't', student: 's' }, [2, 3], [2, 3], seededRandom(1));
     expect(a.weight).toBeUndefined();
-    const loss = featureLoss([a], { s: tf.tensor2d([[1, 2, 3], [0, 0, 0]]) }, { t: tf.tensor2d([[1, 2, 5], [0, 0, 2]]) });
+    const loss = featureLoss(
+      [a],
+      {
+        s: tf.tensor2d([
+          [1, 2, 3],
+          [0, 0, 0],
+        ]),
+      },
+      {
+        t: tf.tensor2d([
+          [1, 2, 5],
+          [0, 0, 2],
+        ]),
+      },
+    );
     expect(loss.dataSync()[0]).toBeCloseTo((4 + 4) / 6, 6);
   });
 
@@ -27,7 +41,12 @@ describe('feature adapters', () => {
 
   it('is a 1x1 convolution for NCHW features', () => {
     const a = createAdapter({ teacher: 't', student: 's' }, [1, 2, 2, 2], [1, 3, 2, 2], seededRandom(1));
-    a.weight!.assign(tf.tensor2d([[1, 0, 2], [0, 1, 3]]));
+    a.weight!.assign(
+      tf.tensor2d([
+        [1, 0, 2],
+        [0, 1, 3],
+      ]),
+    );
     const s = tf.tensor4d([1, 2, 3, 4, 10, 20, 30, 40], [1, 2, 2, 2]);
     const out = adapt(a, s);
     expect(out.shape).toEqual([1, 3, 2, 2]);
@@ -37,7 +56,11 @@ describe('feature adapters', () => {
   });
 
   it('refuses features of different spatial size or rank', () => {
-    expect(() => createAdapter({ teacher: 't', student: 's' }, [1, 2, 4, 4], [1, 3, 2, 2], seededRandom(1))).toThrow(/spatial sizes differ/);
-    expect(() => createAdapter({ teacher: 't', student: 's' }, [1, 2], [1, 3, 2, 2], seededRandom(1))).toThrow(/ranks differ/);
+    expect(() => createAdapter({ teacher: 't', student: 's' }, [1, 2, 4, 4], [1, 3, 2, 2], seededRandom(1))).toThrow(
+      /spatial sizes differ/,
+    );
+    expect(() => createAdapter({ teacher: 't', student: 's' }, [1, 2], [1, 3, 2, 2], seededRandom(1))).toThrow(
+      /ranks differ/,
+    );
   });
 });

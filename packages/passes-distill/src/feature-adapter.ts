@@ -26,15 +26,26 @@ function widthOf(shape: readonly number[]): number {
 }
 
 /** Builds the adapter of one pair from a probe batch's feature shapes (Glorot-uniform, seeded). */
-export function createAdapter(pair: FeaturePair, studentShape: readonly number[], teacherShape: readonly number[], random: () => number): FeatureAdapter {
+export function createAdapter(
+  pair: FeaturePair,
+  studentShape: readonly number[],
+  teacherShape: readonly number[],
+  random: () => number,
+): FeatureAdapter {
   const bad = (why: string) =>
-    new ConfigError(`feature pair ${pair.student} -> ${pair.teacher}: ${why}`, { code: 'distill/bad-feature', field: 'features', value: pair.student });
+    new ConfigError(`feature pair ${pair.student} -> ${pair.teacher}: ${why}`, {
+      code: 'distill/bad-feature',
+      field: 'features',
+      value: pair.student,
+    });
   if (studentShape.length !== 2 && studentShape.length !== 4) {
     throw bad(`only [N, C] and [N, C, H, W] features are supported, got [${studentShape.join(',')}]`);
   }
-  if (studentShape.length !== teacherShape.length) throw bad(`ranks differ ([${studentShape.join(',')}] vs [${teacherShape.join(',')}])`);
+  if (studentShape.length !== teacherShape.length)
+    throw bad(`ranks differ ([${studentShape.join(',')}] vs [${teacherShape.join(',')}])`);
   for (let i = 2; i < studentShape.length; i++) {
-    if (studentShape[i] !== teacherShape[i]) throw bad(`spatial sizes differ ([${studentShape.join(',')}] vs [${teacherShape.join(',')}])`);
+    if (studentShape[i] !== teacherShape[i])
+      throw bad(`spatial sizes differ ([${studentShape.join(',')}] vs [${teacherShape.join(',')}])`);
   }
   const ds = widthOf(studentShape);
   const dt = widthOf(teacherShape);
@@ -51,11 +62,18 @@ export function adapt(adapter: FeatureAdapter, feature: tf.Tensor): tf.Tensor {
   if (feature.rank === 2) return tf.matMul(feature as tf.Tensor2D, w);
   const [n, c, h, wd] = feature.shape as [number, number, number, number];
   const rows = feature.transpose([0, 2, 3, 1]).reshape([n * h * wd, c]);
-  return tf.matMul(rows as tf.Tensor2D, w).reshape([n, h, wd, w.shape[1]!]).transpose([0, 3, 1, 2]);
+  return tf
+    .matMul(rows as tf.Tensor2D, w)
+    .reshape([n, h, wd, w.shape[1]!])
+    .transpose([0, 3, 1, 2]);
 }
 
 /** Weighted sum over pairs of mean squared error between adapted student and teacher features. */
-export function featureLoss(adapters: readonly FeatureAdapter[], student: Readonly<Record<string, tf.Tensor>>, teacher: Readonly<Record<string, tf.Tensor>>): tf.Scalar {
+export function featureLoss(
+  adapters: readonly FeatureAdapter[],
+  student: Readonly<Record<string, tf.Tensor>>,
+  teacher: Readonly<Record<string, tf.Tensor>>,
+): tf.Scalar {
   let total: tf.Tensor = tf.scalar(0);
   for (const a of adapters) {
     const s = adapt(a, student[a.pair.student]!);

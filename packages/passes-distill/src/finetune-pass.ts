@@ -37,7 +37,9 @@ export const finetune: PassDefinition = definePass({
         epochs: o.epochs,
         maskedWeights: masks.size,
         nonZeroParameters: countParameters(model).nonZero,
-        ...(last ? { finalLoss: last.loss, ...(last.accuracy !== undefined ? { trainAccuracy: last.accuracy } : {}) } : {}),
+        ...(last
+          ? { finalLoss: last.loss, ...(last.accuracy !== undefined ? { trainAccuracy: last.accuracy } : {}) }
+          : {}),
       },
     };
   },

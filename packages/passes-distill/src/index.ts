@@ -2,7 +2,13 @@
 export { kdLoss, softTargetKl, hardCrossEntropy, type KdLossOptions } from './kd-loss.js';
 export { createAdapter, adapt, featureLoss, type FeatureAdapter, type FeaturePair } from './feature-adapter.js';
 export { imageLayoutOf, jitterBatch, shiftImage, type ImageLayout } from './jitter.js';
-export { distillTrain, accuracyOf, type DistillTrainOptions, type DistillTrainResult, type DistillEpoch } from './distill-train.js';
+export {
+  distillTrain,
+  accuracyOf,
+  type DistillTrainOptions,
+  type DistillTrainResult,
+  type DistillEpoch,
+} from './distill-train.js';
 export { initWeights, type InitKind } from './init.js';
 export { mlpModel, type MlpSpec } from './mlp.js';
 export { shrinkWidths, type ShrinkOptions, type ShrinkResult, type ShrunkLayer } from './shrink-widths.js';

@@ -3,7 +3,13 @@
 
 export type InitKind = 'he' | 'glorot';
 
-export function initWeights(kind: InitKind, fanIn: number, fanOut: number, count: number, random: () => number): Float32Array {
+export function initWeights(
+  kind: InitKind,
+  fanIn: number,
+  fanOut: number,
+  count: number,
+  random: () => number,
+): Float32Array {
   const limit = kind === 'he' ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = (random() * 2 - 1) * limit;

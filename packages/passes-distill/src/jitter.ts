@@ -40,7 +40,13 @@ export function shiftImage(src: Float32Array, out: Float32Array, layout: ImageLa
 }
 
 /** A copy of `batch` (n images of `layout`) with each image shifted by up to ±maxShift pixels. */
-export function jitterBatch(batch: Float32Array, n: number, layout: ImageLayout, maxShift: number, random: () => number): Float32Array {
+export function jitterBatch(
+  batch: Float32Array,
+  n: number,
+  layout: ImageLayout,
+  maxShift: number,
+  random: () => number,
+): Float32Array {
   const per = layout.channels * layout.height * layout.width;
   const out = new Float32Array(batch.length);
   const span = 2 * maxShift + 1;

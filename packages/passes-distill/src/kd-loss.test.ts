@@ -25,22 +25,41 @@ describe('kd loss', () => {
   });
 
   it('weights alpha * T^2 * KL + (1 - alpha) * CE, averaged over the batch', () => {
-    const s = t2([[1, 1, 0], [0.2, 0, 1]]);
-    const t = t2([[2, 1, 0], [0, 0.5, 3]]);
+    const s = t2([
+      [1, 1, 0],
+      [0.2, 0, 1],
+    ]);
+    const t = t2([
+      [2, 1, 0],
+      [0, 0.5, 3],
+    ]);
     const labels = tf.tensor1d([0, 2], 'int32');
     expect(value(kdLoss(s, t, { temperature: 3, alpha: 0.7, labels }))).toBeCloseTo(0.4185585, 5);
-    expect(value(kdLoss(t2([[0, 0]]), t2([[Math.log(3), 0]]), { temperature: 2, alpha: 0.9, labels: tf.tensor1d([0], 'int32') }))).toBeCloseTo(0.2001415, 5);
+    expect(
+      value(
+        kdLoss(t2([[0, 0]]), t2([[Math.log(3), 0]]), { temperature: 2, alpha: 0.9, labels: tf.tensor1d([0], 'int32') }),
+      ),
+    ).toBeCloseTo(0.2001415, 5);
   });
 
   it('uses the soft term alone (alpha = 1) without labels', () => {
-    const s = t2([[1, 1, 0], [0.2, 0, 1]]);
-    const t = t2([[2, 1, 0], [0, 0.5, 3]]);
+    const s = t2([
+      [1, 1, 0],
+      [0.2, 0, 1],
+    ]);
+    const t = t2([
+      [2, 1, 0],
+      [0, 0.5, 3],
+    ]);
     expect(value(kdLoss(s, t, { temperature: 3, alpha: 0.7 }))).toBeCloseTo(0.2852343, 5);
   });
 
   it('is pure cross-entropy at alpha 0', () => {
     const s = t2([[0, 0]]);
-    expect(value(kdLoss(s, t2([[5, 0]]), { temperature: 4, alpha: 0, labels: tf.tensor1d([1], 'int32') }))).toBeCloseTo(Math.log(2), 6);
+    expect(value(kdLoss(s, t2([[5, 0]]), { temperature: 4, alpha: 0, labels: tf.tensor1d([1], 'int32') }))).toBeCloseTo(
+      Math.log(2),
+      6,
+    );
     expect(value(hardCrossEntropy(s, tf.tensor1d([0], 'int32')))).toBeCloseTo(Math.log(2), 6);
   });
 

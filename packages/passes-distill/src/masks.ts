@@ -13,7 +13,10 @@ export function zeroMasks(model: Model): Map<string, Uint8Array> {
     if (!w?.isInitializer() || w.const!.dtype !== 'float32' || out.has(w.name)) continue;
     const values = w.const!.values() as Float32Array;
     if (!values.includes(0)) continue;
-    out.set(w.name, Uint8Array.from(values, (x) => (x !== 0 ? 1 : 0)));
+    out.set(
+      w.name,
+      Uint8Array.from(values, (x) => (x !== 0 ? 1 : 0)),
+    );
   }
   return out;
 }

@@ -23,9 +23,14 @@ export function mlpModel(spec: MlpSpec): Model {
   const layers = [...spec.hidden, spec.classes];
   layers.forEach((units, i) => {
     const last = i === layers.length - 1;
-    const w = g.addInitializer(`fc${i}.weight`, float32Tensor([width, units], initWeights(last ? 'glorot' : 'he', width, units, width * units, random)));
+    const w = g.addInitializer(
+      `fc${i}.weight`,
+      float32Tensor([width, units], initWeights(last ? 'glorot' : 'he', width, units, width * units, random)),
+    );
     const b = g.addInitializer(`fc${i}.bias`, float32Tensor([units], new Float32Array(units)));
-    x = g.addNode({ opType: 'Gemm', name: `fc${i}`, inputs: [x, w, b], outputs: [last ? 'logits' : `fc${i}.out`] }).output(0);
+    x = g
+      .addNode({ opType: 'Gemm', name: `fc${i}`, inputs: [x, w, b], outputs: [last ? 'logits' : `fc${i}.out`] })
+      .output(0);
     x.type = tensorType('float32', ['N', units]);
     if (!last) {
       x = g.addNode({ opType: 'Relu', name: `relu${i}`, inputs: [x], outputs: [`relu${i}.out`] }).output(0);

@@ -8,7 +8,9 @@ import { finetune } from './finetune-pass.js';
 export * from './index.js';
 
 /** `distill` reading teacher / student files (paths relative to the working directory). */
-export const distill: PassDefinition = createDistillPass(async (path) => readOnnxFile(resolve(path))) as unknown as PassDefinition;
+export const distill: PassDefinition = createDistillPass(async (path) =>
+  readOnnxFile(resolve(path)),
+) as unknown as PassDefinition;
 
 /** Every pass of this package, for a registry (Node). */
 export const distillPasses: readonly PassDefinition[] = [distill, finetune];

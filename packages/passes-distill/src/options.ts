@@ -8,7 +8,13 @@ export const trainingOptions = {
   optimizer: z.enum(['adam', 'sgd']).default('adam').describe('Adam, or SGD with momentum 0.9'),
   lr: z.number().positive().default(1e-3).describe('learning rate (the start of the schedule)'),
   schedule: z.enum(['constant', 'cosine']).default('constant').describe('learning-rate schedule over the epochs'),
-  jitter: z.number().int().min(0).max(8).default(0).describe('shift training images by up to this many pixels (image inputs only)'),
+  jitter: z
+    .number()
+    .int()
+    .min(0)
+    .max(8)
+    .default(0)
+    .describe('shift training images by up to this many pixels (image inputs only)'),
   keepZeros: z.boolean().default(true).describe('weights that are exactly zero (pruned) stay zero while training'),
 };
 

@@ -41,8 +41,24 @@ export interface ShrinkResult {
 
 /** Ops that act per element or per channel: a narrower input gives an equally narrower output. */
 const ELEMENTWISE = new Set([
-  'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Elu', 'Selu', 'Gelu', 'Softplus', 'HardSigmoid', 'HardSwish', 'Clip',
-  'Dropout', 'Identity', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'PRelu',
+  'Relu',
+  'LeakyRelu',
+  'Sigmoid',
+  'Tanh',
+  'Elu',
+  'Selu',
+  'Gelu',
+  'Softplus',
+  'HardSigmoid',
+  'HardSwish',
+  'Clip',
+  'Dropout',
+  'Identity',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'GlobalMaxPool',
+  'PRelu',
 ]);
 const BIAS_OPS = new Set(['Add', 'Sub', 'Mul', 'Div']);
 const RELU_LIKE = new Set(['Relu', 'LeakyRelu', 'PRelu', 'Elu', 'Selu', 'Gelu', 'HardSwish']);
@@ -68,7 +84,8 @@ function asLayer(node: Node): Layer | undefined {
     if (bias && (!bias.isInitializer() || bias.const!.dtype !== 'float32')) return undefined;
     return { node, weight: w, bias, outWidth: transB ? s[0]! : s[1]!, inWidth: transB ? s[1]! : s[0]!, kind: 'gemm' };
   }
-  if (node.opType === 'MatMul' && s.length === 2) return { node, weight: w, bias: undefined, outWidth: s[1]!, inWidth: s[0]!, kind: 'matmul' };
+  if (node.opType === 'MatMul' && s.length === 2)
+    return { node, weight: w, bias: undefined, outWidth: s[1]!, inWidth: s[0]!, kind: 'matmul' };
   if (node.opType === 'Conv' && s.length >= 3 && node.getInt('group', 1) === 1) {
     const bias = node.input(2) ?? undefined;
     if (bias && (!bias.isInitializer() || bias.const!.dtype !== 'float32')) return undefined;
@@ -132,19 +149,26 @@ function regionOf(layer: Layer, layers: ReadonlyMap<Node, Layer>): Region {
         for (let i = 1; i <= 4; i++) {
           const p = node.input(i);
           const axis = p ? channelAxis(p, width) : undefined;
-          if (axis === undefined || axis === 'scalar') return void (region.blocked = `${node.label()} has parameters that are not per channel`);
+          if (axis === undefined || axis === 'scalar')
+            return void (region.blocked = `${node.label()} has parameters that are not per channel`);
           region.consts.push({ value: p!, axis });
         }
         walk(node.output(0), perChannel);
       } else if (BIAS_OPS.has(op) && node.inputs.length === 2) {
         const other = node.input(1 - index);
         const axis = other ? channelAxis(other, width) : undefined;
-        if (axis === undefined) return void (region.blocked = `${node.label()} mixes it with a value that is not a per-channel constant`);
+        if (axis === undefined)
+          return void (region.blocked = `${node.label()} mixes it with a value that is not a per-channel constant`);
         if (axis !== 'scalar') region.consts.push({ value: other!, axis });
         walk(node.output(0), perChannel);
       } else if (op === 'Flatten' && index === 0 && node.getInt('axis', 1) === 1) {
         const shape = v.shape;
-        const spatial = shape && shape.length > 2 && shape.slice(2).every((d) => typeof d === 'number') ? (shape.slice(2) as number[]).reduce((a, b) => a * b, 1) : shape?.length === 2 ? 1 : undefined;
+        const spatial =
+          shape && shape.length > 2 && shape.slice(2).every((d) => typeof d === 'number')
+            ? (shape.slice(2) as number[]).reduce((a, b) => a * b, 1)
+            : shape?.length === 2
+              ? 1
+              : undefined;
         if (spatial === undefined) return void (region.blocked = `${node.label()} flattens a value of unknown shape`);
         walk(node.output(0), perChannel * spatial);
       } else if (op === 'Reshape' && index === 0) {
@@ -171,11 +195,17 @@ function regionOf(layer: Layer, layers: ReadonlyMap<Node, Layer>): Region {
   return region;
 }
 
-function sliceAlong(data: Float32Array, shape: readonly number[], axis: number, keep: number): { data: Float32Array; shape: number[] } {
+function sliceAlong(
+  data: Float32Array,
+  shape: readonly number[],
+  axis: number,
+  keep: number,
+): { data: Float32Array; shape: number[] } {
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const out = new Float32Array(outer * keep * inner);
-  for (let o = 0; o < outer; o++) out.set(data.subarray(o * shape[axis]! * inner, o * shape[axis]! * inner + keep * inner), o * keep * inner);
+  for (let o = 0; o < outer; o++)
+    out.set(data.subarray(o * shape[axis]! * inner, o * shape[axis]! * inner + keep * inner), o * keep * inner);
   const newShape = [...shape];
   newShape[axis] = keep;
   return { data: out, shape: newShape };
@@ -184,7 +214,10 @@ function sliceAlong(data: Float32Array, shape: readonly number[], axis: number, 
 export function shrinkWidths(source: Model, options: ShrinkOptions): ShrinkResult {
   const m = options.widthMultiplier;
   if (!(m > 0 && m <= 1)) {
-    throw new ConfigError(`widthMultiplier must be in (0, 1], got ${m}`, { code: 'distill/bad-width', field: 'student.widthMultiplier' });
+    throw new ConfigError(`widthMultiplier must be in (0, 1], got ${m}`, {
+      code: 'distill/bad-width',
+      field: 'student.widthMultiplier',
+    });
   }
   const minWidth = options.minWidth ?? 1;
   const model = cloneModel(source);
@@ -224,7 +257,8 @@ export function shrinkWidths(source: Model, options: ShrinkOptions): ShrinkResul
       g.setConst(value, int64Tensor([...value.const!.shape], dims));
     }
     for (const { layer, perChannel } of r.consumers) newIn.set(layer, width * perChannel);
-    for (const v of r.values) if (v.producer() && !v.isGraphOutput()) v.type = v.dtype ? tensorType(v.dtype) : undefined;
+    for (const v of r.values)
+      if (v.producer() && !v.isGraphOutput()) v.type = v.dtype ? tensorType(v.dtype) : undefined;
   }
   // Re-initialise every weight layer at its new shape; the student is a fresh network.
   const random = seededRandom(options.seed ?? 0);

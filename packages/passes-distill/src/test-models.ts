@@ -5,7 +5,17 @@ import { initWeights } from './init.js';
 import { seededRandom } from '@enxuto/train';
 
 const r = seededRandom(11);
-const w = (fanIn: number, shape: number[]) => float32Tensor(shape, initWeights('he', fanIn, 0, shape.reduce((a, b) => a * b, 1), r));
+const w = (fanIn: number, shape: number[]) =>
+  float32Tensor(
+    shape,
+    initWeights(
+      'he',
+      fanIn,
+      0,
+      shape.reduce((a, b) => a * b, 1),
+      r,
+    ),
+  );
 const fill = (n: number, v: number) => float32Tensor([n], new Float32Array(n).fill(v));
 
 /** x[N,16] -> Gemm(24) -> BN -> Relu -> Dropout -> Gemm(transB, 4). */
@@ -14,13 +24,30 @@ export function bnMlp(): Model {
   m.opsetImports.set('', 17);
   const g = m.graph;
   const x = g.addInput('x', tensorType('float32', ['N', 16]));
-  let y = g.addNode({ opType: 'Gemm', name: 'fc1', inputs: [x, g.addInitializer('w1', w(16, [16, 24])), g.addInitializer('b1', fill(24, 0.1))], outputs: ['h1'] }).output(0);
+  let y = g
+    .addNode({
+      opType: 'Gemm',
+      name: 'fc1',
+      inputs: [x, g.addInitializer('w1', w(16, [16, 24])), g.addInitializer('b1', fill(24, 0.1))],
+      outputs: ['h1'],
+    })
+    .output(0);
   y.type = tensorType('float32', ['N', 24]);
-  const bn = ['scale', 'bias', 'mean', 'var'].map((n, i) => g.addInitializer(`bn.${n}`, fill(24, i === 0 || i === 3 ? 1.5 : 0.2)));
+  const bn = ['scale', 'bias', 'mean', 'var'].map((n, i) =>
+    g.addInitializer(`bn.${n}`, fill(24, i === 0 || i === 3 ? 1.5 : 0.2)),
+  );
   y = g.addNode({ opType: 'BatchNormalization', name: 'bn', inputs: [y, ...bn], outputs: ['n1'] }).output(0);
   y = g.addNode({ opType: 'Relu', name: 'relu', inputs: [y], outputs: ['r1'] }).output(0);
   y = g.addNode({ opType: 'Dropout', name: 'drop', inputs: [y], outputs: ['d1'] }).output(0);
-  y = g.addNode({ opType: 'Gemm', name: 'fc2', inputs: [y, g.addInitializer('w2', w(24, [4, 24])), g.addInitializer('b2', fill(4, 0))], outputs: ['logits'], attributes: { transB: attr.int(1) } }).output(0);
+  y = g
+    .addNode({
+      opType: 'Gemm',
+      name: 'fc2',
+      inputs: [y, g.addInitializer('w2', w(24, [4, 24])), g.addInitializer('b2', fill(4, 0))],
+      outputs: ['logits'],
+      attributes: { transB: attr.int(1) },
+    })
+    .output(0);
   y.type = tensorType('float32', ['N', 4]);
   g.addOutput(y);
   return m;
@@ -32,19 +59,47 @@ export function tinyCnn(): Model {
   m.opsetImports.set('', 17);
   const g = m.graph;
   const x = g.addInput('x', tensorType('float32', ['N', 1, 6, 6]));
-  let y = g.addNode({
-    opType: 'Conv', name: 'conv', inputs: [x, g.addInitializer('cw', w(9, [8, 1, 3, 3]))], outputs: ['c'],
-    attributes: { pads: attr.ints([1, 1, 1, 1]), kernel_shape: attr.ints([3, 3]) },
-  }).output(0);
+  let y = g
+    .addNode({
+      opType: 'Conv',
+      name: 'conv',
+      inputs: [x, g.addInitializer('cw', w(9, [8, 1, 3, 3]))],
+      outputs: ['c'],
+      attributes: { pads: attr.ints([1, 1, 1, 1]), kernel_shape: attr.ints([3, 3]) },
+    })
+    .output(0);
   y.type = tensorType('float32', ['N', 8, 6, 6]);
-  y = g.addNode({ opType: 'Add', name: 'bias', inputs: [y, g.addInitializer('cb', float32Tensor([8, 1, 1], new Float32Array(8).fill(0.1)))], outputs: ['cb.out'] }).output(0);
+  y = g
+    .addNode({
+      opType: 'Add',
+      name: 'bias',
+      inputs: [y, g.addInitializer('cb', float32Tensor([8, 1, 1], new Float32Array(8).fill(0.1)))],
+      outputs: ['cb.out'],
+    })
+    .output(0);
   y.type = tensorType('float32', ['N', 8, 6, 6]);
   y = g.addNode({ opType: 'Relu', inputs: [y], outputs: ['cr'] }).output(0);
   y.type = tensorType('float32', ['N', 8, 6, 6]);
-  y = g.addNode({ opType: 'MaxPool', inputs: [y], outputs: ['p'], attributes: { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) } }).output(0);
+  y = g
+    .addNode({
+      opType: 'MaxPool',
+      inputs: [y],
+      outputs: ['p'],
+      attributes: { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) },
+    })
+    .output(0);
   y.type = tensorType('float32', ['N', 8, 3, 3]);
-  y = g.addNode({ opType: 'Reshape', inputs: [y, g.addInitializer('flat', int64Tensor([2], [0, -1]))], outputs: ['f'] }).output(0);
-  y = g.addNode({ opType: 'Gemm', name: 'fc', inputs: [y, g.addInitializer('fw', w(72, [72, 3])), g.addInitializer('fb', fill(3, 0))], outputs: ['logits'] }).output(0);
+  y = g
+    .addNode({ opType: 'Reshape', inputs: [y, g.addInitializer('flat', int64Tensor([2], [0, -1]))], outputs: ['f'] })
+    .output(0);
+  y = g
+    .addNode({
+      opType: 'Gemm',
+      name: 'fc',
+      inputs: [y, g.addInitializer('fw', w(72, [72, 3])), g.addInitializer('fb', fill(3, 0))],
+      outputs: ['logits'],
+    })
+    .output(0);
   g.addOutput(y);
   return m;
 }
@@ -55,10 +110,14 @@ export function residualMlp(): Model {
   m.opsetImports.set('', 17);
   const g = m.graph;
   const x = g.addInput('x', tensorType('float32', ['N', 8]));
-  let y = g.addNode({ opType: 'Gemm', name: 'fc1', inputs: [x, g.addInitializer('w1', w(8, [8, 8]))], outputs: ['h'] }).output(0);
+  let y = g
+    .addNode({ opType: 'Gemm', name: 'fc1', inputs: [x, g.addInitializer('w1', w(8, [8, 8]))], outputs: ['h'] })
+    .output(0);
   y = g.addNode({ opType: 'Relu', inputs: [y], outputs: ['r'] }).output(0);
   y = g.addNode({ opType: 'Add', name: 'skip', inputs: [y, x], outputs: ['s'] }).output(0);
-  y = g.addNode({ opType: 'Gemm', name: 'fc2', inputs: [y, g.addInitializer('w2', w(8, [8, 2]))], outputs: ['logits'] }).output(0);
+  y = g
+    .addNode({ opType: 'Gemm', name: 'fc2', inputs: [y, g.addInitializer('w2', w(8, [8, 2]))], outputs: ['logits'] })
+    .output(0);
   g.addOutput(y);
   return m;
 }

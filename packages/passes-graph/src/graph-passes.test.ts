@@ -19,7 +19,12 @@ describe('fold-constants', () => {
     expect(rs.const!.shape).toEqual([2, 2]);
     expect(Array.from(rs.const!.toFloat32())).toEqual([10, 20, 30, 40]);
     // The now-unused data, shape and constant are gone; the unrelated orphan stays for DCE.
-    expect(g.initializers().map((v) => v.name).sort()).toEqual(['orphan', 'rs']);
+    expect(
+      g
+        .initializers()
+        .map((v) => v.name)
+        .sort(),
+    ).toEqual(['orphan', 'rs']);
   });
 
   it('does not fold results larger than maxElements', async () => {

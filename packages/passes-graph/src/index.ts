@@ -10,4 +10,9 @@ export { eliminateDeadCode, eliminateIdentity, foldBatchnorm, foldConstants };
 export { batchNormScaleShift, evaluateOp, FOLDABLE_OPS, foldBias, scaleAlongAxis } from '@enxuto/transforms';
 
 /** Every pass of this package, for a registry. */
-export const graphPasses: readonly PassDefinition[] = [foldBatchnorm, foldConstants, eliminateDeadCode, eliminateIdentity];
+export const graphPasses: readonly PassDefinition[] = [
+  foldBatchnorm,
+  foldConstants,
+  eliminateDeadCode,
+  eliminateIdentity,
+];

@@ -24,7 +24,7 @@ async function outputsOf(model: Model, input: Float32Array): Promise<Float32Arra
 function digitLike(seed: number): Float32Array {
   // A deterministic blob of 0-255 pixels, like the model's inputs.
   const x = new Float32Array(28 * 28);
-  for (let i = 0; i < x.length; i++) x[i] = ((i * 7919 + seed * 104729) % 997) > 700 ? 255 : 0;
+  for (let i = 0; i < x.length; i++) x[i] = (i * 7919 + seed * 104729) % 997 > 700 ? 255 : 0;
   return x;
 }
 
@@ -43,12 +43,15 @@ describe('graph passes on onnx-mnist-8', () => {
     }
     // mnist-8 reshapes a constant weight (Parameter193 -> [256, 10]): fold-constants computes it.
     expect((stats['fold-constants'] as { folded: number }).folded).toBeGreaterThanOrEqual(1);
-    expect([...model.graph].some((n) => n.opType === 'Reshape' && n.inputs.every((v) => v?.isInitializer()))).toBe(false);
+    expect([...model.graph].some((n) => n.opType === 'Reshape' && n.inputs.every((v) => v?.isInitializer()))).toBe(
+      false,
+    );
     for (const seed of [1, 2, 3]) {
       const x = digitLike(seed);
       const [a, b] = await Promise.all([outputsOf(reference, x), outputsOf(model, x)]);
       expect(b.length).toBe(10);
-      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(a[i]!)));
+      for (let i = 0; i < a.length; i++)
+        expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(a[i]!)));
     }
   });
 });
@@ -79,7 +82,8 @@ describe('fold-batchnorm through onnxruntime', () => {
       expect([...folded.graph].some((n) => n.opType === 'BatchNormalization')).toBe(false);
       const after = await run(folded);
       expect(after.length).toBe(before.length);
-      for (let i = 0; i < before.length; i++) expect(Math.abs(after[i]! - before[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(before[i]!)));
+      for (let i = 0; i < before.length; i++)
+        expect(Math.abs(after[i]! - before[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(before[i]!)));
     }
   });
 });

@@ -15,19 +15,55 @@ export { pruneObdOptions } from './passes/prune-obd.js';
 export { storeSparseOptions } from './passes/store-sparse.js';
 export { runUnstructured, scheduleSchema, type ScoreFn, type UnstructuredOptions } from './passes/unstructured.js';
 export { selectMasks, selectionSchema, layerTargets, type SelectionOptions } from './selection.js';
-export { applyMask, countNonZero, globalMasks, layerMask, magnitudeScores, maskLowest, prunedCount, sortedOrder, type GlobalLayer } from './kernels/masks.js';
+export {
+  applyMask,
+  countNonZero,
+  globalMasks,
+  layerMask,
+  magnitudeScores,
+  maskLowest,
+  prunedCount,
+  sortedOrder,
+  type GlobalLayer,
+} from './kernels/masks.js';
 export { nmMask, satisfiesNm } from './kernels/nm.js';
 export { obdSaliency } from './kernels/obd.js';
 export { polynomialSparsity, polynomialSteps, type PolynomialSchedule } from './kernels/schedule.js';
 export { channelNorms, channelSums, keepHighest, sliceAxis } from './kernels/channel-scores.js';
 export { sparseBytes, toSparseIfSmaller } from './kernels/sparse.js';
-export { findPrunableLayers, matchesPattern, PRUNABLE_OPS, type PrunableLayer, type PrunableOp } from './graph/layers.js';
-export { applyLayerMask, layerSparsity, sparsityTotals, type LayerSparsity, type SparsityTotals } from './graph/apply-masks.js';
+export {
+  findPrunableLayers,
+  matchesPattern,
+  PRUNABLE_OPS,
+  type PrunableLayer,
+  type PrunableOp,
+} from './graph/layers.js';
+export {
+  applyLayerMask,
+  layerSparsity,
+  sparsityTotals,
+  type LayerSparsity,
+  type SparsityTotals,
+} from './graph/apply-masks.js';
 export { analyzeChannels, type ChannelAnalysis } from './graph/channel-analysis.js';
 export { rewriteChannels, keptIndices } from './graph/channel-rewrite.js';
 export { countFlops, type FlopCount } from './graph/flops.js';
 export { fisherDiagonal, type FisherEstimator, type HessianOptions } from './training/hessian.js';
-export { finetune, createTeacher, finetuneSchema, distillSchema, type FinetuneOptions, type DistillOptions, type Teacher } from './training/finetune.js';
+export {
+  finetune,
+  createTeacher,
+  finetuneSchema,
+  distillSchema,
+  type FinetuneOptions,
+  type DistillOptions,
+  type Teacher,
+} from './training/finetune.js';
 
 /** Every pass of this package, for a registry. */
-export const prunePasses: readonly PassDefinition[] = [pruneMagnitude, pruneNm, pruneObd, pruneChannels, storeSparse] as unknown as PassDefinition[];
+export const prunePasses: readonly PassDefinition[] = [
+  pruneMagnitude,
+  pruneNm,
+  pruneObd,
+  pruneChannels,
+  storeSparse,
+] as unknown as PassDefinition[];

@@ -24,7 +24,13 @@ function mlp(): Model {
   const sizes = [784, 128, 10];
   for (let i = 0; i < 2; i++) {
     const limit = Math.sqrt(6 / sizes[i]!);
-    const w = g.addInitializer(`fc${i + 1}.w`, float32Tensor([sizes[i]!, sizes[i + 1]!], Float32Array.from({ length: sizes[i]! * sizes[i + 1]! }, () => rnd() * limit)));
+    const w = g.addInitializer(
+      `fc${i + 1}.w`,
+      float32Tensor(
+        [sizes[i]!, sizes[i + 1]!],
+        Float32Array.from({ length: sizes[i]! * sizes[i + 1]! }, () => rnd() * limit),
+      ),
+    );
     const b = g.addInitializer(`fc${i + 1}.b`, float32Tensor([sizes[i + 1]!], new Float32Array(sizes[i + 1]!)));
     x = g.addNode({ opType: 'Gemm', name: `fc${i + 1}`, inputs: [x, w, b], outputs: [`fc${i + 1}.out`] }).output(0);
     if (i === 0) x = g.addNode({ opType: 'Relu', name: 'relu', inputs: [x], outputs: ['relu.out'] }).output(0);
@@ -78,7 +84,12 @@ describe('MNIST end to end', () => {
     const m = cloneModel(dense);
     const r = await pruneMagnitude.run(
       m,
-      pruneMagnitudeOptions.parse({ sparsity: 0.9, firstLayer: 1, schedule: { type: 'polynomial', steps: 2 }, finetune: { epochs: 1, lr: 0.02 } }),
+      pruneMagnitudeOptions.parse({
+        sparsity: 0.9,
+        firstLayer: 1,
+        schedule: { type: 'polynomial', steps: 2 },
+        finetune: { epochs: 1, lr: 0.02 },
+      }),
       testPassContext({ data: { training } }),
     );
     const perLayer = findPrunableLayers(m.graph).map(layerSparsity);
@@ -93,9 +104,17 @@ describe('MNIST end to end', () => {
 
   it('OBD at 90 % without fine-tuning keeps a working model and ranks differently from magnitude', async () => {
     const obd = cloneModel(dense);
-    await pruneObd.run(obd, pruneObdOptions.parse({ sparsity: 0.9, firstLayer: 1, samples: 256, microBatch: 4 }), testPassContext({ data: { training } }));
+    await pruneObd.run(
+      obd,
+      pruneObdOptions.parse({ sparsity: 0.9, firstLayer: 1, samples: 256, microBatch: 4 }),
+      testPassContext({ data: { training } }),
+    );
     const mag = cloneModel(dense);
-    await pruneMagnitude.run(mag, pruneMagnitudeOptions.parse({ sparsity: 0.9, firstLayer: 1 }), testPassContext({ data: { training } }));
+    await pruneMagnitude.run(
+      mag,
+      pruneMagnitudeOptions.parse({ sparsity: 0.9, firstLayer: 1 }),
+      testPassContext({ data: { training } }),
+    );
     const [a, b] = [obd, mag].map((m) => [...m.graph.value('fc1.w')!.const!.toFloat32()].map((v) => (v === 0 ? 0 : 1)));
     const differ = a!.filter((v, i) => v !== b![i]).length;
     expect(differ).toBeGreaterThan(0);

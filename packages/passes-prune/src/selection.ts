@@ -12,25 +12,36 @@ export const selectionOptions = {
   scope: z
     .enum(['global', 'layer'])
     .default('global')
-    .describe('global: one threshold over all layers (scores compared across layers); layer: each layer loses `sparsity` of its own weights'),
+    .describe(
+      'global: one threshold over all layers (scores compared across layers); layer: each layer loses `sparsity` of its own weights',
+    ),
   firstLayer: z
     .number()
     .min(0)
     .max(1)
     .default(0.5)
-    .describe('the first layer is pruned on its own at this fraction of `sparsity` (it sees raw inputs); 1 = no special rule (in global scope: joins the shared threshold), 0 = left dense'),
+    .describe(
+      'the first layer is pruned on its own at this fraction of `sparsity` (it sees raw inputs); 1 = no special rule (in global scope: joins the shared threshold), 0 = left dense',
+    ),
   lastLayer: z
     .number()
     .min(0)
     .max(1)
     .default(0.5)
-    .describe('the last layer is pruned on its own at this fraction of `sparsity` (few, important weights); 1 = no special rule, 0 = left dense'),
+    .describe(
+      'the last layer is pruned on its own at this fraction of `sparsity` (few, important weights); 1 = no special rule, 0 = left dense',
+    ),
   overrides: z
     .record(z.string(), sparsity)
     .default({})
-    .describe('layer name or weight name pattern (`*` wildcard) -> its own sparsity; wins over scope and first/last rules'),
+    .describe(
+      'layer name or weight name pattern (`*` wildcard) -> its own sparsity; wins over scope and first/last rules',
+    ),
   exclude: z.array(z.string()).default([]).describe('layer or weight name patterns (`*` wildcard) left dense'),
-  ops: z.array(z.enum(PRUNABLE_OPS as unknown as ['Conv', 'Gemm', 'MatMul'])).default([...PRUNABLE_OPS]).describe('op types whose weights are pruned'),
+  ops: z
+    .array(z.enum(PRUNABLE_OPS as unknown as ['Conv', 'Gemm', 'MatMul']))
+    .default([...PRUNABLE_OPS])
+    .describe('op types whose weights are pruned'),
 };
 
 export const selectionSchema = z.strictObject(selectionOptions);
@@ -62,8 +73,13 @@ export function layerTargets(layers: readonly PrunableLayer[], o: SelectionOptio
  * Global scope: layers without an override or first/last rule share one threshold chosen so that
  * they lose `sparsity` of their weights together; the first/last layers lose sparsity × factor.
  */
-export function selectMasks(layers: readonly PrunableLayer[], scores: readonly ArrayLike<number>[], o: SelectionOptions): (Uint8Array | undefined)[] {
-  if (scores.length !== layers.length) throw new ConfigError('one score array per layer', { code: 'prune/internal', field: 'scores' });
+export function selectMasks(
+  layers: readonly PrunableLayer[],
+  scores: readonly ArrayLike<number>[],
+  o: SelectionOptions,
+): (Uint8Array | undefined)[] {
+  if (scores.length !== layers.length)
+    throw new ConfigError('one score array per layer', { code: 'prune/internal', field: 'scores' });
   const targets = layerTargets(layers, o);
   const masks: (Uint8Array | undefined)[] = layers.map(() => undefined);
   const pool: number[] = [];

@@ -12,7 +12,15 @@ export function seeded(seed: number): () => number {
   };
 }
 
-function weight(g: Graph, name: string, shape: number[], rnd: () => number, weak: readonly number[] = [], axis = 0, factor = 0.01): Value {
+function weight(
+  g: Graph,
+  name: string,
+  shape: number[],
+  rnd: () => number,
+  weak: readonly number[] = [],
+  axis = 0,
+  factor = 0.01,
+): Value {
   const size = shape.reduce((a, b) => a * b, 1);
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const data = Float32Array.from({ length: size }, () => rnd() * 0.5);
@@ -20,7 +28,14 @@ function weight(g: Graph, name: string, shape: number[], rnd: () => number, weak
   return g.addInitializer(name, float32Tensor(shape, data));
 }
 
-function node(g: Graph, opType: string, name: string, inputs: (Value | null)[], shape: number[], attrs: Record<string, ReturnType<typeof attr.int>> = {}): Value {
+function node(
+  g: Graph,
+  opType: string,
+  name: string,
+  inputs: (Value | null)[],
+  shape: number[],
+  attrs: Record<string, ReturnType<typeof attr.int>> = {},
+): Value {
   const n = g.addNode({ opType, name, inputs, outputs: [`${name}.out`] });
   for (const [k, v] of Object.entries(attrs)) n.setAttr(k, v);
   const out = n.output(0);
@@ -43,28 +58,76 @@ export function convNet(seed = 1, exactZeros = false): Model {
   const rnd = seeded(seed);
   const x = g.addInput('x', tensorType('float32', [1, 3, 8, 8]));
   const pads = { pads: attr.ints([1, 1, 1, 1]), kernel_shape: attr.ints([3, 3]) };
-  const c1 = node(g, 'Conv', 'conv1', [x, weight(g, 'conv1.w', [8, 3, 3, 3], rnd, WEAK.conv12, 0, f)], [1, 8, 8, 8], pads);
+  const c1 = node(
+    g,
+    'Conv',
+    'conv1',
+    [x, weight(g, 'conv1.w', [8, 3, 3, 3], rnd, WEAK.conv12, 0, f)],
+    [1, 8, 8, 8],
+    pads,
+  );
   // With exactZeros the weak channels are exactly 0 after BN and Relu, so removing them changes nothing downstream.
-  const bnParams = (n: string, v: number[]) => g.addInitializer(n, float32Tensor([8], v.map((x, i) => (exactZeros && !n.endsWith('var') && !n.endsWith('scale') && WEAK.conv12.includes(i) ? 0 : x))));
-  const bn = node(g, 'BatchNormalization', 'bn1', [
-    c1,
-    bnParams('bn1.scale', [1, 1.2, 0.8, 1, 1.1, 0.9, 1, 1.3]),
-    bnParams('bn1.bias', [0.1, -0.1, 0.2, 0, 0.05, -0.2, 0.3, 0.1]),
-    bnParams('bn1.mean', [0, 0.1, -0.1, 0.2, 0, 0.05, -0.05, 0]),
-    bnParams('bn1.var', [1, 0.9, 1.1, 1.2, 0.8, 1, 1, 0.95]),
-  ], [1, 8, 8, 8]);
+  const bnParams = (n: string, v: number[]) =>
+    g.addInitializer(
+      n,
+      float32Tensor(
+        [8],
+        v.map((x, i) => (exactZeros && !n.endsWith('var') && !n.endsWith('scale') && WEAK.conv12.includes(i) ? 0 : x)),
+      ),
+    );
+  const bn = node(
+    g,
+    'BatchNormalization',
+    'bn1',
+    [
+      c1,
+      bnParams('bn1.scale', [1, 1.2, 0.8, 1, 1.1, 0.9, 1, 1.3]),
+      bnParams('bn1.bias', [0.1, -0.1, 0.2, 0, 0.05, -0.2, 0.3, 0.1]),
+      bnParams('bn1.mean', [0, 0.1, -0.1, 0.2, 0, 0.05, -0.05, 0]),
+      bnParams('bn1.var', [1, 0.9, 1.1, 1.2, 0.8, 1, 1, 0.95]),
+    ],
+    [1, 8, 8, 8],
+  );
   const r1 = node(g, 'Relu', 'relu1', [bn], [1, 8, 8, 8]);
-  const c2 = node(g, 'Conv', 'conv2', [r1, weight(g, 'conv2.w', [8, 8, 3, 3], rnd, WEAK.conv12, 0, f), weight(g, 'conv2.b', [8], rnd, exactZeros ? WEAK.conv12 : [], 0, 0)], [1, 8, 8, 8], pads);
+  const c2 = node(
+    g,
+    'Conv',
+    'conv2',
+    [
+      r1,
+      weight(g, 'conv2.w', [8, 8, 3, 3], rnd, WEAK.conv12, 0, f),
+      weight(g, 'conv2.b', [8], rnd, exactZeros ? WEAK.conv12 : [], 0, 0),
+    ],
+    [1, 8, 8, 8],
+    pads,
+  );
   const r2 = node(g, 'Relu', 'relu2', [c2], [1, 8, 8, 8]);
   const add = node(g, 'Add', 'add', [r1, r2], [1, 8, 8, 8]);
-  const c3 = node(g, 'Conv', 'conv3', [r1, weight(g, 'conv3.w', [6, 8, 1, 1], rnd, WEAK.conv3, 0, f)], [1, 6, 8, 8], { kernel_shape: attr.ints([1, 1]) });
+  const c3 = node(g, 'Conv', 'conv3', [r1, weight(g, 'conv3.w', [6, 8, 1, 1], rnd, WEAK.conv3, 0, f)], [1, 6, 8, 8], {
+    kernel_shape: attr.ints([1, 1]),
+  });
   const r3 = node(g, 'Relu', 'relu3', [c3], [1, 6, 8, 8]);
   const cat = node(g, 'Concat', 'concat', [add, r3], [1, 14, 8, 8], { axis: attr.int(1) });
-  const pool = node(g, 'MaxPool', 'pool', [cat], [1, 14, 4, 4], { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) });
+  const pool = node(g, 'MaxPool', 'pool', [cat], [1, 14, 4, 4], {
+    kernel_shape: attr.ints([2, 2]),
+    strides: attr.ints([2, 2]),
+  });
   const flat = node(g, 'Flatten', 'flatten', [pool], [1, 224], { axis: attr.int(1) });
-  const fc1 = node(g, 'Gemm', 'fc1', [flat, weight(g, 'fc1.w', [224, 10], rnd, WEAK.fc1, 1, f), weight(g, 'fc1.b', [10], rnd, exactZeros ? WEAK.fc1 : [], 0, 0)], [1, 10]);
+  const fc1 = node(
+    g,
+    'Gemm',
+    'fc1',
+    [
+      flat,
+      weight(g, 'fc1.w', [224, 10], rnd, WEAK.fc1, 1, f),
+      weight(g, 'fc1.b', [10], rnd, exactZeros ? WEAK.fc1 : [], 0, 0),
+    ],
+    [1, 10],
+  );
   const r4 = node(g, 'Relu', 'relu4', [fc1], [1, 10]);
-  const fc2 = node(g, 'Gemm', 'fc2', [r4, weight(g, 'fc2.w', [5, 10], rnd), weight(g, 'fc2.b', [5], rnd)], [1, 5], { transB: attr.int(1) });
+  const fc2 = node(g, 'Gemm', 'fc2', [r4, weight(g, 'fc2.w', [5, 10], rnd), weight(g, 'fc2.b', [5], rnd)], [1, 5], {
+    transB: attr.int(1),
+  });
   g.addOutput(fc2);
   return m;
 }
@@ -76,10 +139,17 @@ export function reshapeNet(seed = 2): Model {
   const g = m.graph;
   const rnd = seeded(seed);
   const x = g.addInput('x', tensorType('float32', [1, 1, 6, 6]));
-  const c = node(g, 'Conv', 'conv', [x, weight(g, 'conv.w', [4, 1, 3, 3], rnd, [1, 2]), weight(g, 'conv.b', [4], rnd)], [1, 4, 6, 6], {
-    pads: attr.ints([1, 1, 1, 1]),
-    kernel_shape: attr.ints([3, 3]),
-  });
+  const c = node(
+    g,
+    'Conv',
+    'conv',
+    [x, weight(g, 'conv.w', [4, 1, 3, 3], rnd, [1, 2]), weight(g, 'conv.b', [4], rnd)],
+    [1, 4, 6, 6],
+    {
+      pads: attr.ints([1, 1, 1, 1]),
+      kernel_shape: attr.ints([3, 3]),
+    },
+  );
   const r = node(g, 'Relu', 'relu', [c], [1, 4, 6, 6]);
   const shape = g.addInitializer('flat.shape', int64Tensor([2], [-1, 144]));
   const flat = node(g, 'Reshape', 'flat', [r, shape], [1, 144]);

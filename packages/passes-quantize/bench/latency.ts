@@ -17,7 +17,9 @@ function median(xs: number[]): number {
 }
 
 export async function compareLatency(
-  backend: InferenceBackend, models: (Model | Uint8Array)[], feeds: Record<string, TensorData>,
+  backend: InferenceBackend,
+  models: (Model | Uint8Array)[],
+  feeds: Record<string, TensorData>,
   opts: { rounds?: number; runsPerRound?: number; warmup?: number; threads?: number } = {},
 ): Promise<LatencyComparison> {
   const sessions = [];

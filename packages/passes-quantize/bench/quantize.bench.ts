@@ -23,7 +23,9 @@ const r3 = (x: number) => x.toFixed(3);
 
 async function mnist(): Promise<void> {
   const evalText = quick ? 'the first 2,000' : 'the 10,000';
-  console.log(`## mnist-8 (calibration: 256 digits of the \`mnist\` package; evaluation: ${evalText} official test digits)\n`);
+  console.log(
+    `## mnist-8 (calibration: 256 digits of the \`mnist\` package; evaluation: ${evalText} official test digits)\n`,
+  );
   const m = mnistModel();
   const fp32 = mnistModelBytes();
   const variants: [string, Partial<StaticOptions> | 'dynamic' | 'w8' | 'w4' | 'w4dq'][] = [
@@ -42,8 +44,12 @@ async function mnist(): Promise<void> {
   const test = testDigits(quick ? 2000 : undefined);
   const feedsOf = () => datasetBatches(m, test);
   const base = await Promise.all(backends.map((b) => evaluateModel(fp32, b, feedsOf())));
-  console.log(`fp32: ${pct(base[0]!.accuracy)} (ort-node), ${pct(base[1]!.accuracy)} (ort-web), ${fp32.length} bytes\n`);
-  console.log('| variant | acc ort-node | acc ort-web | size vs fp32 | latency ratio ort-node | latency ratio ort-web |');
+  console.log(
+    `fp32: ${pct(base[0]!.accuracy)} (ort-node), ${pct(base[1]!.accuracy)} (ort-web), ${fp32.length} bytes\n`,
+  );
+  console.log(
+    '| variant | acc ort-node | acc ort-web | size vs fp32 | latency ratio ort-node | latency ratio ort-web |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- |');
   const x = new Float32Array(784);
   for (let i = 0; i < 784; i++) x[i] = test.sample(0).input[i]!;
@@ -54,7 +60,8 @@ async function mnist(): Promise<void> {
     if (v === 'dynamic') q = quantizeDynamic(m).model;
     else if (v === 'w8') q = quantizeWeights(m).model;
     else if (v === 'w4') q = quantizeWeights(m, { bits: 4, blockSize: 16 }).model;
-    else if (v === 'w4dq') q = quantizeWeights(m, { bits: 4, int4Format: 'dequantize', blockSize: 16, compactNames: true }).model;
+    else if (v === 'w4dq')
+      q = quantizeWeights(m, { bits: 4, int4Format: 'dequantize', blockSize: 16, compactNames: true }).model;
     else {
       const t0 = performance.now();
       q = (await quantizeStatic(m, node, datasetBatches(m, calibrationDigits(256)), v)).model;
@@ -62,8 +69,12 @@ async function mnist(): Promise<void> {
     }
     const bytes = writeOnnxBytes(q);
     const acc = await Promise.all(backends.map((b) => evaluateModel(bytes, b, feedsOf())));
-    const lat = await Promise.all(backends.map((b) => compareLatency(b, [fp32, bytes], feeds, { rounds: quick ? 40 : 150 })));
-    console.log(`| ${name}${ms ? ` (pass ${ms.toFixed(0)} ms)` : ''} | ${pct(acc[0]!.accuracy)} | ${pct(acc[1]!.accuracy)} | ${r3(bytes.length / fp32.length)} | ${r3(lat[0]!.ratio[1]!)} (${lat[0]!.medianMs[0]!.toFixed(3)} ms fp32) | ${r3(lat[1]!.ratio[1]!)} (${lat[1]!.medianMs[0]!.toFixed(3)} ms fp32) |`);
+    const lat = await Promise.all(
+      backends.map((b) => compareLatency(b, [fp32, bytes], feeds, { rounds: quick ? 40 : 150 })),
+    );
+    console.log(
+      `| ${name}${ms ? ` (pass ${ms.toFixed(0)} ms)` : ''} | ${pct(acc[0]!.accuracy)} | ${pct(acc[1]!.accuracy)} | ${r3(bytes.length / fp32.length)} | ${r3(lat[0]!.ratio[1]!)} (${lat[0]!.medianMs[0]!.toFixed(3)} ms fp32) | ${r3(lat[1]!.ratio[1]!)} (${lat[1]!.medianMs[0]!.toFixed(3)} ms fp32) |`,
+    );
   }
   console.log();
 }
@@ -75,12 +86,20 @@ async function computeBound(name: string, model: Model, shape: number[]): Promis
   const qop = writeOnnxBytes((await quantizeStatic(model, node, batches, { format: 'qoperator' })).model);
   const dyn = writeOnnxBytes(quantizeDynamic(model).model);
   const feeds = { x: { dtype: 'float32' as const, shape, data: batches[0]!.feeds.x!.data } };
-  console.log(`### ${name}: input [${shape.join(', ')}], fp32 ${(fp32.length / 1e6).toFixed(2)} MB; int8 size ${r3(qdq.length / fp32.length)} (QDQ), ${r3(qop.length / fp32.length)} (QOperator)\n`);
+  console.log(
+    `### ${name}: input [${shape.join(', ')}], fp32 ${(fp32.length / 1e6).toFixed(2)} MB; int8 size ${r3(qdq.length / fp32.length)} (QDQ), ${r3(qop.length / fp32.length)} (QOperator)\n`,
+  );
   console.log('| runtime | fp32 ms | QDQ ratio | QOperator ratio | dynamic ratio |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const b of backends) {
-    const c = await compareLatency(b, [fp32, qdq, qop, dyn], feeds, { rounds: quick ? 6 : 20, runsPerRound: 2, warmup: 3 });
-    console.log(`| ${b.name} | ${c.medianMs[0]!.toFixed(2)} | ${r3(c.ratio[1]!)} | ${r3(c.ratio[2]!)} | ${r3(c.ratio[3]!)} |`);
+    const c = await compareLatency(b, [fp32, qdq, qop, dyn], feeds, {
+      rounds: quick ? 6 : 20,
+      runsPerRound: 2,
+      warmup: 3,
+    });
+    console.log(
+      `| ${b.name} | ${c.medianMs[0]!.toFixed(2)} | ${r3(c.ratio[1]!)} | ${r3(c.ratio[2]!)} | ${r3(c.ratio[3]!)} |`,
+    );
   }
   console.log();
 }
@@ -108,14 +127,20 @@ function quantizerSpeed(): void {
     const p = perAxisParams(w, shape, 0, { type: 'int8', symmetric: true });
     quantizePerAxis(w, shape, 0, p.scale, p.zeroPoint, 'int8');
   });
-  const rate = (ms: number) => `${((w.length / ms) * 1e3 / 1e6).toFixed(0)} M weights/s`;
+  const rate = (ms: number) => `${(((w.length / ms) * 1e3) / 1e6).toFixed(0)} M weights/s`;
   console.log('## quantizer speed (1024 x 1024 per-channel int8: range pass + quantize pass; best of runs)\n');
   console.log(`- quantize: ${qMs.toFixed(2)} ms (${rate(qMs)})`);
-  console.log(`- Float32Array copy into an existing array (memcpy): ${copyMs.toFixed(3)} ms (${rate(copyMs)}); quantize / copy speed: ${r3(copyMs / qMs)}`);
-  console.log(`- Float32Array copy into a new array: ${allocCopyMs.toFixed(3)} ms (${rate(allocCopyMs)}); quantize / copy speed: ${r3(allocCopyMs / qMs)}\n`);
+  console.log(
+    `- Float32Array copy into an existing array (memcpy): ${copyMs.toFixed(3)} ms (${rate(copyMs)}); quantize / copy speed: ${r3(copyMs / qMs)}`,
+  );
+  console.log(
+    `- Float32Array copy into a new array: ${allocCopyMs.toFixed(3)} ms (${rate(allocCopyMs)}); quantize / copy speed: ${r3(allocCopyMs / qMs)}\n`,
+  );
 }
 
-console.log(`# quantization benchmark (${new Date().toISOString()}, ${quick ? 'quick' : 'full'}; sessions with 1 intra-op thread)\n`);
+console.log(
+  `# quantization benchmark (${new Date().toISOString()}, ${quick ? 'quick' : 'full'}; sessions with 1 intra-op thread)\n`,
+);
 quantizerSpeed();
 await mnist();
 console.log('## compute-bound models (random weights, built through the IR; calibration on 4 random batches)\n');

@@ -5,13 +5,22 @@ import { convertFloat16, type Float16Report } from './graph/float16.js';
 import { detachInitializerInputs } from './graph/prepare.js';
 
 export const float16OptionsSchema = z.strictObject({
-  keepIO: z.boolean().default(true).describe('keep float32 graph inputs and outputs (Casts at the borders), so callers feed and read float32'),
-  keepOps: z.array(z.string()).default([]).describe('op types computed in float32 (Casts around them), e.g. Softmax, LayerNormalization'),
+  keepIO: z
+    .boolean()
+    .default(true)
+    .describe('keep float32 graph inputs and outputs (Casts at the borders), so callers feed and read float32'),
+  keepOps: z
+    .array(z.string())
+    .default([])
+    .describe('op types computed in float32 (Casts around them), e.g. Softmax, LayerNormalization'),
   exclude: z.array(z.string()).default([]).describe('node names computed in float32'),
 });
 export type Float16Options = z.output<typeof float16OptionsSchema>;
 
-export function toFloat16(model: Model, options: Partial<Float16Options> = {}): { model: Model; report: Float16Report } {
+export function toFloat16(
+  model: Model,
+  options: Partial<Float16Options> = {},
+): { model: Model; report: Float16Report } {
   const o = float16OptionsSchema.parse(options);
   const m = cloneModel(model);
   detachInitializerInputs(m.graph);

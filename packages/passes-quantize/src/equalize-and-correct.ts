@@ -5,7 +5,12 @@ import { z } from 'zod';
 import type { CalibrationBatch, QuantBackend } from './calibrate/session.js';
 import { ChannelMeans, correctableLayers, correctBiases, type BiasCorrection } from './graph/bias-correction.js';
 import { equalizeCrossLayer, type EqualizePair } from './graph/equalize.js';
-import { detachInitializerInputs, foldConstantReshapes, foldConvBiasAdds, foldMatMulAddToGemm } from './graph/prepare.js';
+import {
+  detachInitializerInputs,
+  foldConstantReshapes,
+  foldConvBiasAdds,
+  foldMatMulAddToGemm,
+} from './graph/prepare.js';
 
 /** Semantics-preserving clean-up shared by both: constant weights, biases inside Conv/Gemm. */
 function prepareFloat(m: Model): void {
@@ -16,11 +21,20 @@ function prepareFloat(m: Model): void {
 }
 
 export const equalizeOptionsSchema = z.strictObject({
-  iterations: z.number().int().min(1).max(100).default(4).describe('sweeps over the layer pairs (inner layers are scaled from both sides)'),
+  iterations: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(4)
+    .describe('sweeps over the layer pairs (inner layers are scaled from both sides)'),
 });
 export type EqualizeOptions = z.output<typeof equalizeOptionsSchema>;
 
-export function equalizeModel(model: Model, options: Partial<EqualizeOptions> = {}): { model: Model; pairs: EqualizePair[] } {
+export function equalizeModel(
+  model: Model,
+  options: Partial<EqualizeOptions> = {},
+): { model: Model; pairs: EqualizePair[] } {
   const o = equalizeOptionsSchema.parse(options);
   const m = cloneModel(model);
   prepareFloat(m);
@@ -33,13 +47,27 @@ export const biasCorrectionOptionsSchema = z.strictObject({
   perChannel: z.boolean().default(true).describe('correct for per-channel weight quantization (match quantize-static)'),
   weightType: z.enum(['int8', 'uint8']).default('int8').describe('weight type quantize-static will use'),
   weightSymmetric: z.boolean().default(true).describe('symmetric weights, as quantize-static'),
-  calibrationSamples: z.number().int().min(1).default(256).describe('samples used to estimate the mean input of each layer'),
-  batchSize: z.number().int().min(1).max(4096).default(32).describe('batch size (a model with a fixed batch dim uses that)'),
+  calibrationSamples: z
+    .number()
+    .int()
+    .min(1)
+    .default(256)
+    .describe('samples used to estimate the mean input of each layer'),
+  batchSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(4096)
+    .default(32)
+    .describe('batch size (a model with a fixed batch dim uses that)'),
 });
 export type BiasCorrectionOptions = z.output<typeof biasCorrectionOptionsSchema>;
 
 export async function biasCorrectModel(
-  model: Model, backend: QuantBackend, batches: Iterable<CalibrationBatch>, options: Partial<BiasCorrectionOptions> = {},
+  model: Model,
+  backend: QuantBackend,
+  batches: Iterable<CalibrationBatch>,
+  options: Partial<BiasCorrectionOptions> = {},
 ): Promise<{ model: Model; corrected: BiasCorrection[] }> {
   const o = biasCorrectionOptionsSchema.parse(options);
   const m = cloneModel(model);
@@ -53,7 +81,11 @@ export async function biasCorrectModel(
       const out = await session.run(b.feeds);
       for (const name of names) {
         const t = out[name];
-        if (!t) throw new RuntimeError(`the runtime did not return ${name}`, { code: 'quantize/missing-output', value: name });
+        if (!t)
+          throw new RuntimeError(`the runtime did not return ${name}`, {
+            code: 'quantize/missing-output',
+            value: name,
+          });
         acc.get(name)!.add(t.data as ArrayLike<number>, t.shape);
       }
     }
@@ -66,7 +98,8 @@ export async function biasCorrectModel(
     if (mean) means.set(n, mean);
   }
   const corrected = correctBiases(m.graph, layers, means, (n) => ({
-    type: o.weightType, symmetric: o.weightSymmetric,
+    type: o.weightType,
+    symmetric: o.weightSymmetric,
     axis: !o.perChannel ? undefined : n.opType === 'Conv' ? 0 : n.getInt('transB', 0) ? 0 : 1,
   }));
   checkModel(m);

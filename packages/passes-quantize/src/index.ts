@@ -3,19 +3,57 @@
 export * from './passes/index.js';
 
 // Plain-function API (what the passes run), for scripts and tests.
-export { quantizeStatic, calibrateRanges, staticOptionsSchema, type StaticOptions, type StaticResult } from './quantize-static.js';
-export { quantizeDynamic, quantizeWeights, dynamicOptionsSchema, weightsOptionsSchema, type DynamicOptions, type WeightsOptions } from './quantize-dynamic.js';
+export {
+  quantizeStatic,
+  calibrateRanges,
+  staticOptionsSchema,
+  type StaticOptions,
+  type StaticResult,
+} from './quantize-static.js';
+export {
+  quantizeDynamic,
+  quantizeWeights,
+  dynamicOptionsSchema,
+  weightsOptionsSchema,
+  type DynamicOptions,
+  type WeightsOptions,
+} from './quantize-dynamic.js';
 export { toFloat16, float16OptionsSchema, type Float16Options } from './convert-float16.js';
-export { equalizeModel, biasCorrectModel, equalizeOptionsSchema, biasCorrectionOptionsSchema } from './equalize-and-correct.js';
-export { quantizeAuto, autoOptionsSchema, type AutoOptions, type AutoResult, type LayerDecision } from './quantize-auto.js';
+export {
+  equalizeModel,
+  biasCorrectModel,
+  equalizeOptionsSchema,
+  biasCorrectionOptionsSchema,
+} from './equalize-and-correct.js';
+export {
+  quantizeAuto,
+  autoOptionsSchema,
+  type AutoOptions,
+  type AutoResult,
+  type LayerDecision,
+} from './quantize-auto.js';
 export { datasetBatches, dataInput, batchSizeFor, type SampleSource } from './calibrate/batches.js';
 export { collectHistograms, activationNames } from './calibrate/collect.js';
 export { evaluateModel, evaluateSession, outputMse, type EvalResult } from './calibrate/evaluate.js';
 export type { CalibrationBatch, FeedTensor, QuantBackend, QuantSession } from './calibrate/session.js';
 
 // Graph rewrites.
-export { prepareForQuantization, upgradeOpset, foldConstantReshapes, foldConvBiasAdds, foldMatMulAddToGemm, detachInitializerInputs } from './graph/prepare.js';
-export { insertQdq, DEFAULT_QDQ_OPTIONS, PASS_THROUGH_OPS, type QdqOptions, type QdqReport, type LayerReport } from './graph/insert-qdq.js';
+export {
+  prepareForQuantization,
+  upgradeOpset,
+  foldConstantReshapes,
+  foldConvBiasAdds,
+  foldMatMulAddToGemm,
+  detachInitializerInputs,
+} from './graph/prepare.js';
+export {
+  insertQdq,
+  DEFAULT_QDQ_OPTIONS,
+  PASS_THROUGH_OPS,
+  type QdqOptions,
+  type QdqReport,
+  type LayerReport,
+} from './graph/insert-qdq.js';
 export { qdqToQOperator } from './graph/to-qoperator.js';
 export { insertDynamic } from './graph/dynamic.js';
 export { quantizeWeightsOnly } from './graph/weight-only.js';
@@ -26,9 +64,26 @@ export { compactNames } from './graph/compact.js';
 
 // Numeric kernels.
 export { finiteRange, finiteRangePerAxis, axisLayout, type Range } from './kernels/range.js';
-export { quantRange, scaleZeroPoint, scaleZeroPoints, perAxisParams, roundHalfEven, safeScale, SCALE_LIMITS, type QuantType, type QuantSpec, type ScaleType } from './kernels/params.js';
+export {
+  quantRange,
+  scaleZeroPoint,
+  scaleZeroPoints,
+  perAxisParams,
+  roundHalfEven,
+  safeScale,
+  SCALE_LIMITS,
+  type QuantType,
+  type QuantSpec,
+  type ScaleType,
+} from './kernels/params.js';
 export { quantizePerTensor, quantizePerAxis, quantizeBlockwise } from './kernels/quantize.js';
 export { blockwiseParams, blockRanges } from './kernels/blockwise.js';
 export { packMatMulNBits } from './kernels/nbits.js';
 export { Histogram } from './kernels/histogram.js';
-export { rangeFromHistogram, entropyThreshold, mseThreshold, absPercentile, type CalibrationMethod } from './kernels/calibrate-methods.js';
+export {
+  rangeFromHistogram,
+  entropyThreshold,
+  mseThreshold,
+  absPercentile,
+  type CalibrationMethod,
+} from './kernels/calibrate-methods.js';

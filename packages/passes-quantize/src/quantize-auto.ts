@@ -13,9 +13,16 @@ import { qdqToQOperator, removeDead } from './graph/to-qoperator.js';
 import { calibrateRanges, staticOptionsSchema } from './quantize-static.js';
 
 export const autoOptionsSchema = staticOptionsSchema.extend({
-  maxAccuracyDrop: z.number().min(0).max(1).default(0.005)
+  maxAccuracyDrop: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.005)
     .describe('largest top-1 accuracy drop (fraction, on the evaluation data) the quantized model may have'),
-  maxOutputError: z.number().min(0).default(0.01)
+  maxOutputError: z
+    .number()
+    .min(0)
+    .default(0.01)
     .describe('without labelled evaluation data: largest output MSE relative to the float output variance'),
   evaluationSamples: z.number().int().min(1).default(2000).describe('evaluation samples used by the gate'),
 });
@@ -48,8 +55,12 @@ function variance(x: Float32Array): number {
 }
 
 export async function quantizeAuto(
-  model: Model, backend: QuantBackend, calibration: () => Iterable<CalibrationBatch>, evaluation: (() => Iterable<CalibrationBatch>) | undefined,
-  options: Partial<AutoOptions> = {}, onProgress?: (done: number, total: number, what: string) => void,
+  model: Model,
+  backend: QuantBackend,
+  calibration: () => Iterable<CalibrationBatch>,
+  evaluation: (() => Iterable<CalibrationBatch>) | undefined,
+  options: Partial<AutoOptions> = {},
+  onProgress?: (done: number, total: number, what: string) => void,
 ): Promise<AutoResult> {
   const o = autoOptionsSchema.parse(options);
   const base = cloneModel(model);
@@ -72,7 +83,13 @@ export async function quantizeAuto(
     onProgress?.(i, all.length, 'layer sensitivity');
     const only = build(names.filter((n) => n !== names[i]));
     const r = await evaluateModel(only.model, backend, sensData);
-    layers.push({ node: all[i]!.node, output: all[i]!.output, opType: all[i]!.opType, sensitivity: outputMse(ref.outputs, r.outputs) / scale, precision: 'int8' });
+    layers.push({
+      node: all[i]!.node,
+      output: all[i]!.output,
+      opType: all[i]!.opType,
+      sensitivity: outputMse(ref.outputs, r.outputs) / scale,
+      precision: 'int8',
+    });
   }
   const evalData = evaluation ? [...evaluation()].slice(0) : undefined;
   const labelled = !!evalData && evalData.every((b) => b.labels);
@@ -101,8 +118,11 @@ export async function quantizeAuto(
       checkModel(final);
       const r = await evaluateModel(final, backend, sensData);
       return {
-        model: final, layers, relativeError: outputMse(ref.outputs, r.outputs) / scale,
-        ...(floatAcc !== undefined ? { floatAccuracy: floatAcc } : {}), ...(accuracy !== undefined ? { accuracy } : {}),
+        model: final,
+        layers,
+        relativeError: outputMse(ref.outputs, r.outputs) / scale,
+        ...(floatAcc !== undefined ? { floatAccuracy: floatAcc } : {}),
+        ...(accuracy !== undefined ? { accuracy } : {}),
       };
     }
     excluded.push(bySensitivity[excluded.length]!.output);

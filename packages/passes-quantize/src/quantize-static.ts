@@ -11,28 +11,85 @@ import { qdqToQOperator, removeDead } from './graph/to-qoperator.js';
 import { compactNames } from './graph/compact.js';
 
 export const staticOptionsSchema = z.strictObject({
-  format: z.enum(['qdq', 'qoperator']).default('qdq')
-    .describe('qdq: QuantizeLinear/DequantizeLinear around float ops, fused by onnxruntime into integer kernels; qoperator: QLinearConv/QLinearMatMul/QGemm directly'),
-  perChannel: z.boolean().default(true).describe('one weight scale per output channel (Conv axis 0, MatMul/Gemm output columns) instead of one per tensor'),
+  format: z
+    .enum(['qdq', 'qoperator'])
+    .default('qdq')
+    .describe(
+      'qdq: QuantizeLinear/DequantizeLinear around float ops, fused by onnxruntime into integer kernels; qoperator: QLinearConv/QLinearMatMul/QGemm directly',
+    ),
+  perChannel: z
+    .boolean()
+    .default(true)
+    .describe(
+      'one weight scale per output channel (Conv axis 0, MatMul/Gemm output columns) instead of one per tensor',
+    ),
   weightType: z.enum(['int8', 'uint8']).default('int8').describe('integer type of the weights'),
   weightSymmetric: z.boolean().default(true).describe('symmetric weights: zero point 0, range [-127, 127]'),
-  activationType: z.enum(['uint8', 'int8']).default('uint8').describe('integer type of the activations (uint8 is the fast path of onnxruntime on x86)'),
-  activationSymmetric: z.boolean().default(false).describe('symmetric activation ranges (zero point in the middle); disables folding Relu into the quantization'),
-  calibration: z.enum(['minmax', 'percentile', 'entropy', 'mse']).default('minmax')
+  activationType: z
+    .enum(['uint8', 'int8'])
+    .default('uint8')
+    .describe('integer type of the activations (uint8 is the fast path of onnxruntime on x86)'),
+  activationSymmetric: z
+    .boolean()
+    .default(false)
+    .describe('symmetric activation ranges (zero point in the middle); disables folding Relu into the quantization'),
+  calibration: z
+    .enum(['minmax', 'percentile', 'entropy', 'mse'])
+    .default('minmax')
     .describe('how activation ranges are chosen from the calibration histograms'),
-  percentile: z.number().gt(0).max(100).default(99.999).describe("share of values kept inside the range by 'percentile' calibration"),
-  calibrationSamples: z.number().int().min(1).default(256).describe('calibration samples taken from the calibration dataset'),
-  batchSize: z.number().int().min(1).max(4096).default(32).describe('calibration batch size (a model with a fixed batch dim uses that instead)'),
-  histogramBins: z.number().int().min(64).max(1 << 16).multipleOf(2).default(2048)
+  percentile: z
+    .number()
+    .gt(0)
+    .max(100)
+    .default(99.999)
+    .describe("share of values kept inside the range by 'percentile' calibration"),
+  calibrationSamples: z
+    .number()
+    .int()
+    .min(1)
+    .default(256)
+    .describe('calibration samples taken from the calibration dataset'),
+  batchSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(4096)
+    .default(32)
+    .describe('calibration batch size (a model with a fixed batch dim uses that instead)'),
+  histogramBins: z
+    .number()
+    .int()
+    .min(64)
+    .max(1 << 16)
+    .multipleOf(2)
+    .default(2048)
     .describe('bins of each activation histogram; entropy calibration needs many more bins than quantization levels'),
-  ops: z.array(z.string()).default(['Conv', 'Gemm', 'MatMul']).describe('compute ops whose weights and activations are quantized'),
+  ops: z
+    .array(z.string())
+    .default(['Conv', 'Gemm', 'MatMul'])
+    .describe('compute ops whose weights and activations are quantized'),
   exclude: z.array(z.string()).default([]).describe('node names (or output names) kept in float'),
-  minInputChannels: z.number().int().min(0).default(4)
-    .describe('Convs (group 1) with fewer input channels stay in float: onnxruntime runs them faster in float (typically the first layer on 1-3 channel images)'),
+  minInputChannels: z
+    .number()
+    .int()
+    .min(0)
+    .default(4)
+    .describe(
+      'Convs (group 1) with fewer input channels stay in float: onnxruntime runs them faster in float (typically the first layer on 1-3 channel images)',
+    ),
   fuseRelu: z.boolean().default(true).describe('fold a Relu after Conv/Gemm/MatMul into the output quantization'),
-  compactNames: z.boolean().default(true)
-    .describe('rename internal values to short names and drop their optional types (graph inputs/outputs keep theirs): on small models names cost as much as int8 weights'),
-  quantizeOthers: z.boolean().default(true).describe('also quantize Add/Mul/Concat/AveragePool whose inputs are all quantized (integer kernels in onnxruntime)'),
+  compactNames: z
+    .boolean()
+    .default(true)
+    .describe(
+      'rename internal values to short names and drop their optional types (graph inputs/outputs keep theirs): on small models names cost as much as int8 weights',
+    ),
+  quantizeOthers: z
+    .boolean()
+    .default(true)
+    .describe(
+      'also quantize Add/Mul/Concat/AveragePool whose inputs are all quantized (integer kernels in onnxruntime)',
+    ),
 });
 
 export type StaticOptions = z.output<typeof staticOptionsSchema>;
@@ -47,7 +104,9 @@ export interface StaticResult {
 
 /** Activation ranges from calibration histograms. */
 export async function calibrateRanges(
-  model: Model, backend: QuantBackend, batches: Iterable<CalibrationBatch>,
+  model: Model,
+  backend: QuantBackend,
+  batches: Iterable<CalibrationBatch>,
   o: Pick<StaticOptions, 'calibration' | 'percentile' | 'histogramBins' | 'activationType' | 'activationSymmetric'>,
   extra: { onProgress?: (n: number) => void; signal?: AbortSignal } = {},
 ): Promise<Map<string, Range>> {
@@ -55,14 +114,20 @@ export async function calibrateRanges(
   const ranges = new Map<string, Range>();
   for (const [name, h] of hists) {
     const positiveLevels = o.activationSymmetric ? 127 : 255;
-    ranges.set(name, rangeFromHistogram(h, o.calibration, { percentile: o.percentile, levels: h.min >= 0 ? positiveLevels : 127 }));
+    ranges.set(
+      name,
+      rangeFromHistogram(h, o.calibration, { percentile: o.percentile, levels: h.min >= 0 ? positiveLevels : 127 }),
+    );
   }
   return ranges;
 }
 
 export async function quantizeStatic(
-  model: Model, backend: QuantBackend, batches: Iterable<CalibrationBatch>,
-  options: Partial<StaticOptions> = {}, extra: { onProgress?: (n: number) => void; signal?: AbortSignal } = {},
+  model: Model,
+  backend: QuantBackend,
+  batches: Iterable<CalibrationBatch>,
+  options: Partial<StaticOptions> = {},
+  extra: { onProgress?: (n: number) => void; signal?: AbortSignal } = {},
 ): Promise<StaticResult> {
   const o = staticOptionsSchema.parse(options);
   const m = cloneModel(model);

@@ -18,7 +18,8 @@ const model = mnistModel();
 const fp32Bytes = mnistModelBytes();
 let fp32: EvalResult;
 
-const evalOn = (bytes: Uint8Array, backend = node) => evaluateModel(bytes, backend, datasetBatches(model, testDigits(EVAL)));
+const evalOn = (bytes: Uint8Array, backend = node) =>
+  evaluateModel(bytes, backend, datasetBatches(model, testDigits(EVAL)));
 
 function argmaxAgreement(a: Float32Array, b: Float32Array, classes = 10): number {
   let same = 0;
@@ -66,7 +67,10 @@ describe('quantize-static on mnist-8', () => {
 
   it('every calibration method keeps the accuracy', async () => {
     for (const calibration of ['percentile', 'entropy', 'mse'] as const) {
-      const r = await quantizeStatic(model, node, datasetBatches(model, calibrationDigits(256)), { calibration, minInputChannels: 0 });
+      const r = await quantizeStatic(model, node, datasetBatches(model, calibrationDigits(256)), {
+        calibration,
+        minInputChannels: 0,
+      });
       const acc = await evalOn(writeOnnxBytes(r.model));
       expect(acc.accuracy, calibration).toBeGreaterThanOrEqual(fp32.accuracy - 0.005);
     }
@@ -97,7 +101,11 @@ describe('int4 DequantizeLinear storage on mnist-8', () => {
     const m = quantizeWeights(model, { bits: 4, int4Format: 'dequantize', blockSize: 16, minElements: 100 }).model;
     expect(m.opset('')).toBe(21);
     const dqs = [...m.graph].filter((n) => n.opType === 'DequantizeLinear');
-    expect(dqs.map((n) => [n.inputs[0]!.const!.dtype, n.getInt('block_size')])).toEqual([['int4', 16], ['int4', 16], ['int4', 16]]);
+    expect(dqs.map((n) => [n.inputs[0]!.const!.dtype, n.getInt('block_size')])).toEqual([
+      ['int4', 16],
+      ['int4', 16],
+      ['int4', 16],
+    ]);
     const bytes = writeOnnxBytes(m);
     expect(bytes.length / fp32Bytes.length).toBeLessThan(0.4);
     const a = await evalOn(bytes, node);

@@ -3,7 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
-import { idxDataset, mnistDataset, mnistIdxSpecSchema, mnistSpecSchema, type Dataset, type MnistDigit } from '@enxuto/pipeline';
+import {
+  idxDataset,
+  mnistDataset,
+  mnistIdxSpecSchema,
+  mnistSpecSchema,
+  type Dataset,
+  type MnistDigit,
+} from '@enxuto/pipeline';
 import { readOnnx } from '@enxuto/onnx';
 import type { Model } from '@enxuto/ir';
 import { sharedPath } from '@enxuto/test-support';
@@ -20,15 +27,26 @@ export function calibrationDigits(count = 256): Dataset {
   const pkg = createRequire(import.meta.url)('mnist') as Record<number, { raw: number[]; length: number }>;
   const digits: MnistDigit[] = [];
   for (let d = 0; d < 10; d++) digits.push({ raw: pkg[d]!.raw, length: pkg[d]!.length });
-  return mnistDataset(mnistSpecSchema.parse({ type: 'mnist', split: 'train', count, preprocess: { scale: 255 } }), digits);
+  return mnistDataset(
+    mnistSpecSchema.parse({ type: 'mnist', split: 'train', count, preprocess: { scale: 255 } }),
+    digits,
+  );
 }
 
 export function testDigits(count?: number): Dataset {
   const images = sharedPath('data', 'mnist', 't10k-images-idx3-ubyte.gz');
   const labels = sharedPath('data', 'mnist', 't10k-labels-idx1-ubyte.gz');
-  const spec = mnistIdxSpecSchema.parse({ type: 'mnist-idx', images, labels, preprocess: { scale: 255 }, ...(count ? { count } : {}) });
+  const spec = mnistIdxSpecSchema.parse({
+    type: 'mnist-idx',
+    images,
+    labels,
+    preprocess: { scale: 255 },
+    ...(count ? { count } : {}),
+  });
   return idxDataset(spec, {
-    images: gunzipSync(readFileSync(images)), imagesName: images,
-    labels: gunzipSync(readFileSync(labels)), labelsName: labels,
+    images: gunzipSync(readFileSync(images)),
+    imagesName: images,
+    labels: gunzipSync(readFileSync(labels)),
+    labelsName: labels,
   });
 }

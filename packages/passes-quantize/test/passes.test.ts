@@ -4,15 +4,27 @@ import { checkModel, opHistogram } from '@enxuto/ir';
 import { getBackend } from '@enxuto/runtime/node';
 import { writeOnnxBytes } from '@enxuto/onnx';
 import type { Dataset, PassContext } from '@enxuto/pipeline';
-import { quantizePasses, quantizeStaticPass, quantizeAutoPass, biasCorrectionPass, convertFloat16Pass, equalizeCrossLayerPass } from '../src/index.js';
+import {
+  quantizePasses,
+  quantizeStaticPass,
+  quantizeAutoPass,
+  biasCorrectionPass,
+  convertFloat16Pass,
+  equalizeCrossLayerPass,
+} from '../src/index.js';
 import { datasetBatches } from '../src/calibrate/batches.js';
 import { evaluateModel } from '../src/calibrate/evaluate.js';
 import { calibrationDigits, mnistModel, testDigits } from './mnist-fixtures.js';
 
-function context(data: { calibration?: Dataset; evaluation?: Dataset }, progress: [number, number][] = []): PassContext {
+function context(
+  data: { calibration?: Dataset; evaluation?: Dataset },
+  progress: [number, number][] = [],
+): PassContext {
   const ac = new AbortController();
   return {
-    passName: 'test', step: 0, seed: 1,
+    passName: 'test',
+    step: 0,
+    seed: 1,
     logger: { debug() {}, info() {}, warn() {} },
     progress: { update: (d, t) => progress.push([d, t]) },
     signal: ac.signal,
@@ -32,15 +44,29 @@ function context(data: { calibration?: Dataset; evaluation?: Dataset }, progress
 describe('pass definitions', () => {
   it('names, summaries and option defaults', () => {
     expect(quantizePasses.map((p) => p.name)).toEqual([
-      'quantize-static', 'quantize-dynamic', 'quantize-weights', 'convert-float16', 'equalize-cross-layer', 'bias-correction', 'quantize-auto',
+      'quantize-static',
+      'quantize-dynamic',
+      'quantize-weights',
+      'convert-float16',
+      'equalize-cross-layer',
+      'bias-correction',
+      'quantize-auto',
     ]);
     const o = quantizeStaticPass.options.parse({});
-    expect(o).toMatchObject({ format: 'qdq', perChannel: true, calibration: 'minmax', calibrationSamples: 256, activationType: 'uint8' });
+    expect(o).toMatchObject({
+      format: 'qdq',
+      perChannel: true,
+      calibration: 'minmax',
+      calibrationSamples: 256,
+      activationType: 'uint8',
+    });
     expect(() => quantizeStaticPass.options.parse({ perChanel: true })).toThrow();
     expect(() => quantizeStaticPass.options.parse({ calibration: 'kl' })).toThrow();
     // every option is documented
     for (const p of quantizePasses) {
-      for (const [k, f] of Object.entries((p.options as unknown as { shape: Record<string, { description?: string }> }).shape)) {
+      for (const [k, f] of Object.entries(
+        (p.options as unknown as { shape: Record<string, { description?: string }> }).shape,
+      )) {
         expect(f.description, `${p.name}.${k}`).toBeTruthy();
       }
     }
@@ -49,7 +75,8 @@ describe('pass definitions', () => {
 
 describe('passes on mnist-8', () => {
   const model = mnistModel();
-  const evalOn = async (m: typeof model) => (await evaluateModel(writeOnnxBytes(m), getBackend('ort-node'), datasetBatches(model, testDigits(1000)))).accuracy;
+  const evalOn = async (m: typeof model) =>
+    (await evaluateModel(writeOnnxBytes(m), getBackend('ort-node'), datasetBatches(model, testDigits(1000)))).accuracy;
 
   it('quantize-static reports layers and progress', async () => {
     const progress: [number, number][] = [];
@@ -57,7 +84,10 @@ describe('passes on mnist-8', () => {
     const r = await quantizeStaticPass.run(model, quantizeStaticPass.options.parse({ calibrationSamples: 64 }), ctx);
     checkModel(r.model);
     expect(r.changed).toBe(true);
-    expect((r.stats.layers as { name: string; precision: string }[]).map((l) => l.name)).toEqual(['Convolution110', 'Times212_gemm']);
+    expect((r.stats.layers as { name: string; precision: string }[]).map((l) => l.name)).toEqual([
+      'Convolution110',
+      'Times212_gemm',
+    ]);
     expect(progress.at(-1)).toEqual([64, 64]);
     expect(progress.length).toBe(64); // one update per batch of 1 (the model's batch dim is fixed at 1)
     expect(await evalOn(r.model)).toBeGreaterThan(0.98);
@@ -68,7 +98,11 @@ describe('passes on mnist-8', () => {
     const e = await equalizeCrossLayerPass.run(model, equalizeCrossLayerPass.options.parse({}), context({}));
     expect((e.stats.pairs as unknown[]).length).toBe(2);
     expect(await evalOn(e.model)).toBe(base);
-    const b = await biasCorrectionPass.run(model, biasCorrectionOptionsOf(), context({ calibration: calibrationDigits(32) }));
+    const b = await biasCorrectionPass.run(
+      model,
+      biasCorrectionOptionsOf(),
+      context({ calibration: calibrationDigits(32) }),
+    );
     expect((b.stats.layers as unknown[]).length).toBe(3);
     expect(Math.abs((await evalOn(b.model)) - base)).toBeLessThanOrEqual(0.002);
   });
@@ -84,7 +118,11 @@ describe('passes on mnist-8', () => {
 
   it('quantize-auto reports each layer sensitivity and precision', async () => {
     const ctx = context({ calibration: calibrationDigits(32), evaluation: testDigits(500) });
-    const r = await quantizeAutoPass.run(model, quantizeAutoPass.options.parse({ calibrationSamples: 32, evaluationSamples: 500, minInputChannels: 0 }), ctx);
+    const r = await quantizeAutoPass.run(
+      model,
+      quantizeAutoPass.options.parse({ calibrationSamples: 32, evaluationSamples: 500, minInputChannels: 0 }),
+      ctx,
+    );
     const layers = r.stats.layers as { name: string; sensitivity: number; precision: string }[];
     expect(layers.map((l) => l.name)).toEqual(['Convolution28', 'Convolution110', 'Times212_gemm']);
     for (const l of layers) expect(l.sensitivity).toBeGreaterThan(0);
@@ -95,7 +133,11 @@ describe('passes on mnist-8', () => {
   it('quantize-auto puts the most sensitive layers back in float when the gate is impossible to meet', async () => {
     const ctx = context({ calibration: calibrationDigits(16) });
     // no labelled evaluation data: the gate is the relative output error; 0 can only be met in float
-    const r = await quantizeAutoPass.run(model, quantizeAutoPass.options.parse({ calibrationSamples: 16, maxOutputError: 0, minInputChannels: 0 }), ctx);
+    const r = await quantizeAutoPass.run(
+      model,
+      quantizeAutoPass.options.parse({ calibrationSamples: 16, maxOutputError: 0, minInputChannels: 0 }),
+      ctx,
+    );
     const layers = r.stats.layers as { precision: string }[];
     expect(layers.every((l) => l.precision === 'float32')).toBe(true);
     expect(r.changed).toBe(false);

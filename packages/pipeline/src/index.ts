@@ -36,7 +36,15 @@ export { parseYamlSafe, parseJsonSafe, checkPlainData, MAX_PIPELINE_BYTES } from
 export { applyOverrides, parseSetArgument } from './config/overrides.js';
 export { parsePipelineConfig, resolvePasses, zodConfigError, type ResolvedPass } from './config/validate.js';
 export { pipelineJsonSchema, passOptionsJsonSchema, PIPELINE_SCHEMA_ID } from './config/json-schema.js';
-export { evaluate, collectOutputs, metricsFromOutputs, latencyP50, type EvalMetrics, type EvaluateOptions, type DatasetOutputs } from './eval/evaluate.js';
+export {
+  evaluate,
+  collectOutputs,
+  metricsFromOutputs,
+  latencyP50,
+  type EvalMetrics,
+  type EvaluateOptions,
+  type DatasetOutputs,
+} from './eval/evaluate.js';
 export { AccuracyAccumulator, AgreementAccumulator, argmaxRow, inTopK, median } from './eval/metrics.js';
 export { checkGate, gatesNeedData, type GateResult } from './runner/gates.js';
 export { REPORT_SCHEMA_VERSION, type PipelineReport, type ReportStep } from './report/report-types.js';

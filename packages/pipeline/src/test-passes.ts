@@ -23,7 +23,11 @@ export const scaleWeights = definePass({
       g.setConst(v, float32Tensor([...v.const!.shape], vals));
       n++;
     }
-    return { model, changed: n > 0 && options.factor !== 1, stats: { scaled: n, layers: inits.map((v) => ({ name: v.name, sparsity: 0 })) } };
+    return {
+      model,
+      changed: n > 0 && options.factor !== 1,
+      stats: { scaled: n, layers: inits.map((v) => ({ name: v.name, sparsity: 0 })) },
+    };
   },
 });
 

@@ -66,7 +66,8 @@ describe('both backends', () => {
       const feeds = { Input3: { dtype: 'float32' as const, shape: [1, 1, 28, 28], data: img } };
       const x = (await a.run(feeds)).Plus214_Output_0!.data as Float32Array;
       const y = (await b.run(feeds)).Plus214_Output_0!.data as Float32Array;
-      for (let i = 0; i < x.length; i++) maxDiff = Math.max(maxDiff, Math.abs(x[i]! - y[i]!) / Math.max(1, Math.abs(x[i]!)));
+      for (let i = 0; i < x.length; i++)
+        maxDiff = Math.max(maxDiff, Math.abs(x[i]! - y[i]!) / Math.max(1, Math.abs(x[i]!)));
     }
     await a.release();
     await b.release();

@@ -15,7 +15,8 @@ export const BACKEND_NAMES: readonly BackendName[] = ['ort-node', 'ort-web'];
 
 export function unknownBackend(name: string, available: readonly string[]): ConfigError {
   return new ConfigError(`unknown runtime '${name}' (available: ${available.join(', ')})`, {
-    code: 'runtime/unknown-backend', field: 'runtime',
+    code: 'runtime/unknown-backend',
+    field: 'runtime',
   });
 }
 

@@ -9,6 +9,11 @@ import type { InferenceBackend, Session, SessionOptions } from './types.js';
 export const ortNodeBackend: InferenceBackend = {
   name: 'ort-node',
   async createSession(model: Model | Uint8Array, opts: SessionOptions = {}): Promise<Session> {
-    return createOrtSession(ort as unknown as OrtModule, modelBytes(model), ortSessionOptions(opts), opts.name ?? 'model');
+    return createOrtSession(
+      ort as unknown as OrtModule,
+      modelBytes(model),
+      ortSessionOptions(opts),
+      opts.name ?? 'model',
+    );
   },
 };

@@ -48,11 +48,18 @@ class OrtBackedSession implements Session {
     for (const info of this.inputs) {
       const t = feeds[info.name];
       if (!t) {
-        throw new RuntimeError(`missing input ${info.name}`, { code: 'runtime/missing-input', file: this.model, value: info.name });
+        throw new RuntimeError(`missing input ${info.name}`, {
+          code: 'runtime/missing-input',
+          file: this.model,
+          value: info.name,
+        });
       }
       if (info.dtype !== undefined && t.dtype !== info.dtype) {
         throw new RuntimeError(`input ${info.name} is ${info.dtype}, got ${t.dtype}`, {
-          code: 'runtime/bad-dtype', file: this.model, value: info.name, field: 'dtype',
+          code: 'runtime/bad-dtype',
+          file: this.model,
+          value: info.name,
+          field: 'dtype',
         });
       }
       ortFeeds[info.name] = toOrtTensor(this.ort, t, { model: this.model, input: info.name });
@@ -60,14 +67,20 @@ class OrtBackedSession implements Session {
     for (const name of Object.keys(feeds)) {
       if (!this.inputs.some((i) => i.name === name)) {
         throw new RuntimeError(`unknown input ${name} (inputs: ${this.inputs.map((i) => i.name).join(', ')})`, {
-          code: 'runtime/unknown-input', file: this.model, value: name,
+          code: 'runtime/unknown-input',
+          file: this.model,
+          value: name,
         });
       }
     }
     const names = fetches ?? this.outputs.map((o) => o.name);
     for (const name of names) {
       if (!this.outputs.some((o) => o.name === name)) {
-        throw new RuntimeError(`unknown output ${name}`, { code: 'runtime/unknown-output', file: this.model, value: name });
+        throw new RuntimeError(`unknown output ${name}`, {
+          code: 'runtime/unknown-output',
+          file: this.model,
+          value: name,
+        });
       }
     }
     let results: Record<string, OrtTensor>;

@@ -4,8 +4,18 @@ import type { OrtModule, OrtTensor } from './ort-types.js';
 import type { TensorData } from './types.js';
 
 const ORT_TYPES = new Set<DataType>([
-  'float32', 'float16', 'float64', 'int8', 'int16', 'int32', 'int64',
-  'uint8', 'uint16', 'uint32', 'uint64', 'bool',
+  'float32',
+  'float16',
+  'float64',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'bool',
 ]);
 
 /** True when onnxruntime's JS API can carry tensors of this dtype in TensorData. */
@@ -19,7 +29,10 @@ function elementCount(shape: readonly number[], where: { model: string; input: s
   for (const d of shape) {
     if (!Number.isSafeInteger(d) || d < 0) {
       throw new RuntimeError(`invalid dimension ${d} in shape [${shape.join(',')}]`, {
-        code: 'runtime/bad-shape', file: where.model, value: where.input, field: 'shape',
+        code: 'runtime/bad-shape',
+        file: where.model,
+        value: where.input,
+        field: 'shape',
       });
     }
     n *= d;
@@ -30,13 +43,19 @@ function elementCount(shape: readonly number[], where: { model: string; input: s
 export function toOrtTensor(ort: OrtModule, t: TensorData, where: { model: string; input: string }): OrtTensor {
   if (!isRuntimeDtype(t.dtype)) {
     throw new UnsupportedError(`unsupported: dtype ${t.dtype} cannot be fed to onnxruntime`, {
-      code: 'runtime/unsupported-dtype', file: where.model, value: where.input, field: 'dtype',
+      code: 'runtime/unsupported-dtype',
+      file: where.model,
+      value: where.input,
+      field: 'dtype',
     });
   }
   const n = elementCount(t.shape, where);
   if (t.data.length !== n) {
     throw new RuntimeError(`shape [${t.shape.join(',')}] needs ${n} elements, data has ${t.data.length}`, {
-      code: 'runtime/bad-shape', file: where.model, value: where.input, field: 'shape',
+      code: 'runtime/bad-shape',
+      file: where.model,
+      value: where.input,
+      field: 'shape',
     });
   }
   // ORT's constructor validates the array type against the dtype; translate its TypeError.
@@ -44,7 +63,11 @@ export function toOrtTensor(ort: OrtModule, t: TensorData, where: { model: strin
     return new ort.Tensor(t.dtype as OrtTensor['type'], t.data as never, t.shape);
   } catch (e) {
     throw new RuntimeError(`${t.dtype} tensor rejected: ${(e as Error).message}`, {
-      code: 'runtime/bad-tensor', file: where.model, value: where.input, field: 'data', cause: e,
+      code: 'runtime/bad-tensor',
+      file: where.model,
+      value: where.input,
+      field: 'data',
+      cause: e,
     });
   }
 }
@@ -53,7 +76,10 @@ export function fromOrtTensor(t: OrtTensor, where: { model: string; output: stri
   const dtype = t.type as DataType;
   if (!isRuntimeDtype(dtype)) {
     throw new UnsupportedError(`unsupported: output of type ${t.type} cannot be returned as TensorData`, {
-      code: 'runtime/unsupported-dtype', file: where.model, value: where.output, field: 'dtype',
+      code: 'runtime/unsupported-dtype',
+      file: where.model,
+      value: where.output,
+      field: 'dtype',
     });
   }
   return { dtype, shape: [...t.dims], data: t.data as TypedArray };

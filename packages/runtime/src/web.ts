@@ -38,6 +38,11 @@ export const ortWebBackend: InferenceBackend = {
       threadsFixed = true;
     }
     const { threads: _ignored, ...rest } = opts;
-    return createOrtSession(ort as unknown as OrtModule, modelBytes(model), ortSessionOptions(rest), opts.name ?? 'model');
+    return createOrtSession(
+      ort as unknown as OrtModule,
+      modelBytes(model),
+      ortSessionOptions(rest),
+      opts.name ?? 'model',
+    );
   },
 };

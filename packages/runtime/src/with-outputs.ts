@@ -12,7 +12,9 @@ export function withOutputs(model: Model, valueNames: readonly string[]): Model 
     const v = g.value(name);
     if (!v) {
       throw new RuntimeError(`no value named ${name} in the main graph`, {
-        code: 'runtime/unknown-value', value: name, field: 'outputs',
+        code: 'runtime/unknown-value',
+        value: name,
+        field: 'outputs',
       });
     }
     if (!v.isGraphOutput()) g.addOutput(v);

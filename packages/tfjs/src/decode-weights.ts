@@ -1,9 +1,7 @@
 // Turns the concatenated shard bytes into IR tensors, weight by weight in manifest order. Every
 // length is checked against the bytes that remain before a view is taken, and the total must match
 // exactly: too few or too many bytes both mean the shards do not belong to this manifest.
-import {
-  float16ToFloat32, shapeSize, StringTensor, tensorFromBytes, tensorFromValues, type Tensor,
-} from '@enxuto/ir';
+import { float16ToFloat32, shapeSize, StringTensor, tensorFromBytes, tensorFromValues, type Tensor } from '@enxuto/ir';
 import { storedBytes } from './dtypes.js';
 import { formatError, type Where } from './json.js';
 import type { WeightSpec, WeightsManifest } from './manifest.js';
@@ -23,7 +21,9 @@ export function decodeWeights(m: WeightsManifest, bytes: Uint8Array, where: Wher
   if (offset !== bytes.byteLength) {
     throw formatError(
       `weight shards hold ${bytes.byteLength} bytes, but the manifest's weights take ${offset}`,
-      'tfjs/shard-size', where, 'weightsManifest',
+      'tfjs/shard-size',
+      where,
+      'weightsManifest',
     );
   }
   return out;
@@ -32,7 +32,9 @@ export function decodeWeights(m: WeightsManifest, bytes: Uint8Array, where: Wher
 function short(need: number, offset: number, bytes: Uint8Array, where: Where, field: string): Error {
   return formatError(
     `weight needs ${need} bytes at offset ${offset}, but the shards end at ${bytes.byteLength}`,
-    'tfjs/shard-size', where, field,
+    'tfjs/shard-size',
+    where,
+    field,
   );
 }
 
@@ -80,7 +82,9 @@ function decodeStrings(w: WeightSpec, size: number, bytes: Uint8Array, start: nu
     if (len > bytes.byteLength - o) {
       throw formatError(
         `string ${i} claims ${len} bytes at offset ${o}, but only ${bytes.byteLength - o} remain`,
-        'tfjs/string-length', where, 'string length prefix',
+        'tfjs/string-length',
+        where,
+        'string length prefix',
       );
     }
     items.push(bytes.subarray(o, o + len));

@@ -19,7 +19,11 @@ describe('weight encoding', () => {
   const values = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 3 - 0.5);
   const t = float32Tensor([10, 100], values);
 
-  for (const [q, bound] of [['uint8', 6 / 255 / 2], ['uint16', 6 / 65535 / 2], ['float16', 3.5 * 2 ** -11]] as const) {
+  for (const [q, bound] of [
+    ['uint8', 6 / 255 / 2],
+    ['uint16', 6 / 65535 / 2],
+    ['float16', 3.5 * 2 ** -11],
+  ] as const) {
     it(`${q}: decodes within half a step of the original`, () => {
       const e = encodeWeight('w', t, q);
       expect(e.entry.quantization?.dtype).toBe(q);
@@ -57,13 +61,22 @@ describe('weight encoding', () => {
     const s = encodeWeight('s', stringTensor([2], ['ab', '']));
     const b = encodeWeight('b', tensorFromValues('bool', [3], [1, 0, 1]));
     const back = roundTrip([s, b]);
-    expect(back.get('s')!.strings().map((x) => new TextDecoder().decode(x))).toEqual(['ab', '']);
+    expect(
+      back
+        .get('s')!
+        .strings()
+        .map((x) => new TextDecoder().decode(x)),
+    ).toEqual(['ab', '']);
     expect(Array.from(back.get('b')!.values() as ArrayLike<number>)).toEqual([1, 0, 1]);
   });
 
   it('splits into shards of at most the limit, weights spanning shard borders', () => {
     const shards = splitShards([new Uint8Array(5).fill(1), new Uint8Array(7).fill(2)], 4);
-    expect(shards.map((s) => Array.from(s))).toEqual([[1, 1, 1, 1], [1, 2, 2, 2], [2, 2, 2, 2]]);
+    expect(shards.map((s) => Array.from(s))).toEqual([
+      [1, 1, 1, 1],
+      [1, 2, 2, 2],
+      [2, 2, 2, 2],
+    ]);
     expect(splitShards([], 4)).toEqual([]);
   });
 });

@@ -25,13 +25,29 @@ const INT32_MAX = 2 ** 31 - 1;
 /** The dtype TF.js will hold a tensor of this IR dtype in. */
 export function manifestDtypeOf(t: Tensor): ManifestDtype {
   switch (t.dtype) {
-    case 'float32': case 'float16': case 'bfloat16': case 'float64': return 'float32';
-    case 'bool': return 'bool';
-    case 'string': return 'string';
-    case 'int8': case 'int16': case 'int32': case 'int64': case 'uint8': case 'uint16': case 'uint32': case 'uint64':
+    case 'float32':
+    case 'float16':
+    case 'bfloat16':
+    case 'float64':
+      return 'float32';
+    case 'bool':
+      return 'bool';
+    case 'string':
+      return 'string';
+    case 'int8':
+    case 'int16':
+    case 'int32':
+    case 'int64':
+    case 'uint8':
+    case 'uint16':
+    case 'uint32':
+    case 'uint64':
       return 'int32';
     default:
-      throw new UnsupportedError(`TF.js cannot hold ${t.dtype} weights`, { code: 'tfjs/unsupported-dtype', field: 'dtype' });
+      throw new UnsupportedError(`TF.js cannot hold ${t.dtype} weights`, {
+        code: 'tfjs/unsupported-dtype',
+        field: 'dtype',
+      });
   }
 }
 
@@ -39,7 +55,11 @@ export function encodeWeight(name: string, t: Tensor, quantize?: WeightQuantize)
   const dtype = manifestDtypeOf(t);
   const shape = [...t.shape];
   if (dtype === 'string') return { entry: { name, shape, dtype }, bytes: encodeStrings(t.strings()) };
-  if (dtype === 'bool') return { entry: { name, shape, dtype }, bytes: Uint8Array.from(t.values() as ArrayLike<number>, (v) => (v ? 1 : 0)) };
+  if (dtype === 'bool')
+    return {
+      entry: { name, shape, dtype },
+      bytes: Uint8Array.from(t.values() as ArrayLike<number>, (v) => (v ? 1 : 0)),
+    };
   if (dtype === 'int32') return { entry: { name, shape, dtype }, bytes: toInt32Bytes(t, name) };
   // float32 bytes are written as they are (no copy); other float types are converted.
   if (!quantize && t.dtype === 'float32') return { entry: { name, shape, dtype }, bytes: t.bytes() };
@@ -58,7 +78,11 @@ function toInt32Bytes(t: Tensor, name: string): Uint8Array {
     if (x > INT32_MAX) x = x >= 2 ** 62 ? INT32_MAX : Number.NaN;
     else if (x < INT32_MIN) x = x <= -(2 ** 62) ? INT32_MIN : Number.NaN;
     if (Number.isNaN(x)) {
-      throw new UnsupportedError(`weight ${name} holds ${String(v[i])}, outside TF.js's int32 range`, { code: 'tfjs/int-range', value: name, field: 'values' });
+      throw new UnsupportedError(`weight ${name} holds ${String(v[i])}, outside TF.js's int32 range`, {
+        code: 'tfjs/int-range',
+        value: name,
+        field: 'values',
+      });
     }
     out[i] = x;
   }
@@ -68,7 +92,10 @@ function toInt32Bytes(t: Tensor, name: string): Uint8Array {
 function quantized(name: string, shape: number[], f: Float32Array, q: WeightQuantize): EncodedWeight {
   if (q === 'float16') {
     const h = Uint16Array.from(f, (x) => float32ToFloat16(x));
-    return { entry: { name, shape, dtype: 'float32', quantization: { dtype: 'float16' } }, bytes: new Uint8Array(h.buffer) };
+    return {
+      entry: { name, shape, dtype: 'float32', quantization: { dtype: 'float16' } },
+      bytes: new Uint8Array(h.buffer),
+    };
   }
   const levels = q === 'uint8' ? 255 : 65535;
   let min = Infinity;

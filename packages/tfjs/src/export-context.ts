@@ -13,7 +13,10 @@ export interface TfNodeJson {
 
 /** TF node names: [A-Za-z0-9.][A-Za-z0-9_.\-/]* (no ':' or '^', which TF.js parses in references). */
 export function sanitizeName(s: string): string {
-  let t = s.replace(/[^A-Za-z0-9_.\-/]/g, '_').replace(/\/+/g, '/').replace(/\/$/, '');
+  let t = s
+    .replace(/[^A-Za-z0-9_.\-/]/g, '_')
+    .replace(/\/+/g, '/')
+    .replace(/\/$/, '');
   if (!/^[A-Za-z0-9.]/.test(t)) t = `n${t}`;
   return t;
 }
@@ -27,7 +30,9 @@ export const a = {
   ints: (v: readonly number[]): AttrJson => ({ list: { i: v.map(String) } }),
   strings: (v: readonly string[]): AttrJson => ({ list: { s: v.map((x) => btoa(x)) } }),
   shape: (dims: readonly (number | string | null)[] | undefined): AttrJson =>
-    dims === undefined ? { shape: { unknownRank: true } } : { shape: { dim: dims.map((d) => ({ size: String(typeof d === 'number' ? d : -1) })) } },
+    dims === undefined
+      ? { shape: { unknownRank: true } }
+      : { shape: { dim: dims.map((d) => ({ size: String(typeof d === 'number' ? d : -1) })) } },
 };
 
 export class ExportContext {
@@ -61,10 +66,14 @@ export class ExportContext {
     const name = this.name(base);
     const dtype = t.dtype === 'string' ? 'string' : t.dtype;
     this.nodes.push({
-      name, op: 'Const', input: [],
+      name,
+      op: 'Const',
+      input: [],
       attr: {
         dtype: a.type(dtype),
-        value: { tensor: { dtype: tfEnumName(dtype), tensorShape: { dim: t.shape.map((d) => ({ size: String(d) })) } } },
+        value: {
+          tensor: { dtype: tfEnumName(dtype), tensorShape: { dim: t.shape.map((d) => ({ size: String(d) })) } },
+        },
       },
     });
     this.weights.push({ name, tensor: t });
@@ -72,7 +81,14 @@ export class ExportContext {
   }
 
   int32s(base: string, values: readonly number[], shape: number[] = [values.length]): string {
-    return this.constant(base, tensorFromValues('int32', shape, values.map((v) => Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, v)))));
+    return this.constant(
+      base,
+      tensorFromValues(
+        'int32',
+        shape,
+        values.map((v) => Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, v))),
+      ),
+    );
   }
 
   float(base: string, v: number): string {

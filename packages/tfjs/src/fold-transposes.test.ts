@@ -12,7 +12,11 @@ describe('foldTransposes', () => {
     const b = g.addInitializer('b', float32Tensor([3], [1, 2, 3]));
     const t1 = g.addNode({ opType: 'Transpose', inputs: [x], outputs: ['t1'], attributes: T(NHWC_TO_NCHW) });
     const relu = g.addNode({ opType: 'Relu', inputs: [t1.output()], outputs: ['r'] });
-    const add = g.addNode({ opType: 'Add', inputs: [relu.output(), g.addInitializer('b4', float32Tensor([3, 1, 1], [1, 2, 3]))], outputs: ['a'] });
+    const add = g.addNode({
+      opType: 'Add',
+      inputs: [relu.output(), g.addInitializer('b4', float32Tensor([3, 1, 1], [1, 2, 3]))],
+      outputs: ['a'],
+    });
     const t2 = g.addNode({ opType: 'Transpose', inputs: [add.output()], outputs: ['y'], attributes: T(NCHW_TO_NHWC) });
     const mul = g.addNode({ opType: 'Mul', inputs: [t2.output(), b], outputs: ['z'] });
     g.setOutputs([mul.output()]);

@@ -6,8 +6,28 @@ import { attr, type Graph, type Node, type Tensor, type Value, reshapeTensor } f
 import { composePerms, inversePerm, isIdentityPerm, transposeTensor } from './kernels.js';
 
 const UNARY = new Set([
-  'Relu', 'Sigmoid', 'Tanh', 'Elu', 'LeakyRelu', 'Clip', 'Identity', 'Neg', 'Abs', 'Exp', 'Log',
-  'Sqrt', 'Reciprocal', 'Softplus', 'HardSigmoid', 'Selu', 'Floor', 'Ceil', 'Round', 'Erf', 'Sign', 'Cast',
+  'Relu',
+  'Sigmoid',
+  'Tanh',
+  'Elu',
+  'LeakyRelu',
+  'Clip',
+  'Identity',
+  'Neg',
+  'Abs',
+  'Exp',
+  'Log',
+  'Sqrt',
+  'Reciprocal',
+  'Softplus',
+  'HardSigmoid',
+  'Selu',
+  'Floor',
+  'Ceil',
+  'Round',
+  'Erf',
+  'Sign',
+  'Cast',
 ]);
 const BINARY = new Set(['Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Pow', 'PRelu']);
 
@@ -52,7 +72,13 @@ function simplifyTranspose(g: Graph, t: Node): boolean {
     g.remove(t);
     return true;
   }
-  if (!out.isGraphOutput() && x.isInitializer() && x.const && x.const.dtype !== 'string' && x.const.shape.length === perm.length) {
+  if (
+    !out.isGraphOutput() &&
+    x.isInitializer() &&
+    x.const &&
+    x.const.dtype !== 'string' &&
+    x.const.shape.length === perm.length
+  ) {
     const c = g.addInitializer(g.uniqueName(`${x.name}/transposed`), transposeTensor(x.const, perm));
     g.replaceAllUsesWith(out, c);
     g.remove(t);
@@ -68,7 +94,10 @@ function simplifyTranspose(g: Graph, t: Node): boolean {
       g.replaceAllUsesWith(out, src);
     } else {
       const merged = g.insertAfter(t, {
-        opType: 'Transpose', name: t.name, inputs: [src], outputs: [g.uniqueName(`${out.name}/merged`)],
+        opType: 'Transpose',
+        name: t.name,
+        inputs: [src],
+        outputs: [g.uniqueName(`${out.name}/merged`)],
         attributes: { perm: attr.ints(combined) },
       });
       g.replaceAllUsesWith(out, merged.output());
@@ -114,7 +143,10 @@ function sinkThrough(g: Graph, n: Node): boolean {
       g.remove([ta!, tb!]);
       return true;
     }
-    for (const [side, t, perm, other] of [[0, ta, pa, b], [1, tb, pb, a]] as const) {
+    for (const [side, t, perm, other] of [
+      [0, ta, pa, b],
+      [1, tb, pb, a],
+    ] as const) {
       if (!t || !perm || !other.isInitializer() || !other.const) continue;
       if (!isOnlyUse(side === 0 ? a : b, n)) continue;
       const adapted = adaptConstant(other.const, perm);
@@ -132,12 +164,19 @@ function sinkThrough(g: Graph, n: Node): boolean {
 function rewrite(g: Graph, n: Node, inputs: (Value | null)[], perm: readonly number[]): void {
   const out = n.output(0);
   const moved = g.insertAfter(n, {
-    opType: n.opType, domain: n.domain, name: n.name, inputs,
-    outputs: [g.uniqueName(`${out.name}/pre`)], attributes: n.attributes,
+    opType: n.opType,
+    domain: n.domain,
+    name: n.name,
+    inputs,
+    outputs: [g.uniqueName(`${out.name}/pre`)],
+    attributes: n.attributes,
   });
   const t = g.insertAfter(moved, {
-    opType: 'Transpose', name: g.uniqueName(`${n.name || out.name}/transpose`), inputs: [moved.output()],
-    outputs: [g.uniqueName(`${out.name}/post`)], attributes: { perm: attr.ints([...perm]) },
+    opType: 'Transpose',
+    name: g.uniqueName(`${n.name || out.name}/transpose`),
+    inputs: [moved.output()],
+    outputs: [g.uniqueName(`${out.name}/post`)],
+    attributes: { perm: attr.ints([...perm]) },
   });
   g.replaceAllUsesWith(out, t.output());
   g.remove(n);

@@ -3,7 +3,16 @@
 import { type DataType, FormatError } from '@enxuto/ir';
 import { dtypeFromTfEnum } from './dtypes.js';
 import {
-  asArray, asBool, asFiniteNumber, asInt, asObject, asString, formatError, own, type JsonObject, type Where,
+  asArray,
+  asBool,
+  asFiniteNumber,
+  asInt,
+  asObject,
+  asString,
+  formatError,
+  own,
+  type JsonObject,
+  type Where,
 } from './json.js';
 
 export interface TfNode {
@@ -25,7 +34,10 @@ export function parseTfNode(j: unknown, index: number, where: Where): TfNode {
   }
   const op = asString(own(o, 'op'), w, `${field}.op`);
   const inputJson = own(o, 'input');
-  const inputs = inputJson === undefined ? [] : asArray(inputJson, w, `${field}.input`).map((s, i) => asString(s, w, `${field}.input[${i}]`));
+  const inputs =
+    inputJson === undefined
+      ? []
+      : asArray(inputJson, w, `${field}.input`).map((s, i) => asString(s, w, `${field}.input[${i}]`));
   const attrJson = own(o, 'attr');
   const attr = attrJson === undefined ? {} : asObject(attrJson, w, `${field}.attr`);
   return { name, op, inputs: inputs.filter((s) => !s.startsWith('^')), attr, where: w };
@@ -39,11 +51,13 @@ function attrValue(n: TfNode, key: string): JsonObject | undefined {
 function bytesToString(v: unknown, n: TfNode, field: string): string {
   if (Array.isArray(v)) {
     if (v.length > 4096) throw formatError('string attribute too long', 'tfjs/bad-attr', n.where, field);
-    return String.fromCharCode(...v.map((c, i) => {
-      const b = asInt(c, n.where, `${field}[${i}]`);
-      if (b < 0 || b > 255) throw formatError('byte out of range', 'tfjs/bad-attr', n.where, field);
-      return b;
-    }));
+    return String.fromCharCode(
+      ...v.map((c, i) => {
+        const b = asInt(c, n.where, `${field}[${i}]`);
+        if (b < 0 || b > 255) throw formatError('byte out of range', 'tfjs/bad-attr', n.where, field);
+        return b;
+      }),
+    );
   }
   const s = asString(v, n.where, field);
   try {
@@ -83,7 +97,13 @@ export function attrType(n: TfNode, key: string): DataType | undefined {
   const a = attrValue(n, key);
   if (!a || own(a, 'type') === undefined) return undefined;
   const t = dtypeFromTfEnum(own(a, 'type'));
-  if (!t) throw formatError(`unknown DataType ${JSON.stringify(own(a, 'type'))}`, 'tfjs/bad-dtype', n.where, `attr.${key}.type`);
+  if (!t)
+    throw formatError(
+      `unknown DataType ${JSON.stringify(own(a, 'type'))}`,
+      'tfjs/bad-dtype',
+      n.where,
+      `attr.${key}.type`,
+    );
   return t;
 }
 
@@ -96,13 +116,17 @@ function attrList(n: TfNode, key: string): JsonObject | undefined {
 export function attrInts(n: TfNode, key: string): number[] | undefined {
   const l = attrList(n, key);
   if (!l || own(l, 'i') === undefined) return undefined;
-  return asArray(own(l, 'i'), n.where, `attr.${key}.list.i`).map((v, i) => asInt(v, n.where, `attr.${key}.list.i[${i}]`));
+  return asArray(own(l, 'i'), n.where, `attr.${key}.list.i`).map((v, i) =>
+    asInt(v, n.where, `attr.${key}.list.i[${i}]`),
+  );
 }
 
 export function attrStrings(n: TfNode, key: string): string[] | undefined {
   const l = attrList(n, key);
   if (!l || own(l, 's') === undefined) return undefined;
-  return asArray(own(l, 's'), n.where, `attr.${key}.list.s`).map((v, i) => bytesToString(v, n, `attr.${key}.list.s[${i}]`));
+  return asArray(own(l, 's'), n.where, `attr.${key}.list.s`).map((v, i) =>
+    bytesToString(v, n, `attr.${key}.list.s[${i}]`),
+  );
 }
 
 /** A TensorShapeProto attribute: dims (-1 unknown), or undefined for unknown rank / absent. */

@@ -1,7 +1,16 @@
 // State shared by the TF graph-model op translators: the IR graph being built, the TF tensor names
 // already translated, and small builders (constants, transposes) that keep names readable.
 import {
-  attr, type Attr, type DataType, type Graph, type Node, type Tensor, tensorFromValues, tensorType, UnsupportedError, type Value,
+  attr,
+  type Attr,
+  type DataType,
+  type Graph,
+  type Node,
+  type Tensor,
+  tensorFromValues,
+  tensorType,
+  UnsupportedError,
+  type Value,
 } from '@enxuto/ir';
 import { onnxTypeCode } from './dtypes.js';
 import type { TfNode } from './graphdef.js';
@@ -11,7 +20,10 @@ export class ImportContext {
   /** TF node name -> its IR output values. Map, so node names never touch a prototype. */
   private readonly outputs = new Map<string, Value[]>();
 
-  constructor(readonly g: Graph, readonly where: Where) {}
+  constructor(
+    readonly g: Graph,
+    readonly where: Where,
+  ) {}
 
   private readonly nodeNames = new Set<string>();
 
@@ -33,7 +45,8 @@ export class ImportContext {
     const outs = this.outputs.get(m[1]!);
     const k = m[2] === undefined ? 0 : Number(m[2]);
     const v = outs?.[k];
-    if (!v) throw formatError(`input '${ref}' is not produced by any earlier node`, 'tfjs/dangling-input', n.where, 'input');
+    if (!v)
+      throw formatError(`input '${ref}' is not produced by any earlier node`, 'tfjs/dangling-input', n.where, 'input');
     return v;
   }
 
@@ -50,7 +63,13 @@ export class ImportContext {
 
   node(opType: string, inputs: (Value | null)[], attributes: Record<string, Attr> = {}, base = opType): Node {
     // Outputs get '<base>/<op>' names so the TF node or layer name stays free for its final value.
-    return this.g.addNode({ opType, name: this.nodeName(base), inputs, outputs: [this.g.uniqueName(`${base}/${opType}`)], attributes });
+    return this.g.addNode({
+      opType,
+      name: this.nodeName(base),
+      inputs,
+      outputs: [this.g.uniqueName(`${base}/${opType}`)],
+      attributes,
+    });
   }
 
   constant(base: string, t: Tensor): Value {
@@ -80,7 +99,11 @@ export class ImportContext {
   /** Constant data of a value, or an UnsupportedError naming what needed it. */
   constData(v: Value, n: TfNode, what: string): Tensor {
     if (!v.const) {
-      throw new UnsupportedError(`${n.op}: ${what} must be a constant`, { code: 'tfjs/dynamic-operand', ...n.where, field: what });
+      throw new UnsupportedError(`${n.op}: ${what} must be a constant`, {
+        code: 'tfjs/dynamic-operand',
+        ...n.where,
+        field: what,
+      });
     }
     return v.const;
   }

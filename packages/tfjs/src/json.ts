@@ -30,12 +30,17 @@ export function formatError(message: string, code: string, where: Where, field?:
 /** JSON.parse with a size limit and a depth check; errors are FormatErrors naming the file. */
 export function parseModelJson(text: string, file?: string): JsonObject {
   const where = file !== undefined ? { file } : {};
-  if (text.length > MAX_JSON_BYTES) throw formatError(`model.json is larger than ${MAX_JSON_BYTES} bytes`, 'tfjs/too-large', where);
+  if (text.length > MAX_JSON_BYTES)
+    throw formatError(`model.json is larger than ${MAX_JSON_BYTES} bytes`, 'tfjs/too-large', where);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new FormatError(`model.json is not valid JSON: ${(e as Error).message}`, { code: 'tfjs/bad-json', cause: e, ...where });
+    throw new FormatError(`model.json is not valid JSON: ${(e as Error).message}`, {
+      code: 'tfjs/bad-json',
+      cause: e,
+      ...where,
+    });
   }
   checkDepth(parsed, where);
   return asObject(parsed, where, '(root)');
@@ -102,7 +107,8 @@ export function asBool(v: unknown, where: Where, field: string): boolean {
 /** A tensor shape: non-negative integers (or -1 / null for an unknown dimension when allowed). */
 export function asShape(v: unknown, where: Where, field: string, allowUnknown = false): number[] {
   const arr = asArray(v, where, field);
-  if (arr.length > 32) throw formatError(`${field} has rank ${arr.length} (more than 32)`, 'tfjs/bad-shape', where, field);
+  if (arr.length > 32)
+    throw formatError(`${field} has rank ${arr.length} (more than 32)`, 'tfjs/bad-shape', where, field);
   return arr.map((d, i) => {
     if (allowUnknown && (d === null || d === -1)) return -1;
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {

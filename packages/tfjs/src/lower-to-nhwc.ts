@@ -2,7 +2,14 @@
 // wrapped in transposes; BatchNormalization with constant statistics becomes Mul/Add. Afterwards
 // fold-transposes.ts cancels the transposes between neighbouring NHWC ops.
 import {
-  attr, type Attr, type Graph, type Node, reshapeTensor, tensorFromValues, UnsupportedError, type Value,
+  attr,
+  type Attr,
+  type Graph,
+  type Node,
+  reshapeTensor,
+  tensorFromValues,
+  UnsupportedError,
+  type Value,
 } from '@enxuto/ir';
 import { NCHW_TO_NHWC, NHWC_TO_NCHW, transposeTensor } from './kernels.js';
 
@@ -10,7 +17,11 @@ import { NCHW_TO_NHWC, NHWC_TO_NCHW, transposeTensor } from './kernels.js';
 export const TF_DOMAIN = 'enxuto.tfjs';
 
 function unsupported(n: Node, what: string, field?: string): UnsupportedError {
-  return new UnsupportedError(`${n.opType}: ${what}`, { code: 'tfjs/unsupported-op', node: n.label(), ...(field ? { field } : {}) });
+  return new UnsupportedError(`${n.opType}: ${what}`, {
+    code: 'tfjs/unsupported-op',
+    node: n.label(),
+    ...(field ? { field } : {}),
+  });
 }
 
 export function lowerToNhwc(g: Graph): void {
@@ -22,8 +33,18 @@ export function lowerToNhwc(g: Graph): void {
   }
 }
 
-function add(g: Graph, before: Node, opType: string, inputs: (Value | null)[], attributes: Record<string, Attr>, base: string, domain = ''): Value {
-  return g.insertBefore(before, { opType, domain, name: base, inputs, outputs: [g.uniqueName(base)], attributes }).output();
+function add(
+  g: Graph,
+  before: Node,
+  opType: string,
+  inputs: (Value | null)[],
+  attributes: Record<string, Attr>,
+  base: string,
+  domain = '',
+): Value {
+  return g
+    .insertBefore(before, { opType, domain, name: base, inputs, outputs: [g.uniqueName(base)], attributes })
+    .output();
 }
 
 function transpose(g: Graph, before: Node, x: Value, perm: readonly number[], base: string): Value {
@@ -41,8 +62,14 @@ function tfPadding(g: Graph, n: Node, x: Value, padValue: number | undefined): {
   if (pads.every((p) => p === 0)) return { x, padding: 'VALID' };
   if (padValue === undefined) throw unsupported(n, 'explicit pads with count_include_pad=0', 'pads');
   const [t, l, b, r] = pads as [number, number, number, number];
-  const padsV = g.addInitializer(g.uniqueName(`${n.name || 'pad'}/pads`), tensorFromValues('int64', [8], [0, t, l, 0, 0, b, r, 0]));
-  const value = g.addInitializer(g.uniqueName(`${n.name || 'pad'}/pad_value`), tensorFromValues('float32', [], [padValue]));
+  const padsV = g.addInitializer(
+    g.uniqueName(`${n.name || 'pad'}/pads`),
+    tensorFromValues('int64', [8], [0, t, l, 0, 0, b, r, 0]),
+  );
+  const value = g.addInitializer(
+    g.uniqueName(`${n.name || 'pad'}/pad_value`),
+    tensorFromValues('float32', [], [padValue]),
+  );
   return { x: add(g, n, 'Pad', [x, padsV, value], {}, `${n.name || 'pad'}/pad`), padding: 'VALID' };
 }
 
@@ -58,7 +85,11 @@ function lowerConv(g: Graph, n: Node): void {
   const bias = n.input(2);
   const wt = w?.const;
   if (!w) throw unsupported(n, 'no weight input', 'W');
-  const rank = wt ? wt.shape.length : n.getInts('kernel_shape')?.length !== undefined ? n.getInts('kernel_shape')!.length + 2 : undefined;
+  const rank = wt
+    ? wt.shape.length
+    : n.getInts('kernel_shape')?.length !== undefined
+      ? n.getInts('kernel_shape')!.length + 2
+      : undefined;
   if (rank !== 4) throw unsupported(n, 'only 2-D convolutions (rank-4 weights) map to TF.js', 'W');
   const group = n.getInt('group', 1);
   const strides = spatialInts(n, 'strides', [1, 1]);
@@ -79,9 +110,19 @@ function lowerConv(g: Graph, n: Node): void {
     const hwio = transposeTensor(wt, [2, 3, 1, 0]); // [kh, kw, 1, C*M]
     filter = g.addInitializer(g.uniqueName(`${base}/filter_hwcm`), reshapeTensor(hwio, [kh, kw, group, o / group]));
   }
-  let y = add(g, n, op, [xp, filter], {
-    strides: attr.ints([1, ...strides, 1]), dilations: attr.ints([1, ...dilations, 1]), padding: attr.string(padding),
-  }, `${base}/${op}`, TF_DOMAIN);
+  let y = add(
+    g,
+    n,
+    op,
+    [xp, filter],
+    {
+      strides: attr.ints([1, ...strides, 1]),
+      dilations: attr.ints([1, ...dilations, 1]),
+      padding: attr.string(padding),
+    },
+    `${base}/${op}`,
+    TF_DOMAIN,
+  );
   if (bias) y = add(g, n, 'BiasAdd', [y, bias], {}, `${base}/bias`, TF_DOMAIN);
   replace(g, n, transpose(g, n, y, NHWC_TO_NCHW, `${base}/to_nchw`));
 }
@@ -98,9 +139,19 @@ function lowerPool(g: Graph, n: Node): void {
   const padValue = max ? -3.4028234663852886e38 : n.getInt('count_include_pad', 0) === 1 ? 0 : undefined;
   const { x, padding } = tfPadding(g, n, xt, padValue);
   const op = max ? 'MaxPool' : 'AvgPool';
-  const y = add(g, n, op, [x], {
-    ksize: attr.ints([1, ...kernel, 1]), strides: attr.ints([1, ...strides, 1]), padding: attr.string(padding),
-  }, `${base}/${op}`, TF_DOMAIN);
+  const y = add(
+    g,
+    n,
+    op,
+    [x],
+    {
+      ksize: attr.ints([1, ...kernel, 1]),
+      strides: attr.ints([1, ...strides, 1]),
+      padding: attr.string(padding),
+    },
+    `${base}/${op}`,
+    TF_DOMAIN,
+  );
   replace(g, n, transpose(g, n, y, NHWC_TO_NCHW, `${base}/to_nchw`));
 }
 
@@ -109,7 +160,12 @@ function lowerBatchNorm(g: Graph, n: Node): void {
   if (params.some((p) => !p) || (n.outputs.length > 1 && n.outputs.slice(1).some((o) => o))) {
     throw unsupported(n, 'only inference batch norm with constant parameters', 'inputs');
   }
-  const [scale, b, mean, variance] = params.map((p) => p!.toFloat32()) as [Float32Array, Float32Array, Float32Array, Float32Array];
+  const [scale, b, mean, variance] = params.map((p) => p!.toFloat32()) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
   const eps = n.getFloat('epsilon', 1e-5);
   const c = scale.length;
   const a = new Float32Array(c);
@@ -119,8 +175,14 @@ function lowerBatchNorm(g: Graph, n: Node): void {
     s[i] = b[i]! - mean[i]! * a[i]!;
   }
   const base = n.name || n.output().name;
-  const av = g.addInitializer(g.uniqueName(`${base}/scale`), reshapeTensor(tensorFromValues('float32', [c], a), [c, 1, 1]));
-  const sv = g.addInitializer(g.uniqueName(`${base}/shift`), reshapeTensor(tensorFromValues('float32', [c], s), [c, 1, 1]));
+  const av = g.addInitializer(
+    g.uniqueName(`${base}/scale`),
+    reshapeTensor(tensorFromValues('float32', [c], a), [c, 1, 1]),
+  );
+  const sv = g.addInitializer(
+    g.uniqueName(`${base}/shift`),
+    reshapeTensor(tensorFromValues('float32', [c], s), [c, 1, 1]),
+  );
   const y = add(g, n, 'Mul', [n.input(0), av], {}, `${base}/mul`);
   replace(g, n, add(g, n, 'Add', [y, sv], {}, `${base}/add`));
 }

@@ -3,12 +3,8 @@
 // lists, shapes are real dimensions, names are unique) before any byte is read.
 import { checkRelativeLocation } from '@enxuto/io';
 import { shapeSize } from '@enxuto/ir';
-import {
-  isManifestDtype, isQuantDtype, storedBytes, type ManifestDtype, type QuantDtype,
-} from './dtypes.js';
-import {
-  asArray, asFiniteNumber, asObject, asShape, asString, formatError, own, type Where,
-} from './json.js';
+import { isManifestDtype, isQuantDtype, storedBytes, type ManifestDtype, type QuantDtype } from './dtypes.js';
+import { asArray, asFiniteNumber, asObject, asShape, asString, formatError, own, type Where } from './json.js';
 
 export interface WeightQuantization {
   dtype: QuantDtype;
@@ -35,7 +31,8 @@ export interface WeightsManifest {
 export const MAX_WEIGHT_ELEMENTS = 2 ** 31;
 
 export function parseWeightsManifest(v: unknown, where: Where): WeightsManifest {
-  if (v === undefined) throw formatError('model.json has no weightsManifest', 'tfjs/no-manifest', where, 'weightsManifest');
+  if (v === undefined)
+    throw formatError('model.json has no weightsManifest', 'tfjs/no-manifest', where, 'weightsManifest');
   const groupsJson = asArray(v, where, 'weightsManifest');
   const groups: string[][] = [];
   const weights: WeightSpec[] = [];
@@ -56,12 +53,18 @@ export function parseWeightsManifest(v: unknown, where: Where): WeightsManifest 
       const name = asString(own(w, 'name'), where, `${field}.name`);
       const wWhere = { ...where, value: name };
       if (name.length === 0) throw formatError('weight name is empty', 'tfjs/bad-name', wWhere, `${field}.name`);
-      if (seen.has(name)) throw formatError(`duplicate weight name '${name}'`, 'tfjs/duplicate-weight', wWhere, `${field}.name`);
+      if (seen.has(name))
+        throw formatError(`duplicate weight name '${name}'`, 'tfjs/duplicate-weight', wWhere, `${field}.name`);
       seen.add(name);
       const shape = asShape(own(w, 'shape'), wWhere, `${field}.shape`);
       const size = shapeSize(shape);
       if (size > MAX_WEIGHT_ELEMENTS) {
-        throw formatError(`weight has ${size} elements (limit ${MAX_WEIGHT_ELEMENTS})`, 'tfjs/too-large', wWhere, `${field}.shape`);
+        throw formatError(
+          `weight has ${size} elements (limit ${MAX_WEIGHT_ELEMENTS})`,
+          'tfjs/too-large',
+          wWhere,
+          `${field}.shape`,
+        );
       }
       const dtype = own(w, 'dtype');
       if (!isManifestDtype(dtype)) {
@@ -80,19 +83,36 @@ function parseQuantization(qj: unknown, dtype: ManifestDtype, where: Where, fiel
   const q = asObject(qj, where, field);
   const qd = own(q, 'dtype');
   if (!isQuantDtype(qd)) {
-    throw formatError(`unknown quantization dtype ${JSON.stringify(qd)}`, 'tfjs/bad-quant-dtype', where, `${field}.dtype`);
+    throw formatError(
+      `unknown quantization dtype ${JSON.stringify(qd)}`,
+      'tfjs/bad-quant-dtype',
+      where,
+      `${field}.dtype`,
+    );
   }
   if (qd === 'float16') {
     if (dtype !== 'float32') {
-      throw formatError(`float16 quantization applies to float32 weights, not ${dtype}`, 'tfjs/bad-quant-dtype', where, `${field}.dtype`);
+      throw formatError(
+        `float16 quantization applies to float32 weights, not ${dtype}`,
+        'tfjs/bad-quant-dtype',
+        where,
+        `${field}.dtype`,
+      );
     }
     return { dtype: qd };
   }
   if (dtype !== 'float32' && dtype !== 'int32') {
-    throw formatError(`${qd} quantization applies to float32 or int32 weights, not ${dtype}`, 'tfjs/bad-quant-dtype', where, `${field}.dtype`);
+    throw formatError(
+      `${qd} quantization applies to float32 or int32 weights, not ${dtype}`,
+      'tfjs/bad-quant-dtype',
+      where,
+      `${field}.dtype`,
+    );
   }
-  if (own(q, 'scale') === undefined) throw formatError(`${qd} quantization has no scale`, 'tfjs/bad-quant', where, `${field}.scale`);
-  if (own(q, 'min') === undefined) throw formatError(`${qd} quantization has no min`, 'tfjs/bad-quant', where, `${field}.min`);
+  if (own(q, 'scale') === undefined)
+    throw formatError(`${qd} quantization has no scale`, 'tfjs/bad-quant', where, `${field}.scale`);
+  if (own(q, 'min') === undefined)
+    throw formatError(`${qd} quantization has no min`, 'tfjs/bad-quant', where, `${field}.min`);
   const scale = asFiniteNumber(own(q, 'scale'), where, `${field}.scale`);
   const min = asFiniteNumber(own(q, 'min'), where, `${field}.min`);
   return { dtype: qd, scale, min };

@@ -31,7 +31,9 @@ export function readTfjsModel(modelJsonPath: string): Model {
     const want = expectedByteLength(manifest);
     if (total > MAX_WEIGHT_BYTES || (!want.hasStrings && total !== want.bytes) || total < want.bytes) {
       throw new FormatError(`weight shards hold ${total} bytes, but the manifest's weights take ${want.bytes}`, {
-        code: 'tfjs/shard-size', file, field: 'weightsManifest',
+        code: 'tfjs/shard-size',
+        file,
+        field: 'weightsManifest',
       });
     }
     const all = new Uint8Array(total);

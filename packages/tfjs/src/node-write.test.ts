@@ -18,7 +18,11 @@ describe('writeTfjsModel', () => {
     const out = join(tmp.path, 'out');
     const { files, bytes } = writeTfjsModel(readTfjsModel(LAYERS), out, { shardBytes: 100_000 });
     expect(readdirSync(out).sort()).toEqual(['group1-shard1of2.bin', 'group1-shard2of2.bin', 'model.json']);
-    expect(files.map((f) => f.slice(out.length + 1))).toEqual(['group1-shard1of2.bin', 'group1-shard2of2.bin', 'model.json']);
+    expect(files.map((f) => f.slice(out.length + 1))).toEqual([
+      'group1-shard1of2.bin',
+      'group1-shard2of2.bin',
+      'model.json',
+    ]);
     expect(readdirSync(tmp.path)).toEqual(['out']);
     const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
     expect(json.format).toBe('graph-model');
@@ -27,7 +31,15 @@ describe('writeTfjsModel', () => {
     expect(bytes - readFileSync(join(out, 'model.json')).byteLength - 177_704).toBeLessThan(200);
     // What was written reads back with the same weights.
     const back = readTfjsModel(out); // the folder works as well as its model.json
-    expect(back.graph.outputs.map((v) => v.name)).toEqual(['conv_1', 'maxpool_1', 'conv_2', 'maxpool_2', 'dense_1', 'dense_2', 'softmax']);
+    expect(back.graph.outputs.map((v) => v.name)).toEqual([
+      'conv_1',
+      'maxpool_1',
+      'conv_2',
+      'maxpool_2',
+      'dense_1',
+      'dense_2',
+      'softmax',
+    ]);
   });
 
   it('refuses a non-empty folder unless forced', () => {

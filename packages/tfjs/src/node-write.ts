@@ -18,12 +18,21 @@ export interface WriteTfjsModelOptions extends WriteTfjsOptions {
 /** Where readTfjsModel found a model, so writing never overwrites it. */
 export const SOURCE_PATH_KEY = 'tfjs.sourcePath';
 
-export function writeTfjsModel(model: Model, dir: string, opts: WriteTfjsModelOptions = {}): { files: string[]; bytes: number } {
+export function writeTfjsModel(
+  model: Model,
+  dir: string,
+  opts: WriteTfjsModelOptions = {},
+): { files: string[]; bytes: number } {
   const out = resolve(dir);
   if (existsSync(out)) {
-    if (!statSync(out).isDirectory()) throw new ConfigError(`${out} exists and is not a folder`, { code: 'io/not-folder', file: out, field: 'output' });
+    if (!statSync(out).isDirectory())
+      throw new ConfigError(`${out} exists and is not a folder`, { code: 'io/not-folder', file: out, field: 'output' });
     if (readdirSync(out).length > 0 && !opts.force) {
-      throw new ConfigError(`output folder ${out} is not empty (use force to write into it)`, { code: 'io/not-empty', file: out, field: 'output' });
+      throw new ConfigError(`output folder ${out} is not empty (use force to write into it)`, {
+        code: 'io/not-empty',
+        file: out,
+        field: 'output',
+      });
     }
   }
   const { modelJson, shards } = writeTfjs(model, opts);

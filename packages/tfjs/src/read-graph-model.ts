@@ -1,6 +1,14 @@
 // A TF.js graph model (GraphDef JSON + decoded weights) -> IR, via the fixed op table.
 import {
-  EnxutoError, FormatError, Graph, Model, tensorFromValues, tensorType, type Tensor, UnsupportedError, type Value,
+  EnxutoError,
+  FormatError,
+  Graph,
+  Model,
+  tensorFromValues,
+  tensorType,
+  type Tensor,
+  UnsupportedError,
+  type Value,
 } from '@enxuto/ir';
 import type { WeightMap } from './decode-weights.js';
 import { foldTransposes, uniquifyNodeNames } from './fold-transposes.js';
@@ -16,10 +24,15 @@ export const MAX_GRAPH_NODES = 200_000;
 export function importGraphModel(json: JsonObject, weights: WeightMap, where: Where): Model {
   const topo = asObject(own(json, 'modelTopology'), where, 'modelTopology');
   const nodesJson = asArray(own(topo, 'node'), where, 'modelTopology.node');
-  if (nodesJson.length > MAX_GRAPH_NODES) throw formatError(`more than ${MAX_GRAPH_NODES} nodes`, 'tfjs/too-large', where, 'modelTopology.node');
+  if (nodesJson.length > MAX_GRAPH_NODES)
+    throw formatError(`more than ${MAX_GRAPH_NODES} nodes`, 'tfjs/too-large', where, 'modelTopology.node');
   const lib = own(topo, 'library');
   if (isObject(lib) && Array.isArray(own(lib, 'function')) && (own(lib, 'function') as unknown[]).length > 0) {
-    throw new UnsupportedError('graph models with functions (control flow) are not supported', { code: 'tfjs/unsupported-op', ...where, field: 'modelTopology.library.function' });
+    throw new UnsupportedError('graph models with functions (control flow) are not supported', {
+      code: 'tfjs/unsupported-op',
+      ...where,
+      field: 'modelTopology.library.function',
+    });
   }
   const nodes = nodesJson.map((j, i) => parseTfNode(j, i, where));
   const order = topologicalOrder(nodes, where);
@@ -32,19 +45,25 @@ export function importGraphModel(json: JsonObject, weights: WeightMap, where: Wh
       importNode(ctx, n, weights);
     } catch (e) {
       if (e instanceof EnxutoError) throw e.withLocation(n.where);
-      throw new FormatError(`cannot translate ${n.op}: ${(e as Error).message}`, { code: 'tfjs/bad-node', ...n.where, cause: e });
+      throw new FormatError(`cannot translate ${n.op}: ${(e as Error).message}`, {
+        code: 'tfjs/bad-node',
+        ...n.where,
+        cause: e,
+      });
     }
   }
   // Outputs keep the TF node names (an Identity output aliases its input, so it may need a node).
-  g.setOutputs(graphOutputs(json, nodes, ctx, where).map(([tfName, v]) => {
-    if (v.name === tfName) return v;
-    if (v.producer() && !v.isGraphOutput() && !g.lookup(tfName)) {
-      g.rename(v, tfName);
-      return v;
-    }
-    const name = g.lookup(tfName) ? g.uniqueName(tfName) : tfName;
-    return g.addNode({ opType: 'Identity', name: ctx.nodeName(tfName), inputs: [v], outputs: [name] }).output();
-  }));
+  g.setOutputs(
+    graphOutputs(json, nodes, ctx, where).map(([tfName, v]) => {
+      if (v.name === tfName) return v;
+      if (v.producer() && !v.isGraphOutput() && !g.lookup(tfName)) {
+        g.rename(v, tfName);
+        return v;
+      }
+      const name = g.lookup(tfName) ? g.uniqueName(tfName) : tfName;
+      return g.addNode({ opType: 'Identity', name: ctx.nodeName(tfName), inputs: [v], outputs: [name] }).output();
+    }),
+  );
   foldTransposes(g);
   uniquifyNodeNames(g);
   const model = new Model(g);
@@ -62,13 +81,23 @@ function importNode(ctx: ImportContext, n: TfNode, weights: WeightMap): void {
   }
   if (n.op === 'Const') {
     const t = weights.get(n.name) ?? inlineTensor(n);
-    if (!t) throw formatError(`Const '${n.name}' has no weight in the manifest`, 'tfjs/missing-weight', n.where, 'weightsManifest');
+    if (!t)
+      throw formatError(
+        `Const '${n.name}' has no weight in the manifest`,
+        'tfjs/missing-weight',
+        n.where,
+        'weightsManifest',
+      );
     ctx.define(n.name, [g.addInitializer(n.name, t)]);
     return;
   }
   const importer = TF_IMPORTERS.get(n.op);
   if (!importer) {
-    throw new UnsupportedError(`TF op ${n.op} is not supported`, { code: 'tfjs/unsupported-op', ...n.where, field: 'op' });
+    throw new UnsupportedError(`TF op ${n.op} is not supported`, {
+      code: 'tfjs/unsupported-op',
+      ...n.where,
+      field: 'op',
+    });
   }
   const before = g.nodes.length;
   const result = importer(ctx, n);
@@ -90,15 +119,24 @@ function inlineTensor(n: TfNode): Tensor | undefined {
   const dtype = dtypeFromTfEnum(own(tj, 'dtype'));
   const shapeJson = own(tj, 'tensorShape');
   const dims = isObject(shapeJson) && Array.isArray(own(shapeJson, 'dim')) ? (own(shapeJson, 'dim') as unknown[]) : [];
-  const shape = dims.map((d, i) => asInt(isObject(d) ? own(d, 'size') ?? 0 : d, n.where, `attr.value.tensor.tensorShape.dim[${i}]`));
-  if (shape.some((d) => d < 0)) throw formatError('negative dimension', 'tfjs/bad-shape', n.where, 'attr.value.tensor.tensorShape');
+  const shape = dims.map((d, i) =>
+    asInt(isObject(d) ? (own(d, 'size') ?? 0) : d, n.where, `attr.value.tensor.tensorShape.dim[${i}]`),
+  );
+  if (shape.some((d) => d < 0))
+    throw formatError('negative dimension', 'tfjs/bad-shape', n.where, 'attr.value.tensor.tensorShape');
   const size = shape.reduce((a, b) => a * b, 1);
   if (size > 1 << 20) throw formatError('inline tensor too large', 'tfjs/too-large', n.where, 'attr.value.tensor');
   const key = dtype === 'float32' ? 'floatVal' : dtype === 'int32' ? 'intVal' : undefined;
-  if (!dtype || !key) throw new UnsupportedError(`inline constant of ${dtype ?? 'unknown dtype'}`, { code: 'tfjs/unsupported-const', ...n.where, field: 'attr.value.tensor.dtype' });
+  if (!dtype || !key)
+    throw new UnsupportedError(`inline constant of ${dtype ?? 'unknown dtype'}`, {
+      code: 'tfjs/unsupported-const',
+      ...n.where,
+      field: 'attr.value.tensor.dtype',
+    });
   const vals = own(tj, key) === undefined ? [] : asArray(own(tj, key), n.where, `attr.value.tensor.${key}`);
   const nums = vals.map((v, i) => (dtype === 'int32' ? asInt(v, n.where, `${key}[${i}]`) : Number(v)));
-  if (nums.some((x) => Number.isNaN(x) && dtype === 'int32')) throw formatError('bad value', 'tfjs/bad-field', n.where, key);
+  if (nums.some((x) => Number.isNaN(x) && dtype === 'int32'))
+    throw formatError('bad value', 'tfjs/bad-field', n.where, key);
   // TensorProto repeats the last value to fill the shape (and an empty list means zeros).
   const full = Array.from({ length: size }, (_, i) => nums[Math.min(i, nums.length - 1)] ?? 0);
   return tensorFromValues(dtype, shape, full);
@@ -112,7 +150,8 @@ function nodeNameOf(ref: string): string {
 function topologicalOrder(nodes: TfNode[], where: Where): TfNode[] {
   const byName = new Map<string, TfNode>();
   for (const n of nodes) {
-    if (byName.has(n.name)) throw formatError(`duplicate node name '${n.name}'`, 'tfjs/duplicate-node', { ...where, node: n.name }, 'name');
+    if (byName.has(n.name))
+      throw formatError(`duplicate node name '${n.name}'`, 'tfjs/duplicate-node', { ...where, node: n.name }, 'name');
     byName.set(n.name, n);
   }
   const pending = new Map<TfNode, number>();
@@ -158,12 +197,21 @@ function graphOutputs(json: JsonObject, nodes: TfNode[], ctx: ImportContext, whe
       const entry = asObject(own(sigOutputs, k), where, `signature.outputs.${k}`);
       const name = asString(own(entry, 'name') ?? k, where, `signature.outputs.${k}.name`);
       const n = nodes.find((x) => x.name === nodeNameOf(name));
-      if (!n) throw formatError(`signature output '${name}' names no node`, 'tfjs/bad-signature', where, `signature.outputs.${k}`);
+      if (!n)
+        throw formatError(
+          `signature output '${name}' names no node`,
+          'tfjs/bad-signature',
+          where,
+          `signature.outputs.${k}`,
+        );
       return [n.name, ctx.resolve(name, n)] as [string, Value];
     });
   }
   const read = new Set(nodes.flatMap((n) => n.inputs.map(nodeNameOf)));
-  const leaves = nodes.filter((n) => !read.has(n.name) && n.op !== 'Const' && n.op !== 'NoOp' && n.op !== 'Placeholder');
-  if (leaves.length === 0) throw formatError('the graph has no outputs', 'tfjs/no-outputs', where, 'modelTopology.node');
+  const leaves = nodes.filter(
+    (n) => !read.has(n.name) && n.op !== 'Const' && n.op !== 'NoOp' && n.op !== 'Placeholder',
+  );
+  if (leaves.length === 0)
+    throw formatError('the graph has no outputs', 'tfjs/no-outputs', where, 'modelTopology.node');
   return leaves.map((n) => [n.name, ctx.resolve(n.name, n)] as [string, Value]);
 }

@@ -1,12 +1,32 @@
 // A TF.js layers model (Keras topology + decoded weights) -> IR. Functional ('Model'/'Functional')
 // topologies follow inbound_nodes; 'Sequential' chains its layers.
 import {
-  type DataType, EnxutoError, FormatError, Graph, isDataType, Model, tensorType, type Tensor, UnsupportedError, type Value,
+  type DataType,
+  EnxutoError,
+  FormatError,
+  Graph,
+  isDataType,
+  Model,
+  tensorType,
+  type Tensor,
+  UnsupportedError,
+  type Value,
 } from '@enxuto/ir';
 import type { WeightMap } from './decode-weights.js';
 import { foldTransposes, uniquifyNodeNames } from './fold-transposes.js';
 import { ImportContext } from './import-context.js';
-import { asArray, asInt, asObject, asString, formatError, isObject, own, type Json, type JsonObject, type Where } from './json.js';
+import {
+  asArray,
+  asInt,
+  asObject,
+  asString,
+  formatError,
+  isObject,
+  own,
+  type Json,
+  type JsonObject,
+  type Where,
+} from './json.js';
 import { KERAS_LAYERS, type KerasLayer, type LayerContext } from './keras-layers.js';
 
 export const MAX_LAYERS = 100_000;
@@ -20,13 +40,19 @@ export function importLayersModel(json: JsonObject, weights: WeightMap, where: W
   const ctx = new ImportContext(g, where);
   const lc: LayerContext = { ctx, weight: (l, suffix, optional) => findWeight(weights, l, suffix, optional) };
   if (className === 'Sequential') {
-    const layersJson = Array.isArray(config) ? config : asArray(own(asObject(config, where, 'model_config.config'), 'layers'), where, 'model_config.config.layers');
+    const layersJson = Array.isArray(config)
+      ? config
+      : asArray(own(asObject(config, where, 'model_config.config'), 'layers'), where, 'model_config.config.layers');
     importSequential(lc, parseLayers(layersJson, where), where);
   } else if (className === 'Model' || className === 'Functional') {
     const c = asObject(config, where, 'model_config.config');
     importFunctional(lc, parseLayers(asArray(own(c, 'layers'), where, 'model_config.config.layers'), where), c, where);
   } else {
-    throw new UnsupportedError(`model class_name '${className}' is not supported`, { code: 'tfjs/unsupported-layer', ...where, field: 'model_config.class_name' });
+    throw new UnsupportedError(`model class_name '${className}' is not supported`, {
+      code: 'tfjs/unsupported-layer',
+      ...where,
+      field: 'model_config.class_name',
+    });
   }
   foldTransposes(g);
   uniquifyNodeNames(g);
@@ -43,7 +69,13 @@ function parseLayers(arr: Json[], where: Where): KerasLayer[] {
     const config = asObject(own(o, 'config'), where, `layers[${i}].config`);
     const name = asString(own(o, 'name') ?? own(config, 'name'), where, `layers[${i}].name`);
     const className = asString(own(o, 'class_name'), { ...where, node: name }, `layers[${i}].class_name`);
-    if (seen.has(name)) throw formatError(`duplicate layer name '${name}'`, 'tfjs/duplicate-layer', { ...where, node: name }, `layers[${i}].name`);
+    if (seen.has(name))
+      throw formatError(
+        `duplicate layer name '${name}'`,
+        'tfjs/duplicate-layer',
+        { ...where, node: name },
+        `layers[${i}].name`,
+      );
     seen.add(name);
     return { name, className, config, inbound: own(o, 'inbound_nodes'), where: { ...where, node: name } };
   });
@@ -55,13 +87,20 @@ function findWeight(weights: WeightMap, l: KerasLayer, suffix: string, optional 
   // Converters may prefix a scope ('model/dense/kernel'); the layer name must still match exactly.
   for (const [k, t] of weights) if (k.endsWith(`/${l.name}/${suffix}`)) return t;
   if (optional) return undefined;
-  throw formatError(`weight ${l.name}/${suffix} is missing from the manifest`, 'tfjs/missing-weight', { ...l.where, value: `${l.name}/${suffix}` }, 'weightsManifest');
+  throw formatError(
+    `weight ${l.name}/${suffix} is missing from the manifest`,
+    'tfjs/missing-weight',
+    { ...l.where, value: `${l.name}/${suffix}` },
+    'weightsManifest',
+  );
 }
 
 function addInput(lc: LayerContext, l: KerasLayer, name: string): Value {
-  const shapeJson = own(l.config, 'batch_input_shape') ?? own(l.config, 'batchInputShape') ?? own(l.config, 'batch_shape');
+  const shapeJson =
+    own(l.config, 'batch_input_shape') ?? own(l.config, 'batchInputShape') ?? own(l.config, 'batch_shape');
   const dtypeJson = own(l.config, 'dtype') ?? 'float32';
-  const dtype: DataType = typeof dtypeJson === 'string' && isDataType(dtypeJson) && dtypeJson !== 'string' ? dtypeJson : 'float32';
+  const dtype: DataType =
+    typeof dtypeJson === 'string' && isDataType(dtypeJson) && dtypeJson !== 'string' ? dtypeJson : 'float32';
   let shape: (number | null)[] | undefined;
   if (shapeJson !== undefined && shapeJson !== null) {
     shape = asArray(shapeJson, l.where, 'config.batch_input_shape').map((d, i) => {
@@ -77,7 +116,11 @@ function addInput(lc: LayerContext, l: KerasLayer, name: string): Value {
 function applyLayer(lc: LayerContext, l: KerasLayer, inputs: Value[]): Value {
   const importer = KERAS_LAYERS.get(l.className);
   if (!importer) {
-    throw new UnsupportedError(`layer class_name '${l.className}' is not supported`, { code: 'tfjs/unsupported-layer', ...l.where, field: 'class_name' });
+    throw new UnsupportedError(`layer class_name '${l.className}' is not supported`, {
+      code: 'tfjs/unsupported-layer',
+      ...l.where,
+      field: 'class_name',
+    });
   }
   const g = lc.ctx.g;
   const before = g.nodes.length;
@@ -86,7 +129,11 @@ function applyLayer(lc: LayerContext, l: KerasLayer, inputs: Value[]): Value {
     y = importer(lc, l, inputs);
   } catch (e) {
     if (e instanceof EnxutoError) throw e.withLocation(l.where);
-    throw new FormatError(`cannot translate layer ${l.className}: ${(e as Error).message}`, { code: 'tfjs/bad-layer', ...l.where, cause: e });
+    throw new FormatError(`cannot translate layer ${l.className}: ${(e as Error).message}`, {
+      code: 'tfjs/bad-layer',
+      ...l.where,
+      cause: e,
+    });
   }
   const created = new Set(g.nodes.slice(before));
   const p = y.producer();
@@ -116,12 +163,21 @@ function importSequential(lc: LayerContext, layers: KerasLayer[], where: Where):
 function inboundNames(l: KerasLayer): string[] {
   const calls = asArray(l.inbound ?? [], l.where, 'inbound_nodes');
   if (calls.length === 0) return [];
-  if (calls.length > 1) throw new UnsupportedError('shared layers (called more than once) are not supported', { code: 'tfjs/unsupported-layer', ...l.where, field: 'inbound_nodes' });
+  if (calls.length > 1)
+    throw new UnsupportedError('shared layers (called more than once) are not supported', {
+      code: 'tfjs/unsupported-layer',
+      ...l.where,
+      field: 'inbound_nodes',
+    });
   const refs = Array.isArray(calls[0]) ? asArray(calls[0], l.where, 'inbound_nodes[0]') : kerasHistories(calls[0], l);
   return refs.map((ref, i) => {
     const r = asArray(ref, l.where, `inbound_nodes[0][${i}]`);
     if (r.length < 3 || asInt(r[1], l.where, 'node_index') !== 0 || asInt(r[2], l.where, 'tensor_index') !== 0) {
-      throw new UnsupportedError('only the first output of a single call can be referenced', { code: 'tfjs/unsupported-layer', ...l.where, field: `inbound_nodes[0][${i}]` });
+      throw new UnsupportedError('only the first output of a single call can be referenced', {
+        code: 'tfjs/unsupported-layer',
+        ...l.where,
+        field: `inbound_nodes[0][${i}]`,
+      });
     }
     return asString(r[0], l.where, `inbound_nodes[0][${i}][0]`);
   });
@@ -161,10 +217,20 @@ function importFunctional(lc: LayerContext, layers: KerasLayer[], c: JsonObject,
       if (l.className === 'InputLayer') {
         values.set(name, addInput(lc, l, name));
       } else {
-        if (ins.length === 0) throw formatError(`layer ${name} has no inputs`, 'tfjs/bad-inbound', l.where, 'inbound_nodes');
-        for (const i of ins) if (!pending.has(i) && !values.has(i)) throw formatError(`inbound layer '${i}' does not exist`, 'tfjs/bad-inbound', l.where, 'inbound_nodes');
+        if (ins.length === 0)
+          throw formatError(`layer ${name} has no inputs`, 'tfjs/bad-inbound', l.where, 'inbound_nodes');
+        for (const i of ins)
+          if (!pending.has(i) && !values.has(i))
+            throw formatError(`inbound layer '${i}' does not exist`, 'tfjs/bad-inbound', l.where, 'inbound_nodes');
         if (ins.some((i) => !values.has(i))) continue;
-        values.set(name, applyLayer(lc, l, ins.map((i) => values.get(i)!)));
+        values.set(
+          name,
+          applyLayer(
+            lc,
+            l,
+            ins.map((i) => values.get(i)!),
+          ),
+        );
       }
       pending.delete(name);
       progressed = true;
@@ -172,9 +238,17 @@ function importFunctional(lc: LayerContext, layers: KerasLayer[], c: JsonObject,
     if (!progressed) throw formatError('the layer graph has a cycle', 'tfjs/cycle', where, 'inbound_nodes');
   }
   const outs = layerRefs(own(c, 'output_layers'), where, 'model_config.config.output_layers').map((o, i) => {
-    const name = isObject(o) ? undefined : asString(asArray(o, where, `output_layers[${i}]`)[0], where, `output_layers[${i}][0]`);
+    const name = isObject(o)
+      ? undefined
+      : asString(asArray(o, where, `output_layers[${i}]`)[0], where, `output_layers[${i}][0]`);
     const v = name === undefined ? undefined : values.get(name);
-    if (!v) throw formatError(`output layer ${String(name)} does not exist`, 'tfjs/bad-signature', where, `output_layers[${i}]`);
+    if (!v)
+      throw formatError(
+        `output layer ${String(name)} does not exist`,
+        'tfjs/bad-signature',
+        where,
+        `output_layers[${i}]`,
+      );
     return outputValue(lc, v);
   });
   if (outs.length === 0) throw formatError('the model has no output layers', 'tfjs/no-outputs', where, 'output_layers');

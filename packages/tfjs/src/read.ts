@@ -23,13 +23,20 @@ export function tfjsFormatOf(json: JsonObject, where: Where = {}): TfjsFormat {
     if (isObject(own(topo, 'model_config')) || typeof own(topo, 'class_name') === 'string') return 'layers-model';
   }
   throw new FormatError('not a TF.js model.json: no graph-model or layers-model topology', {
-    code: 'tfjs/unknown-format', ...where, field: f === undefined ? 'modelTopology' : 'format',
+    code: 'tfjs/unknown-format',
+    ...where,
+    field: f === undefined ? 'modelTopology' : 'format',
   });
 }
 
 /** Parses and checks the model.json object and its weights manifest (no weight bytes needed). */
-export function parseTfjsModelJson(modelJson: object | string, opts: ReadTfjsOptions = {}): {
-  json: JsonObject; manifest: WeightsManifest; format: TfjsFormat;
+export function parseTfjsModelJson(
+  modelJson: object | string,
+  opts: ReadTfjsOptions = {},
+): {
+  json: JsonObject;
+  manifest: WeightsManifest;
+  format: TfjsFormat;
 } {
   const where: Where = opts.file !== undefined ? { file: opts.file } : {};
   let json: JsonObject;
@@ -52,7 +59,8 @@ export function readTfjs(modelJson: object | string, weights: Uint8Array, opts: 
   try {
     const { json, manifest, format } = parseTfjsModelJson(modelJson, opts);
     const decoded = decodeWeights(manifest, weights, where);
-    const model = format === 'graph-model' ? importGraphModel(json, decoded, where) : importLayersModel(json, decoded, where);
+    const model =
+      format === 'graph-model' ? importGraphModel(json, decoded, where) : importLayersModel(json, decoded, where);
     model.metadata.set('tfjs.format', format);
     for (const key of ['generatedBy', 'convertedBy']) {
       const v = own(json, key);
@@ -62,6 +70,10 @@ export function readTfjs(modelJson: object | string, weights: Uint8Array, opts: 
   } catch (e) {
     if (e instanceof EnxutoError) throw e.withLocation(where);
     // Anything else escaping the checks is still a bad file, never a crash.
-    throw new FormatError(`cannot read TF.js model: ${(e as Error).message}`, { code: 'tfjs/bad-model', ...where, cause: e });
+    throw new FormatError(`cannot read TF.js model: ${(e as Error).message}`, {
+      code: 'tfjs/bad-model',
+      ...where,
+      cause: e,
+    });
   }
 }

@@ -35,13 +35,22 @@ export function shardFileName(index: number, count: number): string {
   return `group1-shard${index + 1}of${count}.bin`;
 }
 
-export function writeTfjs(model: Model, opts: WriteTfjsOptions = {}): { modelJson: TfjsGraphModelJson; shards: Uint8Array[] } {
+export function writeTfjs(
+  model: Model,
+  opts: WriteTfjsOptions = {},
+): { modelJson: TfjsGraphModelJson; shards: Uint8Array[] } {
   const shardBytes = opts.shardBytes ?? DEFAULT_SHARD_BYTES;
   if (!Number.isSafeInteger(shardBytes) || shardBytes < 1) {
-    throw new UnsupportedError(`shardBytes must be a positive integer, got ${shardBytes}`, { code: 'tfjs/bad-option', field: 'shardBytes' });
+    throw new UnsupportedError(`shardBytes must be a positive integer, got ${shardBytes}`, {
+      code: 'tfjs/bad-option',
+      field: 'shardBytes',
+    });
   }
   if (model.functions.length > 0) {
-    throw new UnsupportedError('models with local functions cannot be written as TF.js', { code: 'tfjs/unsupported-op', field: 'functions' });
+    throw new UnsupportedError('models with local functions cannot be written as TF.js', {
+      code: 'tfjs/unsupported-op',
+      field: 'functions',
+    });
   }
   const m = cloneModel(model);
   const g = m.graph;
@@ -75,7 +84,12 @@ export function writeTfjs(model: Model, opts: WriteTfjsOptions = {}): { modelJso
       if (!v) return '';
       if (v.const && !v.producer()) return constOf(v);
       const ref = ec.ref(v);
-      if (!ref) throw new UnsupportedError(`input ${i} (${v.name}) has no TF.js value`, { code: 'tfjs/unsupported-op', node: n.label(), value: v.name });
+      if (!ref)
+        throw new UnsupportedError(`input ${i} (${v.name}) has no TF.js value`, {
+          code: 'tfjs/unsupported-op',
+          node: n.label(),
+          value: v.name,
+        });
       return ref;
     });
     const base = n.outputs[0]?.name ?? n.label();
@@ -93,7 +107,11 @@ export function writeTfjs(model: Model, opts: WriteTfjsOptions = {}): { modelJso
   const sigOutputs: Record<string, SignatureEntry> = {};
   g.outputs.forEach((v, i) => {
     const ref = v.const && !v.producer() ? constOf(v) : ec.ref(v);
-    if (!ref) throw new UnsupportedError(`graph output ${v.name} has no TF.js value`, { code: 'tfjs/unsupported-op', value: v.name });
+    if (!ref)
+      throw new UnsupportedError(`graph output ${v.name} has no TF.js value`, {
+        code: 'tfjs/unsupported-op',
+        value: v.name,
+      });
     const name = ec.emitNamed('Identity', outputNodeNames[i]!, [ref], { T: a.type(outputDtypes[i]!) });
     sigOutputs[name] = { name: `${name}:0`, dtype: tfEnumName(outputDtypes[i]!), ...tensorShapeOf(outputShapes[i]) };
   });
@@ -106,13 +124,18 @@ export function writeTfjs(model: Model, opts: WriteTfjsOptions = {}): { modelJso
       throw e;
     }
   });
-  const shards = splitShards(encoded.map((e) => e.bytes), shardBytes);
+  const shards = splitShards(
+    encoded.map((e) => e.bytes),
+    shardBytes,
+  );
   const modelJson: TfjsGraphModelJson = {
     format: 'graph-model',
     generatedBy: model.producerName || 'enxuto',
     convertedBy: 'enxuto @enxuto/tfjs',
     modelTopology: { node: ec.nodes, library: {}, versions: { producer: 1 } },
-    weightsManifest: [{ paths: shards.map((_, i) => shardFileName(i, shards.length)), weights: encoded.map((e) => e.entry) }],
+    weightsManifest: [
+      { paths: shards.map((_, i) => shardFileName(i, shards.length)), weights: encoded.map((e) => e.entry) },
+    ],
     signature: { inputs: sigInputs, outputs: sigOutputs },
   };
   return { modelJson, shards };

@@ -13,10 +13,11 @@ import { readTfjsModel } from '../src/node.js';
 const opened: string[] = [];
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
-  const watch = <F extends (...args: any[]) => any>(f: F) => ((p: unknown, ...rest: unknown[]) => {
-    opened.push(resolve(String(p)));
-    return f(p, ...rest);
-  }) as unknown as F;
+  const watch = <F extends (...args: any[]) => any>(f: F) =>
+    ((p: unknown, ...rest: unknown[]) => {
+      opened.push(resolve(String(p)));
+      return f(p, ...rest);
+    }) as unknown as F;
   return { ...fs, default: fs, openSync: watch(fs.openSync), readFileSync: watch(fs.readFileSync) };
 });
 
@@ -121,10 +122,30 @@ describe('30: dtypes and quantization come from fixed lists', () => {
   const cases: [string, (w: any) => void, string, string][] = [
     ['unknown dtype', (w) => (w.dtype = 'float64'), 'tfjs/bad-dtype', 'weightsManifest[0].weights[0].dtype'],
     ['dtype of the wrong type', (w) => (w.dtype = 1), 'tfjs/bad-dtype', 'weightsManifest[0].weights[0].dtype'],
-    ['unknown quantization dtype', (w) => (w.quantization = { dtype: 'int4', scale: 1, min: 0 }), 'tfjs/bad-quant-dtype', 'weightsManifest[0].weights[0].quantization.dtype'],
-    ['uint8 without min', (w) => (w.quantization = { dtype: 'uint8', scale: 0.1 }), 'tfjs/bad-quant', 'weightsManifest[0].weights[0].quantization.min'],
-    ['uint16 without scale', (w) => (w.quantization = { dtype: 'uint16', min: 0 }), 'tfjs/bad-quant', 'weightsManifest[0].weights[0].quantization.scale'],
-    ['non-finite scale', (w) => (w.quantization = { dtype: 'uint8', min: 0, scale: 'Infinity' }), 'tfjs/bad-field', 'weightsManifest[0].weights[0].quantization.scale'],
+    [
+      'unknown quantization dtype',
+      (w) => (w.quantization = { dtype: 'int4', scale: 1, min: 0 }),
+      'tfjs/bad-quant-dtype',
+      'weightsManifest[0].weights[0].quantization.dtype',
+    ],
+    [
+      'uint8 without min',
+      (w) => (w.quantization = { dtype: 'uint8', scale: 0.1 }),
+      'tfjs/bad-quant',
+      'weightsManifest[0].weights[0].quantization.min',
+    ],
+    [
+      'uint16 without scale',
+      (w) => (w.quantization = { dtype: 'uint16', min: 0 }),
+      'tfjs/bad-quant',
+      'weightsManifest[0].weights[0].quantization.scale',
+    ],
+    [
+      'non-finite scale',
+      (w) => (w.quantization = { dtype: 'uint8', min: 0, scale: 'Infinity' }),
+      'tfjs/bad-field',
+      'weightsManifest[0].weights[0].quantization.scale',
+    ],
   ];
   for (const [what, mutate, code, field] of cases) {
     it(what, () => {
@@ -140,7 +161,12 @@ describe('30: dtypes and quantization come from fixed lists', () => {
 describe('31: string length prefixes and shapes', () => {
   const stringModel = (shape: unknown) => ({
     format: 'graph-model',
-    modelTopology: { node: [{ name: 's', op: 'Const', attr: {} }, { name: 'y', op: 'Identity', input: ['s'] }] },
+    modelTopology: {
+      node: [
+        { name: 's', op: 'Const', attr: {} },
+        { name: 'y', op: 'Identity', input: ['s'] },
+      ],
+    },
     weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 's', shape, dtype: 'string' }] }],
   });
 
@@ -160,7 +186,14 @@ describe('31: string length prefixes and shapes', () => {
     expect(new TextDecoder().decode(s.producer()!.input(0)!.const!.strings()[0])).toBe('hi');
   });
 
-  for (const [what, dim] of [['NaN', Number.NaN], ['negative', -3], ['fractional', 2.5], ['a string', '5'], ['null', null], ['huge', 2 ** 53]] as const) {
+  for (const [what, dim] of [
+    ['NaN', Number.NaN],
+    ['negative', -3],
+    ['fractional', 2.5],
+    ['a string', '5'],
+    ['null', null],
+    ['huge', 2 ** 53],
+  ] as const) {
     it(`a shape with a ${what} dimension`, () => {
       const json = clone(GRAPH_JSON);
       json.weightsManifest[0].weights[1].shape = [dim];
@@ -182,7 +215,11 @@ describe('32: names, missing manifest, unknown classes', () => {
     const json = clone(GRAPH_JSON);
     json.weightsManifest[0].weights[1].name = 'Variable';
     const e = readError(() => readTfjsModel(writeModel(json)));
-    expect([e.code, e.value, e.field]).toEqual(['tfjs/duplicate-weight', 'Variable', 'weightsManifest[0].weights[1].name']);
+    expect([e.code, e.value, e.field]).toEqual([
+      'tfjs/duplicate-weight',
+      'Variable',
+      'weightsManifest[0].weights[1].name',
+    ]);
   });
 
   it('__proto__ and constructor names and keys never reach a prototype', () => {

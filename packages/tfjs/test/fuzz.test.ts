@@ -9,10 +9,29 @@ import { readTfjs, writeTfjs } from '../src/index.js';
 
 type J = null | boolean | number | string | J[] | { [k: string]: J };
 
-
 const REPLACEMENTS: J[] = [
-  null, true, 0, -1, 1.5, 2 ** 31, 2 ** 53, -(2 ** 53), '', 'NaN', '__proto__', 'constructor', '../x',
-  [], {}, [[[[]]]], { __proto__: 1 } as unknown as J, 'x'.repeat(5000), [-1, -1], ['1', '2'], 'DT_FLOAT', 'uint8',
+  null,
+  true,
+  0,
+  -1,
+  1.5,
+  2 ** 31,
+  2 ** 53,
+  -(2 ** 53),
+  '',
+  'NaN',
+  '__proto__',
+  'constructor',
+  '../x',
+  [],
+  {},
+  [[[[]]]],
+  { __proto__: 1 } as unknown as J,
+  'x'.repeat(5000),
+  [-1, -1],
+  ['1', '2'],
+  'DT_FLOAT',
+  'uint8',
 ];
 
 /** Every container in the tree with its keys, for picking a mutation site. */
@@ -21,8 +40,16 @@ function sites(root: J): { holder: J[] | { [k: string]: J }; key: string | numbe
   const stack: J[] = [root];
   while (stack.length > 0) {
     const v = stack.pop()!;
-    if (Array.isArray(v)) v.forEach((c, i) => { out.push({ holder: v, key: i }); stack.push(c); });
-    else if (v && typeof v === 'object') for (const k of Object.keys(v)) { out.push({ holder: v, key: k }); stack.push(v[k]!); }
+    if (Array.isArray(v))
+      v.forEach((c, i) => {
+        out.push({ holder: v, key: i });
+        stack.push(c);
+      });
+    else if (v && typeof v === 'object')
+      for (const k of Object.keys(v)) {
+        out.push({ holder: v, key: k });
+        stack.push(v[k]!);
+      }
   }
   return out;
 }
@@ -42,7 +69,8 @@ function mutateJson(json: J, r: () => number): J {
       h[site.key] = JSON.parse(JSON.stringify(REPLACEMENTS[Math.floor(r() * REPLACEMENTS.length)]!));
     } else if (op === 2) {
       // Duplicate: the value again under another key / next to itself, or another site's value here.
-      if (Array.isArray(site.holder)) site.holder.splice(site.key as number, 0, JSON.parse(JSON.stringify(site.holder[site.key as number]!)));
+      if (Array.isArray(site.holder))
+        site.holder.splice(site.key as number, 0, JSON.parse(JSON.stringify(site.holder[site.key as number]!)));
       else {
         const other = all[Math.floor(r() * all.length)]!;
         h[site.key] = JSON.parse(JSON.stringify((other.holder as Record<string | number, J>)[other.key] ?? null));
@@ -101,13 +129,20 @@ describe('fuzzing the TF.js reader and writer', () => {
       let model: ReturnType<typeof readTfjs> | undefined;
       // A quarter of the JSON mutations go through the text parser too.
       const text = mutateJsonSide && i % 8 === 0;
-      if (guard('', () => (model = readTfjs(text ? JSON.stringify(json) : (json as object), bytes, { file: 'model.json' })))) {
+      if (
+        guard(
+          '',
+          () => (model = readTfjs(text ? JSON.stringify(json) : (json as object), bytes, { file: 'model.json' })),
+        )
+      ) {
         count('read');
         if (guard('write:', () => writeTfjs(model!, { quantize: i % 3 === 0 ? 'uint8' : undefined }))) count('written');
       }
     }
     expect(uncaught.slice(0, 5)).toEqual([]);
-    const total = [...outcomes].filter(([k]) => k !== 'written' && !k.startsWith('write:')).reduce((s, [, v]) => s + v, 0);
+    const total = [...outcomes]
+      .filter(([k]) => k !== 'written' && !k.startsWith('write:'))
+      .reduce((s, [, v]) => s + v, 0);
     expect(total).toBe(2000);
     // The corpus exercises both sides: valid-but-changed models and many distinct errors.
     expect(outcomes.get('read')).toBeGreaterThan(300);

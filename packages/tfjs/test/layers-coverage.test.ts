@@ -8,13 +8,19 @@ import { tf, tfReady } from '@enxuto/test-support/tfjs';
 
 async function saved(model: tf.LayersModel): Promise<{ json: object; bytes: Uint8Array }> {
   let out: { json: object; bytes: Uint8Array } | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    out = {
-      json: { format: 'layers-model', modelTopology: a.modelTopology, weightsManifest: [{ paths: ['w.bin'], weights: a.weightSpecs }] },
-      bytes: new Uint8Array(a.weightData as ArrayBuffer),
-    };
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      out = {
+        json: {
+          format: 'layers-model',
+          modelTopology: a.modelTopology,
+          weightsManifest: [{ paths: ['w.bin'], weights: a.weightSpecs }],
+        },
+        bytes: new Uint8Array(a.weightData as ArrayBuffer),
+      };
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   return out!;
 }
 
@@ -31,7 +37,10 @@ function toKeras3(json: any): void {
 }
 
 function history(ref: any[]): object {
-  return { class_name: '__keras_tensor__', config: { shape: [null], dtype: 'float32', keras_history: ref.slice(0, 3) } };
+  return {
+    class_name: '__keras_tensor__',
+    config: { shape: [null], dtype: 'float32', keras_history: ref.slice(0, 3) },
+  };
 }
 
 async function compare(model: tf.LayersModel, shape: number[], keras3 = false): Promise<number> {
@@ -40,7 +49,11 @@ async function compare(model: tf.LayersModel, shape: number[], keras3 = false): 
     const v = w.read();
     w.write(tf.add(v, tf.randomUniform(v.shape, 0.1, 0.5, 'float32', i)));
   });
-  const x = seededInput(shape.reduce((p, d) => p * d, 1), 21, 2).map((v) => v - 1);
+  const x = seededInput(
+    shape.reduce((p, d) => p * d, 1),
+    21,
+    2,
+  ).map((v) => v - 1);
   const want = (model.predict(tf.tensor(x, shape)) as tf.Tensor).dataSync() as Float32Array;
   const { json, bytes } = await saved(model);
   if (keras3) toKeras3(json);
@@ -53,11 +66,23 @@ describe('Keras layers saved by TF.js read into an IR that onnxruntime runs iden
     await tfReady();
     const m = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [12, 12, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+        tf.layers.conv2d({
+          inputShape: [12, 12, 3],
+          filters: 4,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          activation: 'relu',
+        }),
         tf.layers.batchNormalization(),
         tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same', activation: 'relu6' }),
         tf.layers.maxPooling2d({ poolSize: 2 }),
-        tf.layers.zeroPadding2d({ padding: [[1, 0], [0, 1]] }),
+        tf.layers.zeroPadding2d({
+          padding: [
+            [1, 0],
+            [0, 1],
+          ],
+        }),
         tf.layers.averagePooling2d({ poolSize: 2, strides: 1 }),
         tf.layers.flatten(),
         tf.layers.dropout({ rate: 0.5 }),

@@ -42,7 +42,9 @@ describe('MNIST accuracy through tfjs -> IR -> ONNX -> IR -> tfjs', () => {
 
   it('uint8 weight quantization costs the layers model at most 0.2 points', async () => {
     const m = MODELS[0]!;
-    const { modelJson, shards } = writeTfjs(readTfjsModel(sharedPath('models', m.name, 'model.json')), { quantize: 'uint8' });
+    const { modelJson, shards } = writeTfjs(readTfjsModel(sharedPath('models', m.name, 'model.json')), {
+      quantize: 'uint8',
+    });
     expect(shards[0]!.byteLength).toBeLessThan(50_000);
     const tfm = await loadGraph(memoryHandler(modelJson, shards));
     const q = await accuracy(data, 1 / 255, (x, n) => runGraph(tfm, x, [n, ...m.shape], [m.output])[0]!);

@@ -27,9 +27,30 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'tfjs-mnist-graph', read: () => readTfjsModel(GRAPH), input: 'MyInput', shape: [BATCH, 28, 28, 1], output: 'MySoftMax', scale: 1 },
-  { name: 'tfjs-mnist-layers', read: () => readTfjsModel(LAYERS), input: 'reshape_input', shape: [BATCH, 28, 28], output: 'softmax', scale: 1 },
-  { name: 'onnx-mnist-8', read: () => readOnnx(readFileSync(MNIST8)), input: 'Input3', shape: [1, 1, 28, 28], output: 'Plus214_Output_0', scale: 255 },
+  {
+    name: 'tfjs-mnist-graph',
+    read: () => readTfjsModel(GRAPH),
+    input: 'MyInput',
+    shape: [BATCH, 28, 28, 1],
+    output: 'MySoftMax',
+    scale: 1,
+  },
+  {
+    name: 'tfjs-mnist-layers',
+    read: () => readTfjsModel(LAYERS),
+    input: 'reshape_input',
+    shape: [BATCH, 28, 28],
+    output: 'softmax',
+    scale: 1,
+  },
+  {
+    name: 'onnx-mnist-8',
+    read: () => readOnnx(readFileSync(MNIST8)),
+    input: 'Input3',
+    shape: [1, 1, 28, 28],
+    output: 'Plus214_Output_0',
+    scale: 255,
+  },
 ];
 
 async function tfjsOutput(modelJson: object, shards: Uint8Array[], x: Float32Array, c: Case): Promise<Float32Array> {
@@ -38,7 +59,12 @@ async function tfjsOutput(modelJson: object, shards: Uint8Array[], x: Float32Arr
 }
 
 /** Writes the model folder with writeTfjsModel and runs TF.js on the files it wrote. */
-async function tfjsOutputFromFolder(model: Model, opts: WriteTfjsModelOptions, x: Float32Array, c: Case): Promise<Float32Array> {
+async function tfjsOutputFromFolder(
+  model: Model,
+  opts: WriteTfjsModelOptions,
+  x: Float32Array,
+  c: Case,
+): Promise<Float32Array> {
   const dir = tempDir('enxuto-tfjs-out-');
   try {
     writeTfjsModel(model, join(dir.path, 'out'), opts);
@@ -64,7 +90,15 @@ describe('reading the shared TF.js models', () => {
     const m = readTfjsModel(LAYERS);
     checkModel(m);
     expect(opHistogram(m)).toMatchObject({ Conv: 2, MaxPool: 2, MatMul: 3, Flatten: 1, Softmax: 1 });
-    expect(m.graph.outputs.map((v) => v.name)).toEqual(['conv_1', 'maxpool_1', 'conv_2', 'maxpool_2', 'dense_1', 'dense_2', 'softmax']);
+    expect(m.graph.outputs.map((v) => v.name)).toEqual([
+      'conv_1',
+      'maxpool_1',
+      'conv_2',
+      'maxpool_2',
+      'dense_1',
+      'dense_2',
+      'softmax',
+    ]);
     expect(m.metadata.get('tfjs.format')).toBe('layers-model');
   });
 
@@ -83,7 +117,9 @@ describe('reading the shared TF.js models', () => {
     expect(maxScaledDiff(want, got)).toBeLessThan(1e-5);
 
     const l = await loadLayers(folderHandler(LAYERS));
-    const wantL = tf.tidy(() => (l.predict(tf.tensor(x, [BATCH, 28, 28])) as tf.Tensor[]).at(-1)!.dataSync() as Float32Array);
+    const wantL = tf.tidy(
+      () => (l.predict(tf.tensor(x, [BATCH, 28, 28])) as tf.Tensor[]).at(-1)!.dataSync() as Float32Array,
+    );
     const gotL = await runOrt(await ortSession(readTfjsModel(LAYERS)), 'reshape_input', x, [BATCH, 28, 28], 'softmax');
     expect(maxScaledDiff(wantL, gotL)).toBeLessThan(1e-5);
   });
@@ -93,7 +129,11 @@ describe('written graph models run in tf.loadGraphModel like onnxruntime runs th
   for (const c of CASES) {
     it(`${c.name}: float32 weights within 1e-4`, async () => {
       const model = c.read();
-      const x = seededInput(c.shape.reduce((p, d) => p * d, 1), 11, c.scale);
+      const x = seededInput(
+        c.shape.reduce((p, d) => p * d, 1),
+        11,
+        c.scale,
+      );
       const want = await runOrt(await ortSession(model), c.input, x, c.shape, c.output);
       const { modelJson } = writeTfjs(model);
       expect(modelJson.signature.inputs[c.input]?.name).toBe(`${c.input}:0`);
@@ -110,7 +150,11 @@ describe('written graph models run in tf.loadGraphModel like onnxruntime runs th
     for (const c of CASES) {
       it(`${c.name}: ${q} weights within ${BOUNDS[q]}`, async () => {
         const model = c.read();
-        const x = seededInput(c.shape.reduce((p, d) => p * d, 1), 13, c.scale);
+        const x = seededInput(
+          c.shape.reduce((p, d) => p * d, 1),
+          13,
+          c.scale,
+        );
         const want = await runOrt(await ortSession(model), c.input, x, c.shape, c.output);
         const { modelJson, shards } = writeTfjs(model, { quantize: q });
         const quantized = modelJson.weightsManifest[0]!.weights.filter((w) => w.quantization?.dtype === q);

@@ -24,7 +24,11 @@ const argmax = (o: ArrayLike<number>) => {
 async function onnxLogits(model: Model): Promise<Float32Array[]> {
   const s = await ort.InferenceSession.create(writeOnnxBytes(model));
   const out: Float32Array[] = [];
-  for (let i = 0; i < mnist.count; i++) out.push((await s.run({ Input3: new ort.Tensor('float32', digit(i), [1, 1, 28, 28]) }))[s.outputNames[0]!]!.data as Float32Array);
+  for (let i = 0; i < mnist.count; i++)
+    out.push(
+      (await s.run({ Input3: new ort.Tensor('float32', digit(i), [1, 1, 28, 28]) }))[s.outputNames[0]!]!
+        .data as Float32Array,
+    );
   return out;
 }
 
@@ -35,7 +39,12 @@ function tfliteLogits(bytes: Uint8Array): Float32Array[] {
 
 const accuracy = (l: Float32Array[]) => l.filter((y, i) => argmax(y) === mnist.labels[i]).length / l.length;
 const relDiff = (a: Float32Array[], b: Float32Array[]) =>
-  Math.max(...a.map((x, i) => Math.max(...Array.from(x, (v, k) => Math.abs(v - b[i]![k]!))) / Math.max(1, ...Array.from(b[i]!, Math.abs))));
+  Math.max(
+    ...a.map(
+      (x, i) =>
+        Math.max(...Array.from(x, (v, k) => Math.abs(v - b[i]![k]!))) / Math.max(1, ...Array.from(b[i]!, Math.abs)),
+    ),
+  );
 const agree = (a: Float32Array[], b: Float32Array[]) => a.filter((x, i) => argmax(x) === argmax(b[i]!)).length;
 
 const float = readOnnxFile(sharedPath('models', 'onnx-mnist-8', 'mnist.onnx'));
@@ -45,7 +54,9 @@ console.log('| model | mode | .tflite bytes | accuracy | ONNX reference | max re
 for (const mode of ['float32', 'float16', 'dynamic-int8'] as const) {
   const bytes = writeTflite(exportToTflite(float, { mode }));
   const l = tfliteLogits(bytes);
-  console.log(`| mnist-8 | ${mode} | ${bytes.length} | ${(accuracy(l) * 100).toFixed(2)} % | ${(accuracy(ref) * 100).toFixed(2)} % | ${relDiff(l, ref).toExponential(1)} | ${agree(l, ref)} |`);
+  console.log(
+    `| mnist-8 | ${mode} | ${bytes.length} | ${(accuracy(l) * 100).toFixed(2)} % | ${(accuracy(ref) * 100).toFixed(2)} % | ${relDiff(l, ref).toExponential(1)} | ${agree(l, ref)} |`,
+  );
 }
 const calibration = Array.from({ length: 200 }, (_, i) => digit(mnist.count - 200 + i));
 for (const quantizedOutput of [false, true]) {
@@ -53,5 +64,7 @@ for (const quantizedOutput of [false, true]) {
   const qref = await onnxLogits(qdq);
   const bytes = writeTflite(exportToTflite(qdq, { mode: 'int8' }));
   const l = tfliteLogits(bytes);
-  console.log(`| mnist-8 QDQ${quantizedOutput ? ' (int8 logits)' : ''} | int8 | ${bytes.length} | ${(accuracy(l) * 100).toFixed(2)} % | ${(accuracy(qref) * 100).toFixed(2)} % | ${relDiff(l, qref).toExponential(1)} | ${agree(l, qref)} |`);
+  console.log(
+    `| mnist-8 QDQ${quantizedOutput ? ' (int8 logits)' : ''} | int8 | ${bytes.length} | ${(accuracy(l) * 100).toFixed(2)} % | ${(accuracy(qref) * 100).toFixed(2)} % | ${relDiff(l, qref).toExponential(1)} | ${agree(l, qref)} |`,
+  );
 }

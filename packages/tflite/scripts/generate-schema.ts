@@ -7,17 +7,56 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export interface FbsEnum { name: string; underlying: string; values: [string, number][] }
-export interface FbsUnion { name: string; members: string[] }
-export interface FbsField { name: string; type: string; defaultValue?: string; deprecated: boolean; align?: number }
-export interface FbsTable { name: string; fields: FbsField[] }
-export interface FbsSchema { enums: FbsEnum[]; unions: FbsUnion[]; tables: FbsTable[]; fileIdentifier: string; rootType: string }
+export interface FbsEnum {
+  name: string;
+  underlying: string;
+  values: [string, number][];
+}
+export interface FbsUnion {
+  name: string;
+  members: string[];
+}
+export interface FbsField {
+  name: string;
+  type: string;
+  defaultValue?: string;
+  deprecated: boolean;
+  align?: number;
+}
+export interface FbsTable {
+  name: string;
+  fields: FbsField[];
+}
+export interface FbsSchema {
+  enums: FbsEnum[];
+  unions: FbsUnion[];
+  tables: FbsTable[];
+  fileIdentifier: string;
+  rootType: string;
+}
 
 const SCALARS: Record<string, string> = {
-  bool: 'bool', byte: 'i8', int8: 'i8', ubyte: 'u8', uint8: 'u8', short: 'i16', int16: 'i16',
-  ushort: 'u16', uint16: 'u16', int: 'i32', int32: 'i32', uint: 'u32', uint32: 'u32',
-  long: 'i64', int64: 'i64', ulong: 'u64', uint64: 'u64', float: 'f32', float32: 'f32',
-  double: 'f64', float64: 'f64',
+  bool: 'bool',
+  byte: 'i8',
+  int8: 'i8',
+  ubyte: 'u8',
+  uint8: 'u8',
+  short: 'i16',
+  int16: 'i16',
+  ushort: 'u16',
+  uint16: 'u16',
+  int: 'i32',
+  int32: 'i32',
+  uint: 'u32',
+  uint32: 'u32',
+  long: 'i64',
+  int64: 'i64',
+  ulong: 'u64',
+  uint64: 'u64',
+  float: 'f32',
+  float32: 'f32',
+  double: 'f64',
+  float64: 'f64',
 };
 
 function stripComments(text: string): string {
@@ -27,7 +66,10 @@ function stripComments(text: string): string {
 function attrs(s: string | undefined): { deprecated: boolean; align?: number } {
   const out: { deprecated: boolean; align?: number } = { deprecated: false };
   if (s === undefined) return out;
-  for (const part of s.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of s
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const [key, value] = part.split(':').map((p) => p.trim());
     if (key === 'deprecated') out.deprecated = true;
     else if (key === 'force_align') out.align = Number(value);
@@ -41,8 +83,18 @@ export function parseFbs(source: string): FbsSchema {
   const schema: FbsSchema = { enums: [], unions: [], tables: [], fileIdentifier: '', rootType: '' };
   const block = /\b(enum|union|table|struct)\s+(\w+)\s*(?::\s*(\w+))?\s*(?:\(([^)]*)\))?\s*\{([^}]*)\}/g;
   for (const m of text.matchAll(block)) {
-    const [, kind, name, underlying, , body] = m as unknown as [string, string, string, string | undefined, string | undefined, string];
-    const items = body.split(kind === 'table' ? ';' : ',').map((s) => s.trim()).filter((s) => s !== '');
+    const [, kind, name, underlying, , body] = m as unknown as [
+      string,
+      string,
+      string,
+      string | undefined,
+      string | undefined,
+      string,
+    ];
+    const items = body
+      .split(kind === 'table' ? ';' : ',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     if (kind === 'struct') throw new Error(`struct ${name} is not supported`);
     if (kind === 'enum') {
       let next = 0;
@@ -62,7 +114,9 @@ export function parseFbs(source: string): FbsSchema {
     } else {
       const fields: FbsField[] = [];
       for (const item of items) {
-        const fm = /^(\w+)\s*:\s*(\[?\s*\w+\s*\]?)\s*(?:=\s*([\w.-]+))?\s*(?:\(([^)]*)\))?$/.exec(item.replace(/\s+/g, ' '));
+        const fm = /^(\w+)\s*:\s*(\[?\s*\w+\s*\]?)\s*(?:=\s*([\w.-]+))?\s*(?:\(([^)]*)\))?$/.exec(
+          item.replace(/\s+/g, ' '),
+        );
         if (fm === null) throw new Error(`table ${name}: cannot parse "${item}"`);
         const field: FbsField = { name: fm[1]!, type: fm[2]!.replace(/\s/g, ''), ...attrs(fm[4]) };
         if (fm[3] !== undefined) field.defaultValue = fm[3];
@@ -95,7 +149,12 @@ function typeCode(schema: FbsSchema, type: string): { code: string; enumName?: s
   return { code: vector ? `[${code}]` : code, ...(enumName !== undefined ? { enumName } : {}) };
 }
 
-function defaultOf(schema: FbsSchema, field: FbsField, code: string, enumName: string | undefined): number | boolean | undefined {
+function defaultOf(
+  schema: FbsSchema,
+  field: FbsField,
+  code: string,
+  enumName: string | undefined,
+): number | boolean | undefined {
   if (code.startsWith('[') || code === 'str' || code.includes(':')) return undefined;
   const d = field.defaultValue;
   if (code === 'bool') return d === 'true';
@@ -108,8 +167,18 @@ function defaultOf(schema: FbsSchema, field: FbsField, code: string, enumName: s
 }
 
 const TS_TYPES: Record<string, string> = {
-  bool: 'boolean', i8: 'number', u8: 'number', i16: 'number', u16: 'number', i32: 'number',
-  u32: 'number', i64: 'number', u64: 'number', f32: 'number', f64: 'number', str: 'string',
+  bool: 'boolean',
+  i8: 'number',
+  u8: 'number',
+  i16: 'number',
+  u16: 'number',
+  i32: 'number',
+  u32: 'number',
+  i64: 'number',
+  u64: 'number',
+  f32: 'number',
+  f64: 'number',
+  str: 'string',
 };
 
 function tsType(code: string): string {
@@ -142,9 +211,15 @@ export function renderSchemaModule(schema: FbsSchema): string {
     for (const [n, v] of e.values) out.push(`  ${n}: ${v},`);
     out.push('} as const;', '');
   }
-  out.push('/** Every enum by name, for lookups driven by a descriptor\'s `enum`. */');
-  out.push(`export const ENUMS: Record<string, Readonly<Record<string, number>>> = { ${schema.enums.map((e) => e.name).join(', ')} };`, '');
-  out.push('/** Union members by type code (0 = NONE). */', 'export const UNIONS: Record<string, readonly string[]> = {');
+  out.push("/** Every enum by name, for lookups driven by a descriptor's `enum`. */");
+  out.push(
+    `export const ENUMS: Record<string, Readonly<Record<string, number>>> = { ${schema.enums.map((e) => e.name).join(', ')} };`,
+    '',
+  );
+  out.push(
+    '/** Union members by type code (0 = NONE). */',
+    'export const UNIONS: Record<string, readonly string[]> = {',
+  );
   for (const u of schema.unions) out.push(`  ${u.name}: ['NONE', ${u.members.map((m) => `'${m}'`).join(', ')}],`);
   out.push('};', '');
   out.push('export const TABLES: Record<string, readonly FieldDef[]> = {');

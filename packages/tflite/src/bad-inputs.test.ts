@@ -10,7 +10,11 @@ import { BuiltinOperator, DimensionType, TensorType, type ModelT, type SubGraphT
 
 const FILE = 'bad.tflite';
 
-function rejects(bytes: Uint8Array, code: string, fields: Partial<Pick<EnxutoError, 'field' | 'node' | 'value'>> = {}): FormatError {
+function rejects(
+  bytes: Uint8Array,
+  code: string,
+  fields: Partial<Pick<EnxutoError, 'field' | 'node' | 'value'>> = {},
+): FormatError {
   let caught: unknown;
   try {
     readTflite(bytes, { file: FILE });
@@ -65,19 +69,35 @@ describe('18: size, identifier, version', () => {
     expect(e.message).toContain('TFL2');
   });
   it('schema version other than 3', () => {
-    rejects(build((m) => (m.version = 2)), 'schema-version', { field: 'version' });
+    rejects(
+      build((m) => (m.version = 2)),
+      'schema-version',
+      { field: 'version' },
+    );
   });
 });
 
 describe('19: operator tensor indices', () => {
   it('input index past the tensor count', () => {
-    rejects(build((_, sg) => (sg.operators![0]!.inputs = [0, 99])), 'bad-tensor-index', { field: 'subgraphs[0].operators[0].inputs[1]', node: 'ADD#0' });
+    rejects(
+      build((_, sg) => (sg.operators![0]!.inputs = [0, 99])),
+      'bad-tensor-index',
+      { field: 'subgraphs[0].operators[0].inputs[1]', node: 'ADD#0' },
+    );
   });
   it('-1 as an output', () => {
-    rejects(build((_, sg) => (sg.operators![0]!.outputs = [-1])), 'bad-tensor-index', { field: 'subgraphs[0].operators[0].outputs[0]' });
+    rejects(
+      build((_, sg) => (sg.operators![0]!.outputs = [-1])),
+      'bad-tensor-index',
+      { field: 'subgraphs[0].operators[0].outputs[0]' },
+    );
   });
   it('-1 as a required input', () => {
-    rejects(build((_, sg) => (sg.operators![0]!.inputs = [0, -1])), 'missing-input', { field: 'subgraphs[0].operators[0].inputs[1]', node: 'ADD#0' });
+    rejects(
+      build((_, sg) => (sg.operators![0]!.inputs = [0, -1])),
+      'missing-input',
+      { field: 'subgraphs[0].operators[0].inputs[1]', node: 'ADD#0' },
+    );
   });
   it('-1 where the input is optional (FULLY_CONNECTED bias) is accepted', () => {
     const bytes = build((m, sg) => {
@@ -90,22 +110,37 @@ describe('19: operator tensor indices', () => {
     expect(model.graph.nodes[0]!.inputs[2]).toBeNull();
   });
   it('subgraph input index out of range', () => {
-    rejects(build((_, sg) => (sg.inputs = [7])), 'bad-tensor-index', { field: 'subgraphs[0].inputs[0]' });
+    rejects(
+      build((_, sg) => (sg.inputs = [7])),
+      'bad-tensor-index',
+      { field: 'subgraphs[0].inputs[0]' },
+    );
   });
 });
 
 describe('20: tensor buffer index', () => {
   it('buffer index past the buffer count', () => {
-    rejects(build((_, sg) => (sg.tensors![1]!.buffer = 7)), 'bad-buffer-index', { field: 'subgraphs[0].tensors[1].buffer', value: 'w' });
+    rejects(
+      build((_, sg) => (sg.tensors![1]!.buffer = 7)),
+      'bad-buffer-index',
+      { field: 'subgraphs[0].tensors[1].buffer', value: 'w' },
+    );
   });
 });
 
 describe('21: offset/size buffers', () => {
   it('region outside the file', () => {
-    rejects(build((m) => (m.buffers![1] = { offset: 100_000, size: 16 })), 'buffer-outside-file', { field: 'buffers[1].offset' });
+    rejects(
+      build((m) => (m.buffers![1] = { offset: 100_000, size: 16 })),
+      'buffer-outside-file',
+      { field: 'buffers[1].offset' },
+    );
   });
   it('offset + size wrapping past 2^53', () => {
-    rejects(build((m) => (m.buffers![1] = { offset: Number.MAX_SAFE_INTEGER - 4, size: 16 })), 'buffer-outside-file');
+    rejects(
+      build((m) => (m.buffers![1] = { offset: Number.MAX_SAFE_INTEGER - 4, size: 16 })),
+      'buffer-outside-file',
+    );
   });
   it('64-bit offset near 2^64', () => {
     const marker = 0x7ead_beef_0000;
@@ -117,63 +152,131 @@ describe('21: offset/size buffers', () => {
     rejects(bytes, 'int64-range', { field: 'buffers[1].offset' });
   });
   it('a size without an offset', () => {
-    rejects(build((m) => (m.buffers![1] = { offset: 0, size: 16 })), 'buffer-outside-file', { field: 'buffers[1].size' });
+    rejects(
+      build((m) => (m.buffers![1] = { offset: 0, size: 16 })),
+      'buffer-outside-file',
+      { field: 'buffers[1].size' },
+    );
   });
 });
 
 describe('22: shapes and buffer sizes', () => {
   it('negative dim', () => {
-    rejects(build((_, sg) => (sg.tensors![0]!.shape = [1, -4])), 'bad-dim', { field: 'subgraphs[0].tensors[0].shape[1]', value: 'x' });
+    rejects(
+      build((_, sg) => (sg.tensors![0]!.shape = [1, -4])),
+      'bad-dim',
+      { field: 'subgraphs[0].tensors[0].shape[1]', value: 'x' },
+    );
   });
   it('zero dim on a constant or graph input', () => {
-    rejects(build((_, sg) => (sg.tensors![1]!.shape = [0, 4])), 'bad-dim', { value: 'w' });
-    rejects(build((_, sg) => (sg.tensors![0]!.shape = [1, 0])), 'bad-dim', { value: 'x' });
+    rejects(
+      build((_, sg) => (sg.tensors![1]!.shape = [0, 4])),
+      'bad-dim',
+      { value: 'w' },
+    );
+    rejects(
+      build((_, sg) => (sg.tensors![0]!.shape = [1, 0])),
+      'bad-dim',
+      { value: 'x' },
+    );
   });
   it('shape x dtype above 2^32 bytes', () => {
-    rejects(build((_, sg) => (sg.tensors![2]!.shape = [65536, 65536, 2])), 'tensor-too-large', { value: 'y' });
-    rejects(build((_, sg) => (sg.tensors![2]!.shape = [2 ** 31 - 1, 2 ** 31 - 1, 2 ** 31 - 1, 2 ** 31 - 1])), 'tensor-too-large');
+    rejects(
+      build((_, sg) => (sg.tensors![2]!.shape = [65536, 65536, 2])),
+      'tensor-too-large',
+      { value: 'y' },
+    );
+    rejects(
+      build((_, sg) => (sg.tensors![2]!.shape = [2 ** 31 - 1, 2 ** 31 - 1, 2 ** 31 - 1, 2 ** 31 - 1])),
+      'tensor-too-large',
+    );
   });
   it('buffer bytes other than the shape needs (too few and too many)', () => {
-    rejects(build((m) => (m.buffers![1]!.data = floats([1, 2, 3]))), 'buffer-size', { field: 'subgraphs[0].tensors[1].buffer', value: 'w' });
-    rejects(build((m) => (m.buffers![1]!.data = floats([1, 2, 3, 4, 5]))), 'buffer-size');
+    rejects(
+      build((m) => (m.buffers![1]!.data = floats([1, 2, 3]))),
+      'buffer-size',
+      { field: 'subgraphs[0].tensors[1].buffer', value: 'w' },
+    );
+    rejects(
+      build((m) => (m.buffers![1]!.data = floats([1, 2, 3, 4, 5]))),
+      'buffer-size',
+    );
   });
   it('unknown tensor type', () => {
-    rejects(build((_, sg) => (sg.tensors![0]!.type = 99)), 'bad-tensor-type', { field: 'subgraphs[0].tensors[0].type' });
+    rejects(
+      build((_, sg) => (sg.tensors![0]!.type = 99)),
+      'bad-tensor-type',
+      { field: 'subgraphs[0].tensors[0].type' },
+    );
   });
 });
 
 describe('23: data flow', () => {
   it('a tensor both input and output of an op', () => {
-    rejects(build((_, sg) => (sg.operators![0]!.inputs = [0, 2])), 'input-is-output', { node: 'ADD#0', value: 'y' });
+    rejects(
+      build((_, sg) => (sg.operators![0]!.inputs = [0, 2])),
+      'input-is-output',
+      { node: 'ADD#0', value: 'y' },
+    );
   });
   it('an op writing into a constant', () => {
-    rejects(build((_, sg) => {
-      sg.operators![0] = operator(0, [0, 0], [1]);
-      sg.outputs = [1];
-    }), 'output-is-constant', { node: 'ADD#0', value: 'w' });
+    rejects(
+      build((_, sg) => {
+        sg.operators![0] = operator(0, [0, 0], [1]);
+        sg.outputs = [1];
+      }),
+      'output-is-constant',
+      { node: 'ADD#0', value: 'w' },
+    );
   });
   it('a tensor produced twice', () => {
-    rejects(build((_, sg) => sg.operators!.push(operator(0, [0, 1], [2]))), 'multiple-producers', { value: 'y' });
+    rejects(
+      build((_, sg) => sg.operators!.push(operator(0, [0, 1], [2]))),
+      'multiple-producers',
+      { value: 'y' },
+    );
   });
   it('a producer cycle (op 0 reads what op 1 writes, op 1 reads op 0)', () => {
-    rejects(build((_, sg) => {
-      sg.tensors!.push(tensor('z', [1, 4]));
-      sg.operators = [operator(0, [0, 3], [2]), operator(0, [2, 1], [3])];
-    }), 'producer-cycle', { node: 'ADD#0', value: 'z', field: 'subgraphs[0].operators[0].inputs[1]' });
+    rejects(
+      build((_, sg) => {
+        sg.tensors!.push(tensor('z', [1, 4]));
+        sg.operators = [operator(0, [0, 3], [2]), operator(0, [2, 1], [3])];
+      }),
+      'producer-cycle',
+      { node: 'ADD#0', value: 'z', field: 'subgraphs[0].operators[0].inputs[1]' },
+    );
   });
 });
 
 describe('24: operator codes', () => {
   it('opcode index out of range', () => {
-    rejects(build((_, sg) => (sg.operators![0]!.opcode_index = 5)), 'bad-opcode-index', { field: 'subgraphs[0].operators[0].opcode_index' });
+    rejects(
+      build((_, sg) => (sg.operators![0]!.opcode_index = 5)),
+      'bad-opcode-index',
+      { field: 'subgraphs[0].operators[0].opcode_index' },
+    );
   });
   it('builtin code out of range', () => {
-    rejects(build((m) => (m.operator_codes = [opcode(9999)])), 'bad-builtin-code', { field: 'operator_codes[0].builtin_code' });
-    rejects(build((m) => (m.operator_codes = [opcode(BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES)])), 'bad-builtin-code');
+    rejects(
+      build((m) => (m.operator_codes = [opcode(9999)])),
+      'bad-builtin-code',
+      { field: 'operator_codes[0].builtin_code' },
+    );
+    rejects(
+      build((m) => (m.operator_codes = [opcode(BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES)])),
+      'bad-builtin-code',
+    );
   });
   it('custom op with an empty name', () => {
-    rejects(build((m) => (m.operator_codes = [opcode(BuiltinOperator.CUSTOM, 1, '')])), 'empty-custom-code', { field: 'operator_codes[0].custom_code' });
-    rejects(build((m) => (m.operator_codes = [opcode(BuiltinOperator.CUSTOM)])), 'empty-custom-code');
+    rejects(
+      build((m) => (m.operator_codes = [opcode(BuiltinOperator.CUSTOM, 1, '')])),
+      'empty-custom-code',
+      { field: 'operator_codes[0].custom_code' },
+    );
+    rejects(
+      build((m) => (m.operator_codes = [opcode(BuiltinOperator.CUSTOM)])),
+      'empty-custom-code',
+    );
   });
 });
 
@@ -181,8 +284,18 @@ describe('25: subgraph references', () => {
   function withWhile(cond: number, body: number, extra?: (m: ModelT) => void): Uint8Array {
     return build((m, sg) => {
       m.operator_codes!.push(opcode(BuiltinOperator.WHILE));
-      sg.operators = [operator(1, [0], [2], { builtin_options: { type: 'WhileOptions', value: { cond_subgraph_index: cond, body_subgraph_index: body } } })];
-      const sub = (): SubGraphT => ({ tensors: [tensor('a', [1, 4])], inputs: [0], outputs: [0], operators: [], debug_metadata_index: -1 });
+      sg.operators = [
+        operator(1, [0], [2], {
+          builtin_options: { type: 'WhileOptions', value: { cond_subgraph_index: cond, body_subgraph_index: body } },
+        }),
+      ];
+      const sub = (): SubGraphT => ({
+        tensors: [tensor('a', [1, 4])],
+        inputs: [0],
+        outputs: [0],
+        operators: [],
+        debug_metadata_index: -1,
+      });
       m.subgraphs!.push(sub(), sub());
       extra?.(m);
     });
@@ -193,16 +306,24 @@ describe('25: subgraph references', () => {
     expect(model.graph.nodes[0]!.getInt('body_subgraph_index')).toBe(2);
   });
   it('WHILE whose condition is its body', () => {
-    rejects(withWhile(1, 1), 'while-cond-is-body', { field: 'subgraphs[0].operators[0].builtin_options.body_subgraph_index' });
+    rejects(withWhile(1, 1), 'while-cond-is-body', {
+      field: 'subgraphs[0].operators[0].builtin_options.body_subgraph_index',
+    });
   });
   it('subgraph index out of range', () => {
-    rejects(withWhile(1, 9), 'bad-subgraph-index', { field: 'subgraphs[0].operators[0].builtin_options.body_subgraph_index' });
+    rejects(withWhile(1, 9), 'bad-subgraph-index', {
+      field: 'subgraphs[0].operators[0].builtin_options.body_subgraph_index',
+    });
   });
   it('subgraph index loops (a body that calls itself, and one calling the main graph)', () => {
     const selfLoop = (m: ModelT) => {
       const body = m.subgraphs![2]!;
       body.tensors!.push(tensor('b', [1, 4]));
-      body.operators = [operator(1, [0], [1], { builtin_options: { type: 'WhileOptions', value: { cond_subgraph_index: 1, body_subgraph_index: 2 } } })];
+      body.operators = [
+        operator(1, [0], [1], {
+          builtin_options: { type: 'WhileOptions', value: { cond_subgraph_index: 1, body_subgraph_index: 2 } },
+        }),
+      ];
       body.outputs = [1];
     };
     rejects(withWhile(1, 2, selfLoop), 'subgraph-loop');
@@ -214,16 +335,25 @@ describe('26: quantization parameters', () => {
   const quantized = (q: { scale: number[]; zero_point: number[]; quantized_dimension: number }) =>
     build((_, sg) => (sg.tensors![1]!.quantization = q));
   it('scale count != zero point count', () => {
-    rejects(quantized({ scale: [0.1, 0.2], zero_point: [0], quantized_dimension: 1 }), 'bad-quantization', { field: 'subgraphs[0].tensors[1].quantization.zero_point', value: 'w' });
+    rejects(quantized({ scale: [0.1, 0.2], zero_point: [0], quantized_dimension: 1 }), 'bad-quantization', {
+      field: 'subgraphs[0].tensors[1].quantization.zero_point',
+      value: 'w',
+    });
   });
   it('quantized_dimension >= rank', () => {
-    rejects(quantized({ scale: [0.1, 0.2], zero_point: [0, 0], quantized_dimension: 2 }), 'bad-quantization', { field: 'subgraphs[0].tensors[1].quantization.quantized_dimension' });
+    rejects(quantized({ scale: [0.1, 0.2], zero_point: [0, 0], quantized_dimension: 2 }), 'bad-quantization', {
+      field: 'subgraphs[0].tensors[1].quantization.quantized_dimension',
+    });
   });
   it('scale count != size of the quantized dimension', () => {
-    rejects(quantized({ scale: [0.1, 0.2, 0.3], zero_point: [0, 0, 0], quantized_dimension: 1 }), 'bad-quantization', { field: 'subgraphs[0].tensors[1].quantization.scale' });
+    rejects(quantized({ scale: [0.1, 0.2, 0.3], zero_point: [0, 0, 0], quantized_dimension: 1 }), 'bad-quantization', {
+      field: 'subgraphs[0].tensors[1].quantization.scale',
+    });
   });
   it('consistent per-axis parameters are read as first-class QuantParams', () => {
-    const model = readTflite(quantized({ scale: [0.5, 0.25, 0.125, 1], zero_point: [0, 1, 2, 3], quantized_dimension: 1 }));
+    const model = readTflite(
+      quantized({ scale: [0.5, 0.25, 0.125, 1], zero_point: [0, 1, 2, 3], quantized_dimension: 1 }),
+    );
     const q = model.graph.value('w')!.quant!;
     expect(q.axis).toBe(1);
     expect([...q.scale]).toEqual([0.5, 0.25, 0.125, 1]);
@@ -259,16 +389,38 @@ describe('27: sparsity, alignment, nesting, shared sub-tables', () => {
     expect([...w.toFloat32()]).toEqual([0, 5, 7, 0]);
   });
   it('dim_metadata count != traversal_order count', () => {
-    rejects(sparse((t) => t![1]!.sparsity!.dim_metadata!.pop()), 'bad-sparsity', { field: 'subgraphs[0].tensors[1].sparsity', value: 'w' });
+    rejects(
+      sparse((t) => t![1]!.sparsity!.dim_metadata!.pop()),
+      'bad-sparsity',
+      { field: 'subgraphs[0].tensors[1].sparsity', value: 'w' },
+    );
   });
   it('segments that do not end at the index count', () => {
-    rejects(sparse((t) => (t![1]!.sparsity!.dim_metadata![1]!.array_segments = { type: 'Int32Vector', value: { values: [0, 1, 3] } })), 'bad-sparsity');
+    rejects(
+      sparse(
+        (t) =>
+          (t![1]!.sparsity!.dim_metadata![1]!.array_segments = { type: 'Int32Vector', value: { values: [0, 1, 3] } }),
+      ),
+      'bad-sparsity',
+    );
   });
   it('an index outside its dimension', () => {
-    rejects(sparse((t) => (t![1]!.sparsity!.dim_metadata![1]!.array_indices = { type: 'Uint8Vector', value: { values: new Uint8Array([1, 9]) } })), 'bad-sparsity');
+    rejects(
+      sparse(
+        (t) =>
+          (t![1]!.sparsity!.dim_metadata![1]!.array_indices = {
+            type: 'Uint8Vector',
+            value: { values: new Uint8Array([1, 9]) },
+          }),
+      ),
+      'bad-sparsity',
+    );
   });
   it('a traversal order that is not a permutation', () => {
-    rejects(sparse((t) => (t![1]!.sparsity!.traversal_order = [0, 0])), 'bad-sparsity');
+    rejects(
+      sparse((t) => (t![1]!.sparsity!.traversal_order = [0, 0])),
+      'bad-sparsity',
+    );
   });
   it('a misaligned vector', () => {
     const bytes = encodeModel(tinyModel());

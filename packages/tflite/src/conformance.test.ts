@@ -26,7 +26,16 @@ describe('tflite-layers conformance (read -> write -> run)', () => {
       }
       expect(model.graph.inputs).toHaveLength(c.inputs.length);
     }
-    expect([...ops].sort()).toEqual(['ADD', 'CONV_2D', 'LEAKY_RELU', 'PAD', 'QUANTIZE', 'STRIDED_SLICE', 'SUB', 'TRANSPOSE_CONV']);
+    expect([...ops].sort()).toEqual([
+      'ADD',
+      'CONV_2D',
+      'LEAKY_RELU',
+      'PAD',
+      'QUANTIZE',
+      'STRIDED_SLICE',
+      'SUB',
+      'TRANSPOSE_CONV',
+    ]);
   });
 
   it('writes copies that give the golden outputs bit-exactly', () => {
@@ -35,7 +44,8 @@ describe('tflite-layers conformance (read -> write -> run)', () => {
     for (const c of cases) {
       const written = writeTflite(readTflite(readFileSync(c.modelPath), { file: c.modelPath }));
       const [out] = TfliteInterpreter.load(written).run(c.inputs.map((t) => ({ data: t.data, dtype: t.dtype })));
-      if (out !== undefined && out.dtype === c.golden.dtype && countMismatches(out.data, c.golden.data) === 0) bitExact++;
+      if (out !== undefined && out.dtype === c.golden.dtype && countMismatches(out.data, c.golden.data) === 0)
+        bitExact++;
       else failed.push(c.id);
     }
     expect(failed).toEqual([]);

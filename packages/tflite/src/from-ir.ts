@@ -49,7 +49,11 @@ class Exporter {
     let i = this.opcodeIndex.get(key);
     if (i === undefined) {
       i = this.opcodes.length;
-      const oc: OperatorCodeT = { deprecated_builtin_code: Math.min(code, BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES), builtin_code: code, version };
+      const oc: OperatorCodeT = {
+        deprecated_builtin_code: Math.min(code, BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES),
+        builtin_code: code,
+        version,
+      };
       if (custom !== undefined) oc.custom_code = custom;
       this.opcodes.push(oc);
       this.opcodeIndex.set(key, i);
@@ -69,7 +73,11 @@ class Exporter {
     const graphs: Graph[] = [this.model.graph];
     const fns = this.model.functions
       .filter((f) => f.domain === TFLITE_SUBGRAPH_DOMAIN)
-      .map((f, i) => ({ f, order: (f.extras.get(EXTRA.subgraphIndex) as number | undefined) ?? Number.MAX_SAFE_INTEGER, i }))
+      .map((f, i) => ({
+        f,
+        order: (f.extras.get(EXTRA.subgraphIndex) as number | undefined) ?? Number.MAX_SAFE_INTEGER,
+        i,
+      }))
       .sort((a, b) => a.order - b.order || a.i - b.i);
     graphs.push(...fns.map((x) => x.f.body));
     const subgraphs = graphs.map((g) => this.subgraph(g));
@@ -105,8 +113,15 @@ class Exporter {
         return v === undefined ? undefined : sg!.index.get(v);
       };
       const map = (list: TfliteSignature['inputs']) =>
-        list.filter((e) => lookup(e.value) !== undefined).map((e) => ({ name: e.name, tensor_index: lookup(e.value)! }));
-      return { signature_key: sig.key, subgraph_index: sig.subgraphIndex, inputs: map(sig.inputs), outputs: map(sig.outputs) };
+        list
+          .filter((e) => lookup(e.value) !== undefined)
+          .map((e) => ({ name: e.name, tensor_index: lookup(e.value)! }));
+      return {
+        signature_key: sig.key,
+        subgraph_index: sig.subgraphIndex,
+        inputs: map(sig.inputs),
+        outputs: map(sig.outputs),
+      };
     });
   }
 
@@ -115,9 +130,14 @@ class Exporter {
    * in the original tensor order where known, new values after them in definition order.
    */
   private tensorSlots(g: Graph): ({ value: Value } | { raw: TensorT; node: Node; slot: number })[] {
-    const slots: { key: number; order: number; slot: { value: Value } | { raw: TensorT; node: Node; slot: number } }[] = [];
+    const slots: { key: number; order: number; slot: { value: Value } | { raw: TensorT; node: Node; slot: number } }[] =
+      [];
     for (const v of g.values()) {
-      slots.push({ key: (v.extras.get(EXTRA.index) as number | undefined) ?? Number.MAX_SAFE_INTEGER, order: slots.length, slot: { value: v } });
+      slots.push({
+        key: (v.extras.get(EXTRA.index) as number | undefined) ?? Number.MAX_SAFE_INTEGER,
+        order: slots.length,
+        slot: { value: v },
+      });
     }
     for (const n of g.nodes) {
       ((n.extras.get(EXTRA.intermediates) as TfliteIntermediate[] | undefined) ?? []).forEach((e, j) => {
@@ -134,17 +154,27 @@ class Exporter {
     let type: number | undefined;
     if (dtype !== undefined) type = tensorTypeOf(dtype);
     else type = v.extras.get(EXTRA.tensorType) as number | undefined;
-    if (type === undefined) unsupported(`value type ${dtype ?? 'unknown'} has no TFLite tensor type`, { value: v.name, field: 'dtype' });
+    if (type === undefined)
+      unsupported(`value type ${dtype ?? 'unknown'} has no TFLite tensor type`, { value: v.name, field: 'dtype' });
 
     const dims = v.const !== undefined ? [...v.const.shape] : (v.shape ?? []);
     const original = v.extras.get(EXTRA.shape) as number[] | undefined;
     const sameRank = original !== undefined && original.length === dims.length;
     const agrees = sameRank && dims.every((d, i) => typeof d !== 'number' || d === original[i]);
     const shape = agrees ? original : dims.map((d) => (typeof d === 'number' ? d : 1));
-    const t: TensorT = { name, type, buffer: 0, shape, is_variable: v.extras.get(EXTRA.isVariable) === true, has_rank: true, external_buffer: 0 };
+    const t: TensorT = {
+      name,
+      type,
+      buffer: 0,
+      shape,
+      is_variable: v.extras.get(EXTRA.isVariable) === true,
+      has_rank: true,
+      external_buffer: 0,
+    };
     const sig = v.extras.get(EXTRA.shapeSignature) as number[] | undefined;
     if (sig !== undefined && agrees && sig.length === dims.length) t.shape_signature = sig;
-    else if (dims.some((d) => typeof d !== 'number')) t.shape_signature = dims.map((d) => (typeof d === 'number' ? d : -1));
+    else if (dims.some((d) => typeof d !== 'number'))
+      t.shape_signature = dims.map((d) => (typeof d === 'number' ? d : -1));
     if (v.extras.has(EXTRA.hasRank) || v.extras.has(EXTRA.index)) t.has_rank = v.extras.get(EXTRA.hasRank) === true;
 
     const q = quantToTflite(v.quant, v.extras.get(QUANT_EXTRA) as QuantizationParametersT | undefined, shape.length);
@@ -156,7 +186,9 @@ class Exporter {
 
     const c = v.const;
     if (c !== undefined && v.extras.get(EXTRA.bufferless) !== c) {
-      const sparse = v.extras.get(EXTRA.sparse) as { tensor: Tensor; sparsity: SparsityParametersT; stored: Uint8Array } | undefined;
+      const sparse = v.extras.get(EXTRA.sparse) as
+        | { tensor: Tensor; sparsity: SparsityParametersT; stored: Uint8Array }
+        | undefined;
       if (sparse !== undefined && sparse.tensor === c) {
         t.buffer = this.addBuffer(c, sparse.stored);
         t.sparsity = sparse.sparsity;
@@ -187,13 +219,19 @@ class Exporter {
     this.tensorIndexBySubgraph.push({ graph: g, index });
     const indexOf = (v: Value, where: { node?: string; field: string }): number => {
       const i = index.get(v);
-      if (i === undefined) unsupported(`value ${v.name} is not a tensor of subgraph ${g.name}`, { ...where, value: v.name });
+      if (i === undefined)
+        unsupported(`value ${v.name} is not a tensor of subgraph ${g.name}`, { ...where, value: v.name });
       return i;
     };
     const intermediateIndex = (n: Node, e: TfliteIntermediate, j: number): number => {
       if ('tensor' in e) return rawIndex.get(n)!.get(j)!;
       const v = g.value(e.value);
-      if (v === undefined) unsupported(`intermediate ${e.value} is no longer in the graph`, { node: n.label(), field: `intermediates[${j}]`, value: e.value });
+      if (v === undefined)
+        unsupported(`intermediate ${e.value} is no longer in the graph`, {
+          node: n.label(),
+          field: `intermediates[${j}]`,
+          value: e.value,
+        });
       return indexOf(v, { node: n.label(), field: `intermediates[${j}]` });
     };
     const operators = [...g].map((n) => this.operator(n, indexOf, intermediateIndex));
@@ -218,13 +256,17 @@ class Exporter {
     let custom: string | undefined;
     if (n.domain === TFLITE_DOMAIN) {
       const c = OPERATOR_CODES[n.opType];
-      if (c === undefined || n.opType === 'CUSTOM') unsupported(`${n.opType} is not a TFLite builtin operator`, { node: label, field: 'opType' });
+      if (c === undefined || n.opType === 'CUSTOM')
+        unsupported(`${n.opType} is not a TFLite builtin operator`, { node: label, field: 'opType' });
       code = c;
     } else if (n.domain === TFLITE_CUSTOM_DOMAIN) {
       code = BuiltinOperator.CUSTOM;
       custom = n.opType;
     } else {
-      unsupported(`node of domain '${n.domain || 'ai.onnx'}' (${n.opType}) has no TFLite form; lower it to the tflite domain first`, { node: label, field: 'domain' });
+      unsupported(
+        `node of domain '${n.domain || 'ai.onnx'}' (${n.opType}) has no TFLite form; lower it to the tflite domain first`,
+        { node: label, field: 'domain' },
+      );
     }
     const version = (n.extras.get(EXTRA.version) as number | undefined) ?? 1;
     const op: OperatorT = {
@@ -247,7 +289,8 @@ class Exporter {
     if (kinds === undefined) {
       const hasAttrs = [...n.attributes.keys()].some((k) => k !== 'custom_options');
       const d = code === BuiltinOperator.CUSTOM ? undefined : defaultOptionsFor(n.opType);
-      if (hasAttrs && d === undefined) unsupported(`${n.opType} takes no options, but the node has attributes`, { node: label, field: 'attributes' });
+      if (hasAttrs && d === undefined)
+        unsupported(`${n.opType} takes no options, but the node has attributes`, { node: label, field: 'attributes' });
       kinds = hasAttrs && d !== undefined ? [d] : [];
     }
     for (const kind of kinds) {

@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { readTflite } from './read.js';
 import { writeTflite } from './write.js';
 
-
-const INTERESTING = [0, 1, 2, 3, 4, 7, 8, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe];
+const INTERESTING = [
+  0, 1, 2, 3, 4, 7, 8, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe,
+];
 
 function mutate(src: Uint8Array, random: () => number): Uint8Array {
   const pick = (n: number) => Math.floor(random() * n);
@@ -32,7 +33,11 @@ function mutate(src: Uint8Array, random: () => number): Uint8Array {
       out.set(bytes.subarray(at), at + Math.min(len, bytes.length - at));
       bytes = out;
     } else if (kind === 5 && at + 2 <= bytes.length) {
-      new DataView(bytes.buffer, bytes.byteOffset).setUint16(at & ~1, INTERESTING[pick(INTERESTING.length)]! & 0xffff, true);
+      new DataView(bytes.buffer, bytes.byteOffset).setUint16(
+        at & ~1,
+        INTERESTING[pick(INTERESTING.length)]! & 0xffff,
+        true,
+      );
     }
   }
   return bytes;
@@ -43,9 +48,16 @@ describe('fuzzing the reader and writer', () => {
   const sources = [
     readFileSync(sharedPath('models', 'tflite-mnist-lstm', 'trained_lstm.tflite')),
     readFileSync(sharedPath('models', 'tflite-mnist-lstm', 'trained_lstm_int8.tflite')),
-    ...['add/add0', 'conv/conv0', 'leaky_relu/leaky_relu0', 'pad/pad0', 'quantize/quantize0', 'strided_slice/strided_slice0', 'sub/sub0', 'transpose_conv/transpose_conv0'].map(
-      (id) => readFileSync(layer.find((c) => c.id === id)!.modelPath),
-    ),
+    ...[
+      'add/add0',
+      'conv/conv0',
+      'leaky_relu/leaky_relu0',
+      'pad/pad0',
+      'quantize/quantize0',
+      'strided_slice/strided_slice0',
+      'sub/sub0',
+      'transpose_conv/transpose_conv0',
+    ].map((id) => readFileSync(layer.find((c) => c.id === id)!.modelPath)),
   ];
 
   it('2,000 seeded mutations end in a model or an EnxutoError, nothing else', () => {

@@ -10,7 +10,14 @@ export { builtinOperatorName, builtinCodeOf, tensorTypeName } from './schema/enu
 export { EXTRA, TFLITE_DOMAIN, TFLITE_CUSTOM_DOMAIN, TFLITE_SUBGRAPH_DOMAIN } from './extras.js';
 export { defaultOptionsFor } from './ops/options.js';
 export * as schema from './schema/schema.generated.js';
-export type { ModelT, SubGraphT, TensorT, OperatorT, BufferT, QuantizationParametersT } from './schema/schema.generated.js';
+export type {
+  ModelT,
+  SubGraphT,
+  TensorT,
+  OperatorT,
+  BufferT,
+  QuantizationParametersT,
+} from './schema/schema.generated.js';
 export { lowerTfliteToOnnx, lowerableOps, LOWERED_OPSET } from './lower/to-onnx.js';
 export { exportToTflite } from './export/export-tflite.js';
 export { exportableOps } from './export/op-table.js';

@@ -13,7 +13,10 @@ import { writeTflite } from './write.js';
 const mnist = loadMnistTest();
 
 /** Runs every digit; pixels are scaled to [0, 1] and, for an int8 input, quantized with its params. */
-function evaluate(bytes: Uint8Array, inputQuant?: { scale: number; zeroPoint: number }): { accuracy: number; outputs: (Float32Array | Int8Array)[] } {
+function evaluate(
+  bytes: Uint8Array,
+  inputQuant?: { scale: number; zeroPoint: number },
+): { accuracy: number; outputs: (Float32Array | Int8Array)[] } {
   const interp = TfliteInterpreter.load(bytes);
   const outputs: (Float32Array | Int8Array)[] = [];
   let correct = 0;
@@ -21,7 +24,10 @@ function evaluate(bytes: Uint8Array, inputQuant?: { scale: number; zeroPoint: nu
   for (let i = 0; i < mnist.count; i++) {
     for (let p = 0; p < 784; p++) {
       const x = mnist.images[i * 784 + p]! / 255;
-      pixels[p] = inputQuant === undefined ? x : Math.max(-128, Math.min(127, Math.round(x / inputQuant.scale) + inputQuant.zeroPoint));
+      pixels[p] =
+        inputQuant === undefined
+          ? x
+          : Math.max(-128, Math.min(127, Math.round(x / inputQuant.scale) + inputQuant.zeroPoint));
     }
     const out = interp.run([{ data: pixels, shape: [1, 28, 28] }])[0]!.data as Float32Array | Int8Array;
     outputs.push(out);
@@ -36,7 +42,11 @@ function sameOutputs(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
   let differing = 0;
   a.forEach((x, i) => {
     const y = b[i]!;
-    for (let k = 0; k < x.length; k++) if (!Object.is(x[k], y[k])) { differing++; break; }
+    for (let k = 0; k < x.length; k++)
+      if (!Object.is(x[k], y[k])) {
+        differing++;
+        break;
+      }
   });
   return differing;
 }
@@ -46,7 +56,12 @@ describe('MNIST LSTM models through read -> write', () => {
     const original = readFileSync(sharedPath('models', 'tflite-mnist-lstm', 'trained_lstm.tflite'));
     const model = readTflite(original, { file: 'trained_lstm.tflite' });
     checkModel(model);
-    expect(model.graph.nodes.map((n) => n.opType)).toEqual(['UNIDIRECTIONAL_SEQUENCE_LSTM', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX']);
+    expect(model.graph.nodes.map((n) => n.opType)).toEqual([
+      'UNIDIRECTIONAL_SEQUENCE_LSTM',
+      'RESHAPE',
+      'FULLY_CONNECTED',
+      'SOFTMAX',
+    ]);
     const written = writeTflite(model);
     const before = evaluate(original);
     const after = evaluate(written);

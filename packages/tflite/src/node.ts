@@ -18,10 +18,17 @@ export function readTfliteFile(path: string, options: Omit<ReadOptions, 'file'> 
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new FormatError(`cannot read ${path}: ${(e as Error).message}`, { code: 'tflite/read-failed', file: path, cause: e });
+    throw new FormatError(`cannot read ${path}: ${(e as Error).message}`, {
+      code: 'tflite/read-failed',
+      file: path,
+      cause: e,
+    });
   }
   if (bytes.length > MAX_TFLITE_FILE_BYTES) {
-    throw new FormatError(`file is ${bytes.length} bytes, larger than ${MAX_TFLITE_FILE_BYTES}`, { code: 'tflite/too-large', file: path });
+    throw new FormatError(`file is ${bytes.length} bytes, larger than ${MAX_TFLITE_FILE_BYTES}`, {
+      code: 'tflite/too-large',
+      file: path,
+    });
   }
   const model = readTflite(bytes, { ...options, file: path });
   sources.set(model, resolve(path));
@@ -29,7 +36,11 @@ export function readTfliteFile(path: string, options: Omit<ReadOptions, 'file'> 
 }
 
 /** Writes `model` to `path` atomically; returns the number of bytes written. */
-export function writeTfliteFile(model: Model, path: string, options: WriteOptions & { inputs?: readonly string[] } = {}): number {
+export function writeTfliteFile(
+  model: Model,
+  path: string,
+  options: WriteOptions & { inputs?: readonly string[] } = {},
+): number {
   const source = sources.get(model);
   assertNotInput(path, [...(source !== undefined ? [source] : []), ...(options.inputs ?? [])]);
   return atomicWrite(path, writeTflite(model, options));

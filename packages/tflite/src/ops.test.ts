@@ -10,10 +10,56 @@ import { BuiltinOperator, type BuiltinOptionsT, type ModelT } from './schema/sch
 import { writeTflite } from './write.js';
 
 const TABLE: [keyof typeof BuiltinOperator, BuiltinOptionsT | undefined][] = [
-  ['CONV_2D', { type: 'Conv2DOptions', value: { padding: 1, stride_w: 2, stride_h: 3, fused_activation_function: 1, dilation_w_factor: 1, dilation_h_factor: 2, quantized_bias_type: 0 } }],
-  ['DEPTHWISE_CONV_2D', { type: 'DepthwiseConv2DOptions', value: { padding: 0, stride_w: 1, stride_h: 1, depth_multiplier: 2, fused_activation_function: 3, dilation_w_factor: 2, dilation_h_factor: 2 } }],
-  ['TRANSPOSE_CONV', { type: 'TransposeConvOptions', value: { padding: 0, stride_w: 2, stride_h: 2, fused_activation_function: 0, quantized_bias_type: 0 } }],
-  ['FULLY_CONNECTED', { type: 'FullyConnectedOptions', value: { fused_activation_function: 1, weights_format: 0, keep_num_dims: true, asymmetric_quantize_inputs: false, quantized_bias_type: 0 } }],
+  [
+    'CONV_2D',
+    {
+      type: 'Conv2DOptions',
+      value: {
+        padding: 1,
+        stride_w: 2,
+        stride_h: 3,
+        fused_activation_function: 1,
+        dilation_w_factor: 1,
+        dilation_h_factor: 2,
+        quantized_bias_type: 0,
+      },
+    },
+  ],
+  [
+    'DEPTHWISE_CONV_2D',
+    {
+      type: 'DepthwiseConv2DOptions',
+      value: {
+        padding: 0,
+        stride_w: 1,
+        stride_h: 1,
+        depth_multiplier: 2,
+        fused_activation_function: 3,
+        dilation_w_factor: 2,
+        dilation_h_factor: 2,
+      },
+    },
+  ],
+  [
+    'TRANSPOSE_CONV',
+    {
+      type: 'TransposeConvOptions',
+      value: { padding: 0, stride_w: 2, stride_h: 2, fused_activation_function: 0, quantized_bias_type: 0 },
+    },
+  ],
+  [
+    'FULLY_CONNECTED',
+    {
+      type: 'FullyConnectedOptions',
+      value: {
+        fused_activation_function: 1,
+        weights_format: 0,
+        keep_num_dims: true,
+        asymmetric_quantize_inputs: false,
+        quantized_bias_type: 0,
+      },
+    },
+  ],
   ['ADD', { type: 'AddOptions', value: { fused_activation_function: 3, pot_scale_int16: false } }],
   ['SUB', { type: 'SubOptions', value: { fused_activation_function: 0, pot_scale_int16: true } }],
   ['MUL', { type: 'MulOptions', value: { fused_activation_function: 1 } }],
@@ -24,17 +70,48 @@ const TABLE: [keyof typeof BuiltinOperator, BuiltinOptionsT | undefined][] = [
   ['LOGISTIC', undefined],
   ['TANH', undefined],
   ['SOFTMAX', { type: 'SoftmaxOptions', value: { beta: 1.5 } }],
-  ['MAX_POOL_2D', { type: 'Pool2DOptions', value: { padding: 1, stride_w: 2, stride_h: 2, filter_width: 3, filter_height: 3, fused_activation_function: 0 } }],
-  ['AVERAGE_POOL_2D', { type: 'Pool2DOptions', value: { padding: 0, stride_w: 1, stride_h: 1, filter_width: 2, filter_height: 2, fused_activation_function: 3 } }],
+  [
+    'MAX_POOL_2D',
+    {
+      type: 'Pool2DOptions',
+      value: { padding: 1, stride_w: 2, stride_h: 2, filter_width: 3, filter_height: 3, fused_activation_function: 0 },
+    },
+  ],
+  [
+    'AVERAGE_POOL_2D',
+    {
+      type: 'Pool2DOptions',
+      value: { padding: 0, stride_w: 1, stride_h: 1, filter_width: 2, filter_height: 2, fused_activation_function: 3 },
+    },
+  ],
   ['MEAN', { type: 'ReducerOptions', value: { keep_dims: true } }],
   ['RESHAPE', { type: 'ReshapeOptions', value: { new_shape: [1, -1] } }],
   ['CONCATENATION', { type: 'ConcatenationOptions', value: { axis: 3, fused_activation_function: 0 } }],
   ['PAD', { type: 'PadOptions', value: {} }],
   ['TRANSPOSE', { type: 'TransposeOptions', value: {} }],
-  ['STRIDED_SLICE', { type: 'StridedSliceOptions', value: { begin_mask: 1, end_mask: 2, ellipsis_mask: 0, new_axis_mask: 0, shrink_axis_mask: 4, offset: false } }],
+  [
+    'STRIDED_SLICE',
+    {
+      type: 'StridedSliceOptions',
+      value: { begin_mask: 1, end_mask: 2, ellipsis_mask: 0, new_axis_mask: 0, shrink_axis_mask: 4, offset: false },
+    },
+  ],
   ['QUANTIZE', { type: 'QuantizeOptions', value: {} }],
   ['DEQUANTIZE', { type: 'DequantizeOptions', value: {} }],
-  ['UNIDIRECTIONAL_SEQUENCE_LSTM', { type: 'UnidirectionalSequenceLSTMOptions', value: { fused_activation_function: 4, cell_clip: 10, proj_clip: 0, time_major: false, asymmetric_quantize_inputs: false, diagonal_recurrent_tensors: false } }],
+  [
+    'UNIDIRECTIONAL_SEQUENCE_LSTM',
+    {
+      type: 'UnidirectionalSequenceLSTMOptions',
+      value: {
+        fused_activation_function: 4,
+        cell_clip: 10,
+        proj_clip: 0,
+        time_major: false,
+        asymmetric_quantize_inputs: false,
+        diagonal_recurrent_tensors: false,
+      },
+    },
+  ],
 ];
 
 function oneOpModel(op: keyof typeof BuiltinOperator, options: BuiltinOptionsT | undefined): ModelT {
@@ -91,15 +168,42 @@ describe('ops as tflite-domain nodes', () => {
       domain: 'tflite',
       inputs: [x, w, b],
       outputs: ['y'],
-      attributes: { padding: attr.string('SAME'), stride_w: attr.int(1), stride_h: attr.int(1), fused_activation_function: attr.string('RELU6') },
+      attributes: {
+        padding: attr.string('SAME'),
+        stride_w: attr.int(1),
+        stride_h: attr.int(1),
+        fused_activation_function: attr.string('RELU6'),
+      },
     });
     conv.output().type = tensorType('float32', [1, 8, 8, 4]);
-    const pool = g.addNode({ opType: 'MAX_POOL_2D', domain: 'tflite', inputs: [conv.output()], outputs: ['z'], attributes: { filter_width: attr.int(2), filter_height: attr.int(2), stride_w: attr.int(2), stride_h: attr.int(2) } });
+    const pool = g.addNode({
+      opType: 'MAX_POOL_2D',
+      domain: 'tflite',
+      inputs: [conv.output()],
+      outputs: ['z'],
+      attributes: {
+        filter_width: attr.int(2),
+        filter_height: attr.int(2),
+        stride_w: attr.int(2),
+        stride_h: attr.int(2),
+      },
+    });
     pool.output().type = tensorType('float32', [1, 4, 4, 4]);
     g.setOutputs([pool.output()]);
     const back = decodeModel(writeTflite(model));
     const [c, p] = back.subgraphs![0]!.operators!;
-    expect(c!.builtin_options).toEqual({ type: 'Conv2DOptions', value: { padding: 0, stride_w: 1, stride_h: 1, fused_activation_function: 3, dilation_w_factor: 1, dilation_h_factor: 1, quantized_bias_type: 0 } });
+    expect(c!.builtin_options).toEqual({
+      type: 'Conv2DOptions',
+      value: {
+        padding: 0,
+        stride_w: 1,
+        stride_h: 1,
+        fused_activation_function: 3,
+        dilation_w_factor: 1,
+        dilation_h_factor: 1,
+        quantized_bias_type: 0,
+      },
+    });
     expect(p!.builtin_options?.type).toBe('Pool2DOptions');
     expect(back.subgraphs![0]!.tensors!.map((t) => t.name)).toEqual(['x', 'w', 'b', 'y', 'z']);
     expect(back.buffers!.map((buf) => buf.data?.length ?? 0)).toEqual([0, 432, 16]);
@@ -109,7 +213,9 @@ describe('ops as tflite-domain nodes', () => {
     const model = readTflite(encodeModel(oneOpModel('CONV_2D', TABLE[0]![1])));
     const node = model.graph.nodes[0]!;
     node.setAttr('padding', attr.string('DIAGONAL'));
-    expect(() => writeTflite(model)).toThrow(expect.objectContaining({ code: 'tflite/bad-attribute', field: 'padding' }));
+    expect(() => writeTflite(model)).toThrow(
+      expect.objectContaining({ code: 'tflite/bad-attribute', field: 'padding' }),
+    );
     node.setAttr('padding', attr.string('SAME'));
     node.opType = 'NOT_AN_OP';
     expect(() => writeTflite(model)).toThrow(expect.objectContaining({ code: 'tflite/unwritable', field: 'opType' }));

@@ -10,7 +10,10 @@ export const QUANT_EXTRA = 'tflite.quantization';
 function int32s(values: readonly number[], where: { file?: string; field: string; value?: string }): Int32Array {
   for (const v of values) {
     if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) {
-      throw new UnsupportedError(`zero point ${v} does not fit in int32`, { code: 'tflite/zero-point-range', ...where });
+      throw new UnsupportedError(`zero point ${v} does not fit in int32`, {
+        code: 'tflite/zero-point-range',
+        ...where,
+      });
     }
   }
   return Int32Array.from(values);
@@ -38,7 +41,9 @@ export function quantFromTflite(
 /** Whether a raw table carries anything QuantParams does not (so it must be kept as an extra). */
 export function quantNeedsExtra(q: QuantizationParametersT | undefined): boolean {
   if (q === undefined) return false;
-  return q.details !== undefined || ((q.scale ?? []).length === 0 && ((q.min ?? []).length > 0 || (q.max ?? []).length > 0));
+  return (
+    q.details !== undefined || ((q.scale ?? []).length === 0 && ((q.min ?? []).length > 0 || (q.max ?? []).length > 0))
+  );
 }
 
 /** The table to write for a value's quantization (undefined: none). */

@@ -25,7 +25,12 @@ describe('lossless round trip of TFLite-only data', () => {
       traversal_order: [0, 1],
       dim_metadata: [
         { format: DimensionType.DENSE, dense_size: 2 },
-        { format: DimensionType.SPARSE_CSR, dense_size: 0, array_segments: { type: 'Uint8Vector', value: { values: new Uint8Array([0, 1, 2]) } }, array_indices: { type: 'Uint8Vector', value: { values: new Uint8Array([1, 0]) } } },
+        {
+          format: DimensionType.SPARSE_CSR,
+          dense_size: 0,
+          array_segments: { type: 'Uint8Vector', value: { values: new Uint8Array([0, 1, 2]) } },
+          array_indices: { type: 'Uint8Vector', value: { values: new Uint8Array([1, 0]) } },
+        },
       ],
     };
     const model = readTflite(encodeModel(m));
@@ -51,7 +56,12 @@ describe('lossless round trip of TFLite-only data', () => {
     b.set(enc.encode('ox'), 19);
     m.buffers![1]!.data = b;
     const model = readTflite(encodeModel(m));
-    expect(model.graph.value('labels')!.const!.strings().map((s) => new TextDecoder().decode(s))).toEqual(['cat', 'ox']);
+    expect(
+      model.graph
+        .value('labels')!
+        .const!.strings()
+        .map((s) => new TextDecoder().decode(s)),
+    ).toEqual(['cat', 'ox']);
     const back = decodeModel(writeTflite(model));
     expect([...back.buffers![back.subgraphs![0]!.tensors![1]!.buffer]!.data!]).toEqual([...b]);
   });
@@ -63,7 +73,14 @@ describe('lossless round trip of TFLite-only data', () => {
     m.subgraphs![0]!.operators![0]!.opcode_index = 1;
     m.buffers!.push({ data: new TextEncoder().encode('1.14.0\0\0'), offset: 0, size: 0 });
     m.metadata = [{ name: 'min_runtime_version', buffer: 2 }];
-    m.signature_defs = [{ signature_key: 'serving_default', subgraph_index: 0, inputs: [{ name: 'in', tensor_index: 0 }], outputs: [{ name: 'out', tensor_index: 2 }] }];
+    m.signature_defs = [
+      {
+        signature_key: 'serving_default',
+        subgraph_index: 0,
+        inputs: [{ name: 'in', tensor_index: 0 }],
+        outputs: [{ name: 'out', tensor_index: 2 }],
+      },
+    ];
     const model = readTflite(encodeModel(m));
     expect(model.metadata.get('min_runtime_version')).toBe('1.14.0');
     expect(model.docString).toBe('made by a test');
@@ -91,13 +108,27 @@ describe('lossless round trip of TFLite-only data', () => {
   it('WHILE bodies stay separate subgraphs in their original order', () => {
     const m = tinyModel();
     m.operator_codes!.push(opcode(BuiltinOperator.WHILE));
-    m.subgraphs![0]!.operators = [operator(1, [0], [2], { builtin_options: { type: 'WhileOptions', value: { cond_subgraph_index: 2, body_subgraph_index: 1 } } })];
+    m.subgraphs![0]!.operators = [
+      operator(1, [0], [2], {
+        builtin_options: { type: 'WhileOptions', value: { cond_subgraph_index: 2, body_subgraph_index: 1 } },
+      }),
+    ];
     for (const name of ['body', 'cond']) {
-      m.subgraphs!.push({ name, tensors: [tensor(`${name}_a`, [1, 4])], inputs: [0], outputs: [0], operators: [], debug_metadata_index: -1 });
+      m.subgraphs!.push({
+        name,
+        tensors: [tensor(`${name}_a`, [1, 4])],
+        inputs: [0],
+        outputs: [0],
+        operators: [],
+        debug_metadata_index: -1,
+      });
     }
     const back = roundTrip(m);
     expect(back.subgraphs!.map((s) => s.name)).toEqual(['main', 'body', 'cond']);
-    expect(back.subgraphs![0]!.operators![0]!.builtin_options).toEqual({ type: 'WhileOptions', value: { cond_subgraph_index: 2, body_subgraph_index: 1 } });
+    expect(back.subgraphs![0]!.operators![0]!.builtin_options).toEqual({
+      type: 'WhileOptions',
+      value: { cond_subgraph_index: 2, body_subgraph_index: 1 },
+    });
   });
 
   it('buffers stored after the FlatBuffer (offset/size) are read, and written back inline', () => {
@@ -134,7 +165,11 @@ describe('lossless round trip of TFLite-only data', () => {
   it('variable state and op intermediates stay bufferless, with their quantization', () => {
     const m = tinyModel();
     const sg = m.subgraphs![0]!;
-    sg.tensors!.push({ ...tensor('state', [1, 4]), is_variable: true, quantization: { scale: [0.5], zero_point: [3], quantized_dimension: 0 } });
+    sg.tensors!.push({
+      ...tensor('state', [1, 4]),
+      is_variable: true,
+      quantization: { scale: [0.5], zero_point: [3], quantized_dimension: 0 },
+    });
     sg.tensors!.push(tensor('scratch', [0]));
     sg.operators![0]!.intermediates = [4];
     const model = readTflite(encodeModel(m));
@@ -143,10 +178,17 @@ describe('lossless round trip of TFLite-only data', () => {
     expect(state.quant?.zeroPoint[0]).toBe(3);
     // Scratch tensors are op-internal: kept with the node, not as IR values.
     expect(model.graph.value('scratch')).toBeUndefined();
-    expect(model.graph.nodes[0]!.extras.get(EXTRA.intermediates)).toMatchObject([{ index: 4, tensor: { name: 'scratch', shape: [0] } }]);
+    expect(model.graph.nodes[0]!.extras.get(EXTRA.intermediates)).toMatchObject([
+      { index: 4, tensor: { name: 'scratch', shape: [0] } },
+    ]);
     const back = decodeModel(writeTflite(model));
     const tensors = back.subgraphs![0]!.tensors!;
-    expect(tensors[3]).toMatchObject({ name: 'state', is_variable: true, buffer: 0, quantization: { scale: [0.5], zero_point: [3] } });
+    expect(tensors[3]).toMatchObject({
+      name: 'state',
+      is_variable: true,
+      buffer: 0,
+      quantization: { scale: [0.5], zero_point: [3] },
+    });
     expect(tensors[4]).toMatchObject({ name: 'scratch', shape: [0], buffer: 0 });
     expect(back.subgraphs![0]!.operators![0]!.intermediates).toEqual([4]);
   });
@@ -174,7 +216,8 @@ describe('lossless round trip of TFLite-only data', () => {
 
   it('removing values nothing reads keeps the int8 LSTM intermediates', () => {
     const model = readTflite(readFileSync(sharedPath('models', 'tflite-mnist-lstm', 'trained_lstm_int8.tflite')));
-    for (const v of model.graph.initializers()) if (v.uses().length === 0 && !v.isGraphOutput()) model.graph.removeValue(v);
+    for (const v of model.graph.initializers())
+      if (v.uses().length === 0 && !v.isGraphOutput()) model.graph.removeValue(v);
     const op = decodeModel(writeTflite(model)).subgraphs![0]!;
     const lstm = op.operators![0]!;
     expect(lstm.intermediates).toHaveLength(5);

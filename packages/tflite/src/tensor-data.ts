@@ -42,7 +42,10 @@ export function serializeStrings(items: readonly Uint8Array[]): Uint8Array {
 
 /** One byte per element (as older converters stored int4) -> packed two per byte. */
 export function packUnpacked(data: Uint8Array, bits: number): Uint8Array {
-  return packSubByte(Array.from(data, (b) => (b << 24) >> 24), bits);
+  return packSubByte(
+    Array.from(data, (b) => (b << 24) >> 24),
+    bits,
+  );
 }
 
 /** Packed sub-byte tensor -> one byte per element (the inverse of packUnpacked). */
@@ -55,7 +58,12 @@ export function unpackToBytes(t: Tensor): Uint8Array {
  * Dense bytes of a sparse constant (metadata already checked by countSparseElements): walks the
  * traversal order, placing each stored element at its row-major position in the dense tensor.
  */
-export function densify(stored: Uint8Array, elemBytes: number, shape: readonly number[], sparsity: SparsityParametersT): Uint8Array {
+export function densify(
+  stored: Uint8Array,
+  elemBytes: number,
+  shape: readonly number[],
+  sparsity: SparsityParametersT,
+): Uint8Array {
   const order = sparsity.traversal_order ?? [];
   const meta = sparsity.dim_metadata ?? [];
   const blockMap = sparsity.block_map ?? [];

@@ -24,8 +24,20 @@ import {
 import { EXTRA, TFLITE_CUSTOM_DOMAIN, TFLITE_DOMAIN, TFLITE_SUBGRAPH_DOMAIN } from './extras.js';
 import { optionsAreAttributes, optionsToAttributes } from './ops/options.js';
 import { QUANT_EXTRA, quantFromTflite, quantNeedsExtra } from './quantization.js';
-import { builtinCodeOf, builtinOperatorName, TENSOR_TYPE_BITS, TENSOR_TYPE_TO_DTYPE, tensorTypeName } from './schema/enums.js';
-import { BuiltinOperator, type ModelT, type OperatorT, type SubGraphT, type TensorT } from './schema/schema.generated.js';
+import {
+  builtinCodeOf,
+  builtinOperatorName,
+  TENSOR_TYPE_BITS,
+  TENSOR_TYPE_TO_DTYPE,
+  tensorTypeName,
+} from './schema/enums.js';
+import {
+  BuiltinOperator,
+  type ModelT,
+  type OperatorT,
+  type SubGraphT,
+  type TensorT,
+} from './schema/schema.generated.js';
 import { bufferBytes, elementCount } from './schema/verify.js';
 import { densify, packUnpacked, parseStringBuffer } from './tensor-data.js';
 
@@ -52,10 +64,18 @@ export interface TfliteSignature {
 export type TfliteIntermediate = { index: number; value: string } | { index: number; tensor: TensorT };
 
 class Importer {
-  constructor(private readonly m: ModelT, private readonly file: Uint8Array, private readonly fileName: string | undefined) {}
+  constructor(
+    private readonly m: ModelT,
+    private readonly file: Uint8Array,
+    private readonly fileName: string | undefined,
+  ) {}
 
   private where(field: string, value?: string): { file?: string; field: string; value?: string } {
-    return { ...(this.fileName !== undefined ? { file: this.fileName } : {}), field, ...(value !== undefined ? { value } : {}) };
+    return {
+      ...(this.fileName !== undefined ? { file: this.fileName } : {}),
+      field,
+      ...(value !== undefined ? { value } : {}),
+    };
   }
 
   run(): Model {
@@ -72,7 +92,10 @@ class Importer {
         graph = model.graph;
         graph.name = sg.name ?? 'main';
       } else {
-        const fn = new LocalFunction(sg.name !== undefined && sg.name !== '' ? sg.name : `subgraph_${s}`, TFLITE_SUBGRAPH_DOMAIN);
+        const fn = new LocalFunction(
+          sg.name !== undefined && sg.name !== '' ? sg.name : `subgraph_${s}`,
+          TFLITE_SUBGRAPH_DOMAIN,
+        );
         fn.extras.set(EXTRA.subgraphIndex, s);
         model.functions.push(fn);
         graph = fn.body;
@@ -90,7 +113,10 @@ class Importer {
     const buffers = this.m.buffers ?? [];
     const bytesOf = (i: number): Uint8Array => bufferBytes(buffers[i]!, this.file);
     if (this.m.metadata !== undefined) {
-      model.extras.set(EXTRA.metadata, this.m.metadata.map((md) => ({ name: md.name ?? '', bytes: bytesOf(md.buffer) })));
+      model.extras.set(
+        EXTRA.metadata,
+        this.m.metadata.map((md) => ({ name: md.name ?? '', bytes: bytesOf(md.buffer) })),
+      );
       for (const md of this.m.metadata) {
         // Text metadata (min_runtime_version) is also shown as model metadata.
         const b = bytesOf(md.buffer);
@@ -99,15 +125,23 @@ class Importer {
         }
       }
     }
-    if (this.m.metadata_buffer !== undefined) model.extras.set(EXTRA.metadataBuffers, this.m.metadata_buffer.map(bytesOf));
+    if (this.m.metadata_buffer !== undefined)
+      model.extras.set(EXTRA.metadataBuffers, this.m.metadata_buffer.map(bytesOf));
     if (this.m.operator_codes !== undefined) model.extras.set(EXTRA.operatorCodes, this.m.operator_codes);
-    if (this.m.external_buffer_groups !== undefined) model.extras.set(EXTRA.externalBufferGroups, this.m.external_buffer_groups);
+    if (this.m.external_buffer_groups !== undefined)
+      model.extras.set(EXTRA.externalBufferGroups, this.m.external_buffer_groups);
     if (this.m.external_buffers !== undefined) model.extras.set(EXTRA.externalBuffers, this.m.external_buffers);
     if (this.m.signature_defs !== undefined) {
       const sigs: TfliteSignature[] = this.m.signature_defs.map((sd) => {
         const values = valuesBySubgraph[sd.subgraph_index]!;
-        const map = (list: typeof sd.inputs) => (list ?? []).map((tm) => ({ name: tm.name ?? '', value: values[tm.tensor_index]!.name }));
-        return { key: sd.signature_key ?? '', subgraphIndex: sd.subgraph_index, inputs: map(sd.inputs), outputs: map(sd.outputs) };
+        const map = (list: typeof sd.inputs) =>
+          (list ?? []).map((tm) => ({ name: tm.name ?? '', value: values[tm.tensor_index]!.name }));
+        return {
+          key: sd.signature_key ?? '',
+          subgraphIndex: sd.subgraph_index,
+          inputs: map(sd.inputs),
+          outputs: map(sd.outputs),
+        };
       });
       model.extras.set(EXTRA.signatures, sigs);
     }
@@ -117,25 +151,39 @@ class Importer {
     const dtype = TENSOR_TYPE_TO_DTYPE[t.type];
     const shape = t.shape ?? [];
     const sig = t.shape_signature;
-    const dims: Dim[] = sig !== undefined && sig.length === shape.length ? sig.map((d, i) => (d < 0 ? null : shape[i]!)) : [...shape];
+    const dims: Dim[] =
+      sig !== undefined && sig.length === shape.length ? sig.map((d, i) => (d < 0 ? null : shape[i]!)) : [...shape];
     return { dtype, shape: dims };
   }
 
   /** Constant data of a tensor with a non-empty buffer. */
-  private constant(t: TensorT, data: Uint8Array, field: string, name: string): { tensor: Tensor; unpacked?: boolean; sparse?: boolean } {
+  private constant(
+    t: TensorT,
+    data: Uint8Array,
+    field: string,
+    name: string,
+  ): { tensor: Tensor; unpacked?: boolean; sparse?: boolean } {
     const dtype = TENSOR_TYPE_TO_DTYPE[t.type];
     const shape = t.shape ?? [];
     if (dtype === undefined) {
-      throw new UnsupportedError(`constant ${tensorTypeName(t.type)} tensors are not supported`, { code: 'tflite/unsupported-constant', ...this.where(`${field}.type`, name) });
+      throw new UnsupportedError(`constant ${tensorTypeName(t.type)} tensors are not supported`, {
+        code: 'tflite/unsupported-constant',
+        ...this.where(`${field}.type`, name),
+      });
     }
     if (dtype === 'string') {
       const items = parseStringBuffer(data, elementCount(shape));
-      if (typeof items === 'string') throw new FormatError(items, { code: 'tflite/bad-string-buffer', ...this.where(`${field}.buffer`, name) });
+      if (typeof items === 'string')
+        throw new FormatError(items, { code: 'tflite/bad-string-buffer', ...this.where(`${field}.buffer`, name) });
       return { tensor: new StringTensor(shape, items) };
     }
     const bits = TENSOR_TYPE_BITS[t.type]!;
     if (t.sparsity !== undefined) {
-      if (bits < 8) throw new UnsupportedError('sparse sub-byte tensors are not supported', { code: 'tflite/unsupported-sparse', ...this.where(`${field}.sparsity`, name) });
+      if (bits < 8)
+        throw new UnsupportedError('sparse sub-byte tensors are not supported', {
+          code: 'tflite/unsupported-sparse',
+          ...this.where(`${field}.sparsity`, name),
+        });
       const sparsity = t.sparsity;
       const tensor = new LazyTensor(dtype, shape, () => densify(data, bits / 8, shape, sparsity));
       return { tensor, sparse: true };
@@ -157,7 +205,8 @@ class Importer {
     const flowing = new Set<number>([...inputs, ...(sg.outputs ?? []), ...produced]);
     for (const op of ops) for (const ti of op.inputs ?? []) flowing.add(ti);
     for (const sd of this.m.signature_defs ?? []) {
-      if (sd.subgraph_index === s) for (const tm of [...(sd.inputs ?? []), ...(sd.outputs ?? [])]) flowing.add(tm.tensor_index);
+      if (sd.subgraph_index === s)
+        for (const tm of [...(sd.inputs ?? []), ...(sd.outputs ?? [])]) flowing.add(tm.tensor_index);
     }
     const scratchOnly = new Set<number>();
     for (const op of ops) for (const ti of op.intermediates ?? []) if (!flowing.has(ti)) scratchOnly.add(ti);
@@ -176,7 +225,10 @@ class Importer {
     const decorate = (v: Value, t: TensorT, i: number): void => {
       const field = `subgraphs[${s}].tensors[${i}]`;
       const { dtype, shape } = this.irType(t);
-      v.type = dtype === undefined ? { kind: 'opaque', domain: TFLITE_DOMAIN, name: tensorTypeName(t.type) ?? String(t.type) } : tensorType(dtype, shape);
+      v.type =
+        dtype === undefined
+          ? { kind: 'opaque', domain: TFLITE_DOMAIN, name: tensorTypeName(t.type) ?? String(t.type) }
+          : tensorType(dtype, shape);
       if (dtype !== undefined) {
         const q = quantFromTflite(t.quantization, dtype, this.where(`${field}.quantization`, assigned[i]!));
         if (q !== undefined) v.quant = q;
@@ -213,7 +265,11 @@ class Importer {
         const { dtype } = this.irType(t);
         const shape = t.shape ?? [];
         const lazyDtype: DataType = dtype === undefined || dtype === 'string' ? 'uint8' : dtype;
-        const zeros = new LazyTensor(lazyDtype, shape, () => new Uint8Array(byteLengthOf(lazyDtype, elementCount(shape))));
+        const zeros = new LazyTensor(
+          lazyDtype,
+          shape,
+          () => new Uint8Array(byteLengthOf(lazyDtype, elementCount(shape))),
+        );
         const v = graph.addInitializer(assigned[i]!, zeros);
         v.extras.set(EXTRA.bufferless, zeros);
         values[i] = v;
@@ -251,16 +307,21 @@ class Importer {
     }
     let customOptions = op.custom_options;
     if (op.large_custom_options_offset > 1) {
-      customOptions = this.file.subarray(op.large_custom_options_offset, op.large_custom_options_offset + op.large_custom_options_size);
+      customOptions = this.file.subarray(
+        op.large_custom_options_offset,
+        op.large_custom_options_offset + op.large_custom_options_size,
+      );
     }
-    if (customOptions !== undefined) attributes['custom_options'] = attr.tensor(tensorFromBytes('uint8', [customOptions.length], customOptions));
+    if (customOptions !== undefined)
+      attributes['custom_options'] = attr.tensor(tensorFromBytes('uint8', [customOptions.length], customOptions));
     const raw: Record<string, unknown> = {};
     const optionsKinds: { union: 'builtin_options' | 'builtin_options_2'; table: string }[] = [];
     for (const slot of ['builtin_options', 'builtin_options_2'] as const) {
       const opts = op[slot];
       if (opts === undefined) continue;
       optionsKinds.push({ union: slot, table: opts.type });
-      if (optionsAreAttributes(opts.type)) Object.assign(attributes, optionsToAttributes(opts.type, opts.value as Record<string, unknown>));
+      if (optionsAreAttributes(opts.type))
+        Object.assign(attributes, optionsToAttributes(opts.type, opts.value as Record<string, unknown>));
       else raw[slot] = opts;
     }
     const node = graph.addNode({
@@ -276,7 +337,8 @@ class Importer {
     node.extras.set(EXTRA.version, opcode.version);
     node.extras.set(EXTRA.options, optionsKinds);
     if (Object.keys(raw).length > 0) node.extras.set(EXTRA.rawOptions, raw);
-    if (op.mutating_variable_inputs !== undefined) node.extras.set(EXTRA.mutatingVariableInputs, op.mutating_variable_inputs);
+    if (op.mutating_variable_inputs !== undefined)
+      node.extras.set(EXTRA.mutatingVariableInputs, op.mutating_variable_inputs);
     if (op.custom_options_format !== 0) node.extras.set(EXTRA.customOptionsFormat, op.custom_options_format);
     if (op.debug_metadata_index !== -1) node.extras.set(EXTRA.debugMetadataIndex, op.debug_metadata_index);
   }

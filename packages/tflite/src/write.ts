@@ -56,6 +56,7 @@ export function writeTflite(model: Model, options: WriteOptions = {}): Uint8Arra
   const initialSize = options.initialSize ?? 1 << 16;
   const total = (m.buffers ?? []).reduce((s, b) => s + (b.data?.length ?? 0), 0);
   const placement = options.buffers ?? 'auto';
-  if (placement === 'appended' || (placement === 'auto' && total > INLINE_BUFFER_LIMIT)) return encodeAppended(m, initialSize);
+  if (placement === 'appended' || (placement === 'auto' && total > INLINE_BUFFER_LIMIT))
+    return encodeAppended(m, initialSize);
   return encodeModel(m, initialSize);
 }

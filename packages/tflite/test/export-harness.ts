@@ -20,7 +20,17 @@ export function noise(n: number, seed = 1): Float32Array {
 }
 
 export function weight(g: Graph, name: string, shape: number[], seed = 7): Value {
-  return g.addInitializer(name, tensorFromValues('float32', shape, noise(shape.reduce((p, d) => p * d, 1), seed)));
+  return g.addInitializer(
+    name,
+    tensorFromValues(
+      'float32',
+      shape,
+      noise(
+        shape.reduce((p, d) => p * d, 1),
+        seed,
+      ),
+    ),
+  );
 }
 
 /** An opset-13 ONNX model with one float input; `build` adds nodes and returns the output. */
@@ -54,7 +64,11 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Exports, checks the IR, and returns the exported model with both runtimes' outputs on `x`. */
-export async function exportAndRun(model: Model, x: Float32Array, options: TfliteExportOptions = {}): Promise<{ tflite: Model; onnx: Float32Array; tfl: Float32Array }> {
+export async function exportAndRun(
+  model: Model,
+  x: Float32Array,
+  options: TfliteExportOptions = {},
+): Promise<{ tflite: Model; onnx: Float32Array; tfl: Float32Array }> {
   const tflite = exportToTflite(model, options);
   checkModel(tflite);
   const nhwc = options.inputLayout === 'NHWC' ? toNhwc(x, model.graph.inputs[0]!.shape as number[]) : x;
@@ -63,7 +77,10 @@ export async function exportAndRun(model: Model, x: Float32Array, options: Tflit
 
 export function toNhwc(x: Float32Array, [n, c, h, w]: number[]): Float32Array {
   const out = new Float32Array(x.length);
-  for (let b = 0; b < n!; b++) for (let k = 0; k < c!; k++) for (let y = 0; y < h!; y++) for (let i = 0; i < w!; i++) out[((b * h! + y) * w! + i) * c! + k] = x[((b * c! + k) * h! + y) * w! + i]!;
+  for (let b = 0; b < n!; b++)
+    for (let k = 0; k < c!; k++)
+      for (let y = 0; y < h!; y++)
+        for (let i = 0; i < w!; i++) out[((b * h! + y) * w! + i) * c! + k] = x[((b * c! + k) * h! + y) * w! + i]!;
   return out;
 }
 

@@ -38,9 +38,17 @@ async function activationRanges(float: Model, names: string[], images: Float32Ar
  * `quantizedOutput`: also a Q/DQ pair on the logits (so the last layer runs int8 too); without
  * it the Gemm outputs float, as quantize-static leaves a Gemm that feeds the graph output.
  */
-export async function buildMnistQdq(float: Model, calibration: Float32Array[], opts: { quantizedOutput?: boolean } = {}): Promise<Model> {
+export async function buildMnistQdq(
+  float: Model,
+  calibration: Float32Array[],
+  opts: { quantizedOutput?: boolean } = {},
+): Promise<Model> {
   const w = (name: string): Float32Array => float.graph.value(name)!.const!.toFloat32();
-  const [[, s1Max], [, s2Max], [outMin, outMax]] = await activationRanges(float, ['ReLU32_Output_0', 'ReLU114_Output_0', 'Plus214_Output_0'], calibration);
+  const [[, s1Max], [, s2Max], [outMin, outMax]] = await activationRanges(
+    float,
+    ['ReLU32_Output_0', 'ReLU114_Output_0', 'Plus214_Output_0'],
+    calibration,
+  );
   const m = new Model();
   m.opsetImports.set('', 13);
   const g = m.graph;
@@ -52,7 +60,13 @@ export async function buildMnistQdq(float: Model, calibration: Float32Array[], o
     return g.addNode({ opType: 'DequantizeLinear', inputs: [q, s, z], outputs: [name ?? `${base}_dq`] }).output();
   };
   /** int8 weights per output channel (axis 0 of `shape`) behind DQ, and the int32 bias. */
-  const qWeights = (base: string, data: Float32Array, shape: number[], bias: Float32Array, inScale: number): [Value, Value] => {
+  const qWeights = (
+    base: string,
+    data: Float32Array,
+    shape: number[],
+    bias: Float32Array,
+    inScale: number,
+  ): [Value, Value] => {
     const n = shape[0]!;
     const inner = data.length / n;
     const scales = new Float32Array(n);
@@ -66,12 +80,33 @@ export async function buildMnistQdq(float: Model, calibration: Float32Array[], o
     const wq = g.addInitializer(`${base}_w_q`, tensorFromValues('int8', shape, q));
     const ws = g.addInitializer(`${base}_w_scale`, tensorFromValues('float32', [n], scales));
     const wz = g.addInitializer(`${base}_w_zp`, tensorFromValues('int8', [n], new Int8Array(n)));
-    const wdq = g.addNode({ opType: 'DequantizeLinear', inputs: [wq, ws, wz], outputs: [`${base}_w_dq`], attributes: { axis: attr.int(0) } }).output();
+    const wdq = g
+      .addNode({
+        opType: 'DequantizeLinear',
+        inputs: [wq, ws, wz],
+        outputs: [`${base}_w_dq`],
+        attributes: { axis: attr.int(0) },
+      })
+      .output();
     const bScale = Float32Array.from(scales, (s) => s * inScale);
-    const bq = g.addInitializer(`${base}_b_q`, tensorFromValues('int32', [n], Int32Array.from(bias, (b, c) => Math.round(b / bScale[c]!))));
+    const bq = g.addInitializer(
+      `${base}_b_q`,
+      tensorFromValues(
+        'int32',
+        [n],
+        Int32Array.from(bias, (b, c) => Math.round(b / bScale[c]!)),
+      ),
+    );
     const bs = g.addInitializer(`${base}_b_scale`, tensorFromValues('float32', [n], bScale));
     const bz = g.addInitializer(`${base}_b_zp`, tensorFromValues('int32', [n], new Int32Array(n)));
-    const bdq = g.addNode({ opType: 'DequantizeLinear', inputs: [bq, bs, bz], outputs: [`${base}_b_dq`], attributes: { axis: attr.int(0) } }).output();
+    const bdq = g
+      .addNode({
+        opType: 'DequantizeLinear',
+        inputs: [bq, bs, bz],
+        outputs: [`${base}_b_dq`],
+        attributes: { axis: attr.int(0) },
+      })
+      .output();
     return [wdq, bdq];
   };
   const convAttrs = { kernel_shape: attr.ints([5, 5]), auto_pad: attr.string('SAME_UPPER') };
@@ -81,12 +116,28 @@ export async function buildMnistQdq(float: Model, calibration: Float32Array[], o
   const c1 = g.addNode({ opType: 'Conv', inputs: [x, w1, b1], outputs: ['conv1'], attributes: convAttrs }).output();
   const r1 = g.addNode({ opType: 'Relu', inputs: [c1], outputs: ['relu1'] }).output();
   const s1 = s1Max / 255;
-  const p1 = g.addNode({ opType: 'MaxPool', inputs: [qdq(r1, s1, 'relu1')], outputs: ['pool1'], attributes: { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) } }).output();
+  const p1 = g
+    .addNode({
+      opType: 'MaxPool',
+      inputs: [qdq(r1, s1, 'relu1')],
+      outputs: ['pool1'],
+      attributes: { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) },
+    })
+    .output();
   // Layer 2 in int8; its Relu is the output zero point (0 of uint8).
   const [w2, b2] = qWeights('conv2', w('Parameter87'), [16, 8, 5, 5], w('Parameter88'), s1);
-  const c2 = g.addNode({ opType: 'Conv', inputs: [qdq(p1, s1, 'pool1'), w2, b2], outputs: ['conv2'], attributes: convAttrs }).output();
+  const c2 = g
+    .addNode({ opType: 'Conv', inputs: [qdq(p1, s1, 'pool1'), w2, b2], outputs: ['conv2'], attributes: convAttrs })
+    .output();
   const s2 = s2Max / 255;
-  const p2 = g.addNode({ opType: 'MaxPool', inputs: [qdq(c2, s2, 'conv2')], outputs: ['pool2'], attributes: { kernel_shape: attr.ints([3, 3]), strides: attr.ints([3, 3]) } }).output();
+  const p2 = g
+    .addNode({
+      opType: 'MaxPool',
+      inputs: [qdq(c2, s2, 'conv2')],
+      outputs: ['pool2'],
+      attributes: { kernel_shape: attr.ints([3, 3]), strides: attr.ints([3, 3]) },
+    })
+    .output();
   const shape = g.addInitializer('flat_shape', tensorFromValues('int64', [2], [1n, 256n]));
   const flat = g.addNode({ opType: 'Reshape', inputs: [qdq(p2, s2, 'pool2'), shape], outputs: ['flat'] }).output();
   // Gemm weights [N, K] (transB = 1), as quantize-static stores them.
@@ -94,7 +145,14 @@ export async function buildMnistQdq(float: Model, calibration: Float32Array[], o
   const wt = new Float32Array(10 * 256);
   for (let i = 0; i < 256; i++) for (let j = 0; j < 10; j++) wt[j * 256 + i] = k[i * 10 + j]!;
   const [w3, b3] = qWeights('fc', wt, [10, 256], w('Parameter194'), s2);
-  const gemm = g.addNode({ opType: 'Gemm', inputs: [qdq(flat, s2, 'flat'), w3, b3], outputs: [opts.quantizedOutput ? 'logits' : 'Plus214_Output_0'], attributes: { transB: attr.int(1) } }).output();
+  const gemm = g
+    .addNode({
+      opType: 'Gemm',
+      inputs: [qdq(flat, s2, 'flat'), w3, b3],
+      outputs: [opts.quantizedOutput ? 'logits' : 'Plus214_Output_0'],
+      attributes: { transB: attr.int(1) },
+    })
+    .output();
   let y = gemm;
   if (opts.quantizedOutput) {
     const s = (outMax - outMin) / 255;

@@ -68,7 +68,12 @@ describe('compileGraph', () => {
     const m = tinyModel();
     m.graph.setConst(m.graph.value('b')!, tensorFromValues('float16', [2], [0.5, 0.5]));
     const exe = compileGraph(m);
-    exe.variables.get('W')!.assign(tf.tensor2d([[3, 3], [3, 3]]));
+    exe.variables.get('W')!.assign(
+      tf.tensor2d([
+        [3, 3],
+        [3, 3],
+      ]),
+    );
     exe.variables.get('b')!.assign(tf.tensor1d([0.25, -1]));
     exe.writeBack();
     expect(Array.from(m.graph.value('W')!.const!.toFloat32())).toEqual([3, 3, 3, 3]);
@@ -104,12 +109,14 @@ describe('compileGraph', () => {
     const g = m.graph;
     const x = g.addInput('x', tensorType('float32', [2, 1]));
     const p = (n: string, v: number) => g.addInitializer(n, float32Tensor([1], [v]));
-    const y = g.addNode({
-      opType: 'BatchNormalization',
-      inputs: [x, p('s', 1), p('b', 0), p('mean', 0), p('var', 1)],
-      outputs: ['y'],
-      attributes: { momentum: attr.float(0.5), epsilon: attr.float(0) },
-    }).output(0);
+    const y = g
+      .addNode({
+        opType: 'BatchNormalization',
+        inputs: [x, p('s', 1), p('b', 0), p('mean', 0), p('var', 1)],
+        outputs: ['y'],
+        attributes: { momentum: attr.float(0.5), epsilon: attr.float(0) },
+      })
+      .output(0);
     g.addOutput(y);
     const exe = compileGraph(m);
     const out = exe.forward({ x: tf.tensor2d([[1], [3]]) }, { training: true });

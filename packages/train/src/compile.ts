@@ -198,7 +198,11 @@ export function compileGraph(model: Model, options: CompileOptions = {}): Execut
         if (v === null) return undefined;
         const t = env.get(v);
         if (t === undefined) {
-          throw new CheckError(`value ${v.name} is not computed before use`, { code: 'train/undefined-value', node: c.label, value: v.name });
+          throw new CheckError(`value ${v.name} is not computed before use`, {
+            code: 'train/undefined-value',
+            node: c.label,
+            value: v.name,
+          });
         }
         return t;
       });
@@ -249,7 +253,8 @@ export function compileGraph(model: Model, options: CompileOptions = {}): Execut
     const result: Record<string, tf.Tensor> = {};
     for (const v of wantedOutputs) {
       const t = env.get(v);
-      if (t === undefined) throw new CheckError(`output ${v.name} was not computed`, { code: 'train/no-output', value: v.name });
+      if (t === undefined)
+        throw new CheckError(`output ${v.name} was not computed`, { code: 'train/no-output', value: v.name });
       result[v.name] = t;
     }
     return result;

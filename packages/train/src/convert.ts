@@ -8,7 +8,10 @@ const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
 /** The TF.js dtype an ONNX element type computes in. */
-export function tfDtypeOf(dtype: DataType, where: { node?: string; value?: string } = {}): 'float32' | 'int32' | 'bool' {
+export function tfDtypeOf(
+  dtype: DataType,
+  where: { node?: string; value?: string } = {},
+): 'float32' | 'int32' | 'bool' {
   if (isFloatType(dtype)) return 'float32';
   if (isIntegerType(dtype)) return 'int32';
   if (dtype === 'bool') return 'bool';
@@ -33,12 +36,20 @@ export function toTf(t: Tensor, where: { node?: string; value?: string } = {}): 
   const shape = [...t.shape];
   if (dtype === 'float32') return tf.tensor(t.toFloat32().slice(), shape, 'float32');
   const v = t.values();
-  if (dtype === 'bool') return tf.tensor(Uint8Array.from(v as ArrayLike<number>, (x) => (x ? 1 : 0)), shape, 'bool');
+  if (dtype === 'bool')
+    return tf.tensor(
+      Uint8Array.from(v as ArrayLike<number>, (x) => (x ? 1 : 0)),
+      shape,
+      'bool',
+    );
   return tf.tensor(v instanceof Int32Array ? v.slice() : saturatedInt32(v), shape, 'int32');
 }
 
 /** Reads a TF.js tensor back into an IR tensor of element type `dtype`. */
-export function fromTf(t: tf.Tensor, dtype: DataType = t.dtype === 'bool' ? 'bool' : t.dtype === 'int32' ? 'int32' : 'float32'): Tensor {
+export function fromTf(
+  t: tf.Tensor,
+  dtype: DataType = t.dtype === 'bool' ? 'bool' : t.dtype === 'int32' ? 'int32' : 'float32',
+): Tensor {
   const data = t.dataSync();
   if (dtype === 'float32' && data instanceof Float32Array) return tensorFromValues('float32', t.shape, data.slice());
   return tensorFromValues(dtype, t.shape, data as ArrayLike<number>);

@@ -24,7 +24,8 @@ describe('module boundaries', () => {
     const graph = reachable(join(src, 'index.ts'));
     expect(graph.size).toBeGreaterThan(10);
     for (const [file, specs] of graph) {
-      for (const s of specs) expect(s, `${file} imports ${s}`).not.toMatch(/^(node:|fs$|path$|os$|worker_threads$|module$)/);
+      for (const s of specs)
+        expect(s, `${file} imports ${s}`).not.toMatch(/^(node:|fs$|path$|os$|worker_threads$|module$)/);
     }
   });
   it('the Node entry is where the wasm lookup and checkpoint files live', () => {

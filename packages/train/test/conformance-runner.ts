@@ -39,7 +39,10 @@ function compare(name: string, actual: tf.Tensor, expected: Tensor): string | un
     return `${name}: shape [${actual.shape}] != [${shape}]`;
   }
   const got = actual.dataSync();
-  const want = expected.dtype === 'bool' || /int/.test(expected.dtype) ? Array.from(expected.values(), Number) : expected.toFloat32();
+  const want =
+    expected.dtype === 'bool' || /int/.test(expected.dtype)
+      ? Array.from(expected.values(), Number)
+      : expected.toFloat32();
   let worst = 0;
   let at = -1;
   for (let i = 0; i < want.length; i++) {
@@ -71,7 +74,9 @@ export function runCase(dir: string): CaseResult {
   try {
     exe = compileGraph(model);
     const feedValues = model.graph.inputs.filter((v) => !v.isInitializer());
-    for (const set of readdirSync(dir).filter((d) => d.startsWith('test_data_set_')).sort()) {
+    for (const set of readdirSync(dir)
+      .filter((d) => d.startsWith('test_data_set_'))
+      .sort()) {
       const setDir = join(dir, set);
       const inputs = files(setDir, 'input').map((f) => readTensorFile(new Uint8Array(readFileSync(join(setDir, f)))));
       const outputs = files(setDir, 'output').map((f) => readTensorFile(new Uint8Array(readFileSync(join(setDir, f)))));

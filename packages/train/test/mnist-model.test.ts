@@ -67,7 +67,9 @@ describe.runIf(hasShared())('onnx-mnist-8 on the TF.js runtime', () => {
     });
     expect(result.history[0]!.accuracy).toBeGreaterThanOrEqual(0.9);
     const acc = accuracy(model, test);
-    console.log(`after fine-tuning: ${(acc * 100).toFixed(1)} % (train accuracy ${(result.history[0]!.accuracy! * 100).toFixed(1)} %)`);
+    console.log(
+      `after fine-tuning: ${(acc * 100).toFixed(1)} % (train accuracy ${(result.history[0]!.accuracy! * 100).toFixed(1)} %)`,
+    );
     expect(acc).toBeGreaterThanOrEqual(0.97);
   });
 });

@@ -34,7 +34,8 @@ export function mlpModel(spec: MlpSpec): Model {
     x = g.addNode({ opType: 'Gemm', name: `fc${i}`, inputs: [x, w, b], outputs: [`fc${i}.out`] }).output(0);
     if (i === layers.length - 1) return;
     if (spec.batchNorm) {
-      const p = (n: string, v: number) => g.addInitializer(`bn${i}.${n}`, float32Tensor([units], new Float32Array(units).fill(v)));
+      const p = (n: string, v: number) =>
+        g.addInitializer(`bn${i}.${n}`, float32Tensor([units], new Float32Array(units).fill(v)));
       const inputs = [x, p('scale', 1), p('bias', 0), p('mean', 0), p('var', 1)];
       x = g.addNode({ opType: 'BatchNormalization', name: `bn${i}`, inputs, outputs: [`bn${i}.out`] }).output(0);
     }
@@ -58,24 +59,49 @@ export function tinyCnnModel(h: number, w: number, classes: number, seed = 3): M
   const x = g.addInput('x', tensorType('float32', ['N', 1, h, w]));
   const w1 = g.addInitializer('conv1.weight', float32Tensor([4, 1, 3, 3], heInit(9, 36, rand)));
   const b1 = g.addInitializer('conv1.bias', float32Tensor([4], new Float32Array(4)));
-  let y = g.addNode({
-    opType: 'Conv', name: 'conv1', inputs: [x, w1, b1], outputs: ['c1'],
-    attributes: { pads: attr.ints([1, 1, 1, 1]), kernel_shape: attr.ints([3, 3]) },
-  }).output(0);
+  let y = g
+    .addNode({
+      opType: 'Conv',
+      name: 'conv1',
+      inputs: [x, w1, b1],
+      outputs: ['c1'],
+      attributes: { pads: attr.ints([1, 1, 1, 1]), kernel_shape: attr.ints([3, 3]) },
+    })
+    .output(0);
   y = g.addNode({ opType: 'Relu', inputs: [y], outputs: ['r1'] }).output(0);
-  y = g.addNode({ opType: 'MaxPool', inputs: [y], outputs: ['p1'], attributes: { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) } }).output(0);
+  y = g
+    .addNode({
+      opType: 'MaxPool',
+      inputs: [y],
+      outputs: ['p1'],
+      attributes: { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) },
+    })
+    .output(0);
   const w2 = g.addInitializer('conv2.weight', float32Tensor([8, 2, 3, 3], heInit(18, 144, rand)));
-  y = g.addNode({
-    opType: 'Conv', name: 'conv2', inputs: [y, w2], outputs: ['c2'],
-    attributes: { group: attr.int(2), strides: attr.ints([2, 2]), auto_pad: attr.string('SAME_UPPER') },
-  }).output(0);
+  y = g
+    .addNode({
+      opType: 'Conv',
+      name: 'conv2',
+      inputs: [y, w2],
+      outputs: ['c2'],
+      attributes: { group: attr.int(2), strides: attr.ints([2, 2]), auto_pad: attr.string('SAME_UPPER') },
+    })
+    .output(0);
   y = g.addNode({ opType: 'Relu', inputs: [y], outputs: ['r2'] }).output(0);
   const shape = g.addInitializer('flat.shape', int64Tensor([2], [0, -1]));
   y = g.addNode({ opType: 'Reshape', inputs: [y, shape], outputs: ['flat'] }).output(0);
   const feat = 8 * Math.ceil(h / 4) * Math.ceil(w / 4);
   const w3 = g.addInitializer('fc.weight', float32Tensor([classes, feat], heInit(feat, classes * feat, rand)));
   const b3 = g.addInitializer('fc.bias', float32Tensor([classes], new Float32Array(classes)));
-  y = g.addNode({ opType: 'Gemm', name: 'fc', inputs: [y, w3, b3], outputs: ['logits'], attributes: { transB: attr.int(1) } }).output(0);
+  y = g
+    .addNode({
+      opType: 'Gemm',
+      name: 'fc',
+      inputs: [y, w3, b3],
+      outputs: ['logits'],
+      attributes: { transB: attr.int(1) },
+    })
+    .output(0);
   g.addOutput(y);
   return model;
 }

@@ -11,14 +11,26 @@ import { ABS_TOL, listCases, REL_TOL, runCase, type CaseResult } from './conform
 
 /** Tests excluded by what they exercise (decided from the test, not from its result). */
 const EXCLUSIONS: { reason: string; match: RegExp }[] = [
-  { reason: 'element types TF.js cannot hold (float8, float4, int4/uint4, int2/uint2, e8m0)', match: /float8|float4|e4m3|e5m2|e8m0|e2m1|int4|int2/i },
-  { reason: 'float16 arithmetic: TF.js computes in float32, the reference rounds every intermediate to float16', match: /_fp16/ },
-  { reason: '3-D spatial Conv/ConvTranspose/pooling (only 1-D and 2-D are implemented)', match: /pool_3d|convtranspose_3d|conv_3d/ },
+  {
+    reason: 'element types TF.js cannot hold (float8, float4, int4/uint4, int2/uint2, e8m0)',
+    match: /float8|float4|e4m3|e5m2|e8m0|e2m1|int4|int2/i,
+  },
+  {
+    reason: 'float16 arithmetic: TF.js computes in float32, the reference rounds every intermediate to float16',
+    match: /_fp16/,
+  },
+  {
+    reason: '3-D spatial Conv/ConvTranspose/pooling (only 1-D and 2-D are implemented)',
+    match: /pool_3d|convtranspose_3d|conv_3d/,
+  },
   { reason: 'string tensors', match: /_string/ },
   { reason: 'sequence/optional values', match: /^test_identity_(opt|sequence)$/ },
   { reason: 'MaxPool Indices output', match: /maxpool_with_argmax/ },
   { reason: 'Resize antialias', match: /_antialias$/ },
-  { reason: 'random outputs: training-mode Dropout draws from a different generator', match: /^test_training_dropout(_default|_mask|_default_mask)?$/ },
+  {
+    reason: 'random outputs: training-mode Dropout draws from a different generator',
+    match: /^test_training_dropout(_default|_mask|_default_mask)?$/,
+  },
 ];
 
 function exclusionOf(test: string): string | undefined {
@@ -31,7 +43,8 @@ function report(results: CaseResult[]): string {
   const count = (s: CaseResult['status']) => results.filter((r) => r.status === s).length;
   const considered = results.filter((r) => r.status === 'pass' || r.status === 'fail');
   const missing = new Map<string, number>();
-  for (const r of results) if (r.status === 'unsupported') for (const op of r.ops) missing.set(op, (missing.get(op) ?? 0) + 1);
+  for (const r of results)
+    if (r.status === 'unsupported') for (const op of r.ops) missing.set(op, (missing.get(op) ?? 0) + 1);
   const lines = [
     '# ONNX backend node tests through @enxuto/train',
     '',
@@ -60,7 +73,10 @@ function report(results: CaseResult[]): string {
     '',
     '## Ops that keep tests out (tests per op)',
     '',
-    [...missing].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([op, n]) => `${op} ${n}`).join(', '),
+    [...missing]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', '),
     '',
   ];
   return lines.join('\n');
@@ -94,9 +110,20 @@ describe.runIf(hasShared())('ONNX backend node tests on the TF.js runtime', () =
 
   it('covers the core ops of the runtime', () => {
     const passing = new Set(results.filter((r) => r.status === 'pass').map((r) => r.test));
-    for (const t of ['test_conv_with_strides_padding', 'test_maxpool_2d_ceil', 'test_averagepool_2d_pads_count_include_pad',
-      'test_gemm_all_attributes', 'test_softmax_axis_0', 'test_batchnorm_epsilon_training_mode', 'test_slice_neg_steps',
-      'test_edge_pad', 'test_reflect_pad', 'test_gather_negative_indices', 'test_convtranspose_pads', 'test_unsqueeze_negative_axes']) {
+    for (const t of [
+      'test_conv_with_strides_padding',
+      'test_maxpool_2d_ceil',
+      'test_averagepool_2d_pads_count_include_pad',
+      'test_gemm_all_attributes',
+      'test_softmax_axis_0',
+      'test_batchnorm_epsilon_training_mode',
+      'test_slice_neg_steps',
+      'test_edge_pad',
+      'test_reflect_pad',
+      'test_gather_negative_indices',
+      'test_convtranspose_pads',
+      'test_unsqueeze_negative_axes',
+    ]) {
       expect(passing.has(t), t).toBe(true);
     }
   });

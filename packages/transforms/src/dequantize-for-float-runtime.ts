@@ -6,7 +6,18 @@
 // not hold a negative value and its input is not already non-negative a Relu takes its place.
 // Activation rounding and saturation at the calibrated range are quantization noise and are not
 // emulated (the result computes activations in float).
-import { dequantizeValues, isIntegerType, tensorFromValues, walkGraphs, type Graph, type Model, type Node, type QuantParams, type Tensor, type Value } from '@enxuto/ir';
+import {
+  dequantizeValues,
+  isIntegerType,
+  tensorFromValues,
+  walkGraphs,
+  type Graph,
+  type Model,
+  type Node,
+  type QuantParams,
+  type Tensor,
+  type Value,
+} from '@enxuto/ir';
 import { bypassNode, constOf, dropUnusedInitializers } from './graph-utils.js';
 
 export interface DequantizeForFloatRuntimeStats {
@@ -42,7 +53,11 @@ function paramsOf(node: Node, rank: number, storage: string): QuantParams | unde
   const scale = s.toFloat32();
   if (zpT !== undefined && zpT.size !== scale.length) return undefined;
   const zeroPoint = zpT === undefined ? new Int32Array(scale.length) : Int32Array.from(numbers(zpT));
-  const params: QuantParams = { dtype: zpT?.dtype ?? storage as QuantParams['dtype'], scale: Float32Array.from(scale), zeroPoint };
+  const params: QuantParams = {
+    dtype: zpT?.dtype ?? (storage as QuantParams['dtype']),
+    scale: Float32Array.from(scale),
+    zeroPoint,
+  };
   if (scale.length > 1) {
     const axis = node.getInt('axis', 1);
     const a = axis < 0 ? axis + rank : axis;
@@ -80,7 +95,8 @@ function knownNonNegative(v: Value): boolean {
 function dequantizeConstant(g: Graph, dq: Node): boolean {
   const x = constOf(dq.input(0));
   const out = dq.outputs[0];
-  if (x === undefined || out === undefined || out === null || !isIntegerType(x.dtype) || out.isGraphOutput()) return false;
+  if (x === undefined || out === undefined || out === null || !isIntegerType(x.dtype) || out.isGraphOutput())
+    return false;
   const params = paramsOf(dq, x.shape.length, x.dtype);
   if (params === undefined) return false;
   const data = dequantizeValues(numbers(x), params, x.shape);
@@ -96,9 +112,16 @@ function dequantizeConstant(g: Graph, dq: Node): boolean {
 function removePair(g: Graph, q: Node, stats: DequantizeForFloatRuntimeStats, touched: (Value | null)[]): boolean {
   const x = q.input(0);
   const qOut = q.outputs[0];
-  if (x === null || qOut === undefined || qOut === null || qOut.isGraphOutput() || constOf(x) !== undefined) return false;
+  if (x === null || qOut === undefined || qOut === null || qOut.isGraphOutput() || constOf(x) !== undefined)
+    return false;
   const readers = qOut.uses().map((u) => u.node);
-  if (readers.length === 0 || readers.some((r) => r.opType !== 'DequantizeLinear' || !isOnnx(r) || r.graph !== g || r.input(0) !== qOut || !sameParams(q, r))) return false;
+  if (
+    readers.length === 0 ||
+    readers.some(
+      (r) => r.opType !== 'DequantizeLinear' || !isOnnx(r) || r.graph !== g || r.input(0) !== qOut || !sameParams(q, r),
+    )
+  )
+    return false;
   const zpT = constOf(q.input(2));
   const storage = zpT?.dtype ?? 'uint8';
   const range = RANGES[storage];
@@ -110,7 +133,11 @@ function removePair(g: Graph, q: Node, stats: DequantizeForFloatRuntimeStats, to
   // A DQ output that is a graph output keeps its name: the value taking its place must be a node
   // output of this graph that can be renamed (one such reader at most).
   const outputReaders = readers.filter((r) => r.outputs[0]?.isGraphOutput() === true).length;
-  if (outputReaders > 1 || (outputReaders === 1 && !clamp && (x.graph !== g || x.producer() === null || x.isGraphOutput()))) return false;
+  if (
+    outputReaders > 1 ||
+    (outputReaders === 1 && !clamp && (x.graph !== g || x.producer() === null || x.isGraphOutput()))
+  )
+    return false;
   for (const r of readers) touched.push(...r.inputs);
   let replacement = x;
   if (clamp) {

@@ -21,7 +21,12 @@ describe('foldBatchNorm', () => {
     expect(bias[1]).toBeCloseTo(-1 * 0.5 - 0.5, 6);
     // The graph output keeps its name.
     expect(g.outputs.map((o) => o.name)).toEqual(['y']);
-    expect(g.initializers().map((v) => v.name).sort()).toEqual(['b', 'w']);
+    expect(
+      g
+        .initializers()
+        .map((v) => v.name)
+        .sort(),
+    ).toEqual(['b', 'w']);
   });
 
   it('folds into a Gemm with transB and beta', () => {

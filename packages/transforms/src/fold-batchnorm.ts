@@ -7,7 +7,8 @@ import { batchNormScaleShift, foldBias, scaleAlongAxis } from './kernels/batchno
 /** Folds `bn` into its producer when the pattern applies; false (and no change) otherwise. */
 function tryFold(g: Graph, bn: Node, touched: (Value | null)[]): boolean {
   if (bn.opType !== 'BatchNormalization' || bn.domain !== '') return false;
-  if (bn.outputs.filter((o) => o).length !== 1 || bn.getInt('training_mode', 0) !== 0 || bn.getInt('spatial', 1) !== 1) return false;
+  if (bn.outputs.filter((o) => o).length !== 1 || bn.getInt('training_mode', 0) !== 0 || bn.getInt('spatial', 1) !== 1)
+    return false;
   const x = bn.input(0);
   const producer = x?.producer();
   if (!x || !producer || producer.graph !== g || x.isGraphOutput()) return false;
@@ -34,8 +35,22 @@ function tryFold(g: Graph, bn: Node, touched: (Value | null)[]): boolean {
     const b = producer.input(2);
     const bias = b ? constOf(b) : undefined;
     if (b && (!bias || bias.dtype !== 'float32' || bias.size !== channels)) return false;
-    setConstInput(g, producer, 1, wShape, scaleAlongAxis(w.toFloat32(), scale, 1, w.size / channels), `${producer.input(1)!.name}_bnfolded`);
-    setConstInput(g, producer, 2, [channels], foldBias(bias?.toFloat32(), scale, shift), `${producer.name || 'conv'}_bias_bnfolded`);
+    setConstInput(
+      g,
+      producer,
+      1,
+      wShape,
+      scaleAlongAxis(w.toFloat32(), scale, 1, w.size / channels),
+      `${producer.input(1)!.name}_bnfolded`,
+    );
+    setConstInput(
+      g,
+      producer,
+      2,
+      [channels],
+      foldBias(bias?.toFloat32(), scale, shift),
+      `${producer.name || 'conv'}_bias_bnfolded`,
+    );
   } else {
     // Gemm: Y = alpha * A' * B' + beta * C, output channels are the columns of Y.
     if (wShape.length !== 2 || producer.getInt('transA', 0) !== 0) return false;
@@ -44,12 +59,15 @@ function tryFold(g: Graph, bn: Node, touched: (Value | null)[]): boolean {
     const betaAttr = producer.getFloat('beta', 1);
     const c = producer.input(2);
     const cT = c ? constOf(c) : undefined;
-    if (c && (!cT || cT.dtype !== 'float32' || !(cT.size === channels || cT.size === 1) || cT.shape.length > 2)) return false;
+    if (c && (!cT || cT.dtype !== 'float32' || !(cT.size === channels || cT.size === 1) || cT.shape.length > 2))
+      return false;
     if (cT && cT.shape.length === 2 && cT.shape[0] !== 1) return false;
     const cVals = cT ? cT.toFloat32() : undefined;
     const bias = new Float32Array(channels);
     for (let j = 0; j < channels; j++) bias[j] = cVals ? betaAttr * cVals[cVals.length === 1 ? 0 : j]! : 0;
-    const folded = transB ? scaleAlongAxis(w.toFloat32(), scale, 1, wShape[1]!) : scaleAlongAxis(w.toFloat32(), scale, wShape[0]!, 1);
+    const folded = transB
+      ? scaleAlongAxis(w.toFloat32(), scale, 1, wShape[1]!)
+      : scaleAlongAxis(w.toFloat32(), scale, wShape[0]!, 1);
     setConstInput(g, producer, 1, wShape, folded, `${producer.input(1)!.name}_bnfolded`);
     // alpha multiplies only A*B, so it stays; the bias absorbs beta and the shift.
     setConstInput(g, producer, 2, [channels], foldBias(bias, scale, shift), `${producer.name || 'gemm'}_bias_bnfolded`);

@@ -18,14 +18,26 @@ function flattenModel(batch: number | null): Model {
   const x = g.addNode({ opType: 'Relu', inputs: [input], outputs: ['x'] }).output(0);
   const i64 = (name: string, v: number[], shape = [v.length]) => g.addInitializer(name, int64Tensor(shape, v));
   const shape = g.addNode({ opType: 'Shape', inputs: [x], outputs: ['shape'] }).output(0);
-  const s32 = g.addNode({ opType: 'Cast', inputs: [shape], outputs: ['s32'], attributes: { to: attr.int(6) } }).output(0);
-  const sl = g.addNode({ opType: 'Slice', inputs: [s32, i64('starts', [0]), i64('ends', [1]), i64('axes', [0]), i64('steps', [1])], outputs: ['sl'] }).output(0);
+  const s32 = g
+    .addNode({ opType: 'Cast', inputs: [shape], outputs: ['s32'], attributes: { to: attr.int(6) } })
+    .output(0);
+  const sl = g
+    .addNode({
+      opType: 'Slice',
+      inputs: [s32, i64('starts', [0]), i64('ends', [1]), i64('axes', [0]), i64('steps', [1])],
+      outputs: ['sl'],
+    })
+    .output(0);
   const sq = g.addNode({ opType: 'Squeeze', inputs: [sl, i64('sq_axes', [0])], outputs: ['sq'] }).output(0);
   const u0 = g.addNode({ opType: 'Unsqueeze', inputs: [sq, i64('u0_axes', [0])], outputs: ['u0'] }).output(0);
   const minus = g.addInitializer('minus', float32Tensor([], [-1]));
-  const m32 = g.addNode({ opType: 'Cast', inputs: [minus], outputs: ['m32'], attributes: { to: attr.int(6) } }).output(0);
+  const m32 = g
+    .addNode({ opType: 'Cast', inputs: [minus], outputs: ['m32'], attributes: { to: attr.int(6) } })
+    .output(0);
   const u1 = g.addNode({ opType: 'Unsqueeze', inputs: [m32, i64('u1_axes', [0])], outputs: ['u1'] }).output(0);
-  const cat = g.addNode({ opType: 'Concat', inputs: [u0, u1], outputs: ['cat'], attributes: { axis: attr.int(0) } }).output(0);
+  const cat = g
+    .addNode({ opType: 'Concat', inputs: [u0, u1], outputs: ['cat'], attributes: { axis: attr.int(0) } })
+    .output(0);
   const c64 = g.addNode({ opType: 'Cast', inputs: [cat], outputs: ['c64'], attributes: { to: attr.int(7) } }).output(0);
   const y = g.addNode({ opType: 'Reshape', inputs: [x, c64], outputs: ['y'] }).output(0);
   g.setOutputs([y]);
@@ -41,7 +53,12 @@ describe('foldConstants', () => {
     const g = m.graph;
     expect([...g].map((n) => n.opType).sort()).toEqual(['Add', 'Identity', 'Relu']);
     expect(vals(g.value('rs')!.const)).toEqual([10, 20, 30, 40]);
-    expect(g.initializers().map((v) => v.name).sort()).toEqual(['orphan', 'rs']);
+    expect(
+      g
+        .initializers()
+        .map((v) => v.name)
+        .sort(),
+    ).toEqual(['orphan', 'rs']);
   });
 
   it('folds a whole Shape -> Slice -> Concat shape computation when the shape is static', () => {
@@ -69,7 +86,9 @@ describe('foldConstants', () => {
     const g = new Graph('t');
     const x = g.addInput('x', tensorType('float32', [1, 3]));
     const w = g.addInitializer('w', float32Tensor([2, 3], [1, 2, 3, 4, 5, 6]));
-    const wt = g.addNode({ opType: 'Transpose', inputs: [w], outputs: ['wt'], attributes: { perm: attr.ints([1, 0]) } }).output(0);
+    const wt = g
+      .addNode({ opType: 'Transpose', inputs: [w], outputs: ['wt'], attributes: { perm: attr.ints([1, 0]) } })
+      .output(0);
     g.setOutputs([g.addNode({ opType: 'MatMul', inputs: [x, wt], outputs: ['y'] }).output(0)]);
     const m = new Model(g);
     expect(foldConstants(m)).toEqual({ folded: 1, removedInitializers: 1 });

@@ -54,7 +54,8 @@ function foldNode(g: Graph, node: Node, maxElements: number, touched: Value[]): 
   g.replaceAllUsesWith(out, v);
   g.remove(node);
   g.rename(v, name);
-  if (type?.kind === 'tensor' && type.dtype === result.dtype) v.type = { kind: 'tensor', dtype: result.dtype, shape: [...result.shape] };
+  if (type?.kind === 'tensor' && type.dtype === result.dtype)
+    v.type = { kind: 'tensor', dtype: result.dtype, shape: [...result.shape] };
   return true;
 }
 

@@ -15,7 +15,14 @@ export function onlyUsedBy(v: Value, node: Node): boolean {
  * Gives `node` input `index` = a float32 constant with `values`: rewritten in place when only this
  * node reads the old initializer, else a new initializer beside it.
  */
-export function setConstInput(g: Graph, node: Node, index: number, shape: number[], values: Float32Array, baseName: string): void {
+export function setConstInput(
+  g: Graph,
+  node: Node,
+  index: number,
+  shape: number[],
+  values: Float32Array,
+  baseName: string,
+): void {
   const old = node.input(index);
   const tensor = float32Tensor(shape, values);
   if (old && old.isInitializer() && old.graph === g && onlyUsedBy(old, node) && !old.isGraphInput()) {

@@ -1,10 +1,19 @@
 // @enxuto/transforms: pure graph rewrites on the IR (no passes, no I/O). The graph passes wrap
 // them; the format writers canonicalize with them.
 export { canonicalize, type CanonicalizeOptions, type CanonicalizeStats } from './canonicalize.js';
-export { eliminateDeadCode, type EliminateDeadCodeOptions, type EliminateDeadCodeStats } from './eliminate-dead-code.js';
+export {
+  eliminateDeadCode,
+  type EliminateDeadCodeOptions,
+  type EliminateDeadCodeStats,
+} from './eliminate-dead-code.js';
 export { eliminateIdentity, type EliminateIdentityOptions } from './eliminate-identity.js';
 export { foldBatchNorm } from './fold-batchnorm.js';
-export { foldConstants, MAX_FOLDED_ELEMENTS, type FoldConstantsOptions, type FoldConstantsStats } from './fold-constants.js';
+export {
+  foldConstants,
+  MAX_FOLDED_ELEMENTS,
+  type FoldConstantsOptions,
+  type FoldConstantsStats,
+} from './fold-constants.js';
 export { inferShapes, pinInputDims } from './infer-shapes.js';
 export { bypassNode, constOf, dropUnusedInitializers, onlyUsedBy, setConstInput } from './graph-utils.js';
 export { batchNormScaleShift, foldBias, scaleAlongAxis, type BatchNormParams } from './kernels/batchnorm.js';
@@ -13,4 +22,8 @@ export { evaluateOp, FOLDABLE_OPS } from './kernels/evaluate-op.js';
 export { concat, gather, slice } from './kernels/gather-concat-slice.js';
 export { MAX_UNROLLED_STEPS, unrollLstm } from './unroll-lstm.js';
 export { lstmGateWeights, LSTM_GATES, type GateWeights } from './kernels/lstm-weights.js';
-export { dequantizeForFloatRuntime, hasQdqNodes, type DequantizeForFloatRuntimeStats } from './dequantize-for-float-runtime.js';
+export {
+  dequantizeForFloatRuntime,
+  hasQdqNodes,
+  type DequantizeForFloatRuntimeStats,
+} from './dequantize-for-float-runtime.js';

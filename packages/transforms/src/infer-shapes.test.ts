@@ -9,11 +9,34 @@ function lenet(): Model {
   const g = new Graph('lenet');
   const x = g.addInput('x', tensorType('float32', ['N', 1, 28, 28]));
   const w = g.addInitializer('w', float32Tensor([8, 1, 5, 5], new Float32Array(200)));
-  const c = g.addNode({ opType: 'Conv', inputs: [x, w], outputs: ['c'], attributes: { pads: attr.ints([2, 2, 2, 2]) } }).output(0);
-  const p = g.addNode({ opType: 'MaxPool', inputs: [c], outputs: ['p'], attributes: { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) } }).output(0);
-  const r = g.addNode({ opType: 'Reshape', inputs: [p, g.addInitializer('s', int64Tensor([2], [0, -1]))], outputs: ['r'] }).output(0);
-  const mm = g.addNode({ opType: 'MatMul', inputs: [r, g.addInitializer('k', float32Tensor([1568, 10], new Float32Array(15680)))], outputs: ['mm'] }).output(0);
-  const y = g.addNode({ opType: 'Add', inputs: [mm, g.addInitializer('b', float32Tensor([10], new Float32Array(10)))], outputs: ['y'] }).output(0);
+  const c = g
+    .addNode({ opType: 'Conv', inputs: [x, w], outputs: ['c'], attributes: { pads: attr.ints([2, 2, 2, 2]) } })
+    .output(0);
+  const p = g
+    .addNode({
+      opType: 'MaxPool',
+      inputs: [c],
+      outputs: ['p'],
+      attributes: { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) },
+    })
+    .output(0);
+  const r = g
+    .addNode({ opType: 'Reshape', inputs: [p, g.addInitializer('s', int64Tensor([2], [0, -1]))], outputs: ['r'] })
+    .output(0);
+  const mm = g
+    .addNode({
+      opType: 'MatMul',
+      inputs: [r, g.addInitializer('k', float32Tensor([1568, 10], new Float32Array(15680)))],
+      outputs: ['mm'],
+    })
+    .output(0);
+  const y = g
+    .addNode({
+      opType: 'Add',
+      inputs: [mm, g.addInitializer('b', float32Tensor([10], new Float32Array(10)))],
+      outputs: ['y'],
+    })
+    .output(0);
   g.setOutputs([y]);
   return new Model(g);
 }

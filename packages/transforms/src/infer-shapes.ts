@@ -6,25 +6,79 @@ import { constOf } from './graph-utils.js';
 type Shape = Dim[];
 
 const SAME_SHAPE = new Set([
-  'Relu', 'Sigmoid', 'Tanh', 'Softmax', 'LogSoftmax', 'Identity', 'Dropout', 'Clip', 'LeakyRelu', 'Elu', 'Selu', 'HardSigmoid',
-  'HardSwish', 'Exp', 'Log', 'Neg', 'Sqrt', 'Abs', 'Reciprocal', 'Erf', 'Cast', 'BatchNormalization', 'QuantizeLinear',
-  'DequantizeLinear', 'LRN', 'InstanceNormalization', 'LayerNormalization', 'Softplus', 'Gelu',
+  'Relu',
+  'Sigmoid',
+  'Tanh',
+  'Softmax',
+  'LogSoftmax',
+  'Identity',
+  'Dropout',
+  'Clip',
+  'LeakyRelu',
+  'Elu',
+  'Selu',
+  'HardSigmoid',
+  'HardSwish',
+  'Exp',
+  'Log',
+  'Neg',
+  'Sqrt',
+  'Abs',
+  'Reciprocal',
+  'Erf',
+  'Cast',
+  'BatchNormalization',
+  'QuantizeLinear',
+  'DequantizeLinear',
+  'LRN',
+  'InstanceNormalization',
+  'LayerNormalization',
+  'Softplus',
+  'Gelu',
 ]);
-const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'PRelu', 'Where', 'Equal', 'Less', 'Greater']);
+const BROADCAST = new Set([
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Pow',
+  'Max',
+  'Min',
+  'PRelu',
+  'Where',
+  'Equal',
+  'Less',
+  'Greater',
+]);
 
 const COMPARISONS = new Set(['Equal', 'Less', 'Greater']);
 /** ONNX TensorProto codes Cast commonly targets. */
-const CAST_TO: Record<number, DataType> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64' };
+const CAST_TO: Record<number, DataType> = {
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  6: 'int32',
+  7: 'int64',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+};
 
 /** The element type of `node`'s output, or undefined when not known. */
 function outputDtype(node: Node): DataType | undefined {
   switch (node.opType) {
-    case 'Cast': return CAST_TO[node.getInt('to', 0)];
-    case 'QuantizeLinear': return node.input(2)?.dtype ?? 'uint8';
-    case 'DequantizeLinear': return node.input(1)?.dtype ?? 'float32';
-    case 'Shape': return 'int64';
-    case 'Where': return node.input(1)?.dtype;
-    default: return COMPARISONS.has(node.opType) ? 'bool' : node.input(0)?.dtype;
+    case 'Cast':
+      return CAST_TO[node.getInt('to', 0)];
+    case 'QuantizeLinear':
+      return node.input(2)?.dtype ?? 'uint8';
+    case 'DequantizeLinear':
+      return node.input(1)?.dtype ?? 'float32';
+    case 'Shape':
+      return 'int64';
+    case 'Where':
+      return node.input(1)?.dtype;
+    default:
+      return COMPARISONS.has(node.opType) ? 'bool' : node.input(0)?.dtype;
   }
 }
 
@@ -45,7 +99,9 @@ function broadcast(shapes: Shape[]): Shape | undefined {
 
 function ints(v: Value | null | undefined): number[] | undefined {
   const t = constOf(v);
-  return t && (t.dtype === 'int64' || t.dtype === 'int32') ? Array.from(t.values() as ArrayLike<number | bigint>, Number) : undefined;
+  return t && (t.dtype === 'int64' || t.dtype === 'int32')
+    ? Array.from(t.values() as ArrayLike<number | bigint>, Number)
+    : undefined;
 }
 
 /** Output spatial size of a conv / pool window (null when the input size is symbolic). */
@@ -82,7 +138,10 @@ function reshaped(x: Shape, spec: number[], allowZero: boolean): Shape | undefin
   const minus = out.indexOf(-1);
   if (minus >= 0) {
     const known = out.filter((d, i) => i !== minus);
-    out[minus] = x.every(num) && known.every(num) ? x.reduce<number>((p, d) => p * (d as number), 1) / known.reduce<number>((p, d) => p * (d as number), 1) : null;
+    out[minus] =
+      x.every(num) && known.every(num)
+        ? x.reduce<number>((p, d) => p * (d as number), 1) / known.reduce<number>((p, d) => p * (d as number), 1)
+        : null;
   }
   return out;
 }
@@ -94,7 +153,8 @@ function infer(node: Node, shapes: (Shape | undefined)[]): Shape | undefined {
   if (BROADCAST.has(op)) return shapes.every((s) => s) ? broadcast(shapes as Shape[]) : undefined;
   if (!x) return undefined;
   switch (op) {
-    case 'Shape': return node.getInt('start') === undefined && node.getInt('end') === undefined ? [x.length] : undefined;
+    case 'Shape':
+      return node.getInt('start') === undefined && node.getInt('end') === undefined ? [x.length] : undefined;
     case 'Transpose': {
       const perm = node.getInts('perm') ?? x.map((_, i) => x.length - 1 - i);
       return perm.length === x.length ? perm.map((p) => x[p] ?? null) : undefined;
@@ -106,12 +166,16 @@ function infer(node: Node, shapes: (Shape | undefined)[]): Shape | undefined {
       const sp = windowed(node, x, kernel);
       return sp && [x[0]!, w[0]!, ...sp];
     }
-    case 'MaxPool': case 'AveragePool': case 'LpPool': {
+    case 'MaxPool':
+    case 'AveragePool':
+    case 'LpPool': {
       const kernel = node.getInts('kernel_shape');
       const sp = kernel && windowed(node, x, kernel);
       return sp && [x[0]!, x[1]!, ...sp];
     }
-    case 'GlobalAveragePool': case 'GlobalMaxPool': return [x[0]!, x[1]!, ...x.slice(2).map(() => 1)];
+    case 'GlobalAveragePool':
+    case 'GlobalMaxPool':
+      return [x[0]!, x[1]!, ...x.slice(2).map(() => 1)];
     case 'MatMul': {
       if (!w || x.length < 1 || w.length < 2) return undefined;
       const batch = broadcast([x.slice(0, -2), w.slice(0, -2)]);
@@ -133,7 +197,8 @@ function infer(node: Node, shapes: (Shape | undefined)[]): Shape | undefined {
       const prod = (s: Shape) => (s.every(num) ? s.reduce<number>((p, d) => p * (d as number), 1) : null);
       return [prod(x.slice(0, axis)), prod(x.slice(axis))];
     }
-    case 'Unsqueeze': case 'Squeeze': {
+    case 'Unsqueeze':
+    case 'Squeeze': {
       const axes = ints(node.input(1)) ?? node.getInts('axes');
       if (op === 'Squeeze') {
         if (!axes) return x.every(num) ? x.filter((d) => d !== 1) : undefined;
@@ -157,7 +222,8 @@ function infer(node: Node, shapes: (Shape | undefined)[]): Shape | undefined {
       out[axis] = dims.every(num) ? dims.reduce<number>((p, d) => p + (d as number), 0) : null;
       return out;
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -171,7 +237,10 @@ export function inferShapes(model: Model): { inferred: number } {
     if (!dtype) continue;
     let shape: Shape | undefined;
     try {
-      shape = infer(node, node.inputs.map((v) => v?.shape));
+      shape = infer(
+        node,
+        node.inputs.map((v) => v?.shape),
+      );
     } catch {
       shape = undefined;
     }

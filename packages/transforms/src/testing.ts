@@ -13,7 +13,12 @@ export function convBnModel(): Model {
   const beta = g.addInitializer('beta', float32Tensor([2], [1, 0]));
   const mean = g.addInitializer('mean', float32Tensor([2], [0.5, 1]));
   const variance = g.addInitializer('var', float32Tensor([2], [4 - 1e-5, 1 - 1e-5]));
-  const bn = g.addNode({ opType: 'BatchNormalization', name: 'bn', inputs: [conv.output(0), gamma, beta, mean, variance], outputs: ['y'] });
+  const bn = g.addNode({
+    opType: 'BatchNormalization',
+    name: 'bn',
+    inputs: [conv.output(0), gamma, beta, mean, variance],
+    outputs: ['y'],
+  });
   bn.output(0).type = tensorType('float32', [1, 2, 2, 2]);
   g.setOutputs([bn.output(0)]);
   return new Model(g);
@@ -25,12 +30,24 @@ export function gemmBnModel(): Model {
   const x = g.addInput('x', tensorType('float32', [1, 3]));
   const w = g.addInitializer('w', float32Tensor([2, 3], [1, 0, -1, 2, 1, 0]));
   const c = g.addInitializer('c', float32Tensor([2], [1, 2]));
-  const gemm = g.addNode({ opType: 'Gemm', name: 'gemm', inputs: [x, w, c], outputs: ['h'], attributes: { transB: attr.int(1), beta: attr.float(0.5) } });
+  const gemm = g.addNode({
+    opType: 'Gemm',
+    name: 'gemm',
+    inputs: [x, w, c],
+    outputs: ['h'],
+    attributes: { transB: attr.int(1), beta: attr.float(0.5) },
+  });
   const ones = (v: number[]) => float32Tensor([2], v);
   const bn = g.addNode({
     opType: 'BatchNormalization',
     name: 'bn',
-    inputs: [gemm.output(0), g.addInitializer('gamma', ones([3, 1])), g.addInitializer('beta', ones([0, 1])), g.addInitializer('mean', ones([1, 0])), g.addInitializer('var', ones([1, 1]))],
+    inputs: [
+      gemm.output(0),
+      g.addInitializer('gamma', ones([3, 1])),
+      g.addInitializer('beta', ones([0, 1])),
+      g.addInitializer('mean', ones([1, 0])),
+      g.addInitializer('var', ones([1, 1])),
+    ],
     outputs: ['y'],
     attributes: { epsilon: attr.float(0) },
   });
@@ -45,7 +62,12 @@ export function foldableModel(): Model {
   const data = g.addInitializer('data', float32Tensor([4], [1, 2, 3, 4]));
   const shape = g.addInitializer('shape', int64Tensor([2], [2, -1]));
   const reshape = g.addNode({ opType: 'Reshape', name: 'reshape', inputs: [data, shape], outputs: ['r'] });
-  const k = g.addNode({ opType: 'Constant', name: 'k', outputs: ['k'], attributes: { value: attr.tensor(float32Tensor([], [10])) } });
+  const k = g.addNode({
+    opType: 'Constant',
+    name: 'k',
+    outputs: ['k'],
+    attributes: { value: attr.tensor(float32Tensor([], [10])) },
+  });
   const scaled = g.addNode({ opType: 'Mul', name: 'scale', inputs: [reshape.output(0), k.output(0)], outputs: ['rs'] });
   const add = g.addNode({ opType: 'Add', name: 'add', inputs: [x, scaled.output(0)], outputs: ['a'] });
   const id = g.addNode({ opType: 'Identity', name: 'id', inputs: [add.output(0)], outputs: ['y'] });

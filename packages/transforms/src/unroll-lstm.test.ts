@@ -25,7 +25,13 @@ function lstmModel(states: boolean, opset = 13): Model {
     states ? g.addInitializer('h0', float32Tensor([1, B, H], wave(B * H, 4))) : null,
     states ? g.addInitializer('c0', float32Tensor([1, B, H], wave(B * H, 5))) : null,
   ];
-  const n = g.addNode({ opType: 'LSTM', name: 'lstm', inputs, outputs: ['Y', 'Y_h', 'Y_c'], attributes: { hidden_size: attr.int(H) } });
+  const n = g.addNode({
+    opType: 'LSTM',
+    name: 'lstm',
+    inputs,
+    outputs: ['Y', 'Y_h', 'Y_c'],
+    attributes: { hidden_size: attr.int(H) },
+  });
   g.setOutputs([...n.outputs].filter((v) => v !== null));
   const m = new Model(g);
   m.opsetImports.set('', opset);
@@ -46,15 +52,30 @@ async function run(m: Model, x: Float32Array): Promise<Float32Array[]> {
 describe('lstmGateWeights', () => {
   it('transposes each gate block and sums the two biases', () => {
     // H = 1, I = 2: W rows are the gates i, o, f, c.
-    const g = lstmGateWeights(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]), Float32Array.from([9, 10, 11, 12]), Float32Array.from([1, 2, 3, 4, 10, 20, 30, 40]), 1, 2);
-    expect(g.w.map((w) => Array.from(w))).toEqual([[1, 2], [3, 4], [5, 6], [7, 8]]);
+    const g = lstmGateWeights(
+      Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]),
+      Float32Array.from([9, 10, 11, 12]),
+      Float32Array.from([1, 2, 3, 4, 10, 20, 30, 40]),
+      1,
+      2,
+    );
+    expect(g.w.map((w) => Array.from(w))).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+    ]);
     expect(g.r.map((r) => Array.from(r))).toEqual([[9], [10], [11], [12]]);
     expect(g.b.map((b) => Array.from(b))).toEqual([[11], [22], [33], [44]]);
   });
 });
 
 describe('unrollLstm', () => {
-  for (const [states, opset] of [[true, 13], [false, 13], [true, 11]] as const) {
+  for (const [states, opset] of [
+    [true, 13],
+    [false, 13],
+    [true, 11],
+  ] as const) {
     it(`gives onnxruntime's LSTM outputs within 1e-5 (${states ? 'given' : 'zero'} initial states, opset ${opset})`, async () => {
       const x = wave(T * B * I, 6).map((v) => v * 3);
       const before = await run(lstmModel(states, opset), x);
@@ -67,7 +88,8 @@ describe('unrollLstm', () => {
       const after = await run(m, x);
       for (let k = 0; k < 3; k++) {
         expect(after[k]!.length).toBe(before[k]!.length);
-        for (let i = 0; i < before[k]!.length; i++) expect(Math.abs(after[k]![i]! - before[k]![i]!)).toBeLessThanOrEqual(1e-5);
+        for (let i = 0; i < before[k]!.length; i++)
+          expect(Math.abs(after[k]![i]! - before[k]![i]!)).toBeLessThanOrEqual(1e-5);
       }
       expect(m.graph.outputs.map((v) => v.name)).toEqual(['Y', 'Y_h', 'Y_c']);
     });

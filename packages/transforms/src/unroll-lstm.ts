@@ -18,13 +18,15 @@ function refusal(node: Node): string | undefined {
   if (node.domain !== '' || node.opType !== 'LSTM') return 'not an LSTM';
   if (node.getString('direction', 'forward') !== 'forward') return 'only forward LSTMs unroll';
   if (node.getInt('layout', 0) !== 0) return 'only time-major (layout 0) LSTMs unroll';
-  if (node.getInt('input_forget', 0) !== 0 || node.getFloat('clip', 0) !== 0) return 'input_forget and clip are not unrolled';
+  if (node.getInt('input_forget', 0) !== 0 || node.getFloat('clip', 0) !== 0)
+    return 'input_forget and clip are not unrolled';
   const a = node.attributes.get('activations');
   const acts = a?.type === 'strings' ? a.value : undefined;
   if (acts && acts.join(',') !== 'Sigmoid,Tanh,Tanh') return 'only the default activations unroll';
   if (node.input(4) || node.input(7)) return 'sequence_lens and peepholes are not unrolled';
   const x = node.input(0)?.shape;
-  if (!x || x.length !== 3 || typeof x[0] !== 'number' || typeof x[2] !== 'number') return 'X needs a static [T, B, I] shape';
+  if (!x || x.length !== 3 || typeof x[0] !== 'number' || typeof x[2] !== 'number')
+    return 'X needs a static [T, B, I] shape';
   if (x[0] < 1 || x[0] > MAX_UNROLLED_STEPS) return `sequence length ${x[0]} is outside 1..${MAX_UNROLLED_STEPS}`;
   const [w, r] = [constOf(node.input(1)), constOf(node.input(2))];
   if (!w || !r || w.dtype !== 'float32' || r.dtype !== 'float32') return 'W and R must be float32 constants';
@@ -37,12 +39,27 @@ class StepBuilder {
   private readonly opset: number;
   /** Small int64 vectors (axes, slice bounds), one initializer per distinct value. */
   private readonly ints = new Map<string, Value>();
-  constructor(private readonly g: Graph, private readonly at: Node, model: Model) {
+  constructor(
+    private readonly g: Graph,
+    private readonly at: Node,
+    model: Model,
+  ) {
     this.opset = model.opset('') ?? 13;
   }
 
-  op(opType: string, inputs: (Value | null)[], name: string, attributes: Record<string, ReturnType<typeof attr.int>> = {}): Value {
-    const n = this.g.insertBefore(this.at, { opType, inputs, outputs: [this.g.uniqueName(name)], attributes, name: this.g.uniqueName(name) });
+  op(
+    opType: string,
+    inputs: (Value | null)[],
+    name: string,
+    attributes: Record<string, ReturnType<typeof attr.int>> = {},
+  ): Value {
+    const n = this.g.insertBefore(this.at, {
+      opType,
+      inputs,
+      outputs: [this.g.uniqueName(name)],
+      attributes,
+      name: this.g.uniqueName(name),
+    });
     return n.output(0);
   }
 
@@ -67,7 +84,12 @@ class StepBuilder {
   }
 
   slice(x: Value, t: number, name: string): Value {
-    if (this.opset >= 10) return this.op('Slice', [x, this.int64([t], 'lstm_step'), this.int64([t + 1], 'lstm_step'), this.int64([0], 'lstm_axis')], name);
+    if (this.opset >= 10)
+      return this.op(
+        'Slice',
+        [x, this.int64([t], 'lstm_step'), this.int64([t + 1], 'lstm_step'), this.int64([0], 'lstm_axis')],
+        name,
+      );
     return this.op('Slice', [x], name, { starts: attr.ints([t]), ends: attr.ints([t + 1]), axes: attr.ints([0]) });
   }
 }
@@ -76,14 +98,21 @@ function unrollOne(model: Model, node: Node): void {
   const g = model.graph;
   const hidden = node.getInt('hidden_size') ?? constOf(node.input(2))!.shape[1]!;
   const [steps, , inputSize] = node.input(0)!.shape as [number, unknown, number];
-  const weights = lstmGateWeights(constOf(node.input(1))!.toFloat32(), constOf(node.input(2))!.toFloat32(), constOf(node.input(3))?.toFloat32(), hidden, inputSize);
+  const weights = lstmGateWeights(
+    constOf(node.input(1))!.toFloat32(),
+    constOf(node.input(2))!.toFloat32(),
+    constOf(node.input(3))?.toFloat32(),
+    hidden,
+    inputSize,
+  );
   const s = new StepBuilder(g, node, model);
   const base = node.name || 'lstm';
   const w = weights.w.map((v, k) => s.constant(`${base}_W${'iofc'[k]}`, [inputSize, hidden], v));
   const r = weights.r.map((v, k) => s.constant(`${base}_R${'iofc'[k]}`, [hidden, hidden], v));
   const b = weights.b.map((v, k) => s.constant(`${base}_B${'iofc'[k]}`, [hidden], v));
   // Zero initial states drop out of the first step (no recurrent term, no forget term).
-  const init = (i: number) => (node.input(i) && !isZeros(node.input(i)) ? s.axisOp('Squeeze', node.input(i)!, 0, `${base}_init${i}`) : null);
+  const init = (i: number) =>
+    node.input(i) && !isZeros(node.input(i)) ? s.axisOp('Squeeze', node.input(i)!, 0, `${base}_init${i}`) : null;
   let h: Value | null = init(5);
   let c: Value | null = init(6);
   const hs: Value[] = [];
@@ -110,7 +139,15 @@ function unrollOne(model: Model, node: Node): void {
     g.replaceAllUsesWith(old, v, { graphOutputs: true });
   };
   replace(y, () => {
-    const seq = hs.length === 1 ? s.axisOp('Unsqueeze', hs[0]!, 0, `${base}_y3d`) : s.op('Concat', hs.map((v, t) => s.axisOp('Unsqueeze', v, 0, `${base}_y${t}`)), `${base}_seq`, { axis: attr.int(0) });
+    const seq =
+      hs.length === 1
+        ? s.axisOp('Unsqueeze', hs[0]!, 0, `${base}_y3d`)
+        : s.op(
+            'Concat',
+            hs.map((v, t) => s.axisOp('Unsqueeze', v, 0, `${base}_y${t}`)),
+            `${base}_seq`,
+            { axis: attr.int(0) },
+          );
     return s.axisOp('Unsqueeze', seq, 1, `${base}_Y`);
   });
   replace(yh, () => s.axisOp('Unsqueeze', h!, 0, `${base}_Y_h`));

@@ -39,7 +39,6 @@ export function testDigits(): Digits {
   });
 }
 
-
 /** Batches with sample indices (so teacher logits can be cached per sample). */
 export function batchesOf(d: Digits): BatchSource {
   return {

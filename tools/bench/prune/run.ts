@@ -57,7 +57,11 @@ function compression(m: Model): { nonZero: number; total: number; ratio: number;
 async function sizes(m: Model, test: Digits): Promise<string> {
   const dense = writeOnnxBytes(m);
   const s = cloneModel(m);
-  await storeSparse.run(s, storeSparseOptions.parse({}), context({ x: new Float32Array(0), y: new Int32Array(0), count: 0, shape: [1] }));
+  await storeSparse.run(
+    s,
+    storeSparseOptions.parse({}),
+    context({ x: new Float32Array(0), y: new Int32Array(0), count: 0, shape: [1] }),
+  );
   const stored = writeOnnxBytes(s);
   const [e1, e2] = [await testErrors(m, test), await testErrors(await readOnnx(stored), test)];
   return `dense file ${dense.length} B (gzip ${gzipSync(dense).length} B); sparse-initializer file ${stored.length} B (gzip ${gzipSync(stored).length} B); test errors ${e1} dense file vs ${e2} sparse file`;
@@ -73,43 +77,121 @@ async function lenet300Section(): Promise<void> {
   const dense = await cachedDense('lenet300', lenet300, train, EPOCHS, 0.05);
   const denseErr = await testErrors(dense, test);
   log(`\n## LeNet-300-100 (train: 10,000 npm digits; test: official 10,000)\n`);
-  log(`dense: ${EPOCHS} epochs SGD(0.9) lr 0.05 cosine, wd 1e-4, batch 64: ${denseErr} errors (${pct(denseErr)}) [${elapsed()}]\n`);
+  log(
+    `dense: ${EPOCHS} epochs SGD(0.9) lr 0.05 cosine, wd 1e-4, batch 64: ${denseErr} errors (${pct(denseErr)}) [${elapsed()}]\n`,
+  );
   log(`| method | fine-tune epochs | non-zero params | compression | test errors | Δ vs dense |`);
   log(`| --- | --- | --- | --- | --- | --- |`);
   const ctx = context(train);
   const ft = { epochs: 4, batchSize: 64, lr: 0.01, optimizer: 'sgd' as const, weightDecay: 0 };
   const steps = 5;
   const variants: [string, () => Promise<Model>][] = [
-    ['uniform 91.8 % per layer, one shot (no fine-tune)', async () => {
-      const m = cloneModel(dense);
-      await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.918, scope: 'layer', firstLayer: 1, lastLayer: 1 }), ctx);
-      return m;
-    }],
-    ['uniform 91.8 % per layer, 5 steps', async () => {
-      const m = cloneModel(dense);
-      await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.918, scope: 'layer', firstLayer: 1, lastLayer: 1, schedule: { type: 'polynomial', steps }, finetune: ft }), ctx);
-      return m;
-    }],
-    ["Han's per-layer rates (8 % / 9 % / 26 % kept), 5 steps", async () => {
-      const m = cloneModel(dense);
-      await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.92, scope: 'layer', overrides: { fc1: 0.92, fc2: 0.91, fc3: 0.74 }, schedule: { type: 'polynomial', steps }, finetune: ft }), ctx);
-      return m;
-    }],
-    ['global magnitude 92 %, 5 steps', async () => {
-      const m = cloneModel(dense);
-      await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.92, scope: 'global', firstLayer: 1, schedule: { type: 'polynomial', steps }, finetune: ft }), ctx);
-      return m;
-    }],
-    ['global OBD 92 %, 5 steps', async () => {
-      const m = cloneModel(dense);
-      await pruneObd.run(m, pruneObdOptions.parse({ sparsity: 0.92, scope: 'global', firstLayer: 1, samples: 512, microBatch: 8, schedule: { type: 'polynomial', steps }, finetune: ft }), ctx);
-      return m;
-    }],
-    ['global magnitude 92 %, 5 steps + distillation', async () => {
-      const m = cloneModel(dense);
-      await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.92, scope: 'global', firstLayer: 1, schedule: { type: 'polynomial', steps }, finetune: ft, distill: { temperature: 4, alpha: 0.7 } }), ctx);
-      return m;
-    }],
+    [
+      'uniform 91.8 % per layer, one shot (no fine-tune)',
+      async () => {
+        const m = cloneModel(dense);
+        await pruneMagnitude.run(
+          m,
+          pruneMagnitudeOptions.parse({ sparsity: 0.918, scope: 'layer', firstLayer: 1, lastLayer: 1 }),
+          ctx,
+        );
+        return m;
+      },
+    ],
+    [
+      'uniform 91.8 % per layer, 5 steps',
+      async () => {
+        const m = cloneModel(dense);
+        await pruneMagnitude.run(
+          m,
+          pruneMagnitudeOptions.parse({
+            sparsity: 0.918,
+            scope: 'layer',
+            firstLayer: 1,
+            lastLayer: 1,
+            schedule: { type: 'polynomial', steps },
+            finetune: ft,
+          }),
+          ctx,
+        );
+        return m;
+      },
+    ],
+    [
+      "Han's per-layer rates (8 % / 9 % / 26 % kept), 5 steps",
+      async () => {
+        const m = cloneModel(dense);
+        await pruneMagnitude.run(
+          m,
+          pruneMagnitudeOptions.parse({
+            sparsity: 0.92,
+            scope: 'layer',
+            overrides: { fc1: 0.92, fc2: 0.91, fc3: 0.74 },
+            schedule: { type: 'polynomial', steps },
+            finetune: ft,
+          }),
+          ctx,
+        );
+        return m;
+      },
+    ],
+    [
+      'global magnitude 92 %, 5 steps',
+      async () => {
+        const m = cloneModel(dense);
+        await pruneMagnitude.run(
+          m,
+          pruneMagnitudeOptions.parse({
+            sparsity: 0.92,
+            scope: 'global',
+            firstLayer: 1,
+            schedule: { type: 'polynomial', steps },
+            finetune: ft,
+          }),
+          ctx,
+        );
+        return m;
+      },
+    ],
+    [
+      'global OBD 92 %, 5 steps',
+      async () => {
+        const m = cloneModel(dense);
+        await pruneObd.run(
+          m,
+          pruneObdOptions.parse({
+            sparsity: 0.92,
+            scope: 'global',
+            firstLayer: 1,
+            samples: 512,
+            microBatch: 8,
+            schedule: { type: 'polynomial', steps },
+            finetune: ft,
+          }),
+          ctx,
+        );
+        return m;
+      },
+    ],
+    [
+      'global magnitude 92 %, 5 steps + distillation',
+      async () => {
+        const m = cloneModel(dense);
+        await pruneMagnitude.run(
+          m,
+          pruneMagnitudeOptions.parse({
+            sparsity: 0.92,
+            scope: 'global',
+            firstLayer: 1,
+            schedule: { type: 'polynomial', steps },
+            finetune: ft,
+            distill: { temperature: 4, alpha: 0.7 },
+          }),
+          ctx,
+        );
+        return m;
+      },
+    ],
   ];
   let best: Model | undefined;
   let bestErr = Infinity;
@@ -119,7 +201,9 @@ async function lenet300Section(): Promise<void> {
     const e = await testErrors(m, test);
     const c = compression(m);
     const epochs = name.includes('no fine-tune') ? 0 : steps * ft.epochs;
-    log(`| ${name} | ${epochs} | ${c.nonZero} / ${c.total} | ${c.ratio.toFixed(1)}x | ${e} (${pct(e)}) | ${e - denseErr >= 0 ? '+' : ''}${((e - denseErr) / 100).toFixed(2)} pt |  [${elapsed()}]`);
+    log(
+      `| ${name} | ${epochs} | ${c.nonZero} / ${c.total} | ${c.ratio.toFixed(1)}x | ${e} (${pct(e)}) | ${e - denseErr >= 0 ? '+' : ''}${((e - denseErr) / 100).toFixed(2)} pt |  [${elapsed()}]`,
+    );
     if (e < bestErr && c.ratio >= 12) [best, bestErr] = [m, e];
   }
   if (best) log(`\nbest 12x model: ${await sizes(best, test)}`);
@@ -151,28 +235,60 @@ async function lenet5Section(): Promise<void> {
   log(`\n## LeNet-5 (431K parameters)\n`);
   log(`dense: ${EPOCHS} epochs SGD(0.9) lr 0.02 cosine: ${denseErr} errors (${pct(denseErr)}) [${elapsed()}]\n`);
   const ctx = context(train);
-  const ft = { epochs: Number(process.env.LENET5_FT ?? 2), batchSize: 64, lr: 0.005, optimizer: 'sgd' as const, weightDecay: 0 };
+  const ft = {
+    epochs: Number(process.env.LENET5_FT ?? 2),
+    batchSize: 64,
+    lr: 0.005,
+    optimizer: 'sgd' as const,
+    weightDecay: 0,
+  };
   const steps = Number(process.env.LENET5_STEPS ?? 3);
   const sparsity = Number(process.env.LENET5_SPARSITY ?? 0.92);
   const distill = process.env.LENET5_DISTILL === '1' ? { distill: { temperature: 4, alpha: 0.7 } } : {};
   const m = cloneModel(dense);
   if (process.env.SKIP_UNSTRUCTURED !== '1') {
-  await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity, scope: 'global', firstLayer: 1, schedule: { type: 'polynomial', steps }, finetune: ft, ...distill }), ctx);
-  const e = await testErrors(m, test);
-  const c = compression(m);
-  log(`global magnitude ${sparsity * 100} %${distill.distill ? ' + distillation' : ''}, ${steps} steps x ${ft.epochs} epochs: ${c.nonZero} / ${c.total} non-zero (${c.ratio.toFixed(1)}x), ${e} errors (${pct(e)}, ${((e - denseErr) / 100).toFixed(2)} pt) [${elapsed()}]`);
-  for (const l of findPrunableLayers(m.graph).map(layerSparsity)) log(`- ${l.name}: ${l.nonZero} / ${l.count} (${(100 * (1 - l.sparsity)).toFixed(1)} % kept)`);
+    await pruneMagnitude.run(
+      m,
+      pruneMagnitudeOptions.parse({
+        sparsity,
+        scope: 'global',
+        firstLayer: 1,
+        schedule: { type: 'polynomial', steps },
+        finetune: ft,
+        ...distill,
+      }),
+      ctx,
+    );
+    const e = await testErrors(m, test);
+    const c = compression(m);
+    log(
+      `global magnitude ${sparsity * 100} %${distill.distill ? ' + distillation' : ''}, ${steps} steps x ${ft.epochs} epochs: ${c.nonZero} / ${c.total} non-zero (${c.ratio.toFixed(1)}x), ${e} errors (${pct(e)}, ${((e - denseErr) / 100).toFixed(2)} pt) [${elapsed()}]`,
+    );
+    for (const l of findPrunableLayers(m.graph).map(layerSparsity))
+      log(`- ${l.name}: ${l.nonZero} / ${l.count} (${(100 * (1 - l.sparsity)).toFixed(1)} % kept)`);
   }
 
   // Structured: half the channels of every hidden layer, fine-tuned.
   const s = cloneModel(dense);
   const channelDistill = process.env.CHANNEL_DISTILL === '1' ? { distill: { temperature: 4, alpha: 0.7 } } : {};
-  const r = await pruneChannels.run(s, pruneChannelsOptions.parse({ ratio: Number(process.env.CHANNEL_RATIO ?? 0.5), finetune: { ...ft, epochs: Number(process.env.CHANNEL_FT ?? 3), lr: 0.01 }, ...channelDistill }), ctx);
+  const r = await pruneChannels.run(
+    s,
+    pruneChannelsOptions.parse({
+      ratio: Number(process.env.CHANNEL_RATIO ?? 0.5),
+      finetune: { ...ft, epochs: Number(process.env.CHANNEL_FT ?? 3), lr: 0.01 },
+      ...channelDistill,
+    }),
+    ctx,
+  );
   const es = await testErrors(s, test);
-  log(`\nprune-channels (L1, ratio ${process.env.CHANNEL_RATIO ?? 0.5}) + ${process.env.CHANNEL_FT ?? 3} fine-tune epochs${channelDistill.distill ? ' with distillation' : ''}: FLOPs ${r.stats.flopsBefore} -> ${r.stats.flopsAfter} (${(100 * (1 - (r.stats.flopsRatio as number))).toFixed(1)} % removed), params ${countParameters(dense).total} -> ${countParameters(s).total}, ${es} errors (${pct(es)}, ${((es - denseErr) / 100).toFixed(2)} pt) [${elapsed()}]`);
+  log(
+    `\nprune-channels (L1, ratio ${process.env.CHANNEL_RATIO ?? 0.5}) + ${process.env.CHANNEL_FT ?? 3} fine-tune epochs${channelDistill.distill ? ' with distillation' : ''}: FLOPs ${r.stats.flopsBefore} -> ${r.stats.flopsAfter} (${(100 * (1 - (r.stats.flopsRatio as number))).toFixed(1)} % removed), params ${countParameters(dense).total} -> ${countParameters(s).total}, ${es} errors (${pct(es)}, ${((es - denseErr) / 100).toFixed(2)} pt) [${elapsed()}]`,
+  );
   log(`layers: ${JSON.stringify(r.stats.layers)}`);
   const lat = await latencyRatio(dense, s, [64, 1, 28, 28]);
-  log(`onnxruntime-node latency, batch 64, 1 thread: dense ${lat.dense.toFixed(3)} ms, pruned ${lat.pruned.toFixed(3)} ms, ratio ${(lat.pruned / lat.dense).toFixed(2)}`);
+  log(
+    `onnxruntime-node latency, batch 64, 1 thread: dense ${lat.dense.toFixed(3)} ms, pruned ${lat.pruned.toFixed(3)} ms, ratio ${(lat.pruned / lat.dense).toFixed(2)}`,
+  );
   void countFlops;
 }
 
@@ -207,10 +323,24 @@ async function mnist8Section(): Promise<void> {
   const distill = process.env.M8_DISTILL === '1' ? { distill: { temperature: 4, alpha: 0.9 } } : {};
   for (const sp of (process.env.M8_SPARSITIES ?? '0.75,0.9').split(',').map(Number)) {
     const m = cloneModel(dense);
-    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: sp, scope: 'global', firstLayer: 1, lastLayer: 1, schedule: { type: 'polynomial', steps }, finetune: { epochs: ftEpochs, batchSize: 32, lr, optimizer: 'adam', weightDecay: 0 }, ...distill }), ctx);
+    await pruneMagnitude.run(
+      m,
+      pruneMagnitudeOptions.parse({
+        sparsity: sp,
+        scope: 'global',
+        firstLayer: 1,
+        lastLayer: 1,
+        schedule: { type: 'polynomial', steps },
+        finetune: { epochs: ftEpochs, batchSize: 32, lr, optimizer: 'adam', weightDecay: 0 },
+        ...distill,
+      }),
+      ctx,
+    );
     const e = await testErrorsBatch1(m, test);
     const c = compression(m);
-    log(`- global magnitude ${sp * 100} % (all layers in the shared threshold), ${steps} steps x ${ftEpochs} epochs (Adam ${lr})${distill.distill ? ' + distillation (T 4, α 0.9)' : ''}: ${c.nonZero} / ${c.total} non-zero (${c.ratio.toFixed(1)}x), ${e} errors (${pct(e)}, ${((e - e0) / 100).toFixed(2)} pt) [${elapsed()}]`);
+    log(
+      `- global magnitude ${sp * 100} % (all layers in the shared threshold), ${steps} steps x ${ftEpochs} epochs (Adam ${lr})${distill.distill ? ' + distillation (T 4, α 0.9)' : ''}: ${c.nonZero} / ${c.total} non-zero (${c.ratio.toFixed(1)}x), ${e} errors (${pct(e)}, ${((e - e0) / 100).toFixed(2)} pt) [${elapsed()}]`,
+    );
     for (const l of findPrunableLayers(m.graph).map(layerSparsity)) log(`  - ${l.name}: ${l.nonZero} / ${l.count}`);
   }
 }
@@ -223,7 +353,10 @@ async function testErrorsBatch1(m: Model, d: Digits): Promise<number> {
     const input = s.inputs[0]!.name;
     const out = s.outputs[0]!.name;
     for (let i = 0; i < d.count; i++) {
-      const r = await s.run({ [input]: { dtype: 'float32', shape: [1, 1, 28, 28], data: d.x.subarray(i * 784, (i + 1) * 784) } }, [out]);
+      const r = await s.run(
+        { [input]: { dtype: 'float32', shape: [1, 1, 28, 28], data: d.x.subarray(i * 784, (i + 1) * 784) } },
+        [out],
+      );
       const l = r[out]!.data as Float32Array;
       let best = 0;
       for (let c = 1; c < l.length; c++) if (l[c]! > l[best]!) best = c;

@@ -88,10 +88,23 @@ const seeded = (seed: number): (() => number) => mulberry32(seed >>> 0 || 1);
 function init(g: Graph, name: string, shape: number[], fanIn: number, rnd: () => number): Value {
   const limit = Math.sqrt(6 / fanIn);
   const n = shape.reduce((a, b) => a * b, 1);
-  return g.addInitializer(name, float32Tensor(shape, Float32Array.from({ length: n }, () => (rnd() * 2 - 1) * limit)));
+  return g.addInitializer(
+    name,
+    float32Tensor(
+      shape,
+      Float32Array.from({ length: n }, () => (rnd() * 2 - 1) * limit),
+    ),
+  );
 }
 
-function add(g: Graph, opType: string, name: string, inputs: Value[], shape: (number | string)[], attrs: Record<string, ReturnType<typeof attr.int>> = {}): Value {
+function add(
+  g: Graph,
+  opType: string,
+  name: string,
+  inputs: Value[],
+  shape: (number | string)[],
+  attrs: Record<string, ReturnType<typeof attr.int>> = {},
+): Value {
   const n = g.addNode({ opType, name, inputs, outputs: [`${name}.out`] });
   for (const [k, v] of Object.entries(attrs)) n.setAttr(k, v);
   n.output(0).type = tensorType('float32', shape);
@@ -126,10 +139,24 @@ export function lenet5(seed = 1): Model {
   const k5 = { kernel_shape: attr.ints([5, 5]) };
   const pool = { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) };
   const zeros = (name: string, n: number) => g.addInitializer(name, float32Tensor([n], new Float32Array(n)));
-  let h = add(g, 'Conv', 'conv1', [x, init(g, 'conv1.w', [20, 1, 5, 5], 25, rnd), zeros('conv1.b', 20)], ['N', 20, 24, 24], k5);
+  let h = add(
+    g,
+    'Conv',
+    'conv1',
+    [x, init(g, 'conv1.w', [20, 1, 5, 5], 25, rnd), zeros('conv1.b', 20)],
+    ['N', 20, 24, 24],
+    k5,
+  );
   h = add(g, 'Relu', 'relu1', [h], ['N', 20, 24, 24]);
   h = add(g, 'MaxPool', 'pool1', [h], ['N', 20, 12, 12], pool);
-  h = add(g, 'Conv', 'conv2', [h, init(g, 'conv2.w', [50, 20, 5, 5], 500, rnd), zeros('conv2.b', 50)], ['N', 50, 8, 8], k5);
+  h = add(
+    g,
+    'Conv',
+    'conv2',
+    [h, init(g, 'conv2.w', [50, 20, 5, 5], 500, rnd), zeros('conv2.b', 50)],
+    ['N', 50, 8, 8],
+    k5,
+  );
   h = add(g, 'Relu', 'relu2', [h], ['N', 50, 8, 8]);
   h = add(g, 'MaxPool', 'pool2', [h], ['N', 50, 4, 4], pool);
   h = add(g, 'Flatten', 'flatten', [h], ['N', 800], { axis: attr.int(1) });
@@ -149,7 +176,10 @@ export async function trainDense(model: Model, data: Digits, epochs: number, lr:
     lr: { type: 'cosine', lr, minLr: lr * 0.02 },
     optimizer: { type: 'sgd', momentum: 0.9, weightDecay: 1e-4 },
     onProgress: (p) => {
-      if (p.phase === 'epoch') console.error(`  dense epoch ${p.epoch + 1}/${p.epochs}: loss ${p.loss.toFixed(4)} acc ${((p.stats?.accuracy ?? 0) * 100).toFixed(2)} %`);
+      if (p.phase === 'epoch')
+        console.error(
+          `  dense epoch ${p.epoch + 1}/${p.epochs}: loss ${p.loss.toFixed(4)} acc ${((p.stats?.accuracy ?? 0) * 100).toFixed(2)} %`,
+        );
     },
   });
 }
@@ -164,7 +194,10 @@ export async function testErrors(model: Model, d: Digits, input = model.graph.in
     const batch = 500;
     for (let start = 0; start < d.count; start += batch) {
       const n = Math.min(batch, d.count - start);
-      const r = await s.run({ [input]: { dtype: 'float32', shape: [n, ...d.shape], data: d.x.subarray(start * per, (start + n) * per) } }, [out]);
+      const r = await s.run(
+        { [input]: { dtype: 'float32', shape: [n, ...d.shape], data: d.x.subarray(start * per, (start + n) * per) } },
+        [out],
+      );
       const logits = r[out]!.data as Float32Array;
       const classes = logits.length / n;
       for (let i = 0; i < n; i++) {

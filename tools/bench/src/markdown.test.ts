@@ -19,7 +19,9 @@ describe('BENCHMARKS.md sections', () => {
     try {
       const f = join(tmp.path, 'B.md');
       writeBenchmarkSection('io', 'numbers', f);
-      expect(readFileSync(f, 'utf8')).toMatch(/^# Benchmarks\n[\s\S]*<!-- bench:io:begin -->\nnumbers\n<!-- bench:io:end -->\n$/);
+      expect(readFileSync(f, 'utf8')).toMatch(
+        /^# Benchmarks\n[\s\S]*<!-- bench:io:begin -->\nnumbers\n<!-- bench:io:end -->\n$/,
+      );
     } finally {
       tmp.cleanup();
     }

@@ -15,6 +15,8 @@ export function replaceSection(text: string, id: string, body: string): string {
 }
 
 export function writeBenchmarkSection(id: string, body: string, file = join(repoRoot, 'BENCHMARKS.md')): void {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nMeasured by `npm run bench` (tools/bench). Ratios are measured within one run.\n';
+  const text = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : '# Benchmarks\n\nMeasured by `npm run bench` (tools/bench). Ratios are measured within one run.\n';
   writeFileSync(file, replaceSection(text, id, body));
 }

@@ -55,7 +55,9 @@ export function measureOnnxIo(layers = 100, width = 1000): OnnxIoResult {
     const plain = best.plain!;
     const enxuto = best.enxuto!;
     return {
-      fileBytes, plain, enxuto,
+      fileBytes,
+      plain,
+      enxuto,
       throughputRatio: plain.ms / enxuto.ms,
       rssRatio: enxuto.maxRssBytes / fileBytes,
       plainRssRatio: plain.maxRssBytes / fileBytes,

@@ -9,10 +9,14 @@ import { writeBenchmarkSection } from './markdown.js';
 const CLI = join(repoRoot, 'packages', 'cli', 'src', 'main.ts');
 
 export function enxutoBench(model: string, args: string[]): BenchReport {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions=source', CLI, 'bench', model, '--json', ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=source', CLI, 'bench', model, '--json', ...args],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return JSON.parse(out) as BenchReport;
 }
 
@@ -24,9 +28,13 @@ export function benchRuntimes(): string {
     const node = enxutoBench(model, ['--runtime', 'ort-node', '--runs', '300', '--warmup', '30', '--threads', threads]);
     const web = enxutoBench(model, ['--runtime', 'ort-web', '--runs', '300', '--warmup', '30', '--threads', threads]);
     for (const r of [node, web]) {
-      rows.push(`| ${r.runtime} | ${threads} | ${r.latencyMs.min} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.throughputPerSec.toFixed(0)} |`);
+      rows.push(
+        `| ${r.runtime} | ${threads} | ${r.latencyMs.min} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.throughputPerSec.toFixed(0)} |`,
+      );
     }
-    ratios.push(`- ${threads} thread${threads === '1' ? '' : 's'}: ort-web p50 / ort-node p50 = **${(web.latencyMs.p50 / node.latencyMs.p50).toFixed(2)}**`);
+    ratios.push(
+      `- ${threads} thread${threads === '1' ? '' : 's'}: ort-web p50 / ort-node p50 = **${(web.latencyMs.p50 / node.latencyMs.p50).toFixed(2)}**`,
+    );
   }
   const text = [
     '## `enxuto bench` on mnist-8: onnxruntime-node vs onnxruntime-web',

@@ -94,8 +94,14 @@ export async function checkCase(c: ConformanceCase): Promise<CaseResult> {
   const file = join(c.dir, 'model.onnx');
   const original = new Uint8Array(readFileSync(file));
   const result: CaseResult = {
-    suite: c.suite, name: c.name, read: 'ok', write: 'not-run', stable: null,
-    original: await runInOrt(original, c), copy: null, detail: '',
+    suite: c.suite,
+    name: c.name,
+    read: 'ok',
+    write: 'not-run',
+    stable: null,
+    original: await runInOrt(original, c),
+    copy: null,
+    detail: '',
   };
   let model;
   try {

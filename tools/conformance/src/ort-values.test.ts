@@ -23,13 +23,19 @@ describe('compare', () => {
   const ref = float32Tensor([3], [1, 100, Number.NaN]);
 
   it('accepts differences within rtol 1e-3 + atol 1e-4, and NaN against NaN', () => {
-    expect(compare(new ort.Tensor('float32', Float32Array.from([1.0001, 100.09, Number.NaN]), [3]), ref, 'y')).toBeUndefined();
+    expect(
+      compare(new ort.Tensor('float32', Float32Array.from([1.0001, 100.09, Number.NaN]), [3]), ref, 'y'),
+    ).toBeUndefined();
   });
 
   it('reports the first value out of tolerance, and shape mismatches', () => {
-    expect(compare(new ort.Tensor('float32', Float32Array.from([1, 100.2, Number.NaN]), [3]), ref, 'y')).toMatch(/^y: value\[1\] 100\.19\d* vs 100$/);
+    expect(compare(new ort.Tensor('float32', Float32Array.from([1, 100.2, Number.NaN]), [3]), ref, 'y')).toMatch(
+      /^y: value\[1\] 100\.19\d* vs 100$/,
+    );
     expect(compare(new ort.Tensor('float32', Float32Array.from([1, 100, 0]), [3]), ref, 'y')).toMatch(/value\[2\]/);
-    expect(compare(new ort.Tensor('float32', new Float32Array(3), [1, 3]), ref, 'y')).toMatch(/shape \[1,3\] vs expected \[3\]/);
+    expect(compare(new ort.Tensor('float32', new Float32Array(3), [1, 3]), ref, 'y')).toMatch(
+      /shape \[1,3\] vs expected \[3\]/,
+    );
   });
 
   it('compares strings exactly and converts IR tensors for ORT', () => {

@@ -3,7 +3,21 @@ import type { Tensor } from '@enxuto/ir';
 import * as ort from 'onnxruntime-node';
 
 /** IR dtypes onnxruntime-node's JS API can carry. */
-const ORT_DTYPES = new Set(['float32', 'float16', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'bool', 'string']);
+const ORT_DTYPES = new Set([
+  'float32',
+  'float16',
+  'float64',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'bool',
+  'string',
+]);
 
 export function ortCarries(dtype: string): boolean {
   return ORT_DTYPES.has(dtype);
@@ -11,7 +25,12 @@ export function ortCarries(dtype: string): boolean {
 
 export function toOrt(t: Tensor): ort.Tensor {
   const dims = [...t.shape];
-  if (t.dtype === 'string') return new ort.Tensor('string', t.strings().map((s) => new TextDecoder().decode(s)), dims);
+  if (t.dtype === 'string')
+    return new ort.Tensor(
+      'string',
+      t.strings().map((s) => new TextDecoder().decode(s)),
+      dims,
+    );
   if (t.dtype === 'float16') {
     const b = t.bytes().slice();
     return new ort.Tensor('float16', new Uint16Array(b.buffer, 0, t.size), dims);

@@ -12,7 +12,13 @@ describe('worker pool', () => {
     expect(results.map((r) => r.name)).toEqual(['test_abs', 'test_add', 'test_relu', 'test_sigmoid']);
     expect(seen).toEqual([1, 2, 3, 4]);
     for (const r of results) {
-      expect(r).toMatchObject({ read: 'ok', write: 'ok', stable: true, original: { status: 'pass' }, copy: { status: 'pass' } });
+      expect(r).toMatchObject({
+        read: 'ok',
+        write: 'ok',
+        stable: true,
+        original: { status: 'pass' },
+        copy: { status: 'pass' },
+      });
     }
   });
 

@@ -9,8 +9,14 @@ const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 function failed(c: ConformanceCase, why: string): CaseResult {
   return {
-    suite: c.suite, name: c.name, read: 'crash', write: 'not-run', stable: null,
-    original: { status: 'fail', detail: why }, copy: null, detail: why,
+    suite: c.suite,
+    name: c.name,
+    read: 'crash',
+    write: 'not-run',
+    stable: null,
+    original: { status: 'fail', detail: why },
+    copy: null,
+    detail: why,
   };
 }
 
@@ -21,7 +27,11 @@ export async function runPool(
   const results: CaseResult[] = new Array(cases.length);
   let next = 0;
   let done = 0;
-  const spawn = (): ChildProcess => fork(WORKER, [], { execArgv: ['--import', 'tsx', '--conditions=source'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const spawn = (): ChildProcess =>
+    fork(WORKER, [], {
+      execArgv: ['--import', 'tsx', '--conditions=source'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
 
   const lane = async (): Promise<void> => {
     let child = spawn();

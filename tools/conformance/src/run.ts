@@ -29,7 +29,8 @@ const results = await runPool(cases, {
   timeoutMs: Number(values['timeout-ms']),
   onResult: (r, done) => {
     if (done % 100 === 0 || done === cases.length) process.stderr.write(`conformance: ${done}/${cases.length}\n`);
-    if (r.read !== 'ok' && r.read !== 'unsupported') process.stderr.write(`  ${r.suite}/${r.name}: read ${r.read}: ${r.detail}\n`);
+    if (r.read !== 'ok' && r.read !== 'unsupported')
+      process.stderr.write(`  ${r.suite}/${r.name}: read ${r.read}: ${r.detail}\n`);
   },
 });
 const seconds = (performance.now() - started) / 1000;
@@ -39,16 +40,22 @@ mkdirSync(artifacts, { recursive: true });
 writeFileSync(join(artifacts, 'results.jsonl'), results.map((r) => JSON.stringify(r)).join('\n') + '\n');
 
 const web = readFileSync(join(root, 'onnxruntime-web-1.30-results.jsonl'), 'utf8')
-  .split('\n').filter(Boolean).map((l) => JSON.parse(l) as WebResult);
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as WebResult);
 const summary = summarize(results);
 const section = renderSection(summary, compareWithWeb(results, web), {
-  seconds, date: new Date().toISOString().slice(0, 10), sample: values.sample !== undefined || values.filter !== undefined,
+  seconds,
+  date: new Date().toISOString().slice(0, 10),
+  sample: values.sample !== undefined || values.filter !== undefined,
 });
 process.stdout.write(`${section}\n`);
 
 if (values.write) {
   const md = join(repoRoot, 'CONFORMANCE.md');
-  const text = existsSync(md) ? readFileSync(md, 'utf8') : '# Conformance\n\n## ONNX backend tests (read, write, run in onnxruntime-node)\n';
+  const text = existsSync(md)
+    ? readFileSync(md, 'utf8')
+    : '# Conformance\n\n## ONNX backend tests (read, write, run in onnxruntime-node)\n';
   writeFileSync(md, replaceSection(text, section));
   process.stderr.write(`conformance: wrote ${md}\n`);
 }

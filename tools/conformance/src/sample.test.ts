@@ -12,7 +12,9 @@ const cases = sampleCases(listCases(sharedPath('conformance', 'onnx-backend')), 
 describe('ONNX conformance sample', () => {
   it('covers all four suites', () => {
     expect(cases.length).toBe(100);
-    expect(new Set(cases.map((c) => c.suite))).toEqual(new Set(['node', 'simple', 'pytorch-converted', 'pytorch-operator']));
+    expect(new Set(cases.map((c) => c.suite))).toEqual(
+      new Set(['node', 'simple', 'pytorch-converted', 'pytorch-operator']),
+    );
   });
 
   it('reads, writes stably, and keeps every passing model passing', { timeout: 240_000 }, async () => {

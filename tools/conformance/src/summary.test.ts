@@ -2,9 +2,19 @@ import { describe, expect, it } from 'vitest';
 import type { CaseResult } from './check-case.js';
 import { BEGIN, compareWithWeb, END, problemKind, replaceSection, summarize, violationsOf } from './summary.js';
 
-const ok = (name: string, original: CaseResult['original']['status'], copy: CaseResult['original']['status']): CaseResult => ({
-  suite: 'node', name, read: 'ok', write: 'ok', stable: true,
-  original: { status: original, detail: '' }, copy: { status: copy, detail: 'x' }, detail: '',
+const ok = (
+  name: string,
+  original: CaseResult['original']['status'],
+  copy: CaseResult['original']['status'],
+): CaseResult => ({
+  suite: 'node',
+  name,
+  read: 'ok',
+  write: 'ok',
+  stable: true,
+  original: { status: original, detail: '' },
+  copy: { status: copy, detail: 'x' },
+  detail: '',
 });
 
 describe('conformance summary', () => {
@@ -14,9 +24,15 @@ describe('conformance summary', () => {
     expect(violationsOf(ok('c', 'pass', 'mismatch'))[0]).toMatch(/not the written copy: mismatch/);
     expect(violationsOf({ ...ok('d', 'pass', 'pass'), stable: false })[0]).toMatch(/not stable/);
     expect(violationsOf({ ...ok('e', 'pass', 'pass'), read: 'unsupported', write: 'not-run', copy: null })).toEqual([]);
-    expect(violationsOf({ ...ok('f', 'pass', 'pass'), read: 'crash', write: 'not-run', copy: null, detail: 'RangeError' })[0]).toMatch(
-      /read failed \(crash\): RangeError/,
-    );
+    expect(
+      violationsOf({
+        ...ok('f', 'pass', 'pass'),
+        read: 'crash',
+        write: 'not-run',
+        copy: null,
+        detail: 'RangeError',
+      })[0],
+    ).toMatch(/read failed \(crash\): RangeError/);
   });
 
   it('counts statuses and passing copies', () => {
@@ -30,16 +46,27 @@ describe('conformance summary', () => {
   });
 
   it('classifies why onnxruntime fails an original', () => {
-    expect(problemKind('fail', 'Error: Unsupported data type: 25')).toBe('fail: data type unsupported by onnxruntime-node');
-    expect(problemKind('fail', "Error: Could not find an implementation for Add(6) node with name ''")).toBe('fail: no CPU kernel for this op/type/opset');
+    expect(problemKind('fail', 'Error: Unsupported data type: 25')).toBe(
+      'fail: data type unsupported by onnxruntime-node',
+    );
+    expect(problemKind('fail', "Error: Could not find an implementation for Add(6) node with name ''")).toBe(
+      'fail: no CPU kernel for this op/type/opset',
+    );
     expect(problemKind('skip_nontensor', '')).toMatch(/^skip_nontensor: sequence/);
     expect(problemKind('mismatch', 'y: value[1] 2 vs 3')).toMatch(/^mismatch: /);
   });
 
   it('compares with the ort-web results by test name', () => {
-    const web = [{ test: 'a', status: 'pass' }, { test: 'b', status: 'fail' }, { test: 'c', status: 'pass' }];
+    const web = [
+      { test: 'a', status: 'pass' },
+      { test: 'b', status: 'fail' },
+      { test: 'c', status: 'pass' },
+    ];
     expect(compareWithWeb([ok('a', 'pass', 'pass'), ok('b', 'pass', 'pass'), ok('c', 'fail', 'fail')], web)).toEqual({
-      both: 1, webOnly: 1, nodeOnly: 1, compared: 3,
+      both: 1,
+      webOnly: 1,
+      nodeOnly: 1,
+      compared: 3,
     });
   });
 

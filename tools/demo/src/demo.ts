@@ -42,16 +42,32 @@ say(`wrote ${input}`);
 // 3. The pipeline, through the real CLI.
 const cli = join(root, 'packages', 'cli', 'src', 'main.ts');
 const args = [
-  '--import', 'tsx', '--conditions=source', cli, 'run', join(root, 'examples', 'demo.pipeline.yaml'),
-  '--set', `input=${input}`,
-  '--set', `outputs.0=${join(out, 'mnist-mlp.optimized.onnx')}`,
-  '--set', `outputs.1=${join(out, 'mnist-mlp.tflite')}`,
-  '--set', `outputs.2.path=${join(out, 'mnist-mlp-tfjs')}`,
-  '--set', `report=${join(out, 'report')}`,
-  '--cache-dir', join(out, 'cache'),
+  '--import',
+  'tsx',
+  '--conditions=source',
+  cli,
+  'run',
+  join(root, 'examples', 'demo.pipeline.yaml'),
+  '--set',
+  `input=${input}`,
+  '--set',
+  `outputs.0=${join(out, 'mnist-mlp.optimized.onnx')}`,
+  '--set',
+  `outputs.1=${join(out, 'mnist-mlp.tflite')}`,
+  '--set',
+  `outputs.2.path=${join(out, 'mnist-mlp-tfjs')}`,
+  '--set',
+  `report=${join(out, 'report')}`,
+  '--cache-dir',
+  join(out, 'cache'),
   '--json',
 ];
-const run = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+const run = spawnSync(process.execPath, args, {
+  cwd: root,
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+  maxBuffer: 64 << 20,
+});
 if (run.status !== 0 && run.status !== 2) {
   say(`enxuto run failed (exit ${run.status})`);
   process.exit(1);
@@ -78,7 +94,9 @@ console.log('');
 console.log('  step                 size        accuracy  time');
 for (const st of report.steps) {
   const m = st.metrics;
-  console.log(`  ${st.pass.padEnd(20)} ${(m ? kb(m.sizeBytes) : '-').padStart(10)}  ${pct(m?.accuracy).padStart(8)}  ${(st.durationMs / 1000).toFixed(1)} s${st.changed ? '' : ' (no change)'}`);
+  console.log(
+    `  ${st.pass.padEnd(20)} ${(m ? kb(m.sizeBytes) : '-').padStart(10)}  ${pct(m?.accuracy).padStart(8)}  ${(st.durationMs / 1000).toFixed(1)} s${st.changed ? '' : ' (no change)'}`,
+  );
 }
 for (const g of report.gates) console.log(`  gate ${g.metric}: ${g.passed ? 'passed' : `FAILED (${g.reason})`}`);
 for (const o of report.outputs) console.log(`  wrote ${o.path} (${o.format}, ${kb(o.bytes)})`);

@@ -38,13 +38,27 @@ function reachable(entry: string): Set<string> {
 }
 
 const NODE_ONLY = /^(node:|fs$|path$|os$|child_process$|worker_threads$|onnxruntime-node$)/;
-const BROWSER_SAFE = ['ir', 'io', 'transforms', 'onnx', 'tfjs', 'tflite', 'formats', 'runtime', 'passes-graph', 'passes-quantize'];
+const BROWSER_SAFE = [
+  'ir',
+  'io',
+  'transforms',
+  'onnx',
+  'tfjs',
+  'tflite',
+  'formats',
+  'runtime',
+  'passes-graph',
+  'passes-quantize',
+];
 const FORMAT_PACKAGES = ['onnx', 'tfjs', 'tflite', 'io'];
 
 describe('package boundaries', () => {
   it('ir imports no other package', () => {
     for (const f of sourceFiles(join(packagesDir, 'ir', 'src'))) {
-      expect(importsOf(f).filter((s) => !s.startsWith('.')), f).toEqual([]);
+      expect(
+        importsOf(f).filter((s) => !s.startsWith('.')),
+        f,
+      ).toEqual([]);
     }
   });
 
@@ -70,7 +84,10 @@ describe('package boundaries', () => {
     const deps = new Map<string, string[]>();
     for (const p of packages) {
       const j = JSON.parse(readFileSync(join(packagesDir, p, 'package.json'), 'utf8'));
-      deps.set(j.name, Object.keys(j.dependencies ?? {}).filter((d) => d.startsWith('@enxuto/')));
+      deps.set(
+        j.name,
+        Object.keys(j.dependencies ?? {}).filter((d) => d.startsWith('@enxuto/')),
+      );
     }
     const state = new Map<string, number>();
     const visit = (n: string, path: string[]): void => {

@@ -49,7 +49,9 @@ export function memoryHandler(modelJson: any, shards: Uint8Array[]): tf.io.IOHan
 export function folderHandler(modelJsonPath: string): tf.io.IOHandler {
   const json = JSON.parse(readFileSync(modelJsonPath, 'utf8'));
   const dir = dirname(modelJsonPath);
-  const shards = json.weightsManifest.flatMap((g: any) => g.paths.map((p: string) => new Uint8Array(readFileSync(join(dir, p)))));
+  const shards = json.weightsManifest.flatMap((g: any) =>
+    g.paths.map((p: string) => new Uint8Array(readFileSync(join(dir, p)))),
+  );
   return memoryHandler(json, shards);
 }
 
@@ -64,7 +66,12 @@ export async function loadLayers(handler: tf.io.IOHandler): Promise<tf.LayersMod
 }
 
 /** Runs a graph model on one float32 input, returning each output's values. */
-export function runGraph(model: tf.GraphModel, input: Float32Array, shape: number[], outputs?: string[]): Float32Array[] {
+export function runGraph(
+  model: tf.GraphModel,
+  input: Float32Array,
+  shape: number[],
+  outputs?: string[],
+): Float32Array[] {
   return tf.tidy(() => {
     const x = tf.tensor(input, shape, 'float32');
     const inName = model.inputs[0]!.name;

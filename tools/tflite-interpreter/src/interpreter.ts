@@ -3,8 +3,15 @@
 import { loadNativeAddon, nativeLoadError, type NativeInterpreter, type NativeTensorInfo } from './native.js';
 
 export type TfliteTypedArray =
-  | Int8Array | Uint8Array | Int16Array | Int32Array | Uint32Array
-  | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
 
 /** An input for `run`: values plus, optionally, the shape and dtype the model must expect. */
 export interface TfliteInput {

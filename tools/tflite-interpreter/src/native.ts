@@ -13,7 +13,16 @@ export interface NativeTensorInfo {
   /** Comma-separated dims, e.g. "1,28,28". */
   readonly shape: string;
   readonly id: number;
-  data(): Int8Array | Uint8Array | Int16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+  data():
+    | Int8Array
+    | Uint8Array
+    | Int16Array
+    | Int32Array
+    | Uint32Array
+    | Float32Array
+    | Float64Array
+    | BigInt64Array
+    | BigUint64Array;
 }
 
 export interface NativeInterpreter {

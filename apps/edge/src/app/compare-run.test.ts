@@ -23,11 +23,22 @@ const model = (name: string): LoadedModel => ({ id: name, name, source: 'bundled
 
 describe('compareModels', () => {
   it('feeds both models the same digit variants, each in its own pixel range', async () => {
-    const seenA: Float32Array[] = [], seenB: Float32Array[] = [];
+    const seenA: Float32Array[] = [],
+      seenB: Float32Array[] = [];
     const digit = new Float32Array(784);
     digit[14 * 28 + 14] = 1;
-    const a: ComparedModel = { model: model('a'), session: fakeDigitModel('a', [1, 2, 3], seenA), pixelRange: 255, currentFeeds: {} };
-    const b: ComparedModel = { model: model('b'), session: fakeDigitModel('b', [1, 2, 2.5], seenB), pixelRange: 1, currentFeeds: {} };
+    const a: ComparedModel = {
+      model: model('a'),
+      session: fakeDigitModel('a', [1, 2, 3], seenA),
+      pixelRange: 255,
+      currentFeeds: {},
+    };
+    const b: ComparedModel = {
+      model: model('b'),
+      session: fakeDigitModel('b', [1, 2, 2.5], seenB),
+      pixelRange: 1,
+      currentFeeds: {},
+    };
     const r = await compareModels(a, b, { samples: 3, runs: 2, digit });
     // 3 comparison runs each, then 2 warm-up + 2 timed on the first input.
     expect(seenA).toHaveLength(7);
@@ -45,10 +56,15 @@ describe('compareModels', () => {
 
   it('refuses models whose inputs differ, naming both signatures', async () => {
     const generic = (shape: number[]): Session => ({
-      inputs: [{ name: 'x', dtype: 'float32', shape }], outputs: [], run: async () => ({}), release: async () => {},
+      inputs: [{ name: 'x', dtype: 'float32', shape }],
+      outputs: [],
+      run: async () => ({}),
+      release: async () => {},
     });
     const a: ComparedModel = { model: model('a'), session: generic([1, 4]), pixelRange: 1, currentFeeds: {} };
     const b: ComparedModel = { model: model('b'), session: generic([1, 5]), pixelRange: 1, currentFeeds: {} };
-    await expect(compareModels(a, b, { samples: 1, runs: 1, digit: null })).rejects.toThrow('float32[1,4] vs float32[1,5]');
+    await expect(compareModels(a, b, { samples: 1, runs: 1, digit: null })).rejects.toThrow(
+      'float32[1,4] vs float32[1,5]',
+    );
   });
 });

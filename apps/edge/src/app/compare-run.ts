@@ -22,7 +22,19 @@ export interface ComparisonResult {
   top1: [number | undefined, number | undefined];
 }
 
-const SHIFTS = [[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, -1], [2, 0], [0, 2], [-2, 0], [0, -2]] as const;
+const SHIFTS = [
+  [0, 0],
+  [1, 0],
+  [-1, 0],
+  [0, 1],
+  [0, -1],
+  [1, 1],
+  [-1, -1],
+  [2, 0],
+  [0, 2],
+  [-2, 0],
+  [0, -2],
+] as const;
 
 const signature = (s: Session) => s.inputs.map((i) => `${i.dtype}[${i.shape.join(',')}]`).join(';');
 
@@ -31,12 +43,14 @@ export async function compareModels(
   b: ComparedModel,
   opts: { samples: number; runs: number; digit: Float32Array | null },
 ): Promise<ComparisonResult> {
-  const ka = modelKind(a.session.inputs), kb = modelKind(b.session.inputs);
+  const ka = modelKind(a.session.inputs),
+    kb = modelKind(b.session.inputs);
   const digits = ka.kind === 'mnist' && kb.kind === 'mnist';
   if (!digits && signature(a.session) !== signature(b.session)) {
     throw new Error(`the models take different inputs (${signature(a.session)} vs ${signature(b.session)})`);
   }
-  const feedsA: Record<string, TensorData>[] = [], feedsB: Record<string, TensorData>[] = [];
+  const feedsA: Record<string, TensorData>[] = [],
+    feedsB: Record<string, TensorData>[] = [];
   for (let i = 0; i < opts.samples; i++) {
     if (digits && opts.digit) {
       const [dx, dy] = SHIFTS[i % SHIFTS.length]!;
@@ -50,7 +64,8 @@ export async function compareModels(
       feedsB.push(Object.fromEntries(Object.values(f).map((t, k) => [b.session.inputs[k]!.name, t])));
     }
   }
-  const outA: number[][] = [], outB: number[][] = [];
+  const outA: number[][] = [],
+    outB: number[][] = [];
   for (let i = 0; i < opts.samples; i++) {
     outA.push(firstOutput(await a.session.run(feedsA[i]!)));
     outB.push(firstOutput(await b.session.run(feedsB[i]!)));

@@ -9,11 +9,16 @@ function rect(w: number, h: number, x0: number, y0: number, x1: number, y1: numb
 }
 
 function centreOfMass(d: Float32Array): [number, number] {
-  let m = 0, cx = 0, cy = 0;
-  for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) {
-    const v = d[y * 28 + x]!;
-    m += v; cx += v * (x + 0.5); cy += v * (y + 0.5);
-  }
+  let m = 0,
+    cx = 0,
+    cy = 0;
+  for (let y = 0; y < 28; y++)
+    for (let x = 0; x < 28; x++) {
+      const v = d[y * 28 + x]!;
+      m += v;
+      cx += v * (x + 0.5);
+      cy += v * (y + 0.5);
+    }
   return [cx / m, cy / m];
 }
 

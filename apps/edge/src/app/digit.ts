@@ -8,8 +8,15 @@ const BOX = 20;
 const INK_THRESHOLD = 0.05;
 
 /** Bounding box of the ink in a w x h image (values 0 = background .. 1 = ink), or null if blank. */
-export function inkBounds(ink: ArrayLike<number>, w: number, h: number): { x0: number; y0: number; x1: number; y1: number } | null {
-  let x0 = w, y0 = h, x1 = -1, y1 = -1;
+export function inkBounds(
+  ink: ArrayLike<number>,
+  w: number,
+  h: number,
+): { x0: number; y0: number; x1: number; y1: number } | null {
+  let x0 = w,
+    y0 = h,
+    x1 = -1,
+    y1 = -1;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       if (ink[y * w + x]! > INK_THRESHOLD) {
@@ -24,7 +31,13 @@ export function inkBounds(ink: ArrayLike<number>, w: number, h: number): { x0: n
 }
 
 /** Area-averaged resample of a source rectangle into tw x th by n x n supersampling. */
-function resample(ink: ArrayLike<number>, w: number, rect: { x0: number; y0: number; x1: number; y1: number }, tw: number, th: number): Float32Array {
+function resample(
+  ink: ArrayLike<number>,
+  w: number,
+  rect: { x0: number; y0: number; x1: number; y1: number },
+  tw: number,
+  th: number,
+): Float32Array {
   const out = new Float32Array(tw * th);
   const sx = (rect.x1 - rect.x0) / tw;
   const sy = (rect.y1 - rect.y0) / th;
@@ -57,7 +70,9 @@ export function mnistFromInk(ink: ArrayLike<number>, w: number, h: number): Floa
   const tw = Math.max(1, Math.round(bw * scale));
   const th = Math.max(1, Math.round(bh * scale));
   const small = resample(ink, w, box, tw, th);
-  let mass = 0, cx = 0, cy = 0;
+  let mass = 0,
+    cx = 0,
+    cy = 0;
   for (let y = 0; y < th; y++) {
     for (let x = 0; x < tw; x++) {
       const v = small[y * tw + x]!;

@@ -21,7 +21,8 @@ export function table(head: string[], rows: string[][], testId?: string): HTMLEl
   const t = h('table', testId ? { 'data-testid': testId } : {});
   t.append(h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))));
   const body = h('tbody');
-  for (const r of rows) body.append(h('tr', {}, h('th', { scope: 'row' }, r[0]!), ...r.slice(1).map((c) => h('td', { class: 'num' }, c))));
+  for (const r of rows)
+    body.append(h('tr', {}, h('th', { scope: 'row' }, r[0]!), ...r.slice(1).map((c) => h('td', { class: 'num' }, c))));
   t.append(body);
   return h('div', { class: 'table-wrap' }, t);
 }

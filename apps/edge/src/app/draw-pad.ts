@@ -6,7 +6,10 @@ export class DrawPad {
   private drawing = false;
   private readonly ctx: CanvasRenderingContext2D;
 
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly onStroke: () => void) {
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly onStroke: () => void,
+  ) {
     this.ctx = canvas.getContext('2d', { willReadFrequently: true })!;
     this.clear();
     canvas.addEventListener('pointerdown', (e) => this.start(e));
@@ -31,7 +34,10 @@ export class DrawPad {
 
   private point(e: PointerEvent): [number, number] {
     const r = this.canvas.getBoundingClientRect();
-    return [((e.clientX - r.left) * this.canvas.width) / r.width, ((e.clientY - r.top) * this.canvas.height) / r.height];
+    return [
+      ((e.clientX - r.left) * this.canvas.width) / r.width,
+      ((e.clientY - r.top) * this.canvas.height) / r.height,
+    ];
   }
 
   private start(e: PointerEvent): void {

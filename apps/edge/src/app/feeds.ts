@@ -4,16 +4,30 @@ import { MNIST_SIZE } from './digit.js';
 import type { ModelKind } from './model-kind.js';
 
 /** A digit (28x28, 0..1) as the model's single input, scaled to its pixel range. */
-export function digitFeeds(session: Session, kind: Extract<ModelKind, { kind: 'mnist' }>, digit: Float32Array, range: number): Record<string, TensorData> {
+export function digitFeeds(
+  session: Session,
+  kind: Extract<ModelKind, { kind: 'mnist' }>,
+  digit: Float32Array,
+  range: number,
+): Record<string, TensorData> {
   const info = session.inputs.find((i) => i.name === kind.input)!;
   const data = new Float32Array(digit.length);
   for (let i = 0; i < data.length; i++) data[i] = digit[i]! * range;
-  const shape = kind.layout === 'flat' ? [1, MNIST_SIZE * MNIST_SIZE] : kind.layout === 'NCHW' ? [1, 1, MNIST_SIZE, MNIST_SIZE] : [1, MNIST_SIZE, MNIST_SIZE, 1];
+  const shape =
+    kind.layout === 'flat'
+      ? [1, MNIST_SIZE * MNIST_SIZE]
+      : kind.layout === 'NCHW'
+        ? [1, 1, MNIST_SIZE, MNIST_SIZE]
+        : [1, MNIST_SIZE, MNIST_SIZE, 1];
   return { [info.name]: { dtype: 'float32', shape: concreteShape(info, { shapes: { [info.name]: shape } }), data } };
 }
 
-export function imageFeeds(kind: Extract<ModelKind, { kind: 'image' }>, data: Float32Array): Record<string, TensorData> {
-  const shape = kind.layout === 'NCHW' ? [1, kind.channels, kind.height, kind.width] : [1, kind.height, kind.width, kind.channels];
+export function imageFeeds(
+  kind: Extract<ModelKind, { kind: 'image' }>,
+  data: Float32Array,
+): Record<string, TensorData> {
+  const shape =
+    kind.layout === 'NCHW' ? [1, kind.channels, kind.height, kind.width] : [1, kind.height, kind.width, kind.channels];
   return { [kind.input]: { dtype: 'float32', shape, data } };
 }
 

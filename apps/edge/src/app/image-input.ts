@@ -15,7 +15,12 @@ export function stopCamera(stream: MediaStream | undefined): void {
 }
 
 /** RGBA pixels of `source` resized to width x height, drawn onto `canvas` (the visible preview). */
-export function resizedPixels(source: CanvasImageSource, canvas: HTMLCanvasElement, width: number, height: number): Uint8ClampedArray {
+export function resizedPixels(
+  source: CanvasImageSource,
+  canvas: HTMLCanvasElement,
+  width: number,
+  height: number,
+): Uint8ClampedArray {
   canvas.width = width;
   canvas.height = height;
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;

@@ -4,7 +4,14 @@ import type { ModelKind } from './model-kind.js';
 
 // Two pixels: pure red and white.
 const RGBA = new Uint8Array([255, 0, 0, 255, 255, 255, 255, 255]);
-const kind = (layout: 'NCHW' | 'NHWC', channels: 1 | 3): Extract<ModelKind, { kind: 'image' }> => ({ kind: 'image', input: 'x', layout, channels, height: 1, width: 2 });
+const kind = (layout: 'NCHW' | 'NHWC', channels: 1 | 3): Extract<ModelKind, { kind: 'image' }> => ({
+  kind: 'image',
+  input: 'x',
+  layout,
+  channels,
+  height: 1,
+  width: 2,
+});
 
 describe('imageToTensor', () => {
   it('writes planar NCHW with mean/std per channel', () => {
@@ -24,8 +31,12 @@ describe('imageToTensor', () => {
   });
 
   it('refuses a zero std and a mean list that does not fit the channels', () => {
-    expect(() => imageToTensor(RGBA, kind('NCHW', 3), { range: 1, mean: [0], std: [0] })).toThrow(expect.objectContaining({ code: 'data/zero-std' }));
-    expect(() => imageToTensor(RGBA, kind('NCHW', 3), { range: 1, mean: [0, 0], std: [1] })).toThrow(expect.objectContaining({ code: 'data/bad-channels' }));
+    expect(() => imageToTensor(RGBA, kind('NCHW', 3), { range: 1, mean: [0], std: [0] })).toThrow(
+      expect.objectContaining({ code: 'data/zero-std' }),
+    );
+    expect(() => imageToTensor(RGBA, kind('NCHW', 3), { range: 1, mean: [0, 0], std: [1] })).toThrow(
+      expect.objectContaining({ code: 'data/bad-channels' }),
+    );
   });
 });
 

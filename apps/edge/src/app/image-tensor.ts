@@ -21,10 +21,19 @@ export function parseNumberList(text: string): number[] | null {
 }
 
 /** Throws the pipeline's ConfigError (naming mean/std) when the values do not fit the channels. */
-export function imageToTensor(rgba: Uint8ClampedArray | Uint8Array, kind: Extract<ModelKind, { kind: 'image' }>, norm: Normalization): Float32Array {
+export function imageToTensor(
+  rgba: Uint8ClampedArray | Uint8Array,
+  kind: Extract<ModelKind, { kind: 'image' }>,
+  norm: Normalization,
+): Float32Array {
   const { width, height, channels, layout } = kind;
   const pre = preprocessSchema.parse({ scale: norm.range, mean: norm.mean, std: norm.std, layout });
   const plan = planImage(pre, { height, width, channels });
-  const pixels = rgbaToFloat(new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength), width, height, channels === 1 ? 'grayscale' : 'rgb');
+  const pixels = rgbaToFloat(
+    new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength),
+    width,
+    height,
+    channels === 1 ? 'grayscale' : 'rgb',
+  );
   return applyImagePlan({ width, height, channels, data: pixels }, plan);
 }

@@ -65,7 +65,8 @@ function fillSelect(select: HTMLSelectElement, selected: string | undefined): vo
 
 function refreshSelects(): void {
   fillSelect($<HTMLSelectElement>('model-select'), currentId);
-  const a = $<HTMLSelectElement>('compare-a'), b = $<HTMLSelectElement>('compare-b');
+  const a = $<HTMLSelectElement>('compare-a'),
+    b = $<HTMLSelectElement>('compare-b');
   const opts = registry.options();
   fillSelect(a, a.value || opts[0]?.id);
   fillSelect(b, b.value || opts[1]?.id || opts[0]?.id);
@@ -80,7 +81,9 @@ function showInputPanel(kind: ModelKind, session: Session): void {
   $('input-image').hidden = kind.kind !== 'image';
   $('input-generic').hidden = kind.kind !== 'generic';
   if (kind.kind === 'generic') {
-    $('generic-shapes').textContent = session.inputs.map((i) => `${i.name}: ${i.dtype ?? '?'}[${i.shape.map((d) => d ?? '?').join(', ')}]`).join(' · ');
+    $('generic-shapes').textContent = session.inputs
+      .map((i) => `${i.name}: ${i.dtype ?? '?'}[${i.shape.map((d) => d ?? '?').join(', ')}]`)
+      .join(' · ');
   }
 }
 
@@ -94,8 +97,10 @@ async function selectModel(id: string): Promise<void> {
     currentKind = modelKind(session.inputs);
     picture = null; // made for the previous model's size; remade below from the same photo
     if (m.pixelRange) $<HTMLSelectElement>('pad-range').value = String(m.pixelRange);
-    const sig = (list: typeof session.inputs) => list.map((i) => `${i.name} ${i.dtype ?? '?'}[${i.shape.map((d) => d ?? '?').join('×')}]`).join(', ');
-    $('model-info').textContent = `${m.name}: ${formatBytes(m.size)} · inputs ${sig(session.inputs)} · outputs ${sig(session.outputs)} · ${currentKind.kind} model`;
+    const sig = (list: typeof session.inputs) =>
+      list.map((i) => `${i.name} ${i.dtype ?? '?'}[${i.shape.map((d) => d ?? '?').join('×')}]`).join(', ');
+    $('model-info').textContent =
+      `${m.name}: ${formatBytes(m.size)} · inputs ${sig(session.inputs)} · outputs ${sig(session.outputs)} · ${currentKind.kind} model`;
     $('model-info').dataset.model = id;
     showInputPanel(currentKind, session);
     setStatus(`Loaded ${m.name} on ${backend()}.`);
@@ -118,10 +123,19 @@ function renderResult(scores: number[], ms: number, seq: number): void {
   const best = ranked[0];
   out.replaceChildren(
     h('p', { class: 'top1', 'data-testid': 'top1' }, best ? String(best.index) : '–'),
-    h('ol', { class: 'topk' }, ...ranked.map((r) =>
-      h('li', {}, h('span', {}, `#${r.index}`),
-        h('span', { class: 'barbg' }, h('span', { class: 'barfg', style: `width:${(r.prob * 100).toFixed(1)}%` })),
-        h('span', { class: 'num' }, `${(r.prob * 100).toFixed(1)}%`)))),
+    h(
+      'ol',
+      { class: 'topk' },
+      ...ranked.map((r) =>
+        h(
+          'li',
+          {},
+          h('span', {}, `#${r.index}`),
+          h('span', { class: 'barbg' }, h('span', { class: 'barfg', style: `width:${(r.prob * 100).toFixed(1)}%` })),
+          h('span', { class: 'num' }, `${(r.prob * 100).toFixed(1)}%`),
+        ),
+      ),
+    ),
     h('p', { class: 'muted' }, `${ms.toFixed(1)} ms on ${backend()}`),
   );
   out.dataset.top1 = best ? String(best.index) : '';
@@ -159,7 +173,10 @@ async function benchmark(): Promise<void> {
       ['mean / min', `${stats.meanMs.toFixed(2)} / ${stats.minMs.toFixed(2)} ms`],
       ['throughput', `${stats.throughputPerSec.toFixed(1)} /s`],
       ['runs', `${stats.runs} (+${stats.warmup} warm-up)`],
-      ['backend', `${backend()}${backend() === 'wasm' ? ` · ${caps.threads} thread${caps.threads > 1 ? 's' : ''}` : ''}`],
+      [
+        'backend',
+        `${backend()}${backend() === 'wasm' ? ` · ${caps.threads} thread${caps.threads > 1 ? 's' : ''}` : ''}`,
+      ],
     ];
     if (mem.jsHeapBytes !== undefined) rows.push(['JS heap', formatBytes(mem.jsHeapBytes)]);
     if (mem.userAgentBytes !== undefined) rows.push(['page memory', formatBytes(mem.userAgentBytes)]);
@@ -181,7 +198,11 @@ async function compare(): Promise<void> {
     setStatus('Comparing…');
     const [ma, mb] = await Promise.all([getModel(a), getModel(b)]);
     const [sa, sb] = [await getSession(a), await getSession(b)];
-    const { diff, latency: [la, lb], top1 } = await compareModels(
+    const {
+      diff,
+      latency: [la, lb],
+      top1,
+    } = await compareModels(
       { model: ma, session: sa, pixelRange: pixelRangeFor(ma), currentFeeds: await feedsFor(a, sa) },
       { model: mb, session: sb, pixelRange: pixelRangeFor(mb), currentFeeds: await feedsFor(b, sb) },
       { samples, runs, digit },
@@ -189,21 +210,29 @@ async function compare(): Promise<void> {
     const ratio = (x: number, y: number) => (y > 0 ? `${(x / y).toFixed(2)}×` : '–');
     const out = $('compare-out');
     out.replaceChildren(
-      table(['', `A: ${ma.name}`, `B: ${mb.name}`], [
-        ['precision', ma.precision ?? '–', mb.precision ?? '–'],
-        ['size', formatBytes(ma.size), formatBytes(mb.size)],
-        ['p50 latency', `${la.p50Ms.toFixed(2)} ms`, `${lb.p50Ms.toFixed(2)} ms`],
-        ['p95 latency', `${la.p95Ms.toFixed(2)} ms`, `${lb.p95Ms.toFixed(2)} ms`],
-        ['top-1 (first input)', String(top1[0] ?? '–'), String(top1[1] ?? '–')],
-      ], 'compare-models'),
-      table(['B vs A', 'value'], [
-        ['size ratio', ratio(mb.size, ma.size)],
-        ['speed-up (p50)', ratio(la.p50Ms, lb.p50Ms)],
-        ['top-1 agreement', `${(diff.top1Agreement * 100).toFixed(1)}% of ${diff.samples}`],
-        ['max |Δ output|', diff.maxAbsDiff.toPrecision(3)],
-        ['mean |Δ output|', diff.meanAbsDiff.toPrecision(3)],
-        ['max |Δ probability|', diff.maxProbDiff.toPrecision(3)],
-      ], 'compare-diff'),
+      table(
+        ['', `A: ${ma.name}`, `B: ${mb.name}`],
+        [
+          ['precision', ma.precision ?? '–', mb.precision ?? '–'],
+          ['size', formatBytes(ma.size), formatBytes(mb.size)],
+          ['p50 latency', `${la.p50Ms.toFixed(2)} ms`, `${lb.p50Ms.toFixed(2)} ms`],
+          ['p95 latency', `${la.p95Ms.toFixed(2)} ms`, `${lb.p95Ms.toFixed(2)} ms`],
+          ['top-1 (first input)', String(top1[0] ?? '–'), String(top1[1] ?? '–')],
+        ],
+        'compare-models',
+      ),
+      table(
+        ['B vs A', 'value'],
+        [
+          ['size ratio', ratio(mb.size, ma.size)],
+          ['speed-up (p50)', ratio(la.p50Ms, lb.p50Ms)],
+          ['top-1 agreement', `${(diff.top1Agreement * 100).toFixed(1)}% of ${diff.samples}`],
+          ['max |Δ output|', diff.maxAbsDiff.toPrecision(3)],
+          ['mean |Δ output|', diff.meanAbsDiff.toPrecision(3)],
+          ['max |Δ probability|', diff.maxProbDiff.toPrecision(3)],
+        ],
+        'compare-diff',
+      ),
     );
     out.dataset.agreement = String(diff.top1Agreement);
     out.dataset.models = `${ma.name}|${mb.name}`;
@@ -262,7 +291,10 @@ function wire(): void {
     e.preventDefault();
     void pictureChanged();
   });
-  $<HTMLSelectElement>('model-select').addEventListener('change', (e) => void selectModel((e.target as HTMLSelectElement).value));
+  $<HTMLSelectElement>('model-select').addEventListener(
+    'change',
+    (e) => void selectModel((e.target as HTMLSelectElement).value),
+  );
   $<HTMLSelectElement>('backend').addEventListener('change', () => currentId && void selectModel(currentId));
   $<HTMLInputElement>('model-file').addEventListener('change', async (e) => {
     const files = [...((e.target as HTMLInputElement).files ?? [])];
@@ -287,7 +319,10 @@ function wire(): void {
       setStatus(`Loading URL: ${describe(err)}`, true);
     }
   });
-  $('generic-run').addEventListener('click', () => void predict(intFrom($<HTMLInputElement>('generic-seed'), 0, 2 ** 32 - 1, 1)));
+  $('generic-run').addEventListener(
+    'click',
+    () => void predict(intFrom($<HTMLInputElement>('generic-seed'), 0, 2 ** 32 - 1, 1)),
+  );
   $('bench-form').addEventListener('submit', (e) => {
     e.preventDefault();
     void benchmark();
@@ -343,7 +378,9 @@ async function start(): Promise<void> {
     (window.isSecureContext ? '' : ' · not a secure context: no offline mode, no threads (use https or localhost)');
   $('caps').textContent = capsText();
   if (__EDGE_SERVICE_WORKER__ && 'serviceWorker' in navigator) {
-    navigator.serviceWorker.register('./sw.js').catch((e) => setStatus(`Offline mode unavailable: ${describe(e)}`, true));
+    navigator.serviceWorker
+      .register('./sw.js')
+      .catch((e) => setStatus(`Offline mode unavailable: ${describe(e)}`, true));
     navigator.serviceWorker.addEventListener('controllerchange', () => ($('caps').textContent = capsText()));
   }
   try {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { modelKind } from './model-kind.js';
 
-const one = (shape: (number | string | null)[], dtype: 'float32' | 'int64' = 'float32') => [{ name: 'x', dtype, shape }];
+const one = (shape: (number | string | null)[], dtype: 'float32' | 'int64' = 'float32') => [
+  { name: 'x', dtype, shape },
+];
 
 describe('modelKind', () => {
   it('recognises MNIST digit models in both layouts, batch fixed or symbolic', () => {
@@ -11,8 +13,22 @@ describe('modelKind', () => {
   });
 
   it('recognises RGB and grey image models', () => {
-    expect(modelKind(one([1, 3, 224, 224]))).toEqual({ kind: 'image', input: 'x', layout: 'NCHW', channels: 3, height: 224, width: 224 });
-    expect(modelKind(one([null, 96, 128, 1]))).toEqual({ kind: 'image', input: 'x', layout: 'NHWC', channels: 1, height: 96, width: 128 });
+    expect(modelKind(one([1, 3, 224, 224]))).toEqual({
+      kind: 'image',
+      input: 'x',
+      layout: 'NCHW',
+      channels: 3,
+      height: 224,
+      width: 224,
+    });
+    expect(modelKind(one([null, 96, 128, 1]))).toEqual({
+      kind: 'image',
+      input: 'x',
+      layout: 'NHWC',
+      channels: 1,
+      height: 96,
+      width: 128,
+    });
   });
 
   it('falls back to generated tensors for anything else', () => {

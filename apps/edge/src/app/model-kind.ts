@@ -19,7 +19,8 @@ export function modelKind(inputs: readonly TensorInfo[]): ModelKind {
   if (inputs.length !== 1) return { kind: 'generic' };
   const info = inputs[0]!;
   const s = info.shape;
-  if (info.dtype === 'float32' && s.length === 2 && isBatch(s[0]) && s[1] === 784) return { kind: 'mnist', input: info.name, layout: 'flat' };
+  if (info.dtype === 'float32' && s.length === 2 && isBatch(s[0]) && s[1] === 784)
+    return { kind: 'mnist', input: info.name, layout: 'flat' };
   if (info.dtype !== 'float32' || s.length !== 4 || !isBatch(s[0])) return { kind: 'generic' };
   const nchw = (s[1] === 1 || s[1] === 3) && isDim(s[2]) && isDim(s[3]);
   const nhwc = (s[3] === 1 || s[3] === 3) && isDim(s[1]) && isDim(s[2]);
@@ -27,10 +28,24 @@ export function modelKind(inputs: readonly TensorInfo[]): ModelKind {
   if (nhwc && s[3] === 1 && s[1] === 28 && s[2] === 28) return { kind: 'mnist', input: info.name, layout: 'NHWC' };
   const fits = (h: number, w: number) => h >= 8 && w >= 8 && h <= 4096 && w <= 4096;
   if (nchw && fits(s[2] as number, s[3] as number)) {
-    return { kind: 'image', input: info.name, layout: 'NCHW', channels: s[1] as 1 | 3, height: s[2] as number, width: s[3] as number };
+    return {
+      kind: 'image',
+      input: info.name,
+      layout: 'NCHW',
+      channels: s[1] as 1 | 3,
+      height: s[2] as number,
+      width: s[3] as number,
+    };
   }
   if (nhwc && fits(s[1] as number, s[2] as number)) {
-    return { kind: 'image', input: info.name, layout: 'NHWC', channels: s[3] as 1 | 3, height: s[1] as number, width: s[2] as number };
+    return {
+      kind: 'image',
+      input: info.name,
+      layout: 'NHWC',
+      channels: s[3] as 1 | 3,
+      height: s[1] as number,
+      width: s[2] as number,
+    };
   }
   return { kind: 'generic' };
 }

@@ -36,8 +36,13 @@ export interface LoadedModel {
 function isEntry(e: unknown): e is CatalogEntry {
   if (typeof e !== 'object' || e === null) return false;
   const r = e as Record<string, unknown>;
-  return typeof r.id === 'string' && typeof r.name === 'string' && typeof r.file === 'string' && typeof r.bytes === 'number'
-    && (r.pixelRange === undefined || r.pixelRange === 1 || r.pixelRange === 255);
+  return (
+    typeof r.id === 'string' &&
+    typeof r.name === 'string' &&
+    typeof r.file === 'string' &&
+    typeof r.bytes === 'number' &&
+    (r.pixelRange === undefined || r.pixelRange === 1 || r.pixelRange === 255)
+  );
 }
 
 /** The bundled models; an empty list when the app was built without any. */
@@ -48,7 +53,12 @@ export async function loadCatalog(appBase: string): Promise<CatalogEntry[]> {
   const list = Array.isArray(json.models) ? json.models : [];
   const out: CatalogEntry[] = [];
   for (const e of list.slice(0, 64)) {
-    if (!isEntry(e)) throw new FormatError('models.json has a malformed entry', { code: 'edge/bad-catalog', file: 'models/models.json', field: 'models' });
+    if (!isEntry(e))
+      throw new FormatError('models.json has a malformed entry', {
+        code: 'edge/bad-catalog',
+        file: 'models/models.json',
+        field: 'models',
+      });
     checkRelativeLocation(e.file, { file: 'models/models.json', field: 'models.file' });
     out.push(e);
   }
@@ -58,9 +68,11 @@ export async function loadCatalog(appBase: string): Promise<CatalogEntry[]> {
 async function readCapped(res: Response, what: string): Promise<Uint8Array> {
   if (!res.ok) throw new ConfigError(`${what}: HTTP ${res.status}`, { code: 'edge/fetch', file: what });
   const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > MAX_MODEL_BYTES) throw new ConfigError(`${what} is larger than ${MAX_MODEL_BYTES} bytes`, { code: 'edge/too-large', file: what });
+  if (declared > MAX_MODEL_BYTES)
+    throw new ConfigError(`${what} is larger than ${MAX_MODEL_BYTES} bytes`, { code: 'edge/too-large', file: what });
   const buf = new Uint8Array(await res.arrayBuffer());
-  if (buf.byteLength > MAX_MODEL_BYTES) throw new ConfigError(`${what} is larger than ${MAX_MODEL_BYTES} bytes`, { code: 'edge/too-large', file: what });
+  if (buf.byteLength > MAX_MODEL_BYTES)
+    throw new ConfigError(`${what} is larger than ${MAX_MODEL_BYTES} bytes`, { code: 'edge/too-large', file: what });
   return buf;
 }
 
@@ -81,7 +93,11 @@ export function externalLocations(bytes: Uint8Array, file: string): string[] {
  * The model ready for a session: its bytes when self-contained, else the IR model with the
  * external data joined in (fetched by `sibling` for each checked location).
  */
-async function joinExternalData(bytes: Uint8Array, file: string, sibling: (location: string) => Promise<Uint8Array>): Promise<{ model: Uint8Array | Model; size: number }> {
+async function joinExternalData(
+  bytes: Uint8Array,
+  file: string,
+  sibling: (location: string) => Promise<Uint8Array>,
+): Promise<{ model: Uint8Array | Model; size: number }> {
   const locations = externalLocations(bytes, file);
   if (locations.length === 0) return { model: bytes, size: bytes.byteLength };
   const files = new Map<string, Uint8Array>();
@@ -89,7 +105,11 @@ async function joinExternalData(bytes: Uint8Array, file: string, sibling: (locat
   for (const loc of locations) {
     const data = await sibling(loc);
     size += data.byteLength;
-    if (size > MAX_MODEL_BYTES) throw new ConfigError(`${file} with its external data is larger than ${MAX_MODEL_BYTES} bytes`, { code: 'edge/too-large', file });
+    if (size > MAX_MODEL_BYTES)
+      throw new ConfigError(`${file} with its external data is larger than ${MAX_MODEL_BYTES} bytes`, {
+        code: 'edge/too-large',
+        file,
+      });
     files.set(loc, data);
   }
   return { model: readOnnx(bytes, { file, externalData: memoryExternalData(files) }), size };
@@ -105,7 +125,11 @@ export async function loadBundled(entry: CatalogEntry, appBase: string): Promise
   const bytes = await readCapped(await fetch(url), entry.file);
   const { model, size } = await joinExternalData(bytes, entry.file, (loc) => fetchSibling(url, loc));
   return {
-    id: entry.id, name: entry.name, source: 'bundled', size, model,
+    id: entry.id,
+    name: entry.name,
+    source: 'bundled',
+    size,
+    model,
     ...(entry.pixelRange ? { pixelRange: entry.pixelRange } : {}),
     ...(typeof entry.precision === 'string' ? { precision: entry.precision.slice(0, 40) } : {}),
   };
@@ -121,7 +145,10 @@ export function sameOriginUrl(text: string, pageUrl: string): URL {
   }
   const page = new URL(pageUrl);
   if (url.origin !== page.origin || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ConfigError(`only models on this site (${page.origin}) can be loaded, not ${url.origin}`, { code: 'edge/cross-origin', field: 'url' });
+    throw new ConfigError(`only models on this site (${page.origin}) can be loaded, not ${url.origin}`, {
+      code: 'edge/cross-origin',
+      field: 'url',
+    });
   }
   return url;
 }
@@ -132,7 +159,11 @@ export function siblingUrl(modelUrl: URL, location: string): URL {
   const folder = new URL('./', modelUrl);
   const url = new URL(segments.map(encodeURIComponent).join('/'), folder);
   if (url.origin !== folder.origin || !url.pathname.startsWith(folder.pathname)) {
-    throw new FormatError(`external data ${location} leaves the model's folder`, { code: 'path/unsafe', file: modelUrl.pathname, field: 'external_data.location' });
+    throw new FormatError(`external data ${location} leaves the model's folder`, {
+      code: 'path/unsafe',
+      file: modelUrl.pathname,
+      field: 'external_data.location',
+    });
   }
   return url;
 }
@@ -154,14 +185,20 @@ export async function loadFromFiles(files: readonly File[]): Promise<LoadedModel
   const main = files.find((f) => f.name.toLowerCase().endsWith('.onnx')) ?? files[0];
   if (!main) throw new ConfigError('no file chosen', { code: 'edge/no-file', field: 'file' });
   const total = files.reduce((s, f) => s + f.size, 0);
-  if (total > MAX_MODEL_BYTES) throw new ConfigError(`the chosen files are larger than ${MAX_MODEL_BYTES} bytes`, { code: 'edge/too-large', file: main.name });
+  if (total > MAX_MODEL_BYTES)
+    throw new ConfigError(`the chosen files are larger than ${MAX_MODEL_BYTES} bytes`, {
+      code: 'edge/too-large',
+      file: main.name,
+    });
   const bytes = new Uint8Array(await main.arrayBuffer());
   const { model, size } = await joinExternalData(bytes, main.name, async (loc) => {
     // A picked file has only a name: the location must be a bare file name that was picked too.
     const f = files.find((x) => x !== main && x.name === loc);
     if (!f) {
       throw new FormatError(`${main.name} needs external data '${loc}': open it together with the model`, {
-        code: 'onnx/external-missing', file: main.name, field: 'external_data.location',
+        code: 'onnx/external-missing',
+        file: main.name,
+        field: 'external_data.location',
       });
     }
     return new Uint8Array(await f.arrayBuffer());

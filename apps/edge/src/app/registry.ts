@@ -10,7 +10,10 @@ export class ModelRegistry {
   private readonly loaded = new Map<string, Promise<LoadedModel>>();
   private readonly sessions = new Map<string, Promise<Session>>();
 
-  constructor(private readonly appBase: string, private readonly caps: () => Capabilities) {}
+  constructor(
+    private readonly appBase: string,
+    private readonly caps: () => Capabilities,
+  ) {}
 
   addUserModel(m: LoadedModel): void {
     this.userModels.push(m);
@@ -21,7 +24,11 @@ export class ModelRegistry {
     if (!p) {
       const user = this.userModels.find((m) => m.id === id);
       const entry = this.catalog.find((c) => c.id === id);
-      p = user ? Promise.resolve(user) : entry ? loadBundled(entry, this.appBase) : Promise.reject(new Error(`unknown model ${id}`));
+      p = user
+        ? Promise.resolve(user)
+        : entry
+          ? loadBundled(entry, this.appBase)
+          : Promise.reject(new Error(`unknown model ${id}`));
       this.loaded.set(id, p);
       p.catch(() => this.loaded.delete(id)); // a failed load may be retried
     }

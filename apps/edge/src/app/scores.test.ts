@@ -26,8 +26,14 @@ describe('topK', () => {
 
 describe('compareOutputs', () => {
   it('reports top-1 agreement and output differences', () => {
-    const a = [[0, 1, 0], [3, 0, 0]];
-    const b = [[0, 2, 0], [0, 0, 3]];
+    const a = [
+      [0, 1, 0],
+      [3, 0, 0],
+    ];
+    const b = [
+      [0, 2, 0],
+      [0, 0, 3],
+    ];
     const c = compareOutputs(a, b);
     expect(c.samples).toBe(2);
     expect(c.top1Agreement).toBe(0.5);

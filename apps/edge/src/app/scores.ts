@@ -66,12 +66,18 @@ export interface OutputComparison {
 /** Compares per-sample outputs of two models (same inputs, same order). */
 export function compareOutputs(a: readonly ArrayLike<number>[], b: readonly ArrayLike<number>[]): OutputComparison {
   if (a.length !== b.length) throw new RangeError(`sample counts differ: ${a.length} vs ${b.length}`);
-  let agree = 0, maxAbs = 0, sumAbs = 0, count = 0, maxProb = 0;
+  let agree = 0,
+    maxAbs = 0,
+    sumAbs = 0,
+    count = 0,
+    maxProb = 0;
   for (let s = 0; s < a.length; s++) {
-    const x = a[s]!, y = b[s]!;
+    const x = a[s]!,
+      y = b[s]!;
     if (x.length !== y.length) throw new RangeError(`sample ${s}: output sizes differ (${x.length} vs ${y.length})`);
     if (argmax(x) === argmax(y)) agree++;
-    const px = probabilities(x), py = probabilities(y);
+    const px = probabilities(x),
+      py = probabilities(y);
     for (let i = 0; i < x.length; i++) {
       const d = Math.abs(x[i]! - y[i]!);
       maxAbs = Math.max(maxAbs, d);

@@ -46,18 +46,26 @@ function toInfo(m: ort.InferenceSession.ValueMetadata): TensorInfo {
 class WebGpuSession implements Session {
   readonly inputs: TensorInfo[];
   readonly outputs: TensorInfo[];
-  constructor(private readonly session: ort.InferenceSession, private readonly name: string) {
+  constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly name: string,
+  ) {
     this.inputs = session.inputMetadata.map(toInfo);
     this.outputs = session.outputMetadata.map(toInfo);
   }
   async run(feeds: Record<string, TensorData>, fetches?: string[]): Promise<Record<string, TensorData>> {
     const ortFeeds: Record<string, ort.Tensor> = {};
-    for (const [k, t] of Object.entries(feeds)) ortFeeds[k] = new ort.Tensor(t.dtype as ort.Tensor.Type, t.data as never, t.shape);
+    for (const [k, t] of Object.entries(feeds))
+      ortFeeds[k] = new ort.Tensor(t.dtype as ort.Tensor.Type, t.data as never, t.shape);
     let res: ort.InferenceSession.ReturnType;
     try {
       res = await this.session.run(ortFeeds);
     } catch (e) {
-      throw new RuntimeError(`inference failed: ${(e as Error).message}`, { code: 'runtime/run', file: this.name, cause: e });
+      throw new RuntimeError(`inference failed: ${(e as Error).message}`, {
+        code: 'runtime/run',
+        file: this.name,
+        cause: e,
+      });
     }
     const out: Record<string, TensorData> = {};
     for (const name of fetches ?? this.outputs.map((o) => o.name)) {
@@ -71,13 +79,25 @@ class WebGpuSession implements Session {
   }
 }
 
-export async function createEdgeSession(model: Model | Uint8Array, backend: EdgeBackend, name: string, caps: Capabilities): Promise<Session> {
+export async function createEdgeSession(
+  model: Model | Uint8Array,
+  backend: EdgeBackend,
+  name: string,
+  caps: Capabilities,
+): Promise<Session> {
   if (backend === 'wasm') return getBackend('ort-web').createSession(model, { name, threads: caps.threads });
   const bytes = model instanceof Uint8Array ? model : writeOnnxBytes(model);
   try {
-    const s = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' });
+    const s = await ort.InferenceSession.create(bytes, {
+      executionProviders: ['webgpu'],
+      graphOptimizationLevel: 'all',
+    });
     return new WebGpuSession(s, name);
   } catch (e) {
-    throw new RuntimeError(`WebGPU could not load the model: ${(e as Error).message}`, { code: 'runtime/load', file: name, cause: e });
+    throw new RuntimeError(`WebGPU could not load the model: ${(e as Error).message}`, {
+      code: 'runtime/load',
+      file: name,
+      cause: e,
+    });
   }
 }

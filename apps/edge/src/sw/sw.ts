@@ -23,7 +23,8 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
-      for (const key of await caches.keys()) if (key.startsWith('enxuto-edge-') && key !== CACHE) await caches.delete(key);
+      for (const key of await caches.keys())
+        if (key.startsWith('enxuto-edge-') && key !== CACHE) await caches.delete(key);
       await self.clients.claim();
     })(),
   );
@@ -37,7 +38,10 @@ self.addEventListener('fetch', (event) => {
   url.search = '';
   url.hash = '';
   const isNavigation = req.mode === 'navigate';
-  const key = isNavigation && url.href.startsWith(scope.href) && !precached.has(url.href) ? new URL('index.html', scope).href : url.href;
+  const key =
+    isNavigation && url.href.startsWith(scope.href) && !precached.has(url.href)
+      ? new URL('index.html', scope).href
+      : url.href;
   if (!precached.has(key)) return; // user-chosen URLs go to the network as usual
   event.respondWith(
     (async () => {

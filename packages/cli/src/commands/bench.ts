@@ -28,7 +28,8 @@ export function parseShapes(specs: readonly string[]): Record<string, number[]> 
     const dims = spec.slice(eq + 1).split(',');
     if (eq <= 0 || dims.some((d) => !/^\d+$/.test(d.trim()))) {
       throw new ConfigError(`--shape expects name=d0,d1,... with whole numbers, got '${spec}'`, {
-        code: 'cli/bad-argument', field: '--shape',
+        code: 'cli/bad-argument',
+        field: '--shape',
       });
     }
     shapes[name] = dims.map(Number);
@@ -76,9 +77,14 @@ export const benchCommand: Command = {
     try {
       for (const name of Object.keys(shapes)) {
         if (!session.inputs.some((i) => i.name === name)) {
-          throw new ConfigError(`--shape names ${name}, which is not an input (inputs: ${session.inputs.map((i) => i.name).join(', ')})`, {
-            code: 'cli/bad-argument', file, field: '--shape',
-          });
+          throw new ConfigError(
+            `--shape names ${name}, which is not an input (inputs: ${session.inputs.map((i) => i.name).join(', ')})`,
+            {
+              code: 'cli/bad-argument',
+              file,
+              field: '--shape',
+            },
+          );
         }
       }
       const feeds = generateInputs(session.inputs, { batch, shapes, seed: 1 });
@@ -89,10 +95,19 @@ export const benchCommand: Command = {
         runtime: backend.name,
         threads: threads ?? null,
         batch,
-        inputs: session.inputs.map((i: TensorInfo) => ({ name: i.name, dtype: i.dtype ?? 'unknown', shape: concreteShape(i, { batch, shapes }) })),
+        inputs: session.inputs.map((i: TensorInfo) => ({
+          name: i.name,
+          dtype: i.dtype ?? 'unknown',
+          shape: concreteShape(i, { batch, shapes }),
+        })),
         warmup,
         runs,
-        latencyMs: { min: round(stats.minMs), p50: round(stats.p50Ms), p95: round(stats.p95Ms), mean: round(stats.meanMs) },
+        latencyMs: {
+          min: round(stats.minMs),
+          p50: round(stats.p50Ms),
+          p95: round(stats.p95Ms),
+          mean: round(stats.meanMs),
+        },
         throughputPerSec: round(stats.throughputPerSec),
       };
       io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatBench(report));

@@ -24,7 +24,9 @@ export interface Command {
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 /** What parseArgs returns for these options (named, so declarations can refer to it). */
-export type ParsedArgs<O extends OptionSpec> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
+export type ParsedArgs<O extends OptionSpec> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+>;
 
 /** node:util parseArgs, with its TypeErrors turned into ConfigErrors naming the option. */
 export function parseCommandArgs<O extends OptionSpec>(command: string, argv: string[], options: O): ParsedArgs<O> {
@@ -41,7 +43,13 @@ export function parseCommandArgs<O extends OptionSpec>(command: string, argv: st
 }
 
 /** A whole number option within bounds, or a ConfigError naming it. */
-export function intOption(name: string, raw: string | undefined, fallback: number, min: number, max = 1_000_000): number {
+export function intOption(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max = 1_000_000,
+): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {

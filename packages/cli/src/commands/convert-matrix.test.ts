@@ -45,7 +45,6 @@ function capture() {
   return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), isTTY: false }, out, err };
 }
 
-
 async function runOnnx(file: string, x: Float32Array, shape: number[], output: string): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(file);
   try {
@@ -62,7 +61,12 @@ async function runTfjsGraph(folder: string, x: Float32Array, shape: number[], ou
   try {
     const names = model.outputs.map((o) => o.name);
     const name = names.includes(output) ? output : names[names.length - 1]!;
-    return tf.tidy(() => (model.execute({ [model.inputs[0]!.name]: tf.tensor(x, shape, 'float32') }, name) as tf.Tensor).dataSync() as Float32Array);
+    return tf.tidy(
+      () =>
+        (
+          model.execute({ [model.inputs[0]!.name]: tf.tensor(x, shape, 'float32') }, name) as tf.Tensor
+        ).dataSync() as Float32Array,
+    );
   } finally {
     model.dispose();
   }
@@ -80,7 +84,8 @@ const SOURCES: Source[] = [
     shape: [1, 1, 28, 28],
     pixelScale: 255,
     output: 'Plus214_Output_0',
-    reference: (x) => runOnnx(sharedPath('models', 'onnx-mnist-8', 'mnist.onnx'), x, [1, 1, 28, 28], 'Plus214_Output_0'),
+    reference: (x) =>
+      runOnnx(sharedPath('models', 'onnx-mnist-8', 'mnist.onnx'), x, [1, 1, 28, 28], 'Plus214_Output_0'),
   },
   {
     name: 'tfjs-mnist-layers',
@@ -117,7 +122,8 @@ const SOURCES: Source[] = [
     shape: [1, 1, 28, 28],
     pixelScale: 255,
     output: 'Plus214_Output_0',
-    reference: (x) => runOnnx(sharedPath('models', 'onnx-mnist-8', 'mnist.onnx'), x, [1, 1, 28, 28], 'Plus214_Output_0'),
+    reference: (x) =>
+      runOnnx(sharedPath('models', 'onnx-mnist-8', 'mnist.onnx'), x, [1, 1, 28, 28], 'Plus214_Output_0'),
   },
   {
     name: 'tflite-mnist-lstm',
@@ -125,7 +131,8 @@ const SOURCES: Source[] = [
     shape: [1, 28, 28],
     pixelScale: 1,
     output: 'StatefulPartitionedCall:0',
-    reference: async (x) => runTfliteFile(sharedPath('models', 'tflite-mnist-lstm', 'trained_lstm.tflite'), x, 'StatefulPartitionedCall:0'),
+    reference: async (x) =>
+      runTfliteFile(sharedPath('models', 'tflite-mnist-lstm', 'trained_lstm.tflite'), x, 'StatefulPartitionedCall:0'),
   },
 ];
 
@@ -159,41 +166,46 @@ afterAll(() => {
 
 describe('enxuto convert: 3x3 format matrix on the shared models', () => {
   const cells = SOURCES.flatMap((source) => TARGETS.map((t) => ({ source, ...t })));
-  it.each(cells.map((c) => [`${c.source.name} -> ${c.target}`, c] as const))('%s', async (cell, { source, target, out }) => {
-    const output = out(source.name.replace(/\./g, '_'));
-    const c = capture();
-    const code = await runCli(['convert', source.path(), output], c.io, {});
-    const expected = EXPECTED_UNSUPPORTED[cell];
-    if (expected) {
-      expect(code).toBe(1);
-      expect(c.err.join('')).toMatch(expected.message);
-      // The same failure through the library is a typed UnsupportedError, and nothing was written.
-      const { model } = await readModel(source.path());
-      await expect(writeModel(model, `${output}-again`, { format: target })).rejects.toBeInstanceOf(UnsupportedError);
-      expect(existsSync(output)).toBe(false);
-      matrix.push(`${cell}: UnsupportedError (${expected.reason})`);
-      return;
-    }
-    expect(c.err.join(''), cell).toBe('');
-    expect(code).toBe(0);
-    let worst = 0;
-    let agree = 0;
-    for (const digit of digits) {
-      const x = digit.map((p) => p * source.pixelScale);
-      const ref = await source.reference(x);
-      const got =
-        target === 'onnx' ? await runOnnx(output, x, source.shape, source.output)
-        : target === 'tfjs' ? await runTfjsGraph(output, x, source.shape, source.output)
-        : runTfliteFile(output, x, source.output);
-      expect(got.length).toBe(10);
-      expect(ref.length).toBe(10);
-      const scale = Math.max(1, ...Array.from(ref, Math.abs));
-      for (let i = 0; i < 10; i++) worst = Math.max(worst, Math.abs(got[i]! - ref[i]!) / scale);
-      const argmax = (v: Float32Array) => v.indexOf(Math.max(...v));
-      if (argmax(got) === argmax(ref)) agree++;
-    }
-    matrix.push(`${cell}: ok, max rel. error ${worst.toExponential(2)}, ${agree}/${DIGITS} same class`);
-    expect(worst).toBeLessThanOrEqual(TOLERANCE);
-    expect(agree).toBe(DIGITS);
-  });
+  it.each(cells.map((c) => [`${c.source.name} -> ${c.target}`, c] as const))(
+    '%s',
+    async (cell, { source, target, out }) => {
+      const output = out(source.name.replace(/\./g, '_'));
+      const c = capture();
+      const code = await runCli(['convert', source.path(), output], c.io, {});
+      const expected = EXPECTED_UNSUPPORTED[cell];
+      if (expected) {
+        expect(code).toBe(1);
+        expect(c.err.join('')).toMatch(expected.message);
+        // The same failure through the library is a typed UnsupportedError, and nothing was written.
+        const { model } = await readModel(source.path());
+        await expect(writeModel(model, `${output}-again`, { format: target })).rejects.toBeInstanceOf(UnsupportedError);
+        expect(existsSync(output)).toBe(false);
+        matrix.push(`${cell}: UnsupportedError (${expected.reason})`);
+        return;
+      }
+      expect(c.err.join(''), cell).toBe('');
+      expect(code).toBe(0);
+      let worst = 0;
+      let agree = 0;
+      for (const digit of digits) {
+        const x = digit.map((p) => p * source.pixelScale);
+        const ref = await source.reference(x);
+        const got =
+          target === 'onnx'
+            ? await runOnnx(output, x, source.shape, source.output)
+            : target === 'tfjs'
+              ? await runTfjsGraph(output, x, source.shape, source.output)
+              : runTfliteFile(output, x, source.output);
+        expect(got.length).toBe(10);
+        expect(ref.length).toBe(10);
+        const scale = Math.max(1, ...Array.from(ref, Math.abs));
+        for (let i = 0; i < 10; i++) worst = Math.max(worst, Math.abs(got[i]! - ref[i]!) / scale);
+        const argmax = (v: Float32Array) => v.indexOf(Math.max(...v));
+        if (argmax(got) === argmax(ref)) agree++;
+      }
+      matrix.push(`${cell}: ok, max rel. error ${worst.toExponential(2)}, ${agree}/${DIGITS} same class`);
+      expect(worst).toBeLessThanOrEqual(TOLERANCE);
+      expect(agree).toBe(DIGITS);
+    },
+  );
 });

@@ -33,9 +33,18 @@ export const convertCommand: Command = {
       ...(values.format !== undefined ? { format: values.format } : {}),
     });
     const report: ConvertReport = {
-      input, inputFormat: read.format, output, outputFormat: written.format, files: written.files, bytes: written.bytes,
+      input,
+      inputFormat: read.format,
+      output,
+      outputFormat: written.format,
+      files: written.files,
+      bytes: written.bytes,
     };
-    io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : `wrote ${output} (${written.format}, ${written.bytes} bytes) from ${input} (${read.format})\n`);
+    io.out(
+      values.json
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : `wrote ${output} (${written.format}, ${written.bytes} bytes) from ${input} (${read.format})\n`,
+    );
     return 0;
   },
 };

@@ -16,7 +16,8 @@ function dataSpec(raw: string): { spec: unknown; baseDir: string } {
 }
 
 function readText(path: string): string {
-  if (statSync(path).size > 1 << 20) throw new ConfigError('data spec file is larger than 1 MiB', { code: 'config/too-large', file: path });
+  if (statSync(path).size > 1 << 20)
+    throw new ConfigError('data spec file is larger than 1 MiB', { code: 'config/too-large', file: path });
   return readFileSync(path, 'utf8');
 }
 
@@ -60,13 +61,18 @@ export const evalCommand: Command = {
       json: { type: 'boolean' },
     });
     const [file] = positionals('eval', pos, ['model']);
-    if (!values.data) throw new ConfigError('--data <spec> is required (see enxuto eval --help)', { code: 'cli/bad-argument', field: '--data' });
+    if (!values.data)
+      throw new ConfigError('--data <spec> is required (see enxuto eval --help)', {
+        code: 'cli/bad-argument',
+        field: '--data',
+      });
     const { spec, baseDir } = dataSpec(values.data);
     const dataset = openDataset(spec, { baseDir, field: '--data' });
     // Sizes are of the models serialized as ONNX, so a reference in another format compares fairly.
     const { model } = await readModel(file!);
     const reference = values.reference ? (await readModel(values.reference)).model : undefined;
-    const maxSamples = values['max-samples'] !== undefined ? intOption('max-samples', values['max-samples'], 1, 1, 1 << 30) : undefined;
+    const maxSamples =
+      values['max-samples'] !== undefined ? intOption('max-samples', values['max-samples'], 1, 1, 1 << 30) : undefined;
     const metrics = await evaluate(model, dataset, {
       backend: getBackend('ort-node'),
       batchSize: intOption('batch', values.batch, 64, 1, 4096),

@@ -1,6 +1,15 @@
 // `enxuto inspect <model> [--json]`: what a model is made of.
 import { statSync } from 'node:fs';
-import { bytesPerDtype, countParameters, formatDims, formatType, opHistogram, type Dim, type Model, type Value } from '@enxuto/ir';
+import {
+  bytesPerDtype,
+  countParameters,
+  formatDims,
+  formatType,
+  opHistogram,
+  type Dim,
+  type Model,
+  type Value,
+} from '@enxuto/ir';
 import { readModel } from '@enxuto/formats/node';
 import { positionals, parseCommandArgs, type Command } from './command.js';
 
@@ -70,7 +79,11 @@ export function formatInspect(r: InspectReport): string {
     `${r.file}`,
     `  format      ${r.format} (${humanBytes(r.fileBytes)}, ${r.fileBytes} bytes)`,
     `  IR version  ${r.irVersion}`,
-    `  opsets      ${Object.entries(r.opsets).map(([d, v]) => `${d} ${v}`).join(', ') || '-'}`,
+    `  opsets      ${
+      Object.entries(r.opsets)
+        .map(([d, v]) => `${d} ${v}`)
+        .join(', ') || '-'
+    }`,
     `  producer    ${[r.producer.name, r.producer.version].filter(Boolean).join(' ') || '-'}`,
     '  inputs',
     ...r.inputs.map((v) => `    ${v.name}: ${v.dtype ?? v.type} ${formatDims(v.shape ?? undefined)}`),

@@ -10,8 +10,13 @@ import { parseCommandArgs, positionals, type Command } from './command.js';
 function isPass(v: unknown): v is PassDefinition {
   if (v === null || typeof v !== 'object') return false;
   const p = v as Partial<PassDefinition>;
-  return typeof p.name === 'string' && typeof p.summary === 'string' && typeof p.run === 'function' &&
-    typeof (p.options as { safeParse?: unknown } | undefined)?.safeParse === 'function' && typeof (p.options as { shape?: unknown }).shape === 'object';
+  return (
+    typeof p.name === 'string' &&
+    typeof p.summary === 'string' &&
+    typeof p.run === 'function' &&
+    typeof (p.options as { safeParse?: unknown } | undefined)?.safeParse === 'function' &&
+    typeof (p.options as { shape?: unknown }).shape === 'object'
+  );
 }
 
 /** Pass definitions exported by a module, alone or in arrays. */
@@ -27,7 +32,8 @@ function passesOf(mod: Record<string, unknown>): PassDefinition[] {
 /** The passes that ship with enxuto (a fresh registry each call; plugins go into copies). */
 export function builtinRegistry(): PassRegistry {
   const all = new Set<PassDefinition>();
-  for (const mod of [graph, quantize, prune, distill] as Record<string, unknown>[]) for (const p of passesOf(mod)) all.add(p);
+  for (const mod of [graph, quantize, prune, distill] as Record<string, unknown>[])
+    for (const p of passesOf(mod)) all.add(p);
   return new PassRegistry().registerBuiltins([...all]);
 }
 
@@ -85,7 +91,9 @@ export function passesMarkdown(list: PassListing[]): string {
     }
     out.push('| option | type | default | description |', '| --- | --- | --- | --- |');
     for (const [k, s] of Object.entries(props)) {
-      const type = Array.isArray(s.enum) ? s.enum.map((e) => `\`${String(e)}\``).join(' \\| ') : String(s.type ?? 'value');
+      const type = Array.isArray(s.enum)
+        ? s.enum.map((e) => `\`${String(e)}\``).join(' \\| ')
+        : String(s.type ?? 'value');
       const def = s.default !== undefined ? `\`${JSON.stringify(s.default)}\`` : '';
       out.push(`| \`${k}\` | ${type} | ${def} | ${cell(s.description ?? '')} |`);
     }
@@ -102,10 +110,15 @@ export const passesCommand: Command = {
   --json       print every pass as JSON: name, summary, source, needs, options (JSON Schema)
   --markdown   print the listing as Markdown (docs/passes.md is generated this way)`,
   async run(argv, io) {
-    const { values, positionals: pos } = parseCommandArgs('passes', argv, { json: { type: 'boolean' }, markdown: { type: 'boolean' } });
+    const { values, positionals: pos } = parseCommandArgs('passes', argv, {
+      json: { type: 'boolean' },
+      markdown: { type: 'boolean' },
+    });
     positionals('passes', pos, []);
     const list = listPasses(builtinRegistry());
-    io.out(values.json ? `${JSON.stringify(list, null, 2)}\n` : values.markdown ? passesMarkdown(list) : formatPasses(list));
+    io.out(
+      values.json ? `${JSON.stringify(list, null, 2)}\n` : values.markdown ? passesMarkdown(list) : formatPasses(list),
+    );
     return 0;
   },
 };

@@ -28,7 +28,6 @@ function capture() {
   return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), isTTY: false }, out, err };
 }
 
-
 const argmax = (y: ArrayLike<number>): number => {
   let k = 0;
   for (let i = 1; i < y.length; i++) if (y[i]! > y[k]!) k = i;
@@ -106,10 +105,16 @@ describe('quantize-static pipeline -> ONNX, TF.js and TFLite outputs, each in it
     await tf.setBackend('cpu');
     const json = JSON.parse(readFileSync(join(out('tfjs'), 'model.json'), 'utf8'));
     // quantize-static's int8 weights are stored uint8 again through the manifest (default for QDQ).
-    const specs = json.weightsManifest.flatMap((g: { weights: { dtype: string; shape: number[]; quantization?: { dtype: string } }[] }) => g.weights);
-    expect(specs.filter((w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'uint8').length).toBeGreaterThanOrEqual(3);
+    const specs = json.weightsManifest.flatMap(
+      (g: { weights: { dtype: string; shape: number[]; quantization?: { dtype: string } }[] }) => g.weights,
+    );
+    expect(
+      specs.filter((w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'uint8').length,
+    ).toBeGreaterThanOrEqual(3);
     const model = await tf.loadGraphModel(folderHandler(join(out('tfjs'), 'model.json')));
-    const ys = inputs.map((x) => tf.tidy(() => (model.execute(tf.tensor(x, [1, 1, 28, 28], 'float32')) as tf.Tensor).dataSync() as Float32Array));
+    const ys = inputs.map((x) =>
+      tf.tidy(() => (model.execute(tf.tensor(x, [1, 1, 28, 28], 'float32')) as tf.Tensor).dataSync() as Float32Array),
+    );
     model.dispose();
     const c = compare(ys, onnxRef);
     // Float activations (no activation rounding) and uint8 weight storage: measured top-1 1.0,
@@ -133,7 +138,9 @@ describe('quantize-static pipeline -> ONNX, TF.js and TFLite outputs, each in it
 
   it('TFLite float32 export of the QDQ model keeps its folded Relus: matches onnxruntime', async () => {
     const bytes = new Uint8Array(readFileSync(out('q-float.tflite')));
-    expect((await readModel(out('q-float.tflite'))).model.graph.initializers().every((v) => v.const!.dtype !== 'int8')).toBe(true);
+    expect(
+      (await readModel(out('q-float.tflite'))).model.graph.initializers().every((v) => v.const!.dtype !== 'int8'),
+    ).toBe(true);
     const ys = inputs.map((x) => runTflite(bytes, [{ data: x }])[0]!.data as Float32Array);
     const c = compare(ys, onnxRef);
     // Float activations: measured 1.3 % (before the fix, without the clamps: ~50 %).

@@ -38,9 +38,14 @@ describe('enxuto passes / schema', () => {
   it('lists the graph passes with their option schemas', async () => {
     const c = capture();
     expect(await runCli(['passes', '--json'], c.io)).toBe(0);
-    const list = JSON.parse(c.out.join('')) as { name: string; summary: string; options: { properties?: Record<string, unknown> } }[];
+    const list = JSON.parse(c.out.join('')) as {
+      name: string;
+      summary: string;
+      options: { properties?: Record<string, unknown> };
+    }[];
     const names = list.map((p) => p.name);
-    for (const n of ['eliminate-dead-code', 'eliminate-identity', 'fold-batchnorm', 'fold-constants']) expect(names).toContain(n);
+    for (const n of ['eliminate-dead-code', 'eliminate-identity', 'fold-batchnorm', 'fold-constants'])
+      expect(names).toContain(n);
     const fc = list.find((p) => p.name === 'fold-constants')!;
     expect(fc.options.properties).toHaveProperty('maxElements');
     const text = capture();
@@ -60,7 +65,10 @@ describe('enxuto passes / schema', () => {
 
 describe('enxuto run', () => {
   it('runs a pipeline with --set overrides and prints the summary', async () => {
-    const file = pipeline('ok.yaml', 'passes: [fold-constants, { type: eliminate-dead-code }]\noutputs: [out/ok.onnx]\nreport: out/report\n');
+    const file = pipeline(
+      'ok.yaml',
+      'passes: [fold-constants, { type: eliminate-dead-code }]\noutputs: [out/ok.onnx]\nreport: out/report\n',
+    );
     const c = capture();
     const code = await runCli(['run', file, '--set', 'passes.1.options.initializers=false', '--no-cache'], c.io);
     expect(c.err.join('')).not.toMatch(/^enxuto:/m);
@@ -76,13 +84,22 @@ describe('enxuto run', () => {
     const out = join(tmp.path, 'plugin-out');
     const code = await runCli(
       [
-        'run', join(repoRoot, 'examples', 'plugin.pipeline.yaml'), '--json', '--no-cache',
-        '--set', `input=${sharedPath('models', 'onnx-mnist-8', 'mnist.onnx')}`,
-        '--set', `data.evaluation.images=${sharedPath('data', 'mnist', 't10k-images-idx3-ubyte.gz')}`,
-        '--set', `data.evaluation.labels=${sharedPath('data', 'mnist', 't10k-labels-idx1-ubyte.gz')}`,
-        '--set', 'data.evaluation.count=200',
-        '--set', `outputs.0=${join(out, 'm.onnx')}`,
-        '--set', `report=${join(out, 'report')}`,
+        'run',
+        join(repoRoot, 'examples', 'plugin.pipeline.yaml'),
+        '--json',
+        '--no-cache',
+        '--set',
+        `input=${sharedPath('models', 'onnx-mnist-8', 'mnist.onnx')}`,
+        '--set',
+        `data.evaluation.images=${sharedPath('data', 'mnist', 't10k-images-idx3-ubyte.gz')}`,
+        '--set',
+        `data.evaluation.labels=${sharedPath('data', 'mnist', 't10k-labels-idx1-ubyte.gz')}`,
+        '--set',
+        'data.evaluation.count=200',
+        '--set',
+        `outputs.0=${join(out, 'm.onnx')}`,
+        '--set',
+        `report=${join(out, 'report')}`,
       ],
       c.io,
     );
@@ -90,7 +107,11 @@ describe('enxuto run', () => {
     expect(code).toBe(0);
     const report = JSON.parse(c.out.join(''));
     expect(report.plugins.map((p: { name: string }) => p.name)).toEqual(['@enxuto/plugin-example']);
-    expect(report.steps.map((s: { pass: string }) => s.pass)).toEqual(['fold-constants', 'example/clamp-weights', 'eliminate-dead-code']);
+    expect(report.steps.map((s: { pass: string }) => s.pass)).toEqual([
+      'fold-constants',
+      'example/clamp-weights',
+      'eliminate-dead-code',
+    ]);
     expect(report.gates[0].passed).toBe(true);
     expect(existsSync(join(out, 'm.onnx'))).toBe(true);
     expect(existsSync(join(out, 'report', 'report.html'))).toBe(true);
@@ -100,11 +121,16 @@ describe('enxuto run', () => {
     const file = pipeline('bad.yaml', 'passes: [fold-batchnrom]\noutputs: [out/bad.onnx]\n');
     const c = capture();
     expect(await runCli(['run', file], c.io)).toBe(1);
-    expect(c.err.join('')).toMatch(/passes\.0: unknown pass "fold-batchnrom" \(did you mean fold-batchnorm\?\); known passes: .*eliminate-dead-code/);
+    expect(c.err.join('')).toMatch(
+      /passes\.0: unknown pass "fold-batchnrom" \(did you mean fold-batchnorm\?\); known passes: .*eliminate-dead-code/,
+    );
   });
 
   it('exits 2 on a failed gate and writes no model (spawned)', () => {
-    const file = pipeline('gate.yaml', 'passes: [fold-constants]\ngates: [{ metric: accuracy, min: 1.01 }]\noutputs: [out/gate.onnx]\n');
+    const file = pipeline(
+      'gate.yaml',
+      'passes: [fold-constants]\ngates: [{ metric: accuracy, min: 1.01 }]\noutputs: [out/gate.onnx]\n',
+    );
     const r = enxuto(['run', file, '--no-cache']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/gate failed, no model written: accuracy .* is below 1\.01/);
@@ -117,7 +143,9 @@ describe('enxuto eval', () => {
     const model = sharedPath('models', 'onnx-mnist-8', 'mnist.onnx');
     const spec = `{type: mnist-idx, images: ${sharedPath('data', 'mnist', 't10k-images-idx3-ubyte.gz')}, labels: ${sharedPath('data', 'mnist', 't10k-labels-idx1-ubyte.gz')}, count: 200, preprocess: {scale: 255, shape: [1, 1, 28, 28]}}`;
     const c = capture();
-    expect(await runCli(['eval', model, '--data', spec, '--reference', model, '--latency-runs', '3', '--json'], c.io)).toBe(0);
+    expect(
+      await runCli(['eval', model, '--data', spec, '--reference', model, '--latency-runs', '3', '--json'], c.io),
+    ).toBe(0);
     const m = JSON.parse(c.out.join(''));
     expect(m.samples).toBe(200);
     expect(m.accuracy).toBeGreaterThan(0.95);
@@ -140,9 +168,14 @@ describe('enxuto new-pass', () => {
 describe('enxuto run, interrupted (case 36)', () => {
   const MAIN = new URL('../main.ts', import.meta.url).pathname;
   const start = (args: string[]) =>
-    spawn(process.execPath, ['--import', 'tsx', '--conditions=source', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    spawn(process.execPath, ['--import', 'tsx', '--conditions=source', MAIN, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   const slowPipeline = (name: string, out: string) =>
-    pipeline(name, `passes: [fold-constants, eliminate-dead-code, eliminate-identity]\noutputs: [${out}]\n`).replace('count: 100', 'count: 10000');
+    pipeline(name, `passes: [fold-constants, eliminate-dead-code, eliminate-identity]\noutputs: [${out}]\n`).replace(
+      'count: 100',
+      'count: 10000',
+    );
 
   it('Ctrl-C stops the run, exits 130 and leaves no output', async () => {
     const file = slowPipeline('sigint.yaml', 'out/sigint.onnx');
@@ -161,7 +194,15 @@ describe('enxuto run, interrupted (case 36)', () => {
 
   it('a run killed at any moment leaves either nothing or the complete file at the output path', async () => {
     const file = slowPipeline('kill.yaml', 'out/kill.onnx');
-    const complete = enxuto(['run', file, '--no-cache', '--set', 'data.evaluation.count=50', '--set', 'outputs.0=out/complete.onnx']);
+    const complete = enxuto([
+      'run',
+      file,
+      '--no-cache',
+      '--set',
+      'data.evaluation.count=50',
+      '--set',
+      'outputs.0=out/complete.onnx',
+    ]);
     expect(complete.code).toBe(0);
     const expected = readFileSync(join(tmp.path, 'out', 'complete.onnx'));
     for (const delayMs of [800, 2500, 4000]) {

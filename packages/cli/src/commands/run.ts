@@ -65,7 +65,11 @@ export const runCommand: Command = {
         signal: controller.signal,
         logger: streamLogger(stream, values.verbose ?? false),
         progress: consoleProgress(stream, { tty: io.isTTY }),
-        ...(values['no-cache'] ? { cacheDir: false as const } : values['cache-dir'] ? { cacheDir: values['cache-dir'] } : {}),
+        ...(values['no-cache']
+          ? { cacheDir: false as const }
+          : values['cache-dir']
+            ? { cacheDir: values['cache-dir'] }
+            : {}),
       });
       io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatRunSummary(report));
       return 0;

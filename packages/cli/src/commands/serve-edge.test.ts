@@ -39,7 +39,9 @@ describe('serve-edge command', () => {
   it('says how to build the app when the folder has none', async () => {
     const empty = tempDir('enxuto-edge-empty-');
     try {
-      await expect(serveEdgeCommand.run(['--port', '0', '--dir', empty.path], io().io)).rejects.toMatchObject({ code: 'edge/not-built' });
+      await expect(serveEdgeCommand.run(['--port', '0', '--dir', empty.path], io().io)).rejects.toMatchObject({
+        code: 'edge/not-built',
+      });
     } finally {
       empty.cleanup();
     }

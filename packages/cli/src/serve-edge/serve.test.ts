@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestedLocation, serveEdge, type EdgeServer } from './serve.js';
 
 /** A raw GET: fetch() would normalise '..' away before it reaches the server. */
-function get(port: number, path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  port: number,
+  path: string,
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolveGet, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method }, (res) => {
       let body = '';
@@ -90,7 +94,9 @@ describe('serveEdge', () => {
   });
 
   it('refuses a folder with no built app, naming it', async () => {
-    await expect(serveEdge({ dir: tmp.path, port: 0, host: '127.0.0.1' })).rejects.toMatchObject({ code: 'edge/not-built' });
+    await expect(serveEdge({ dir: tmp.path, port: 0, host: '127.0.0.1' })).rejects.toMatchObject({
+      code: 'edge/not-built',
+    });
   });
 });
 

@@ -48,7 +48,11 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 function send(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
   res.end(`${text}\n`);
 }
 
@@ -119,12 +123,20 @@ export async function serveEdge(opts: ServeEdgeOptions = {}): Promise<EdgeServer
   const port = opts.port ?? 8080;
   const host = opts.host ?? '0.0.0.0';
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(`port must be a whole number from 0 to 65535, got ${port}`, { code: 'edge/bad-port', field: 'port' });
+    throw new ConfigError(`port must be a whole number from 0 to 65535, got ${port}`, {
+      code: 'edge/bad-port',
+      field: 'port',
+    });
   }
   if (!existsSync(join(dir, 'index.html')) || !statSync(dir).isDirectory()) {
-    throw new ConfigError(`${dir} holds no built edge app (index.html missing): run \`npm run build -w @enxuto/edge\` first`, {
-      code: 'edge/not-built', file: dir, field: 'dir',
-    });
+    throw new ConfigError(
+      `${dir} holds no built edge app (index.html missing): run \`npm run build -w @enxuto/edge\` first`,
+      {
+        code: 'edge/not-built',
+        file: dir,
+        field: 'dir',
+      },
+    );
   }
   const listener = (req: IncomingMessage, res: ServerResponse) => handle(dir, req, res);
   const server: Server = opts.tls

@@ -55,21 +55,67 @@ describe('external data locations', () => {
 
 describe('external_data entries', () => {
   it('parses location, offset, length and checksum', () => {
-    const ref = parseExternalData(entries([['location', 'w.bin'], ['offset', '4096'], ['length', '16'], ['checksum', 'abc']]));
+    const ref = parseExternalData(
+      entries([
+        ['location', 'w.bin'],
+        ['offset', '4096'],
+        ['length', '16'],
+        ['checksum', 'abc'],
+      ]),
+    );
     expect(ref).toEqual({ location: 'w.bin', offset: 4096, length: 16, checksum: 'abc' });
   });
 
-  const badNumbers = ['-1', '1e3', '0x10', ' 5', '5 ', '+5', '1.5', '', 'NaN', '9007199254740992', '99999999999999999999'];
+  const badNumbers = [
+    '-1',
+    '1e3',
+    '0x10',
+    ' 5',
+    '5 ',
+    '+5',
+    '1.5',
+    '',
+    'NaN',
+    '9007199254740992',
+    '99999999999999999999',
+  ];
   for (const n of badNumbers) {
     it(`refuses offset / length ${JSON.stringify(n)}`, () => {
-      expect(codeOf(() => parseExternalData(entries([['location', 'w.bin'], ['offset', n]])))).toBe('onnx/external-number');
-      expect(codeOf(() => parseExternalData(entries([['location', 'w.bin'], ['length', n]])))).toBe('onnx/external-number');
+      expect(
+        codeOf(() =>
+          parseExternalData(
+            entries([
+              ['location', 'w.bin'],
+              ['offset', n],
+            ]),
+          ),
+        ),
+      ).toBe('onnx/external-number');
+      expect(
+        codeOf(() =>
+          parseExternalData(
+            entries([
+              ['location', 'w.bin'],
+              ['length', n],
+            ]),
+          ),
+        ),
+      ).toBe('onnx/external-number');
     });
   }
 
   for (const key of ['__proto__', 'constructor', 'prototype', 'basepath', 'toString']) {
     it(`refuses key ${key} without touching any prototype`, () => {
-      expect(codeOf(() => parseExternalData(entries([['location', 'w.bin'], [key, 'polluted']])))).toBe('onnx/external-key');
+      expect(
+        codeOf(() =>
+          parseExternalData(
+            entries([
+              ['location', 'w.bin'],
+              [key, 'polluted'],
+            ]),
+          ),
+        ),
+      ).toBe('onnx/external-key');
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
     });
@@ -77,7 +123,16 @@ describe('external_data entries', () => {
 
   it('refuses a missing location and repeated keys', () => {
     expect(codeOf(() => parseExternalData(entries([['offset', '0']])))).toBe('onnx/external-location');
-    expect(codeOf(() => parseExternalData(entries([['location', 'a'], ['location', 'b']])))).toBe('onnx/external-key');
+    expect(
+      codeOf(() =>
+        parseExternalData(
+          entries([
+            ['location', 'a'],
+            ['location', 'b'],
+          ]),
+        ),
+      ),
+    ).toBe('onnx/external-key');
   });
 });
 
@@ -94,10 +149,32 @@ describe('region bounds (BAD_INPUTS 7)', () => {
   it('memoryExternalData returns views and refuses regions past the end', () => {
     const data = Uint8Array.from({ length: 32 }, (_, i) => i);
     const r = memoryExternalData({ 'w.bin': data });
-    const got = r.resolve({ location: 'w.bin', offset: 8, length: 8, checksum: undefined, byteLength: 8, tensor: 't' }) as Uint8Array;
+    const got = r.resolve({
+      location: 'w.bin',
+      offset: 8,
+      length: 8,
+      checksum: undefined,
+      byteLength: 8,
+      tensor: 't',
+    }) as Uint8Array;
     expect(got.buffer).toBe(data.buffer);
     expect(Array.from(got)).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
-    expect(codeOf(() => r.resolve({ location: 'w.bin', offset: 30, length: undefined, checksum: undefined, byteLength: 8, tensor: 't' }))).toBe('onnx/external-range');
-    expect(codeOf(() => r.resolve({ location: 'x.bin', offset: 0, length: undefined, checksum: undefined, byteLength: 8, tensor: 't' }))).toBe('onnx/external-missing');
+    expect(
+      codeOf(() =>
+        r.resolve({
+          location: 'w.bin',
+          offset: 30,
+          length: undefined,
+          checksum: undefined,
+          byteLength: 8,
+          tensor: 't',
+        }),
+      ),
+    ).toBe('onnx/external-range');
+    expect(
+      codeOf(() =>
+        r.resolve({ location: 'x.bin', offset: 0, length: undefined, checksum: undefined, byteLength: 8, tensor: 't' }),
+      ),
+    ).toBe('onnx/external-missing');
   });
 });

@@ -22,14 +22,23 @@ interface Where {
 const KNOWN_KEYS = new Set(['location', 'offset', 'length', 'checksum']);
 
 function fail(where: Where, code: string, message: string, field: string): FormatError {
-  return new FormatError(message, { code, file: where.file, field, ...(where.value !== undefined ? { value: where.value } : {}) });
+  return new FormatError(message, {
+    code,
+    file: where.file,
+    field,
+    ...(where.value !== undefined ? { value: where.value } : {}),
+  });
 }
 
 /** Checks a location with the project's path rules (@enxuto/io) and returns it normalized. */
 export function normalizeLocation(location: string, where: Where = {}): string {
   const field = 'external_data.location';
   try {
-    return checkRelativeLocation(location, { ...(where.file !== undefined ? { file: where.file } : {}), field, backslashSeparators: true }).join('/');
+    return checkRelativeLocation(location, {
+      ...(where.file !== undefined ? { file: where.file } : {}),
+      field,
+      backslashSeparators: true,
+    }).join('/');
   } catch (e) {
     throw fail(where, 'onnx/external-location', e instanceof Error ? e.message : String(e), field);
   }
@@ -38,7 +47,12 @@ export function normalizeLocation(location: string, where: Where = {}): string {
 /** Decimal digits only, at most 2^53 - 1: no sign, hex, exponent or whitespace. */
 function parseSize(text: string, key: string, where: Where): number {
   if (!/^[0-9]{1,16}$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw fail(where, 'onnx/external-number', `external data ${key} ${JSON.stringify(text)} is not a decimal integer in [0, 2^53)`, `external_data.${key}`);
+    throw fail(
+      where,
+      'onnx/external-number',
+      `external data ${key} ${JSON.stringify(text)} is not a decimal integer in [0, 2^53)`,
+      `external_data.${key}`,
+    );
   }
   return Number(text);
 }
@@ -55,7 +69,8 @@ export function parseExternalData(entries: readonly StringStringEntryProto[], wh
     map.set(key, e.value ?? '');
   }
   const location = map.get('location');
-  if (location === undefined) throw fail(where, 'onnx/external-location', 'external_data has no location', 'external_data.location');
+  if (location === undefined)
+    throw fail(where, 'onnx/external-location', 'external_data has no location', 'external_data.location');
   const offset = map.get('offset');
   const length = map.get('length');
   return {

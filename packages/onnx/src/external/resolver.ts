@@ -29,7 +29,9 @@ export interface ExternalDataLoader {
  * A resolver over files already in memory (browser uploads, tests): `files` maps a normalized
  * relative location ('weights.bin') to its bytes. Returned bytes are views, not copies.
  */
-export function memoryExternalData(files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>): ExternalDataResolver {
+export function memoryExternalData(
+  files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>,
+): ExternalDataResolver {
   const map = files instanceof Map ? files : new Map(Object.entries(files));
   return {
     resolve(req) {

@@ -21,7 +21,11 @@ function copyRegion(fd: number, source: { path: string; offset: number; length: 
     while (done < source.length) {
       const want = Math.min(block.byteLength, source.length - done);
       const n = readSync(src, block, 0, want, source.offset + done);
-      if (n === 0) throw new FormatError(`${source.path} ended early while copying tensor data`, { code: 'onnx/external-range', file: source.path });
+      if (n === 0)
+        throw new FormatError(`${source.path} ended early while copying tensor data`, {
+          code: 'onnx/external-range',
+          file: source.path,
+        });
       writeAll(fd, block.subarray(0, n));
       done += n;
     }

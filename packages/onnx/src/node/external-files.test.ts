@@ -1,7 +1,27 @@
 // External data on disk: BAD_INPUTS 1-8 through readOnnxFile, lazy loading, and the write path.
-import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, EnxutoError, FormatError, Graph, LazyTensor, Model, float32Tensor, tensorFromBytes, type Tensor } from '@enxuto/ir';
+import {
+  ConfigError,
+  EnxutoError,
+  FormatError,
+  Graph,
+  LazyTensor,
+  Model,
+  float32Tensor,
+  tensorFromBytes,
+  type Tensor,
+} from '@enxuto/ir';
 import { tempDir } from '@enxuto/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { modelWithInitializer } from '../../test/proto-builders.js';
@@ -28,7 +48,15 @@ const floats = (n: number, seed = 1) => Float32Array.from({ length: n }, (_, i) 
 /** A model file in `dir` whose initializer t (float32[4]) reads external data with these entries. */
 function externalModel(dir: string, entries: [string, string][], name = 'm.onnx'): string {
   const path = join(dir, name);
-  writeFileSync(path, modelWithInitializer({ dims: [4], dataType: 1, dataLocation: 1, externalData: entries.map(([key, value]) => ({ key, value })) }));
+  writeFileSync(
+    path,
+    modelWithInitializer({
+      dims: [4],
+      dataType: 1,
+      dataLocation: 1,
+      externalData: entries.map(([key, value]) => ({ key, value })),
+    }),
+  );
   return path;
 }
 
@@ -61,15 +89,21 @@ describe('writeOnnxFile / readOnnxFile with external data', () => {
     const big = back.graph.value('big')!.const!;
     expect(big).toBeInstanceOf(LazyTensor);
     expect(big.isLazy).toBe(true);
-    expect((big as LazyTensor).source).toEqual({ path: realpathSync(join(tmp.path, 'out', 'm.onnx.data')), offset: 0, length: 65536 });
-    expect(((back.graph.value('mid')!.const!) as LazyTensor).source!.offset).toBe(65536);
+    expect((big as LazyTensor).source).toEqual({
+      path: realpathSync(join(tmp.path, 'out', 'm.onnx.data')),
+      offset: 0,
+      length: 65536,
+    });
+    expect((back.graph.value('mid')!.const! as LazyTensor).source!.offset).toBe(65536);
     expect(bytesOf(big)).toEqual(bytesOf(model.graph.value('big')!.const!));
     expect(big.isLazy).toBe(false);
     expect(back.graph.value('small')!.const!.isLazy).toBe(false);
   });
 
   it('copies external regions to a new data file without loading them, or inlines them', () => {
-    writeOnnxFile(sampleModel(), join(tmp.path, 'a', 'm.onnx'), { externalData: { location: 'w/data.bin', threshold: 1024 } });
+    writeOnnxFile(sampleModel(), join(tmp.path, 'a', 'm.onnx'), {
+      externalData: { location: 'w/data.bin', threshold: 1024 },
+    });
     const lazy = readOnnxFile(join(tmp.path, 'a', 'm.onnx'));
     writeOnnxFile(lazy, join(tmp.path, 'b', 'm.onnx'), { externalData: { location: 'd.bin', threshold: 1024 } });
     expect(lazy.graph.value('big')!.const!.isLazy).toBe(true); // copied file-to-file
@@ -91,9 +125,14 @@ describe('writeOnnxFile / readOnnxFile with external data', () => {
     const e1 = errorOf(() => writeOnnxFile(model, path));
     expect(e1).toBeInstanceOf(ConfigError);
     expect(e1.code).toBe('onnx/overwrite-input');
-    const e2 = errorOf(() => writeOnnxFile(model, join(tmp.path, 'other.onnx'), { externalData: { location: 'm.data', threshold: 1024 } }));
+    const e2 = errorOf(() =>
+      writeOnnxFile(model, join(tmp.path, 'other.onnx'), { externalData: { location: 'm.data', threshold: 1024 } }),
+    );
     expect(e2.code).toBe('onnx/overwrite-input');
-    expect(errorOf(() => writeOnnxFile(sampleModel(), path + '2', { externalData: { location: 'm.onnx2', threshold: 1 } })).code).toBe('onnx/overwrite-input');
+    expect(
+      errorOf(() => writeOnnxFile(sampleModel(), path + '2', { externalData: { location: 'm.onnx2', threshold: 1 } }))
+        .code,
+    ).toBe('onnx/overwrite-input');
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(existsSync(join(tmp.path, 'other.onnx'))).toBe(false);
   });
@@ -133,18 +172,96 @@ describe('hostile external data (BAD_INPUTS 1-8)', () => {
     { name: '. location', entries: [['location', '.']], code: 'onnx/external-location' },
     { name: 'missing file', entries: [['location', 'nope.bin']], code: 'onnx/external-missing' },
     { name: 'a directory', entries: [['location', 'sub']], code: 'onnx/external-not-file' },
-    { name: '*/_ORT_MEM_ADDR_/*', entries: [['location', '*/_ORT_MEM_ADDR_/*'], ['offset', '140737488355328']], code: 'onnx/external-location' },
+    {
+      name: '*/_ORT_MEM_ADDR_/*',
+      entries: [
+        ['location', '*/_ORT_MEM_ADDR_/*'],
+        ['offset', '140737488355328'],
+      ],
+      code: 'onnx/external-location',
+    },
     { name: '#address', entries: [['location', '#140737488355328']], code: 'onnx/external-location' },
-    { name: 'negative offset', entries: [['location', 'd.bin'], ['offset', '-16']], code: 'onnx/external-number' },
-    { name: 'hex offset', entries: [['location', 'd.bin'], ['offset', '0x10']], code: 'onnx/external-number' },
-    { name: 'non-numeric length', entries: [['location', 'd.bin'], ['length', 'sixteen']], code: 'onnx/external-number' },
-    { name: 'offset above 2^53', entries: [['location', 'd.bin'], ['offset', '9007199254740993']], code: 'onnx/external-number' },
-    { name: 'length differs from dims x dtype', entries: [['location', 'd.bin'], ['length', '8']], code: 'onnx/size-mismatch' },
-    { name: 'offset + length past EOF', entries: [['location', 'd.bin'], ['offset', '20']], code: 'onnx/external-range' },
-    { name: 'offset near 2^53 (no wrap)', entries: [['location', 'd.bin'], ['offset', '9007199254740990'], ['length', '16']], code: 'onnx/external-range' },
-    { name: '__proto__ key', entries: [['location', 'd.bin'], ['__proto__', 'x']], code: 'onnx/external-key' },
-    { name: 'constructor key', entries: [['location', 'd.bin'], ['constructor', 'x']], code: 'onnx/external-key' },
-    { name: 'unknown key', entries: [['location', 'd.bin'], ['basepath', '/etc']], code: 'onnx/external-key' },
+    {
+      name: 'negative offset',
+      entries: [
+        ['location', 'd.bin'],
+        ['offset', '-16'],
+      ],
+      code: 'onnx/external-number',
+    },
+    {
+      name: 'hex offset',
+      entries: [
+        ['location', 'd.bin'],
+        ['offset', '0x10'],
+      ],
+      code: 'onnx/external-number',
+    },
+    {
+      name: 'non-numeric length',
+      entries: [
+        ['location', 'd.bin'],
+        ['length', 'sixteen'],
+      ],
+      code: 'onnx/external-number',
+    },
+    {
+      name: 'offset above 2^53',
+      entries: [
+        ['location', 'd.bin'],
+        ['offset', '9007199254740993'],
+      ],
+      code: 'onnx/external-number',
+    },
+    {
+      name: 'length differs from dims x dtype',
+      entries: [
+        ['location', 'd.bin'],
+        ['length', '8'],
+      ],
+      code: 'onnx/size-mismatch',
+    },
+    {
+      name: 'offset + length past EOF',
+      entries: [
+        ['location', 'd.bin'],
+        ['offset', '20'],
+      ],
+      code: 'onnx/external-range',
+    },
+    {
+      name: 'offset near 2^53 (no wrap)',
+      entries: [
+        ['location', 'd.bin'],
+        ['offset', '9007199254740990'],
+        ['length', '16'],
+      ],
+      code: 'onnx/external-range',
+    },
+    {
+      name: '__proto__ key',
+      entries: [
+        ['location', 'd.bin'],
+        ['__proto__', 'x'],
+      ],
+      code: 'onnx/external-key',
+    },
+    {
+      name: 'constructor key',
+      entries: [
+        ['location', 'd.bin'],
+        ['constructor', 'x'],
+      ],
+      code: 'onnx/external-key',
+    },
+    {
+      name: 'unknown key',
+      entries: [
+        ['location', 'd.bin'],
+        ['basepath', '/etc'],
+      ],
+      code: 'onnx/external-key',
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -166,10 +283,14 @@ describe('hostile external data (BAD_INPUTS 1-8)', () => {
       const dir = join(tmp.path, 'model');
       mkdirSync(dir);
       symlinkSync(join(outside.path, 'secret'), join(dir, 'd.bin'));
-      expect(errorOf(() => readOnnxFile(externalModel(dir, [['location', 'd.bin']]))).code).toBe('onnx/external-escape');
+      expect(errorOf(() => readOnnxFile(externalModel(dir, [['location', 'd.bin']]))).code).toBe(
+        'onnx/external-escape',
+      );
       // a parent folder that is a symlink pointing outside
       symlinkSync(outside.path, join(dir, 'linked'));
-      expect(errorOf(() => readOnnxFile(externalModel(dir, [['location', 'linked/secret']]))).code).toBe('onnx/external-escape');
+      expect(errorOf(() => readOnnxFile(externalModel(dir, [['location', 'linked/secret']]))).code).toBe(
+        'onnx/external-escape',
+      );
     } finally {
       outside.cleanup();
     }
@@ -187,7 +308,9 @@ describe('hostile external data (BAD_INPUTS 1-8)', () => {
     linkSync(join(tmp.path, 'orig.bin'), join(tmp.path, 'd.bin'));
     const path = externalModel(tmp.path, [['location', 'd.bin']]);
     expect(errorOf(() => readOnnxFile(path)).code).toBe('onnx/external-hardlink');
-    expect(Array.from(readOnnxFile(path, { allowHardlinks: true }).graph.value('t')!.const!.toFloat32())).toEqual([5, 6, 7, 8]);
+    expect(Array.from(readOnnxFile(path, { allowHardlinks: true }).graph.value('t')!.const!.toFloat32())).toEqual([
+      5, 6, 7, 8,
+    ]);
   });
 
   it('a data file that shrinks after reading is caught when the bytes load', () => {

@@ -22,7 +22,13 @@ interface CheckedFile {
 
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
-function fail(code: string, message: string, req: ExternalDataRequest, file: string, field = 'external_data.location'): FormatError {
+function fail(
+  code: string,
+  message: string,
+  req: ExternalDataRequest,
+  file: string,
+  field = 'external_data.location',
+): FormatError {
   return new FormatError(message, { code, file, value: req.tensor, field });
 }
 
@@ -41,7 +47,11 @@ export function readRegion(file: CheckedFile, offset: number, length: number): U
     let done = 0;
     while (done < length) {
       const n = readSync(fd, out, done, length - done, offset + done);
-      if (n === 0) throw new FormatError(`external data file ${file.path} ended early`, { code: 'onnx/external-range', file: file.path });
+      if (n === 0)
+        throw new FormatError(`external data file ${file.path} ended early`, {
+          code: 'onnx/external-range',
+          file: file.path,
+        });
       done += n;
     }
     return out;
@@ -66,13 +76,25 @@ export function fileExternalData(modelPath: string, opts: FileExternalDataOption
       st = statSync(real);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') throw fail('onnx/external-missing', `external data file ${req.location} does not exist`, req, target);
-      throw fail('onnx/external-unreadable', `external data file ${req.location} cannot be resolved (${code ?? 'error'})`, req, target);
+      if (code === 'ENOENT' || code === 'ENOTDIR')
+        throw fail('onnx/external-missing', `external data file ${req.location} does not exist`, req, target);
+      throw fail(
+        'onnx/external-unreadable',
+        `external data file ${req.location} cannot be resolved (${code ?? 'error'})`,
+        req,
+        target,
+      );
     }
     if (!real.startsWith(modelDir + sep)) {
-      throw fail('onnx/external-escape', `external data ${req.location} resolves outside the model folder (through a symlink)`, req, target);
+      throw fail(
+        'onnx/external-escape',
+        `external data ${req.location} resolves outside the model folder (through a symlink)`,
+        req,
+        target,
+      );
     }
-    if (!st.isFile()) throw fail('onnx/external-not-file', `external data ${req.location} is not a regular file`, req, target);
+    if (!st.isFile())
+      throw fail('onnx/external-not-file', `external data ${req.location} is not a regular file`, req, target);
     // Open and re-check what was opened: the path could have been swapped since realpath.
     const fd = openSync(real, OPEN_FLAGS);
     let fst: Stats;
@@ -82,10 +104,20 @@ export function fileExternalData(modelPath: string, opts: FileExternalDataOption
       closeSync(fd);
     }
     if (!fst.isFile() || fst.ino !== st.ino || fst.dev !== st.dev) {
-      throw fail('onnx/external-changed', `external data file ${req.location} changed while being checked`, req, target);
+      throw fail(
+        'onnx/external-changed',
+        `external data file ${req.location} changed while being checked`,
+        req,
+        target,
+      );
     }
     if (fst.nlink > 1 && !opts.allowHardlinks) {
-      throw fail('onnx/external-hardlink', `external data file ${req.location} has ${fst.nlink} hard links (it may alias a file outside the model folder)`, req, target);
+      throw fail(
+        'onnx/external-hardlink',
+        `external data file ${req.location} has ${fst.nlink} hard links (it may alias a file outside the model folder)`,
+        req,
+        target,
+      );
     }
     const file = { path: real, dev: fst.dev, ino: fst.ino, size: fst.size };
     checked.set(req.location, file);

@@ -28,10 +28,13 @@ export function readOnnxFile(path: string, opts: ReadOnnxFileOptions = {}): Mode
     });
   }
   if (size > MAX_MODEL_FILE) {
-    throw new FormatError(`model file is ${size} bytes; protobuf models are below 2 GiB (weights belong in external data)`, {
-      code: 'onnx/too-large',
-      file: path,
-    });
+    throw new FormatError(
+      `model file is ${size} bytes; protobuf models are below 2 GiB (weights belong in external data)`,
+      {
+        code: 'onnx/too-large',
+        file: path,
+      },
+    );
   }
   const bytes = readFileSync(abs);
   const model = readOnnx(bytes, { ...opts, file: path, externalData: fileExternalData(abs, opts) });

@@ -43,7 +43,11 @@ export function writeOnnxFile(model: Model, path: string, opts: WriteOnnxFileOpt
     const location = normalizeLocation(opts.externalData.location, { file: path });
     dataPath = join(dirname(out), location);
     if (dataPath === out) {
-      throw new ConfigError('external data location is the model file itself', { code: 'onnx/overwrite-input', file: path, field: 'externalData.location' });
+      throw new ConfigError('external data location is the model file itself', {
+        code: 'onnx/overwrite-input',
+        file: path,
+        field: 'externalData.location',
+      });
     }
     targets.push(dataPath);
   }

@@ -60,10 +60,16 @@ function guard<T>(ctx: ReadContext, where: { node?: string; value?: string; fiel
   }
 }
 
-export function readMetadata(ctx: ReadContext, props: readonly StringStringEntryProto[] | undefined, target: Map<string, string>, where: { node?: string; value?: string; field: string }): void {
+export function readMetadata(
+  ctx: ReadContext,
+  props: readonly StringStringEntryProto[] | undefined,
+  target: Map<string, string>,
+  where: { node?: string; value?: string; field: string },
+): void {
   for (const p of props ?? []) {
     const key = p.key ?? '';
-    if (target.has(key)) throw formatError(ctx, 'onnx/duplicate-metadata', `metadata key ${JSON.stringify(key)} appears twice`, where);
+    if (target.has(key))
+      throw formatError(ctx, 'onnx/duplicate-metadata', `metadata key ${JSON.stringify(key)} appears twice`, where);
     target.set(key, p.value ?? '');
   }
 }
@@ -73,14 +79,21 @@ export function keepEmptyFields(extras: Map<string, unknown>, empty: string[]): 
 }
 
 /** Reads opset_import; returns true when the default-domain entry had no domain field. */
-export function readOpsets(ctx: ReadContext, list: readonly OperatorSetIdProto[] | undefined, target: Map<string, number>, field: string): boolean {
+export function readOpsets(
+  ctx: ReadContext,
+  list: readonly OperatorSetIdProto[] | undefined,
+  target: Map<string, number>,
+  field: string,
+): boolean {
   let withoutDomain = false;
   for (const o of list ?? []) {
     if (!has(o, 'domain')) withoutDomain = true;
     const domain = o.domain ?? '';
     const version = int64ToSafeNumber(o.version);
-    if (version === undefined) throw formatError(ctx, 'onnx/bad-opset', `opset version of '${domain}' is beyond 2^53`, { field });
-    if (target.has(domain)) throw formatError(ctx, 'onnx/duplicate-opset', `opset_import lists domain '${domain}' twice`, { field });
+    if (version === undefined)
+      throw formatError(ctx, 'onnx/bad-opset', `opset version of '${domain}' is beyond 2^53`, { field });
+    if (target.has(domain))
+      throw formatError(ctx, 'onnx/duplicate-opset', `opset_import lists domain '${domain}' twice`, { field });
     target.set(domain, version);
   }
   return withoutDomain;
@@ -121,7 +134,11 @@ function label(np: NodeProto): string {
 
 function lookupOrFail(ctx: ReadContext, g: Graph, name: string, where: { node?: string; field: string }): Value {
   const v = g.lookup(name);
-  if (!v) throw formatError(ctx, 'onnx/undefined-value', `${name} is not defined in this graph or an enclosing one`, { ...where, value: name });
+  if (!v)
+    throw formatError(ctx, 'onnx/undefined-value', `${name} is not defined in this graph or an enclosing one`, {
+      ...where,
+      value: name,
+    });
   return v;
 }
 
@@ -146,7 +163,9 @@ function readNodes(ctx: ReadContext, g: Graph, protos: readonly NodeProto[]): vo
   protos.forEach((np, k) => {
     const n = nodes[k]!;
     const node = label(np);
-    const inputs = (np.input ?? []).map((name, i) => (name === '' ? null : lookupOrFail(ctx, g, name, { node, field: `input[${i}]` })));
+    const inputs = (np.input ?? []).map((name, i) =>
+      name === '' ? null : lookupOrFail(ctx, g, name, { node, field: `input[${i}]` }),
+    );
     guard(ctx, { node, field: 'input' }, () => g.setInputs(n, inputs));
     for (const a of np.attribute ?? []) {
       const attr = readAttribute(ctx, a, n, (gp, owner, field) => {
@@ -155,7 +174,11 @@ function readNodes(ctx: ReadContext, g: Graph, protos: readonly NodeProto[]): vo
         return sub;
       });
       const name = a.name ?? '';
-      if (n.attributes.has(name)) throw formatError(ctx, 'onnx/duplicate-attribute', `attribute ${name} appears twice`, { node, field: `attribute ${name}` });
+      if (n.attributes.has(name))
+        throw formatError(ctx, 'onnx/duplicate-attribute', `attribute ${name} appears twice`, {
+          node,
+          field: `attribute ${name}`,
+        });
       n.setAttr(name, attr);
     }
   });
@@ -174,7 +197,11 @@ function readValueInfos(ctx: ReadContext, g: Graph, list: readonly ValueInfoProt
 function setOutputs(ctx: ReadContext, g: Graph, names: readonly string[], infos?: readonly ValueInfoProto[]): void {
   const seen = new Set<string>();
   const outs = names.map((name, i) => {
-    if (seen.has(name)) throw formatError(ctx, 'onnx/duplicate-output', `graph output ${name} is listed twice`, { value: name, field: `output[${i}]` });
+    if (seen.has(name))
+      throw formatError(ctx, 'onnx/duplicate-output', `graph output ${name} is listed twice`, {
+        value: name,
+        field: `output[${i}]`,
+      });
     seen.add(name);
     const v = lookupOrFail(ctx, g, name, { field: `output[${i}]` });
     const vi = infos?.[i];
@@ -202,20 +229,30 @@ export function readGraphInto(ctx: ReadContext, gp: GraphProto, g: Graph, field 
     const tensor = readTensor(ctx, tp, { value: name, field: 'initializer' });
     const v = guard(ctx, { value: name, field: 'initializer' }, () => g.addInitializer(name, tensor));
     if (tp.docString) v.extras.set(EXTRAS.tensorDocString, tp.docString);
-    if (tp.metadataProps?.length) v.extras.set(EXTRAS.tensorMetadata, tp.metadataProps.map((p) => ({ key: p.key ?? '', value: p.value ?? '' })));
+    if (tp.metadataProps?.length)
+      v.extras.set(
+        EXTRAS.tensorMetadata,
+        tp.metadataProps.map((p) => ({ key: p.key ?? '', value: p.value ?? '' })),
+      );
   }
   const order = (gp.initializer ?? []).map((t) => t.name ?? '');
   const inValueOrder = g.initializers().map((v) => v.name);
   if (order.some((n, i) => inValueOrder[i] !== n)) g.extras.set(EXTRAS.initializerOrder, order);
   for (const sp of gp.sparseInitializer ?? []) {
     const name = sp.values?.name ?? '';
-    if (!name) throw formatError(ctx, 'onnx/empty-name', 'sparse initializer has no name', { field: 'sparse_initializer' });
+    if (!name)
+      throw formatError(ctx, 'onnx/empty-name', 'sparse initializer has no name', { field: 'sparse_initializer' });
     const tensor = readSparseTensor(ctx, sp, { value: name, field: 'sparse_initializer' });
     guard(ctx, { value: name, field: 'sparse_initializer' }, () => g.addInitializer(name, tensor));
   }
   readNodes(ctx, g, gp.node ?? []);
   readValueInfos(ctx, g, gp.valueInfo);
-  setOutputs(ctx, g, (gp.output ?? []).map((o) => o.name ?? ''), gp.output ?? []);
+  setOutputs(
+    ctx,
+    g,
+    (gp.output ?? []).map((o) => o.name ?? ''),
+    gp.output ?? [],
+  );
 }
 
 export function readFunction(ctx: ReadContext, fp: FunctionProto): LocalFunction {
@@ -225,7 +262,8 @@ export function readFunction(ctx: ReadContext, fp: FunctionProto): LocalFunction
   f.overload = fp.overload ?? '';
   f.docString = fp.docString ?? '';
   f.attributes = [...(fp.attribute ?? [])];
-  if (readOpsets(ctx, fp.opsetImport, f.opsetImports, `${where.field}.opset_import`)) f.extras.set(EXTRAS.opsetWithoutDomain, true);
+  if (readOpsets(ctx, fp.opsetImport, f.opsetImports, `${where.field}.opset_import`))
+    f.extras.set(EXTRAS.opsetWithoutDomain, true);
   keepEmptyFields(f.extras, presentButEmpty(fp, ['overload', 'docString']));
   readMetadata(ctx, fp.metadataProps, f.metadata, { field: `${where.field}.metadata_props` });
   for (const a of fp.attributeProto ?? []) {
@@ -234,9 +272,12 @@ export function readFunction(ctx: ReadContext, fp: FunctionProto): LocalFunction
       throw formatError(ctx, 'onnx/duplicate-attribute', `function attribute ${attrName} is declared twice`, where);
     }
     // A default has no node to own a subgraph: graph-valued defaults cannot be represented.
-    f.attributeDefaults.set(attrName, readAttribute(ctx, a, undefined, () => {
-      throw unsupported(ctx, `graph-valued default for function attribute ${attrName}`, where);
-    }));
+    f.attributeDefaults.set(
+      attrName,
+      readAttribute(ctx, a, undefined, () => {
+        throw unsupported(ctx, `graph-valued default for function attribute ${attrName}`, where);
+      }),
+    );
   }
   f.attributes.push(...f.attributeDefaults.keys());
   const body = f.body;

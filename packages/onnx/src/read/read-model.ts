@@ -36,10 +36,12 @@ function buildModel(ctx: ReadContext, mp: ModelProto): Model {
   if (!mp.graph) throw formatError(ctx, 'onnx/no-graph', 'model has no graph (not an ONNX model?)', { field: 'graph' });
   const model = new Model(new Graph(mp.graph.name ?? ''));
   const irVersion = int64ToSafeNumber(mp.irVersion);
-  if (irVersion === undefined) throw formatError(ctx, 'onnx/bad-ir-version', 'ir_version is beyond 2^53', { field: 'ir_version' });
+  if (irVersion === undefined)
+    throw formatError(ctx, 'onnx/bad-ir-version', 'ir_version is beyond 2^53', { field: 'ir_version' });
   model.irVersion = irVersion;
   model.opsetImports.clear();
-  if (readOpsets(ctx, mp.opsetImport, model.opsetImports, 'opset_import')) model.extras.set(EXTRAS.opsetWithoutDomain, true);
+  if (readOpsets(ctx, mp.opsetImport, model.opsetImports, 'opset_import'))
+    model.extras.set(EXTRAS.opsetWithoutDomain, true);
   const empty = presentButEmpty(mp, ['producerName', 'producerVersion', 'domain', 'docString']);
   if (has(mp, 'modelVersion') && readInt(mp.modelVersion) === 0) empty.push('modelVersion');
   keepEmptyFields(model.extras, empty);
@@ -67,7 +69,8 @@ export function readOnnx(bytes: Uint8Array, opts: ReadOnnxOptions = {}): Model {
     checkUnknown(scan, opts);
     return buildModel(ctx, model);
   } catch (e) {
-    if (e instanceof EnxutoError) throw e.file === undefined && opts.file !== undefined ? e.withLocation({ file: opts.file }) : e;
+    if (e instanceof EnxutoError)
+      throw e.file === undefined && opts.file !== undefined ? e.withLocation({ file: opts.file }) : e;
     throw new FormatError(`cannot read ONNX model: ${(e as Error)?.message ?? String(e)}`, {
       code: 'onnx/internal',
       file: opts.file,

@@ -14,15 +14,25 @@ import { readTensor } from './read-tensor.js';
  * Reads TensorProto bytes with the same wire scan and size checks as model files. `name` is
  * undefined when the file has no name field.
  */
-export function readOnnxTensor(bytes: Uint8Array, opts: { file?: string; externalData?: ExternalDataResolver } = {}): { name: string | undefined; tensor: Tensor } {
+export function readOnnxTensor(
+  bytes: Uint8Array,
+  opts: { file?: string; externalData?: ExternalDataResolver } = {},
+): { name: string | undefined; tensor: Tensor } {
   try {
     const { message } = decodeMessage<TensorProto>(TensorProtoType, bytes, opts);
     const name = has(message, 'name') ? message.name : undefined;
-    const tensor = readTensor({ file: opts.file, externalData: opts.externalData }, message, { field: 'tensor', ...(name ? { value: name } : {}) });
+    const tensor = readTensor({ file: opts.file, externalData: opts.externalData }, message, {
+      field: 'tensor',
+      ...(name ? { value: name } : {}),
+    });
     return { name, tensor };
   } catch (e) {
     if (e instanceof EnxutoError) throw e;
-    throw new FormatError(`cannot read TensorProto: ${(e as Error)?.message ?? String(e)}`, { code: 'onnx/internal', file: opts.file, cause: e });
+    throw new FormatError(`cannot read TensorProto: ${(e as Error)?.message ?? String(e)}`, {
+      code: 'onnx/internal',
+      file: opts.file,
+      cause: e,
+    });
   }
 }
 

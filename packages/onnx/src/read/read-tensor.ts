@@ -29,21 +29,42 @@ export interface TensorWhere {
 const MAX_SPARSE_DENSE_BYTES = 2 ** 31;
 
 type TypedField = 'floatData' | 'int32Data' | 'stringData' | 'int64Data' | 'doubleData' | 'uint64Data';
-const TYPED_FIELDS: readonly TypedField[] = ['floatData', 'int32Data', 'stringData', 'int64Data', 'doubleData', 'uint64Data'];
+const TYPED_FIELDS: readonly TypedField[] = [
+  'floatData',
+  'int32Data',
+  'stringData',
+  'int64Data',
+  'doubleData',
+  'uint64Data',
+];
 const PROTO_FIELD: Record<TypedField | 'rawData', string> = {
-  floatData: 'float_data', int32Data: 'int32_data', stringData: 'string_data', int64Data: 'int64_data',
-  doubleData: 'double_data', uint64Data: 'uint64_data', rawData: 'raw_data',
+  floatData: 'float_data',
+  int32Data: 'int32_data',
+  stringData: 'string_data',
+  int64Data: 'int64_data',
+  doubleData: 'double_data',
+  uint64Data: 'uint64_data',
+  rawData: 'raw_data',
 };
 
 /** The typed field ONNX uses for a dtype. */
 export function typedFieldOf(dtype: DataType): TypedField {
   switch (dtype) {
-    case 'float32': case 'complex64': return 'floatData';
-    case 'float64': case 'complex128': return 'doubleData';
-    case 'int64': return 'int64Data';
-    case 'uint32': case 'uint64': return 'uint64Data';
-    case 'string': return 'stringData';
-    default: return 'int32Data';
+    case 'float32':
+    case 'complex64':
+      return 'floatData';
+    case 'float64':
+    case 'complex128':
+      return 'doubleData';
+    case 'int64':
+      return 'int64Data';
+    case 'uint32':
+    case 'uint64':
+      return 'uint64Data';
+    case 'string':
+      return 'stringData';
+    default:
+      return 'int32Data';
   }
 }
 
@@ -55,19 +76,30 @@ export function typedCountOf(dtype: DataType, size: number): number {
   return size;
 }
 
-export function readShapeDims(ctx: ReadContext, dims: readonly Int64[] | undefined, where: TensorWhere, field = 'dims'): { shape: number[]; size: number } {
+export function readShapeDims(
+  ctx: ReadContext,
+  dims: readonly Int64[] | undefined,
+  where: TensorWhere,
+  field = 'dims',
+): { shape: number[]; size: number } {
   const shape: number[] = [];
   let size = 1;
   for (const [i, d] of (dims ?? []).entries()) {
     const n = int64ToSafeNumber(d);
     if (n === undefined || n < 0) {
-      throw formatError(ctx, 'onnx/bad-dim', `${field}[${i}] = ${int64ToBigInt(d)} is negative or beyond 2^53`, { ...where, field: `${where.field}.${field}` });
+      throw formatError(ctx, 'onnx/bad-dim', `${field}[${i}] = ${int64ToBigInt(d)} is negative or beyond 2^53`, {
+        ...where,
+        field: `${where.field}.${field}`,
+      });
     }
     shape.push(n);
     size *= n;
   }
   if (!Number.isSafeInteger(size)) {
-    throw formatError(ctx, 'onnx/bad-dim', `${field} [${shape.join(',')}] hold more than 2^53 elements`, { ...where, field: `${where.field}.${field}` });
+    throw formatError(ctx, 'onnx/bad-dim', `${field} [${shape.join(',')}] hold more than 2^53 elements`, {
+      ...where,
+      field: `${where.field}.${field}`,
+    });
   }
   return { shape, size };
 }
@@ -75,17 +107,26 @@ export function readShapeDims(ctx: ReadContext, dims: readonly Int64[] | undefin
 function typedToBytes(t: TensorProto, field: TypedField, dtype: DataType, count: number): Uint8Array {
   const asBytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   switch (field) {
-    case 'floatData': return asBytes(Float32Array.from(t.floatData!));
-    case 'doubleData': return asBytes(Float64Array.from(t.doubleData!));
-    case 'int64Data': return asBytes(BigInt64Array.from(t.int64Data!, (v) => int64ToBigInt(v)));
+    case 'floatData':
+      return asBytes(Float32Array.from(t.floatData!));
+    case 'doubleData':
+      return asBytes(Float64Array.from(t.doubleData!));
+    case 'int64Data':
+      return asBytes(BigInt64Array.from(t.int64Data!, (v) => int64ToBigInt(v)));
     case 'uint64Data':
-      if (dtype === 'uint32') return asBytes(Uint32Array.from(t.uint64Data!, (v) => Number(BigInt.asUintN(32, int64ToBigInt(v, true)))));
+      if (dtype === 'uint32')
+        return asBytes(Uint32Array.from(t.uint64Data!, (v) => Number(BigInt.asUintN(32, int64ToBigInt(v, true)))));
       return asBytes(BigUint64Array.from(t.uint64Data!, (v) => int64ToBigInt(v, true)));
     case 'int32Data': {
       const src = t.int32Data!;
       switch (dtype) {
-        case 'int32': return asBytes(Int32Array.from(src));
-        case 'int16': case 'uint16': case 'float16': case 'bfloat16': return asBytes(Uint16Array.from(src, (v) => v & 0xffff));
+        case 'int32':
+          return asBytes(Int32Array.from(src));
+        case 'int16':
+        case 'uint16':
+        case 'float16':
+        case 'bfloat16':
+          return asBytes(Uint16Array.from(src, (v) => v & 0xffff));
         default: {
           // one byte per entry: 8-bit types, bool, float8, and packed 4-/2-bit pairs/quads
           const out = new Uint8Array(count);
@@ -94,13 +135,18 @@ function typedToBytes(t: TensorProto, field: TypedField, dtype: DataType, count:
         }
       }
     }
-    case 'stringData': throw new TypeError('string data is not converted to bytes');
+    case 'stringData':
+      throw new TypeError('string data is not converted to bytes');
   }
 }
 
 export function readTensor(ctx: ReadContext, t: TensorProto, where: TensorWhere): Tensor {
   const name = where.value ?? (t.name || undefined);
-  const at = (field: string) => ({ ...where, ...(name !== undefined ? { value: name } : {}), field: `${where.field}.${field}` });
+  const at = (field: string) => ({
+    ...where,
+    ...(name !== undefined ? { value: name } : {}),
+    field: `${where.field}.${field}`,
+  });
   if (has(t, 'segment')) throw unsupported(ctx, 'TensorProto.segment (chunked tensors)', at('segment'));
   const dtype = dataTypeFromOnnx(t.dataType);
   if (dtype === undefined) {
@@ -113,29 +159,60 @@ export function readTensor(ctx: ReadContext, t: TensorProto, where: TensorWhere)
   if (has(t, 'rawData') && t.rawData!.byteLength > 0) present.push('rawData');
   for (const f of TYPED_FIELDS) if ((t[f]?.length ?? 0) > 0) present.push(f);
   const location = t.dataLocation ?? 0;
-  if (location !== 0 && location !== 1) throw formatError(ctx, 'onnx/bad-data-location', `data_location ${location} is neither DEFAULT nor EXTERNAL`, at('data_location'));
+  if (location !== 0 && location !== 1)
+    throw formatError(
+      ctx,
+      'onnx/bad-data-location',
+      `data_location ${location} is neither DEFAULT nor EXTERNAL`,
+      at('data_location'),
+    );
   const external = location === 1;
   const hasExternalEntries = (t.externalData?.length ?? 0) > 0;
 
   if (external && present.length > 0) {
-    throw formatError(ctx, 'onnx/several-data-fields', `tensor is EXTERNAL but also has ${PROTO_FIELD[present[0]!]}`, at(PROTO_FIELD[present[0]!]));
+    throw formatError(
+      ctx,
+      'onnx/several-data-fields',
+      `tensor is EXTERNAL but also has ${PROTO_FIELD[present[0]!]}`,
+      at(PROTO_FIELD[present[0]!]),
+    );
   }
   if (!external && hasExternalEntries) {
-    throw formatError(ctx, 'onnx/several-data-fields', 'external_data is set but data_location is not EXTERNAL', at('external_data'));
+    throw formatError(
+      ctx,
+      'onnx/several-data-fields',
+      'external_data is set but data_location is not EXTERNAL',
+      at('external_data'),
+    );
   }
   if (present.length > 1) {
-    throw formatError(ctx, 'onnx/several-data-fields', `tensor has several data fields: ${present.map((f) => PROTO_FIELD[f]).join(', ')}`, at(PROTO_FIELD[present[1]!]));
+    throw formatError(
+      ctx,
+      'onnx/several-data-fields',
+      `tensor has several data fields: ${present.map((f) => PROTO_FIELD[f]).join(', ')}`,
+      at(PROTO_FIELD[present[1]!]),
+    );
   }
   const source = present[0];
 
   if (dtype === 'string') {
     if (external) throw unsupported(ctx, 'external data for string tensors', at('data_location'));
     if (source === 'rawData' || (source !== undefined && source !== 'stringData')) {
-      throw formatError(ctx, 'onnx/wrong-data-field', `string tensors must use string_data, not ${PROTO_FIELD[source]}`, at(PROTO_FIELD[source]));
+      throw formatError(
+        ctx,
+        'onnx/wrong-data-field',
+        `string tensors must use string_data, not ${PROTO_FIELD[source]}`,
+        at(PROTO_FIELD[source]),
+      );
     }
     const items = t.stringData ?? [];
     if (items.length !== size) {
-      throw formatError(ctx, 'onnx/size-mismatch', `string_data has ${items.length} items, shape [${shape.join(',')}] needs ${size}`, at('string_data'));
+      throw formatError(
+        ctx,
+        'onnx/size-mismatch',
+        `string_data has ${items.length} items, shape [${shape.join(',')}] needs ${size}`,
+        at('string_data'),
+      );
     }
     return new StringTensor(shape, items);
   }
@@ -144,7 +221,8 @@ export function readTensor(ctx: ReadContext, t: TensorProto, where: TensorWhere)
   if (external) return readExternal(ctx, t, dtype, shape, byteLength, name ?? '', at);
 
   if (source === undefined) {
-    if (size !== 0) throw formatError(ctx, 'onnx/missing-data', `tensor of ${size} elements has no data`, at('raw_data'));
+    if (size !== 0)
+      throw formatError(ctx, 'onnx/missing-data', `tensor of ${size} elements has no data`, at('raw_data'));
     // An empty tensor written with an empty raw_data (numpy_helper) or with no data field at all
     // (make_tensor): remember which, so it is written back the same way.
     const empty = new DenseTensor(dtype, shape, new Uint8Array(0));
@@ -153,18 +231,33 @@ export function readTensor(ctx: ReadContext, t: TensorProto, where: TensorWhere)
   if (source === 'rawData') {
     const raw = t.rawData!;
     if (raw.byteLength !== byteLength) {
-      throw formatError(ctx, 'onnx/size-mismatch', `raw_data has ${raw.byteLength} bytes, ${dtype}[${shape.join(',')}] needs ${byteLength}`, at('raw_data'));
+      throw formatError(
+        ctx,
+        'onnx/size-mismatch',
+        `raw_data has ${raw.byteLength} bytes, ${dtype}[${shape.join(',')}] needs ${byteLength}`,
+        at('raw_data'),
+      );
     }
     return new DenseTensor(dtype, shape, raw);
   }
   const expected = typedFieldOf(dtype);
   if (source !== expected) {
-    throw formatError(ctx, 'onnx/wrong-data-field', `${dtype} tensors store values in ${PROTO_FIELD[expected]}, not ${PROTO_FIELD[source]}`, at(PROTO_FIELD[source]));
+    throw formatError(
+      ctx,
+      'onnx/wrong-data-field',
+      `${dtype} tensors store values in ${PROTO_FIELD[expected]}, not ${PROTO_FIELD[source]}`,
+      at(PROTO_FIELD[source]),
+    );
   }
   const count = typedCountOf(dtype, size);
   const got = t[source]!.length;
   if (got !== count) {
-    throw formatError(ctx, 'onnx/size-mismatch', `${PROTO_FIELD[source]} has ${got} entries, ${dtype}[${shape.join(',')}] needs ${count}`, at(PROTO_FIELD[source]));
+    throw formatError(
+      ctx,
+      'onnx/size-mismatch',
+      `${PROTO_FIELD[source]} has ${got} entries, ${dtype}[${shape.join(',')}] needs ${count}`,
+      at(PROTO_FIELD[source]),
+    );
   }
   return markTypedFields(new DenseTensor(dtype, shape, typedToBytes(t, source, dtype, count)));
 }
@@ -181,15 +274,29 @@ function readExternal(
   const loc = { file: ctx.file, value: name };
   const ref = parseExternalData(t.externalData ?? [], loc);
   if (ref.length !== undefined && ref.length !== byteLength) {
-    throw formatError(ctx, 'onnx/size-mismatch', `external_data length ${ref.length} differs from the ${byteLength} bytes ${dtype}[${shape.join(',')}] needs`, at('external_data.length'));
+    throw formatError(
+      ctx,
+      'onnx/size-mismatch',
+      `external_data length ${ref.length} differs from the ${byteLength} bytes ${dtype}[${shape.join(',')}] needs`,
+      at('external_data.length'),
+    );
   }
   if (!ctx.externalData) {
-    throw unsupported(ctx, `tensor data in external file ${ref.location} without an external-data resolver (use readOnnxFile, or pass opts.externalData)`, at('external_data'));
+    throw unsupported(
+      ctx,
+      `tensor data in external file ${ref.location} without an external-data resolver (use readOnnxFile, or pass opts.externalData)`,
+      at('external_data'),
+    );
   }
   const got = ctx.externalData.resolve({ ...ref, byteLength, tensor: name });
   if (got instanceof Uint8Array) {
     if (got.byteLength !== byteLength) {
-      throw formatError(ctx, 'onnx/size-mismatch', `external data resolver returned ${got.byteLength} bytes, expected ${byteLength}`, at('external_data'));
+      throw formatError(
+        ctx,
+        'onnx/size-mismatch',
+        `external data resolver returned ${got.byteLength} bytes, expected ${byteLength}`,
+        at('external_data'),
+      );
     }
     return new DenseTensor(dtype, shape, got);
   }
@@ -199,13 +306,23 @@ function readExternal(
 export function readSparseTensor(ctx: ReadContext, sp: SparseTensorProto, where: TensorWhere): Tensor {
   const name = where.value ?? (sp.values?.name || undefined);
   const w = { ...where, ...(name !== undefined ? { value: name } : {}) };
-  if (!sp.values) throw formatError(ctx, 'onnx/missing-data', 'sparse tensor has no values', { ...w, field: `${where.field}.values` });
-  if (!sp.indices) throw formatError(ctx, 'onnx/missing-data', 'sparse tensor has no indices', { ...w, field: `${where.field}.indices` });
+  if (!sp.values)
+    throw formatError(ctx, 'onnx/missing-data', 'sparse tensor has no values', {
+      ...w,
+      field: `${where.field}.values`,
+    });
+  if (!sp.indices)
+    throw formatError(ctx, 'onnx/missing-data', 'sparse tensor has no indices', {
+      ...w,
+      field: `${where.field}.indices`,
+    });
   const values = readTensor(ctx, sp.values, { ...w, field: `${where.field}.values` });
   const indices = readTensor(ctx, sp.indices, { ...where, field: `${where.field}.indices` });
   const { shape, size } = readShapeDims(ctx, sp.dims, w);
-  const bad = (field: string, message: string) => formatError(ctx, 'onnx/bad-sparse', message, { ...w, field: `${where.field}.${field}` });
-  if (values.dtype === 'string') throw unsupported(ctx, 'sparse string tensors', { ...w, field: `${where.field}.values` });
+  const bad = (field: string, message: string) =>
+    formatError(ctx, 'onnx/bad-sparse', message, { ...w, field: `${where.field}.${field}` });
+  if (values.dtype === 'string')
+    throw unsupported(ctx, 'sparse string tensors', { ...w, field: `${where.field}.values` });
   if (bitsOf(values.dtype) < 8) {
     throw unsupported(ctx, `sparse tensors of ${values.dtype}`, { ...w, field: `${where.field}.values` });
   }
@@ -215,8 +332,10 @@ export function readSparseTensor(ctx: ReadContext, sp: SparseTensorProto, where:
   if (indices.dtype !== 'int64') throw bad('indices', `indices must be int64, got ${indices.dtype}`);
   const linear = indices.shape.length === 1 && indices.shape[0] === nnz;
   const coords = indices.shape.length === 2 && indices.shape[0] === nnz && indices.shape[1] === shape.length;
-  if (!linear && !coords) throw bad('indices', `indices shape [${indices.shape.join(',')}] is neither [${nnz}] nor [${nnz},${shape.length}]`);
-  if (byteLengthOf(values.dtype, size) > MAX_SPARSE_DENSE_BYTES) throw bad('dims', `dense form of [${shape.join(',')}] exceeds 2 GiB`);
+  if (!linear && !coords)
+    throw bad('indices', `indices shape [${indices.shape.join(',')}] is neither [${nnz}] nor [${nnz},${shape.length}]`);
+  if (byteLengthOf(values.dtype, size) > MAX_SPARSE_DENSE_BYTES)
+    throw bad('dims', `dense form of [${shape.join(',')}] exceeds 2 GiB`);
   if (!indices.isLazy) {
     const idx = indices.values() as BigInt64Array;
     for (let k = 0; k < idx.length; k++) {

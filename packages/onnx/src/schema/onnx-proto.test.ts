@@ -16,12 +16,33 @@ function parseProto(file: string) {
 }
 
 const MESSAGES = [
-  'ModelProto', 'GraphProto', 'NodeProto', 'AttributeProto', 'TensorProto', 'TensorProto.Segment',
-  'SparseTensorProto', 'ValueInfoProto', 'TypeProto', 'TypeProto.Tensor', 'TypeProto.Sequence',
-  'TypeProto.Map', 'TypeProto.Optional', 'TypeProto.SparseTensor', 'TypeProto.Opaque',
-  'TensorShapeProto', 'TensorShapeProto.Dimension', 'OperatorSetIdProto', 'FunctionProto',
-  'StringStringEntryProto', 'TrainingInfoProto', 'TensorAnnotation', 'DeviceConfigurationProto',
-  'NodeDeviceConfigurationProto', 'ShardingSpecProto', 'ShardedDimProto', 'SimpleShardedDimProto',
+  'ModelProto',
+  'GraphProto',
+  'NodeProto',
+  'AttributeProto',
+  'TensorProto',
+  'TensorProto.Segment',
+  'SparseTensorProto',
+  'ValueInfoProto',
+  'TypeProto',
+  'TypeProto.Tensor',
+  'TypeProto.Sequence',
+  'TypeProto.Map',
+  'TypeProto.Optional',
+  'TypeProto.SparseTensor',
+  'TypeProto.Opaque',
+  'TensorShapeProto',
+  'TensorShapeProto.Dimension',
+  'OperatorSetIdProto',
+  'FunctionProto',
+  'StringStringEntryProto',
+  'TrainingInfoProto',
+  'TensorAnnotation',
+  'DeviceConfigurationProto',
+  'NodeDeviceConfigurationProto',
+  'ShardingSpecProto',
+  'ShardedDimProto',
+  'SimpleShardedDimProto',
   'IntIntListEntryProto',
 ];
 
@@ -38,7 +59,11 @@ describe('ONNX schema module', () => {
       const got = onnxRoot.lookupType(`onnx.${name}`);
       for (const f of want.fieldsArray) {
         expect(got.fields[f.name], `${name}.${f.name}`).toBeDefined();
-        expect([got.fields[f.name]!.id, got.fields[f.name]!.type, got.fields[f.name]!.repeated]).toEqual([f.id, f.type, f.repeated]);
+        expect([got.fields[f.name]!.id, got.fields[f.name]!.type, got.fields[f.name]!.repeated]).toEqual([
+          f.id,
+          f.type,
+          f.repeated,
+        ]);
       }
     }
   });

@@ -53,9 +53,16 @@ export function decodeMessage<T>(
   }
 }
 
-export function decodeModelProto(bytes: Uint8Array, opts: DecodeOptions = {}): { model: ModelProto; scan: WireScanResult } {
+export function decodeModelProto(
+  bytes: Uint8Array,
+  opts: DecodeOptions = {},
+): { model: ModelProto; scan: WireScanResult } {
   if (bytes.byteLength === 0) {
-    throw new FormatError('empty file: an ONNX model needs at least a graph', { code: 'onnx/empty', file: opts.file, offset: 0 });
+    throw new FormatError('empty file: an ONNX model needs at least a graph', {
+      code: 'onnx/empty',
+      file: opts.file,
+      offset: 0,
+    });
   }
   const { message, scan } = decodeMessage<ModelProto>(ModelProtoType, bytes, opts);
   return { model: message, scan };

@@ -39,11 +39,26 @@ describe('wire scan rejects malformed bytes with a byte offset', () => {
   const cases: { name: string; input: Uint8Array; code: string; offset: number }[] = [
     { name: 'empty file', input: new Uint8Array(0), code: 'onnx/empty', offset: 0 },
     // graph field declares 100 bytes, 2 remain
-    { name: 'length prefix past the end', input: bytes(tag(7, 2), varint(100), [0, 0]), code: 'onnx/truncated', offset: 1 },
+    {
+      name: 'length prefix past the end',
+      input: bytes(tag(7, 2), varint(100), [0, 0]),
+      code: 'onnx/truncated',
+      offset: 1,
+    },
     // graph of 4 bytes holding a node whose length (10) runs past the graph's end
-    { name: 'length past the enclosing message', input: bytes(ld(7, [...tag(1, 2), 10, 0, 0]), str(2, 'x')), code: 'onnx/bad-length', offset: 3 },
+    {
+      name: 'length past the enclosing message',
+      input: bytes(ld(7, [...tag(1, 2), 10, 0, 0]), str(2, 'x')),
+      code: 'onnx/bad-length',
+      offset: 3,
+    },
     { name: 'truncated varint', input: bytes(tag(1, 0), [0x80, 0x80]), code: 'onnx/truncated', offset: 1 },
-    { name: 'varint of 11 bytes', input: bytes(tag(1, 0), Array(10).fill(0xff), [1]), code: 'onnx/bad-varint', offset: 1 },
+    {
+      name: 'varint of 11 bytes',
+      input: bytes(tag(1, 0), Array(10).fill(0xff), [1]),
+      code: 'onnx/bad-varint',
+      offset: 1,
+    },
     { name: 'field number 0', input: bytes([0x02, 0x00]), code: 'onnx/bad-wire', offset: 0 },
     { name: 'wire type 7', input: bytes([0x0f]), code: 'onnx/bad-wire', offset: 0 },
     { name: 'graph sent as a varint', input: bytes(tag(7, 0), [5]), code: 'onnx/bad-wire', offset: 0 },
@@ -56,8 +71,18 @@ describe('wire scan rejects malformed bytes with a byte offset', () => {
       code: 'onnx/bad-length',
       offset: 7,
     },
-    { name: 'packed floats not a multiple of 4', input: bytes(ld(7, ld(5, [...tag(4, 2), 3, 0, 0, 0]))), code: 'onnx/bad-length', offset: 6 },
-    { name: 'tag wider than 32 bits', input: bytes([0xff, 0xff, 0xff, 0xff, 0x7f]), code: 'onnx/bad-varint', offset: 0 },
+    {
+      name: 'packed floats not a multiple of 4',
+      input: bytes(ld(7, ld(5, [...tag(4, 2), 3, 0, 0, 0]))),
+      code: 'onnx/bad-length',
+      offset: 6,
+    },
+    {
+      name: 'tag wider than 32 bits',
+      input: bytes([0xff, 0xff, 0xff, 0xff, 0x7f]),
+      code: 'onnx/bad-varint',
+      offset: 0,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -123,7 +148,17 @@ describe('nesting depth is bounded without recursion', () => {
   });
 
   it('the graph limit is exact: 30 levels decode, 31 do not', () => {
-    const levels = (n: number) => nested([], [7, ...Array(n - 1).fill(GRAPH_LEVEL).flat()], 1);
+    const levels = (n: number) =>
+      nested(
+        [],
+        [
+          7,
+          ...Array(n - 1)
+            .fill(GRAPH_LEVEL)
+            .flat(),
+        ],
+        1,
+      );
     const { model } = decodeModelProto(levels(DEFAULT_WIRE_LIMITS.maxGraphDepth));
     let g = model.graph!;
     let depth = 1;

@@ -54,7 +54,9 @@ export function scanWire(
   opts: { file?: string; limits?: Partial<WireLimits> } = {},
 ): WireScanResult {
   const limits = { ...DEFAULT_WIRE_LIMITS, ...opts.limits };
-  const stack: Frame[] = [{ table: root, end: bytes.length, groupField: 0, via: root.name, graphs: root.isGraph ? 1 : 0 }];
+  const stack: Frame[] = [
+    { table: root, end: bytes.length, groupField: 0, via: root.name, graphs: root.isGraph ? 1 : 0 },
+  ];
   const unknownFields: UnknownField[] = [];
   let unknownFieldCount = 0;
   let pos = 0;
@@ -76,7 +78,11 @@ export function scanWire(
     let scale = 1;
     for (let i = 0; i < maxBytes; i++) {
       if (pos >= limit) {
-        fail(limit === bytes.length ? 'onnx/truncated' : 'onnx/bad-length', 'varint runs past the end of its message', start);
+        fail(
+          limit === bytes.length ? 'onnx/truncated' : 'onnx/bad-length',
+          'varint runs past the end of its message',
+          start,
+        );
       }
       const b = bytes[pos++]!;
       value += (b & 0x7f) * scale;
@@ -104,7 +110,11 @@ export function scanWire(
 
   const skip = (frame: Frame, n: number, what: string): void => {
     if (n > frame.end - pos) {
-      fail(frame.end === bytes.length ? 'onnx/truncated' : 'onnx/bad-length', `${what} runs past the end of its message`, pos);
+      fail(
+        frame.end === bytes.length ? 'onnx/truncated' : 'onnx/bad-length',
+        `${what} runs past the end of its message`,
+        pos,
+      );
     }
     pos += n;
   };
@@ -124,7 +134,8 @@ export function scanWire(
       while (pos < end) readVarint(end, 10);
     } else {
       const width = spec.wireType === 1 ? 8 : 4;
-      if ((end - pos) % width !== 0) fail('onnx/bad-length', `packed ${spec.name} is not a multiple of ${width} bytes`, pos);
+      if ((end - pos) % width !== 0)
+        fail('onnx/bad-length', `packed ${spec.name} is not a multiple of ${width} bytes`, pos);
       pos = end;
     }
   };
@@ -144,7 +155,8 @@ export function scanWire(
     const fieldNo = Math.floor(tag / 8);
     if (fieldNo === 0) fail('onnx/bad-wire', 'field number 0 is not valid protobuf', tagOffset);
     if (wireType === 4) {
-      if (frame.groupField !== fieldNo) fail('onnx/bad-wire', `end-group for field ${fieldNo} without a matching start`, tagOffset);
+      if (frame.groupField !== fieldNo)
+        fail('onnx/bad-wire', `end-group for field ${fieldNo} without a matching start`, tagOffset);
       stack.pop();
       continue;
     }
@@ -160,19 +172,30 @@ export function scanWire(
       else if (wireType === 1) skip(frame, 8, `field ${fieldNo}`);
       else if (wireType === 5) skip(frame, 4, `field ${fieldNo}`);
       else if (wireType === 2) skipLengthDelimited(frame, `field ${fieldNo}`);
-      else push({ table: null, end: frame.end, groupField: fieldNo, via: `group${fieldNo}`, graphs: frame.graphs }, tagOffset);
+      else
+        push(
+          { table: null, end: frame.end, groupField: fieldNo, via: `group${fieldNo}`, graphs: frame.graphs },
+          tagOffset,
+        );
       continue;
     }
 
     const expected = spec.kind === 'scalar' ? spec.wireType : 2;
     const packed = spec.kind === 'scalar' && spec.packable && wireType === 2;
     if (wireType !== expected && !packed) {
-      fail('onnx/bad-wire', `field ${spec.name} (${fieldNo}) has wire type ${WIRE_NAMES[wireType]}, expected ${WIRE_NAMES[expected]}`, tagOffset);
+      fail(
+        'onnx/bad-wire',
+        `field ${spec.name} (${fieldNo}) has wire type ${WIRE_NAMES[wireType]}, expected ${WIRE_NAMES[expected]}`,
+        tagOffset,
+      );
     }
     if (spec.kind === 'message') {
       const len = readLength(frame, spec.name);
       const table = spec.table;
-      push({ table, end: pos + len, groupField: 0, via: spec.name, graphs: frame.graphs + (table.isGraph ? 1 : 0) }, tagOffset);
+      push(
+        { table, end: pos + len, groupField: 0, via: spec.name, graphs: frame.graphs + (table.isGraph ? 1 : 0) },
+        tagOffset,
+      );
     } else if (spec.kind === 'bytes') {
       skipLengthDelimited(frame, spec.name);
     } else if (packed) {

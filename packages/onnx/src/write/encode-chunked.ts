@@ -8,9 +8,16 @@ import { DeferredBytes, Parts } from './parts.js';
 
 /** Messages that may (transitively) contain tensor bytes; all others are encoded whole. */
 const FRAMED = new Set(
-  ['ModelProto', 'GraphProto', 'NodeProto', 'AttributeProto', 'TensorProto', 'SparseTensorProto', 'FunctionProto', 'TrainingInfoProto'].map(
-    (n) => onnxRoot.lookupType(`onnx.${n}`),
-  ),
+  [
+    'ModelProto',
+    'GraphProto',
+    'NodeProto',
+    'AttributeProto',
+    'TensorProto',
+    'SparseTensorProto',
+    'FunctionProto',
+    'TrainingInfoProto',
+  ].map((n) => onnxRoot.lookupType(`onnx.${n}`)),
 );
 
 /** bytes fields at least this long are emitted as separate chunks (views), never copied. */
@@ -28,7 +35,10 @@ function fieldsById(type: protobuf.Type): protobuf.Field[] {
 }
 
 function header(id: number, length: number): Uint8Array {
-  return new protobuf.Writer().uint32((id << 3) | 2).uint32(length).finish();
+  return new protobuf.Writer()
+    .uint32((id << 3) | 2)
+    .uint32(length)
+    .finish();
 }
 
 function isBig(b: unknown): boolean {

@@ -70,7 +70,8 @@ export function materialize(chunks: readonly Chunk[]): Uint8Array[] {
   return chunks.map((c) => {
     if (c instanceof Uint8Array) return c;
     const b = c.load();
-    if (b.byteLength !== c.byteLength) throw new RangeError(`deferred chunk loaded ${b.byteLength} bytes, expected ${c.byteLength}`);
+    if (b.byteLength !== c.byteLength)
+      throw new RangeError(`deferred chunk loaded ${b.byteLength} bytes, expected ${c.byteLength}`);
     return b;
   });
 }

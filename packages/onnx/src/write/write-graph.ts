@@ -1,13 +1,24 @@
 // IR Graph / LocalFunction -> GraphProto / FunctionProto message objects.
 import { SparseTensor, tensorType, type Graph, type LocalFunction, type Node, type Value } from '@enxuto/ir';
 import { EXTRAS } from '../read/read-graph.js';
-import type { FunctionProto, GraphProto, NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorAnnotation, ValueInfoProto } from '../schema/messages.js';
+import type {
+  FunctionProto,
+  GraphProto,
+  NodeProto,
+  OperatorSetIdProto,
+  StringStringEntryProto,
+  TensorAnnotation,
+  ValueInfoProto,
+} from '../schema/messages.js';
 import { setStrings, type WriteContext } from './context.js';
 import { attributeToProto } from './write-attribute.js';
 import { sparseToProto, tensorToProto } from './write-tensor.js';
 import { hasValueInfo, metadataToProto, valueInfoToProto } from './write-type.js';
 
-export function opsetsToProto(opsets: ReadonlyMap<string, number>, extras: ReadonlyMap<string, unknown>): OperatorSetIdProto[] {
+export function opsetsToProto(
+  opsets: ReadonlyMap<string, number>,
+  extras: ReadonlyMap<string, unknown>,
+): OperatorSetIdProto[] {
   const noDomain = extras.get(EXTRAS.opsetWithoutDomain) === true;
   return [...opsets].map(([domain, version]) => (domain === '' && noDomain ? { version } : { domain, version }));
 }
@@ -21,7 +32,9 @@ function nodeToProto(ctx: WriteContext, n: Node): NodeProto {
   msg.opType = n.opType;
   setStrings(msg, n.extras, { domain: n.domain, overload: n.overload });
   const where = { node: n.label() };
-  msg.attribute = [...n.attributes].map(([name, a]) => attributeToProto(ctx, name, a, (g) => graphToProto(ctx, g), where));
+  msg.attribute = [...n.attributes].map(([name, a]) =>
+    attributeToProto(ctx, name, a, (g) => graphToProto(ctx, g), where),
+  );
   setStrings(msg, n.extras, { docString: n.docString });
   if (n.metadata.size > 0) msg.metadataProps = metadataToProto(n.metadata);
   const devices = n.extras.get(EXTRAS.deviceConfigurations) as NodeProto['deviceConfigurations'];
@@ -68,17 +81,26 @@ export function graphToProto(ctx: WriteContext, g: Graph): GraphProto {
   msg.initializer = initializers
     .filter((v) => !(v.const instanceof SparseTensor))
     .map((v) =>
-      tensorToProto(ctx, v.const!, {
-        name: v.name,
-        docString: v.extras.get(EXTRAS.tensorDocString) as string | undefined,
-        metadataProps: v.extras.get(EXTRAS.tensorMetadata) as StringStringEntryProto[] | undefined,
-      }, true),
+      tensorToProto(
+        ctx,
+        v.const!,
+        {
+          name: v.name,
+          docString: v.extras.get(EXTRAS.tensorDocString) as string | undefined,
+          metadataProps: v.extras.get(EXTRAS.tensorMetadata) as StringStringEntryProto[] | undefined,
+        },
+        true,
+      ),
     );
-  msg.sparseInitializer = initializers.filter((v) => v.const instanceof SparseTensor).map((v) => sparseToProto(ctx, v.const!, v.name, 'sparse_initializer'));
+  msg.sparseInitializer = initializers
+    .filter((v) => v.const instanceof SparseTensor)
+    .map((v) => sparseToProto(ctx, v.const!, v.name, 'sparse_initializer'));
   setStrings(msg, g.extras, { docString: g.docString });
   msg.input = g.inputs.map(valueInfoToProto);
   msg.output = g.outputs.map(valueInfoToProto);
-  const typedInitializers = initializers.filter((v) => !inputs.has(v) && !outputs.has(v) && (typeBeyondTensor(v) || v.docString !== '' || v.metadata.size > 0));
+  const typedInitializers = initializers.filter(
+    (v) => !inputs.has(v) && !outputs.has(v) && (typeBeyondTensor(v) || v.docString !== '' || v.metadata.size > 0),
+  );
   msg.valueInfo = valueInfos(g, order, typedInitializers);
   const annotations = g.extras.get(EXTRAS.quantizationAnnotation) as TensorAnnotation[] | undefined;
   if (annotations?.length) msg.quantizationAnnotation = annotations;
@@ -94,7 +116,9 @@ export function functionToProto(ctx: WriteContext, f: LocalFunction): FunctionPr
     input: body.inputs.map((v) => v.name),
     output: body.outputs.map((v) => v.name),
     attribute: f.attributes.filter((a) => !f.attributeDefaults.has(a)),
-    attributeProto: [...f.attributeDefaults].map(([name, a]) => attributeToProto(ctx, name, a, (g) => graphToProto(ctx, g), {})),
+    attributeProto: [...f.attributeDefaults].map(([name, a]) =>
+      attributeToProto(ctx, name, a, (g) => graphToProto(ctx, g), {}),
+    ),
     node: order.map((n) => nodeToProto(ctx, n)),
   };
   setStrings(msg, f.extras, { docString: f.docString });

@@ -16,11 +16,17 @@ function modelWith(...tensors: [string, ReturnType<typeof float32Tensor>][]): Mo
 describe('writeOnnx chunks', () => {
   it('big tensor bytes are the chunks themselves; small ones are merged', () => {
     const big = new Uint8Array(200_000).fill(3);
-    const m = modelWith(['a', float32Tensor([2], [1, 2])], ['big', tensorFromBytes('uint8', [200_000], big)], ['c', float32Tensor([1], [5])]);
+    const m = modelWith(
+      ['a', float32Tensor([2], [1, 2])],
+      ['big', tensorFromBytes('uint8', [200_000], big)],
+      ['c', float32Tensor([1], [5])],
+    );
     const chunks = writeOnnx(m);
     expect(chunks.filter((c) => c === big)).toHaveLength(1);
     expect(chunks.length).toBeLessThanOrEqual(3);
-    expect(Buffer.from(readOnnx(concatChunks(chunks)).graph.value('big')!.const!.bytes()).equals(Buffer.from(big))).toBe(true);
+    expect(
+      Buffer.from(readOnnx(concatChunks(chunks)).graph.value('big')!.const!.bytes()).equals(Buffer.from(big)),
+    ).toBe(true);
   });
 
   it('refuses inline models over 2 GiB before loading any lazy bytes', () => {
@@ -59,6 +65,8 @@ describe('external data in memory (browser-safe path)', () => {
 
   it('refuses a data location that could escape the model folder', () => {
     const m = modelWith(['w', float32Tensor([1], [1])]);
-    expect(() => writeOnnxWithExternalData(m, { externalData: { location: '../w.bin' } })).toThrow(/'\.\.' segments are not allowed/);
+    expect(() => writeOnnxWithExternalData(m, { externalData: { location: '../w.bin' } })).toThrow(
+      /'\.\.' segments are not allowed/,
+    );
   });
 });

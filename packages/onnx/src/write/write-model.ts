@@ -44,7 +44,8 @@ function modelToProto(ctx: WriteContext, model: Model): ModelProto {
   });
   const mv = model.modelVersion;
   const empty = (model.extras.get(EXTRAS.emptyFields) as string[] | undefined) ?? [];
-  if ((mv !== 0 && mv !== 0n) || empty.includes('modelVersion')) msg.modelVersion = typeof mv === 'bigint' ? bigIntToInt64(mv) : mv;
+  if ((mv !== 0 && mv !== 0n) || empty.includes('modelVersion'))
+    msg.modelVersion = typeof mv === 'bigint' ? bigIntToInt64(mv) : mv;
   setStrings(msg, model.extras, { docString: model.docString });
   msg.graph = graphToProto(ctx, model.graph);
   if (model.metadata.size > 0) msg.metadataProps = metadataToProto(model.metadata);
@@ -60,11 +61,18 @@ function modelToProto(ctx: WriteContext, model: Model): ModelProto {
  * Encodes a model; with `external`, initializers of `threshold` bytes or more are placed in a
  * separate data file. Lazy tensors stay deferred in the returned chunks.
  */
-export function encodeOnnx(model: Model, opts: WriteOnnxOptions & { externalData?: ExternalDataOptions } = {}): EncodedOnnx {
+export function encodeOnnx(
+  model: Model,
+  opts: WriteOnnxOptions & { externalData?: ExternalDataOptions } = {},
+): EncodedOnnx {
   const ext = opts.externalData;
   const ctx: WriteContext = {
     external: ext
-      ? { location: normalizeLocation(ext.location, { file: opts.file }), threshold: ext.threshold ?? 1024, data: new Parts() }
+      ? {
+          location: normalizeLocation(ext.location, { file: opts.file }),
+          threshold: ext.threshold ?? 1024,
+          data: new Parts(),
+        }
       : undefined,
   };
   const parts = encodeChunked(ModelProtoType, modelToProto(ctx, model));

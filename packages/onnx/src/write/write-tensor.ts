@@ -16,24 +16,43 @@ function alignedCopy(bytes: Uint8Array): ArrayBuffer {
 function typedFields(t: Tensor, msg: TensorProto): void {
   const b = t.bytes();
   switch (typedFieldOf(t.dtype)) {
-    case 'floatData': msg.floatData = Array.from(new Float32Array(alignedCopy(b))); break;
-    case 'doubleData': msg.doubleData = Array.from(new Float64Array(alignedCopy(b))); break;
-    case 'int64Data': msg.int64Data = Array.from(new BigInt64Array(alignedCopy(b)), bigIntToInt64); break;
+    case 'floatData':
+      msg.floatData = Array.from(new Float32Array(alignedCopy(b)));
+      break;
+    case 'doubleData':
+      msg.doubleData = Array.from(new Float64Array(alignedCopy(b)));
+      break;
+    case 'int64Data':
+      msg.int64Data = Array.from(new BigInt64Array(alignedCopy(b)), bigIntToInt64);
+      break;
     case 'uint64Data':
-      msg.uint64Data = t.dtype === 'uint32'
-        ? Array.from(new Uint32Array(alignedCopy(b)))
-        : Array.from(new BigUint64Array(alignedCopy(b)), (v): Int64 => ({ ...bigIntToInt64(v), unsigned: true }));
+      msg.uint64Data =
+        t.dtype === 'uint32'
+          ? Array.from(new Uint32Array(alignedCopy(b)))
+          : Array.from(new BigUint64Array(alignedCopy(b)), (v): Int64 => ({ ...bigIntToInt64(v), unsigned: true }));
       break;
     case 'int32Data':
       switch (t.dtype) {
-        case 'int32': msg.int32Data = Array.from(new Int32Array(alignedCopy(b))); break;
-        case 'int16': msg.int32Data = Array.from(new Int16Array(alignedCopy(b))); break;
-        case 'uint16': case 'float16': case 'bfloat16': msg.int32Data = Array.from(new Uint16Array(alignedCopy(b))); break;
-        case 'int8': msg.int32Data = Array.from(new Int8Array(b.buffer, b.byteOffset, b.byteLength)); break;
-        default: msg.int32Data = Array.from(b); // uint8, bool, float8, packed 4-/2-bit bytes
+        case 'int32':
+          msg.int32Data = Array.from(new Int32Array(alignedCopy(b)));
+          break;
+        case 'int16':
+          msg.int32Data = Array.from(new Int16Array(alignedCopy(b)));
+          break;
+        case 'uint16':
+        case 'float16':
+        case 'bfloat16':
+          msg.int32Data = Array.from(new Uint16Array(alignedCopy(b)));
+          break;
+        case 'int8':
+          msg.int32Data = Array.from(new Int8Array(b.buffer, b.byteOffset, b.byteLength));
+          break;
+        default:
+          msg.int32Data = Array.from(b); // uint8, bool, float8, packed 4-/2-bit bytes
       }
       break;
-    case 'stringData': break;
+    case 'stringData':
+      break;
   }
 }
 
@@ -51,7 +70,8 @@ export function tensorToProto(ctx: WriteContext, t: Tensor, meta: TensorMeta, ex
     msg.stringData = [...t.strings()];
   } else if (external && ctx.external && t.byteLength >= ctx.external.threshold) {
     const target = ctx.external;
-    const pad = (alignmentFor(t.byteLength) - (target.data.length % alignmentFor(t.byteLength))) % alignmentFor(t.byteLength);
+    const pad =
+      (alignmentFor(t.byteLength) - (target.data.length % alignmentFor(t.byteLength))) % alignmentFor(t.byteLength);
     if (pad > 0) target.data.push(new Uint8Array(pad));
     const offset = target.data.length;
     target.data.push(lazyBytes(t));
@@ -80,7 +100,12 @@ function lazyBytes(t: Tensor): Uint8Array | DeferredBytes {
   return t.bytes();
 }
 
-export function sparseToProto(ctx: WriteContext, t: Tensor, name: string | undefined, where: string): SparseTensorProto {
+export function sparseToProto(
+  ctx: WriteContext,
+  t: Tensor,
+  name: string | undefined,
+  where: string,
+): SparseTensorProto {
   if (!(t instanceof SparseTensor)) {
     throw new UnsupportedError(`unsupported: ${where} holds a dense tensor where ONNX needs a sparse one`, {
       code: 'onnx/unsupported',

@@ -16,13 +16,24 @@ export function typeToProto(t: ValueType): TypeProto {
   switch (t.kind) {
     case 'tensor':
     case 'sparse-tensor': {
-      const inner = t.shape === undefined ? { elemType: dataTypeToOnnx(t.dtype) } : { elemType: dataTypeToOnnx(t.dtype), shape: { dim: t.shape.map(dimToProto) } };
+      const inner =
+        t.shape === undefined
+          ? { elemType: dataTypeToOnnx(t.dtype) }
+          : { elemType: dataTypeToOnnx(t.dtype), shape: { dim: t.shape.map(dimToProto) } };
       return t.kind === 'tensor' ? { tensorType: inner } : { sparseTensorType: inner };
     }
-    case 'sequence': return { sequenceType: t.elem ? { elemType: typeToProto(t.elem) } : {} };
-    case 'optional': return { optionalType: t.elem ? { elemType: typeToProto(t.elem) } : {} };
-    case 'map': return { mapType: t.value ? { keyType: dataTypeToOnnx(t.key), valueType: typeToProto(t.value) } : { keyType: dataTypeToOnnx(t.key) } };
-    case 'opaque': return { opaqueType: { domain: t.domain, name: t.name } };
+    case 'sequence':
+      return { sequenceType: t.elem ? { elemType: typeToProto(t.elem) } : {} };
+    case 'optional':
+      return { optionalType: t.elem ? { elemType: typeToProto(t.elem) } : {} };
+    case 'map':
+      return {
+        mapType: t.value
+          ? { keyType: dataTypeToOnnx(t.key), valueType: typeToProto(t.value) }
+          : { keyType: dataTypeToOnnx(t.key) },
+      };
+    case 'opaque':
+      return { opaqueType: { domain: t.domain, name: t.name } };
   }
 }
 

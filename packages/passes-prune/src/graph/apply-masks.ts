@@ -44,5 +44,10 @@ export interface SparsityTotals {
 export function sparsityTotals(layers: readonly LayerSparsity[]): SparsityTotals {
   const count = layers.reduce((s, l) => s + l.count, 0);
   const nonZero = layers.reduce((s, l) => s + l.nonZero, 0);
-  return { count, nonZero, sparsity: count === 0 ? 0 : 1 - nonZero / count, compression: nonZero === 0 ? Infinity : count / nonZero };
+  return {
+    count,
+    nonZero,
+    sparsity: count === 0 ? 0 : 1 - nonZero / count,
+    compression: nonZero === 0 ? Infinity : count / nonZero,
+  };
 }

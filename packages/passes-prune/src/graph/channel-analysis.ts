@@ -49,8 +49,29 @@ export interface ChannelAnalysis {
 }
 
 const PASS_THROUGH = new Set([
-  'Relu', 'LeakyRelu', 'PRelu', 'Sigmoid', 'Tanh', 'Elu', 'Selu', 'Softplus', 'Softsign', 'HardSigmoid', 'HardSwish',
-  'Mish', 'Gelu', 'Identity', 'Dropout', 'Clip', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'LpPool', 'Abs', 'Neg',
+  'Relu',
+  'LeakyRelu',
+  'PRelu',
+  'Sigmoid',
+  'Tanh',
+  'Elu',
+  'Selu',
+  'Softplus',
+  'Softsign',
+  'HardSigmoid',
+  'HardSwish',
+  'Mish',
+  'Gelu',
+  'Identity',
+  'Dropout',
+  'Clip',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'GlobalMaxPool',
+  'LpPool',
+  'Abs',
+  'Neg',
 ]);
 const BINARY = new Set(['Add', 'Sub', 'Mul', 'Div']);
 
@@ -104,7 +125,17 @@ export function analyzeChannels(g: Graph): ChannelAnalysis {
       const wShape = w ? [...w.const!.shape] : undefined;
       const group = node.getInt('group', 1);
       const tracksOnlyData = tracked.slice(1).every((t) => t === undefined);
-      if (op === 'Conv' && x && w && wShape && tracksOnlyData && group > 1 && group === spaceSize(x) && wShape[0] === group && wShape[1] === 1) {
+      if (
+        op === 'Conv' &&
+        x &&
+        w &&
+        wShape &&
+        tracksOnlyData &&
+        group > 1 &&
+        group === spaceSize(x) &&
+        wShape[0] === group &&
+        wShape[1] === 1
+      ) {
         // Depthwise: channel c in -> channel c out.
         edits.push({ kind: 'depthwise', node, space: x });
         track(node.output(0), x);
@@ -130,13 +161,30 @@ export function analyzeChannels(g: Graph): ChannelAnalysis {
       const b = node.input(biasIndex);
       const biasConst = b ? constAt(node, biasIndex) : undefined;
       const outAxis = op === 'Conv' ? 0 : op === 'Gemm' && node.getInt('transB', 0) ? 0 : 1;
-      if (w && wShape && group === 1 && (op !== 'MatMul' || wShape.length === 2) && (!b || biasConst) && node.outputs.length === 1) {
+      if (
+        w &&
+        wShape &&
+        group === 1 &&
+        (op !== 'MatMul' || wShape.length === 2) &&
+        (!b || biasConst) &&
+        node.outputs.length === 1
+      ) {
         const channels = wShape[outAxis]!;
         const bShape = biasConst ? [...biasConst.const!.shape] : [];
-        const biasOk = !biasConst || (bShape.length >= 1 && bShape.at(-1) === channels && bShape.slice(0, -1).every((d) => d === 1)) || (biasConst.const!.size === 1);
+        const biasOk =
+          !biasConst ||
+          (bShape.length >= 1 && bShape.at(-1) === channels && bShape.slice(0, -1).every((d) => d === 1)) ||
+          biasConst.const!.size === 1;
         if (biasOk) {
           const id = producers.length;
-          producers.push({ node, weight: w, outAxis, bias: biasConst && biasConst.const!.size > 1 ? biasConst : undefined, biasAxis: Math.max(0, bShape.length - 1), channels });
+          producers.push({
+            node,
+            weight: w,
+            outAxis,
+            bias: biasConst && biasConst.const!.size > 1 ? biasConst : undefined,
+            biasAxis: Math.max(0, bShape.length - 1),
+            channels,
+          });
           parent.push(id);
           const axis = op === 'Conv' ? 1 : (rank ?? 2) - 1;
           track(node.output(0), { segs: [{ producer: id, size: channels }], axis, block: 1 });
@@ -152,17 +200,28 @@ export function analyzeChannels(g: Graph): ChannelAnalysis {
       if (op === 'PRelu') {
         const slope = constAt(node, 1);
         const sShape = slope ? [...slope.const!.shape] : undefined;
-        if (!slope || !sShape) { block(x, `${label}: PRelu slope is not a constant`); continue; }
+        if (!slope || !sShape) {
+          block(x, `${label}: PRelu slope is not a constant`);
+          continue;
+        }
         if (slope.const!.size > 1) {
           const pos = x.axis - (node.input(0)?.shape?.length ?? 4) + sShape.length;
-          if (pos < 0 || sShape[pos] !== spaceSize(x) * x.block) { block(x, `${label}: PRelu slope is not per-channel`); continue; }
+          if (pos < 0 || sShape[pos] !== spaceSize(x) * x.block) {
+            block(x, `${label}: PRelu slope is not per-channel`);
+            continue;
+          }
           edits.push({ kind: 'slice-const', node, input: 1, axis: pos, space: x });
         }
       }
       track(out, x);
       continue;
     }
-    if (op === 'BatchNormalization' && x && x.block === 1 && [1, 2, 3, 4].every((i) => constAt(node, i) && constAt(node, i)!.const!.size === spaceSize(x))) {
+    if (
+      op === 'BatchNormalization' &&
+      x &&
+      x.block === 1 &&
+      [1, 2, 3, 4].every((i) => constAt(node, i) && constAt(node, i)!.const!.size === spaceSize(x))
+    ) {
       for (const i of [1, 2, 3, 4]) edits.push({ kind: 'slice-const', node, input: i, axis: 0, space: x });
       if (x.segs.length === 1 && x.segs[0]!.producer >= 0) producers[x.segs[0]!.producer]!.bn ??= node;
       track(out, x);
@@ -171,12 +230,22 @@ export function analyzeChannels(g: Graph): ChannelAnalysis {
     if (BINARY.has(op) && node.inputs.length === 2) {
       const [a, b] = tracked;
       if (a && b) {
-        const same = a.axis === b.axis && a.block === b.block && a.segs.length === b.segs.length && a.segs.every((s, i) => s.size === b.segs[i]!.size);
-        if (!same) { block(a, `${label}: inputs with different channel layouts`); block(b, `${label}: inputs with different channel layouts`); continue; }
+        const same =
+          a.axis === b.axis &&
+          a.block === b.block &&
+          a.segs.length === b.segs.length &&
+          a.segs.every((s, i) => s.size === b.segs[i]!.size);
+        if (!same) {
+          block(a, `${label}: inputs with different channel layouts`);
+          block(b, `${label}: inputs with different channel layouts`);
+          continue;
+        }
         a.segs.forEach((s, i) => {
           const t = b.segs[i]!;
           if (s.producer >= 0 && t.producer >= 0) union(s.producer, t.producer);
-          else if (s.producer !== t.producer) { block({ segs: [s, t], axis: 0, block: 1 }, `${label}: added to a tensor that cannot be pruned`); }
+          else if (s.producer !== t.producer) {
+            block({ segs: [s, t], axis: 0, block: 1 }, `${label}: added to a tensor that cannot be pruned`);
+          }
         });
         track(out, a);
         continue;
@@ -216,14 +285,24 @@ export function analyzeChannels(g: Graph): ChannelAnalysis {
           if (ok) segs.push({ producer: -1, size: size as number });
         }
       }
-      if (ok) { track(out, { segs, axis, block: 1 }); continue; }
+      if (ok) {
+        track(out, { segs, axis, block: 1 });
+        continue;
+      }
       for (const t of tracked) block(t, `${label}: Concat along another axis`);
       continue;
     }
-    if ((op === 'Flatten' || op === 'Reshape') && x && x.axis === 1 && x.block === 1 && tracked.slice(1).every((t) => t === undefined)) {
+    if (
+      (op === 'Flatten' || op === 'Reshape') &&
+      x &&
+      x.axis === 1 &&
+      x.block === 1 &&
+      tracked.slice(1).every((t) => t === undefined)
+    ) {
       const inShape = node.input(0)?.shape;
       const rest = inShape?.slice(2);
-      const spatial = rest && rest.every((d): d is number => typeof d === 'number') ? rest.reduce((p, d) => p * d, 1) : 0;
+      const spatial =
+        rest && rest.every((d): d is number => typeof d === 'number') ? rest.reduce((p, d) => p * d, 1) : 0;
       if (op === 'Flatten' && node.getInt('axis', 1) === 1) {
         track(out, { segs: x.segs, axis: 1, block: spatial });
         continue;
@@ -251,7 +330,11 @@ export function blockSubgraphUses(g: Graph, a: ChannelAnalysis): void {
   for (const e of a.edits) {
     if (e.kind !== 'shape') continue;
     if (e.value.uses().some((u) => u.node.graph !== g)) {
-      for (const s of e.space.segs) if (s.producer >= 0) { a.blocked.add(s.producer); a.reasons.set(s.producer, `${e.value.name} is read inside a subgraph`); }
+      for (const s of e.space.segs)
+        if (s.producer >= 0) {
+          a.blocked.add(s.producer);
+          a.reasons.set(s.producer, `${e.value.name} is read inside a subgraph`);
+        }
     }
   }
 }

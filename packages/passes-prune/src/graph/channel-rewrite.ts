@@ -22,7 +22,14 @@ export function keptIndices(s: Space, keep: ReadonlyMap<number, readonly number[
 }
 
 /** Replaces input `index` of `node` with a new initializer (the old one stays for other readers). */
-function setConstInput(g: Graph, node: Node, index: number, shape: number[], data: Float32Array | BigInt64Array, old: Value): void {
+function setConstInput(
+  g: Graph,
+  node: Node,
+  index: number,
+  shape: number[],
+  data: Float32Array | BigInt64Array,
+  old: Value,
+): void {
   const t = data instanceof Float32Array ? float32Tensor(shape, data) : int64Tensor(shape, data);
   if (old.uses().length === 1 && !old.isGraphInput() && !old.isGraphOutput()) {
     g.setConst(old, t);

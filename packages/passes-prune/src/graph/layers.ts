@@ -69,6 +69,11 @@ export function findPrunableLayers(g: Graph, ops: readonly PrunableOp[] = PRUNAB
 
 /** Glob match ('*' any run of characters) against the layer name or its weight name. */
 export function matchesPattern(layer: PrunableLayer, pattern: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(layer.name) || re.test(layer.weight.name);
 }

@@ -23,7 +23,8 @@ export function materializeReshapedWeights(g: Graph): number {
     g.replaceAllUsesWith(w, v);
     if (r.outputs.every((o) => !o || (o.uses().length === 0 && !o.isGraphOutput()))) {
       g.remove(r);
-      for (const inp of [data, shapeV]) if (inp.uses().length === 0 && !inp.isGraphOutput() && !inp.isGraphInput()) g.removeValue(inp);
+      for (const inp of [data, shapeV])
+        if (inp.uses().length === 0 && !inp.isGraphOutput() && !inp.isGraphInput()) g.removeValue(inp);
     }
     count++;
   }

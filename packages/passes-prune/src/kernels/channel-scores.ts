@@ -1,7 +1,12 @@
 // Per-output-channel scores for structured pruning: the norm of each filter / neuron.
 
 /** L1 or L2 norm of each slice along `axis` of a row-major tensor of `shape`. */
-export function channelNorms(values: ArrayLike<number>, shape: readonly number[], axis: number, norm: 'l1' | 'l2'): Float64Array {
+export function channelNorms(
+  values: ArrayLike<number>,
+  shape: readonly number[],
+  axis: number,
+  norm: 'l1' | 'l2',
+): Float64Array {
   const len = shape[axis]!;
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = values.length / (len * inner);
@@ -25,12 +30,18 @@ export function channelSums(values: ArrayLike<number>, shape: readonly number[],
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = values.length / (len * inner);
   const out = new Float64Array(len);
-  for (let o = 0; o < outer; o++) for (let c = 0; c < len; c++) for (let r = 0; r < inner; r++) out[c]! += values[(o * len + c) * inner + r]!;
+  for (let o = 0; o < outer; o++)
+    for (let c = 0; c < len; c++) for (let r = 0; r < inner; r++) out[c]! += values[(o * len + c) * inner + r]!;
   return out;
 }
 
 /** Keeps slices `keep` (sorted indices) along `axis`. */
-export function sliceAxis(values: Float32Array, shape: readonly number[], axis: number, keep: readonly number[]): Float32Array {
+export function sliceAxis(
+  values: Float32Array,
+  shape: readonly number[],
+  axis: number,
+  keep: readonly number[],
+): Float32Array {
   const len = shape[axis]!;
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = values.length / (len * inner);

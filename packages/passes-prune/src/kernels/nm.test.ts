@@ -12,7 +12,15 @@ describe('N:M masks', () => {
     const s = [1, 9, 2, 1, 3, 8, 4, 2];
     const m = nmMask(s, [4, 2], 0, 2, 4);
     expect([...m]).toEqual([0, 1, 0, 0, 1, 1, 1, 0]);
-    expect(satisfiesNm(Float32Array.from(s, (v, i) => v * m[i]!), [4, 2], 0, 2, 4)).toBe(true);
+    expect(
+      satisfiesNm(
+        Float32Array.from(s, (v, i) => v * m[i]!),
+        [4, 2],
+        0,
+        2,
+        4,
+      ),
+    ).toBe(true);
   });
 
   it('handles 1:4 on conv input channels and a short last group', () => {

@@ -7,11 +7,18 @@ import { sortedOrder } from './masks.js';
  * `axis`, for every position of the other axes, keep `n`. A last group shorter than `m` keeps
  * min(n, its length).
  */
-export function nmMask(scores: ArrayLike<number>, shape: readonly number[], axis: number, n: number, m: number): Uint8Array {
+export function nmMask(
+  scores: ArrayLike<number>,
+  shape: readonly number[],
+  axis: number,
+  n: number,
+  m: number,
+): Uint8Array {
   const size = shape.reduce((a, b) => a * b, 1);
   if (scores.length !== size) throw new RangeError(`nmMask: ${scores.length} scores for shape [${shape.join(',')}]`);
   if (axis < 0 || axis >= shape.length) throw new RangeError(`nmMask: axis ${axis} outside rank ${shape.length}`);
-  if (!(Number.isInteger(n) && Number.isInteger(m) && n >= 0 && m >= 1 && n <= m)) throw new RangeError(`nmMask: bad pattern ${n}:${m}`);
+  if (!(Number.isInteger(n) && Number.isInteger(m) && n >= 0 && m >= 1 && n <= m))
+    throw new RangeError(`nmMask: bad pattern ${n}:${m}`);
   const len = shape[axis]!;
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = size / (len * inner);
@@ -32,7 +39,13 @@ export function nmMask(scores: ArrayLike<number>, shape: readonly number[], axis
 }
 
 /** True when every group along `axis` keeps at most `n` non-zeros of `m`. */
-export function satisfiesNm(values: ArrayLike<number>, shape: readonly number[], axis: number, n: number, m: number): boolean {
+export function satisfiesNm(
+  values: ArrayLike<number>,
+  shape: readonly number[],
+  axis: number,
+  n: number,
+  m: number,
+): boolean {
   const len = shape[axis]!;
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = values.length / (len * inner);

@@ -2,7 +2,8 @@
 // s_k = ½·h_kk·w_k², with h_kk the diagonal of the Hessian.
 
 export function obdSaliency(weights: ArrayLike<number>, hessianDiag: ArrayLike<number>): Float32Array {
-  if (weights.length !== hessianDiag.length) throw new RangeError(`obdSaliency: ${weights.length} weights, ${hessianDiag.length} Hessian entries`);
+  if (weights.length !== hessianDiag.length)
+    throw new RangeError(`obdSaliency: ${weights.length} weights, ${hessianDiag.length} Hessian entries`);
   const out = new Float32Array(weights.length);
   for (let i = 0; i < out.length; i++) {
     const w = weights[i]!;

@@ -13,5 +13,13 @@ export function toSparseIfSmaller(t: Tensor): SparseTensor | undefined {
   const idx: number[] = [];
   for (let i = 0; i < v.length; i++) if (v[i] !== 0) idx.push(i);
   if (sparseBytes(idx.length) >= v.length * 4) return undefined;
-  return new SparseTensor('float32', [...t.shape], float32Tensor([idx.length], Float32Array.from(idx, (i) => v[i]!)), int64Tensor([idx.length], idx));
+  return new SparseTensor(
+    'float32',
+    [...t.shape],
+    float32Tensor(
+      [idx.length],
+      Float32Array.from(idx, (i) => v[i]!),
+    ),
+    int64Tensor([idx.length], idx),
+  );
 }

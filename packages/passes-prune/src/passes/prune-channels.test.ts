@@ -9,9 +9,15 @@ import { convNet, reshapeNet, seeded, WEAK } from '../test-models.js';
 import { testPassContext } from '@enxuto/pipeline';
 import { pruneChannels, pruneChannelsOptions } from './prune-channels.js';
 
-async function runOrt(model: Model, outputs: string[], input: Float32Array, shape: number[]): Promise<Record<string, Float32Array>> {
+async function runOrt(
+  model: Model,
+  outputs: string[],
+  input: Float32Array,
+  shape: number[],
+): Promise<Record<string, Float32Array>> {
   const m = cloneModel(model);
-  for (const name of outputs) if (!m.graph.outputs.some((o) => o.name === name)) m.graph.addOutput(m.graph.value(name)!);
+  for (const name of outputs)
+    if (!m.graph.outputs.some((o) => o.name === name)) m.graph.addOutput(m.graph.value(name)!);
   const s = await getBackend('ort-node').createSession(m);
   try {
     const r = await s.run({ x: { dtype: 'float32', shape, data: input } }, outputs);
@@ -27,7 +33,8 @@ function channels(data: Float32Array, c: number, keep: number[]): number[] {
   return keep.flatMap((k) => [...data.subarray(k * per, (k + 1) * per)]);
 }
 
-const complement = (n: number, drop: number[]) => Array.from({ length: n }, (_, i) => i).filter((i) => !drop.includes(i));
+const complement = (n: number, drop: number[]) =>
+  Array.from({ length: n }, (_, i) => i).filter((i) => !drop.includes(i));
 
 describe('prune-channels', () => {
   it('removes the weak filters and keeps the kept channels bit-for-bit (onnxruntime)', async () => {
@@ -68,8 +75,12 @@ describe('prune-channels', () => {
     const names = ['add.out', 'relu3.out', 'fc2.out'];
     const a = await runOrt(dense, names, x, [1, 3, 8, 8]);
     const b = await runOrt(pruned, names, x, [1, 3, 8, 8]);
-    channels(a['add.out']!, 8, complement(8, WEAK.conv12)).forEach((v, i) => expect(b['add.out']![i]).toBeCloseTo(v, 5));
-    channels(a['relu3.out']!, 6, complement(6, WEAK.conv3)).forEach((v, i) => expect(b['relu3.out']![i]).toBeCloseTo(v, 5));
+    channels(a['add.out']!, 8, complement(8, WEAK.conv12)).forEach((v, i) =>
+      expect(b['add.out']![i]).toBeCloseTo(v, 5),
+    );
+    channels(a['relu3.out']!, 6, complement(6, WEAK.conv3)).forEach((v, i) =>
+      expect(b['relu3.out']![i]).toBeCloseTo(v, 5),
+    );
     [...a['fc2.out']!].forEach((v, i) => expect(b['fc2.out']![i]).toBeCloseTo(v, 5));
   });
 
@@ -97,19 +108,29 @@ describe('prune-channels', () => {
     const r = await pruneChannels.run(pruned, pruneChannelsOptions.parse({ ratio: 0.5 }), testPassContext());
     checkModel(pruned);
     const layers = r.stats.layers as { name: string; channels: number; kept: number }[];
-    expect(layers.map((l) => [l.channels, l.kept])).toEqual([[8, 4], [16, 8], [10, 10]]);
+    expect(layers.map((l) => [l.channels, l.kept])).toEqual([
+      [8, 4],
+      [16, 8],
+      [10, 10],
+    ]);
     expect(r.stats.flopsRatio as number).toBeLessThan(0.35);
     const matmul = pruned.graph.nodes.find((n) => n.opType === 'MatMul')!;
     expect([...matmul.input(1)!.const!.shape]).toEqual([128, 10]);
     const s = await getBackend('ort-node').createSession(writeOnnxBytes(pruned));
-    const out = await s.run({ Input3: { dtype: 'float32', shape: [1, 1, 28, 28], data: new Float32Array(784).fill(50) } });
+    const out = await s.run({
+      Input3: { dtype: 'float32', shape: [1, 1, 28, 28], data: new Float32Array(784).fill(50) },
+    });
     await s.release();
     expect(Object.values(out)[0]!.shape).toEqual([1, 10]);
   });
 
   it('leaves layers whole by pattern and keeps graph outputs untouched', async () => {
     const m = convNet();
-    const r = await pruneChannels.run(m, pruneChannelsOptions.parse({ ratio: 0.5, exclude: ['conv3'] }), testPassContext());
+    const r = await pruneChannels.run(
+      m,
+      pruneChannelsOptions.parse({ ratio: 0.5, exclude: ['conv3'] }),
+      testPassContext(),
+    );
     expect(m.graph.value('conv3.w')!.const!.shape).toEqual([6, 4, 1, 1]);
     const layers = r.stats.layers as { name: string; kept: number; leftWhole?: string }[];
     expect(layers.find((l) => l.name === 'fc2')!.leftWhole).toMatch(/graph output/);

@@ -13,15 +13,30 @@ import { fisherDiagonal } from '../training/hessian.js';
 import { createTeacher, distillSchema, finetune, finetuneSchema } from '../training/finetune.js';
 
 export const pruneChannelsOptions = z.strictObject({
-  ratio: z.number().min(0).max(1).default(0.5).describe('fraction of the output channels removed from each prunable layer (group)'),
+  ratio: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.5)
+    .describe('fraction of the output channels removed from each prunable layer (group)'),
   criterion: z
     .enum(['l1', 'l2', 'bn-scale', 'obd'])
     .default('l1')
-    .describe('channel importance: filter norm, |gamma| of the following BatchNormalization, or summed OBD saliency (needs data)'),
-  overrides: z.record(z.string(), z.number().min(0).max(1)).default({}).describe('layer name pattern (`*` wildcard) -> its own ratio'),
+    .describe(
+      'channel importance: filter norm, |gamma| of the following BatchNormalization, or summed OBD saliency (needs data)',
+    ),
+  overrides: z
+    .record(z.string(), z.number().min(0).max(1))
+    .default({})
+    .describe('layer name pattern (`*` wildcard) -> its own ratio'),
   exclude: z.array(z.string()).default([]).describe('layer name patterns (`*` wildcard) left whole'),
   minChannels: z.number().int().min(1).default(1).describe('never keep fewer channels than this'),
-  roundTo: z.number().int().min(1).default(1).describe('round kept channel counts up to a multiple of this (SIMD-friendly widths)'),
+  roundTo: z
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .describe('round kept channel counts up to a multiple of this (SIMD-friendly widths)'),
   samples: z.number().int().min(1).default(256).describe('samples for the OBD criterion'),
   finetune: finetuneSchema.optional(),
   distill: distillSchema.optional(),
@@ -29,7 +44,12 @@ export const pruneChannelsOptions = z.strictObject({
 export type PruneChannelsOptions = z.output<typeof pruneChannelsOptions>;
 
 function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 /** Per-producer channel scores by the chosen criterion, each normalised to sum 1. */
@@ -37,7 +57,12 @@ function channelScores(model: Model, a: ChannelAnalysis, o: PruneChannelsOptions
   let hessian: Map<string, Float32Array> | undefined;
   if (o.criterion === 'obd') {
     const names = [...new Set(a.producers.map((p) => p.weight.name))];
-    hessian = fisherDiagonal(model, names, ctx.data.calibration ?? ctx.dataset('training'), { samples: o.samples, microBatch: 1, seed: ctx.seed, signal: ctx.signal });
+    hessian = fisherDiagonal(model, names, ctx.data.calibration ?? ctx.dataset('training'), {
+      samples: o.samples,
+      microBatch: 1,
+      seed: ctx.seed,
+      signal: ctx.signal,
+    });
   }
   return a.producers.map((p) => {
     const w = p.weight.const!.toFloat32();
@@ -56,7 +81,11 @@ function channelScores(model: Model, a: ChannelAnalysis, o: PruneChannelsOptions
 }
 
 /** Channels each producer keeps: union groups share one choice from their summed scores. */
-export function chooseChannels(a: ChannelAnalysis, scores: readonly Float64Array[], o: PruneChannelsOptions): Map<number, number[]> {
+export function chooseChannels(
+  a: ChannelAnalysis,
+  scores: readonly Float64Array[],
+  o: PruneChannelsOptions,
+): Map<number, number[]> {
   const groups = new Map<number, number[]>();
   a.producers.forEach((_, i) => {
     const r = find(a.parent, i);
@@ -105,7 +134,8 @@ export const pruneChannels = definePass({
     }));
     rewriteChannels(g, a, keep);
     // Initializers no node reads any more (replaced shared weights) leave the model.
-    for (const v of g.initializers()) if (usedBefore.has(v) && v.uses().length === 0 && !v.isGraphOutput() && !v.isGraphInput()) g.removeValue(v);
+    for (const v of g.initializers())
+      if (usedBefore.has(v) && v.uses().length === 0 && !v.isGraphOutput() && !v.isGraphInput()) g.removeValue(v);
     let finetuneLoss: number | undefined;
     try {
       if (o.finetune && o.finetune.epochs > 0 && keep.size > 0) {

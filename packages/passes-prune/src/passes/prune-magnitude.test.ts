@@ -18,14 +18,25 @@ function mlp(): Model {
   m.opsetImports.set('', 13);
   const g = m.graph;
   let x: Value = g.addInput('x', tensorType('float32', ['N', 4]));
-  const layers: [string, number[], boolean][] = [['fc1', [4, 8], false], ['fc2', [8, 8], false], ['fc3', [3, 8], true]];
+  const layers: [string, number[], boolean][] = [
+    ['fc1', [4, 8], false],
+    ['fc2', [8, 8], false],
+    ['fc3', [3, 8], true],
+  ];
   for (const [name, shape, transB] of layers) {
     const n = shape[0]! * shape[1]!;
-    const w = g.addInitializer(`${name}.w`, float32Tensor(shape, Float32Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * (i + 1))));
+    const w = g.addInitializer(
+      `${name}.w`,
+      float32Tensor(
+        shape,
+        Float32Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * (i + 1)),
+      ),
+    );
     const node = g.addNode({ opType: 'Gemm', name, inputs: [x, w], outputs: [`${name}.out`] });
     if (transB) node.setAttr('transB', { type: 'int', value: 1 });
     x = node.output(0);
-    if (name !== 'fc3') x = g.addNode({ opType: 'Relu', name: `${name}.relu`, inputs: [x], outputs: [`${name}.relu.out`] }).output(0);
+    if (name !== 'fc3')
+      x = g.addNode({ opType: 'Relu', name: `${name}.relu`, inputs: [x], outputs: [`${name}.relu.out`] }).output(0);
   }
   g.addOutput(x);
   return m;
@@ -37,20 +48,40 @@ const zeros = (v: number[]) => v.filter((x) => x === 0).length;
 describe('prune-magnitude', () => {
   it('layer scope: every middle layer loses exactly `sparsity`, first and last half of it by default', async () => {
     const m = mlp();
-    const r = await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer' }), testPassContext());
+    const r = await pruneMagnitude.run(
+      m,
+      pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer' }),
+      testPassContext(),
+    );
     expect(zeros(weights(m, 'fc1.w'))).toBe(8); // 32 × 0.25
     expect(zeros(weights(m, 'fc2.w'))).toBe(32); // 64 × 0.5
     expect(zeros(weights(m, 'fc3.w'))).toBe(6); // 24 × 0.25
     // The smallest magnitudes go: fc2's |w| are 1..64, so 1..32 are zero and 33..64 stay.
-    expect(weights(m, 'fc2.w').slice(0, 32).every((v) => v === 0)).toBe(true);
-    expect(weights(m, 'fc2.w').slice(32).every((v) => v !== 0)).toBe(true);
+    expect(
+      weights(m, 'fc2.w')
+        .slice(0, 32)
+        .every((v) => v === 0),
+    ).toBe(true);
+    expect(
+      weights(m, 'fc2.w')
+        .slice(32)
+        .every((v) => v !== 0),
+    ).toBe(true);
     const layers = r.stats.layers as { name: string; count: number; nonZero: number }[];
-    expect(layers.map((l) => [l.name, l.count, l.nonZero])).toEqual([['fc1', 32, 24], ['fc2', 64, 32], ['fc3', 24, 18]]);
+    expect(layers.map((l) => [l.name, l.count, l.nonZero])).toEqual([
+      ['fc1', 32, 24],
+      ['fc2', 64, 32],
+      ['fc3', 24, 18],
+    ]);
   });
 
   it('global scope: one threshold across layers', async () => {
     const m = mlp();
-    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, firstLayer: 1, lastLayer: 1 }), testPassContext());
+    await pruneMagnitude.run(
+      m,
+      pruneMagnitudeOptions.parse({ sparsity: 0.5, firstLayer: 1, lastLayer: 1 }),
+      testPassContext(),
+    );
     // 120 weights, 60 pruned: |w| <= 24 in fc1 (all 32? no: 1..32) — the 60 lowest of {1..32, 1..64, 1..24}.
     const all = [...weights(m, 'fc1.w'), ...weights(m, 'fc2.w'), ...weights(m, 'fc3.w')];
     expect(zeros(all)).toBe(60);
@@ -64,7 +95,11 @@ describe('prune-magnitude', () => {
     const m = mlp();
     await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5 }), testPassContext());
     // fc1: 0.25 × 32 = 8 (|w| 1..8), fc3: 0.25 × 24 = 6; the rest (fc2 alone) loses 50 %.
-    expect(weights(m, 'fc1.w').slice(0, 8).every((v) => v === 0)).toBe(true);
+    expect(
+      weights(m, 'fc1.w')
+        .slice(0, 8)
+        .every((v) => v === 0),
+    ).toBe(true);
     expect(zeros(weights(m, 'fc1.w'))).toBe(8);
     expect(zeros(weights(m, 'fc3.w'))).toBe(6);
     expect(zeros(weights(m, 'fc2.w'))).toBe(32);
@@ -72,7 +107,11 @@ describe('prune-magnitude', () => {
 
   it('honours exclusions and overrides by pattern', async () => {
     const m = mlp();
-    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer', exclude: ['fc1*'], overrides: { 'fc3.w': 0.75 } }), testPassContext());
+    await pruneMagnitude.run(
+      m,
+      pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer', exclude: ['fc1*'], overrides: { 'fc3.w': 0.75 } }),
+      testPassContext(),
+    );
     expect(zeros(weights(m, 'fc1.w'))).toBe(0);
     expect(zeros(weights(m, 'fc2.w'))).toBe(32);
     expect(zeros(weights(m, 'fc3.w'))).toBe(18);
@@ -108,7 +147,9 @@ describe('prune-nm', () => {
     expect(satisfiesNm(conv2.toFloat32(), [16, 8, 5, 5], 1, 1, 4)).toBe(true);
     expect(satisfiesNm(m.graph.value('Parameter193')!.const!.toFloat32(), [256, 10], 0, 1, 4)).toBe(true);
     const s = await getBackend('ort-node').createSession(m);
-    const out = await s.run({ Input3: { dtype: 'float32', shape: [1, 1, 28, 28], data: new Float32Array(784).fill(100) } });
+    const out = await s.run({
+      Input3: { dtype: 'float32', shape: [1, 1, 28, 28], data: new Float32Array(784).fill(100) },
+    });
     await s.release();
     expect(Object.values(out)[0]!.data.length).toBe(10);
   });
@@ -117,7 +158,11 @@ describe('prune-nm', () => {
 describe('store-sparse', () => {
   it('writes a pruned weight as a sparse initializer that onnxruntime reads with the same results', async () => {
     const m = mlp();
-    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.9, scope: 'layer', firstLayer: 1, lastLayer: 1 }), testPassContext());
+    await pruneMagnitude.run(
+      m,
+      pruneMagnitudeOptions.parse({ sparsity: 0.9, scope: 'layer', firstLayer: 1, lastLayer: 1 }),
+      testPassContext(),
+    );
     const dense = cloneModel(m);
     const r = await storeSparse.run(m, storeSparseOptions.parse({ minElements: 16 }), testPassContext());
     expect((r.stats.tensors as unknown[]).length).toBe(3);
@@ -141,14 +186,29 @@ describe('gradual schedule', () => {
   it('steps through the polynomial schedule, overrides included, and never revives a pruned weight', async () => {
     const m = mlp();
     const seen: number[][] = [];
-    const ctx = { ...testPassContext(), logger: { debug() {}, warn() {}, info: () => seen.push([zeros(weights(m, 'fc2.w')), zeros(weights(m, 'fc3.w'))]) } };
+    const ctx = {
+      ...testPassContext(),
+      logger: {
+        debug() {},
+        warn() {},
+        info: () => seen.push([zeros(weights(m, 'fc2.w')), zeros(weights(m, 'fc3.w'))]),
+      },
+    };
     const r = await pruneMagnitude.run(
       m,
-      pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer', overrides: { fc3: 1 }, schedule: { type: 'polynomial', steps: 2 } }),
+      pruneMagnitudeOptions.parse({
+        sparsity: 0.5,
+        scope: 'layer',
+        overrides: { fc3: 1 },
+        schedule: { type: 'polynomial', steps: 2 },
+      }),
       ctx,
     );
     // Step 1: s = 0.5·(1 − 0.5³) = 0.4375 → fc2 loses 28 of 64; fc3's override scales to 0.875 → 21 of 24.
-    expect(seen).toEqual([[28, 21], [32, 24]]);
+    expect(seen).toEqual([
+      [28, 21],
+      [32, 24],
+    ]);
     expect((r.stats.steps as { step: number }[]).map((s) => s.step)).toEqual([1, 2]);
   });
 });

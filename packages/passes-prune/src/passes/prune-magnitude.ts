@@ -9,8 +9,11 @@ export const pruneMagnitudeOptions = z.strictObject({ ...selectionOptions, ...tr
 
 export const pruneMagnitude = definePass({
   name: 'prune-magnitude',
-  summary: 'Zero the smallest-magnitude Conv/Gemm/MatMul weights (layer-wise or global threshold, optional gradual schedule with fine-tuning)',
+  summary:
+    'Zero the smallest-magnitude Conv/Gemm/MatMul weights (layer-wise or global threshold, optional gradual schedule with fine-tuning)',
   options: pruneMagnitudeOptions,
   run: (model, o, ctx) =>
-    runUnstructured(model, o, ctx, async (_m, layers) => layers.map((l) => magnitudeScores(l.weight.const!.toFloat32()))),
+    runUnstructured(model, o, ctx, async (_m, layers) =>
+      layers.map((l) => magnitudeScores(l.weight.const!.toFloat32())),
+    ),
 });

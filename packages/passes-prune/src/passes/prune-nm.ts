@@ -11,9 +11,15 @@ export const pruneNmOptions = z.strictObject({
   n: z.number().int().min(0).default(2).describe('weights kept in each group'),
   m: z.number().int().min(1).max(1024).default(4).describe('group size, along the input dimension'),
   exclude: z.array(z.string()).default([]).describe('layer or weight name patterns (`*` wildcard) left dense'),
-  skipFirst: z.boolean().default(true).describe('leave the first layer dense (few input channels; N:M groups would cut it hard)'),
+  skipFirst: z
+    .boolean()
+    .default(true)
+    .describe('leave the first layer dense (few input channels; N:M groups would cut it hard)'),
   skipLast: z.boolean().default(false).describe('leave the last layer dense'),
-  ops: z.array(z.enum(PRUNABLE_OPS as unknown as ['Conv', 'Gemm', 'MatMul'])).default([...PRUNABLE_OPS]).describe('op types whose weights are pruned'),
+  ops: z
+    .array(z.enum(PRUNABLE_OPS as unknown as ['Conv', 'Gemm', 'MatMul']))
+    .default([...PRUNABLE_OPS])
+    .describe('op types whose weights are pruned'),
 });
 
 export const pruneNm = definePass({

@@ -10,8 +10,20 @@ import { runUnstructured, trainingOptions } from './unstructured.js';
 export const pruneObdOptions = z.strictObject({
   ...selectionOptions,
   ...trainingOptions,
-  samples: z.number().int().min(1).max(1_000_000).default(256).describe('samples the Hessian diagonal is averaged over'),
-  microBatch: z.number().int().min(1).max(4096).default(1).describe('samples per gradient (1 = one estimate per sample; larger is faster, noisier)'),
+  samples: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(256)
+    .describe('samples the Hessian diagonal is averaged over'),
+  microBatch: z
+    .number()
+    .int()
+    .min(1)
+    .max(4096)
+    .default(1)
+    .describe('samples per gradient (1 = one estimate per sample; larger is faster, noisier)'),
   fisher: z
     .enum(['gauss-newton', 'sampled', 'empirical'])
     .default('gauss-newton')
@@ -34,7 +46,13 @@ export const pruneObd = definePass({
   run: (model, o, ctx) =>
     runUnstructured(model, o, ctx, async (m, layers) => {
       const names = layers.map((l) => l.weight.name);
-      const h = fisherDiagonal(m, names, hessianData(ctx), { samples: o.samples, microBatch: o.microBatch, fisher: o.fisher, seed: ctx.seed, signal: ctx.signal });
+      const h = fisherDiagonal(m, names, hessianData(ctx), {
+        samples: o.samples,
+        microBatch: o.microBatch,
+        fisher: o.fisher,
+        seed: ctx.seed,
+        signal: ctx.signal,
+      });
       return layers.map((l) => obdSaliency(l.weight.const!.toFloat32(), h.get(l.weight.name)!));
     }),
 });

@@ -7,7 +7,14 @@ import { polynomialSteps } from '../kernels/schedule.js';
 import { applyLayerMask, layerSparsity, sparsityTotals } from '../graph/apply-masks.js';
 import { findPrunableLayers, type PrunableLayer } from '../graph/layers.js';
 import { selectMasks, type SelectionOptions } from '../selection.js';
-import { createTeacher, distillSchema, finetune, finetuneSchema, type DistillOptions, type FinetuneOptions } from '../training/finetune.js';
+import {
+  createTeacher,
+  distillSchema,
+  finetune,
+  finetuneSchema,
+  type DistillOptions,
+  type FinetuneOptions,
+} from '../training/finetune.js';
 
 export const scheduleSchema = z
   .strictObject({
@@ -34,7 +41,12 @@ export interface UnstructuredOptions extends SelectionOptions {
 /** Per-weight scores for every layer, computed on the model as it is now. */
 export type ScoreFn = (model: Model, layers: readonly PrunableLayer[]) => Promise<Float32Array[]>;
 
-export async function runUnstructured(model: Model, o: UnstructuredOptions, ctx: PassContext, score: ScoreFn): Promise<PassResult> {
+export async function runUnstructured(
+  model: Model,
+  o: UnstructuredOptions,
+  ctx: PassContext,
+  score: ScoreFn,
+): Promise<PassResult> {
   const layers = findPrunableLayers(model.graph, o.ops);
   if (layers.length === 0) {
     ctx.logger.warn('no Conv/Gemm/MatMul layer with a float32 constant weight: nothing to prune');
@@ -65,7 +77,10 @@ export async function runUnstructured(model: Model, o: UnstructuredOptions, ctx:
         applyLayerMask(model.graph, layer, m);
         byWeight.set(layer.weight.name, m);
       });
-      const entry: (typeof history)[number] = { step: step + 1, sparsity: sparsityTotals(layers.map(layerSparsity)).sparsity };
+      const entry: (typeof history)[number] = {
+        step: step + 1,
+        sparsity: sparsityTotals(layers.map(layerSparsity)).sparsity,
+      };
       if (data && o.finetune) {
         const r = await finetune(model, {
           data,
@@ -90,7 +105,12 @@ export async function runUnstructured(model: Model, o: UnstructuredOptions, ctx:
   }
   const perLayer = layers.map(layerSparsity);
   const totals = sparsityTotals(perLayer);
-  if (o.scope === 'global' && Object.keys(o.overrides).length === 0 && o.exclude.length === 0 && totals.sparsity < final - 0.005) {
+  if (
+    o.scope === 'global' &&
+    Object.keys(o.overrides).length === 0 &&
+    o.exclude.length === 0 &&
+    totals.sparsity < final - 0.005
+  ) {
     ctx.logger.warn(
       `reached ${(totals.sparsity * 100).toFixed(1)} % overall for a target of ${(final * 100).toFixed(1)} %: the first/last layers ` +
         `are pruned less (firstLayer ${o.firstLayer}, lastLayer ${o.lastLayer}); set them to 1 to include them in the shared threshold`,

@@ -2,14 +2,25 @@
 // exactly zero, optionally distilling from the unpruned model (Hinton et al. soft targets).
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '@enxuto/ir';
-import { compileGraph, distillationLoss, train, type BatchSource, type Executable, type TrainResult } from '@enxuto/train';
+import {
+  compileGraph,
+  distillationLoss,
+  train,
+  type BatchSource,
+  type Executable,
+  type TrainResult,
+} from '@enxuto/train';
 import { z } from 'zod';
 
 export const finetuneSchema = z
   .strictObject({
     epochs: z.number().int().min(0).max(1000).default(1).describe('fine-tuning epochs after each pruning step'),
     batchSize: z.number().int().min(1).max(65536).default(64).describe('samples per step'),
-    lr: z.number().positive().default(0.01).describe('learning rate (SGD with momentum 0.9; cosine decay over each fine-tuning run)'),
+    lr: z
+      .number()
+      .positive()
+      .default(0.01)
+      .describe('learning rate (SGD with momentum 0.9; cosine decay over each fine-tuning run)'),
     optimizer: z.enum(['sgd', 'adam']).default('sgd').describe('optimizer'),
     weightDecay: z.number().min(0).default(0).describe('L2 weight decay'),
   })
@@ -70,7 +81,10 @@ export async function finetune(model: Model, run: FinetuneRun): Promise<TrainRes
     batchSize: o.batchSize,
     seed: run.seed,
     lr: o.epochs > 1 ? { type: 'cosine', lr: o.lr, minLr: o.lr * 0.05 } : o.lr,
-    optimizer: o.optimizer === 'adam' ? { type: 'adam', weightDecay: o.weightDecay } : { type: 'sgd', momentum: 0.9, weightDecay: o.weightDecay },
+    optimizer:
+      o.optimizer === 'adam'
+        ? { type: 'adam', weightDecay: o.weightDecay }
+        : { type: 'sgd', momentum: 0.9, weightDecay: o.weightDecay },
     masks: run.masks,
     ...(loss ? { loss } : {}),
     ...(run.signal ? { signal: run.signal } : {}),

@@ -22,14 +22,20 @@ describe('fisherDiagonal', () => {
   it('empirical: averages squared per-sample gradients x_i·(p_j − y_j)', () => {
     const xs = Float32Array.from([1, 2, -1, 1]);
     const labels = Int32Array.from([0, 1]);
-    const h = fisherDiagonal(linear(), ['w'], arrayBatches(xs, [2], labels), { samples: 2, microBatch: 1, seed: 0, fisher: 'empirical' }).get('w')!;
+    const h = fisherDiagonal(linear(), ['w'], arrayBatches(xs, [2], labels), {
+      samples: 2,
+      microBatch: 1,
+      seed: 0,
+      fisher: 'empirical',
+    }).get('w')!;
     const expected = [0, 0, 0, 0];
     for (let s = 0; s < 2; s++) {
       const x = [xs[2 * s]!, xs[2 * s + 1]!];
       const z = [x[0]! * 0.5 + x[1]! * 0.25, x[0]! * -0.5];
       const e = z.map(Math.exp);
       const p = e.map((v) => v / (e[0]! + e[1]!));
-      for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) expected[i * 2 + j]! += (x[i]! * (p[j]! - (labels[s] === j ? 1 : 0))) ** 2 / 2;
+      for (let i = 0; i < 2; i++)
+        for (let j = 0; j < 2; j++) expected[i * 2 + j]! += (x[i]! * (p[j]! - (labels[s] === j ? 1 : 0))) ** 2 / 2;
     }
     [...h].forEach((v, k) => expect(v).toBeCloseTo(expected[k]!, 5));
   });
@@ -52,12 +58,15 @@ describe('fisherDiagonal', () => {
       const z = [x[0]! * weights[0]! + x[1]! * weights[2]!, x[0]! * weights[1]! + x[1]! * weights[3]!];
       const e = z.map((v) => Math.exp(v - Math.max(...z)));
       const p = e.map((v) => v / (e[0]! + e[1]!));
-      for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) h[i * 2 + j]! += (x[i]! ** 2 * p[j]! * (1 - p[j]!)) / inputs.length;
+      for (let i = 0; i < 2; i++)
+        for (let j = 0; j < 2; j++) h[i * 2 + j]! += (x[i]! ** 2 * p[j]! * (1 - p[j]!)) / inputs.length;
     }
     return h;
   }
-  const repeat = (inputs: number[][], count: number) => Float32Array.from({ length: 2 * count }, (_, k) => inputs[(k >> 1) % inputs.length]![k % 2]!);
-  const relErr = (h: Float32Array, expected: number[]) => Math.max(...[...h].map((v, k) => Math.abs(v - expected[k]!) / expected[k]!));
+  const repeat = (inputs: number[][], count: number) =>
+    Float32Array.from({ length: 2 * count }, (_, k) => inputs[(k >> 1) % inputs.length]![k % 2]!);
+  const relErr = (h: Float32Array, expected: number[]) =>
+    Math.max(...[...h].map((v, k) => Math.abs(v - expected[k]!) / expected[k]!));
 
   // A confident model (top-class p ≈ 0.9999 and 0.9975): its curvature hides in rare wrong-class
   // events. One drawn label per sample ('sampled', the former default) misses it badly at this
@@ -70,7 +79,12 @@ describe('fisherDiagonal', () => {
     ];
     const expected = gaussNewton(weights, inputs);
     const estimate = (fisher: 'gauss-newton' | 'sampled', samples: number, microBatch: number) =>
-      fisherDiagonal(linear(weights), ['w'], arrayBatches(repeat(inputs, 3200), [2]), { samples, microBatch, seed: 5, fisher }).get('w')!;
+      fisherDiagonal(linear(weights), ['w'], arrayBatches(repeat(inputs, 3200), [2]), {
+        samples,
+        microBatch,
+        seed: 5,
+        fisher,
+      }).get('w')!;
     expect(relErr(estimate('gauss-newton', 400, 1), expected)).toBeLessThan(0.3);
     expect(relErr(estimate('gauss-newton', 3200, 8), expected)).toBeLessThan(0.3);
     expect(relErr(estimate('sampled', 400, 1), expected)).toBeGreaterThan(0.5);
@@ -85,7 +99,12 @@ describe('fisherDiagonal', () => {
       [-1, 1],
     ];
     const expected = gaussNewton(weights, inputs);
-    const h = fisherDiagonal(linear(weights), ['w'], arrayBatches(repeat(inputs, 3200), [2]), { samples: 3200, microBatch: 8, seed: 2, fisher: 'sampled' }).get('w')!;
+    const h = fisherDiagonal(linear(weights), ['w'], arrayBatches(repeat(inputs, 3200), [2]), {
+      samples: 3200,
+      microBatch: 8,
+      seed: 2,
+      fisher: 'sampled',
+    }).get('w')!;
     expect(relErr(h, expected)).toBeLessThan(0.3);
   });
 });

@@ -26,7 +26,7 @@ export interface HessianOptions {
 
 /** xorshift32 in [0, 1): label sampling must be reproducible from the pass seed. */
 function uniform(seed: number): () => number {
-  let s = (seed >>> 0) || 0x9e3779b9;
+  let s = seed >>> 0 || 0x9e3779b9;
   return () => {
     s ^= s << 13;
     s ^= s >>> 17;
@@ -36,7 +36,12 @@ function uniform(seed: number): () => number {
 }
 
 /** Hessian-diagonal estimates for the named float initializers of `model`. */
-export function fisherDiagonal(model: Model, weights: readonly string[], data: BatchSource, o: HessianOptions): Map<string, Float32Array> {
+export function fisherDiagonal(
+  model: Model,
+  weights: readonly string[],
+  data: BatchSource,
+  o: HessianOptions,
+): Map<string, Float32Array> {
   const exe = compileGraph(model, { trainable: weights, batchFromInput: true });
   const input = exe.inputNames[0]!;
   const output = exe.outputNames[0]!;
@@ -65,7 +70,11 @@ export function fisherDiagonal(model: Model, weights: readonly string[], data: B
         }
         let labels = batch.labels;
         if (mode === 'sampled') labels = sampleLabels(logitsOf(x, n, false), n, rand);
-        if (!labels) throw new ConfigError('OBD with empirical Fisher needs labelled data', { code: 'prune/no-labels', field: 'data' });
+        if (!labels)
+          throw new ConfigError('OBD with empirical Fisher needs labelled data', {
+            code: 'prune/no-labels',
+            field: 'data',
+          });
         const y = tf.tensor1d(labels, 'int32');
         // The loss is the micro-batch mean: (n·ḡ)² = (Σ g)² ≈ Σ g² (exact for microBatch 1; the
         // cross terms vanish in expectation for sampled labels), so the sum is divided by `seen`.
@@ -77,7 +86,12 @@ export function fisherDiagonal(model: Model, weights: readonly string[], data: B
     exe.dispose();
   }
   const out = new Map<string, Float32Array>();
-  weights.forEach((w, i) => out.set(w, Float32Array.from(sums[i]!, (s) => (seen > 0 ? s / seen : 0))));
+  weights.forEach((w, i) =>
+    out.set(
+      w,
+      Float32Array.from(sums[i]!, (s) => (seen > 0 ? s / seen : 0)),
+    ),
+  );
   return out;
 }
 

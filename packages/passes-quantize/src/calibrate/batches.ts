@@ -6,8 +6,13 @@ import type { CalibrationBatch } from './session.js';
 export interface SampleSource {
   readonly size: number;
   readonly shape: readonly number[];
-  batches(batchSize: number, options?: { shuffle?: boolean; seed?: number }): IterableIterator<{
-    input: Float32Array; shape: number[]; labels?: Int32Array;
+  batches(
+    batchSize: number,
+    options?: { shuffle?: boolean; seed?: number },
+  ): IterableIterator<{
+    input: Float32Array;
+    shape: number[];
+    labels?: Int32Array;
   }>;
 }
 
@@ -16,7 +21,8 @@ export function dataInput(model: Model): Value {
   const inputs = model.graph.inputs.filter((v) => !v.isInitializer());
   if (inputs.length !== 1) {
     throw new ConfigError(`the model has ${inputs.length} data inputs; calibration from a dataset needs exactly one`, {
-      code: 'quantize/inputs', field: 'graph.input',
+      code: 'quantize/inputs',
+      field: 'graph.input',
     });
   }
   return inputs[0]!;
@@ -29,7 +35,11 @@ export function batchSizeFor(input: Value, wanted: number): number {
 }
 
 /** Up to `limit` samples of `source` as feeds for `model`. */
-export function* datasetBatches(model: Model, source: SampleSource, opts: { batchSize?: number; limit?: number } = {}): Generator<CalibrationBatch> {
+export function* datasetBatches(
+  model: Model,
+  source: SampleSource,
+  opts: { batchSize?: number; limit?: number } = {},
+): Generator<CalibrationBatch> {
   const input = dataInput(model);
   const bs = batchSizeFor(input, opts.batchSize ?? 32);
   const rank = input.shape?.length;
@@ -50,6 +60,10 @@ export function* datasetBatches(model: Model, source: SampleSource, opts: { batc
       shape = input.shape!.map((d, i) => (i === 0 ? n : typeof d === 'number' ? d : 1));
     }
     left -= n;
-    yield { feeds: { [input.name]: { dtype: 'float32', shape, data } }, samples: n, ...(b.labels ? { labels: b.labels.subarray(0, n) } : {}) };
+    yield {
+      feeds: { [input.name]: { dtype: 'float32', shape, data } },
+      samples: n,
+      ...(b.labels ? { labels: b.labels.subarray(0, n) } : {}),
+    };
   }
 }

@@ -17,17 +17,26 @@ export interface CollectOptions {
 export function activationNames(model: Model): string[] {
   const g = model.graph;
   const names: string[] = [];
-  for (const v of g.inputs) if (!v.isInitializer() && (v.dtype === undefined || v.dtype === 'float32')) names.push(v.name);
+  for (const v of g.inputs)
+    if (!v.isInitializer() && (v.dtype === undefined || v.dtype === 'float32')) names.push(v.name);
   for (const n of g) {
     for (const v of n.outputs) {
-      if (v && (v.dtype === undefined || v.dtype === 'float32') && !['Shape', 'Size', 'NonZero', 'ArgMax', 'ArgMin'].includes(n.opType)) names.push(v.name);
+      if (
+        v &&
+        (v.dtype === undefined || v.dtype === 'float32') &&
+        !['Shape', 'Size', 'NonZero', 'ArgMax', 'ArgMin'].includes(n.opType)
+      )
+        names.push(v.name);
     }
   }
   return names;
 }
 
 export async function collectHistograms(
-  model: Model, backend: QuantBackend, batches: Iterable<CalibrationBatch>, opts: CollectOptions = {},
+  model: Model,
+  backend: QuantBackend,
+  batches: Iterable<CalibrationBatch>,
+  opts: CollectOptions = {},
 ): Promise<Map<string, Histogram>> {
   const names = opts.names ?? activationNames(model);
   const probe = withOutputs(model, names);
@@ -36,11 +45,16 @@ export async function collectHistograms(
   let seen = 0;
   try {
     for (const batch of batches) {
-      if (opts.signal?.aborted) throw new AbortedError('calibration stopped', { code: 'aborted', field: 'calibration' });
+      if (opts.signal?.aborted)
+        throw new AbortedError('calibration stopped', { code: 'aborted', field: 'calibration' });
       const out = await session.run(batch.feeds);
       for (const name of names) {
         const t = out[name];
-        if (!t) throw new RuntimeError(`the runtime did not return ${name}`, { code: 'quantize/missing-output', value: name });
+        if (!t)
+          throw new RuntimeError(`the runtime did not return ${name}`, {
+            code: 'quantize/missing-output',
+            value: name,
+          });
         if (t.dtype !== 'float32') continue;
         let h = hists.get(name);
         if (!h) hists.set(name, (h = new Histogram(opts.bins ?? 2048)));

@@ -21,7 +21,11 @@ function argmaxRows(data: ArrayLike<number>, rows: number, labels: Int32Array | 
   return correct;
 }
 
-export async function evaluateSession(session: QuantSession, batches: Iterable<CalibrationBatch>, outputName?: string): Promise<EvalResult> {
+export async function evaluateSession(
+  session: QuantSession,
+  batches: Iterable<CalibrationBatch>,
+  outputName?: string,
+): Promise<EvalResult> {
   let correct = 0;
   let samples = 0;
   const chunks: Float32Array[] = [];
@@ -43,7 +47,11 @@ export async function evaluateSession(session: QuantSession, batches: Iterable<C
   return { accuracy: samples ? correct / samples : 0, samples, outputs };
 }
 
-export async function evaluateModel(model: Model | Uint8Array, backend: QuantBackend, batches: Iterable<CalibrationBatch>): Promise<EvalResult> {
+export async function evaluateModel(
+  model: Model | Uint8Array,
+  backend: QuantBackend,
+  batches: Iterable<CalibrationBatch>,
+): Promise<EvalResult> {
   const s = await backend.createSession(model);
   try {
     return await evaluateSession(s, batches, model instanceof Uint8Array ? undefined : model.graph.outputs[0]?.name);

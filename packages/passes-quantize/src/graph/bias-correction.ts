@@ -13,15 +13,26 @@ export interface BiasCorrection {
 
 /** Layers whose bias can be corrected, and the value whose channel means are needed. */
 export function correctableLayers(g: Graph): Node[] {
-  return [...g].filter((n) => n.domain === '' && (n.opType === 'Conv' || (n.opType === 'Gemm' && n.getInt('transA', 0) === 0))
-    && constOf(n.inputs[1])?.dtype === 'float32' && n.inputs[0] && (!n.inputs[2] || constOf(n.inputs[2])?.dtype === 'float32'));
+  return [...g].filter(
+    (n) =>
+      n.domain === '' &&
+      (n.opType === 'Conv' || (n.opType === 'Gemm' && n.getInt('transA', 0) === 0)) &&
+      constOf(n.inputs[1])?.dtype === 'float32' &&
+      n.inputs[0] &&
+      (!n.inputs[2] || constOf(n.inputs[2])?.dtype === 'float32'),
+  );
 }
 
 /**
  * `means`: per input channel (Conv) or per input feature (Gemm) mean of each layer's input.
  * `spec(n)`: how the weight of `n` will be quantized (axis per layer).
  */
-export function correctBiases(g: Graph, layers: Node[], means: ReadonlyMap<Node, Float64Array>, spec: (n: Node) => WeightSpec): BiasCorrection[] {
+export function correctBiases(
+  g: Graph,
+  layers: Node[],
+  means: ReadonlyMap<Node, Float64Array>,
+  spec: (n: Node) => WeightSpec,
+): BiasCorrection[] {
   const out: BiasCorrection[] = [];
   for (const n of layers) {
     const mean = means.get(n);
@@ -32,7 +43,11 @@ export function correctBiases(g: Graph, layers: Node[], means: ReadonlyMap<Node,
     const q = quantizeWeightTensor(w, s);
     const wf = w.toFloat32();
     // DQ(Q(W)) - W, element by element
-    const back = dequantizeValues(q.q.values() as Int8Array, { dtype: s.type, scale: q.scale, zeroPoint: q.zeroPoint, ...(q.axis !== undefined ? { axis: q.axis } : {}) }, w.shape);
+    const back = dequantizeValues(
+      q.q.values() as Int8Array,
+      { dtype: s.type, scale: q.scale, zeroPoint: q.zeroPoint, ...(q.axis !== undefined ? { axis: q.axis } : {}) },
+      w.shape,
+    );
     const err = new Float64Array(wf.length);
     for (let i = 0; i < wf.length; i++) err[i] = back[i]! - wf[i]!;
     let shift: Float64Array;
@@ -41,7 +56,8 @@ export function correctBiases(g: Graph, layers: Node[], means: ReadonlyMap<Node,
       const k = w.size / (m * cin);
       if (mean.length !== cin) continue;
       shift = new Float64Array(m);
-      for (let o = 0; o < m; o++) for (let c = 0; c < cin; c++) for (let j = 0; j < k; j++) shift[o]! += err[(o * cin + c) * k + j]! * mean[c]!;
+      for (let o = 0; o < m; o++)
+        for (let c = 0; c < cin; c++) for (let j = 0; j < k; j++) shift[o]! += err[(o * cin + c) * k + j]! * mean[c]!;
     } else {
       const [r, c] = w.shape as [number, number];
       const trans = n.getInt('transB', 0) === 1;
@@ -49,7 +65,8 @@ export function correctBiases(g: Graph, layers: Node[], means: ReadonlyMap<Node,
       const nDim = trans ? r : c;
       if (mean.length !== kDim) continue;
       shift = new Float64Array(nDim);
-      for (let kk = 0; kk < kDim; kk++) for (let o = 0; o < nDim; o++) shift[o]! += err[trans ? o * c + kk : kk * c + o]! * mean[kk]!;
+      for (let kk = 0; kk < kDim; kk++)
+        for (let o = 0; o < nDim; o++) shift[o]! += err[trans ? o * c + kk : kk * c + o]! * mean[kk]!;
     }
     const bv = n.inputs[2];
     const bias = bv ? Float32Array.from(constOf(bv)!.toFloat32()) : new Float32Array(shift.length);
@@ -77,15 +94,16 @@ export class ChannelMeans {
     const outer = shape[0] ?? 1;
     this.sum ??= new Float64Array(c);
     if (this.sum.length !== c) return;
-    for (let o = 0; o < outer; o++) for (let ch = 0; ch < c; ch++) {
-      let s = 0;
-      const base = (o * c + ch) * inner;
-      for (let i = 0; i < inner; i++) {
-        const v = data[base + i]!;
-        if (v - v === 0) s += v;
+    for (let o = 0; o < outer; o++)
+      for (let ch = 0; ch < c; ch++) {
+        let s = 0;
+        const base = (o * c + ch) * inner;
+        for (let i = 0; i < inner; i++) {
+          const v = data[base + i]!;
+          if (v - v === 0) s += v;
+        }
+        this.sum[ch]! += s;
       }
-      this.sum[ch]! += s;
-    }
     this.count += outer * inner;
   }
   means(): Float64Array | undefined {

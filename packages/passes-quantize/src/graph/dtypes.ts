@@ -3,13 +3,36 @@
 import type { DataType, Graph, Value } from '@enxuto/ir';
 import { DATA_TYPES } from '@enxuto/ir';
 
-const BOOL_OPS = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or', 'Xor', 'IsNaN', 'IsInf']);
+const BOOL_OPS = new Set([
+  'Equal',
+  'Less',
+  'Greater',
+  'LessOrEqual',
+  'GreaterOrEqual',
+  'Not',
+  'And',
+  'Or',
+  'Xor',
+  'IsNaN',
+  'IsInf',
+]);
 const INT64_OPS = new Set(['Shape', 'Size', 'NonZero', 'ArgMax', 'ArgMin', 'NonMaxSuppression']);
 
 // ONNX TensorProto.DataType codes -> names, for Cast's `to`.
 const ONNX_CODES: Record<number, DataType> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16',
-  11: 'float64', 12: 'uint32', 13: 'uint64', 16: 'bfloat16',
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  16: 'bfloat16',
 };
 
 export function dtypeFromOnnxCode(code: number): DataType | undefined {
@@ -33,7 +56,14 @@ export function inferDtypes(g: Graph): Map<Value, DataType> {
     let d: DataType | undefined;
     if (n.domain !== '' && n.domain !== 'ai.onnx') d = undefined;
     else if (n.opType === 'Cast') d = dtypeFromOnnxCode(n.getInt('to', 0));
-    else if (n.opType === 'Constant') d = n.getTensor('value')?.dtype ?? (n.attr('value_float') || n.attr('value_floats') ? 'float32' : n.attr('value_int') || n.attr('value_ints') ? 'int64' : undefined);
+    else if (n.opType === 'Constant')
+      d =
+        n.getTensor('value')?.dtype ??
+        (n.attr('value_float') || n.attr('value_floats')
+          ? 'float32'
+          : n.attr('value_int') || n.attr('value_ints')
+            ? 'int64'
+            : undefined);
     else if (n.opType === 'ConstantOfShape') d = n.getTensor('value')?.dtype ?? 'float32';
     else if (BOOL_OPS.has(n.opType)) d = 'bool';
     else if (INT64_OPS.has(n.opType)) d = 'int64';

@@ -39,8 +39,14 @@ export function insertDynamic(model: Model, options: Partial<DynamicOptions> = {
     let d = dql.get(x);
     if (!d) {
       d = g.insertBefore(n, {
-        opType: 'DynamicQuantizeLinear', name: g.uniqueName(`${x.name}_DynamicQuantizeLinear`), inputs: [x],
-        outputs: [g.uniqueName(`${x.name}_quantized`), g.uniqueName(`${x.name}_scale`), g.uniqueName(`${x.name}_zero_point`)],
+        opType: 'DynamicQuantizeLinear',
+        name: g.uniqueName(`${x.name}_DynamicQuantizeLinear`),
+        inputs: [x],
+        outputs: [
+          g.uniqueName(`${x.name}_quantized`),
+          g.uniqueName(`${x.name}_scale`),
+          g.uniqueName(`${x.name}_zero_point`),
+        ],
       });
       dql.set(x, d);
     }
@@ -48,17 +54,51 @@ export function insertDynamic(model: Model, options: Partial<DynamicOptions> = {
     const qw = quantizeWeightTensor(w, { type: 'int8', symmetric: true, axis: o.perChannel ? 1 : undefined });
     const base = wv.name;
     const wq = addConst(g, `${base}_quantized`, qw.q);
-    const wzp = addConst(g, `${base}_zero_point`, tensorFromValues('int8', qw.scale.length > 1 ? [qw.scale.length] : [], qw.zeroPoint));
-    const ws = addConst(g, `${base}_scale`, tensorFromValues('float32', qw.scale.length > 1 ? [qw.scale.length] : [], qw.scale));
+    const wzp = addConst(
+      g,
+      `${base}_zero_point`,
+      tensorFromValues('int8', qw.scale.length > 1 ? [qw.scale.length] : [], qw.zeroPoint),
+    );
+    const ws = addConst(
+      g,
+      `${base}_scale`,
+      tensorFromValues('float32', qw.scale.length > 1 ? [qw.scale.length] : [], qw.scale),
+    );
     const y = n.outputs[0]!;
     const label = n.name || y.name;
-    const mmi = g.insertBefore(n, { opType: 'MatMulInteger', name: g.uniqueName(`${label}_MatMulInteger`), inputs: [xq!, wq, xzp!, wzp], outputs: [g.uniqueName(`${y.name}_int32`)] });
-    const cast = g.insertBefore(n, { opType: 'Cast', name: g.uniqueName(`${label}_Cast`), inputs: [mmi.outputs[0]!], outputs: [g.uniqueName(`${y.name}_cast`)], attributes: { to: attr.int(1) } });
-    const sprod = g.insertBefore(n, { opType: 'Mul', name: g.uniqueName(`${label}_scale_Mul`), inputs: [xs!, ws], outputs: [g.uniqueName(`${y.name}_scale`)] });
-    const mul = g.insertBefore(n, { opType: 'Mul', name: g.uniqueName(`${label}_Mul`), inputs: [cast.outputs[0]!, sprod.outputs[0]!], outputs: [g.uniqueName(`${y.name}_scaled`)] });
+    const mmi = g.insertBefore(n, {
+      opType: 'MatMulInteger',
+      name: g.uniqueName(`${label}_MatMulInteger`),
+      inputs: [xq!, wq, xzp!, wzp],
+      outputs: [g.uniqueName(`${y.name}_int32`)],
+    });
+    const cast = g.insertBefore(n, {
+      opType: 'Cast',
+      name: g.uniqueName(`${label}_Cast`),
+      inputs: [mmi.outputs[0]!],
+      outputs: [g.uniqueName(`${y.name}_cast`)],
+      attributes: { to: attr.int(1) },
+    });
+    const sprod = g.insertBefore(n, {
+      opType: 'Mul',
+      name: g.uniqueName(`${label}_scale_Mul`),
+      inputs: [xs!, ws],
+      outputs: [g.uniqueName(`${y.name}_scale`)],
+    });
+    const mul = g.insertBefore(n, {
+      opType: 'Mul',
+      name: g.uniqueName(`${label}_Mul`),
+      inputs: [cast.outputs[0]!, sprod.outputs[0]!],
+      outputs: [g.uniqueName(`${y.name}_scaled`)],
+    });
     let result = mul.outputs[0]!;
     if (bias) {
-      const add = g.insertBefore(n, { opType: 'Add', name: g.uniqueName(`${label}_bias_Add`), inputs: [result, bias], outputs: [g.uniqueName(`${y.name}_biased`)] });
+      const add = g.insertBefore(n, {
+        opType: 'Add',
+        name: g.uniqueName(`${label}_bias_Add`),
+        inputs: [result, bias],
+        outputs: [g.uniqueName(`${y.name}_biased`)],
+      });
       result = add.outputs[0]!;
     }
     replaceKeepingName(g, n, y, result);

@@ -6,7 +6,16 @@
 import { tensorFromValues, type Graph, type Node, type Tensor, type Value } from '@enxuto/ir';
 import { constOf, soleConsumer } from './helpers.js';
 
-const HOMOGENEOUS = new Set(['Relu', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Flatten', 'Reshape', 'Identity']);
+const HOMOGENEOUS = new Set([
+  'Relu',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'GlobalMaxPool',
+  'Flatten',
+  'Reshape',
+  'Identity',
+]);
 
 interface Layer {
   node: Node;
@@ -42,7 +51,9 @@ function outChannels(l: Layer): { count: number; channelOf: (i: number) => numbe
     return { count: t.shape[0]!, channelOf: (i) => Math.floor(i / per) };
   }
   const [r, c] = t.shape as [number, number];
-  return l.node.getInt('transB', 0) ? { count: r, channelOf: (i) => Math.floor(i / c) } : { count: c, channelOf: (i) => i % c };
+  return l.node.getInt('transB', 0)
+    ? { count: r, channelOf: (i) => Math.floor(i / c) }
+    : { count: c, channelOf: (i) => i % c };
 }
 
 /** Input index (K) of each weight element of a layer, grouped into `channels` (K / channels per channel). */
@@ -125,7 +136,8 @@ export function equalizeCrossLayer(g: Graph, opts: { iterations?: number } = {})
           setWeight(g, a.b, constOf(a.b)!, bias);
         }
       }
-      if (it === 0) report.push({ first: a.node.label(), second: b.node.label(), spreadBefore: spread(r1), spreadAfter: 0 });
+      if (it === 0)
+        report.push({ first: a.node.label(), second: b.node.label(), spreadBefore: spread(r1), spreadAfter: 0 });
       const entry = report.find((p) => p.first === a.node.label() && p.second === b.node.label());
       if (entry) entry.spreadAfter = spread(absMaxBy(w1, count, channelOf));
     }

@@ -17,7 +17,15 @@ export interface Float16Options {
 /** Ops whose float inputs must stay float32 at these input slots (the ONNX spec allows only float there). */
 const FLOAT32_SLOTS: Record<string, number[]> = { Resize: [1, 2], Upsample: [1], RoiAlign: [1] };
 /** Ops that read quantization scales: computed as they are. */
-const ALWAYS_FLOAT32 = new Set(['QuantizeLinear', 'DequantizeLinear', 'DynamicQuantizeLinear', 'MatMulNBits', 'QGemm', 'QLinearConv', 'QLinearMatMul']);
+const ALWAYS_FLOAT32 = new Set([
+  'QuantizeLinear',
+  'DequantizeLinear',
+  'DynamicQuantizeLinear',
+  'MatMulNBits',
+  'QGemm',
+  'QLinearConv',
+  'QLinearMatMul',
+]);
 
 export function toFloat16Tensor(t: Tensor): Tensor {
   const src = t.toFloat32();
@@ -42,14 +50,17 @@ export function convertFloat16(model: Model, options: Partial<Float16Options> = 
   const dtypes = inferDtypes(g);
   const keepOps = new Set(o.keepOps);
   const exclude = new Set(o.exclude);
-  const kept = (n: Node) => keepOps.has(n.opType) || exclude.has(n.name) || ALWAYS_FLOAT32.has(n.opType) || n.domain !== '';
+  const kept = (n: Node) =>
+    keepOps.has(n.opType) || exclude.has(n.name) || ALWAYS_FLOAT32.has(n.opType) || n.domain !== '';
   const report: Float16Report = { initializers: 0, casts: 0, keptFloat32: [] };
   const isF32 = (v: Value | null | undefined): v is Value => !!v && dtypes.get(v) === 'float32';
 
   // Initializers read only at float32-only slots or by float32 ops stay float32.
   for (const v of g.initializers()) {
     if (!isF32(v)) continue;
-    const onlyF32 = v.uses().length > 0 && v.uses().every((u) => kept(u.node) || (FLOAT32_SLOTS[u.node.opType] ?? []).includes(u.index));
+    const onlyF32 =
+      v.uses().length > 0 &&
+      v.uses().every((u) => kept(u.node) || (FLOAT32_SLOTS[u.node.opType] ?? []).includes(u.index));
     if (onlyF32) continue;
     g.setConst(v, toFloat16Tensor(v.const!));
     dtypes.set(v, 'float16');
@@ -64,7 +75,10 @@ export function convertFloat16(model: Model, options: Partial<Float16Options> = 
       const f = n.attr('value_float');
       if (f && f.type === 'float') {
         n.setAttr('value_float', undefined);
-        n.setAttr('value', attr.tensor(toFloat16Tensor(tensorFromBytes('float32', [], new Uint8Array(Float32Array.of(f.value).buffer)))));
+        n.setAttr(
+          'value',
+          attr.tensor(toFloat16Tensor(tensorFromBytes('float32', [], new Uint8Array(Float32Array.of(f.value).buffer)))),
+        );
       }
     }
   }
@@ -77,7 +91,13 @@ export function convertFloat16(model: Model, options: Partial<Float16Options> = 
   for (const v of g.initializers()) if (dtypes.get(v) === 'float16') half.add(v);
 
   const cast = (v: Value, to: 'float16' | 'float32', name: string, before: Node | undefined): Value => {
-    const spec = { opType: 'Cast', name: g.uniqueName(`${name}_Cast`), inputs: [v], outputs: [g.uniqueName(name)], attributes: { to: attr.int(onnxCodeOf(to)) } };
+    const spec = {
+      opType: 'Cast',
+      name: g.uniqueName(`${name}_Cast`),
+      inputs: [v],
+      outputs: [g.uniqueName(name)],
+      attributes: { to: attr.int(onnxCodeOf(to)) },
+    };
     const c = before ? g.insertBefore(before, spec) : g.addNode(spec);
     report.casts++;
     return c.outputs[0]!;
@@ -110,7 +130,9 @@ export function convertFloat16(model: Model, options: Partial<Float16Options> = 
     if (kept(n)) {
       for (const y of n.outputs) {
         if (!isF32(y)) continue;
-        const readers = y.uses().filter((u) => !kept(u.node) && !(FLOAT32_SLOTS[u.node.opType] ?? []).includes(u.index));
+        const readers = y
+          .uses()
+          .filter((u) => !kept(u.node) && !(FLOAT32_SLOTS[u.node.opType] ?? []).includes(u.index));
         if (readers.length === 0) continue;
         const c = cast(y, 'float16', `${y.name}_fp16`, readers[0]!.node);
         for (const u of readers) g.setInput(u.node, u.index, c);
@@ -136,7 +158,8 @@ export function convertFloat16(model: Model, options: Partial<Float16Options> = 
   g.setOutputs(outs);
   // Types recorded on intermediate values must follow.
   for (const v of half) {
-    if (v.type?.kind === 'tensor' && v.type.dtype === 'float32' && !v.isGraphOutput()) v.type = { ...v.type, dtype: 'float16' };
+    if (v.type?.kind === 'tensor' && v.type.dtype === 'float32' && !v.isGraphOutput())
+      v.type = { ...v.type, dtype: 'float16' };
   }
   return report;
 }

@@ -15,7 +15,15 @@ export function addConst(g: Graph, base: string, t: Tensor): Value {
 
 /** Removes an initializer nobody reads any more. */
 export function dropIfUnused(g: Graph, v: Value | null | undefined): void {
-  if (v && v.graph === g && !v.isDetached() && v.isInitializer() && v.uses().length === 0 && !v.isGraphOutput() && !v.isGraphInput()) {
+  if (
+    v &&
+    v.graph === g &&
+    !v.isDetached() &&
+    v.isInitializer() &&
+    v.uses().length === 0 &&
+    !v.isGraphOutput() &&
+    !v.isGraphInput()
+  ) {
     g.removeValue(v);
   }
 }
@@ -29,7 +37,12 @@ export function soleConsumer(v: Value): Node | undefined {
 
 /** Scale and zero-point initializers (scalars for per-tensor, 1-D for per-axis/blocks). */
 export function addQuantParams(
-  g: Graph, base: string, scale: Float32Array, zeroPoint: Int32Array, type: QuantType | 'int32', shape?: readonly number[],
+  g: Graph,
+  base: string,
+  scale: Float32Array,
+  zeroPoint: Int32Array,
+  type: QuantType | 'int32',
+  shape?: readonly number[],
 ): { scale: Value; zeroPoint: Value } {
   const dims = shape ?? (scale.length === 1 ? [] : [scale.length]);
   return {

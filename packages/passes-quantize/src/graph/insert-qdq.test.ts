@@ -27,7 +27,10 @@ describe('insertQdq', () => {
     expect(ops.filter((o) => o === 'Relu')).toEqual([]);
     expect(report.reluFused).toBe(1);
     expect(report.passThrough).toBe(2);
-    expect(report.layers.map((l) => [l.opType, l.weightAxis])).toEqual([['Conv', 0], ['Gemm', 0]]);
+    expect(report.layers.map((l) => [l.opType, l.weightAxis])).toEqual([
+      ['Conv', 0],
+      ['Gemm', 0],
+    ]);
     const g = m.graph;
     const conv = [...g].find((n) => n.opType === 'Conv')!;
     // input: x -> Q -> DQ -> Conv
@@ -111,7 +114,8 @@ describe('insertQdq', () => {
     checkModel(m);
     const scales = m.graph.initializers().filter((v) => v.name.endsWith('_scale'));
     expect(scales.length).toBeGreaterThan(4);
-    for (const v of scales) for (const s of v.const!.toFloat32()) expect(Number.isFinite(s) && s > 0, v.name).toBe(true);
+    for (const v of scales)
+      for (const s of v.const!.toFloat32()) expect(Number.isFinite(s) && s > 0, v.name).toBe(true);
     const conv = [...m.graph].find((n) => n.opType === 'Conv')!;
     const wdq = conv.inputs[1]!.producer()!;
     expect([...wdq.inputs[1]!.const!.toFloat32()].slice(0, 1)).toEqual([1]);
@@ -123,12 +127,35 @@ describe('insertQdq', () => {
     const m = new Model();
     const g = m.graph;
     const x = g.addInput('x', { kind: 'tensor', dtype: 'float32', shape: [1, 1, 8, 8] });
-    const a = g.addNode({ opType: 'Conv', name: 'a', inputs: [x, g.addInitializer('wa', randomTensor([4, 1, 1, 1], 1))], outputs: ['a_out'] });
+    const a = g.addNode({
+      opType: 'Conv',
+      name: 'a',
+      inputs: [x, g.addInitializer('wa', randomTensor([4, 1, 1, 1], 1))],
+      outputs: ['a_out'],
+    });
     const r = g.addNode({ opType: 'Relu', name: 'r', inputs: [a.outputs[0]!], outputs: ['r_out'] });
-    const p = g.addNode({ opType: 'MaxPool', name: 'p', inputs: [r.outputs[0]!], outputs: ['p_out'], attributes: { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) } });
-    const b = g.addNode({ opType: 'Conv', name: 'b', inputs: [p.outputs[0]!, g.addInitializer('wb', randomTensor([4, 4, 1, 1], 2))], outputs: ['y'] });
+    const p = g.addNode({
+      opType: 'MaxPool',
+      name: 'p',
+      inputs: [r.outputs[0]!],
+      outputs: ['p_out'],
+      attributes: { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) },
+    });
+    const b = g.addNode({
+      opType: 'Conv',
+      name: 'b',
+      inputs: [p.outputs[0]!, g.addInitializer('wb', randomTensor([4, 4, 1, 1], 2))],
+      outputs: ['y'],
+    });
     g.setOutputs([b.outputs[0]!]);
-    const report = insertQdq(m, new Map([['x', { min: 0, max: 1 }], ['p_out', { min: 0, max: 2 }], ['y', { min: -1, max: 1 }]]));
+    const report = insertQdq(
+      m,
+      new Map([
+        ['x', { min: 0, max: 1 }],
+        ['p_out', { min: 0, max: 2 }],
+        ['y', { min: -1, max: 1 }],
+      ]),
+    );
     checkModel(m);
     expect(report.reluMoved).toBe(1);
     expect(report.layers.map((l) => l.node)).toEqual(['b']);
@@ -137,6 +164,16 @@ describe('insertQdq', () => {
     expect(relu.opType).toBe('Relu');
     expect(relu.outputs[0]!.name).toBe('p_out');
     expect(relu.outputs[0]!.uses()[0]!.node.opType).toBe('QuantizeLinear');
-    expect([...g].map((n) => n.opType)).toEqual(['Conv', 'MaxPool', 'Relu', 'QuantizeLinear', 'DequantizeLinear', 'DequantizeLinear', 'Conv', 'QuantizeLinear', 'DequantizeLinear']);
+    expect([...g].map((n) => n.opType)).toEqual([
+      'Conv',
+      'MaxPool',
+      'Relu',
+      'QuantizeLinear',
+      'DequantizeLinear',
+      'DequantizeLinear',
+      'Conv',
+      'QuantizeLinear',
+      'DequantizeLinear',
+    ]);
   });
 });

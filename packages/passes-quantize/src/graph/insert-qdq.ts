@@ -44,8 +44,18 @@ export const DEFAULT_QDQ_OPTIONS: QdqOptions = {
 
 /** Ops that only move or select values: same scale in and out (onnxruntime then drops their Q/DQ). */
 export const PASS_THROUGH_OPS = new Set([
-  'MaxPool', 'Reshape', 'Flatten', 'Transpose', 'Squeeze', 'Unsqueeze', 'Gather', 'Slice', 'Resize',
-  'SpaceToDepth', 'DepthToSpace', 'GlobalMaxPool',
+  'MaxPool',
+  'Reshape',
+  'Flatten',
+  'Transpose',
+  'Squeeze',
+  'Unsqueeze',
+  'Gather',
+  'Slice',
+  'Resize',
+  'SpaceToDepth',
+  'DepthToSpace',
+  'GlobalMaxPool',
 ]);
 /** Ops onnxruntime runs in integer (QLinear*) form with their own output scale. */
 const OWN_SCALE_OPS = new Set(['Add', 'Mul', 'Concat', 'AveragePool', 'GlobalAveragePool']);
@@ -74,7 +84,11 @@ interface ActQuant {
   scaleValue: number;
 }
 
-export function insertQdq(model: Model, ranges: ReadonlyMap<string, Range>, options: Partial<QdqOptions> = {}): QdqReport {
+export function insertQdq(
+  model: Model,
+  ranges: ReadonlyMap<string, Range>,
+  options: Partial<QdqOptions> = {},
+): QdqReport {
   const o = { ...DEFAULT_QDQ_OPTIONS, ...options };
   const g = model.graph;
   const excluded = new Set(o.exclude);
@@ -87,7 +101,12 @@ export function insertQdq(model: Model, ranges: ReadonlyMap<string, Range>, opti
 
   const rangeOf = (v: Value): Range => {
     const r = ranges.get(v.name);
-    if (!r) throw new CheckError(`no calibrated range for ${v.name}`, { code: 'quantize/no-range', value: v.name, field: 'ranges' });
+    if (!r)
+      throw new CheckError(`no calibrated range for ${v.name}`, {
+        code: 'quantize/no-range',
+        value: v.name,
+        field: 'ranges',
+      });
     return r;
   };
 
@@ -105,12 +124,16 @@ export function insertQdq(model: Model, ranges: ReadonlyMap<string, Range>, opti
     const keepName = v.isGraphOutput() ? v.name : undefined;
     if (keepName) g.rename(v, g.uniqueName(`${keepName}_float`));
     const qn = g.addNode({
-      opType: 'QuantizeLinear', name: g.uniqueName(`${v.name}_QuantizeLinear`),
-      inputs: [v, q.scale, q.zeroPoint], outputs: [g.uniqueName(`${v.name}_quantized`)],
+      opType: 'QuantizeLinear',
+      name: g.uniqueName(`${v.name}_QuantizeLinear`),
+      inputs: [v, q.scale, q.zeroPoint],
+      outputs: [g.uniqueName(`${v.name}_quantized`)],
     });
     const dqn = g.addNode({
-      opType: 'DequantizeLinear', name: g.uniqueName(`${v.name}_DequantizeLinear`),
-      inputs: [qn.outputs[0]!, q.scale, q.zeroPoint], outputs: [keepName ?? g.uniqueName(`${v.name}_dequantized`)],
+      opType: 'DequantizeLinear',
+      name: g.uniqueName(`${v.name}_DequantizeLinear`),
+      inputs: [qn.outputs[0]!, q.scale, q.zeroPoint],
+      outputs: [keepName ?? g.uniqueName(`${v.name}_dequantized`)],
     });
     const dq = dqn.outputs[0]!;
     const shape = v.shape;
@@ -161,7 +184,10 @@ export function insertQdq(model: Model, ranges: ReadonlyMap<string, Range>, opti
     const x = n.inputs[0];
     const w = constOf(n.inputs[1]);
     if (!x || !w || w.dtype !== 'float32' || x.dtype === 'int64') return false;
-    if (n.opType === 'Gemm') return n.getInt('transA', 0) === 0 && (n.inputs[2] === undefined || n.inputs[2] === null || !!constOf(n.inputs[2]));
+    if (n.opType === 'Gemm')
+      return (
+        n.getInt('transA', 0) === 0 && (n.inputs[2] === undefined || n.inputs[2] === null || !!constOf(n.inputs[2]))
+      );
     if (n.opType === 'Conv') {
       if (n.getInt('group', 1) === 1 && w.shape[1]! < o.minInputChannels) return false;
       return w.shape.length >= 3 && (!n.inputs[2] || !!constOf(n.inputs[2]));
@@ -199,11 +225,24 @@ export function insertQdq(model: Model, ranges: ReadonlyMap<string, Range>, opti
       g.setInput(n, 2, addDequantizedWeight(g, bv.name, qb, 'int32'));
       dropIfUnused(g, bv);
     }
-    report.layers.push({ node: n.label(), output: n.outputs[0]!.name, opType: n.opType, weightMse: qw.mse, weightAxis: qw.axis });
+    report.layers.push({
+      node: n.label(),
+      output: n.outputs[0]!.name,
+      opType: n.opType,
+      weightMse: qw.mse,
+      weightAxis: qw.axis,
+    });
     const y = n.outputs[0]!;
     // Relu after the op: quantizing with zero point = qmin clamps negatives, so the Relu can go.
     const next = soleConsumer(y);
-    if (o.fuseRelu && !o.activationSymmetric && next && next.opType === 'Relu' && next.domain === '' && !isExcluded(next)) {
+    if (
+      o.fuseRelu &&
+      !o.activationSymmetric &&
+      next &&
+      next.opType === 'Relu' &&
+      next.domain === '' &&
+      !isExcluded(next)
+    ) {
       const r = next.outputs[0]!;
       const range = rangeOf(r);
       const name = r.name;
@@ -233,7 +272,16 @@ export function insertQdq(model: Model, ranges: ReadonlyMap<string, Range>, opti
     if (!pool || pool.opType !== 'MaxPool' || pool.domain !== '' || pool.outputs.some((v, i) => i > 0 && v)) return x;
     const r = pool.inputs[0];
     const relu = r?.producer();
-    if (!r || !relu || relu.opType !== 'Relu' || relu.domain !== '' || r.uses().length !== 1 || r.isGraphOutput() || x.isGraphOutput()) return x;
+    if (
+      !r ||
+      !relu ||
+      relu.opType !== 'Relu' ||
+      relu.domain !== '' ||
+      r.uses().length !== 1 ||
+      r.isGraphOutput() ||
+      x.isGraphOutput()
+    )
+      return x;
     if (isExcluded(relu) || isExcluded(pool) || !ranges.has(x.name)) return x;
     g.setInput(pool, 0, relu.inputs[0]!);
     const name = x.name;
@@ -249,7 +297,16 @@ export function insertQdq(model: Model, ranges: ReadonlyMap<string, Range>, opti
 
   function feedsQuantizedOps(y: Value): boolean {
     if (y.isGraphOutput() || y.uses().length === 0) return false;
-    return y.uses().every(({ node: c }) => c.domain === '' && !isExcluded(c) &&
-      (ops.has(c.opType) || PASS_THROUGH_OPS.has(c.opType) || (o.quantizeOthers && OWN_SCALE_OPS.has(c.opType)) || c.opType === 'Relu'));
+    return y
+      .uses()
+      .every(
+        ({ node: c }) =>
+          c.domain === '' &&
+          !isExcluded(c) &&
+          (ops.has(c.opType) ||
+            PASS_THROUGH_OPS.has(c.opType) ||
+            (o.quantizeOthers && OWN_SCALE_OPS.has(c.opType)) ||
+            c.opType === 'Relu'),
+      );
   }
 }

@@ -8,7 +8,13 @@ describe('prepareForQuantization', () => {
     const m = tinyConvNet();
     const bias = m.graph.value('B')!.const!.toFloat32();
     const r = prepareForQuantization(m);
-    expect(r).toEqual({ initializersDetached: 0, opsetRaised: true, reshapesFolded: 0, convBiasesFolded: 1, gemmsFormed: 1 });
+    expect(r).toEqual({
+      initializersDetached: 0,
+      opsetRaised: true,
+      reshapesFolded: 0,
+      convBiasesFolded: 1,
+      gemmsFormed: 1,
+    });
     checkModel(m);
     expect(m.opset('')).toBe(13);
     expect(m.irVersion).toBe(7);

@@ -2,17 +2,60 @@
 // QuantizeLinear (13), constant weights that are initializers (fold Reshape of constants), and
 // biases inside Conv/Gemm (fold bias Adds) so they can be quantized to int32 with s_x * s_w.
 import {
-  attr, int64Tensor, reshapeTensor, tensorFromValues, UnsupportedError,
-  type Graph, type Model, type Node, type Value,
+  attr,
+  int64Tensor,
+  reshapeTensor,
+  tensorFromValues,
+  UnsupportedError,
+  type Graph,
+  type Model,
+  type Node,
+  type Value,
 } from '@enxuto/ir';
 import { constOf, dropIfUnused, soleConsumer } from './helpers.js';
 
 /** Ops whose meaning is the same from their first version up to opset 21 (as we use them; Softmax and Squeeze/Unsqueeze are rewritten when crossing 13). */
 const SAME_SINCE_OLD = new Set([
-  'Conv', 'ConvTranspose', 'MatMul', 'Gemm', 'Add', 'Sub', 'Mul', 'Div', 'Relu', 'LeakyRelu', 'Sigmoid',
-  'Tanh', 'Elu', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Reshape', 'Flatten',
-  'Transpose', 'Concat', 'Identity', 'Constant', 'Shape', 'Gather', 'BatchNormalization', 'Sqrt', 'Exp',
-  'Abs', 'Neg', 'Max', 'Min', 'Sum', 'Pow', 'Cast', 'Squeeze', 'Unsqueeze', 'Softmax', 'LogSoftmax', 'Hardmax',
+  'Conv',
+  'ConvTranspose',
+  'MatMul',
+  'Gemm',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Relu',
+  'LeakyRelu',
+  'Sigmoid',
+  'Tanh',
+  'Elu',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'GlobalMaxPool',
+  'Reshape',
+  'Flatten',
+  'Transpose',
+  'Concat',
+  'Identity',
+  'Constant',
+  'Shape',
+  'Gather',
+  'BatchNormalization',
+  'Sqrt',
+  'Exp',
+  'Abs',
+  'Neg',
+  'Max',
+  'Min',
+  'Sum',
+  'Pow',
+  'Cast',
+  'Squeeze',
+  'Unsqueeze',
+  'Softmax',
+  'LogSoftmax',
+  'Hardmax',
 ]);
 /** Attributes of pre-opset-7 ops that changed meaning later. */
 const LEGACY_ATTRS = ['broadcast', 'consumed_inputs', 'spatial', 'is_test'];
@@ -24,9 +67,15 @@ export function upgradeOpset(model: Model, min = 13): boolean {
   const g = model.graph;
   for (const n of [...g.nodes]) {
     if (n.domain !== '' && n.domain !== 'ai.onnx') continue;
-    if (!SAME_SINCE_OLD.has(n.opType) || LEGACY_ATTRS.some((a) => n.attr(a) !== undefined) || n.subgraphs().length > 0) {
+    if (
+      !SAME_SINCE_OLD.has(n.opType) ||
+      LEGACY_ATTRS.some((a) => n.attr(a) !== undefined) ||
+      n.subgraphs().length > 0
+    ) {
       throw new UnsupportedError(`cannot raise opset ${current} to ${min}: ${n.opType} changed meaning in between`, {
-        code: 'quantize/opset-upgrade', node: n.label(), field: 'opset_import',
+        code: 'quantize/opset-upgrade',
+        node: n.label(),
+        field: 'opset_import',
       });
     }
     // Softmax/LogSoftmax before 13 work on the input flattened to 2-D at `axis` (default 1); since
@@ -60,14 +109,26 @@ function spellOutOldSoftmax(g: Graph, n: Node, axis: number): void {
   const x = n.inputs[0]!;
   const y = n.outputs[0]!;
   const base = n.name || y.name;
-  const shape = g.insertBefore(n, { opType: 'Shape', name: g.uniqueName(`${base}_shape`), inputs: [x], outputs: [g.uniqueName(`${y.name}_shape`)] });
+  const shape = g.insertBefore(n, {
+    opType: 'Shape',
+    name: g.uniqueName(`${base}_shape`),
+    inputs: [x],
+    outputs: [g.uniqueName(`${y.name}_shape`)],
+  });
   const flat = g.insertBefore(n, {
-    opType: 'Flatten', name: g.uniqueName(`${base}_flatten`), inputs: [x], outputs: [g.uniqueName(`${y.name}_2d`)], attributes: { axis: attr.int(axis) },
+    opType: 'Flatten',
+    name: g.uniqueName(`${base}_flatten`),
+    inputs: [x],
+    outputs: [g.uniqueName(`${y.name}_2d`)],
+    attributes: { axis: attr.int(axis) },
   });
   g.setInput(n, 0, flat.outputs[0]!);
   n.setAttr('axis', attr.int(1));
   const out = g.insertAfter(n, {
-    opType: 'Reshape', name: g.uniqueName(`${base}_reshape`), inputs: [y, shape.outputs[0]!], outputs: [g.uniqueName(`${y.name}_nd`)],
+    opType: 'Reshape',
+    name: g.uniqueName(`${base}_reshape`),
+    inputs: [y, shape.outputs[0]!],
+    outputs: [g.uniqueName(`${y.name}_nd`)],
   }).outputs[0]!;
   const name = y.name;
   const type = y.type;
@@ -92,7 +153,8 @@ export function foldConstantReshapes(g: Graph): number {
     const dims = want.map((d, i) => (d === 0 ? data.shape[i]! : d));
     const known = dims.reduce((a, d) => (d === -1 ? a : a * d), 1);
     const inferred = dims.map((d) => (d === -1 ? data.size / known : d));
-    if (inferred.some((d) => !Number.isInteger(d) || d < 0) || inferred.reduce((a, b) => a * b, 1) !== data.size) continue;
+    if (inferred.some((d) => !Number.isInteger(d) || d < 0) || inferred.reduce((a, b) => a * b, 1) !== data.size)
+      continue;
     replaceWithConst(g, n, out, reshapeTensor(data, inferred));
     dropIfUnused(g, n.inputs[0]);
     folded++;
@@ -187,11 +249,20 @@ export function foldMatMulAddToGemm(g: Graph): number {
     const other = add.inputs[0] === y ? add.inputs[1] : add.inputs[0];
     const b = constOf(other);
     const n = w.shape[1]!;
-    if (!b || b.dtype !== 'float32' || b.size !== n || !(b.shape.length === 1 || (b.shape.length === 2 && b.shape[0] === 1))) continue;
+    if (
+      !b ||
+      b.dtype !== 'float32' ||
+      b.size !== n ||
+      !(b.shape.length === 1 || (b.shape.length === 2 && b.shape[0] === 1))
+    )
+      continue;
     const bv = g.addInitializer(g.uniqueName(`${mm.label()}_bias`), reshapeTensor(b, [n]));
     const gemm = g.insertBefore(mm, {
-      opType: 'Gemm', name: mm.name ? `${mm.name}_gemm` : '', inputs: [a, mm.inputs[1]!, bv],
-      outputs: [g.uniqueName(`${y.name}_gemm`)], attributes: { alpha: attr.float(1), beta: attr.float(1) },
+      opType: 'Gemm',
+      name: mm.name ? `${mm.name}_gemm` : '',
+      inputs: [a, mm.inputs[1]!, bv],
+      outputs: [g.uniqueName(`${y.name}_gemm`)],
+      attributes: { alpha: attr.float(1), beta: attr.float(1) },
     });
     const gy = gemm.outputs[0]!;
     g.replaceAllUsesWith(y, gy);

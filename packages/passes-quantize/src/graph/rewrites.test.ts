@@ -29,7 +29,10 @@ describe('quantizeWeightsOnly', () => {
     prepareForQuantization(m);
     const r = quantizeWeightsOnly(m, { minElements: 1 });
     checkModel(m);
-    expect(r.layers.map((l) => [l.opType, l.bits])).toEqual([['Conv', 8], ['Gemm', 8]]);
+    expect(r.layers.map((l) => [l.opType, l.bits])).toEqual([
+      ['Conv', 8],
+      ['Gemm', 8],
+    ]);
     expect(opHistogram(m).DequantizeLinear).toBe(2);
   });
   it('int4: MatMul becomes MatMulNBits with K, N, bits and block size', () => {
@@ -37,7 +40,12 @@ describe('quantizeWeightsOnly', () => {
     // a MatMul (not Gemm) model
     const g = m.graph;
     const gemm = [...g][0]!;
-    const mm = g.addNode({ opType: 'MatMul', name: 'mm', inputs: [gemm.inputs[0]!, gemm.inputs[1]!], outputs: ['mm_out'] });
+    const mm = g.addNode({
+      opType: 'MatMul',
+      name: 'mm',
+      inputs: [gemm.inputs[0]!, gemm.inputs[1]!],
+      outputs: ['mm_out'],
+    });
     g.setOutputs([mm.outputs[0]!]);
     g.remove(gemm);
     const r = quantizeWeightsOnly(m, { bits: 4, blockSize: 16 });
@@ -61,7 +69,12 @@ describe('convertFloat16', () => {
     expect(r.keptFloat32).toEqual(['pool']);
     // input cast, around MaxPool (to float32 and back), output cast
     expect(r.casts).toBe(4);
-    expect(m.graph.initializers().filter((v) => v.const!.dtype === 'float32').map((v) => v.name)).toEqual([]);
+    expect(
+      m.graph
+        .initializers()
+        .filter((v) => v.const!.dtype === 'float32')
+        .map((v) => v.name),
+    ).toEqual([]);
     expect(m.graph.outputs[0]!.name).toBe('y');
     expect(m.graph.outputs[0]!.producer()!.opType).toBe('Cast');
     const pool = [...m.graph].find((n) => n.opType === 'MaxPool')!;
@@ -103,6 +116,8 @@ describe('compactNames', () => {
     expect(n).toBeGreaterThan(5);
     expect(m.graph.inputs[0]!.name).toBe('x');
     expect(m.graph.outputs[0]!.name).toBe('y');
-    expect([...m.graph.values()].filter((v) => v.name !== 'x' && v.name !== 'y').every((v) => v.name.length <= 2)).toBe(true);
+    expect([...m.graph.values()].filter((v) => v.name !== 'x' && v.name !== 'y').every((v) => v.name.length <= 2)).toBe(
+      true,
+    );
   });
 });

@@ -23,11 +23,20 @@ export function tinyConvNet(): Model {
   const x = g.addInput('x', { kind: 'tensor', dtype: 'float32', shape: [1, 2, 4, 4] });
   const w = g.addInitializer('W', randomTensor([3, 2, 1, 1], 1));
   const b = g.addInitializer('B', randomTensor([3, 1, 1], 2, 0.1));
-  const conv = g.addNode({ opType: 'Conv', name: 'conv', inputs: [x, w], outputs: ['conv_out'], attributes: { kernel_shape: attr.ints([1, 1]) } });
+  const conv = g.addNode({
+    opType: 'Conv',
+    name: 'conv',
+    inputs: [x, w],
+    outputs: ['conv_out'],
+    attributes: { kernel_shape: attr.ints([1, 1]) },
+  });
   const add = g.addNode({ opType: 'Add', name: 'add', inputs: [conv.outputs[0]!, b], outputs: ['add_out'] });
   const relu = g.addNode({ opType: 'Relu', name: 'relu', inputs: [add.outputs[0]!], outputs: ['relu_out'] });
   const pool = g.addNode({
-    opType: 'MaxPool', name: 'pool', inputs: [relu.outputs[0]!], outputs: ['pool_out'],
+    opType: 'MaxPool',
+    name: 'pool',
+    inputs: [relu.outputs[0]!],
+    outputs: ['pool_out'],
     attributes: { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) },
   });
   const shape = g.addInitializer('shape', int64Tensor([2], [1, 12]));
@@ -50,7 +59,8 @@ export function randomMlp(width = 1024, layers = 3, batch: number | string = 'N'
     const w = g.addInitializer(`fc${i}.weight`, randomTensor([width, width], 10 + i, Math.sqrt(3 / width)));
     const b = g.addInitializer(`fc${i}.bias`, randomTensor([width], 100 + i, 0.05));
     const gemm = g.addNode({ opType: 'Gemm', name: `fc${i}`, inputs: [x, w, b], outputs: [`fc${i}_out`] });
-    x = g.addNode({ opType: 'Relu', name: `relu${i}`, inputs: [gemm.outputs[0]!], outputs: [`relu${i}_out`] }).outputs[0]!;
+    x = g.addNode({ opType: 'Relu', name: `relu${i}`, inputs: [gemm.outputs[0]!], outputs: [`relu${i}_out`] })
+      .outputs[0]!;
   }
   const w = g.addInitializer('head.weight', randomTensor([width, 10], 99, Math.sqrt(3 / width)));
   const b = g.addInitializer('head.bias', randomTensor([10], 98, 0.05));
@@ -65,18 +75,30 @@ export function randomConvNet(channels = 64, size = 32, batch: number | string =
   const m = new Model();
   const g = m.graph;
   let x = g.addInput('x', { kind: 'tensor', dtype: 'float32', shape: [batch, 3, size, size] });
-  const convs: [number, number][] = [[3, channels], [channels, channels], [channels, 2 * channels], [2 * channels, 2 * channels]];
+  const convs: [number, number][] = [
+    [3, channels],
+    [channels, channels],
+    [channels, 2 * channels],
+    [2 * channels, 2 * channels],
+  ];
   convs.forEach(([cin, cout], i) => {
     const w = g.addInitializer(`conv${i}.weight`, randomTensor([cout, cin, 3, 3], 20 + i, Math.sqrt(3 / (cin * 9))));
     const b = g.addInitializer(`conv${i}.bias`, randomTensor([cout], 200 + i, 0.05));
     const conv = g.addNode({
-      opType: 'Conv', name: `conv${i}`, inputs: [x, w, b], outputs: [`conv${i}_out`],
+      opType: 'Conv',
+      name: `conv${i}`,
+      inputs: [x, w, b],
+      outputs: [`conv${i}_out`],
       attributes: { kernel_shape: attr.ints([3, 3]), pads: attr.ints([1, 1, 1, 1]) },
     });
-    x = g.addNode({ opType: 'Relu', name: `relu${i}`, inputs: [conv.outputs[0]!], outputs: [`relu${i}_out`] }).outputs[0]!;
+    x = g.addNode({ opType: 'Relu', name: `relu${i}`, inputs: [conv.outputs[0]!], outputs: [`relu${i}_out`] })
+      .outputs[0]!;
     if (i === 1) {
       x = g.addNode({
-        opType: 'MaxPool', name: 'pool', inputs: [x], outputs: ['pool_out'],
+        opType: 'MaxPool',
+        name: 'pool',
+        inputs: [x],
+        outputs: ['pool_out'],
         attributes: { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) },
       }).outputs[0]!;
     }
@@ -92,7 +114,11 @@ export function randomConvNet(channels = 64, size = 32, batch: number | string =
 }
 
 /** `count` batches of uniform [-1, 1) inputs for a single-input model. */
-export function randomBatches(shape: number[], count: number, seed = 7): { feeds: Record<string, { dtype: string; shape: number[]; data: Float32Array }>; samples: number }[] {
+export function randomBatches(
+  shape: number[],
+  count: number,
+  seed = 7,
+): { feeds: Record<string, { dtype: string; shape: number[]; data: Float32Array }>; samples: number }[] {
   const out = [];
   for (let i = 0; i < count; i++) {
     const t = randomTensor(shape, seed + i, 1);

@@ -21,7 +21,11 @@ describe('qdqToQOperator', () => {
     checkModel(m);
     expect(r.converted).toEqual({ QLinearConv: 1, MaxPool: 1, Reshape: 1, QGemm: 1 });
     expect([...m.graph].map((n) => `${n.domain}:${n.opType}`)).toEqual([
-      ':QuantizeLinear', ':QLinearConv', ':MaxPool', ':Reshape', 'com.microsoft:QGemm',
+      ':QuantizeLinear',
+      ':QLinearConv',
+      ':MaxPool',
+      ':Reshape',
+      'com.microsoft:QGemm',
     ]);
     expect(m.opsetImports.get('com.microsoft')).toBe(1);
     const conv = [...m.graph][1]!;
@@ -35,7 +39,12 @@ describe('qdqToQOperator', () => {
     expect(gemm.inputs.length).toBe(7);
     expect(m.graph.outputs[0]!.name).toBe('y');
     // Only scales remain in float
-    expect(m.graph.initializers().filter((v) => v.const!.dtype === 'float32').every((v) => v.name.endsWith('_scale'))).toBe(true);
+    expect(
+      m.graph
+        .initializers()
+        .filter((v) => v.const!.dtype === 'float32')
+        .every((v) => v.name.endsWith('_scale')),
+    ).toBe(true);
     expect(m.graph.initializers().some((v) => v.const!.dtype === 'float32' && v.uses().length === 0)).toBe(false);
   });
 });

@@ -67,13 +67,22 @@ export function qdqToQOperator(model: Model): QOperatorReport {
       const b = n.inputs[2] ? dqOf(n.inputs[2]) : undefined;
       if (n.inputs[2] && (!b || constOf(b.q)?.dtype !== 'int32')) continue;
       if (n.opType === 'Conv') {
-        spec = { opType: 'QLinearConv', inputs: [x.q, x.scale, x.zeroPoint, w.q, w.scale, w.zeroPoint, ys, yzp, ...(b ? [b.q] : [])], attributes: attrs };
+        spec = {
+          opType: 'QLinearConv',
+          inputs: [x.q, x.scale, x.zeroPoint, w.q, w.scale, w.zeroPoint, ys, yzp, ...(b ? [b.q] : [])],
+          attributes: attrs,
+        };
       } else if (n.opType === 'MatMul') {
         spec = { opType: 'QLinearMatMul', inputs: [x.q, x.scale, x.zeroPoint, w.q, w.scale, w.zeroPoint, ys, yzp] };
       } else {
         if (n.getFloat('beta', 1) !== 1) continue;
         attrs.delete('beta');
-        spec = { opType: 'QGemm', domain: 'com.microsoft', inputs: [x.q, x.scale, x.zeroPoint, w.q, w.scale, w.zeroPoint, b ? b.q : null, ys, yzp], attributes: attrs };
+        spec = {
+          opType: 'QGemm',
+          domain: 'com.microsoft',
+          inputs: [x.q, x.scale, x.zeroPoint, w.q, w.scale, w.zeroPoint, b ? b.q : null, ys, yzp],
+          attributes: attrs,
+        };
       }
     } else if (PASS_THROUGH_OPS.has(n.opType)) {
       if (!sameValue(x.scale, ys) || !sameValue(x.zeroPoint, yzp)) continue;
@@ -81,17 +90,30 @@ export function qdqToQOperator(model: Model): QOperatorReport {
     } else if (n.opType === 'Add' || n.opType === 'Mul') {
       const y2 = dqOf(n.inputs[1]);
       if (!y2) continue;
-      spec = { opType: `QLinear${n.opType}`, domain: 'com.microsoft', inputs: [x.q, x.scale, x.zeroPoint, y2.q, y2.scale, y2.zeroPoint, ys, yzp] };
+      spec = {
+        opType: `QLinear${n.opType}`,
+        domain: 'com.microsoft',
+        inputs: [x.q, x.scale, x.zeroPoint, y2.q, y2.scale, y2.zeroPoint, ys, yzp],
+      };
     } else if (n.opType === 'AveragePool' || n.opType === 'GlobalAveragePool') {
       if (n.opType === 'GlobalAveragePool') attrs.set('channels_last', attr.int(0));
-      spec = { opType: `QLinear${n.opType}`, domain: 'com.microsoft', inputs: [x.q, x.scale, x.zeroPoint, ys, yzp], attributes: attrs };
+      spec = {
+        opType: `QLinear${n.opType}`,
+        domain: 'com.microsoft',
+        inputs: [x.q, x.scale, x.zeroPoint, ys, yzp],
+        attributes: attrs,
+      };
     }
     if (!spec) continue;
     if (spec.domain === 'com.microsoft') usesMs = true;
     const out = qn.outputs[0]!;
     const made = g.insertAfter(qn, {
-      opType: spec.opType, domain: spec.domain ?? '', name: n.name, inputs: spec.inputs,
-      outputs: [g.uniqueName(`${out.name}_${spec.opType}`)], ...(spec.attributes ? { attributes: spec.attributes } : {}),
+      opType: spec.opType,
+      domain: spec.domain ?? '',
+      name: n.name,
+      inputs: spec.inputs,
+      outputs: [g.uniqueName(`${out.name}_${spec.opType}`)],
+      ...(spec.attributes ? { attributes: spec.attributes } : {}),
     });
     const y = made.outputs[0]!;
     y.type = out.type;
@@ -113,13 +135,18 @@ function floatOutputGemm(g: Graph, n: Node): boolean {
   const x = dqOf(n.inputs[0]);
   const w = dqOf(n.inputs[1]);
   const b = n.inputs[2] ? dqOf(n.inputs[2]) : undefined;
-  if (!x || constOf(x.q) || !w || !constOf(w.q) || (n.inputs[2] && (!b || constOf(b.q)?.dtype !== 'int32'))) return false;
+  if (!x || constOf(x.q) || !w || !constOf(w.q) || (n.inputs[2] && (!b || constOf(b.q)?.dtype !== 'int32')))
+    return false;
   const attrs = new Map(n.attributes);
   attrs.delete('beta');
   const y = n.outputs[0]!;
   const made = g.insertAfter(n, {
-    opType: 'QGemm', domain: 'com.microsoft', name: n.name, inputs: [x.q, x.scale, x.zeroPoint, w.q, w.scale, w.zeroPoint, b ? b.q : null],
-    outputs: [g.uniqueName(`${y.name}_QGemm`)], attributes: attrs,
+    opType: 'QGemm',
+    domain: 'com.microsoft',
+    name: n.name,
+    inputs: [x.q, x.scale, x.zeroPoint, w.q, w.scale, w.zeroPoint, b ? b.q : null],
+    outputs: [g.uniqueName(`${y.name}_QGemm`)],
+    attributes: attrs,
   });
   const out = made.outputs[0]!;
   out.type = y.type;

@@ -34,7 +34,15 @@ export interface WeightOnlyReport {
 
 export function quantizeWeightsOnly(model: Model, options: Partial<WeightOnlyOptions> = {}): WeightOnlyReport {
   const o: WeightOnlyOptions = {
-    bits: 8, blockSize: 32, symmetric: true, perChannel: true, minElements: 16, exclude: [], accuracyLevel: 0, int4Format: 'matmulnbits', ...options,
+    bits: 8,
+    blockSize: 32,
+    symmetric: true,
+    perChannel: true,
+    minElements: 16,
+    exclude: [],
+    accuracyLevel: 0,
+    int4Format: 'matmulnbits',
+    ...options,
   };
   const g = model.graph;
   const excluded = new Set(o.exclude);
@@ -59,8 +67,11 @@ export function quantizeWeightsOnly(model: Model, options: Partial<WeightOnlyOpt
       const sv = addConst(g, `${wv.name}_scale`, tensorFromValues('float32', sshape, p.scale));
       const zv = addConst(g, `${wv.name}_zero_point`, tensorFromValues(type, sshape, p.zeroPoint));
       const dq = g.insertBefore(n, {
-        opType: 'DequantizeLinear', name: g.uniqueName(`${label}_weight_DequantizeLinear`), inputs: [qv, sv, zv],
-        outputs: [g.uniqueName(`${wv.name}_dequantized`)], attributes: { axis: attr.int(axis), block_size: attr.int(o.blockSize) },
+        opType: 'DequantizeLinear',
+        name: g.uniqueName(`${label}_weight_DequantizeLinear`),
+        inputs: [qv, sv, zv],
+        outputs: [g.uniqueName(`${wv.name}_dequantized`)],
+        attributes: { axis: attr.int(axis), block_size: attr.int(o.blockSize) },
       });
       g.setInput(n, 1, dq.outputs[0]!);
       dropIfUnused(g, wv);
@@ -75,12 +86,24 @@ export function quantizeWeightsOnly(model: Model, options: Partial<WeightOnlyOpt
       const b = addConst(g, `${wv.name}_nbits`, tensorFromValues('uint8', [cols, p.blocks, o.blockSize / 2], p.packed));
       const s = addConst(g, `${wv.name}_scales`, tensorFromValues('float32', [cols * p.blocks], p.scales));
       const inputs = [n.inputs[0]!, b, s];
-      if (p.zeroPoints) inputs.push(addConst(g, `${wv.name}_zero_points`, tensorFromValues('uint8', [p.zeroPoints.length], p.zeroPoints)));
+      if (p.zeroPoints)
+        inputs.push(
+          addConst(g, `${wv.name}_zero_points`, tensorFromValues('uint8', [p.zeroPoints.length], p.zeroPoints)),
+        );
       const y = n.outputs[0]!;
       const mm = g.insertBefore(n, {
-        opType: 'MatMulNBits', domain: 'com.microsoft', name: g.uniqueName(`${label}_nbits`), inputs,
+        opType: 'MatMulNBits',
+        domain: 'com.microsoft',
+        name: g.uniqueName(`${label}_nbits`),
+        inputs,
         outputs: [g.uniqueName(`${y.name}_nbits`)],
-        attributes: { K: attr.int(k), N: attr.int(cols), bits: attr.int(4), block_size: attr.int(o.blockSize), accuracy_level: attr.int(o.accuracyLevel) },
+        attributes: {
+          K: attr.int(k),
+          N: attr.int(cols),
+          bits: attr.int(4),
+          block_size: attr.int(o.blockSize),
+          accuracy_level: attr.int(o.accuracyLevel),
+        },
       });
       replaceKeepingName(g, n, y, mm.outputs[0]!);
       usesMs = true;
@@ -88,7 +111,8 @@ export function quantizeWeightsOnly(model: Model, options: Partial<WeightOnlyOpt
       continue;
     }
     let axis: number | undefined;
-    if (o.perChannel) axis = n.opType === 'Conv' ? 0 : n.opType === 'Gemm' && n.getInt('transB', 0) ? 0 : w.shape.length - 1;
+    if (o.perChannel)
+      axis = n.opType === 'Conv' ? 0 : n.opType === 'Gemm' && n.getInt('transB', 0) ? 0 : w.shape.length - 1;
     const qw = quantizeWeightTensor(w, { type: 'int8', symmetric: o.symmetric, axis });
     g.setInput(n, 1, addDequantizedWeight(g, wv.name, qw, 'int8'));
     dropIfUnused(g, wv);
@@ -106,7 +130,12 @@ function blockAxis(opType: string, transB: boolean, rank: number): number | unde
 }
 
 function dequantizeBlockwise(
-  q: ArrayLike<number>, shape: readonly number[], axis: number, blockSize: number, scale: Float32Array, zp: Int32Array,
+  q: ArrayLike<number>,
+  shape: readonly number[],
+  axis: number,
+  blockSize: number,
+  scale: Float32Array,
+  zp: Int32Array,
 ): Float32Array {
   const { outer, channels, inner } = axisLayout(shape, axis);
   const blocks = Math.ceil(channels / blockSize);

@@ -39,11 +39,28 @@ export function quantizeWeightTensor(w: Tensor, spec: WeightSpec): QuantizedWeig
     zeroPoint = Int32Array.of(p.zeroPoint);
     q = quantizePerTensor(data, p.scale, p.zeroPoint, spec.type);
   }
-  return { q: tensorFromValues(spec.type, w.shape, q), scale, zeroPoint, axis: spec.axis, mse: roundTripMse(data, q, scale, zeroPoint, w.shape, spec.axis) };
+  return {
+    q: tensorFromValues(spec.type, w.shape, q),
+    scale,
+    zeroPoint,
+    axis: spec.axis,
+    mse: roundTripMse(data, q, scale, zeroPoint, w.shape, spec.axis),
+  };
 }
 
-function roundTripMse(x: Float32Array, q: ArrayLike<number>, scale: Float32Array, zp: Int32Array, shape: readonly number[], axis: number | undefined): number {
-  const back = dequantizeValues(q, { dtype: 'int8', scale, zeroPoint: zp, ...(axis !== undefined ? { axis } : {}) }, shape);
+function roundTripMse(
+  x: Float32Array,
+  q: ArrayLike<number>,
+  scale: Float32Array,
+  zp: Int32Array,
+  shape: readonly number[],
+  axis: number | undefined,
+): number {
+  const back = dequantizeValues(
+    q,
+    { dtype: 'int8', scale, zeroPoint: zp, ...(axis !== undefined ? { axis } : {}) },
+    shape,
+  );
   let err = 0;
   let n = 0;
   for (let i = 0; i < x.length; i++) {
@@ -90,7 +107,13 @@ export function quantizeBias(b: Tensor, inputScale: number, weightScale: Float32
     const d = data[i]! - q[i]! * s;
     if (d === d && Number.isFinite(d)) err += d * d;
   }
-  return { q: tensorFromValues('int32', b.shape, q), scale, zeroPoint: new Int32Array(scale.length), axis: perChannel ? 0 : undefined, mse: data.length ? err / data.length : 0 };
+  return {
+    q: tensorFromValues('int32', b.shape, q),
+    scale,
+    zeroPoint: new Int32Array(scale.length),
+    axis: perChannel ? 0 : undefined,
+    mse: data.length ? err / data.length : 0,
+  };
 }
 
 /** [r, c] -> [c, r]. */

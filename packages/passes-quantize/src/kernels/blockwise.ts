@@ -4,9 +4,13 @@ import { scaleZeroPoints, type AxisParams, type QuantSpec } from './params.js';
 
 /** Finite min/max per block; layout `shape` with dim `axis` = ceil(dim / blockSize). */
 export function blockRanges(
-  x: ArrayLike<number>, shape: readonly number[], axis: number, blockSize: number,
+  x: ArrayLike<number>,
+  shape: readonly number[],
+  axis: number,
+  blockSize: number,
 ): { min: Float64Array; max: Float64Array; blocks: number } {
-  if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError(`block size must be a positive integer, got ${blockSize}`);
+  if (!Number.isInteger(blockSize) || blockSize < 1)
+    throw new RangeError(`block size must be a positive integer, got ${blockSize}`);
   const { outer, channels, inner } = axisLayout(shape, axis);
   const blocks = Math.ceil(channels / blockSize);
   const n = outer * blocks * inner;
@@ -29,7 +33,11 @@ export function blockRanges(
 }
 
 export function blockwiseParams(
-  x: ArrayLike<number>, shape: readonly number[], axis: number, blockSize: number, spec: QuantSpec,
+  x: ArrayLike<number>,
+  shape: readonly number[],
+  axis: number,
+  blockSize: number,
+  spec: QuantSpec,
 ): AxisParams & { blocks: number } {
   const { min, max, blocks } = blockRanges(x, shape, axis, blockSize);
   return { ...scaleZeroPoints(min, max, spec), blocks };

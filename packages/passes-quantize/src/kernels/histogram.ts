@@ -16,7 +16,8 @@ export class Histogram {
   nonFinite = 0;
 
   constructor(bins = 2048) {
-    if (!Number.isInteger(bins) || bins < 4 || bins % 2 !== 0) throw new RangeError(`histogram bins must be an even integer >= 4, got ${bins}`);
+    if (!Number.isInteger(bins) || bins < 4 || bins % 2 !== 0)
+      throw new RangeError(`histogram bins must be an even integer >= 4, got ${bins}`);
     this.bins = bins;
     this.counts = new Float64Array(bins);
   }

@@ -83,7 +83,13 @@ describe('quantize / dequantize', () => {
     expect([...s]).toEqual([10, -10, 127, -128]);
     const i4 = quantizePerTensor([7.4, -9, 3.5, 2.5], 1, 0, 'int4');
     expect([...i4]).toEqual([7, -8, 4, 2]);
-    expect([...dequantizeValues(new Uint8Array([10, 12, 0]), { dtype: 'uint8', scale: Float32Array.of(0.5), zeroPoint: Int32Array.of(10) }, [3])]).toEqual([0, 1, -5]);
+    expect([
+      ...dequantizeValues(
+        new Uint8Array([10, 12, 0]),
+        { dtype: 'uint8', scale: Float32Array.of(0.5), zeroPoint: Int32Array.of(10) },
+        [3],
+      ),
+    ]).toEqual([0, 1, -5]);
   });
   it('per axis along axis 0 and 1', () => {
     const x = [1, 2, 3, 4, 5, 6];
@@ -93,7 +99,13 @@ describe('quantize / dequantize', () => {
     const a1 = quantizePerAxis(x, [2, 3], 1, [1, 2, 4], [0, 0, 0], 'int8');
     // columns: [1,4]/1, [2,5]/2 = 1, 2.5->2, [3,6]/4 = 0.75->1, 1.5->2
     expect([...a1]).toEqual([1, 1, 1, 4, 2, 2]);
-    expect([...dequantizeValues(a1, { dtype: 'int8', scale: Float32Array.of(1, 2, 4), zeroPoint: new Int32Array(3), axis: 1 }, [2, 3])]).toEqual([1, 2, 4, 4, 4, 8]);
+    expect([
+      ...dequantizeValues(
+        a1,
+        { dtype: 'int8', scale: Float32Array.of(1, 2, 4), zeroPoint: new Int32Array(3), axis: 1 },
+        [2, 3],
+      ),
+    ]).toEqual([1, 2, 4, 4, 4, 8]);
   });
   it('block-wise int4 along axis 0', () => {
     // shape [4, 1], block 2 along axis 0: blocks [1, -3.5] and [0.5, 7]

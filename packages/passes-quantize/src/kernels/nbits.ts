@@ -12,7 +12,13 @@ export interface NBitsPacked {
   mse: number;
 }
 
-export function packMatMulNBits(w: ArrayLike<number>, k: number, n: number, blockSize: number, symmetric: boolean): NBitsPacked {
+export function packMatMulNBits(
+  w: ArrayLike<number>,
+  k: number,
+  n: number,
+  blockSize: number,
+  symmetric: boolean,
+): NBitsPacked {
   if (!Number.isInteger(blockSize) || blockSize < 16 || (blockSize & (blockSize - 1)) !== 0) {
     throw new RangeError(`MatMulNBits block size must be a power of two >= 16, got ${blockSize}`);
   }

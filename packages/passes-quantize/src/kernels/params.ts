@@ -112,7 +112,12 @@ export function scaleZeroPoints(min: ArrayLike<number>, max: ArrayLike<number>, 
 }
 
 /** Per-channel scales and zero points of a weight along `axis`. */
-export function perAxisParams(data: ArrayLike<number>, shape: readonly number[], axis: number, spec: QuantSpec): AxisParams {
+export function perAxisParams(
+  data: ArrayLike<number>,
+  shape: readonly number[],
+  axis: number,
+  spec: QuantSpec,
+): AxisParams {
   const { min, max } = finiteRangePerAxis(data, shape, axis);
   return scaleZeroPoints(min, max, spec);
 }

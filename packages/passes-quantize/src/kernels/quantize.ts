@@ -13,17 +13,29 @@ const ROUND_MAGIC = 6755399441055744;
 /** A fresh array of the quantized type (int4/uint4 hold one value per element, unpacked). */
 export function allocQuant(type: QuantType, n: number): QuantArray {
   switch (type) {
-    case 'int8': case 'int4': return new Int8Array(n);
-    case 'uint8': case 'uint4': return new Uint8Array(n);
-    case 'int16': return new Int16Array(n);
-    case 'uint16': return new Uint16Array(n);
+    case 'int8':
+    case 'int4':
+      return new Int8Array(n);
+    case 'uint8':
+    case 'uint4':
+      return new Uint8Array(n);
+    case 'int16':
+      return new Int16Array(n);
+    case 'uint16':
+      return new Uint16Array(n);
   }
 }
 
 /** Quantize elements [start, end) of `x` with one scale/zero point into `out` at the same positions. */
 function quantizeSpan(
-  x: ArrayLike<number>, out: QuantArray, start: number, end: number,
-  scale: number, zp: number, qmin: number, qmax: number,
+  x: ArrayLike<number>,
+  out: QuantArray,
+  start: number,
+  end: number,
+  scale: number,
+  zp: number,
+  qmin: number,
+  qmax: number,
 ): void {
   const s = Math.fround(scale);
   // Clamp before adding the zero point: one select per bound. NaN fails both compares and stays
@@ -38,7 +50,13 @@ function quantizeSpan(
 }
 
 /** Per-tensor QuantizeLinear. */
-export function quantizePerTensor(x: ArrayLike<number>, scale: number, zeroPoint: number, type: QuantType, out = allocQuant(type, x.length)): QuantArray {
+export function quantizePerTensor(
+  x: ArrayLike<number>,
+  scale: number,
+  zeroPoint: number,
+  type: QuantType,
+  out = allocQuant(type, x.length),
+): QuantArray {
   const { qmin, qmax } = quantRange(type);
   quantizeSpan(x, out, 0, x.length, scale, zeroPoint, qmin, qmax);
   return out;
@@ -46,8 +64,12 @@ export function quantizePerTensor(x: ArrayLike<number>, scale: number, zeroPoint
 
 /** Per-axis QuantizeLinear: one scale/zero point per index along `axis`. */
 export function quantizePerAxis(
-  x: ArrayLike<number>, shape: readonly number[], axis: number,
-  scale: ArrayLike<number>, zeroPoint: ArrayLike<number>, type: QuantType,
+  x: ArrayLike<number>,
+  shape: readonly number[],
+  axis: number,
+  scale: ArrayLike<number>,
+  zeroPoint: ArrayLike<number>,
+  type: QuantType,
   out = allocQuant(type, x.length),
 ): QuantArray {
   const { outer, channels, inner } = axisLayout(shape, axis);
@@ -67,8 +89,13 @@ export function quantizePerAxis(
  * elements has its own scale. Scale/zero-point layout: `shape` with dim `axis` = ceil(dim / blockSize).
  */
 export function quantizeBlockwise(
-  x: ArrayLike<number>, shape: readonly number[], axis: number, blockSize: number,
-  scale: ArrayLike<number>, zeroPoint: ArrayLike<number>, type: QuantType,
+  x: ArrayLike<number>,
+  shape: readonly number[],
+  axis: number,
+  blockSize: number,
+  scale: ArrayLike<number>,
+  zeroPoint: ArrayLike<number>,
+  type: QuantType,
   out = allocQuant(type, x.length),
 ): QuantArray {
   const { outer, channels, inner } = axisLayout(shape, axis);

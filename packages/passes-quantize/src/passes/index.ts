@@ -2,9 +2,23 @@ import { quantizeDynamicPass, quantizeWeightsPass } from './quantize-dynamic.pas
 import { quantizeStaticPass } from './quantize-static.pass.js';
 import { biasCorrectionPass, convertFloat16Pass, equalizeCrossLayerPass, quantizeAutoPass } from './other.pass.js';
 
-export { quantizeStaticPass, quantizeDynamicPass, quantizeWeightsPass, convertFloat16Pass, equalizeCrossLayerPass, biasCorrectionPass, quantizeAutoPass };
+export {
+  quantizeStaticPass,
+  quantizeDynamicPass,
+  quantizeWeightsPass,
+  convertFloat16Pass,
+  equalizeCrossLayerPass,
+  biasCorrectionPass,
+  quantizeAutoPass,
+};
 
 /** Every pass of this package, for the built-in registry. */
 export const quantizePasses = [
-  quantizeStaticPass, quantizeDynamicPass, quantizeWeightsPass, convertFloat16Pass, equalizeCrossLayerPass, biasCorrectionPass, quantizeAutoPass,
+  quantizeStaticPass,
+  quantizeDynamicPass,
+  quantizeWeightsPass,
+  convertFloat16Pass,
+  equalizeCrossLayerPass,
+  biasCorrectionPass,
+  quantizeAutoPass,
 ] as const;

@@ -10,7 +10,14 @@ export const quantizeDynamicPass = definePass({
     return {
       model: m,
       changed: report.layers.length > 0,
-      stats: { layers: report.layers.map((l) => ({ name: l.node, opType: l.opType, quantError: l.weightMse, precision: 'int8-dynamic' })) },
+      stats: {
+        layers: report.layers.map((l) => ({
+          name: l.node,
+          opType: l.opType,
+          quantError: l.weightMse,
+          precision: 'int8-dynamic',
+        })),
+      },
     };
   },
 });
@@ -24,7 +31,14 @@ export const quantizeWeightsPass = definePass({
     return {
       model: m,
       changed: report.layers.length > 0,
-      stats: { layers: report.layers.map((l) => ({ name: l.node, opType: l.opType, quantError: l.weightMse, precision: `int${l.bits}-weights` })) },
+      stats: {
+        layers: report.layers.map((l) => ({
+          name: l.node,
+          opType: l.opType,
+          quantError: l.weightMse,
+          precision: `int${l.bits}-weights`,
+        })),
+      },
     };
   },
 });

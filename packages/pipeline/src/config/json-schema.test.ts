@@ -12,18 +12,37 @@ describe('pipeline JSON Schema', () => {
   });
 
   it('describes the top-level fields with defaults and descriptions', () => {
-    const s = pipelineJsonSchema() as { properties: Record<string, { description?: string; default?: unknown }>; required: string[]; additionalProperties: boolean };
+    const s = pipelineJsonSchema() as {
+      properties: Record<string, { description?: string; default?: unknown }>;
+      required: string[];
+      additionalProperties: boolean;
+    };
     expect(s.required.sort()).toEqual(['input', 'outputs']);
     expect(s.additionalProperties).toBe(false);
     expect(s.properties.seed!.default).toBe(0);
-    for (const k of ['input', 'passes', 'gates', 'outputs', 'plugins']) expect(s.properties[k]!.description, k).toBeTruthy();
+    for (const k of ['input', 'passes', 'gates', 'outputs', 'plugins'])
+      expect(s.properties[k]!.description, k).toBeTruthy();
   });
 
   it('includes each registered pass with its option schema', () => {
-    const s = pipelineJsonSchema(createRegistry([scaleWeights])) as { properties: { passes: { items: { anyOf: Record<string, unknown>[] } } } };
-    const [names, scale] = s.properties.passes.items.anyOf as [{ enum: string[] }, { properties: { type: { const: string }; options: { properties: Record<string, { default: unknown; maximum?: number; description: string }> } } }];
+    const s = pipelineJsonSchema(createRegistry([scaleWeights])) as {
+      properties: { passes: { items: { anyOf: Record<string, unknown>[] } } };
+    };
+    const [names, scale] = s.properties.passes.items.anyOf as [
+      { enum: string[] },
+      {
+        properties: {
+          type: { const: string };
+          options: { properties: Record<string, { default: unknown; maximum?: number; description: string }> };
+        };
+      },
+    ];
     expect(names.enum).toEqual(['scale-weights']);
     expect(scale.properties.type.const).toBe('scale-weights');
-    expect(scale.properties.options.properties.factor).toMatchObject({ default: 1, maximum: 10, description: 'the multiplier' });
+    expect(scale.properties.options.properties.factor).toMatchObject({
+      default: 1,
+      maximum: 10,
+      description: 'the multiplier',
+    });
   });
 });

@@ -29,9 +29,13 @@ export function readPipelineText(path: string): string {
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new ConfigError('pipeline file is not a regular file', { code: 'config/not-file', file: path });
+    if (!st.isFile())
+      throw new ConfigError('pipeline file is not a regular file', { code: 'config/not-file', file: path });
     if (st.size > MAX_PIPELINE_BYTES) {
-      throw new ConfigError(`pipeline file is larger than ${MAX_PIPELINE_BYTES} bytes`, { code: 'config/too-large', file: path });
+      throw new ConfigError(`pipeline file is larger than ${MAX_PIPELINE_BYTES} bytes`, {
+        code: 'config/too-large',
+        file: path,
+      });
     }
     const buf = Buffer.alloc(st.size);
     let off = 0;
@@ -57,7 +61,10 @@ export function loadPipelineFile(path: string, opts: { set?: readonly string[] }
   return { config: parsePipelineConfig(raw, file), file, baseDir: dirname(file) };
 }
 
-export function loadPipelineObject(raw: unknown, opts: { set?: readonly string[]; baseDir?: string } = {}): LoadedPipeline {
+export function loadPipelineObject(
+  raw: unknown,
+  opts: { set?: readonly string[]; baseDir?: string } = {},
+): LoadedPipeline {
   const checked = applyOverrides(raw, opts.set ?? []);
   return { config: parsePipelineConfig(checked), file: undefined, baseDir: resolve(opts.baseDir ?? process.cwd()) };
 }

@@ -9,11 +9,17 @@ const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 export function parseSetArgument(arg: string): { path: string[]; value: unknown } {
   const eq = arg.indexOf('=');
   if (eq <= 0) {
-    throw new ConfigError(`--set expects path=value, got ${JSON.stringify(arg)}`, { code: 'config/bad-set', field: arg });
+    throw new ConfigError(`--set expects path=value, got ${JSON.stringify(arg)}`, {
+      code: 'config/bad-set',
+      field: arg,
+    });
   }
   const path = arg.slice(0, eq).split('.');
   if (path.some((p) => p === '' || FORBIDDEN.has(p))) {
-    throw new ConfigError(`--set path ${JSON.stringify(arg.slice(0, eq))} is not allowed`, { code: 'config/bad-set', field: arg.slice(0, eq) });
+    throw new ConfigError(`--set path ${JSON.stringify(arg.slice(0, eq))} is not allowed`, {
+      code: 'config/bad-set',
+      field: arg.slice(0, eq),
+    });
   }
   return { path, value: parseYamlSafe(arg.slice(eq + 1)) };
 }
@@ -38,7 +44,10 @@ function setAt(root: unknown, path: string[], value: unknown, arg: string): unkn
     if (Array.isArray(cur)) {
       const idx = Number(key);
       if (!Number.isInteger(idx) || idx < 0 || idx > cur.length) {
-        throw new ConfigError(`--set ${arg}: index ${key} is outside the list of ${cur.length}`, { code: 'config/bad-set', field: at });
+        throw new ConfigError(`--set ${arg}: index ${key} is outside the list of ${cur.length}`, {
+          code: 'config/bad-set',
+          field: at,
+        });
       }
       // `passes.1.options.x` on a bare pass name: expand it so options can be set.
       if (!last && typeof cur[idx] === 'string' && path[i - 1] === 'passes') cur[idx] = { type: cur[idx], options: {} };

@@ -33,7 +33,9 @@ describe('parseYamlSafe (case 33)', () => {
 
   it('rejects an alias bomb before expanding it', () => {
     const bomb = ['a: &a [x,x,x,x,x,x,x,x,x,x]']
-      .concat(['b', 'c', 'd', 'e', 'f', 'g'].map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefg'[i]}`).join(',')}]`))
+      .concat(
+        ['b', 'c', 'd', 'e', 'f', 'g'].map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefg'[i]}`).join(',')}]`),
+      )
       .join('\n');
     rejects(bomb, 'config/yaml-aliases');
   });

@@ -11,7 +11,10 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export function parseYamlSafe(text: string, file?: string): unknown {
   const where = file !== undefined ? { file } : {};
   if (text.length > MAX_PIPELINE_BYTES) {
-    throw new ConfigError(`pipeline file is larger than ${MAX_PIPELINE_BYTES} bytes`, { code: 'config/too-large', ...where });
+    throw new ConfigError(`pipeline file is larger than ${MAX_PIPELINE_BYTES} bytes`, {
+      code: 'config/too-large',
+      ...where,
+    });
   }
   let doc: ReturnType<typeof parseDocument>;
   try {
@@ -32,7 +35,11 @@ export function parseYamlSafe(text: string, file?: string): unknown {
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    throw new ConfigError(`YAML rejected: ${(e as Error).message}`, { code: 'config/yaml-aliases', cause: e, ...where });
+    throw new ConfigError(`YAML rejected: ${(e as Error).message}`, {
+      code: 'config/yaml-aliases',
+      cause: e,
+      ...where,
+    });
   }
   return checkPlainData(value, file);
 }
@@ -41,19 +48,31 @@ export function parseYamlSafe(text: string, file?: string): unknown {
 export function checkPlainData(value: unknown, file?: string): unknown {
   const walk = (v: unknown, path: string, depth: number): void => {
     if (depth > MAX_DEPTH) {
-      throw new ConfigError(`nesting deeper than ${MAX_DEPTH} levels`, { code: 'config/too-deep', field: path, ...(file ? { file } : {}) });
+      throw new ConfigError(`nesting deeper than ${MAX_DEPTH} levels`, {
+        code: 'config/too-deep',
+        field: path,
+        ...(file ? { file } : {}),
+      });
     }
     if (Array.isArray(v)) {
       v.forEach((x, i) => walk(x, `${path}.${i}`, depth + 1));
     } else if (v !== null && typeof v === 'object') {
       if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) {
-        throw new ConfigError('only plain mappings are allowed', { code: 'config/not-plain', field: path, ...(file ? { file } : {}) });
+        throw new ConfigError('only plain mappings are allowed', {
+          code: 'config/not-plain',
+          field: path,
+          ...(file ? { file } : {}),
+        });
       }
       for (const k of Reflect.ownKeys(v)) {
         const key = String(k);
         const at = path ? `${path}.${key}` : key;
         if (FORBIDDEN_KEYS.has(key) || key === '<<') {
-          throw new ConfigError(`key ${JSON.stringify(key)} is not allowed`, { code: 'config/forbidden-key', field: at, ...(file ? { file } : {}) });
+          throw new ConfigError(`key ${JSON.stringify(key)} is not allowed`, {
+            code: 'config/forbidden-key',
+            field: at,
+            ...(file ? { file } : {}),
+          });
         }
         walk((v as Record<string, unknown>)[key], at, depth + 1);
       }
@@ -66,13 +85,20 @@ export function checkPlainData(value: unknown, file?: string): unknown {
 /** JSON with the same checks (JSON.parse itself turns `__proto__` into an own key, which we reject). */
 export function parseJsonSafe(text: string, file?: string): unknown {
   if (text.length > MAX_PIPELINE_BYTES) {
-    throw new ConfigError(`pipeline file is larger than ${MAX_PIPELINE_BYTES} bytes`, { code: 'config/too-large', ...(file ? { file } : {}) });
+    throw new ConfigError(`pipeline file is larger than ${MAX_PIPELINE_BYTES} bytes`, {
+      code: 'config/too-large',
+      ...(file ? { file } : {}),
+    });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`invalid JSON: ${(e as Error).message}`, { code: 'config/json-syntax', cause: e, ...(file ? { file } : {}) });
+    throw new ConfigError(`invalid JSON: ${(e as Error).message}`, {
+      code: 'config/json-syntax',
+      cause: e,
+      ...(file ? { file } : {}),
+    });
   }
   return checkPlainData(value, file);
 }

@@ -17,7 +17,16 @@ export const passEntrySchema = z
   ])
   .describe('a pass: its name, or { type, options }');
 
-export const GATE_METRICS = ['accuracy', 'top5', 'agreement', 'cosine', 'maxAbsError', 'sizeBytes', 'sizeRatio', 'latencyP50Ms'] as const;
+export const GATE_METRICS = [
+  'accuracy',
+  'top5',
+  'agreement',
+  'cosine',
+  'maxAbsError',
+  'sizeBytes',
+  'sizeRatio',
+  'latencyP50Ms',
+] as const;
 
 export const gateSchema = z
   .strictObject({
@@ -43,7 +52,8 @@ export const outputOptionsSchema = z
   .refine((o) => Object.keys(o).length <= 50, { message: 'at most 50 format options' })
   .superRefine((o, ctx) => {
     for (const k of Object.keys(o)) {
-      if (RESERVED_OUTPUT_OPTIONS.includes(k)) ctx.addIssue({ code: 'custom', path: [k], message: `'${k}' is not a format option (set by the runner)` });
+      if (RESERVED_OUTPUT_OPTIONS.includes(k))
+        ctx.addIssue({ code: 'custom', path: [k], message: `'${k}' is not a format option (set by the runner)` });
     }
   })
   .describe(
@@ -73,7 +83,13 @@ export const evaluationSettingsSchema = z
   .strictObject({
     batchSize: z.number().int().min(1).max(4096).default(64).describe('samples per inference call'),
     maxSamples: z.number().int().min(1).optional().describe('evaluate on at most this many samples (default: all)'),
-    latencyRuns: z.number().int().min(0).max(10_000).default(20).describe('batch-1 runs timed for the latency p50 (0: skip)'),
+    latencyRuns: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(20)
+      .describe('batch-1 runs timed for the latency p50 (0: skip)'),
     perStep: z.boolean().default(true).describe('evaluate after every pass (the report plots each step)'),
   })
   .describe('how models are evaluated during the run');
@@ -82,7 +98,13 @@ export const pipelineSchema = z
   .strictObject({
     $schema: z.string().optional().describe('the JSON Schema of this file, for editors'),
     input: pathString('the model to compress (ONNX, TF.js model.json or TFLite), relative to this file'),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).default(0).describe('seed of every random choice; same seed, same bytes'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(0)
+      .describe('seed of every random choice; same seed, same bytes'),
     data: dataSchema.default({}),
     passes: z.array(passEntrySchema).max(1000).default([]).describe('passes, run in order'),
     gates: z.array(gateSchema).max(100).default([]).describe('conditions the result must meet'),

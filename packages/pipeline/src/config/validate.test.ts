@@ -86,9 +86,15 @@ describe('resolvePasses (case 35)', () => {
   });
 
   it('returns options with defaults applied', () => {
-    const c = parsePipelineConfig({ ...base, passes: ['scale-weights', { type: 'scale-weights', options: { factor: 2 } }] });
+    const c = parsePipelineConfig({
+      ...base,
+      passes: ['scale-weights', { type: 'scale-weights', options: { factor: 2 } }],
+    });
     const r = resolvePasses(c, registry);
-    expect(r.map((p) => p.options)).toEqual([{ factor: 1, mode: 'all' }, { factor: 2, mode: 'all' }]);
+    expect(r.map((p) => p.options)).toEqual([
+      { factor: 1, mode: 'all' },
+      { factor: 2, mode: 'all' },
+    ]);
     expect(r[0]!.source).toBe('builtin');
   });
 });
@@ -96,8 +102,15 @@ describe('resolvePasses (case 35)', () => {
 describe('--set overrides', () => {
   it('sets a pass option by dotted path, expanding a bare pass name', () => {
     const raw = { ...base, passes: ['scale-weights', { type: 'scale-weights', options: { factor: 2 } }] };
-    const out = applyOverrides(raw, ['passes.1.options.factor=0.8', 'passes.0.options.mode=none', 'seed=7']) as typeof raw;
-    expect(out.passes).toEqual([{ type: 'scale-weights', options: { mode: 'none' } }, { type: 'scale-weights', options: { factor: 0.8 } }]);
+    const out = applyOverrides(raw, [
+      'passes.1.options.factor=0.8',
+      'passes.0.options.mode=none',
+      'seed=7',
+    ]) as typeof raw;
+    expect(out.passes).toEqual([
+      { type: 'scale-weights', options: { mode: 'none' } },
+      { type: 'scale-weights', options: { factor: 0.8 } },
+    ]);
     expect((out as unknown as { seed: number }).seed).toBe(7);
     expect(raw.passes[0]).toBe('scale-weights'); // the input is not modified
   });

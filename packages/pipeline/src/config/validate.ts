@@ -31,7 +31,12 @@ function didYouMean(word: string, candidates: readonly string[]): string {
 }
 
 /** A ConfigError for the first zod issue, with the dotted path of the field at fault. */
-export function zodConfigError(error: z.ZodError, prefix: string[], file: string | undefined, candidatesAt?: (path: string) => readonly string[] | undefined): ConfigError {
+export function zodConfigError(
+  error: z.ZodError,
+  prefix: string[],
+  file: string | undefined,
+  candidatesAt?: (path: string) => readonly string[] | undefined,
+): ConfigError {
   const issue = error.issues[0]!;
   const path = [...prefix, ...issue.path.map(String)];
   let message = issue.message;
@@ -58,7 +63,10 @@ export function zodConfigError(error: z.ZodError, prefix: string[], file: string
 /** Validates the pipeline file's shape and fills in defaults. */
 export function parsePipelineConfig(raw: unknown, file?: string): PipelineConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError('a pipeline file must be a mapping (input, passes, outputs...)', { code: 'config/invalid', ...(file ? { file } : {}) });
+    throw new ConfigError('a pipeline file must be a mapping (input, passes, outputs...)', {
+      code: 'config/invalid',
+      ...(file ? { file } : {}),
+    });
   }
   // Dataset specs first: their own parser gives sharper messages than the union's.
   const data = (raw as { data?: unknown }).data;
@@ -69,14 +77,24 @@ export function parsePipelineConfig(raw: unknown, file?: string): PipelineConfig
           parseDatasetSpec(spec, `data.${role}`);
         } catch (e) {
           const err = e as Error & { code?: string; field?: string };
-          throw new ConfigError(err.message, { code: 'config/invalid', field: err.field ?? `data.${role}`, cause: e, ...(file ? { file } : {}) });
+          throw new ConfigError(err.message, {
+            code: 'config/invalid',
+            field: err.field ?? `data.${role}`,
+            cause: e,
+            ...(file ? { file } : {}),
+          });
         }
       }
     }
   }
   const result = pipelineSchema.safeParse(raw);
   if (!result.success) {
-    throw zodConfigError(result.error, [], file, (at) => KNOWN_KEYS[at] ?? (/^gates\.\d+$/.test(at) ? Object.keys(gateSchema.shape ?? {}) : undefined));
+    throw zodConfigError(
+      result.error,
+      [],
+      file,
+      (at) => KNOWN_KEYS[at] ?? (/^gates\.\d+$/.test(at) ? Object.keys(gateSchema.shape ?? {}) : undefined),
+    );
   }
   return result.data;
 }
@@ -110,8 +128,19 @@ export function resolvePasses(config: PipelineConfig, registry: PassRegistry, fi
     const parsed = schema.safeParse(rawOptions);
     if (!parsed.success) {
       const e = zodConfigError(parsed.error, ['passes', String(index), 'options'], file);
-      throw new ConfigError(`pass ${name}: ${e.message}`, { code: 'config/bad-option', field: e.field!, cause: parsed.error, ...where });
+      throw new ConfigError(`pass ${name}: ${e.message}`, {
+        code: 'config/bad-option',
+        field: e.field!,
+        cause: parsed.error,
+        ...where,
+      });
     }
-    return { index, name, definition: reg.definition, options: parsed.data as Record<string, unknown>, source: reg.source };
+    return {
+      index,
+      name,
+      definition: reg.definition,
+      options: parsed.data as Record<string, unknown>,
+      source: reg.source,
+    };
   });
 }

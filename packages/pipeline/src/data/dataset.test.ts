@@ -3,7 +3,6 @@ import { createDataset, type Batch } from './dataset.js';
 import { ConfigError } from './errors.js';
 import { describeFailure } from './describe-failure.js';
 
-
 /** 10 samples of shape [2, 3]; sample i is filled with i, labelled i % 3. */
 const toy = createDataset({
   description: 'toy',
@@ -48,7 +47,13 @@ describe('createDataset batching', () => {
   });
 
   it('leaves labels out of unlabelled data', () => {
-    const plain = createDataset({ description: 'plain', size: 2, shape: [1], hasLabels: false, sample: () => ({ input: new Float32Array(1) }) });
+    const plain = createDataset({
+      description: 'plain',
+      size: 2,
+      shape: [1],
+      hasLabels: false,
+      sample: () => ({ input: new Float32Array(1) }),
+    });
     expect([...plain.batches(2)][0]!.labels).toBeUndefined();
   });
 
@@ -60,7 +65,13 @@ describe('createDataset batching', () => {
   });
 
   it('refuses a sample whose length does not match the declared shape', () => {
-    const wrong = createDataset({ description: 'wrong', size: 1, shape: [4], hasLabels: false, sample: () => ({ input: new Float32Array(3) }) });
+    const wrong = createDataset({
+      description: 'wrong',
+      size: 1,
+      shape: [4],
+      hasLabels: false,
+      sample: () => ({ input: new Float32Array(3) }),
+    });
     expect(describeFailure(() => wrong.sample(0))).toMatch(/3 values, shape \[4\] needs 4/);
   });
 });

@@ -75,10 +75,13 @@ export function createDataset(source: DatasetSource): Dataset {
     }
     const s = source.sample(index);
     if (s.input.length !== perSample) {
-      throw configError(`sample ${index} has ${s.input.length} values, shape [${shape.join(', ')}] needs ${perSample}`, {
-        code: 'data/shape-mismatch',
-        field: 'shape',
-      });
+      throw configError(
+        `sample ${index} has ${s.input.length} values, shape [${shape.join(', ')}] needs ${perSample}`,
+        {
+          code: 'data/shape-mismatch',
+          field: 'shape',
+        },
+      );
     }
     return s;
   };
@@ -96,9 +99,16 @@ export function createDataset(source: DatasetSource): Dataset {
 }
 
 /** Batches of `dataset` in index order or a seeded shuffled order. */
-export function* iterateBatches(dataset: Dataset, batchSize: number, options: BatchOptions = {}): IterableIterator<Batch> {
+export function* iterateBatches(
+  dataset: Dataset,
+  batchSize: number,
+  options: BatchOptions = {},
+): IterableIterator<Batch> {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw configError(`batch size must be a positive integer, got ${batchSize}`, { code: 'data/bad-batch-size', field: 'batchSize' });
+    throw configError(`batch size must be a positive integer, got ${batchSize}`, {
+      code: 'data/bad-batch-size',
+      field: 'batchSize',
+    });
   }
   const perSample = elementCount(dataset.shape);
   const effective = Math.min(batchSize, Math.max(dataset.size, 1));

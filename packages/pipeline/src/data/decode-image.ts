@@ -28,17 +28,26 @@ export function imageKind(bytes: Uint8Array): 'png' | 'jpeg' | undefined {
 
 export function decodeImage(bytes: Uint8Array, file: string, maxPixels: number): DecodedImage {
   const kind = imageKind(bytes);
-  if (!kind) throw formatError('not a PNG or JPEG file (unknown magic bytes)', { code: 'data/bad-magic', file, field: 'magic' });
+  if (!kind)
+    throw formatError('not a PNG or JPEG file (unknown magic bytes)', { code: 'data/bad-magic', file, field: 'magic' });
   const decoded = kind === 'png' ? decodePng(bytes, file, maxPixels) : decodeJpg(bytes, file, maxPixels);
   if (decoded.width < 1 || decoded.height < 1 || decoded.rgba.length !== decoded.width * decoded.height * 4) {
-    throw formatError(`decoded ${decoded.width}x${decoded.height} image has ${decoded.rgba.length} bytes of pixels`, { code: 'data/bad-image', file, field: 'pixels' });
+    throw formatError(`decoded ${decoded.width}x${decoded.height} image has ${decoded.rgba.length} bytes of pixels`, {
+      code: 'data/bad-image',
+      file,
+      field: 'pixels',
+    });
   }
   return decoded;
 }
 
 function checkPixels(width: number, height: number, maxPixels: number, file: string): void {
   if (width < 1 || height < 1 || width * height > maxPixels) {
-    throw formatError(`image is ${width}x${height}; allowed are 1 to ${maxPixels} pixels (maxPixels)`, { code: 'data/image-too-large', file, field: 'size' });
+    throw formatError(`image is ${width}x${height}; allowed are 1 to ${maxPixels} pixels (maxPixels)`, {
+      code: 'data/image-too-large',
+      file,
+      field: 'size',
+    });
   }
 }
 
@@ -55,9 +64,18 @@ function decodePng(bytes: Uint8Array, file: string, maxPixels: number): DecodedI
   if (bytes[28] === 1) checkInterlacedInflate(bytes, view, width, height, file);
   try {
     const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    return { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+    return {
+      width: png.width,
+      height: png.height,
+      rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength),
+    };
   } catch (cause) {
-    throw formatError(`cannot decode PNG: ${(cause as Error).message}`, { code: 'data/bad-image', file, field: 'pixels', cause });
+    throw formatError(`cannot decode PNG: ${(cause as Error).message}`, {
+      code: 'data/bad-image',
+      file,
+      field: 'pixels',
+      cause,
+    });
   }
 }
 
@@ -66,7 +84,12 @@ function checkInterlacedInflate(bytes: Uint8Array, view: DataView, width: number
   for (let pos = 8; pos + 8 <= bytes.length; ) {
     const length = view.getUint32(pos, false);
     const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
-    if (length > bytes.length - pos - 12) throw formatError(`PNG chunk ${type} runs past the end of the file`, { code: 'data/truncated', file, field: type });
+    if (length > bytes.length - pos - 12)
+      throw formatError(`PNG chunk ${type} runs past the end of the file`, {
+        code: 'data/truncated',
+        file,
+        field: type,
+      });
     if (type === 'IDAT') idat.push(bytes.subarray(pos + 8, pos + 8 + length));
     if (type === 'IEND') break;
     pos += 12 + length;
@@ -76,21 +99,36 @@ function checkInterlacedInflate(bytes: Uint8Array, view: DataView, width: number
   try {
     inflateSync(Buffer.concat(idat), { maxOutputLength: limit });
   } catch (cause) {
-    throw formatError(`PNG pixel data does not inflate within ${limit} bytes: ${(cause as Error).message}`, { code: 'data/bad-image', file, field: 'IDAT', cause });
+    throw formatError(`PNG pixel data does not inflate within ${limit} bytes: ${(cause as Error).message}`, {
+      code: 'data/bad-image',
+      file,
+      field: 'IDAT',
+      cause,
+    });
   }
 }
 
 function decodeJpg(bytes: Uint8Array, file: string, maxPixels: number): DecodedImage {
   try {
     // jpeg-js checks the frame size against maxResolutionInMP before allocating the pixels.
-    const jpg = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: 1024 });
+    const jpg = decodeJpeg(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      maxResolutionInMP: maxPixels / 1e6,
+      maxMemoryUsageInMB: 1024,
+    });
     checkPixels(jpg.width, jpg.height, maxPixels, file);
     return { width: jpg.width, height: jpg.height, rgba: jpg.data };
   } catch (cause) {
     if ((cause as { code?: string }).code === 'data/image-too-large') throw cause;
     const message = (cause as Error).message;
     if (/maxResolutionInMP|maxMemoryUsageInMB/.test(message)) {
-      throw formatError(`JPEG is larger than ${maxPixels} pixels (maxPixels): ${message}`, { code: 'data/image-too-large', file, field: 'size', cause });
+      throw formatError(`JPEG is larger than ${maxPixels} pixels (maxPixels): ${message}`, {
+        code: 'data/image-too-large',
+        file,
+        field: 'size',
+        cause,
+      });
     }
     throw formatError(`cannot decode JPEG: ${message}`, { code: 'data/bad-image', file, field: 'pixels', cause });
   }

@@ -7,7 +7,9 @@ export function describeFailure(fn: () => unknown): string {
   try {
     fn();
   } catch (e) {
-    return e instanceof EnxutoError ? `${e.constructor.name} ${e.code} | ${e.describe()}` : `untyped error: ${String(e)}`;
+    return e instanceof EnxutoError
+      ? `${e.constructor.name} ${e.code} | ${e.describe()}`
+      : `untyped error: ${String(e)}`;
   }
   return 'no error';
 }

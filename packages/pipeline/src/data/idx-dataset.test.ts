@@ -8,7 +8,6 @@ import { parseIdx } from './idx.js';
 import { openDataset } from './open-dataset.js';
 import { describeFailure } from './describe-failure.js';
 
-
 /** An idx file of unsigned bytes with the given dims; `data` defaults to i % 256. */
 function idx(dims: number[], data?: Uint8Array): Uint8Array {
   const n = dims.reduce((a, b) => a * b, 1);
@@ -38,11 +37,15 @@ describe('parseIdx', () => {
   it('rejects bad magic, unsupported types and short headers with the file and field', () => {
     const wrongMagic = idx([2]);
     wrongMagic[0] = 1;
-    expect(describeFailure(() => parseIdx(wrongMagic, 'a.idx', 'images'))).toMatch(/a\.idx, field images\.header: bad idx magic 01 00 08 01/);
+    expect(describeFailure(() => parseIdx(wrongMagic, 'a.idx', 'images'))).toMatch(
+      /a\.idx, field images\.header: bad idx magic 01 00 08 01/,
+    );
     const float = idx([2]);
     float[2] = 0x0d;
     expect(describeFailure(() => parseIdx(float, 'a.idx', 'images'))).toMatch(/float32 is not supported/);
-    expect(describeFailure(() => parseIdx(idx([5, 5, 5]).subarray(0, 10), 'a.idx', 'images'))).toMatch(/header needs 16/);
+    expect(describeFailure(() => parseIdx(idx([5, 5, 5]).subarray(0, 10), 'a.idx', 'images'))).toMatch(
+      /header needs 16/,
+    );
     expect(() => parseIdx(new Uint8Array(2), 'a.idx', 'images')).toThrow(FormatError);
   });
 
@@ -52,7 +55,9 @@ describe('parseIdx', () => {
     new DataView(lying.buffer).setUint32(4, 0xffffffff);
     new DataView(lying.buffer).setUint32(8, 0xffffffff);
     new DataView(lying.buffer).setUint32(12, 0xffffffff);
-    expect(describeFailure(() => parseIdx(lying, 'big.idx', 'images'))).toMatch(/truncated: dims \[4294967295, 4294967295, 4294967295\]/);
+    expect(describeFailure(() => parseIdx(lying, 'big.idx', 'images'))).toMatch(
+      /truncated: dims \[4294967295, 4294967295, 4294967295\]/,
+    );
   });
 });
 
@@ -87,8 +92,14 @@ describe('mnist-idx datasets', () => {
     write('plain-images', idx([3, 2, 2]));
     write('plain-labels', idx([3], Uint8Array.from([1, 2, 3])));
     write('gz-images.gz', gzipSync(idx([3, 2, 2])));
-    const plain = openDataset({ type: 'mnist-idx', images: 'plain-images', labels: 'plain-labels' }, { baseDir: tmp.path });
-    const gz = openDataset({ type: 'mnist-idx', images: 'gz-images.gz', labels: 'plain-labels', count: 2 }, { baseDir: tmp.path });
+    const plain = openDataset(
+      { type: 'mnist-idx', images: 'plain-images', labels: 'plain-labels' },
+      { baseDir: tmp.path },
+    );
+    const gz = openDataset(
+      { type: 'mnist-idx', images: 'gz-images.gz', labels: 'plain-labels', count: 2 },
+      { baseDir: tmp.path },
+    );
     expect(gz.size).toBe(2);
     expect(Array.from(gz.sample(1).input)).toEqual(Array.from(plain.sample(1).input));
     expect(Array.from(plain.sample(1).input)).toEqual([4 / 255, 5 / 255, 6 / 255, 7 / 255].map(Math.fround));
@@ -96,7 +107,8 @@ describe('mnist-idx datasets', () => {
   });
 
   it('gives typed errors naming the file and field for truncated and mismatched files (BAD_INPUTS 37)', () => {
-    const open = (images: string, labels: string) => () => openDataset({ type: 'mnist-idx', images, labels }, { baseDir: tmp.path });
+    const open = (images: string, labels: string) => () =>
+      openDataset({ type: 'mnist-idx', images, labels }, { baseDir: tmp.path });
     write('ok-images', idx([4, 3, 3]));
     write('ok-labels', idx([4], Uint8Array.from([0, 1, 2, 3])));
     write('short-images', idx([4, 3, 3]).subarray(0, 30));
@@ -117,20 +129,39 @@ describe('mnist-idx datasets', () => {
     expect(short.code).toBe('data/truncated');
     expect(short.file).toBe(join(tmp.path, 'short-images'));
     expect(short.field).toBe('data.images.dims');
-    expect(short.describe()).toMatch(/short-images, field data\.images\.dims: truncated: dims \[4, 3, 3\] need 36 data bytes, the file has 14/);
+    expect(short.describe()).toMatch(
+      /short-images, field data\.images\.dims: truncated: dims \[4, 3, 3\] need 36 data bytes, the file has 14/,
+    );
 
-    expect(describeFailure(open('ok-images', 'three-labels'))).toMatch(/three-labels, field data\.labels\.count: 3 labels but .*ok-images has 4 images/);
-    expect(describeFailure(open('ok-images', 'bad-label'))).toMatch(/bad-label, field data\.labels\[2\]: label 12 is not below numClasses 10/);
-    expect(describeFailure(open('truncated.gz', 'ok-labels'))).toMatch(/truncated\.gz, field data\.images: gzip stream is truncated/);
-    expect(describeFailure(open('ok-images', 'labels-as-images'))).toMatch(/labels-as-images, field data\.labels\.rank: idx file has rank 3, expected 1/);
-    expect(describeFailure(open('ok-images', 'no-such-file'))).toMatch(/no-such-file, field data\.labels: file not found/);
+    expect(describeFailure(open('ok-images', 'three-labels'))).toMatch(
+      /three-labels, field data\.labels\.count: 3 labels but .*ok-images has 4 images/,
+    );
+    expect(describeFailure(open('ok-images', 'bad-label'))).toMatch(
+      /bad-label, field data\.labels\[2\]: label 12 is not below numClasses 10/,
+    );
+    expect(describeFailure(open('truncated.gz', 'ok-labels'))).toMatch(
+      /truncated\.gz, field data\.images: gzip stream is truncated/,
+    );
+    expect(describeFailure(open('ok-images', 'labels-as-images'))).toMatch(
+      /labels-as-images, field data\.labels\.rank: idx file has rank 3, expected 1/,
+    );
+    expect(describeFailure(open('ok-images', 'no-such-file'))).toMatch(
+      /no-such-file, field data\.labels: file not found/,
+    );
   });
 
   it('refuses a file larger than the limit, compressed or not, before inflating it all', () => {
     write('big-images.gz', gzipSync(idx([100, 28, 28])));
-    const open = () => openDataset({ type: 'mnist-idx', images: 'big-images.gz' }, { baseDir: tmp.path, maxFileBytes: 10_000 });
-    expect(describeFailure(open)).toMatch(/big-images\.gz, field data\.images: gzip data inflates to more than the 10000 bytes allowed/);
+    const open = () =>
+      openDataset({ type: 'mnist-idx', images: 'big-images.gz' }, { baseDir: tmp.path, maxFileBytes: 10_000 });
+    expect(describeFailure(open)).toMatch(
+      /big-images\.gz, field data\.images: gzip data inflates to more than the 10000 bytes allowed/,
+    );
     write('big-images', idx([100, 28, 28]));
-    expect(describeFailure(() => openDataset({ type: 'mnist-idx', images: 'big-images' }, { baseDir: tmp.path, maxFileBytes: 10_000 }))).toMatch(/file is 78416 bytes/);
+    expect(
+      describeFailure(() =>
+        openDataset({ type: 'mnist-idx', images: 'big-images' }, { baseDir: tmp.path, maxFileBytes: 10_000 }),
+      ),
+    ).toMatch(/file is 78416 bytes/);
   });
 });

@@ -17,15 +17,22 @@ export interface IdxFiles {
 export function idxDataset(spec: MnistIdxSpec, files: IdxFiles, field = 'data'): Dataset {
   const images = parseIdx(files.images, files.imagesName, `${field}.images`);
   if (images.dims.length !== 3 && images.dims.length !== 4) {
-    throw formatError(`images must have rank 3 [count, height, width] or 4 [count, height, width, channels], got rank ${images.dims.length}`, {
-      code: 'data/bad-shape',
-      file: files.imagesName,
-      field: `${field}.images.rank`,
-    });
+    throw formatError(
+      `images must have rank 3 [count, height, width] or 4 [count, height, width, channels], got rank ${images.dims.length}`,
+      {
+        code: 'data/bad-shape',
+        file: files.imagesName,
+        field: `${field}.images.rank`,
+      },
+    );
   }
   const [count, height, width, channels = 1] = images.dims as [number, number, number, number?];
   if (height === 0 || width === 0 || channels === 0) {
-    throw formatError(`images have an empty dimension [${images.dims.join(', ')}]`, { code: 'data/bad-shape', file: files.imagesName, field: `${field}.images.dims` });
+    throw formatError(`images have an empty dimension [${images.dims.join(', ')}]`, {
+      code: 'data/bad-shape',
+      file: files.imagesName,
+      field: `${field}.images.dims`,
+    });
   }
   let labels: Uint8Array | undefined;
   if (files.labels) {
@@ -50,7 +57,10 @@ export function idxDataset(spec: MnistIdxSpec, files: IdxFiles, field = 'data'):
   }
   const size = spec.count ?? count;
   if (size > count) {
-    throw configError(`count ${size} is more than the ${count} images in ${files.imagesName}`, { code: 'data/count-too-large', field: `${field}.count` });
+    throw configError(`count ${size} is more than the ${count} images in ${files.imagesName}`, {
+      code: 'data/count-too-large',
+      field: `${field}.count`,
+    });
   }
   const plan = planImage(spec.preprocess, { height, width, channels }, `${field}.preprocess`);
   const pixels = height * width * channels;

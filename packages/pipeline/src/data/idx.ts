@@ -28,22 +28,38 @@ export function parseIdx(bytes: Uint8Array, file: string, field: string, expecte
     throw formatError(`file has ${bytes.length} bytes, too short for an idx header`, { code: 'data/truncated', ...at });
   }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw formatError(`bad idx magic ${hex(bytes.subarray(0, 4))}: expected 00 00 <type> <rank>`, { code: 'data/bad-magic', ...at });
+    throw formatError(`bad idx magic ${hex(bytes.subarray(0, 4))}: expected 00 00 <type> <rank>`, {
+      code: 'data/bad-magic',
+      ...at,
+    });
   }
   const type = IDX_TYPES[bytes[2]!];
   if (!type) {
-    throw formatError(`unknown idx data type 0x${bytes[2]!.toString(16).padStart(2, '0')}`, { code: 'data/bad-magic', ...at });
+    throw formatError(`unknown idx data type 0x${bytes[2]!.toString(16).padStart(2, '0')}`, {
+      code: 'data/bad-magic',
+      ...at,
+    });
   }
   if (type[0] !== 'uint8') {
-    throw unsupportedError(`idx data type ${type[0]} is not supported (MNIST files hold uint8)`, { code: 'data/unsupported-type', ...at });
+    throw unsupportedError(`idx data type ${type[0]} is not supported (MNIST files hold uint8)`, {
+      code: 'data/unsupported-type',
+      ...at,
+    });
   }
   const rank = bytes[3]!;
   if (expectedRank !== undefined && rank !== expectedRank) {
-    throw formatError(`idx file has rank ${rank}, expected ${expectedRank}`, { code: 'data/bad-shape', file, field: `${field}.rank` });
+    throw formatError(`idx file has rank ${rank}, expected ${expectedRank}`, {
+      code: 'data/bad-shape',
+      file,
+      field: `${field}.rank`,
+    });
   }
   const headerBytes = 4 + 4 * rank;
   if (bytes.length < headerBytes) {
-    throw formatError(`file has ${bytes.length} bytes, the rank-${rank} header needs ${headerBytes}`, { code: 'data/truncated', ...at });
+    throw formatError(`file has ${bytes.length} bytes, the rank-${rank} header needs ${headerBytes}`, {
+      code: 'data/truncated',
+      ...at,
+    });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset } from './open-dataset.js';
 import { describeFailure } from './describe-failure.js';
 
-
 const { PNG } = createRequire(import.meta.url)('pngjs') as {
   PNG: { sync: { write(png: { width: number; height: number; data: Buffer }): Buffer } };
 };
@@ -21,8 +20,10 @@ const rgba = (width: number, height: number, pixel: Pixel): Buffer => {
   }
   return data;
 };
-const png = (width: number, height: number, pixel: Pixel) => PNG.sync.write({ width, height, data: rgba(width, height, pixel) });
-const jpeg = (width: number, height: number, pixel: Pixel) => encodeJpeg({ width, height, data: rgba(width, height, pixel) }, 95).data;
+const png = (width: number, height: number, pixel: Pixel) =>
+  PNG.sync.write({ width, height, data: rgba(width, height, pixel) });
+const jpeg = (width: number, height: number, pixel: Pixel) =>
+  encodeJpeg({ width, height, data: rgba(width, height, pixel) }, 95).data;
 
 /** An interlaced 100x100 PNG whose pixel data inflates to 20 MB (pngjs inflates those without a cap). */
 function interlacedBomb(): Buffer {
@@ -34,7 +35,12 @@ function interlacedBomb(): Buffer {
   };
   const ihdr = Buffer.from([0, 0, 0, 100, 0, 0, 0, 100, 8, 2, 0, 0, 1]);
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(20_000_000))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(20_000_000))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const GREEN: Pixel = () => [0, 255, 0];
@@ -103,7 +109,10 @@ describe('image-folder datasets', () => {
   });
 
   it('lays out NHWC, converts to grayscale and normalises per channel', () => {
-    const nhwc = open({ root: 'classes', preprocess: { layout: 'NHWC', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.25] } });
+    const nhwc = open({
+      root: 'classes',
+      preprocess: { layout: 'NHWC', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.25] },
+    });
     expect(nhwc.shape).toEqual([4, 4, 3]);
     expect(Array.from(nhwc.sample(0).input.subarray(0, 6))).toEqual([-1, 1, -2, -1, 1, -2]);
     const gray = open({ root: 'classes', color: 'grayscale', preprocess: { scale: 255 } });
@@ -138,25 +147,51 @@ describe('image-folder datasets', () => {
     const b = open({ root: 'classes', count: 2, seed: 3 });
     expect(a.size).toBe(2);
     expect([0, 1].map((i) => Array.from(a.sample(i).input))).toEqual([0, 1].map((i) => Array.from(b.sample(i).input)));
-    expect(describeFailure(() => open({ root: 'classes', count: 4 }))).toMatch(/data\/count-too-large \| field data\.count: count 4 is more than the 3 images/);
+    expect(describeFailure(() => open({ root: 'classes', count: 4 }))).toMatch(
+      /data\/count-too-large \| field data\.count: count 4 is more than the 3 images/,
+    );
   });
 
   it('never reads outside the root: traversal, absolute names and symlinks are typed errors', () => {
-    expect(describeFailure(() => open({ root: 'classes', labels: 'traversal.csv' }))).toMatch(/path\/unsafe \| .*traversal\.csv, field data\.labels line 2: unsafe location '\.\.\/outside\.png'/);
-    expect(describeFailure(() => open({ root: 'classes', labels: 'absolute.csv' }))).toMatch(/path\/unsafe \| .*absolute\.csv, field data\.labels line 1: .*absolute paths are not allowed/);
-    expect(describeFailure(() => open({ root: 'escape' }))).toMatch(/path\/unsafe \| .*escape, field data\.root: location 'link\.png': it resolves outside/);
+    expect(describeFailure(() => open({ root: 'classes', labels: 'traversal.csv' }))).toMatch(
+      /path\/unsafe \| .*traversal\.csv, field data\.labels line 2: unsafe location '\.\.\/outside\.png'/,
+    );
+    expect(describeFailure(() => open({ root: 'classes', labels: 'absolute.csv' }))).toMatch(
+      /path\/unsafe \| .*absolute\.csv, field data\.labels line 1: .*absolute paths are not allowed/,
+    );
+    expect(describeFailure(() => open({ root: 'escape' }))).toMatch(
+      /path\/unsafe \| .*escape, field data\.root: location 'link\.png': it resolves outside/,
+    );
   });
 
   it('names the file of every bad image or folder', () => {
-    expect(describeFailure(() => open({ root: 'mixed' }).sample(1))).toMatch(/data\/shape-mismatch \| .*mixed\/b\.png, field data\.preprocess\.resize: image is 6x4 but the first image is 4x4/);
+    expect(describeFailure(() => open({ root: 'mixed' }).sample(1))).toMatch(
+      /data\/shape-mismatch \| .*mixed\/b\.png, field data\.preprocess\.resize: image is 6x4 but the first image is 4x4/,
+    );
     expect(open({ root: 'mixed', preprocess: { resize: [4, 4] } }).sample(1).input.length).toBe(48);
-    expect(describeFailure(() => open({ root: 'bad' }))).toMatch(/data\/bad-magic \| .*bad\/noise\.png, field magic: not a PNG or JPEG file/);
-    expect(describeFailure(() => open({ root: 'huge' }))).toMatch(/data\/image-too-large \| .*huge\/big\.png, field size: image is 100000x100000/);
-    expect(describeFailure(() => open({ root: 'huge-jpeg' }))).toMatch(/data\/image-too-large \| .*huge-jpeg\/big\.jpg, field size: JPEG is larger than 40000000 pixels/);
-    expect(describeFailure(() => open({ root: 'broken-jpeg' }))).toMatch(/data\/bad-image \| .*broken-jpeg\/cut\.jpg, field pixels: cannot decode JPEG/);
-    expect(describeFailure(() => open({ root: 'bomb' }))).toMatch(/data\/bad-image \| .*bomb\/interlaced\.png, field IDAT: PNG pixel data does not inflate within 81724 bytes/);
-    expect(describeFailure(() => open({ root: 'empty' }))).toMatch(/data\/empty \| .*empty, field data\.root: no \.png\/\.jpg\/\.jpeg images found/);
-    expect(describeFailure(() => open({ root: 'nowhere' }))).toMatch(/data\/file-missing \| .*nowhere, field data\.root: directory not found/);
-    expect(describeFailure(() => open({ root: 'classes', labels: 'nowhere.csv' }))).toMatch(/data\/file-missing \| .*nowhere\.csv, field data\.labels: file not found/);
+    expect(describeFailure(() => open({ root: 'bad' }))).toMatch(
+      /data\/bad-magic \| .*bad\/noise\.png, field magic: not a PNG or JPEG file/,
+    );
+    expect(describeFailure(() => open({ root: 'huge' }))).toMatch(
+      /data\/image-too-large \| .*huge\/big\.png, field size: image is 100000x100000/,
+    );
+    expect(describeFailure(() => open({ root: 'huge-jpeg' }))).toMatch(
+      /data\/image-too-large \| .*huge-jpeg\/big\.jpg, field size: JPEG is larger than 40000000 pixels/,
+    );
+    expect(describeFailure(() => open({ root: 'broken-jpeg' }))).toMatch(
+      /data\/bad-image \| .*broken-jpeg\/cut\.jpg, field pixels: cannot decode JPEG/,
+    );
+    expect(describeFailure(() => open({ root: 'bomb' }))).toMatch(
+      /data\/bad-image \| .*bomb\/interlaced\.png, field IDAT: PNG pixel data does not inflate within 81724 bytes/,
+    );
+    expect(describeFailure(() => open({ root: 'empty' }))).toMatch(
+      /data\/empty \| .*empty, field data\.root: no \.png\/\.jpg\/\.jpeg images found/,
+    );
+    expect(describeFailure(() => open({ root: 'nowhere' }))).toMatch(
+      /data\/file-missing \| .*nowhere, field data\.root: directory not found/,
+    );
+    expect(describeFailure(() => open({ root: 'classes', labels: 'nowhere.csv' }))).toMatch(
+      /data\/file-missing \| .*nowhere\.csv, field data\.labels: file not found/,
+    );
   });
 });

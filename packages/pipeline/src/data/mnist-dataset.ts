@@ -17,7 +17,12 @@ export interface MnistDigit {
 }
 
 /** The sample indices of one split, in seeded order. Train and validation never share an index. */
-export function mnistSplitIndices(total: number, split: MnistSpec['split'], validationFraction: number, seed: number): Int32Array {
+export function mnistSplitIndices(
+  total: number,
+  split: MnistSpec['split'],
+  validationFraction: number,
+  seed: number,
+): Int32Array {
   const order = permutation(total, seed);
   const validation = Math.round(total * validationFraction);
   if (split === 'validation') return order.subarray(0, validation);
@@ -36,14 +41,21 @@ export function mnistDataset(spec: MnistSpec, digits: readonly MnistDigit[], fie
   let indices = mnistSplitIndices(total, spec.split, spec.validationFraction, spec.seed);
   if (spec.count !== undefined) {
     if (spec.count > indices.length) {
-      throw configError(`count ${spec.count} is more than the ${indices.length} samples of the mnist ${spec.split} split`, {
-        code: 'data/count-too-large',
-        field: `${field}.count`,
-      });
+      throw configError(
+        `count ${spec.count} is more than the ${indices.length} samples of the mnist ${spec.split} split`,
+        {
+          code: 'data/count-too-large',
+          field: `${field}.count`,
+        },
+      );
     }
     indices = indices.subarray(0, spec.count);
   }
-  const plan = planImage(spec.preprocess, { height: MNIST_SIDE, width: MNIST_SIDE, channels: 1 }, `${field}.preprocess`);
+  const plan = planImage(
+    spec.preprocess,
+    { height: MNIST_SIDE, width: MNIST_SIDE, channels: 1 },
+    `${field}.preprocess`,
+  );
   const locate = (global: number): [number, number] => {
     let digit = digits.length - 1;
     while (starts[digit]! > global) digit--;
@@ -60,7 +72,10 @@ export function mnistDataset(spec: MnistSpec, digits: readonly MnistDigit[], fie
       const raw = digits[digit]!.raw;
       const data = new Float32Array(PIXELS);
       for (let p = 0; p < PIXELS; p++) data[p] = raw[j * PIXELS + p]!;
-      return { input: applyImagePlan({ width: MNIST_SIDE, height: MNIST_SIDE, channels: 1, data }, plan), label: digit };
+      return {
+        input: applyImagePlan({ width: MNIST_SIDE, height: MNIST_SIDE, channels: 1, data }, plan),
+        label: digit,
+      };
     },
   });
 }

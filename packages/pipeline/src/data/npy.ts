@@ -7,7 +7,17 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 /** Longest header accepted; numpy itself refuses headers over 10,000 bytes by default. */
 export const MAX_NPY_HEADER_BYTES = 65536;
 
-export type NpyDtype = 'float32' | 'float64' | 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'bool';
+export type NpyDtype =
+  | 'float32'
+  | 'float64'
+  | 'uint8'
+  | 'int8'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'int64'
+  | 'bool';
 
 const DESCR: Record<string, [NpyDtype, number]> = {
   f4: ['float32', 4],
@@ -39,7 +49,10 @@ export function parseNpy(bytes: Uint8Array, file: string, field: string): NpyArr
   }
   const major = bytes[6]!;
   if (major < 1 || major > 3) {
-    throw formatError(`.npy format version ${major}.${bytes[7]} is not supported (1, 2 or 3)`, { code: 'data/unsupported-version', ...header });
+    throw formatError(`.npy format version ${major}.${bytes[7]} is not supported (1, 2 or 3)`, {
+      code: 'data/unsupported-version',
+      ...header,
+    });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lengthBytes = major === 1 ? 2 : 4;
@@ -49,16 +62,23 @@ export function parseNpy(bytes: Uint8Array, file: string, field: string): NpyArr
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = 8 + lengthBytes;
   if (headerLength > MAX_NPY_HEADER_BYTES) {
-    throw formatError(`header of ${headerLength} bytes is longer than ${MAX_NPY_HEADER_BYTES}`, { code: 'data/header-too-large', ...header });
+    throw formatError(`header of ${headerLength} bytes is longer than ${MAX_NPY_HEADER_BYTES}`, {
+      code: 'data/header-too-large',
+      ...header,
+    });
   }
   if (bytes.length < start + headerLength) {
-    throw formatError(`header says ${headerLength} bytes but the file ends first`, { code: 'data/truncated', ...header });
+    throw formatError(`header says ${headerLength} bytes but the file ends first`, {
+      code: 'data/truncated',
+      ...header,
+    });
   }
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLength));
   const dict = parseHeaderDict(text, file, field);
 
   const descr = dict.get('descr');
-  if (typeof descr !== 'string') throw formatError("header has no 'descr' string", { code: 'data/bad-header', file, field: `${field}.descr` });
+  if (typeof descr !== 'string')
+    throw formatError("header has no 'descr' string", { code: 'data/bad-header', file, field: `${field}.descr` });
   const order = descr[0];
   const kind = DESCR[descr.slice(1)];
   const singleByte = kind !== undefined && kind[1] === 1;
@@ -72,39 +92,61 @@ export function parseNpy(bytes: Uint8Array, file: string, field: string): NpyArr
   const fortran = dict.get('fortran_order');
   if (fortran !== false) {
     const at = { file, field: `${field}.fortran_order` };
-    if (fortran === true) throw unsupportedError('Fortran-order arrays are not supported (save with C order)', { code: 'data/unsupported-layout', ...at });
+    if (fortran === true)
+      throw unsupportedError('Fortran-order arrays are not supported (save with C order)', {
+        code: 'data/unsupported-layout',
+        ...at,
+      });
     throw formatError("header has no boolean 'fortran_order'", { code: 'data/bad-header', ...at });
   }
   const shape = dict.get('shape');
-  if (!Array.isArray(shape)) throw formatError("header has no 'shape' tuple", { code: 'data/bad-header', file, field: `${field}.shape` });
+  if (!Array.isArray(shape))
+    throw formatError("header has no 'shape' tuple", { code: 'data/bad-header', file, field: `${field}.shape` });
 
   let elements = 1;
   for (const d of shape) {
     elements *= d;
     if (elements > Number.MAX_SAFE_INTEGER) {
-      throw formatError(`shape (${shape.join(', ')}) is too large`, { code: 'data/size-mismatch', file, field: `${field}.shape` });
+      throw formatError(`shape (${shape.join(', ')}) is too large`, {
+        code: 'data/size-mismatch',
+        file,
+        field: `${field}.shape`,
+      });
     }
   }
   const dataStart = start + headerLength;
   const needed = elements * kind[1];
   const available = bytes.length - dataStart;
   if (needed !== available) {
-    throw formatError(`shape (${shape.join(', ')}) of ${kind[0]} needs ${needed} data bytes, the file has ${available}`, {
-      code: needed > available ? 'data/truncated' : 'data/size-mismatch',
-      file,
-      field: `${field}.shape`,
-    });
+    throw formatError(
+      `shape (${shape.join(', ')}) of ${kind[0]} needs ${needed} data bytes, the file has ${available}`,
+      {
+        code: needed > available ? 'data/truncated' : 'data/size-mismatch',
+        file,
+        field: `${field}.shape`,
+      },
+    );
   }
   return { dtype: kind[0], itemSize: kind[1], shape, data: bytes.subarray(dataStart) };
 }
 
 /** Convert `count` elements starting at element `first` to float32 into `out`. */
-export function npyToFloat32(array: NpyArray, first: number, count: number, out = new Float32Array(count)): Float32Array {
+export function npyToFloat32(
+  array: NpyArray,
+  first: number,
+  count: number,
+  out = new Float32Array(count),
+): Float32Array {
   return convertInto(array, first, count, out);
 }
 
 /** Convert to float64 (exact for every integer type up to 2^53: labels, indices). */
-export function npyToFloat64(array: NpyArray, first: number, count: number, out = new Float64Array(count)): Float64Array {
+export function npyToFloat64(
+  array: NpyArray,
+  first: number,
+  count: number,
+  out = new Float64Array(count),
+): Float64Array {
   return convertInto(array, first, count, out);
 }
 
@@ -117,15 +159,25 @@ function convertInto<T extends Float32Array | Float64Array>(array: NpyArray, fir
 
 function elementReader(dtype: NpyDtype, v: DataView): (i: number) => number {
   switch (dtype) {
-    case 'float32': return (i) => v.getFloat32(i * 4, true);
-    case 'float64': return (i) => v.getFloat64(i * 8, true);
-    case 'uint8': case 'bool': return (i) => v.getUint8(i);
-    case 'int8': return (i) => v.getInt8(i);
-    case 'int16': return (i) => v.getInt16(i * 2, true);
-    case 'uint16': return (i) => v.getUint16(i * 2, true);
-    case 'int32': return (i) => v.getInt32(i * 4, true);
-    case 'uint32': return (i) => v.getUint32(i * 4, true);
-    case 'int64': return (i) => Number(v.getBigInt64(i * 8, true));
+    case 'float32':
+      return (i) => v.getFloat32(i * 4, true);
+    case 'float64':
+      return (i) => v.getFloat64(i * 8, true);
+    case 'uint8':
+    case 'bool':
+      return (i) => v.getUint8(i);
+    case 'int8':
+      return (i) => v.getInt8(i);
+    case 'int16':
+      return (i) => v.getInt16(i * 2, true);
+    case 'uint16':
+      return (i) => v.getUint16(i * 2, true);
+    case 'int32':
+      return (i) => v.getInt32(i * 4, true);
+    case 'uint32':
+      return (i) => v.getUint32(i * 4, true);
+    case 'int64':
+      return (i) => Number(v.getBigInt64(i * 8, true));
   }
 }
 
@@ -136,7 +188,11 @@ function elementReader(dtype: NpyDtype, v: DataView): (i: number) => number {
 function parseHeaderDict(text: string, file: string, field: string): Map<string, HeaderValue> {
   let pos = 0;
   const fail = (what: string): never => {
-    throw formatError(`malformed header at character ${pos}: ${what}`, { code: 'data/bad-header', file, field: `${field}.header` });
+    throw formatError(`malformed header at character ${pos}: ${what}`, {
+      code: 'data/bad-header',
+      file,
+      field: `${field}.header`,
+    });
   };
   const skipSpace = () => {
     while (pos < text.length && /\s/.test(text[pos]!)) pos++;
@@ -170,7 +226,10 @@ function parseHeaderDict(text: string, file: string, field: string): Map<string,
     skipSpace();
     const ch = text[pos];
     if (ch === "'" || ch === '"') return readString();
-    for (const [word, value] of [['True', true], ['False', false]] as const) {
+    for (const [word, value] of [
+      ['True', true],
+      ['False', false],
+    ] as const) {
       if (text.startsWith(word, pos)) {
         pos += word.length;
         return value;

@@ -24,7 +24,8 @@ export function openDataset(spec: unknown, options: OpenDatasetOptions = {}): Da
   const field = options.field ?? 'data';
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_DATA_BYTES;
   const s = parseDatasetSpec(spec, field);
-  const read = (path: string, at: string) => readDataFile(resolveDataPath(path, baseDir), `${field}.${at}`, { maxBytes });
+  const read = (path: string, at: string) =>
+    readDataFile(resolveDataPath(path, baseDir), `${field}.${at}`, { maxBytes });
   switch (s.type) {
     case 'mnist':
       return mnistDataset(s, loadMnistPackage(), field);

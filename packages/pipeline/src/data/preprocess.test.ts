@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.js';
-import { applyImagePlan, applyTensorPlan, planImage, planTensor, preprocessSchema, sampleShapeOf } from './preprocess.js';
+import {
+  applyImagePlan,
+  applyTensorPlan,
+  planImage,
+  planTensor,
+  preprocessSchema,
+  sampleShapeOf,
+} from './preprocess.js';
 import { describeFailure } from './describe-failure.js';
-
 
 const pre = (value: unknown) => preprocessSchema.parse(value);
 const mnistNative = { height: 28, width: 28, channels: 1 };
@@ -24,7 +30,9 @@ describe('sampleShapeOf', () => {
     expect(sampleShapeOf([1], 'f')).toEqual([1]);
   });
   it('names the field for a bad dim', () => {
-    expect(describeFailure(() => sampleShapeOf([1, -1, 3], 'data.preprocess.shape'))).toMatch(/field data\.preprocess\.shape: dimension -1 at position 1/);
+    expect(describeFailure(() => sampleShapeOf([1, -1, 3], 'data.preprocess.shape'))).toMatch(
+      /field data\.preprocess\.shape: dimension -1 at position 1/,
+    );
     expect(() => sampleShapeOf([4096, 4096, 4096], 'f')).toThrow(ConfigError);
   });
 });
@@ -64,13 +72,23 @@ describe('planImage / applyImagePlan', () => {
   });
 
   it('names the field of every inconsistency', () => {
-    expect(describeFailure(() => planImage(pre({ mean: [0.1, 0.2] }), { height: 2, width: 2, channels: 3 }, 'data.calibration.preprocess'))).toMatch(
+    expect(
+      describeFailure(() =>
+        planImage(pre({ mean: [0.1, 0.2] }), { height: 2, width: 2, channels: 3 }, 'data.calibration.preprocess'),
+      ),
+    ).toMatch(
       /^ConfigError data\/bad-channels \| field data\.calibration\.preprocess\.mean: mean has 2 values but the data has 3 channel/,
     );
     expect(describeFailure(() => planImage(pre({ std: 0 }), mnistNative))).toMatch(/field preprocess\.std: a std of 0/);
-    expect(describeFailure(() => planImage(pre({ shape: [1, 3, 28, 28] }), mnistNative))).toMatch(/field preprocess\.shape: .*3 channel\(s\)/);
-    expect(describeFailure(() => planImage(pre({ shape: [1, 100] }), mnistNative))).toMatch(/field preprocess\.shape: .*100 values per sample .* 784/);
-    expect(describeFailure(() => planImage(pre({ shape: [1, 1, 28, 28], resize: [20, 20] }), mnistNative))).toMatch(/field preprocess\.resize: .*disagrees/);
+    expect(describeFailure(() => planImage(pre({ shape: [1, 3, 28, 28] }), mnistNative))).toMatch(
+      /field preprocess\.shape: .*3 channel\(s\)/,
+    );
+    expect(describeFailure(() => planImage(pre({ shape: [1, 100] }), mnistNative))).toMatch(
+      /field preprocess\.shape: .*100 values per sample .* 784/,
+    );
+    expect(describeFailure(() => planImage(pre({ shape: [1, 1, 28, 28], resize: [20, 20] }), mnistNative))).toMatch(
+      /field preprocess\.resize: .*disagrees/,
+    );
     expect(() => planImage(pre({ std: 0 }), mnistNative)).toThrow(ConfigError);
   });
 });
@@ -86,6 +104,8 @@ describe('planTensor / applyTensorPlan', () => {
   it('reshapes to a declared shape of the same size and refuses resize', () => {
     expect(planTensor(pre({ shape: [1, 2, 3] }), [6]).shape).toEqual([2, 3]);
     expect(describeFailure(() => planTensor(pre({ shape: [5] }), [6]))).toMatch(/field preprocess\.shape/);
-    expect(describeFailure(() => planTensor(pre({ resize: [2, 2] }), [6]))).toMatch(/field preprocess\.resize: resize applies to image datasets only/);
+    expect(describeFailure(() => planTensor(pre({ resize: [2, 2] }), [6]))).toMatch(
+      /field preprocess\.resize: resize applies to image datasets only/,
+    );
   });
 });

@@ -33,7 +33,9 @@ export const preprocessSchema = z
     resize: z
       .tuple([dim, dim])
       .optional()
-      .describe('[height, width] to resize images to (bilinear); defaults to the size in `shape`, else the source size'),
+      .describe(
+        '[height, width] to resize images to (bilinear); defaults to the size in `shape`, else the source size',
+      ),
     shape: z
       .array(z.number().int().min(-1).max(MAX_SAMPLE_ELEMENTS))
       .min(1)
@@ -54,15 +56,21 @@ export function sampleShapeOf(shape: readonly number[], field: string): number[]
   const withoutBatch = shape.length >= 2 && (shape[0] === 1 || shape[0] === -1) ? shape.slice(1) : [...shape];
   withoutBatch.forEach((d, i) => {
     if (!Number.isInteger(d) || d < 1) {
-      throw configError(`dimension ${d} at position ${i + shape.length - withoutBatch.length} must be a positive integer (only a leading batch dim may be -1)`, {
-        code: 'data/bad-shape',
-        field,
-      });
+      throw configError(
+        `dimension ${d} at position ${i + shape.length - withoutBatch.length} must be a positive integer (only a leading batch dim may be -1)`,
+        {
+          code: 'data/bad-shape',
+          field,
+        },
+      );
     }
   });
   const n = elementCount(withoutBatch);
   if (n > MAX_SAMPLE_ELEMENTS) {
-    throw configError(`shape [${shape.join(', ')}] has ${n} values per sample, more than ${MAX_SAMPLE_ELEMENTS}`, { code: 'data/shape-too-large', field });
+    throw configError(`shape [${shape.join(', ')}] has ${n} values per sample, more than ${MAX_SAMPLE_ELEMENTS}`, {
+      code: 'data/shape-too-large',
+      field,
+    });
   }
   return withoutBatch;
 }
@@ -70,7 +78,10 @@ export function sampleShapeOf(shape: readonly number[], field: string): number[]
 function channelValues(value: number | number[], channels: number, field: string): Float32Array {
   const list = typeof value === 'number' ? [value] : value;
   if (list.length !== 1 && list.length !== channels) {
-    throw configError(`${field.split('.').pop()} has ${list.length} values but the data has ${channels} channel(s); give 1 or ${channels}`, { code: 'data/bad-channels', field });
+    throw configError(
+      `${field.split('.').pop()} has ${list.length} values but the data has ${channels} channel(s); give 1 or ${channels}`,
+      { code: 'data/bad-channels', field },
+    );
   }
   return Float32Array.from({ length: channels }, (_, c) => list[list.length === 1 ? 0 : c]!);
 }
@@ -133,7 +144,11 @@ export interface ImagePlan {
  * one (MNIST) or the first image's size (folders); it is used only when neither `resize` nor a
  * rank-3 `shape` says otherwise.
  */
-export function planImage(pre: Preprocess, native: { height: number; width: number; channels: number }, field = 'preprocess'): ImagePlan {
+export function planImage(
+  pre: Preprocess,
+  native: { height: number; width: number; channels: number },
+  field = 'preprocess',
+): ImagePlan {
   const channels = native.channels;
   let size: [number, number] = pre.resize ?? [native.height, native.width];
   let shape: number[] | undefined;
@@ -142,27 +157,39 @@ export function planImage(pre: Preprocess, native: { height: number; width: numb
     if (shape.length === 3) {
       const [c, h, w] = pre.layout === 'NCHW' ? shape : [shape[2]!, shape[0]!, shape[1]!];
       if (c !== channels) {
-        throw configError(`shape [${pre.shape.join(', ')}] has ${c} channel(s) (${pre.layout}) but the images have ${channels}`, {
-          code: 'data/bad-channels',
-          field: `${field}.shape`,
-        });
+        throw configError(
+          `shape [${pre.shape.join(', ')}] has ${c} channel(s) (${pre.layout}) but the images have ${channels}`,
+          {
+            code: 'data/bad-channels',
+            field: `${field}.shape`,
+          },
+        );
       }
       if (pre.resize && (pre.resize[0] !== h || pre.resize[1] !== w)) {
-        throw configError(`resize [${pre.resize.join(', ')}] disagrees with shape [${pre.shape.join(', ')}]`, { code: 'data/bad-shape', field: `${field}.resize` });
+        throw configError(`resize [${pre.resize.join(', ')}] disagrees with shape [${pre.shape.join(', ')}]`, {
+          code: 'data/bad-shape',
+          field: `${field}.resize`,
+        });
       }
       size = [h!, w!];
     }
   }
   const values = size[0] * size[1] * channels;
   if (values > MAX_SAMPLE_ELEMENTS) {
-    throw configError(`${size[0]}x${size[1]}x${channels} images have more than ${MAX_SAMPLE_ELEMENTS} values`, { code: 'data/shape-too-large', field: `${field}.resize` });
+    throw configError(`${size[0]}x${size[1]}x${channels} images have more than ${MAX_SAMPLE_ELEMENTS} values`, {
+      code: 'data/shape-too-large',
+      field: `${field}.resize`,
+    });
   }
   const natural = pre.layout === 'NCHW' ? [channels, size[0], size[1]] : [size[0], size[1], channels];
   if (shape && elementCount(shape) !== values) {
-    throw configError(`shape [${pre.shape!.join(', ')}] holds ${elementCount(shape)} values per sample but ${natural.join('x')} images give ${values}`, {
-      code: 'data/shape-mismatch',
-      field: `${field}.shape`,
-    });
+    throw configError(
+      `shape [${pre.shape!.join(', ')}] holds ${elementCount(shape)} values per sample but ${natural.join('x')} images give ${values}`,
+      {
+        code: 'data/shape-mismatch',
+        field: `${field}.shape`,
+      },
+    );
   }
   return {
     height: size[0],
@@ -177,7 +204,10 @@ export function planImage(pre: Preprocess, native: { height: number; width: numb
 /** Image -> model input for one sample. `file` names the source in errors. */
 export function applyImagePlan(image: RawImage, plan: ImagePlan, file?: string): Float32Array {
   if (image.channels !== plan.channels) {
-    throw formatError(`image has ${image.channels} channel(s), expected ${plan.channels}`, { code: 'data/bad-channels', ...(file ? { file } : {}) });
+    throw formatError(`image has ${image.channels} channel(s), expected ${plan.channels}`, {
+      code: 'data/bad-channels',
+      ...(file ? { file } : {}),
+    });
   }
   let data =
     image.height === plan.height && image.width === plan.width
@@ -201,10 +231,14 @@ export interface TensorPlan {
  */
 export function planTensor(pre: Preprocess, nativeShape: readonly number[], field = 'preprocess'): TensorPlan {
   if (pre.resize) {
-    throw configError('resize applies to image datasets only', { code: 'data/bad-preprocess', field: `${field}.resize` });
+    throw configError('resize applies to image datasets only', {
+      code: 'data/bad-preprocess',
+      field: `${field}.resize`,
+    });
   }
   const channelsFirst = pre.layout === 'NCHW';
-  const channels = nativeShape.length === 0 ? 1 : channelsFirst ? nativeShape[0]! : nativeShape[nativeShape.length - 1]!;
+  const channels =
+    nativeShape.length === 0 ? 1 : channelsFirst ? nativeShape[0]! : nativeShape[nativeShape.length - 1]!;
   const perChannelGiven = (v: number | number[]) => typeof v !== 'number' && v.length > 1;
   const norm =
     perChannelGiven(pre.mean) || perChannelGiven(pre.std)
@@ -214,10 +248,13 @@ export function planTensor(pre: Preprocess, nativeShape: readonly number[], fiel
   if (pre.shape) {
     shape = sampleShapeOf(pre.shape, `${field}.shape`);
     if (elementCount(shape) !== elementCount(nativeShape)) {
-      throw configError(`shape [${pre.shape.join(', ')}] holds ${elementCount(shape)} values per sample but the data has [${nativeShape.join(', ')}]`, {
-        code: 'data/shape-mismatch',
-        field: `${field}.shape`,
-      });
+      throw configError(
+        `shape [${pre.shape.join(', ')}] holds ${elementCount(shape)} values per sample but the data has [${nativeShape.join(', ')}]`,
+        {
+          code: 'data/shape-mismatch',
+          field: `${field}.shape`,
+        },
+      );
     }
   }
   return { norm, channels: norm.mean.length, channelsFirst, shape };

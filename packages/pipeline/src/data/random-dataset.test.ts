@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { openDataset } from './open-dataset.js';
 import { describeFailure } from './describe-failure.js';
 
-
 describe('random datasets', () => {
   it('are deterministic per seed and per sample, in any access order', () => {
     const spec = { type: 'random', shape: [1, 3, 4, 4], count: 5, seed: 9 };
@@ -38,7 +37,9 @@ describe('random datasets', () => {
     const labels = [...ds.batches(50)][0]!.labels!;
     expect(new Set(labels).size).toBe(4);
     expect(Math.max(...labels)).toBe(3);
-    expect(describeFailure(() => openDataset({ type: 'random', shape: [2], min: 1, max: 0 }))).toMatch(/data\.max: min must not exceed max/);
+    expect(describeFailure(() => openDataset({ type: 'random', shape: [2], min: 1, max: 0 }))).toMatch(
+      /data\.max: min must not exceed max/,
+    );
     expect(describeFailure(() => openDataset({ type: 'random', shape: [2, -1] }))).toMatch(/data\.shape: dimension -1/);
   });
 });

@@ -42,7 +42,11 @@ export function readDataFile(file: string, field: string, options: ReadDataFileO
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DATA_BYTES;
   const { size } = statDataFile(file, field);
   if (size > maxBytes) {
-    throw formatError(`file is ${size} bytes, more than the ${maxBytes} allowed`, { code: 'data/too-large', file, field });
+    throw formatError(`file is ${size} bytes, more than the ${maxBytes} allowed`, {
+      code: 'data/too-large',
+      file,
+      field,
+    });
   }
   const raw = readFileSync(file);
   const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -53,7 +57,12 @@ export function readDataFile(file: string, field: string, options: ReadDataFileO
   } catch (cause) {
     const err = cause as NodeJS.ErrnoException;
     if (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-      throw formatError(`gzip data inflates to more than the ${maxBytes} bytes allowed`, { code: 'data/too-large', file, field, cause });
+      throw formatError(`gzip data inflates to more than the ${maxBytes} bytes allowed`, {
+        code: 'data/too-large',
+        file,
+        field,
+        cause,
+      });
     }
     const truncated = /unexpected end/i.test(err.message);
     throw formatError(truncated ? 'gzip stream is truncated' : `bad gzip data: ${err.message}`, {

@@ -21,7 +21,11 @@ export function checkFolderInside(rootReal: string, dir: string, field: string):
   const real = realpathSync(dir);
   const rel = relative(rootReal, real);
   if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw formatError(`folder resolves to ${real}, outside the dataset root ${rootReal}`, { code: 'data/path-outside-root', file: dir, field });
+    throw formatError(`folder resolves to ${real}, outside the dataset root ${rootReal}`, {
+      code: 'data/path-outside-root',
+      file: dir,
+      field,
+    });
   }
   return real;
 }

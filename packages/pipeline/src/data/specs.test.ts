@@ -6,7 +6,6 @@ import { openDataset } from './open-dataset.js';
 import { datasetSpecSchema, parseDatasetSpec } from './specs.js';
 import { describeFailure } from './describe-failure.js';
 
-
 describe('dataset specs', () => {
   it('accept the pipeline-file form and fill in defaults', () => {
     const data = parseYaml(`
@@ -28,10 +27,18 @@ smoke: { type: random, shape: [1, 3, 8, 8] }
 
   it('name the exact field of a bad spec in a ConfigError', () => {
     const at = (spec: unknown) => describeFailure(() => openDataset(spec, { field: 'data.evaluation' }));
-    expect(at({ type: 'mnist-ubyte' })).toMatch(/^ConfigError data\/unknown-type \| field data\.evaluation\.type: unknown dataset type "mnist-ubyte"; known types: mnist, mnist-idx, image-folder, npy, random/);
-    expect(at('mnist')).toMatch(/^ConfigError data\/invalid-spec \| field data\.evaluation: a dataset spec must be an object/);
-    expect(at({ type: 'mnist', count: 'many' })).toMatch(/^ConfigError data\/invalid-spec \| field data\.evaluation\.count: .*expected number/);
-    expect(at({ type: 'mnist', preprocess: { layout: 'CHW' } })).toMatch(/field data\.evaluation\.preprocess\.layout: /);
+    expect(at({ type: 'mnist-ubyte' })).toMatch(
+      /^ConfigError data\/unknown-type \| field data\.evaluation\.type: unknown dataset type "mnist-ubyte"; known types: mnist, mnist-idx, image-folder, npy, random/,
+    );
+    expect(at('mnist')).toMatch(
+      /^ConfigError data\/invalid-spec \| field data\.evaluation: a dataset spec must be an object/,
+    );
+    expect(at({ type: 'mnist', count: 'many' })).toMatch(
+      /^ConfigError data\/invalid-spec \| field data\.evaluation\.count: .*expected number/,
+    );
+    expect(at({ type: 'mnist', preprocess: { layout: 'CHW' } })).toMatch(
+      /field data\.evaluation\.preprocess\.layout: /,
+    );
     expect(at({ type: 'mnist', colour: 'rgb' })).toMatch(/field data\.evaluation: Unrecognized key: "colour"/);
     expect(at({ type: 'mnist-idx' })).toMatch(/field data\.evaluation\.images: /);
     expect(at({ type: 'random', shape: [] })).toMatch(/field data\.evaluation\.shape: /);

@@ -10,8 +10,13 @@ const count = z
   .positive()
   .optional()
   .describe('use only this many samples (default: all); asking for more than there are is an error');
-const seed = z.number().int().default(0).describe('seed of every random choice (split, subset); same seed, same samples');
-const path = (what: string) => z.string().min(1).describe(`${what}; a relative path is relative to the pipeline file's folder`);
+const seed = z
+  .number()
+  .int()
+  .default(0)
+  .describe('seed of every random choice (split, subset); same seed, same samples');
+const path = (what: string) =>
+  z.string().min(1).describe(`${what}; a relative path is relative to the pipeline file's folder`);
 /** Most classes a dataset may declare or imply: evaluation sizes per-class tables by it. */
 export const MAX_CLASSES = 1 << 20;
 const numClasses = z.number().int().min(1).max(MAX_CLASSES);
@@ -22,8 +27,15 @@ export const mnistSpecSchema = z
     split: z
       .enum(['train', 'validation', 'all'])
       .default('train')
-      .describe('which side of the seeded train/validation split; use the same seed for both sides so they never overlap'),
-    validationFraction: z.number().min(0).max(0.9).default(0.1).describe('share of the digits held out as the validation split'),
+      .describe(
+        'which side of the seeded train/validation split; use the same seed for both sides so they never overlap',
+      ),
+    validationFraction: z
+      .number()
+      .min(0)
+      .max(0.9)
+      .default(0.1)
+      .describe('share of the digits held out as the validation split'),
     count,
     seed,
     preprocess: preprocessSchema,
@@ -32,7 +44,9 @@ export const mnistSpecSchema = z
 
 export const mnistIdxSpecSchema = z
   .strictObject({
-    type: z.literal('mnist-idx').describe('idx3 images + idx1 labels files, gzipped or not (the MNIST distribution format)'),
+    type: z
+      .literal('mnist-idx')
+      .describe('idx3 images + idx1 labels files, gzipped or not (the MNIST distribution format)'),
     images: path('idx3-ubyte images file (e.g. t10k-images-idx3-ubyte.gz)'),
     labels: path('idx1-ubyte labels file; leave out for unlabelled data').optional(),
     count,
@@ -49,7 +63,10 @@ export const imageFolderSpecSchema = z
       'a labels file of `file,label` lines (file relative to root; label an integer or a class name). ' +
         'Without it, each sub-folder of root is a class (sorted by name); with neither, the data is unlabelled',
     ).optional(),
-    color: z.enum(['rgb', 'grayscale']).default('rgb').describe('decode to 3-channel RGB or 1-channel grayscale (BT.601 luma)'),
+    color: z
+      .enum(['rgb', 'grayscale'])
+      .default('rgb')
+      .describe('decode to 3-channel RGB or 1-channel grayscale (BT.601 luma)'),
     extensions: z
       .array(z.string().regex(/^\.[A-Za-z0-9]+$/))
       .min(1)
@@ -86,8 +103,17 @@ export const randomSpecSchema = z
       .min(1)
       .max(8)
       .describe('the model input shape; a leading 1 (or -1) is the batch dim'),
-    count: z.number().int().positive().max(2 ** 31 - 1).default(16).describe('number of samples'),
-    distribution: z.enum(['uniform', 'normal']).default('uniform').describe('uniform in [min, max] or normal(mean, std)'),
+    count: z
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1)
+      .default(16)
+      .describe('number of samples'),
+    distribution: z
+      .enum(['uniform', 'normal'])
+      .default('uniform')
+      .describe('uniform in [min, max] or normal(mean, std)'),
     min: z.number().finite().default(0).describe('lower bound of the uniform distribution'),
     max: z.number().finite().default(1).describe('upper bound of the uniform distribution'),
     mean: z.number().finite().default(0).describe('mean of the normal distribution'),
@@ -99,7 +125,13 @@ export const randomSpecSchema = z
   .describe('random data of a declared shape');
 
 export const datasetSpecSchema = z
-  .discriminatedUnion('type', [mnistSpecSchema, mnistIdxSpecSchema, imageFolderSpecSchema, npySpecSchema, randomSpecSchema])
+  .discriminatedUnion('type', [
+    mnistSpecSchema,
+    mnistIdxSpecSchema,
+    imageFolderSpecSchema,
+    npySpecSchema,
+    randomSpecSchema,
+  ])
   .describe('a data source: mnist, mnist-idx, image-folder, npy or random');
 
 export const DATASET_TYPES = ['mnist', 'mnist-idx', 'image-folder', 'npy', 'random'] as const;
@@ -118,7 +150,10 @@ export type RandomSpec = z.output<typeof randomSpecSchema>;
  */
 export function parseDatasetSpec(spec: unknown, field = 'data'): DatasetSpec {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    throw configError(`a dataset spec must be an object with a type (${DATASET_TYPES.join(', ')})`, { code: 'data/invalid-spec', field });
+    throw configError(`a dataset spec must be an object with a type (${DATASET_TYPES.join(', ')})`, {
+      code: 'data/invalid-spec',
+      field,
+    });
   }
   const type = (spec as { type?: unknown }).type;
   if (!(DATASET_TYPES as readonly unknown[]).includes(type)) {

@@ -10,7 +10,11 @@ import { collectOutputs, evaluate } from './evaluate.js';
 function linear(batch: number | string, w: number[]): Model {
   const g = new Graph('linear');
   const x = g.addInput('x', tensorType('float32', [batch, 4]));
-  const mm = g.addNode({ opType: 'MatMul', inputs: [x, g.addInitializer('w', float32Tensor([4, 3], w))], outputs: ['y'] });
+  const mm = g.addNode({
+    opType: 'MatMul',
+    inputs: [x, g.addInitializer('w', float32Tensor([4, 3], w))],
+    outputs: ['y'],
+  });
   mm.output(0).type = tensorType('float32', [batch, 3]);
   g.setOutputs([mm.output(0)]);
   const m = new Model(g);
@@ -20,7 +24,10 @@ function linear(batch: number | string, w: number[]): Model {
 }
 
 const W = [1, 0, 0, 0, 1, 0, 0, 0, 1, 0.5, -0.5, 0.25];
-const data = randomDataset(randomSpecSchema.parse({ type: 'random', shape: [1, 4], count: 10, numClasses: 3, seed: 4 }), 'data');
+const data = randomDataset(
+  randomSpecSchema.parse({ type: 'random', shape: [1, 4], count: 10, numClasses: 3, seed: 4 }),
+  'data',
+);
 
 /** The ort-node backend, recording the batch size of every run. */
 function recording(): { backend: InferenceBackend; batches: number[] } {
@@ -59,7 +66,12 @@ describe('evaluate', () => {
 
   it('computes accuracy from labels and agreement with a reference', async () => {
     const { backend } = recording();
-    const m = await evaluate(linear('batch', W), data, { backend, reference: linear('batch', W), latencyRuns: 0, batchSize: 8 });
+    const m = await evaluate(linear('batch', W), data, {
+      backend,
+      reference: linear('batch', W),
+      latencyRuns: 0,
+      batchSize: 8,
+    });
     // Expected accuracy from the outputs by hand.
     let hits = 0;
     for (let i = 0; i < data.size; i++) {

@@ -79,10 +79,13 @@ async function openSession(backend: InferenceBackend, model: Model | Uint8Array)
 function inputNameOf(session: Session): string {
   const inputs = session.inputs;
   if (inputs.length !== 1) {
-    throw new ConfigError(`evaluation feeds one input, but the model has ${inputs.length} (${inputs.map((i) => i.name).join(', ')})`, {
-      code: 'eval/inputs',
-      field: 'inputs',
-    });
+    throw new ConfigError(
+      `evaluation feeds one input, but the model has ${inputs.length} (${inputs.map((i) => i.name).join(', ')})`,
+      {
+        code: 'eval/inputs',
+        field: 'inputs',
+      },
+    );
   }
   return inputs[0]!.name;
 }
@@ -114,24 +117,37 @@ export async function collectOutputs(
       const count = Math.min(b.shape[0]!, total - done);
       if (count <= 0) break;
       const perSample = b.input.length / b.shape[0]!;
-      const feed: TensorData = { dtype: 'float32', shape: [count, ...b.shape.slice(1)], data: b.input.subarray(0, count * perSample) };
+      const feed: TensorData = {
+        dtype: 'float32',
+        shape: [count, ...b.shape.slice(1)],
+        data: b.input.subarray(0, count * perSample),
+      };
       const result = (await session.run({ [inputName]: feed }, [outputName]))[outputName]!;
       const flat = toFloat32(result);
       if (!outputs) {
         classes = flat.length / count;
         if (!Number.isInteger(classes) || classes < 1) {
-          throw new RuntimeError(`output ${outputName} has ${flat.length} values for ${count} samples`, { code: 'eval/output-shape', value: outputName });
+          throw new RuntimeError(`output ${outputName} has ${flat.length} values for ${count} samples`, {
+            code: 'eval/output-shape',
+            value: outputName,
+          });
         }
         if (total * classes > MAX_OUTPUT_VALUES) {
-          throw new ConfigError(`${total} samples x ${classes} outputs is too much to keep; set evaluation.maxSamples`, {
-            code: 'eval/too-large',
-            field: 'evaluation.maxSamples',
-          });
+          throw new ConfigError(
+            `${total} samples x ${classes} outputs is too much to keep; set evaluation.maxSamples`,
+            {
+              code: 'eval/too-large',
+              field: 'evaluation.maxSamples',
+            },
+          );
         }
         outputs = new Float32Array(total * classes);
       }
       if (flat.length !== count * classes) {
-        throw new RuntimeError(`output ${outputName} changed size between batches`, { code: 'eval/output-shape', value: outputName });
+        throw new RuntimeError(`output ${outputName} changed size between batches`, {
+          code: 'eval/output-shape',
+          value: outputName,
+        });
       }
       outputs.set(flat, done * classes);
       if (labels && b.labels) labels.set(b.labels.subarray(0, count), done);
@@ -148,7 +164,12 @@ export async function collectOutputs(
  * A session that runs `batch` samples at once, or undefined when the model cannot (a Reshape to a
  * fixed batch of 1, say). The model's batch dim is made symbolic only while the session is built.
  */
-async function tryBatchedSession(model: Model, backend: InferenceBackend, dataset: Dataset, batch: number): Promise<Session | undefined> {
+async function tryBatchedSession(
+  model: Model,
+  backend: InferenceBackend,
+  dataset: Dataset,
+  batch: number,
+): Promise<Session | undefined> {
   const g = model.graph;
   const restore: Array<() => void> = [];
   const makeSymbolic = (v: (typeof g.inputs)[number]) => {
@@ -169,7 +190,11 @@ async function tryBatchedSession(model: Model, backend: InferenceBackend, datase
     const first = dataset.batches(probeCount).next().value;
     if (!first) return session;
     const name = inputNameOf(session);
-    const out = (await session.run({ [name]: { dtype: 'float32', shape: first.shape, data: first.input } }, [session.outputs[0]!.name]))[session.outputs[0]!.name]!;
+    const out = (
+      await session.run({ [name]: { dtype: 'float32', shape: first.shape, data: first.input } }, [
+        session.outputs[0]!.name,
+      ])
+    )[session.outputs[0]!.name]!;
     if (out.shape[0] !== probeCount) throw new Error('batch dim not carried through');
     return session;
   } catch {
@@ -205,7 +230,12 @@ export function metricsFromOutputs(model: Model, run: DatasetOutputs, reference?
 }
 
 /** Median batch-1 latency: the first dataset sample, or generated inputs without a dataset. */
-export async function latencyP50(model: Model, backend: InferenceBackend, runs: number, dataset?: Dataset): Promise<number> {
+export async function latencyP50(
+  model: Model,
+  backend: InferenceBackend,
+  runs: number,
+  dataset?: Dataset,
+): Promise<number> {
   const session = await openSession(backend, model);
   try {
     let feeds: Record<string, TensorData>;
@@ -225,12 +255,17 @@ export async function latencyP50(model: Model, backend: InferenceBackend, runs: 
 }
 
 /** Everything `enxuto eval` reports for one model. */
-export async function evaluate(model: Model, dataset: Dataset | undefined, opts: EvaluateOptions): Promise<EvalMetrics> {
+export async function evaluate(
+  model: Model,
+  dataset: Dataset | undefined,
+  opts: EvaluateOptions,
+): Promise<EvalMetrics> {
   let ref: DatasetOutputs | undefined;
   if (opts.reference && dataset) {
-    ref = 'outputs' in opts.reference && opts.reference.outputs instanceof Float32Array
-      ? (opts.reference as DatasetOutputs)
-      : await collectOutputs(opts.reference as Model, dataset, { ...opts, sizeBytes: undefined });
+    ref =
+      'outputs' in opts.reference && opts.reference.outputs instanceof Float32Array
+        ? (opts.reference as DatasetOutputs)
+        : await collectOutputs(opts.reference as Model, dataset, { ...opts, sizeBytes: undefined });
   }
   let metrics: EvalMetrics;
   if (dataset) {
@@ -240,7 +275,8 @@ export async function evaluate(model: Model, dataset: Dataset | undefined, opts:
     const params = countParameters(model);
     const sizeBytes = opts.sizeBytes ?? writeOnnxBytes(model).byteLength;
     metrics = { samples: 0, sizeBytes, parameters: params.total, nonZero: params.nonZero };
-    if (opts.reference && !('outputs' in opts.reference)) metrics.sizeRatio = sizeBytes / writeOnnxBytes(opts.reference).byteLength;
+    if (opts.reference && !('outputs' in opts.reference))
+      metrics.sizeRatio = sizeBytes / writeOnnxBytes(opts.reference).byteLength;
   }
   const runs = opts.latencyRuns ?? 20;
   if (runs > 0) {

@@ -3,8 +3,12 @@ import { AccuracyAccumulator, AgreementAccumulator, argmaxRow, inTopK, median } 
 
 describe('evaluation kernels', () => {
   const outputs = Float32Array.from([
-    0.1, 0.7, 0.2, // row 0: class 1
-    0.5, 0.2, 0.3, // row 1: class 0
+    0.1,
+    0.7,
+    0.2, // row 0: class 1
+    0.5,
+    0.2,
+    0.3, // row 1: class 0
   ]);
 
   it('argmax and top-k per row', () => {

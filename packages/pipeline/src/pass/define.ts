@@ -40,7 +40,8 @@ export function definePass<S extends OptionsSchema = z.ZodObject<{}>>(spec: Pass
   const options = spec.options ?? (z.strictObject({}) as unknown as S);
   if (!(options instanceof z.ZodObject)) throw bad('options must be a zod object schema (z.object({...}))', 'options');
   const needs = [...(spec.needs ?? [])];
-  for (const n of needs) if (!NEEDS.includes(n)) throw bad(`unknown need ${JSON.stringify(n)} (known: ${NEEDS.join(', ')})`, 'needs');
+  for (const n of needs)
+    if (!NEEDS.includes(n)) throw bad(`unknown need ${JSON.stringify(n)} (known: ${NEEDS.join(', ')})`, 'needs');
   if (typeof spec.run !== 'function') throw bad('run must be a function', 'run');
   return Object.freeze({ name: spec.name, summary: spec.summary, options, needs, run: spec.run });
 }

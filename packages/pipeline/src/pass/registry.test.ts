@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { definePass, definePlugin, isValidPassName } from './define.js';
 import { createRegistry } from './registry.js';
 
-const noop = definePass({ name: 'do-nothing', summary: 'Nothing', async run(model) { return { model, changed: false, stats: {} }; } });
+const noop = definePass({
+  name: 'do-nothing',
+  summary: 'Nothing',
+  async run(model) {
+    return { model, changed: false, stats: {} };
+  },
+});
 
 describe('definePass', () => {
   it('accepts kebab-case and namespaced names only', () => {
@@ -24,7 +30,9 @@ describe('definePass', () => {
     } catch (e) {
       expect((e as ConfigError).field).toBe('summary');
     }
-    expect(() => definePass({ name: 'ok-name', summary: 's', options: z.string() as never, run })).toThrow(/zod object/);
+    expect(() => definePass({ name: 'ok-name', summary: 's', options: z.string() as never, run })).toThrow(
+      /zod object/,
+    );
   });
 
   it('gives a pass without options an empty strict schema', () => {
@@ -36,7 +44,13 @@ describe('definePass', () => {
 
 describe('registry', () => {
   it('maps names to definitions, sorted, with their source', () => {
-    const other = definePass({ name: 'acme/other-thing', summary: 'x', async run(model) { return { model, changed: false, stats: {} }; } });
+    const other = definePass({
+      name: 'acme/other-thing',
+      summary: 'x',
+      async run(model) {
+        return { model, changed: false, stats: {} };
+      },
+    });
     const r = createRegistry([noop]).registerPlugin(definePlugin({ name: '@acme/plugin', passes: [other] }));
     expect(r.names()).toEqual(['acme/other-thing', 'do-nothing']);
     expect(r.get('do-nothing')).toBe(noop);
@@ -45,14 +59,33 @@ describe('registry', () => {
 
   it('refuses un-namespaced plugin passes and duplicates', () => {
     expect(() => definePlugin({ name: 'p', passes: [noop] })).toThrow(/namespaced/);
-    const dup = definePass({ name: 'do-nothing', summary: 'again', async run(model) { return { model, changed: false, stats: {} }; } });
+    const dup = definePass({
+      name: 'do-nothing',
+      summary: 'again',
+      async run(model) {
+        return { model, changed: false, stats: {} };
+      },
+    });
     expect(() => createRegistry([noop, dup])).toThrow(/already registered/);
   });
 
   it('clones so plugins of one run do not leak into another', () => {
     const base = createRegistry([noop]);
     const copy = base.clone();
-    copy.registerPlugin(definePlugin({ name: 'x', passes: [definePass({ name: 'x/y-z', summary: 's', async run(model) { return { model, changed: false, stats: {} }; } })] }));
+    copy.registerPlugin(
+      definePlugin({
+        name: 'x',
+        passes: [
+          definePass({
+            name: 'x/y-z',
+            summary: 's',
+            async run(model) {
+              return { model, changed: false, stats: {} };
+            },
+          }),
+        ],
+      }),
+    );
     expect(base.has('x/y-z')).toBe(false);
     expect(copy.has('x/y-z')).toBe(true);
   });

@@ -7,7 +7,9 @@ describe('testPassContext', () => {
     const ds = randomDataset(randomSpecSchema.parse({ type: 'random', shape: [4], count: 3, seed: 1 }));
     const ctx = testPassContext({ data: { calibration: ds }, seed: 7 });
     expect(ctx.dataset('calibration')).toBe(ds);
-    expect(() => ctx.dataset('training')).toThrowError(expect.objectContaining({ code: 'config/missing-data', field: 'data.training' }));
+    expect(() => ctx.dataset('training')).toThrowError(
+      expect.objectContaining({ code: 'config/missing-data', field: 'data.training' }),
+    );
     expect(ctx.seed).toBe(7);
   });
   it('is seeded and honours its abort signal', () => {

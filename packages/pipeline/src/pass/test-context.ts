@@ -32,7 +32,8 @@ export function testPassContext(opts: TestPassContextOptions = {}): PassContext 
     data,
     dataset(role) {
       const d = data[role];
-      if (!d) throw new ConfigError(`this test gave no ${role} data`, { code: 'config/missing-data', field: `data.${role}` });
+      if (!d)
+        throw new ConfigError(`this test gave no ${role} data`, { code: 'config/missing-data', field: `data.${role}` });
       return d;
     },
     runtime: opts.runtime,

@@ -19,7 +19,12 @@ describe('loadPlugins', () => {
     const registry = createRegistry();
     const loaded = await loadPlugins(['@enxuto/plugin-example'], registry, repoRoot);
     expect(loaded).toEqual([
-      { name: '@enxuto/plugin-example', version: '0.1.0', path: realpathSync(join(repoRoot, 'examples', 'plugin-example')), passes: ['example/clamp-weights'] },
+      {
+        name: '@enxuto/plugin-example',
+        version: '0.1.0',
+        path: realpathSync(join(repoRoot, 'examples', 'plugin-example')),
+        passes: ['example/clamp-weights'],
+      },
     ]);
     expect(registry.entry('example/clamp-weights')!.source).toBe('@enxuto/plugin-example');
   });
@@ -29,8 +34,19 @@ describe('loadPlugins', () => {
     try {
       // If a path were ever imported, this file would leave a marker behind.
       const marker = join(dir.path, 'ran');
-      writeFileSync(join(dir.path, 'evil.js'), `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(marker)}, 'x');`);
-      for (const name of ['../evil.js', './evil.js', join(dir.path, 'evil.js'), 'file:///etc/passwd', 'https://evil.example/x.js', 'C:\\evil.js', '..\\evil']) {
+      writeFileSync(
+        join(dir.path, 'evil.js'),
+        `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(marker)}, 'x');`,
+      );
+      for (const name of [
+        '../evil.js',
+        './evil.js',
+        join(dir.path, 'evil.js'),
+        'file:///etc/passwd',
+        'https://evil.example/x.js',
+        'C:\\evil.js',
+        '..\\evil',
+      ]) {
         const e = await refused([name], dir.path);
         expect(e.code).toBe('plugin/bad-name');
         expect(e.field).toBe('plugins.0');

@@ -60,28 +60,42 @@ function findPackageDir(name: string, projectRoot: string): string | undefined {
 
 function readPackageJson(dir: string, field: string): Record<string, unknown> {
   const file = join(dir, 'package.json');
-  if (statSync(file).size > 1 << 20) throw new ConfigError('package.json is larger than 1 MiB', { code: 'plugin/bad-package', file, field });
+  if (statSync(file).size > 1 << 20)
+    throw new ConfigError('package.json is larger than 1 MiB', { code: 'plugin/bad-package', file, field });
   try {
     const v = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
     return v as Record<string, unknown>;
   } catch (e) {
-    throw new ConfigError(`cannot read package.json: ${(e as Error).message}`, { code: 'plugin/bad-package', file, field, cause: e });
+    throw new ConfigError(`cannot read package.json: ${(e as Error).message}`, {
+      code: 'plugin/bad-package',
+      file,
+      field,
+      cause: e,
+    });
   }
 }
 
 /** The entry file of a package, which must stay inside the package folder. */
 function entryFile(dir: string, pkg: Record<string, unknown>, field: string): string {
   const exp = pkg.exports;
-  const dot = exp !== null && typeof exp === 'object' && !Array.isArray(exp) && '.' in exp ? (exp as Record<string, unknown>)['.'] : exp;
-  const candidates = dot !== undefined ? pickExport(dot, conditions()) : [typeof pkg.main === 'string' ? pkg.main : 'index.js'];
+  const dot =
+    exp !== null && typeof exp === 'object' && !Array.isArray(exp) && '.' in exp
+      ? (exp as Record<string, unknown>)['.']
+      : exp;
+  const candidates =
+    dot !== undefined ? pickExport(dot, conditions()) : [typeof pkg.main === 'string' ? pkg.main : 'index.js'];
   for (const c of candidates) {
     const p = resolve(dir, c);
     const rel = relative(dir, p);
     if (rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) continue;
     if (existsSync(p) && statSync(p).isFile()) return p;
   }
-  throw new ConfigError(`no entry file found in ${dir} (is the package built?)`, { code: 'plugin/no-entry', file: join(dir, 'package.json'), field });
+  throw new ConfigError(`no entry file found in ${dir} (is the package built?)`, {
+    code: 'plugin/no-entry',
+    file: join(dir, 'package.json'),
+    field,
+  });
 }
 
 const pluginShape = z.object({ name: z.string(), passes: z.array(z.object({ name: z.string() }).passthrough()) });
@@ -97,14 +111,21 @@ function pluginExport(mod: Record<string, unknown>): PluginDefinition | undefine
  * Loads each listed plugin and registers its passes. `projectRoot` is where node_modules lookup
  * starts (the pipeline file's project, or the current directory).
  */
-export async function loadPlugins(names: readonly string[], registry: PassRegistry, projectRoot: string): Promise<LoadedPlugin[]> {
+export async function loadPlugins(
+  names: readonly string[],
+  registry: PassRegistry,
+  projectRoot: string,
+): Promise<LoadedPlugin[]> {
   const loaded: LoadedPlugin[] = [];
   for (const [i, name] of names.entries()) {
     const field = `plugins.${i}`;
     checkPluginName(name, field);
     const dir = findPackageDir(name, projectRoot);
     if (!dir) {
-      throw new ConfigError(`plugin ${name} is not installed in ${projectRoot} (npm install ${name})`, { code: 'plugin/not-found', field });
+      throw new ConfigError(`plugin ${name} is not installed in ${projectRoot} (npm install ${name})`, {
+        code: 'plugin/not-found',
+        field,
+      });
     }
     const pkg = readPackageJson(dir, field);
     const file = entryFile(dir, pkg, field);
@@ -112,14 +133,28 @@ export async function loadPlugins(names: readonly string[], registry: PassRegist
     try {
       mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     } catch (e) {
-      throw new ConfigError(`plugin ${name} failed to load: ${(e as Error).message}`, { code: 'plugin/load-failed', file, field, cause: e });
+      throw new ConfigError(`plugin ${name} failed to load: ${(e as Error).message}`, {
+        code: 'plugin/load-failed',
+        file,
+        field,
+        cause: e,
+      });
     }
     const plugin = pluginExport(mod);
     if (!plugin) {
-      throw new ConfigError(`plugin ${name} exports no plugin (export const plugin = definePlugin({...}))`, { code: 'plugin/no-export', file, field });
+      throw new ConfigError(`plugin ${name} exports no plugin (export const plugin = definePlugin({...}))`, {
+        code: 'plugin/no-export',
+        file,
+        field,
+      });
     }
     registry.registerPlugin(plugin);
-    loaded.push({ name, version: typeof pkg.version === 'string' ? pkg.version : '0.0.0', path: dir, passes: plugin.passes.map((p) => p.name) });
+    loaded.push({
+      name,
+      version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
+      path: dir,
+      passes: plugin.passes.map((p) => p.name),
+    });
   }
   return loaded;
 }

@@ -13,7 +13,16 @@ const dir = tempDir('enxuto-html-');
 beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 afterAll(async () => {
@@ -42,15 +51,28 @@ describe('report.html', () => {
     // Every metric cell carries the exact value of report.json.
     const cells = await page
       .locator('[data-metric]')
-      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-metric')!, Number(e.getAttribute('data-value')), e.textContent ?? ''] as const));
-    const get = (path: string) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], { ...report, before: report.metrics.before, after: report.metrics.after });
+      .evaluateAll((els) =>
+        els.map(
+          (e) => [e.getAttribute('data-metric')!, Number(e.getAttribute('data-value')), e.textContent ?? ''] as const,
+        ),
+      );
+    const get = (path: string) =>
+      path
+        .split('.')
+        .reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], {
+          ...report,
+          before: report.metrics.before,
+          after: report.metrics.after,
+        });
     expect(cells.length).toBeGreaterThan(15);
     for (const [path, value] of cells) expect(value, path).toBe(get(path));
     const acc = cells.find((c) => c[0] === 'after.accuracy')!;
     expect(acc[2]).toBe('97.71%');
 
     // The size-vs-accuracy plot has the input and one point per step, at the report's numbers.
-    const points = await page.locator('#plot-size-accuracy .point').evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-x')), Number(e.getAttribute('data-y'))]));
+    const points = await page
+      .locator('#plot-size-accuracy .point')
+      .evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-x')), Number(e.getAttribute('data-y'))]));
     expect(points).toEqual([
       [report.metrics.before!.sizeBytes, report.metrics.before!.accuracy],
       ...report.steps.map((s) => [s.metrics!.sizeBytes, s.metrics!.accuracy]),
@@ -59,8 +81,14 @@ describe('report.html', () => {
     expect(box!.width).toBeGreaterThan(100);
 
     // Per-layer hooks: sparsity and quantization error bars from the pass stats.
-    const bars = await page.locator('#plot-sparsity-1 .bar').evaluateAll((els) => els.map((e) => [e.getAttribute('data-label'), Number(e.getAttribute('data-value'))]));
-    expect(bars).toEqual([['dense1.weight', 0.8], ['dense2.weight', 0.5], ['<script>alert(1)</script>', 0.1]]);
+    const bars = await page
+      .locator('#plot-sparsity-1 .bar')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-label'), Number(e.getAttribute('data-value'))]));
+    expect(bars).toEqual([
+      ['dense1.weight', 0.8],
+      ['dense2.weight', 0.5],
+      ['<script>alert(1)</script>', 0.1],
+    ]);
     expect(await page.locator('#plot-qerror-1 .bar').count()).toBe(1);
     // Names from plugins are text, never markup.
     expect(await page.locator('script').count()).toBe(0);

@@ -8,7 +8,8 @@ const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 const kb = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} MB` : `${(v / 1e3).toFixed(1)} kB`);
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v >= 100 ? 0 : 3)} ms`);
 const int = (v: number) => v.toLocaleString('en-US');
-const num = (v: number) => (Number.isInteger(v) ? String(v) : v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toPrecision(4));
+const num = (v: number) =>
+  Number.isInteger(v) ? String(v) : v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toPrecision(4);
 
 const METRIC_ROWS: { key: keyof EvalMetrics; label: string; fmt: (v: number) => string }[] = [
   { key: 'sizeBytes', label: 'size', fmt: kb },
@@ -33,7 +34,8 @@ function metricsTable(r: PipelineReport): string {
   const b = r.metrics.before;
   const a = r.metrics.after;
   const rows = METRIC_ROWS.filter((m) => b?.[m.key] !== undefined || a?.[m.key] !== undefined).map(
-    (m) => `<tr><th>${m.label}</th>${cell(`before.${m.key}`, b?.[m.key], m.fmt)}${cell(`after.${m.key}`, a?.[m.key], m.fmt)}</tr>`,
+    (m) =>
+      `<tr><th>${m.label}</th>${cell(`before.${m.key}`, b?.[m.key], m.fmt)}${cell(`after.${m.key}`, a?.[m.key], m.fmt)}</tr>`,
   );
   return `<table id="metrics"><thead><tr><th></th><th>before</th><th>after</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -55,7 +57,9 @@ function sizeAccuracyPlot(r: PipelineReport): string {
   const before = r.metrics.before;
   const y = (m: EvalMetrics | undefined) => m?.accuracy ?? m?.agreement;
   if (before && y(before) !== undefined) pts.push({ label: 'input', x: before.sizeBytes, y: y(before)! });
-  for (const s of r.steps) if (s.metrics && y(s.metrics) !== undefined) pts.push({ label: `${s.index + 1}. ${s.pass}`, x: s.metrics.sizeBytes, y: y(s.metrics)! });
+  for (const s of r.steps)
+    if (s.metrics && y(s.metrics) !== undefined)
+      pts.push({ label: `${s.index + 1}. ${s.pass}`, x: s.metrics.sizeBytes, y: y(s.metrics)! });
   if (pts.length === 0) return '<p>No evaluation data: declare data.evaluation to plot accuracy.</p>';
   const yLabel = before?.accuracy !== undefined ? 'top-1 accuracy' : 'agreement with input';
   return lineScatter('plot-size-accuracy', pts, 'model size', yLabel, kb, pct);
@@ -66,11 +70,24 @@ function layerPlots(r: PipelineReport): string {
   const out: string[] = [];
   for (const s of r.steps) {
     const layers = Array.isArray(s.stats.layers) ? (s.stats.layers as unknown[]) : [];
-    const rows = layers.filter((l): l is { name: string; sparsity?: number; quantError?: number } => l !== null && typeof l === 'object' && typeof (l as { name?: unknown }).name === 'string');
-    const sparsity = rows.filter((l) => typeof l.sparsity === 'number').map((l) => ({ label: l.name, value: l.sparsity! }));
-    const qerr = rows.filter((l) => typeof l.quantError === 'number').map((l) => ({ label: l.name, value: l.quantError! }));
-    if (sparsity.length) out.push(`<h3>Per-layer sparsity after ${escapeHtml(s.pass)}</h3>${barChart(`plot-sparsity-${s.index}`, sparsity, pct, 1)}`);
-    if (qerr.length) out.push(`<h3>Per-layer quantization error after ${escapeHtml(s.pass)}</h3>${barChart(`plot-qerror-${s.index}`, qerr, num)}`);
+    const rows = layers.filter(
+      (l): l is { name: string; sparsity?: number; quantError?: number } =>
+        l !== null && typeof l === 'object' && typeof (l as { name?: unknown }).name === 'string',
+    );
+    const sparsity = rows
+      .filter((l) => typeof l.sparsity === 'number')
+      .map((l) => ({ label: l.name, value: l.sparsity! }));
+    const qerr = rows
+      .filter((l) => typeof l.quantError === 'number')
+      .map((l) => ({ label: l.name, value: l.quantError! }));
+    if (sparsity.length)
+      out.push(
+        `<h3>Per-layer sparsity after ${escapeHtml(s.pass)}</h3>${barChart(`plot-sparsity-${s.index}`, sparsity, pct, 1)}`,
+      );
+    if (qerr.length)
+      out.push(
+        `<h3>Per-layer quantization error after ${escapeHtml(s.pass)}</h3>${barChart(`plot-qerror-${s.index}`, qerr, num)}`,
+      );
   }
   return out.length ? out.join('') : '<p>No pass reported per-layer statistics.</p>';
 }
@@ -78,7 +95,10 @@ function layerPlots(r: PipelineReport): string {
 function gatesList(r: PipelineReport): string {
   if (r.gates.length === 0) return '<p>No gates.</p>';
   return `<ul id="gates">${r.gates
-    .map((g) => `<li class="${g.passed ? 'pass' : 'fail'}">${g.passed ? '✔' : '✘'} <code>${escapeHtml(g.metric)}</code> ${escapeHtml(g.reason ?? 'passed')}</li>`)
+    .map(
+      (g) =>
+        `<li class="${g.passed ? 'pass' : 'fail'}">${g.passed ? '✔' : '✘'} <code>${escapeHtml(g.metric)}</code> ${escapeHtml(g.reason ?? 'passed')}</li>`,
+    )
     .join('')}</ul>`;
 }
 

@@ -16,7 +16,13 @@ const metrics = (sizeBytes: number, accuracy: number, extra: Partial<EvalMetrics
 export function sampleReport(): PipelineReport {
   const before = metrics(204_800, 0.9812, { agreement: 1, cosine: 1, maxAbsError: 0, sizeRatio: 1 });
   const step1 = metrics(200_000, 0.9812, { agreement: 1, cosine: 1, maxAbsError: 1e-6, sizeRatio: 0.9766 });
-  const step2 = metrics(60_000, 0.9771, { agreement: 0.991, cosine: 0.998, maxAbsError: 0.31, sizeRatio: 0.293, nonZero: 12_500 });
+  const step2 = metrics(60_000, 0.9771, {
+    agreement: 0.991,
+    cosine: 0.998,
+    maxAbsError: 0.31,
+    sizeRatio: 0.293,
+    nonZero: 12_500,
+  });
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     status: 'ok',
@@ -26,7 +32,17 @@ export function sampleReport(): PipelineReport {
     plugins: [{ name: '@acme/enxuto-prune', version: '1.2.3', path: '/p/node_modules/@acme/enxuto-prune' }],
     data: { evaluation: { description: 'mnist validation (1000 samples, seed 0)', samples: 1000 } },
     steps: [
-      { index: 0, pass: 'fold-batchnorm', source: 'builtin', options: {}, changed: true, cached: false, durationMs: 3.5, stats: { folded: 1 }, metrics: step1 },
+      {
+        index: 0,
+        pass: 'fold-batchnorm',
+        source: 'builtin',
+        options: {},
+        changed: true,
+        cached: false,
+        durationMs: 3.5,
+        stats: { folded: 1 },
+        metrics: step1,
+      },
       {
         index: 1,
         pass: 'acme/prune-magnitude',
@@ -35,7 +51,13 @@ export function sampleReport(): PipelineReport {
         changed: true,
         cached: true,
         durationMs: 120.25,
-        stats: { layers: [{ name: 'dense1.weight', sparsity: 0.8, quantError: 0.01 }, { name: 'dense2.weight', sparsity: 0.5 }, { name: '<script>alert(1)</script>', sparsity: 0.1 }] },
+        stats: {
+          layers: [
+            { name: 'dense1.weight', sparsity: 0.8, quantError: 0.01 },
+            { name: 'dense2.weight', sparsity: 0.5 },
+            { name: '<script>alert(1)</script>', sparsity: 0.1 },
+          ],
+        },
         metrics: step2,
       },
     ],

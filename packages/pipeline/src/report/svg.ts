@@ -31,7 +31,14 @@ function extent(vals: number[]): [number, number] {
 }
 
 /** Points joined in order (each step of the pipeline), with axes and a label per point. */
-export function lineScatter(id: string, points: Point[], xLabel: string, yLabel: string, fmtX: (v: number) => string, fmtY: (v: number) => string): string {
+export function lineScatter(
+  id: string,
+  points: Point[],
+  xLabel: string,
+  yLabel: string,
+  fmtX: (v: number) => string,
+  fmtY: (v: number) => string,
+): string {
   if (points.length === 0) return '';
   const [x0, x1] = extent(points.map((p) => p.x));
   const [y0, y1] = extent(points.map((p) => p.y));
@@ -40,14 +47,22 @@ export function lineScatter(id: string, points: Point[], xLabel: string, yLabel:
   const axes = [
     `<line x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}" class="axis"/>`,
     `<line x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${H - PAD.bottom}" class="axis"/>`,
-    ...ticks(x0, x1).map((t) => `<text x="${sx(t).toFixed(1)}" y="${H - PAD.bottom + 16}" class="tick" text-anchor="middle">${escapeHtml(fmtX(t))}</text>`),
-    ...ticks(y0, y1).map((t) => `<text x="${PAD.left - 6}" y="${(sy(t) + 4).toFixed(1)}" class="tick" text-anchor="end">${escapeHtml(fmtY(t))}</text>`),
+    ...ticks(x0, x1).map(
+      (t) =>
+        `<text x="${sx(t).toFixed(1)}" y="${H - PAD.bottom + 16}" class="tick" text-anchor="middle">${escapeHtml(fmtX(t))}</text>`,
+    ),
+    ...ticks(y0, y1).map(
+      (t) =>
+        `<text x="${PAD.left - 6}" y="${(sy(t) + 4).toFixed(1)}" class="tick" text-anchor="end">${escapeHtml(fmtY(t))}</text>`,
+    ),
     `<text x="${(W + PAD.left) / 2}" y="${H - 8}" class="label" text-anchor="middle">${escapeHtml(xLabel)}</text>`,
     `<text x="14" y="${H / 2}" class="label" text-anchor="middle" transform="rotate(-90 14 ${H / 2})">${escapeHtml(yLabel)}</text>`,
   ];
   const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ');
   // Steps that change little land on (nearly) the same spot: label each cluster once, first to last.
-  const leaderOf = points.map((p, i) => points.findIndex((q, j) => j <= i && Math.hypot(sx(q.x) - sx(p.x), sy(q.y) - sy(p.y)) < 14));
+  const leaderOf = points.map((p, i) =>
+    points.findIndex((q, j) => j <= i && Math.hypot(sx(q.x) - sx(p.x), sy(q.y) - sy(p.y)) < 14),
+  );
   const members = (i: number) => points.filter((_, j) => leaderOf[j] === i).map((q) => q.label);
   const dots = points.map((p, i) => {
     const names = leaderOf[i] === i ? members(i) : [];
@@ -56,7 +71,9 @@ export function lineScatter(id: string, points: Point[], xLabel: string, yLabel:
     const lx = sx(p.x) + (anchor === 'end' ? -8 : 8);
     return (
       `<g class="point" data-index="${i}" data-x="${p.x}" data-y="${p.y}"><circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="5"/>` +
-      (label ? `<text x="${lx.toFixed(1)}" y="${(sy(p.y) - 8).toFixed(1)}" class="pl" text-anchor="${anchor}">${escapeHtml(label)}</text>` : '') +
+      (label
+        ? `<text x="${lx.toFixed(1)}" y="${(sy(p.y) - 8).toFixed(1)}" class="pl" text-anchor="${anchor}">${escapeHtml(label)}</text>`
+        : '') +
       `<title>${escapeHtml(`${p.label}: ${fmtX(p.x)}, ${fmtY(p.y)}`)}</title></g>`
     );
   });
@@ -64,7 +81,12 @@ export function lineScatter(id: string, points: Point[], xLabel: string, yLabel:
 }
 
 /** Horizontal bars, one per item, values in [0, 1] unless `max` is given. */
-export function barChart(id: string, items: { label: string; value: number }[], fmt: (v: number) => string, max?: number): string {
+export function barChart(
+  id: string,
+  items: { label: string; value: number }[],
+  fmt: (v: number) => string,
+  max?: number,
+): string {
   if (items.length === 0) return '';
   const rowH = 18;
   const labelW = 180;

@@ -70,13 +70,19 @@ describe('bad dataset files (case 37)', () => {
   });
 
   it('a truncated images file', async () => {
-    const e = await failsWith({ 'img.idx': idxImages(10, 28, 28, 100), 'lbl.idx': idxLabels(10) }, { images: 'img.idx', labels: 'lbl.idx' });
+    const e = await failsWith(
+      { 'img.idx': idxImages(10, 28, 28, 100), 'lbl.idx': idxLabels(10) },
+      { images: 'img.idx', labels: 'lbl.idx' },
+    );
     expect(e.field).toMatch(/^data\.evaluation\.images/);
     expect(e.describe()).toMatch(/img\.idx/);
   });
 
   it('a label count that does not match the image count', async () => {
-    const e = await failsWith({ 'img.idx': idxImages(10), 'lbl.idx': idxLabels(9) }, { images: 'img.idx', labels: 'lbl.idx' });
+    const e = await failsWith(
+      { 'img.idx': idxImages(10), 'lbl.idx': idxLabels(9) },
+      { images: 'img.idx', labels: 'lbl.idx' },
+    );
     expect(e.field).toMatch(/^data\.evaluation\.labels/);
     expect(e.message).toMatch(/10|9/);
   });

@@ -40,7 +40,11 @@ export class PassCache {
     const model = join(this.dir, `${key}.onnx`);
     if (!existsSync(meta) || !existsSync(model)) return undefined;
     try {
-      const m = JSON.parse(readFileSync(meta, 'utf8')) as { changed: boolean; stats: Record<string, unknown>; sha256: string };
+      const m = JSON.parse(readFileSync(meta, 'utf8')) as {
+        changed: boolean;
+        stats: Record<string, unknown>;
+        sha256: string;
+      };
       const bytes = new Uint8Array(readFileSync(model));
       // A damaged entry is a miss, never a wrong model.
       if (sha256(bytes) !== m.sha256) return undefined;
@@ -55,7 +59,9 @@ export class PassCache {
     atomicWrite(join(this.dir, `${key}.onnx`), step.modelBytes);
     atomicWrite(
       join(this.dir, `${key}.json`),
-      new TextEncoder().encode(JSON.stringify({ changed: step.changed, stats: step.stats, sha256: sha256(step.modelBytes) })),
+      new TextEncoder().encode(
+        JSON.stringify({ changed: step.changed, stats: step.stats, sha256: sha256(step.modelBytes) }),
+      ),
     );
   }
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { EvalMetrics } from '../eval/evaluate.js';
 import { checkGate } from './gates.js';
 
-const m = (accuracy: number, sizeBytes: number): EvalMetrics => ({ samples: 10, accuracy, sizeBytes, parameters: 1, nonZero: 1 });
+const m = (accuracy: number, sizeBytes: number): EvalMetrics => ({
+  samples: 10,
+  accuracy,
+  sizeBytes,
+  parameters: 1,
+  nonZero: 1,
+});
 
 describe('checkGate', () => {
   it('passes a drop at the limit and fails one beyond it', () => {

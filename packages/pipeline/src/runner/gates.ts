@@ -22,16 +22,35 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 export function checkGate(gate: Gate, before: EvalMetrics | undefined, after: EvalMetrics | undefined): GateResult {
   const b = num(before?.[gate.metric]);
   const a = num(after?.[gate.metric]);
-  const base = { metric: gate.metric, before: b, after: a, ...(gate.maxDrop !== undefined ? { maxDrop: gate.maxDrop } : {}), ...(gate.min !== undefined ? { min: gate.min } : {}), ...(gate.max !== undefined ? { max: gate.max } : {}) };
-  if (a === null) return { ...base, passed: false, reason: `${gate.metric} was not measured (does the pipeline declare data.evaluation?)` };
+  const base = {
+    metric: gate.metric,
+    before: b,
+    after: a,
+    ...(gate.maxDrop !== undefined ? { maxDrop: gate.maxDrop } : {}),
+    ...(gate.min !== undefined ? { min: gate.min } : {}),
+    ...(gate.max !== undefined ? { max: gate.max } : {}),
+  };
+  if (a === null)
+    return {
+      ...base,
+      passed: false,
+      reason: `${gate.metric} was not measured (does the pipeline declare data.evaluation?)`,
+    };
   if (gate.maxDrop !== undefined) {
     if (b === null) return { ...base, passed: false, reason: `${gate.metric} of the input model was not measured` };
     const drop = LOWER_IS_BETTER.has(gate.metric) ? a - b : b - a;
     // A hair of tolerance so that float noise in the metric never flips an exact-boundary gate.
-    if (drop > gate.maxDrop + 1e-12) return { ...base, passed: false, reason: `${gate.metric} dropped by ${fmt(drop)} (from ${fmt(b)} to ${fmt(a)}), more than ${fmt(gate.maxDrop)}` };
+    if (drop > gate.maxDrop + 1e-12)
+      return {
+        ...base,
+        passed: false,
+        reason: `${gate.metric} dropped by ${fmt(drop)} (from ${fmt(b)} to ${fmt(a)}), more than ${fmt(gate.maxDrop)}`,
+      };
   }
-  if (gate.min !== undefined && a < gate.min) return { ...base, passed: false, reason: `${gate.metric} ${fmt(a)} is below ${fmt(gate.min)}` };
-  if (gate.max !== undefined && a > gate.max) return { ...base, passed: false, reason: `${gate.metric} ${fmt(a)} is above ${fmt(gate.max)}` };
+  if (gate.min !== undefined && a < gate.min)
+    return { ...base, passed: false, reason: `${gate.metric} ${fmt(a)} is below ${fmt(gate.min)}` };
+  if (gate.max !== undefined && a > gate.max)
+    return { ...base, passed: false, reason: `${gate.metric} ${fmt(a)} is above ${fmt(gate.max)}` };
   return { ...base, passed: true };
 }
 

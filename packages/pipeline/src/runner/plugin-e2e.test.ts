@@ -34,15 +34,38 @@ report: out/report
 evaluation: { latencyRuns: 2 }
 `,
     );
-    const { report } = await runPipeline(file, { registry: createRegistry([scaleWeights]), projectRoot: repoRoot, cacheDir: false });
-    expect(report.plugins).toEqual([{ name: '@enxuto/plugin-example', version: '0.1.0', path: realpathSync(join(repoRoot, 'examples', 'plugin-example')) }]);
-    expect(report.steps[0]).toMatchObject({ pass: 'example/clamp-weights', source: '@enxuto/plugin-example', changed: true });
+    const { report } = await runPipeline(file, {
+      registry: createRegistry([scaleWeights]),
+      projectRoot: repoRoot,
+      cacheDir: false,
+    });
+    expect(report.plugins).toEqual([
+      {
+        name: '@enxuto/plugin-example',
+        version: '0.1.0',
+        path: realpathSync(join(repoRoot, 'examples', 'plugin-example')),
+      },
+    ]);
+    expect(report.steps[0]).toMatchObject({
+      pass: 'example/clamp-weights',
+      source: '@enxuto/plugin-example',
+      changed: true,
+    });
     expect((report.steps[0]!.stats as { clamped: number }).clamped).toBeGreaterThan(0);
 
     const json = JSON.parse(readFileSync(join(dir.path, 'out', 'report', 'report.json'), 'utf8'));
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage();
@@ -51,9 +74,11 @@ evaluation: { latencyRuns: 2 }
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`file://${join(dir.path, 'out', 'report', 'report.html')}`);
       expect(errors).toEqual([]);
-      const shown = await page.locator('[data-metric^="before."], [data-metric^="after."]').evaluateAll((els) =>
-        els.map((e) => [e.getAttribute('data-metric')!, Number(e.getAttribute('data-value'))] as const),
-      );
+      const shown = await page
+        .locator('[data-metric^="before."], [data-metric^="after."]')
+        .evaluateAll((els) =>
+          els.map((e) => [e.getAttribute('data-metric')!, Number(e.getAttribute('data-value'))] as const),
+        );
       expect(shown.length).toBeGreaterThan(8);
       for (const [path, value] of shown) {
         const [when, key] = path.split('.') as ['before' | 'after', string];

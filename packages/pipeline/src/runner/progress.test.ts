@@ -26,6 +26,13 @@ describe('consoleProgress', () => {
     for (let i = 1; i <= 100; i++) p.update(i, 100);
     p.end();
     expect(s.chunks.every((c) => c.endsWith('\n') && !c.includes('\r'))).toBe(true);
-    expect(s.chunks).toEqual(['eval...\n', 'eval: 25/100\n', 'eval: 50/100\n', 'eval: 75/100\n', 'eval: 100/100\n', 'eval done\n']);
+    expect(s.chunks).toEqual([
+      'eval...\n',
+      'eval: 25/100\n',
+      'eval: 50/100\n',
+      'eval: 75/100\n',
+      'eval: 100/100\n',
+      'eval done\n',
+    ]);
   });
 });

@@ -54,7 +54,13 @@ describe('runPipeline', () => {
     expect(report.metrics.after!.cosine).toBeGreaterThan(0.999);
     expect(report.metrics.before!.latencyP50Ms).toBeGreaterThan(0);
     expect(report.steps).toHaveLength(1);
-    expect(report.steps[0]).toMatchObject({ pass: 'add-noise', source: 'builtin', changed: true, cached: false, options: { amount: 1e-4 } });
+    expect(report.steps[0]).toMatchObject({
+      pass: 'add-noise',
+      source: 'builtin',
+      changed: true,
+      cached: false,
+      options: { amount: 1e-4 },
+    });
     expect(report.gates[0]).toMatchObject({ metric: 'accuracy', passed: true });
     const out = join(dir.path, 'out', 'model.onnx');
     expect(report.outputs).toEqual([{ path: out, format: 'onnx', bytes: readFileSync(out).byteLength }]);
@@ -65,9 +71,18 @@ describe('runPipeline', () => {
   });
 
   it('gives byte-identical outputs for the same seed, different ones for another seed', async () => {
-    const a = await runPipeline(writePipeline('a.json', pipeline({ outputs: ['a/m.onnx'], report: undefined })), { registry, cacheDir: false });
-    const b = await runPipeline(writePipeline('b.json', pipeline({ outputs: ['b/m.onnx'], report: undefined })), { registry, cacheDir: false });
-    const c = await runPipeline(writePipeline('c.json', pipeline({ outputs: ['c/m.onnx'], report: undefined, seed: 2 })), { registry, cacheDir: false });
+    const a = await runPipeline(writePipeline('a.json', pipeline({ outputs: ['a/m.onnx'], report: undefined })), {
+      registry,
+      cacheDir: false,
+    });
+    const b = await runPipeline(writePipeline('b.json', pipeline({ outputs: ['b/m.onnx'], report: undefined })), {
+      registry,
+      cacheDir: false,
+    });
+    const c = await runPipeline(
+      writePipeline('c.json', pipeline({ outputs: ['c/m.onnx'], report: undefined, seed: 2 })),
+      { registry, cacheDir: false },
+    );
     const bytes = (p: string) => readFileSync(join(dir.path, p));
     expect(a.report.status).toBe('ok');
     expect(bytes('a/m.onnx').equals(bytes('b/m.onnx'))).toBe(true);
@@ -76,18 +91,36 @@ describe('runPipeline', () => {
 
   it('resumes from the pass cache with the same bytes', async () => {
     const cacheDir = join(dir.path, 'cache');
-    const first = await runPipeline(writePipeline('p.json', pipeline({ outputs: ['x/m.onnx'] })), { registry, cacheDir });
-    const second = await runPipeline(writePipeline('q.json', pipeline({ outputs: ['y/m.onnx'] })), { registry, cacheDir });
+    const first = await runPipeline(writePipeline('p.json', pipeline({ outputs: ['x/m.onnx'] })), {
+      registry,
+      cacheDir,
+    });
+    const second = await runPipeline(writePipeline('q.json', pipeline({ outputs: ['y/m.onnx'] })), {
+      registry,
+      cacheDir,
+    });
     expect(first.report.steps[0]!.cached).toBe(false);
     expect(second.report.steps[0]!.cached).toBe(true);
     expect(readFileSync(join(dir.path, 'x/m.onnx')).equals(readFileSync(join(dir.path, 'y/m.onnx')))).toBe(true);
     // A changed option is a different key: no hit.
-    const third = await runPipeline(writePipeline('r.json', pipeline({ outputs: ['z/m.onnx'], passes: [{ type: 'add-noise', options: { amount: 2e-4 } }] })), { registry, cacheDir });
+    const third = await runPipeline(
+      writePipeline(
+        'r.json',
+        pipeline({ outputs: ['z/m.onnx'], passes: [{ type: 'add-noise', options: { amount: 2e-4 } }] }),
+      ),
+      { registry, cacheDir },
+    );
     expect(third.report.steps[0]!.cached).toBe(false);
   });
 
   it('a failed gate exits with GateError and writes no model', async () => {
-    const file = writePipeline('p.json', pipeline({ passes: [{ type: 'scale-weights', options: { factor: 0 } }], gates: [{ metric: 'accuracy', maxDrop: 0.005 }] }));
+    const file = writePipeline(
+      'p.json',
+      pipeline({
+        passes: [{ type: 'scale-weights', options: { factor: 0 } }],
+        gates: [{ metric: 'accuracy', maxDrop: 0.005 }],
+      }),
+    );
     const err = await runPipeline(file, { registry, cacheDir: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GateError);
     expect((err as GateError).message).toMatch(/accuracy dropped by/);
@@ -100,8 +133,15 @@ describe('runPipeline', () => {
   it('stops on abort and leaves no file at the output path', async () => {
     const controller = new AbortController();
     const wait = blockingPass(() => setTimeout(() => controller.abort(), 10));
-    const file = writePipeline('p.json', pipeline({ passes: ['wait-forever'], data: {}, evaluation: { latencyRuns: 0 } }));
-    const err = await runPipeline(file, { registry: createRegistry([wait]), cacheDir: false, signal: controller.signal }).catch((e: unknown) => e);
+    const file = writePipeline(
+      'p.json',
+      pipeline({ passes: ['wait-forever'], data: {}, evaluation: { latencyRuns: 0 } }),
+    );
+    const err = await runPipeline(file, {
+      registry: createRegistry([wait]),
+      cacheDir: false,
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AbortedError);
     expect(existsSync(join(dir.path, 'out'))).toBe(false);
   });
@@ -109,7 +149,9 @@ describe('runPipeline', () => {
 
 describe('runPipeline refuses bad outputs before work starts (case 36)', () => {
   const refused = async (config: Record<string, unknown>, code: string, opts = {}) => {
-    const err = await runPipeline(writePipeline('p.json', config), { registry, cacheDir: false, ...opts }).catch((e: unknown) => e);
+    const err = await runPipeline(writePipeline('p.json', config), { registry, cacheDir: false, ...opts }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).code).toBe(code);
     expect((err as ConfigError).field).toMatch(/^outputs\.0/);

@@ -14,7 +14,13 @@ import type { OutputEntry, PipelineConfig } from '../config/schema.js';
 import { resolvePasses, type ResolvedPass } from '../config/validate.js';
 import type { Dataset } from '../data/dataset.js';
 import { openDataset } from '../data/open-dataset.js';
-import { collectOutputs, latencyP50, metricsFromOutputs, type DatasetOutputs, type EvalMetrics } from '../eval/evaluate.js';
+import {
+  collectOutputs,
+  latencyP50,
+  metricsFromOutputs,
+  type DatasetOutputs,
+  type EvalMetrics,
+} from '../eval/evaluate.js';
 import { PassRegistry } from '../pass/registry.js';
 import type { DataRole, Logger } from '../pass/types.js';
 import { loadPlugins, type LoadedPlugin } from '../plugins/load-plugins.js';
@@ -77,14 +83,21 @@ interface PlannedOutput {
   options: Record<string, unknown>;
 }
 
-function planOutputs(config: PipelineConfig, baseDir: string, inputPath: string, force: boolean, file?: string): PlannedOutput[] {
+function planOutputs(
+  config: PipelineConfig,
+  baseDir: string,
+  inputPath: string,
+  force: boolean,
+  file?: string,
+): PlannedOutput[] {
   const seen = new Set<string>();
   return config.outputs.map((o: OutputEntry, i) => {
     const entry = typeof o === 'string' ? { path: o } : o;
     const path = resolve(baseDir, entry.path);
     const field = `outputs.${i}`;
     const where = { field, ...(file ? { file } : {}) };
-    if (seen.has(path)) throw new ConfigError(`output ${entry.path} is listed twice`, { code: 'config/duplicate-output', ...where });
+    if (seen.has(path))
+      throw new ConfigError(`output ${entry.path} is listed twice`, { code: 'config/duplicate-output', ...where });
     seen.add(path);
     try {
       assertNotInput(path, [inputPath]);
@@ -92,14 +105,28 @@ function planOutputs(config: PipelineConfig, baseDir: string, inputPath: string,
       throw isEnxutoError(e) ? new ConfigError(`${e.message}: ${entry.path}`, { code: e.code, ...where }) : e;
     }
     if (existsSync(path) && statSync(path).isDirectory() && !force && readdirSync(path).length > 0) {
-      throw new ConfigError(`output folder ${entry.path} is not empty (use --force to write into it)`, { code: 'io/non-empty-folder', ...where });
+      throw new ConfigError(`output folder ${entry.path} is not empty (use --force to write into it)`, {
+        code: 'io/non-empty-folder',
+        ...where,
+      });
     }
-    return { path, format: 'format' in entry ? entry.format : undefined, options: 'options' in entry ? (entry.options ?? {}) : {} };
+    return {
+      path,
+      format: 'format' in entry ? entry.format : undefined,
+      options: 'options' in entry ? (entry.options ?? {}) : {},
+    };
   });
 }
 
 function environment(backend: InferenceBackend): PipelineReport['environment'] {
-  return { enxuto: ENXUTO_VERSION, node: process.versions.node, platform: platform(), arch: arch(), cpus: cpus().length, runtime: backend.name };
+  return {
+    enxuto: ENXUTO_VERSION,
+    node: process.versions.node,
+    platform: platform(),
+    arch: arch(),
+    cpus: cpus().length,
+    runtime: backend.name,
+  };
 }
 
 const now = () => performance.now();
@@ -108,7 +135,10 @@ function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
 
-export async function runPipeline(source: string | LoadedPipeline | Record<string, unknown>, opts: RunOptions = {}): Promise<RunResult> {
+export async function runPipeline(
+  source: string | LoadedPipeline | Record<string, unknown>,
+  opts: RunOptions = {},
+): Promise<RunResult> {
   const t0 = now();
   const signal = opts.signal ?? new AbortController().signal;
   const logger = opts.logger ?? silentLogger;
@@ -130,7 +160,12 @@ export async function runPipeline(source: string | LoadedPipeline | Record<strin
     : [];
   const passes = resolvePasses(config, registry, file);
   const inputPath = resolve(baseDir, config.input);
-  if (!existsSync(inputPath)) throw new ConfigError(`input model ${config.input} does not exist`, { code: 'config/missing-input', field: 'input', ...where });
+  if (!existsSync(inputPath))
+    throw new ConfigError(`input model ${config.input} does not exist`, {
+      code: 'config/missing-input',
+      field: 'input',
+      ...where,
+    });
   const outputs = planOutputs(config, baseDir, inputPath, opts.force ?? false, file);
   const data: Partial<Record<DataRole, Dataset>> = {};
   for (const role of ['calibration', 'training', 'evaluation'] as const) {
@@ -144,14 +179,26 @@ export async function runPipeline(source: string | LoadedPipeline | Record<strin
   }
   for (const p of passes) {
     if (p.definition.needs.includes('training') && !data.training) {
-      throw new ConfigError(`pass ${p.name} needs data.training`, { code: 'config/missing-data', field: `passes.${p.index}`, ...where });
+      throw new ConfigError(`pass ${p.name} needs data.training`, {
+        code: 'config/missing-data',
+        field: `passes.${p.index}`,
+        ...where,
+      });
     }
     if (p.definition.needs.includes('data') && !data.calibration && !data.training) {
-      throw new ConfigError(`pass ${p.name} needs data (data.calibration or data.training)`, { code: 'config/missing-data', field: `passes.${p.index}`, ...where });
+      throw new ConfigError(`pass ${p.name} needs data (data.calibration or data.training)`, {
+        code: 'config/missing-data',
+        field: `passes.${p.index}`,
+        ...where,
+      });
     }
   }
   if (config.gates.length > 0 && gatesNeedData(config.gates) && !data.evaluation) {
-    throw new ConfigError('the gates measure accuracy or agreement: declare data.evaluation', { code: 'config/missing-data', field: 'gates', ...where });
+    throw new ConfigError('the gates measure accuracy or agreement: declare data.evaluation', {
+      code: 'config/missing-data',
+      field: 'gates',
+      ...where,
+    });
   }
   if (opts.prepareTraining && (data.training || passes.some((p) => p.definition.needs.includes('training')))) {
     await opts.prepareTraining();
@@ -176,14 +223,21 @@ export async function runPipeline(source: string | LoadedPipeline | Record<strin
     let metrics: EvalMetrics;
     if (evalData) {
       const run = await collectOutputs(m, evalData, {
-        backend, batchSize: es.batchSize, sizeBytes, signal,
+        backend,
+        batchSize: es.batchSize,
+        sizeBytes,
+        signal,
         onProgress: (d, t) => progress.update(d, t),
         ...(es.maxSamples !== undefined ? { maxSamples: es.maxSamples } : {}),
       });
       baseline ??= run;
       metrics = metricsFromOutputs(m, run, baseline);
     } else {
-      metrics = metricsFromOutputs(m, { outputs: new Float32Array(0), classes: 0, labels: undefined, sizeBytes }, baseline);
+      metrics = metricsFromOutputs(
+        m,
+        { outputs: new Float32Array(0), classes: 0, labels: undefined, sizeBytes },
+        baseline,
+      );
       metrics.sizeRatio = baselineSize > 0 ? sizeBytes / baselineSize : 1;
     }
     if (es.latencyRuns > 0) {
@@ -202,7 +256,15 @@ export async function runPipeline(source: string | LoadedPipeline | Record<strin
   for (const p of passes) {
     throwIfAborted(signal, 'pipeline');
     const label = `[${p.index + 1}/${passes.length}] ${p.name}`;
-    key = stepKey(key, p.name, p.source === 'builtin' ? ENXUTO_VERSION : `${p.source}@${plugins.find((x) => x.name === p.source)?.version ?? ''}`, p.options, config.seed);
+    key = stepKey(
+      key,
+      p.name,
+      p.source === 'builtin'
+        ? ENXUTO_VERSION
+        : `${p.source}@${plugins.find((x) => x.name === p.source)?.version ?? ''}`,
+      p.options,
+      config.seed,
+    );
     const started = now();
     const hit = cache?.get(key);
     let changed: boolean;
@@ -214,10 +276,20 @@ export async function runPipeline(source: string | LoadedPipeline | Record<strin
       ({ changed, stats } = hit);
       progress.end('cached');
     } else {
-      const result = await runOnePass(p, model, {
-        seed: config.seed, logger, signal, data, backend, progress,
-        cacheDir: cacheDir ? join(cacheDir, 'passes', p.name.replace('/', '__')) : undefined,
-      }, file);
+      const result = await runOnePass(
+        p,
+        model,
+        {
+          seed: config.seed,
+          logger,
+          signal,
+          data,
+          backend,
+          progress,
+          cacheDir: cacheDir ? join(cacheDir, 'passes', p.name.replace('/', '__')) : undefined,
+        },
+        file,
+      );
       model = result.model;
       changed = result.changed;
       stats = result.stats;
@@ -225,13 +297,23 @@ export async function runPipeline(source: string | LoadedPipeline | Record<strin
       cache?.put(key, { changed, stats, modelBytes });
       progress.end(changed ? 'changed' : 'no change');
     }
-    const step: ReportStep = { index: p.index, pass: p.name, source: p.source, options: p.options, changed, cached: hit !== undefined, durationMs: round(now() - started), stats };
+    const step: ReportStep = {
+      index: p.index,
+      pass: p.name,
+      source: p.source,
+      options: p.options,
+      changed,
+      cached: hit !== undefined,
+      durationMs: round(now() - started),
+      stats,
+    };
     if (es.perStep && passes.length > 0) step.metrics = await measure(model, modelBytes.byteLength, `after ${p.name}`);
     steps.push(step);
   }
 
   // 4. Gates, then outputs (only when every gate passed), then the report.
-  const after = steps.at(-1)?.metrics ?? (passes.length === 0 ? before : await measure(model, modelBytes.byteLength, 'result'));
+  const after =
+    steps.at(-1)?.metrics ?? (passes.length === 0 ? before : await measure(model, modelBytes.byteLength, 'result'));
   const gates: GateResult[] = config.gates.map((g) => checkGate(g, before, after));
   const failed = gates.filter((g) => !g.passed);
   const written: PipelineReport['outputs'] = [];
@@ -239,7 +321,12 @@ export async function runPipeline(source: string | LoadedPipeline | Record<strin
     for (const o of outputs) {
       throwIfAborted(signal, 'pipeline');
       progress.begin(`writing ${o.path}`);
-      const w = await writeModel(model, o.path, { ...o.options, force: opts.force ?? false, inputs: [inputPath], ...(o.format ? { format: o.format } : {}) });
+      const w = await writeModel(model, o.path, {
+        ...o.options,
+        force: opts.force ?? false,
+        inputs: [inputPath],
+        ...(o.format ? { format: o.format } : {}),
+      });
       written.push({ path: o.path, format: w.format, bytes: w.bytes });
       progress.end(`${w.bytes} bytes`);
     }
@@ -251,7 +338,9 @@ export async function runPipeline(source: string | LoadedPipeline | Record<strin
     input: { path: inputPath, format: input.format, bytes: input.bytes },
     environment: environment(backend),
     plugins: plugins.map(({ name, version, path }) => ({ name, version, path })),
-    data: Object.fromEntries(Object.entries(data).map(([role, d]) => [role, { description: d.description, samples: d.size }])),
+    data: Object.fromEntries(
+      Object.entries(data).map(([role, d]) => [role, { description: d.description, samples: d.size }]),
+    ),
     steps,
     metrics: { before, after },
     gates,
@@ -260,7 +349,11 @@ export async function runPipeline(source: string | LoadedPipeline | Record<strin
   };
   const reportFiles = config.report ? writeReport(report, resolve(baseDir, config.report), [inputPath]) : [];
   if (failed.length > 0) {
-    throw new GateError(`gate failed, no model written: ${failed.map((g) => g.reason).join('; ')}`, report, reportFiles);
+    throw new GateError(
+      `gate failed, no model written: ${failed.map((g) => g.reason).join('; ')}`,
+      report,
+      reportFiles,
+    );
   }
   return { report, model, reportFiles };
 }
@@ -268,7 +361,15 @@ export async function runPipeline(source: string | LoadedPipeline | Record<strin
 async function runOnePass(
   p: ResolvedPass,
   model: Model,
-  parts: { seed: number; logger: Logger; signal: AbortSignal; data: Partial<Record<DataRole, Dataset>>; backend: InferenceBackend; progress: ProgressSink; cacheDir: string | undefined },
+  parts: {
+    seed: number;
+    logger: Logger;
+    signal: AbortSignal;
+    data: Partial<Record<DataRole, Dataset>>;
+    backend: InferenceBackend;
+    progress: ProgressSink;
+    cacheDir: string | undefined;
+  },
   file: string | undefined,
 ) {
   if (parts.cacheDir) mkdirSync(parts.cacheDir, { recursive: true });
@@ -321,7 +422,12 @@ function projectRootOf(dir: string): string {
 function asEnxutoError(e: unknown, field: string, file: string | undefined): unknown {
   if (isEnxutoError(e) || !(e instanceof Error) || typeof (e as { code?: unknown }).code !== 'string') return e;
   const d = e as Error & { code: string; file?: string; field?: string };
-  const details = { code: d.code, field: d.field ?? field, cause: e, ...(d.file ?? file ? { file: d.file ?? file } : {}) };
+  const details = {
+    code: d.code,
+    field: d.field ?? field,
+    cause: e,
+    ...((d.file ?? file) ? { file: d.file ?? file } : {}),
+  };
   return e.name === 'FormatError' ? new FormatError(e.message, details) : new ConfigError(e.message, details);
 }
 

@@ -12,7 +12,8 @@ import { scaffoldPassPackage } from './new-pass.js';
 const area = join(repoRoot, 'packages', 'pipeline', 'test-artifacts', `scaffold-${process.pid}`);
 const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 const vitest = join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
-const run = (args: string[], cwd: string) => spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 240_000 });
+const run = (args: string[], cwd: string) =>
+  spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 240_000 });
 
 beforeAll(() => {
   mkdirSync(area, { recursive: true });

@@ -19,17 +19,24 @@ export interface NewPassOptions {
 
 export function scaffoldPassPackage(passName: string, opts: NewPassOptions = {}): { dir: string; files: string[] } {
   if (!isValidPassName(passName) || !isNamespaced(passName)) {
-    throw new ConfigError(`pass name ${JSON.stringify(passName)} must be namespaced kebab-case, e.g. acme/prune-sparsegpt`, {
-      code: 'scaffold/bad-name',
-      field: 'name',
-    });
+    throw new ConfigError(
+      `pass name ${JSON.stringify(passName)} must be namespaced kebab-case, e.g. acme/prune-sparsegpt`,
+      {
+        code: 'scaffold/bad-name',
+        field: 'name',
+      },
+    );
   }
   const [ns, pass] = passName.split('/') as [string, string];
   const packageName = opts.packageName ?? `@${ns.replace(/^@/, '')}/enxuto-${pass}`;
   checkPluginName(packageName, '--package');
   const dir = resolve(opts.dir ?? pass);
   if (existsSync(dir) && readdirSync(dir).length > 0 && !opts.force) {
-    throw new ConfigError(`folder ${dir} is not empty (use --force)`, { code: 'io/non-empty-folder', file: dir, field: '--dir' });
+    throw new ConfigError(`folder ${dir} is not empty (use --force)`, {
+      code: 'io/non-empty-folder',
+      file: dir,
+      field: '--dir',
+    });
   }
   const names: PassPackageNames = { pass: passName, packageName, enxutoVersion: opts.enxutoVersion ?? '^0.1.0' };
   const files: [string, string][] = [

@@ -10,7 +10,8 @@ export interface PassPackageNames {
   enxutoVersion: string;
 }
 
-const camel = (s: string) => s.replace(/[-/@.]+([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/^[^a-zA-Z]+/, '');
+const camel = (s: string) =>
+  s.replace(/[-/@.]+([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/^[^a-zA-Z]+/, '');
 
 export function packageJson(n: PassPackageNames): string {
   return `${JSON.stringify(

@@ -17,7 +17,8 @@ export function loadMnistTest(): Mnist {
   const lv = new DataView(lab.buffer, lab.byteOffset, lab.byteLength);
   if (iv.getUint32(0) !== 2051 || lv.getUint32(0) !== 2049) throw new Error('not MNIST idx files');
   const count = iv.getUint32(4);
-  if (lv.getUint32(4) !== count || iv.getUint32(8) !== 28 || iv.getUint32(12) !== 28) throw new Error('MNIST sizes disagree');
+  if (lv.getUint32(4) !== count || iv.getUint32(8) !== 28 || iv.getUint32(12) !== 28)
+    throw new Error('MNIST sizes disagree');
   return { count, pixels: img.subarray(16, 16 + count * 784), labels: lab.subarray(8, 8 + count) };
 }
 

@@ -7,7 +7,13 @@ export async function ortSession(model: Model): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(writeOnnxBytes(model));
 }
 
-export async function runOrt(s: ort.InferenceSession, inputName: string, x: Float32Array, shape: number[], output?: string): Promise<Float32Array> {
+export async function runOrt(
+  s: ort.InferenceSession,
+  inputName: string,
+  x: Float32Array,
+  shape: number[],
+  output?: string,
+): Promise<Float32Array> {
   const r = await s.run({ [inputName]: new ort.Tensor('float32', x, shape) });
   return r[output ?? s.outputNames[0]!]!.data as Float32Array;
 }

@@ -7,7 +7,8 @@ import type { QuantParams, Tensor, Value } from '@enxuto/ir';
 /** FNV-1a over the bytes, 32 bits at a time where aligned (speed on large weights). */
 export function hashBytes(bytes: Uint8Array): number {
   let h = 0x811c9dc5;
-  const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2) : undefined;
+  const words =
+    bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2) : undefined;
   let i = 0;
   if (words !== undefined) {
     for (let w = 0; w < words.length; w++) h = Math.imul(h ^ words[w]!, 0x01000193);

@@ -8,7 +8,20 @@ import { targetShape } from './ops-shape.js';
 import { foldConstDequantize } from './qdq.js';
 import { permuteData } from './weights.js';
 
-export const FOLDABLE = new Set(['Constant', 'Identity', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Transpose', 'Cast', 'Shape', 'Gather', 'Concat', 'Dropout']);
+export const FOLDABLE = new Set([
+  'Constant',
+  'Identity',
+  'Reshape',
+  'Flatten',
+  'Squeeze',
+  'Unsqueeze',
+  'Transpose',
+  'Cast',
+  'Shape',
+  'Gather',
+  'Concat',
+  'Dropout',
+]);
 
 /** ONNX TensorProto codes Cast may target here. */
 const CAST_TARGETS: Record<number, 'float32' | 'int32' | 'int64'> = { 1: 'float32', 6: 'int32', 7: 'int64' };
@@ -23,10 +36,16 @@ export function tryFold(ctx: ExportContext, node: Node, opset: number): boolean 
   if (node.opType === 'DequantizeLinear') return foldConstDequantize(ctx, node);
   if (node.opType === 'Shape') {
     if (!ctx.has(node.input(0)!) && ctx.constOf(node.input(0)) === undefined) return false;
-    const shape = ctx.constOf(node.input(0)) !== undefined ? [...ctx.constOf(node.input(0))!.shape] : ctx.rep(node.input(0)!, node).shape;
+    const shape =
+      ctx.constOf(node.input(0)) !== undefined
+        ? [...ctx.constOf(node.input(0))!.shape]
+        : ctx.rep(node.input(0)!, node).shape;
     const start = node.getInt('start', 0);
     const end = node.getInt('end', shape.length);
-    ctx.setConst(node.output(), tensorFromValues('int64', [shape.slice(start, end).length], shape.slice(start, end).map(BigInt)));
+    ctx.setConst(
+      node.output(),
+      tensorFromValues('int64', [shape.slice(start, end).length], shape.slice(start, end).map(BigInt)),
+    );
     return true;
   }
   if (!FOLDABLE.has(node.opType)) return false;
@@ -57,8 +76,15 @@ export function tryFold(ctx: ExportContext, node: Node, opset: number): boolean 
       out = reshapeTensor(t, targetShape(ctx, node, t.shape, opset));
       break;
     case 'Transpose': {
-      const perm = node.getInts('perm', t.shape.map((_, i) => t.shape.length - 1 - i));
-      out = tensorFromValues('float32', perm.map((p) => t.shape[p]!), permuteData(t.toFloat32(), t.shape, perm));
+      const perm = node.getInts(
+        'perm',
+        t.shape.map((_, i) => t.shape.length - 1 - i),
+      );
+      out = tensorFromValues(
+        'float32',
+        perm.map((p) => t.shape[p]!),
+        permuteData(t.toFloat32(), t.shape, perm),
+      );
       if (t.dtype !== 'float32') return false;
       break;
     }
@@ -82,7 +108,8 @@ export function tryFold(ctx: ExportContext, node: Node, opset: number): boolean 
       const outer = t.shape.slice(0, axis).reduce((p, d) => p * d, 1);
       const parts = ts.map((x) => ({ vals: numbers(x), chunk: x.shape.slice(axis).reduce((p, d) => p * d, 1) }));
       const vals: number[] = [];
-      for (let o = 0; o < outer; o++) for (const p of parts) for (let i = 0; i < p.chunk; i++) vals.push(p.vals[o * p.chunk + i]!);
+      for (let o = 0; o < outer; o++)
+        for (const p of parts) for (let i = 0; i < p.chunk; i++) vals.push(p.vals[o * p.chunk + i]!);
       const shape = [...t.shape];
       shape[axis] = ts.reduce((sum, x) => sum + x.shape[axis]!, 0);
       out = tensorFromValues(t.dtype, shape, t.dtype === 'int64' ? vals.map(BigInt) : vals);

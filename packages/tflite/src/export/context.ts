@@ -17,7 +17,15 @@ import {
 } from '@enxuto/ir';
 import { EXTRA } from '../extras.js';
 import { ConstPool } from './const-dedup.js';
-import { applyLayout, identity, isIdentity, sameLayout, transposeIsReshape, transposePerm, type Layout } from './layout.js';
+import {
+  applyLayout,
+  identity,
+  isIdentity,
+  sameLayout,
+  transposeIsReshape,
+  transposePerm,
+  type Layout,
+} from './layout.js';
 import type { TfliteExportMode } from './options.js';
 import { permuteData } from './weights.js';
 
@@ -42,7 +50,11 @@ export interface QuantConst {
 }
 
 export function unsupported(message: string, node: Node | undefined, field?: string): never {
-  throw new UnsupportedError(message, { code: 'tflite/export-unsupported', ...(node ? { node: node.label() } : {}), ...(field ? { field } : {}) });
+  throw new UnsupportedError(message, {
+    code: 'tflite/export-unsupported',
+    ...(node ? { node: node.label() } : {}),
+    ...(field ? { field } : {}),
+  });
 }
 
 export function quantOf(rep: Rep): QuantParams | undefined {
@@ -51,14 +63,44 @@ export function quantOf(rep: Rep): QuantParams | undefined {
 
 export function sameQuant(a: QuantParams | undefined, b: QuantParams | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  return a.dtype === b.dtype && a.scale.length === b.scale.length && a.scale.every((s, i) => s === b.scale[i] && a.zeroPoint[i] === b.zeroPoint[i]);
+  return (
+    a.dtype === b.dtype &&
+    a.scale.length === b.scale.length &&
+    a.scale.every((s, i) => s === b.scale[i] && a.zeroPoint[i] === b.zeroPoint[i])
+  );
 }
 
 /** TFLite op versions for the kernels that need more than version 1 with the given types. */
 function versionFor(opType: string, int8: boolean, hybrid: boolean): number {
   if (hybrid) return { CONV_2D: 5, DEPTHWISE_CONV_2D: 6, FULLY_CONNECTED: 7 }[opType] ?? 1;
   if (!int8) return opType === 'DEQUANTIZE' ? 3 : 1;
-  return { CONV_2D: 3, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: 4, ADD: 2, MUL: 2, SUB: 2, MAX_POOL_2D: 2, AVERAGE_POOL_2D: 2, MEAN: 2, RESHAPE: 1, CONCATENATION: 2, PAD: 2, TRANSPOSE: 2, STRIDED_SLICE: 2, QUANTIZE: 2, DEQUANTIZE: 2, SOFTMAX: 2, LOGISTIC: 2, TANH: 2, LEAKY_RELU: 2, RELU: 2, RELU6: 2, TRANSPOSE_CONV: 3 }[opType] ?? 1;
+  return (
+    {
+      CONV_2D: 3,
+      DEPTHWISE_CONV_2D: 3,
+      FULLY_CONNECTED: 4,
+      ADD: 2,
+      MUL: 2,
+      SUB: 2,
+      MAX_POOL_2D: 2,
+      AVERAGE_POOL_2D: 2,
+      MEAN: 2,
+      RESHAPE: 1,
+      CONCATENATION: 2,
+      PAD: 2,
+      TRANSPOSE: 2,
+      STRIDED_SLICE: 2,
+      QUANTIZE: 2,
+      DEQUANTIZE: 2,
+      SOFTMAX: 2,
+      LOGISTIC: 2,
+      TANH: 2,
+      LEAKY_RELU: 2,
+      RELU: 2,
+      RELU6: 2,
+      TRANSPOSE_CONV: 3,
+    }[opType] ?? 1
+  );
 }
 
 export class ExportContext {
@@ -197,7 +239,11 @@ export class ExportContext {
     if (r !== undefined) return r;
     if (this.constOf(v) !== undefined) {
       const shape = [...this.constOf(v)!.shape];
-      const rep: Rep = { value: this.constInLayout(v, identity(shape.length), node), shape, layout: identity(shape.length) };
+      const rep: Rep = {
+        value: this.constInLayout(v, identity(shape.length), node),
+        shape,
+        layout: identity(shape.length),
+      };
       this.reps.set(v, rep);
       return rep;
     }
@@ -208,7 +254,8 @@ export class ExportContext {
   inLayout(rep: Rep, layout: Layout, node: Node): Rep {
     if (rep.rowPerm !== undefined) unsupported('a flattened NHWC block can only feed a fully connected layer', node);
     if (sameLayout(rep.layout, layout)) return rep;
-    if (rep.layout.length !== layout.length) unsupported(`cannot change layout between ranks ${rep.layout.length} and ${layout.length}`, node);
+    if (rep.layout.length !== layout.length)
+      unsupported(`cannot change layout between ranks ${rep.layout.length} and ${layout.length}`, node);
     const key = layout.join(',');
     let cache = this.layoutCache.get(rep.value);
     if (cache === undefined) this.layoutCache.set(rep.value, (cache = new Map()));
@@ -220,8 +267,24 @@ export class ExportContext {
       const quant = rep.value.quant;
       const dtype = rep.value.dtype ?? 'float32';
       out = transposeIsReshape(inShape, perm)
-        ? this.op('RESHAPE', [rep.value, this.int32Const('shape', tflShape)], { new_shape: attr.ints(tflShape) }, tflShape, dtype, `${rep.value.name}_reshaped`, quant)
-        : this.op('TRANSPOSE', [rep.value, this.int32Const('perm', perm)], {}, tflShape, dtype, `${rep.value.name}_transposed`, quant);
+        ? this.op(
+            'RESHAPE',
+            [rep.value, this.int32Const('shape', tflShape)],
+            { new_shape: attr.ints(tflShape) },
+            tflShape,
+            dtype,
+            `${rep.value.name}_reshaped`,
+            quant,
+          )
+        : this.op(
+            'TRANSPOSE',
+            [rep.value, this.int32Const('perm', perm)],
+            {},
+            tflShape,
+            dtype,
+            `${rep.value.name}_transposed`,
+            quant,
+          );
       cache.set(key, out);
     }
     return { value: out, shape: rep.shape, layout };
@@ -232,7 +295,14 @@ export class ExportContext {
     if (rep.value.quant === undefined) return rep;
     let f = this.floatCache.get(rep.value);
     if (f === undefined) {
-      f = this.op('DEQUANTIZE', [rep.value], {}, applyLayout(rep.shape, rep.layout), 'float32', `${rep.value.name}_float`);
+      f = this.op(
+        'DEQUANTIZE',
+        [rep.value],
+        {},
+        applyLayout(rep.shape, rep.layout),
+        'float32',
+        `${rep.value.name}_float`,
+      );
       this.floatCache.set(rep.value, f);
     }
     return { ...rep, value: f };
@@ -247,10 +317,21 @@ export class ExportContext {
   // ---- ops -------------------------------------------------------------------------------
 
   /** Adds a TFLite op with one output of the given TFLite shape; returns the output value. */
-  op(opType: string, inputs: readonly (Value | null)[], attributes: Record<string, Attr>, shape: readonly number[], dtype: DataType, name: string, quant?: QuantParams, opts: { hybrid?: boolean } = {}): Value {
+  op(
+    opType: string,
+    inputs: readonly (Value | null)[],
+    attributes: Record<string, Attr>,
+    shape: readonly number[],
+    dtype: DataType,
+    name: string,
+    quant?: QuantParams,
+    opts: { hybrid?: boolean } = {},
+  ): Value {
     const out = this.name(name);
     const n = this.g.addNode({ opType, domain: 'tflite', inputs, outputs: [out], attributes });
-    const int8 = quant !== undefined || inputs.some((v) => v?.quant !== undefined && v.dtype === 'int8' && opType !== 'DEQUANTIZE');
+    const int8 =
+      quant !== undefined ||
+      inputs.some((v) => v?.quant !== undefined && v.dtype === 'int8' && opType !== 'DEQUANTIZE');
     const version = versionFor(opType, int8, opts.hybrid === true);
     if (version !== 1) n.extras.set(EXTRA.version, version);
     const v = n.output();

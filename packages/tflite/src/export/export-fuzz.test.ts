@@ -27,7 +27,8 @@ function mutate(src: Model, random: () => number): Model {
     const names = ['kernel_shape', 'strides', 'pads', 'dilations', 'group', 'axis', 'auto_pad', 'transB', 'perm'];
     const name = names[Math.floor(random() * names.length)]!;
     if (name === 'group' || name === 'axis' || name === 'transB') n.setAttr(name, attr.int(pick()));
-    else if (name === 'auto_pad') n.setAttr(name, attr.string(['SAME_LOWER', 'VALID', 'BOGUS'][Math.floor(random() * 3)]!));
+    else if (name === 'auto_pad')
+      n.setAttr(name, attr.string(['SAME_LOWER', 'VALID', 'BOGUS'][Math.floor(random() * 3)]!));
     else n.setAttr(name, attr.ints(Array.from({ length: 1 + Math.floor(random() * 5) }, pick)));
   } else {
     // Replace a constant input by one of another shape or type.
@@ -36,7 +37,14 @@ function mutate(src: Model, random: () => number): Model {
     if (v !== null && v.const !== undefined) {
       const dims = Array.from({ length: Math.floor(random() * 4) }, () => 1 + Math.floor(random() * 4));
       const size = dims.reduce((p, d) => p * d, 1);
-      const t = random() < 0.5 ? tensorFromValues('int64', dims, Array.from({ length: size }, () => BigInt(pick()))) : tensorFromValues('float32', dims, Array.from({ length: size }, pick));
+      const t =
+        random() < 0.5
+          ? tensorFromValues(
+              'int64',
+              dims,
+              Array.from({ length: size }, () => BigInt(pick())),
+            )
+          : tensorFromValues('float32', dims, Array.from({ length: size }, pick));
       m.graph.setConst(m.graph.value(v.name)!, t);
     }
   }

@@ -16,22 +16,36 @@ function staticShape(v: Value, fill: number): number[] {
 
 export function exportToTflite(model: Model, options: TfliteExportOptions = {}): Model {
   const mode = options.mode ?? 'float32';
-  if (!EXPORT_MODES.includes(mode)) throw new ConfigError(`unknown TFLite export mode '${String(mode)}' (${EXPORT_MODES.join(', ')})`, { code: 'tflite/bad-mode', field: 'mode' });
+  if (!EXPORT_MODES.includes(mode))
+    throw new ConfigError(`unknown TFLite export mode '${String(mode)}' (${EXPORT_MODES.join(', ')})`, {
+      code: 'tflite/bad-mode',
+      field: 'mode',
+    });
   const src = model.graph;
   const opset = model.opset('') ?? 21;
   const nodes = [...src];
   for (const n of nodes) {
-    if (n.domain !== '' && n.domain !== 'ai.onnx') unsupported(`op ${n.domain}.${n.opType} has no TFLite mapping`, n, 'domain');
+    if (n.domain !== '' && n.domain !== 'ai.onnx')
+      unsupported(`op ${n.domain}.${n.opType} has no TFLite mapping`, n, 'domain');
   }
   if (mode === 'int8' && !nodes.some((n) => n.opType === 'QuantizeLinear')) {
-    throw new UnsupportedError('int8 export needs a QDQ model (run quantize-static first): no QuantizeLinear found', { code: 'tflite/export-needs-qdq', field: 'mode' });
+    throw new UnsupportedError('int8 export needs a QDQ model (run quantize-static first): no QuantizeLinear found', {
+      code: 'tflite/export-needs-qdq',
+      field: 'mode',
+    });
   }
 
   // Name every unmappable op up front rather than failing on a side effect of the first one.
-  const missing = nodes.filter((n) => EXPORT_HANDLERS[n.opType] === undefined && !FOLDABLE.has(n.opType) && n.opType !== 'DequantizeLinear');
+  const missing = nodes.filter(
+    (n) => EXPORT_HANDLERS[n.opType] === undefined && !FOLDABLE.has(n.opType) && n.opType !== 'DequantizeLinear',
+  );
   if (missing.length > 0) {
     const types = [...new Set(missing.map((n) => n.opType))];
-    unsupported(`ONNX op${types.length > 1 ? 's' : ''} ${types.join(', ')} ha${types.length > 1 ? 've' : 's'} no TFLite mapping`, missing[0], 'opType');
+    unsupported(
+      `ONNX op${types.length > 1 ? 's' : ''} ${types.join(', ')} ha${types.length > 1 ? 've' : 's'} no TFLite mapping`,
+      missing[0],
+      'opType',
+    );
   }
 
   const out = new Model();
@@ -42,12 +56,21 @@ export function exportToTflite(model: Model, options: TfliteExportOptions = {}):
   out.graph.name = src.name;
   const ctx = new ExportContext(out.graph, mode);
   const sparse = options.sparseWeights ?? 'auto';
-  if (sparse !== 'auto' && sparse !== 'never') throw new ConfigError(`unknown sparseWeights '${String(sparse)}' (auto, never)`, { code: 'tflite/bad-option', field: 'sparseWeights' });
+  if (sparse !== 'auto' && sparse !== 'never')
+    throw new ConfigError(`unknown sparseWeights '${String(sparse)}' (auto, never)`, {
+      code: 'tflite/bad-option',
+      field: 'sparseWeights',
+    });
   ctx.sparseWeights = sparse;
 
   for (const v of src.inputs) {
     if (v.const !== undefined) continue;
-    if (v.dtype !== 'float32') unsupported(`graph input ${v.name} is ${v.dtype ?? 'untyped'}; only float32 inputs are exported`, undefined, v.name);
+    if (v.dtype !== 'float32')
+      unsupported(
+        `graph input ${v.name} is ${v.dtype ?? 'untyped'}; only float32 inputs are exported`,
+        undefined,
+        v.name,
+      );
     const shape = staticShape(v, options.symbolicDimSize ?? 1);
     const layout = options.inputLayout === 'NHWC' && shape.length === 4 ? NHWC : identity(shape.length);
     const input = out.graph.addInput(v.name, tensorType('float32', applyLayout(shape, layout)));
@@ -55,7 +78,14 @@ export function exportToTflite(model: Model, options: TfliteExportOptions = {}):
   }
 
   // Constants first, so look-ahead (weights of a later Gemm, Clip bounds) sees them folded.
-  const folded = new Set(nodes.filter((n) => n.opType !== 'Shape' && n.inputs.every((v) => v === null || ctx.constOf(v) !== undefined) && tryFold(ctx, n, opset)));
+  const folded = new Set(
+    nodes.filter(
+      (n) =>
+        n.opType !== 'Shape' &&
+        n.inputs.every((v) => v === null || ctx.constOf(v) !== undefined) &&
+        tryFold(ctx, n, opset),
+    ),
+  );
   for (const n of nodes) {
     if (ctx.absorbed.has(n) || folded.has(n)) continue;
     if (tryFold(ctx, n, opset)) continue;
@@ -91,5 +121,6 @@ function removeDeadOps(model: Model): void {
   for (const n of [...g].reverse()) {
     if (n.outputs.every((v) => v === null || (v.uses().length === 0 && !v.isGraphOutput()))) g.remove(n);
   }
-  for (const v of g.initializers()) if (v.uses().length === 0 && !v.isGraphOutput() && !v.isGraphInput()) g.removeValue(v);
+  for (const v of g.initializers())
+    if (v.uses().length === 0 && !v.isGraphOutput() && !v.isGraphInput()) g.removeValue(v);
 }

@@ -11,7 +11,13 @@ function soleConsumer(ctx: ExportContext, v: Value): Node | undefined {
 }
 
 /** A following `Add(out, const)` whose constant is one value per channel (`channelAxis` of a rank-`rank` output). */
-export function findBiasAdd(ctx: ExportContext, out: Value, channels: number, channelAxis: number, rank: number): { node: Node; bias: Float32Array } | undefined {
+export function findBiasAdd(
+  ctx: ExportContext,
+  out: Value,
+  channels: number,
+  channelAxis: number,
+  rank: number,
+): { node: Node; bias: Float32Array } | undefined {
   const add = soleConsumer(ctx, out);
   if (add === undefined || add.opType !== 'Add' || add.domain !== '') return undefined;
   const other = add.input(0) === out ? add.input(1) : add.input(0);
@@ -31,7 +37,10 @@ function clipBounds(ctx: ExportContext, n: Node): [number, number] | undefined {
   const lo = n.input(1) === null ? [-Infinity] : ctx.floatConst(n.input(1));
   const hi = n.input(2) === null ? [Infinity] : ctx.floatConst(n.input(2));
   if (lo === undefined || hi === undefined) return undefined;
-  return [n.inputs.length > 1 ? lo[0]! : n.getFloat('min', -Infinity), n.inputs.length > 2 ? hi[0]! : n.getFloat('max', Infinity)];
+  return [
+    n.inputs.length > 1 ? lo[0]! : n.getFloat('min', -Infinity),
+    n.inputs.length > 2 ? hi[0]! : n.getFloat('max', Infinity),
+  ];
 }
 
 /** The TFLite activation an ONNX activation node is, if TFLite can fuse it. */
@@ -72,7 +81,11 @@ export interface Tail {
   perm?: number[];
 }
 
-export function findTail(ctx: ExportContext, node: Node, bias?: { channels: number; axis: number; rank: number }): Tail {
+export function findTail(
+  ctx: ExportContext,
+  node: Node,
+  bias?: { channels: number; axis: number; rank: number },
+): Tail {
   let out = node.output();
   const nodes: Node[] = [];
   const tail: Tail = { out, act: 'NONE', nodes };
@@ -91,7 +104,10 @@ export function findTail(ctx: ExportContext, node: Node, bias?: { channels: numb
     const after = findActivation(ctx, t.output());
     const rank = out.shape?.length ?? t.getInts('perm')?.length;
     if (after !== undefined && rank !== undefined) {
-      tail.perm = t.getInts('perm', Array.from({ length: rank }, (_, i) => rank - 1 - i));
+      tail.perm = t.getInts(
+        'perm',
+        Array.from({ length: rank }, (_, i) => rank - 1 - i),
+      );
       nodes.push(t);
       out = t.output();
     }

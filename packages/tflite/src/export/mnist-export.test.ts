@@ -79,7 +79,15 @@ describe('mnist-8 -> TFLite', () => {
   it('float32: same logits as onnxruntime (relative 1e-5) and the same accuracy on 10,000 digits', () => {
     const t = exportToTflite(float);
     checkModel(t);
-    expect(ops(t)).toEqual(['RESHAPE', 'CONV_2D', 'MAX_POOL_2D', 'CONV_2D', 'MAX_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED']);
+    expect(ops(t)).toEqual([
+      'RESHAPE',
+      'CONV_2D',
+      'MAX_POOL_2D',
+      'CONV_2D',
+      'MAX_POOL_2D',
+      'RESHAPE',
+      'FULLY_CONNECTED',
+    ]);
     const r = evalTflite(t, N);
     expect(onnxFloat.accuracy).toBeCloseTo(0.9891, 4);
     expect(Math.abs(r.accuracy - onnxFloat.accuracy)).toBeLessThanOrEqual(0.001);
@@ -90,13 +98,16 @@ describe('mnist-8 -> TFLite', () => {
     // [mode, max relative logit difference, max accuracy drop in points]
     ['float16', 2e-3, 0.1],
     ['dynamic-int8', 5e-2, 0.3],
-  ])('%s: runs in the interpreter, logits within %s (relative), accuracy within %s point', (mode, logitBound, accBound) => {
-    const t = exportToTflite(float, { mode });
-    checkModel(t);
-    const r = evalTflite(t, N);
-    expect(maxRelativeDiff(r.logits, onnxFloat.logits)).toBeLessThan(logitBound);
-    expect(Math.abs(r.accuracy - onnxFloat.accuracy) * 100).toBeLessThanOrEqual(accBound);
-  });
+  ])(
+    '%s: runs in the interpreter, logits within %s (relative), accuracy within %s point',
+    (mode, logitBound, accBound) => {
+      const t = exportToTflite(float, { mode });
+      checkModel(t);
+      const r = evalTflite(t, N);
+      expect(maxRelativeDiff(r.logits, onnxFloat.logits)).toBeLessThan(logitBound);
+      expect(Math.abs(r.accuracy - onnxFloat.accuracy) * 100).toBeLessThanOrEqual(accBound);
+    },
+  );
 });
 
 describe('TFLite -> ONNX -> TFLite', () => {
@@ -106,7 +117,15 @@ describe('TFLite -> ONNX -> TFLite', () => {
     expect(lowered.graph.nodes.filter((n) => n.opType === 'Transpose').length).toBeGreaterThan(4);
     const again = exportToTflite(lowered);
     checkModel(again);
-    expect(ops(again)).toEqual(['RESHAPE', 'CONV_2D', 'MAX_POOL_2D', 'CONV_2D', 'MAX_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED']);
+    expect(ops(again)).toEqual([
+      'RESHAPE',
+      'CONV_2D',
+      'MAX_POOL_2D',
+      'CONV_2D',
+      'MAX_POOL_2D',
+      'RESHAPE',
+      'FULLY_CONNECTED',
+    ]);
     const a = evalTflite(first, 1000);
     const b = evalTflite(again, 1000);
     expect(maxRelativeDiff(b.logits, a.logits)).toBeLessThan(1e-5);
@@ -121,9 +140,23 @@ describe('mnist-8 QDQ (quantize-static form) -> TFLite int8', () => {
     const qdq = await buildMnistQdq(float, calibration);
     const t = exportToTflite(qdq, { mode: 'int8' });
     checkModel(t);
-    expect(ops(t)).toEqual(['RESHAPE', 'CONV_2D', 'QUANTIZE', 'MAX_POOL_2D', 'CONV_2D', 'MAX_POOL_2D', 'RESHAPE', 'DEQUANTIZE', 'DEQUANTIZE', 'FULLY_CONNECTED']);
+    expect(ops(t)).toEqual([
+      'RESHAPE',
+      'CONV_2D',
+      'QUANTIZE',
+      'MAX_POOL_2D',
+      'CONV_2D',
+      'MAX_POOL_2D',
+      'RESHAPE',
+      'DEQUANTIZE',
+      'DEQUANTIZE',
+      'FULLY_CONNECTED',
+    ]);
     // The float-output Gemm keeps its int8 weights, behind a DEQUANTIZE (ONNX's DequantizeLinear).
-    const fcWeights = [...t.graph].find((n) => n.opType === 'FULLY_CONNECTED')!.input(1)!.producer()!;
+    const fcWeights = [...t.graph]
+      .find((n) => n.opType === 'FULLY_CONNECTED')!
+      .input(1)!
+      .producer()!;
     expect(fcWeights.opType).toBe('DEQUANTIZE');
     expect(fcWeights.input(0)!.dtype).toBe('int8');
     expect(fcWeights.input(0)!.quant!.scale.length).toBe(10);
@@ -159,7 +192,17 @@ describe('mnist-8 QDQ (quantize-static form) -> TFLite int8', () => {
     const qdq = await buildMnistQdq(float, calibration, { quantizedOutput: true });
     const t = exportToTflite(qdq, { mode: 'int8' });
     checkModel(t);
-    expect(ops(t)).toEqual(['RESHAPE', 'CONV_2D', 'QUANTIZE', 'MAX_POOL_2D', 'CONV_2D', 'MAX_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'DEQUANTIZE']);
+    expect(ops(t)).toEqual([
+      'RESHAPE',
+      'CONV_2D',
+      'QUANTIZE',
+      'MAX_POOL_2D',
+      'CONV_2D',
+      'MAX_POOL_2D',
+      'RESHAPE',
+      'FULLY_CONNECTED',
+      'DEQUANTIZE',
+    ]);
     const fc = [...t.graph].find((n) => n.opType === 'FULLY_CONNECTED')!;
     expect(fc.inputs.map((v) => v!.dtype)).toEqual(['int8', 'int8', 'int32']);
     const onnxInt8 = await evalOnnx(qdq, N);

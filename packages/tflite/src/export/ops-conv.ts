@@ -11,7 +11,8 @@ import { permuteData, quantizeBias, quantizeSymmetricPerAxis } from './weights.j
 
 function pair(node: Node, name: string, fallback: number): [number, number] {
   const v = node.getInts(name);
-  if (v !== undefined && v.length !== 2) unsupported(`${name} has ${v.length} values; only 2-D windows are supported`, node, name);
+  if (v !== undefined && v.length !== 2)
+    unsupported(`${name} has ${v.length} values; only 2-D windows are supported`, node, name);
   return v === undefined ? [fallback, fallback] : [v[0]!, v[1]!];
 }
 
@@ -20,30 +21,63 @@ function windowOf(node: Node, hw: [number, number], kernel: [number, number]): W
   const dilations = pair(node, 'dilations', 1);
   const pads = node.getInts('pads', [0, 0, 0, 0]);
   // Model files are untrusted: sizes that would give NaN or negative shapes are refused here.
-  for (const [name, values, min] of [['kernel_shape', kernel, 1], ['strides', strides, 1], ['dilations', dilations, 1], ['pads', pads, 0]] as const) {
-    if (values.some((v) => !Number.isSafeInteger(v) || v < min || v > 2 ** 20)) unsupported(`${name} [${values.join(', ')}] is out of range`, node, name);
+  for (const [name, values, min] of [
+    ['kernel_shape', kernel, 1],
+    ['strides', strides, 1],
+    ['dilations', dilations, 1],
+    ['pads', pads, 0],
+  ] as const) {
+    if (values.some((v) => !Number.isSafeInteger(v) || v < min || v > 2 ** 20))
+      unsupported(`${name} [${values.join(', ')}] is out of range`, node, name);
   }
-  const w = onnxWindow(hw, kernel, strides, dilations, node.getString('auto_pad', 'NOTSET'), pads, node.getInt('ceil_mode', 0) === 1);
-  if (w.out.some((d) => !(d >= 1))) unsupported(`the window does not fit the ${hw.join('x')} input`, node, 'kernel_shape');
+  const w = onnxWindow(
+    hw,
+    kernel,
+    strides,
+    dilations,
+    node.getString('auto_pad', 'NOTSET'),
+    pads,
+    node.getInt('ceil_mode', 0) === 1,
+  );
+  if (w.out.some((d) => !(d >= 1)))
+    unsupported(`the window does not fit the ${hw.join('x')} input`, node, 'kernel_shape');
   return w;
 }
 
 /** NHWC input, padded explicitly when TFLite's SAME/VALID cannot express the ONNX pads. */
-function paddedInput(ctx: ExportContext, node: Node, x: Rep, w: Window, padValue: 'zero' | 'lowest'): { x: Rep; padding: 'SAME' | 'VALID' } {
+function paddedInput(
+  ctx: ExportContext,
+  node: Node,
+  x: Rep,
+  w: Window,
+  padValue: 'zero' | 'lowest',
+): { x: Rep; padding: 'SAME' | 'VALID' } {
   const hw: [number, number] = [x.shape[2]!, x.shape[3]!];
   const p = tflitePadding(hw, w);
   if (p.explicit === undefined) return { x, padding: p.padding };
   const [t, l, b, r] = p.explicit;
   const shape = [x.shape[0]!, x.shape[1]!, hw[0] + t + b, hw[1] + l + r];
   const valid = (i: 0 | 1) => Math.floor((shape[2 + i]! - ((w.kernel[i] - 1) * w.dilations[i] + 1)) / w.strides[i]) + 1;
-  if (valid(0) !== w.out[0] || valid(1) !== w.out[1]) unsupported('ceil_mode with these pads has no TFLite form', node, 'ceil_mode');
+  if (valid(0) !== w.out[0] || valid(1) !== w.out[1])
+    unsupported('ceil_mode with these pads has no TFLite form', node, 'ceil_mode');
   const paddings = ctx.int32Const('paddings', [0, 0, t, b, l, r, 0, 0], [4, 2]);
   const dtype = x.value.dtype ?? 'float32';
   const tflShape = applyLayout(shape, NHWC);
   let out: Value;
   if (padValue === 'lowest') {
-    const fill = x.value.quant !== undefined ? tensorFromValues('int8', [], [-128]) : tensorFromValues('float32', [], [-3.4028234663852886e38]);
-    out = ctx.op('PADV2', [x.value, paddings, ctx.addConst('pad_value', fill, x.value.quant)], {}, tflShape, dtype, `${x.value.name}_padded`, x.value.quant);
+    const fill =
+      x.value.quant !== undefined
+        ? tensorFromValues('int8', [], [-128])
+        : tensorFromValues('float32', [], [-3.4028234663852886e38]);
+    out = ctx.op(
+      'PADV2',
+      [x.value, paddings, ctx.addConst('pad_value', fill, x.value.quant)],
+      {},
+      tflShape,
+      dtype,
+      `${x.value.name}_padded`,
+      x.value.quant,
+    );
   } else {
     out = ctx.op('PAD', [x.value, paddings], {}, tflShape, dtype, `${x.value.name}_padded`, x.value.quant);
   }
@@ -59,7 +93,14 @@ export interface Int8Plan {
   qnode: Node;
 }
 
-export function int8Plan(ctx: ExportContext, node: Node, x: Value, w: Value | null, tail: Tail, weightAxis = 0): Int8Plan | undefined {
+export function int8Plan(
+  ctx: ExportContext,
+  node: Node,
+  x: Value,
+  w: Value | null,
+  tail: Tail,
+  weightAxis = 0,
+): Int8Plan | undefined {
   if (!ctx.int8) return undefined;
   const xr = ctx.rep(x, node);
   const xq = xr.value.quant;
@@ -78,7 +119,8 @@ export function int8Plan(ctx: ExportContext, node: Node, x: Value, w: Value | nu
 export function finishTail(ctx: ExportContext, tail: Tail, plan: Int8Plan | undefined, rep: Rep): void {
   for (const n of tail.nodes) ctx.absorbed.add(n);
   const perm = tail.perm;
-  if (perm !== undefined) rep = { value: rep.value, shape: perm.map((p) => rep.shape[p]!), layout: rep.layout.map((d) => perm.indexOf(d)) };
+  if (perm !== undefined)
+    rep = { value: rep.value, shape: perm.map((p) => rep.shape[p]!), layout: rep.layout.map((d) => perm.indexOf(d)) };
   ctx.bind(tail.out, rep);
   if (plan !== undefined) {
     ctx.absorbed.add(plan.qnode);
@@ -97,7 +139,8 @@ export function exportConv(ctx: ExportContext, node: Node): void {
   const C = xr0.shape[1]!;
   const group = node.getInt('group', 1);
   const depthwise = group > 1 && group === C && Ipg === 1;
-  if (group !== 1 && !depthwise) unsupported(`grouped convolution (group ${group} of ${C} channels) has no TFLite op`, node, 'group');
+  if (group !== 1 && !depthwise)
+    unsupported(`grouped convolution (group ${group} of ${C} channels) has no TFLite op`, node, 'group');
   const win = windowOf(node, [xr0.shape[2]!, xr0.shape[3]!], [kh, kw]);
   const tail = findTail(ctx, node, { channels: O, axis: 1, rank: 4 });
   const bias = new Float32Array(O);
@@ -130,7 +173,11 @@ export function exportConv(ctx: ExportContext, node: Node): void {
   let hybrid = false;
   if (plan !== undefined) {
     const data = permuteData(plan.weights, [O, Ipg, kh, kw], wPerm);
-    const wQuant: QuantParams = { dtype: 'int8', scale: plan.weightScale, zeroPoint: new Int32Array(plan.weightScale.length) };
+    const wQuant: QuantParams = {
+      dtype: 'int8',
+      scale: plan.weightScale,
+      zeroPoint: new Int32Array(plan.weightScale.length),
+    };
     if (plan.weightScale.length > 1) wQuant.axis = qAxis;
     wv = ctx.addConst(`${base}_weights`, tensorFromValues('int8', wShape, data), wQuant);
     const qb = quantizeBias(bias, xp.value.quant!.scale[0]!, plan.weightScale);
@@ -141,16 +188,33 @@ export function exportConv(ctx: ExportContext, node: Node): void {
     const wf = permuteData(ctx.floatConst(w)!, [O, Ipg, kh, kw], wPerm);
     if (ctx.mode === 'dynamic-int8') {
       const q = quantizeSymmetricPerAxis(wf, wShape, qAxis);
-      const wQuant: QuantParams = { dtype: 'int8', scale: q.scale, zeroPoint: new Int32Array(q.scale.length), axis: qAxis };
+      const wQuant: QuantParams = {
+        dtype: 'int8',
+        scale: q.scale,
+        zeroPoint: new Int32Array(q.scale.length),
+        axis: qAxis,
+      };
       wv = ctx.addConst(`${base}_weights`, tensorFromValues('int8', wShape, q.data), wQuant);
       hybrid = true;
     } else {
       const sparse = opType === 'CONV_2D' ? sparseFloatWeight(ctx, `${base}_weights`, wf, wShape) : undefined;
       wv = sparse ?? ctx.floatWeight(`${base}_weights`, wf, wShape);
     }
-    bv = ctx.mode === 'dynamic-int8' ? ctx.addConst(`${base}_bias`, tensorFromValues('float32', [O], bias)) : ctx.floatWeight(`${base}_bias`, bias, [O]);
+    bv =
+      ctx.mode === 'dynamic-int8'
+        ? ctx.addConst(`${base}_bias`, tensorFromValues('float32', [O], bias))
+        : ctx.floatWeight(`${base}_bias`, bias, [O]);
   }
-  const out = ctx.op(opType, [xp.value, wv, bv], options, applyLayout(outShape, NHWC), plan !== undefined ? 'int8' : 'float32', tail.out.name, plan !== undefined ? outParams : undefined, { hybrid });
+  const out = ctx.op(
+    opType,
+    [xp.value, wv, bv],
+    options,
+    applyLayout(outShape, NHWC),
+    plan !== undefined ? 'int8' : 'float32',
+    tail.out.name,
+    plan !== undefined ? outParams : undefined,
+    { hybrid },
+  );
   finishTail(ctx, tail, plan, { value: out, shape: outShape, layout: NHWC });
 }
 
@@ -161,8 +225,10 @@ export function exportConvTranspose(ctx: ExportContext, node: Node): void {
   if (wt === undefined || wt.shape.length !== 4) unsupported('ConvTranspose needs constant 2-D weights', node, 'W');
   const [Ci, Opg, kh, kw] = wt.shape as [number, number, number, number];
   if (node.getInt('group', 1) !== 1) unsupported('grouped ConvTranspose has no TFLite op', node, 'group');
-  if (pair(node, 'dilations', 1).some((d) => d !== 1)) unsupported('dilated ConvTranspose has no TFLite op', node, 'dilations');
-  if (node.getInts('output_padding', [0, 0]).some((p) => p !== 0) || node.getInts('output_shape') !== undefined) unsupported('ConvTranspose output_padding/output_shape are not supported', node, 'output_padding');
+  if (pair(node, 'dilations', 1).some((d) => d !== 1))
+    unsupported('dilated ConvTranspose has no TFLite op', node, 'dilations');
+  if (node.getInts('output_padding', [0, 0]).some((p) => p !== 0) || node.getInts('output_shape') !== undefined)
+    unsupported('ConvTranspose output_padding/output_shape are not supported', node, 'output_padding');
   const xr = ctx.input(x, node, NHWC);
   const [N, , H, W] = xr.shape as [number, number, number, number];
   const [sh, sw] = pair(node, 'strides', 1);
@@ -177,9 +243,15 @@ export function exportConvTranspose(ctx: ExportContext, node: Node): void {
   } else {
     outHW = [H * sh, W * sw];
     const totals = [validOut[0] - outHW[0], validOut[1] - outHW[1]];
-    const same = [Math.floor(totals[0]! / 2), Math.floor(totals[1]! / 2), totals[0]! - Math.floor(totals[0]! / 2), totals[1]! - Math.floor(totals[1]! / 2)];
+    const same = [
+      Math.floor(totals[0]! / 2),
+      Math.floor(totals[1]! / 2),
+      totals[0]! - Math.floor(totals[0]! / 2),
+      totals[1]! - Math.floor(totals[1]! / 2),
+    ];
     const given = autoPad === 'NOTSET' ? pads : same;
-    if (autoPad === 'SAME_LOWER' || !given.every((p, i) => p === same[i])) unsupported('ConvTranspose pads other than VALID or SAME_UPPER have no TFLite form', node, 'pads');
+    if (autoPad === 'SAME_LOWER' || !given.every((p, i) => p === same[i]))
+      unsupported('ConvTranspose pads other than VALID or SAME_UPPER have no TFLite form', node, 'pads');
     padding = 'SAME';
   }
   const tail = findTail(ctx, node, { channels: Opg, axis: 1, rank: 4 });
@@ -198,8 +270,20 @@ export function exportConvTranspose(ctx: ExportContext, node: Node): void {
   const wf = permuteData(ctx.floatConst(w)!, [Ci, Opg, kh, kw], [1, 2, 3, 0]);
   const wv = ctx.floatWeight(`${base}_weights`, wf, [Opg, kh, kw, Ci]);
   const bv = ctx.floatWeight(`${base}_bias`, bias, [Opg]);
-  const options = { padding: attr.string(padding), stride_h: attr.int(sh), stride_w: attr.int(sw), fused_activation_function: attr.string('NONE') };
-  const out = ctx.op('TRANSPOSE_CONV', [ctx.int32Const('output_shape', tflOut), wv, xr.value, bv], options, tflOut, 'float32', tail.out.name);
+  const options = {
+    padding: attr.string(padding),
+    stride_h: attr.int(sh),
+    stride_w: attr.int(sw),
+    fused_activation_function: attr.string('NONE'),
+  };
+  const out = ctx.op(
+    'TRANSPOSE_CONV',
+    [ctx.int32Const('output_shape', tflOut), wv, xr.value, bv],
+    options,
+    tflOut,
+    'float32',
+    tail.out.name,
+  );
   finishTail(ctx, tail, undefined, { value: out, shape: outShape, layout: NHWC });
 }
 
@@ -208,8 +292,10 @@ export function exportPool(ctx: ExportContext, node: Node): void {
   const r0 = ctx.rep(x, node);
   if (r0.shape.length !== 4) unsupported('only 2-D pooling (NCHW inputs) is supported', node, 'X');
   const isMax = node.opType === 'MaxPool';
-  if (node.outputs.length > 1 && node.outputs[1] !== null) unsupported('MaxPool indices output has no TFLite form', node, 'Indices');
-  if (node.getInts('kernel_shape') === undefined) unsupported(`${node.opType} needs kernel_shape`, node, 'kernel_shape');
+  if (node.outputs.length > 1 && node.outputs[1] !== null)
+    unsupported('MaxPool indices output has no TFLite form', node, 'Indices');
+  if (node.getInts('kernel_shape') === undefined)
+    unsupported(`${node.opType} needs kernel_shape`, node, 'kernel_shape');
   const kernel = pair(node, 'kernel_shape', 1);
   const win = windowOf(node, [r0.shape[2]!, r0.shape[3]!], kernel);
   if (win.dilations.some((d) => d !== 1)) unsupported('dilated pooling has no TFLite op', node, 'dilations');
@@ -220,7 +306,8 @@ export function exportPool(ctx: ExportContext, node: Node): void {
   if (!isMax && p.padding === 'SAME' && node.getInt('count_include_pad', 0) === 1 && win.pads.some((v) => v !== 0)) {
     unsupported('AveragePool count_include_pad=1 with padding has no TFLite form', node, 'count_include_pad');
   }
-  if (!isMax && p.explicit !== undefined && node.getInt('count_include_pad', 0) === 0) unsupported('AveragePool with these pads (count_include_pad=0) has no TFLite form', node, 'pads');
+  if (!isMax && p.explicit !== undefined && node.getInt('count_include_pad', 0) === 0)
+    unsupported('AveragePool with these pads (count_include_pad=0) has no TFLite form', node, 'pads');
   const { x: xp, padding } = paddedInput(ctx, node, xin, win, isMax ? 'lowest' : 'zero');
   const tail = findTail(ctx, node);
   const outShape = [r0.shape[0]!, r0.shape[1]!, win.out[0], win.out[1]];
@@ -238,7 +325,15 @@ export function exportPool(ctx: ExportContext, node: Node): void {
     delete tail.perm;
     tail.out = node.output();
   }
-  const out = ctx.op(isMax ? 'MAX_POOL_2D' : 'AVERAGE_POOL_2D', [xp.value], options, applyLayout(outShape, NHWC), quantized ? 'int8' : 'float32', tail.out.name, quantized ? xp.value.quant : undefined);
+  const out = ctx.op(
+    isMax ? 'MAX_POOL_2D' : 'AVERAGE_POOL_2D',
+    [xp.value],
+    options,
+    applyLayout(outShape, NHWC),
+    quantized ? 'int8' : 'float32',
+    tail.out.name,
+    quantized ? xp.value.quant : undefined,
+  );
   finishTail(ctx, tail, undefined, { value: out, shape: outShape, layout: NHWC });
 }
 
@@ -249,6 +344,14 @@ export function exportGlobalAveragePool(ctx: ExportContext, node: Node): void {
   const quantized = ctx.int8 && r0.value.quant !== undefined;
   const xin = quantized ? ctx.inLayout(r0, NHWC, node) : ctx.input(x, node, NHWC);
   const outShape = [r0.shape[0]!, r0.shape[1]!, 1, 1];
-  const out = ctx.op('MEAN', [xin.value, ctx.int32Const('axes', [1, 2])], { keep_dims: attr.int(1) }, applyLayout(outShape, NHWC), quantized ? 'int8' : 'float32', node.output().name, quantized ? xin.value.quant : undefined);
+  const out = ctx.op(
+    'MEAN',
+    [xin.value, ctx.int32Const('axes', [1, 2])],
+    { keep_dims: attr.int(1) },
+    applyLayout(outShape, NHWC),
+    quantized ? 'int8' : 'float32',
+    node.output().name,
+    quantized ? xin.value.quant : undefined,
+  );
   ctx.bind(node.output(), { value: out, shape: outShape, layout: NHWC });
 }

@@ -15,7 +15,11 @@ function storedInt8(ctx: ExportContext, w: Value | null, axis: number): boolean 
   const q = ctx.qconstOf(w);
   if (q === undefined) return false;
   const shift = q.tensor.dtype === 'uint8' ? -128 : 0;
-  return (q.tensor.dtype === 'int8' || q.tensor.dtype === 'uint8') && q.quant.zeroPoint.every((z) => z + shift === 0) && (q.quant.scale.length === 1 || q.quant.axis === axis);
+  return (
+    (q.tensor.dtype === 'int8' || q.tensor.dtype === 'uint8') &&
+    q.quant.zeroPoint.every((z) => z + shift === 0) &&
+    (q.quant.scale.length === 1 || q.quant.axis === axis)
+  );
 }
 
 function permuteColumns<T extends Float32Array | Int8Array>(w: T, n: number, k: number, perm: Int32Array): T {
@@ -30,7 +34,8 @@ export function exportDense(ctx: ExportContext, node: Node): void {
   const a = node.input(0)!;
   const b = node.input(1);
   const bt = ctx.constOf(b);
-  if (bt === undefined || bt.shape.length !== 2) unsupported(`${node.opType} needs a constant 2-D right operand (BATCH_MATMUL is not exported)`, node, 'B');
+  if (bt === undefined || bt.shape.length !== 2)
+    unsupported(`${node.opType} needs a constant 2-D right operand (BATCH_MATMUL is not exported)`, node, 'B');
   const transB = isGemm && node.getInt('transB', 0) === 1;
   const [N, K] = transB ? [bt.shape[0]!, bt.shape[1]!] : [bt.shape[1]!, bt.shape[0]!];
   const alpha = isGemm ? node.getFloat('alpha', 1) : 1;
@@ -45,7 +50,8 @@ export function exportDense(ctx: ExportContext, node: Node): void {
   if (isGemm && node.input(2) !== null) {
     const c = ctx.floatConst(node.input(2));
     const ct = ctx.constOf(node.input(2));
-    if (c === undefined || (ct!.size !== N && ct!.size !== 1) || (ct!.shape.length === 2 && ct!.shape[0] !== 1)) unsupported('Gemm C must be a constant per-output bias', node, 'C');
+    if (c === undefined || (ct!.size !== N && ct!.size !== 1) || (ct!.shape.length === 2 && ct!.shape[0] !== 1))
+      unsupported('Gemm C must be a constant per-output bias', node, 'C');
     for (let i = 0; i < N; i++) bias[i] = beta * c[c.length === 1 ? 0 : i]!;
   }
   if (tail.bias !== undefined) for (let i = 0; i < N; i++) bias[i]! += tail.bias[i]!;
@@ -85,14 +91,22 @@ export function exportDense(ctx: ExportContext, node: Node): void {
       // Per tensor: the hybrid FULLY_CONNECTED kernel of the TFLite runtimes we test against
       // ignores per-channel weight scales (outputs ~1e3 off on mnist-8); conv kernels honour them.
       const q = quantizeSymmetricPerAxis(w, [1, N * K], 0);
-      wv = ctx.addConst(`${base}_weights`, tensorFromValues('int8', [N, K], q.data), { dtype: 'int8', scale: q.scale, zeroPoint: new Int32Array(1) });
+      wv = ctx.addConst(`${base}_weights`, tensorFromValues('int8', [N, K], q.data), {
+        dtype: 'int8',
+        scale: q.scale,
+        zeroPoint: new Int32Array(1),
+      });
       bv = ctx.addConst(`${base}_bias`, tensorFromValues('float32', [N], bias));
       hybrid = true;
     } else if (ctx.int8 && storedInt8(ctx, b, transB ? 0 : 1) && alpha === 1) {
       const wq = ctx.qconstOf(b)!;
       let data = transB ? int8Values(wq.tensor)! : permuteData(int8Values(wq.tensor)!, [K, N], [1, 0]);
       if (rowPerm !== undefined) data = permuteColumns(data, N, K, rowPerm);
-      const quant: QuantParams = { dtype: 'int8', scale: wq.quant.scale, zeroPoint: new Int32Array(wq.quant.scale.length) };
+      const quant: QuantParams = {
+        dtype: 'int8',
+        scale: wq.quant.scale,
+        zeroPoint: new Int32Array(wq.quant.scale.length),
+      };
       if (wq.quant.scale.length > 1) quant.axis = 0;
       wv = ctx.dequantizedWeight(`${base}_weights`, data, [N, K], quant);
       bv = ctx.floatWeight(`${base}_bias`, bias, [N]);
@@ -107,6 +121,15 @@ export function exportDense(ctx: ExportContext, node: Node): void {
     asymmetric_quantize_inputs: attr.int(hybrid ? 1 : 0),
   };
   const tflShape = rank > 2 ? outShape : [outShape.slice(0, -1).reduce((p, d) => p * d, 1), N];
-  const out = ctx.op('FULLY_CONNECTED', [xr.value, wv, bv], options, tflShape, plan !== undefined ? 'int8' : 'float32', tail.out.name, plan?.out, { hybrid });
+  const out = ctx.op(
+    'FULLY_CONNECTED',
+    [xr.value, wv, bv],
+    options,
+    tflShape,
+    plan !== undefined ? 'int8' : 'float32',
+    tail.out.name,
+    plan?.out,
+    { hybrid },
+  );
   finishTail(ctx, tail, plan, { value: out, shape: outShape, layout: identity(outShape.length) });
 }

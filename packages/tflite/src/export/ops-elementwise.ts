@@ -37,7 +37,14 @@ export function exportBinary(ctx: ExportContext, node: Node): void {
   const tail = findTail(ctx, node);
   const qnode = findOutputQuantize(ctx, tail.out);
   const outQ = qnode !== undefined ? qdqParams(ctx, qnode, R) : undefined;
-  const int8 = ctx.int8 && !ca && !cb && outQ !== undefined && outQ.scale.length === 1 && node.opType !== 'Div' && dyn.every((r) => r.value.quant !== undefined && r.value.quant.scale.length === 1);
+  const int8 =
+    ctx.int8 &&
+    !ca &&
+    !cb &&
+    outQ !== undefined &&
+    outQ.scale.length === 1 &&
+    node.opType !== 'Div' &&
+    dyn.every((r) => r.value.quant !== undefined && r.value.quant.scale.length === 1);
   const operand = (v: typeof a, c: boolean): Rep => {
     if (c) return { value: ctx.constInLayout(v, layout, node), shape: outShape, layout };
     const r = ctx.rep(v, node);
@@ -46,8 +53,21 @@ export function exportBinary(ctx: ExportContext, node: Node): void {
   const x = operand(a, ca);
   const y = operand(b, cb);
   const act = tail.act;
-  const out = ctx.op(BINARY[node.opType]!, [x.value, y.value], { fused_activation_function: attr.string(act) }, applyLayout(outShape, layout), int8 ? 'int8' : 'float32', tail.out.name, int8 ? outQ : undefined);
-  finishTail(ctx, tail, int8 ? { qnode: qnode!, x, weights: new Int8Array(0), weightScale: new Float32Array(0), out: outQ! } : undefined, { value: out, shape: outShape, layout });
+  const out = ctx.op(
+    BINARY[node.opType]!,
+    [x.value, y.value],
+    { fused_activation_function: attr.string(act) },
+    applyLayout(outShape, layout),
+    int8 ? 'int8' : 'float32',
+    tail.out.name,
+    int8 ? outQ : undefined,
+  );
+  finishTail(
+    ctx,
+    tail,
+    int8 ? { qnode: qnode!, x, weights: new Int8Array(0), weightScale: new Float32Array(0), out: outQ! } : undefined,
+    { value: out, shape: outShape, layout },
+  );
 }
 
 export function exportUnary(ctx: ExportContext, node: Node): void {
@@ -56,7 +76,8 @@ export function exportUnary(ctx: ExportContext, node: Node): void {
   const attributes: Record<string, ReturnType<typeof attr.float>> = {};
   if (node.opType === 'Clip') {
     const act = fusableActivation(ctx, node);
-    if (act === undefined) unsupported('Clip bounds other than [0, 6], [0, inf) or [-1, 1] are not exported', node, 'min');
+    if (act === undefined)
+      unsupported('Clip bounds other than [0, 6], [0, inf) or [-1, 1] are not exported', node, 'min');
     opType = act;
   }
   if (node.opType === 'LeakyRelu') attributes.alpha = attr.float(node.getFloat('alpha', 0.01));
@@ -69,10 +90,18 @@ export function exportSoftmax(ctx: ExportContext, node: Node, opset: number): vo
   const r0 = ctx.rep(node.input(0)!, node);
   const rank = r0.shape.length;
   const axis = normAxis(node.getInt('axis', opset >= 13 ? -1 : 1), rank);
-  if (axis !== rank - 1) unsupported(`Softmax over axis ${axis} of a rank-${rank} tensor: only the last axis is exported`, node, 'axis');
+  if (axis !== rank - 1)
+    unsupported(`Softmax over axis ${axis} of a rank-${rank} tensor: only the last axis is exported`, node, 'axis');
   let x = ctx.float(r0);
   if (x.layout[rank - 1] !== rank - 1) x = ctx.inLayout(x, identity(rank), node);
-  const out = ctx.op('SOFTMAX', [x.value], { beta: attr.float(1) }, applyLayout(x.shape, x.layout), 'float32', node.output().name);
+  const out = ctx.op(
+    'SOFTMAX',
+    [x.value],
+    { beta: attr.float(1) },
+    applyLayout(x.shape, x.layout),
+    'float32',
+    node.output().name,
+  );
   ctx.bind(node.output(), { value: out, shape: x.shape, layout: x.layout });
 }
 
@@ -83,4 +112,3 @@ export function exportAlias(ctx: ExportContext, node: Node): void {
   if (c !== undefined) ctx.setConst(node.output(), c);
   else ctx.bind(node.output(), ctx.rep(x, node));
 }
-

@@ -12,11 +12,32 @@ import { applyLayout } from './layout.js';
 import { qdqParams } from './qdq.js';
 
 /** TFLite ops whose `fused_activation_function` can take the RELU. */
-const FUSES_ACTIVATION = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'SUB', 'MUL', 'DIV', 'MAX_POOL_2D', 'AVERAGE_POOL_2D', 'CONCATENATION']);
+const FUSES_ACTIVATION = new Set([
+  'CONV_2D',
+  'DEPTHWISE_CONV_2D',
+  'FULLY_CONNECTED',
+  'ADD',
+  'SUB',
+  'MUL',
+  'DIV',
+  'MAX_POOL_2D',
+  'AVERAGE_POOL_2D',
+  'CONCATENATION',
+]);
 /** Ops that keep a non-negative input non-negative. */
 const KEEPS_SIGN = new Set(['MAX_POOL_2D', 'AVERAGE_POOL_2D', 'RESHAPE', 'TRANSPOSE', 'MEAN', 'PAD']);
 const NON_NEGATIVE_ACTS = new Set(['RELU', 'RELU6']);
-const ALIASES = new Set(['Identity', 'Dropout', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Transpose', 'DequantizeLinear', 'QuantizeLinear']);
+const ALIASES = new Set([
+  'Identity',
+  'Dropout',
+  'Reshape',
+  'Flatten',
+  'Squeeze',
+  'Unsqueeze',
+  'Transpose',
+  'DequantizeLinear',
+  'QuantizeLinear',
+]);
 
 /** True when the TFLite value cannot hold a negative number (a RELU already ran on it). */
 function nonNegative(v: Value, depth = 0): boolean {
@@ -46,8 +67,19 @@ function clampAtZero(ctx: ExportContext, node: Node, x: Rep): Rep {
   // An alias op (Identity, Reshape...) may have bound another ONNX value to the same TFLite tensor.
   const onnxIn = node.input(0)!;
   const direct = !ALIASES.has(onnxIn.producer()?.opType ?? 'Identity');
-  const soleReader = direct && onnxIn.uses().length === 1 && !onnxIn.isGraphOutput() && x.value.uses().length === 0 && !x.value.isGraphOutput();
-  if (p !== undefined && p !== null && soleReader && FUSES_ACTIVATION.has(p.opType) && p.getString('fused_activation_function') === 'NONE') {
+  const soleReader =
+    direct &&
+    onnxIn.uses().length === 1 &&
+    !onnxIn.isGraphOutput() &&
+    x.value.uses().length === 0 &&
+    !x.value.isGraphOutput();
+  if (
+    p !== undefined &&
+    p !== null &&
+    soleReader &&
+    FUSES_ACTIVATION.has(p.opType) &&
+    p.getString('fused_activation_function') === 'NONE'
+  ) {
     p.setAttr('fused_activation_function', attr.string('RELU'));
     return x;
   }

@@ -38,7 +38,8 @@ export function targetShape(ctx: ExportContext, node: Node, inShape: readonly nu
       const out = spec.map((d, i) => (d === 0 && !allowZero ? inShape[i]! : d));
       const known = out.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
       const resolved = out.map((d) => (d === -1 ? size / known : d));
-      if (resolved.reduce((p, d) => p * d, 1) !== size || resolved.some((d) => !Number.isInteger(d))) unsupported(`cannot reshape [${inShape}] to [${spec}]`, node, 'shape');
+      if (resolved.reduce((p, d) => p * d, 1) !== size || resolved.some((d) => !Number.isInteger(d)))
+        unsupported(`cannot reshape [${inShape}] to [${spec}]`, node, 'shape');
       return resolved;
     }
   }
@@ -50,8 +51,13 @@ function onlyDenseReaders(ctx: ExportContext, v: Value, depth = 0): boolean {
   return v.uses().every(({ node, index }) => {
     if (index !== 0 || node.domain !== '') return false;
     // Q -> DQ pairs are elementwise: look through them (quantize-static puts one before the Gemm).
-    if (node.opType === 'QuantizeLinear' || node.opType === 'DequantizeLinear' || node.opType === 'Identity') return onlyDenseReaders(ctx, node.output(), depth + 1);
-    return (node.opType === 'Gemm' || node.opType === 'MatMul') && ctx.constOf(node.input(1))?.shape.length === 2 && (node.opType !== 'Gemm' || node.getInt('transA', 0) === 0);
+    if (node.opType === 'QuantizeLinear' || node.opType === 'DequantizeLinear' || node.opType === 'Identity')
+      return onlyDenseReaders(ctx, node.output(), depth + 1);
+    return (
+      (node.opType === 'Gemm' || node.opType === 'MatMul') &&
+      ctx.constOf(node.input(1))?.shape.length === 2 &&
+      (node.opType !== 'Gemm' || node.getInt('transA', 0) === 0)
+    );
   });
 }
 
@@ -64,11 +70,20 @@ export function exportReshape(ctx: ExportContext, node: Node, opset: number): vo
   let src: Rep = quantized ? r0 : ctx.float(r0);
   const dtype = quantized ? 'int8' : 'float32';
   const quant = quantized ? src.value.quant : undefined;
-  const flattensNhwc = r0.shape.length === 4 && sameLayout(src.layout, NHWC) && shape.length === 2 && shape[0] === r0.shape[0];
+  const flattensNhwc =
+    r0.shape.length === 4 && sameLayout(src.layout, NHWC) && shape.length === 2 && shape[0] === r0.shape[0];
   if (flattensNhwc && onlyDenseReaders(ctx, out)) {
     // Keep the NHWC order and let the FULLY_CONNECTED weights absorb the NCHW flattening order.
     const [, c, h, w] = r0.shape as [number, number, number, number];
-    const v = ctx.op('RESHAPE', [src.value, ctx.int32Const('shape', shape)], { new_shape: attr.ints(shape) }, shape, dtype, out.name, quant);
+    const v = ctx.op(
+      'RESHAPE',
+      [src.value, ctx.int32Const('shape', shape)],
+      { new_shape: attr.ints(shape) },
+      shape,
+      dtype,
+      out.name,
+      quant,
+    );
     ctx.bind(out, { value: v, shape, layout: identity(2), rowPerm: nhwcFlattenPerm(c, h, w) });
     return;
   }
@@ -76,7 +91,15 @@ export function exportReshape(ctx: ExportContext, node: Node, opset: number): vo
   // Reshape of a reshape: read the first one's input (the bypassed op goes if nothing else reads it).
   const before = src.value.producer();
   const data = before?.opType === 'RESHAPE' && before.domain === 'tflite' ? before.input(0)! : src.value;
-  const v = ctx.op('RESHAPE', [data, ctx.int32Const('shape', shape)], { new_shape: attr.ints(shape) }, shape, dtype, out.name, quant);
+  const v = ctx.op(
+    'RESHAPE',
+    [data, ctx.int32Const('shape', shape)],
+    { new_shape: attr.ints(shape) },
+    shape,
+    dtype,
+    out.name,
+    quant,
+  );
   ctx.bind(out, { value: v, shape, layout: identity(shape.length) });
 }
 
@@ -98,10 +121,21 @@ export function exportConcat(ctx: ExportContext, node: Node): void {
   const rank = ctx.rep(first, node).shape.length;
   const axis = normAxis(node.getInt('axis', 0), rank);
   const layout = ctx.float(ctx.rep(first, node)).layout;
-  const parts = inputs.map((v) => (ctx.constOf(v) !== undefined ? { value: ctx.constInLayout(v, layout, node), shape: [...ctx.constOf(v)!.shape] } : ctx.input(v, node, layout)));
+  const parts = inputs.map((v) =>
+    ctx.constOf(v) !== undefined
+      ? { value: ctx.constInLayout(v, layout, node), shape: [...ctx.constOf(v)!.shape] }
+      : ctx.input(v, node, layout),
+  );
   const shape = [...parts[0]!.shape];
   shape[axis] = parts.reduce((s, p) => s + p.shape[axis]!, 0);
-  const out = ctx.op('CONCATENATION', parts.map((p) => p.value), { axis: attr.int(layout.indexOf(axis)), fused_activation_function: attr.string('NONE') }, applyLayout(shape, layout), 'float32', node.output().name);
+  const out = ctx.op(
+    'CONCATENATION',
+    parts.map((p) => p.value),
+    { axis: attr.int(layout.indexOf(axis)), fused_activation_function: attr.string('NONE') },
+    applyLayout(shape, layout),
+    'float32',
+    node.output().name,
+  );
   ctx.bind(node.output(), { value: out, shape, layout });
 }
 
@@ -111,7 +145,8 @@ export function exportPad(ctx: ExportContext, node: Node, opset: number): void {
   const r0 = ctx.rep(node.input(0)!, node);
   const rank = r0.shape.length;
   const pads = opset >= 11 ? ctx.intsConst(node.input(1)) : node.getInts('pads');
-  if (pads === undefined || pads.length !== 2 * rank) unsupported('Pad needs constant pads for every axis', node, 'pads');
+  if (pads === undefined || pads.length !== 2 * rank)
+    unsupported('Pad needs constant pads for every axis', node, 'pads');
   if (opset >= 18 && node.input(3) !== null) unsupported('Pad with axes is not supported', node, 'axes');
   if (pads.some((p) => p < 0)) unsupported('negative pads are not supported', node, 'pads');
   const value = opset >= 11 ? (ctx.floatConst(node.input(2))?.[0] ?? 0) : node.getFloat('value', 0);
@@ -119,18 +154,39 @@ export function exportPad(ctx: ExportContext, node: Node, opset: number): void {
   const x = quantized ? r0 : ctx.float(r0);
   if (x.rowPerm !== undefined) unsupported('Pad of a flattened NHWC block is not supported', node);
   const shape = r0.shape.map((d, i) => d + pads[i]! + pads[i + rank]!);
-  const paddings = ctx.int32Const('paddings', x.layout.flatMap((d) => [pads[d]!, pads[d + rank]!]), [rank, 2]);
+  const paddings = ctx.int32Const(
+    'paddings',
+    x.layout.flatMap((d) => [pads[d]!, pads[d + rank]!]),
+    [rank, 2],
+  );
   const tflShape = applyLayout(shape, x.layout);
-  const out = value === 0
-    ? ctx.op('PAD', [x.value, paddings], {}, tflShape, quantized ? 'int8' : 'float32', node.output().name, quantized ? x.value.quant : undefined)
-    : ctx.op('PADV2', [x.value, paddings, ctx.addConst('pad_value', tensorFromValues('float32', [], [value]))], {}, tflShape, 'float32', node.output().name);
+  const out =
+    value === 0
+      ? ctx.op(
+          'PAD',
+          [x.value, paddings],
+          {},
+          tflShape,
+          quantized ? 'int8' : 'float32',
+          node.output().name,
+          quantized ? x.value.quant : undefined,
+        )
+      : ctx.op(
+          'PADV2',
+          [x.value, paddings, ctx.addConst('pad_value', tensorFromValues('float32', [], [value]))],
+          {},
+          tflShape,
+          'float32',
+          node.output().name,
+        );
   ctx.bind(node.output(), { value: out, shape, layout: x.layout });
 }
 
 export function exportSlice(ctx: ExportContext, node: Node, opset: number): void {
   const r0 = ctx.rep(node.input(0)!, node);
   const rank = r0.shape.length;
-  const read = (i: number, name: string): number[] | undefined => (opset >= 10 ? (node.input(i) === null ? undefined : ctx.intsConst(node.input(i))) : node.getInts(name));
+  const read = (i: number, name: string): number[] | undefined =>
+    opset >= 10 ? (node.input(i) === null ? undefined : ctx.intsConst(node.input(i))) : node.getInts(name);
   const starts = read(1, 'starts');
   const ends = read(2, 'ends');
   if (starts === undefined || ends === undefined) unsupported('Slice needs constant starts and ends', node, 'starts');
@@ -165,9 +221,34 @@ export function exportSlice(ctx: ExportContext, node: Node, opset: number): void
       tEnd[i] = 0;
     }
   });
-  const inputs = [x.value, ctx.int32Const('begin', L.map((d) => begin[d]!)), ctx.int32Const('end', tEnd), ctx.int32Const('strides', L.map((d) => stride[d]!))];
-  const options = { begin_mask: attr.int(0), end_mask: attr.int(endMask), ellipsis_mask: attr.int(0), new_axis_mask: attr.int(0), shrink_axis_mask: attr.int(0), offset: attr.int(0) };
-  const out = ctx.op('STRIDED_SLICE', inputs, options, applyLayout(shape, L), quantized ? 'int8' : 'float32', node.output().name, quantized ? x.value.quant : undefined);
+  const inputs = [
+    x.value,
+    ctx.int32Const(
+      'begin',
+      L.map((d) => begin[d]!),
+    ),
+    ctx.int32Const('end', tEnd),
+    ctx.int32Const(
+      'strides',
+      L.map((d) => stride[d]!),
+    ),
+  ];
+  const options = {
+    begin_mask: attr.int(0),
+    end_mask: attr.int(endMask),
+    ellipsis_mask: attr.int(0),
+    new_axis_mask: attr.int(0),
+    shrink_axis_mask: attr.int(0),
+    offset: attr.int(0),
+  };
+  const out = ctx.op(
+    'STRIDED_SLICE',
+    inputs,
+    options,
+    applyLayout(shape, L),
+    quantized ? 'int8' : 'float32',
+    node.output().name,
+    quantized ? x.value.quant : undefined,
+  );
   ctx.bind(node.output(), { value: out, shape, layout: L });
 }
-

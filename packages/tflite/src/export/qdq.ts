@@ -12,9 +12,14 @@ export function qdqParams(ctx: ExportContext, node: Node, rank: number): QuantPa
   const zpTensor = ctx.constOf(node.input(2));
   const storage = zpTensor?.dtype ?? 'uint8';
   if (storage !== 'int8' && storage !== 'uint8') return undefined;
-  const zp = zpTensor === undefined ? new Int32Array(scale.length) : Int32Array.from(zpTensor.values() as ArrayLike<number>);
+  const zp =
+    zpTensor === undefined ? new Int32Array(scale.length) : Int32Array.from(zpTensor.values() as ArrayLike<number>);
   const shift = storage === 'uint8' ? -128 : 0;
-  const params: QuantParams = { dtype: 'int8', scale: Float32Array.from(scale), zeroPoint: Int32Array.from(zp, (z) => z + shift) };
+  const params: QuantParams = {
+    dtype: 'int8',
+    scale: Float32Array.from(scale),
+    zeroPoint: Int32Array.from(zp, (z) => z + shift),
+  };
   if (scale.length > 1) params.axis = normAxis(node.getInt('axis', 1), rank);
   if (node.getInt('block_size', 0) !== 0) return undefined;
   return params;
@@ -35,7 +40,10 @@ export function foldConstDequantize(ctx: ExportContext, node: Node): boolean {
   const scale = ctx.floatConst(node.input(1));
   if (scale === undefined) unsupported('DequantizeLinear needs a constant scale', node, 'x_scale');
   const zpT = ctx.constOf(node.input(2));
-  const zp = zpT === undefined ? new Int32Array(scale.length) : Int32Array.from(zpT.values() as ArrayLike<number | bigint>, Number);
+  const zp =
+    zpT === undefined
+      ? new Int32Array(scale.length)
+      : Int32Array.from(zpT.values() as ArrayLike<number | bigint>, Number);
   const shape = [...t.shape];
   const quant: QuantParams = { dtype: t.dtype, scale: Float32Array.from(scale), zeroPoint: zp };
   if (scale.length > 1) quant.axis = normAxis(node.getInt('axis', 1), shape.length);

@@ -1,4 +1,14 @@
-import { attr, ConfigError, int64Tensor, Model, SparseTensor, tensorFromValues, tensorType, type Graph, type Value } from '@enxuto/ir';
+import {
+  attr,
+  ConfigError,
+  int64Tensor,
+  Model,
+  SparseTensor,
+  tensorFromValues,
+  tensorType,
+  type Graph,
+  type Value,
+} from '@enxuto/ir';
 import { runTflite } from '@enxuto/tflite-interpreter';
 import { describe, expect, it } from 'vitest';
 import { exportAndRun, maxAbsDiff, noise, onnxModel, ops } from '../../test/export-harness.js';
@@ -28,7 +38,16 @@ function prunedMlp(asSparseTensor = false): Model {
     if (!asSparseTensor) return g.addInitializer(name, tensorFromValues('float32', shape, data));
     // The form the store-sparse pass leaves: values + linear int64 indices.
     const nz = [...data.keys()].filter((i) => data[i] !== 0);
-    const t = new SparseTensor('float32', shape, tensorFromValues('float32', [nz.length], Float32Array.from(nz, (i) => data[i]!)), int64Tensor([nz.length], nz.map(BigInt)));
+    const t = new SparseTensor(
+      'float32',
+      shape,
+      tensorFromValues(
+        'float32',
+        [nz.length],
+        Float32Array.from(nz, (i) => data[i]!),
+      ),
+      int64Tensor([nz.length], nz.map(BigInt)),
+    );
     return g.addInitializer(name, t);
   };
   const w1 = init('w1', [64, 784], pruned(64 * 784, 0.8, 3));
@@ -37,7 +56,12 @@ function prunedMlp(asSparseTensor = false): Model {
   const b2 = g.addInitializer('b2', tensorFromValues('float32', [10], noise(10, 11)));
   const h = g.addNode({ opType: 'Gemm', inputs: [x, w1, b1], outputs: ['h'], attributes: { transB: attr.int(1) } });
   const r = g.addNode({ opType: 'Relu', inputs: [h.output()], outputs: ['r'] });
-  const o = g.addNode({ opType: 'Gemm', inputs: [r.output(), w2, b2], outputs: ['y'], attributes: { transB: attr.int(1) } });
+  const o = g.addNode({
+    opType: 'Gemm',
+    inputs: [r.output(), w2, b2],
+    outputs: ['y'],
+    attributes: { transB: attr.int(1) },
+  });
   const y = o.output();
   y.type = tensorType('float32', [1, 10]);
   g.setOutputs([y]);
@@ -95,7 +119,9 @@ describe('sparse weights in export', () => {
     expect(ops(denseModel)).not.toContain('DENSIFY');
     const sparseBytes = writeTflite(sparseModel);
     const denseBytes = writeTflite(denseModel);
-    console.log(`pruned MLP: dense ${denseBytes.length} B, sparse ${sparseBytes.length} B, ratio ${(sparseBytes.length / denseBytes.length).toFixed(3)}`);
+    console.log(
+      `pruned MLP: dense ${denseBytes.length} B, sparse ${sparseBytes.length} B, ratio ${(sparseBytes.length / denseBytes.length).toFixed(3)}`,
+    );
     // 80 % zeros: 4 B value + 2 B uint16 column index per kept weight = 0.2 * 6 / 4 = 0.3 of dense.
     expect(sparseBytes.length / denseBytes.length).toBeLessThan(0.33);
     for (const x of inputs) {
@@ -131,11 +157,17 @@ describe('sparse weights in export', () => {
   });
 
   it('a pruned CONV_2D weight (OHWI, CSR over input channels) runs like onnxruntime', async () => {
-    const model = onnxModel([1, 8, 6, 6], (g, x) => {
-      const w = g.addInitializer('w', tensorFromValues('float32', [16, 8, 3, 3], pruned(16 * 8 * 9, 0.8, 21)));
-      const b = g.addInitializer('b', tensorFromValues('float32', [16], noise(16, 22)));
-      return g.addNode({ opType: 'Conv', inputs: [x, w, b], outputs: ['y'], attributes: { pads: attr.ints([1, 1, 1, 1]) } }).output();
-    }, [1, 16, 6, 6]);
+    const model = onnxModel(
+      [1, 8, 6, 6],
+      (g, x) => {
+        const w = g.addInitializer('w', tensorFromValues('float32', [16, 8, 3, 3], pruned(16 * 8 * 9, 0.8, 21)));
+        const b = g.addInitializer('b', tensorFromValues('float32', [16], noise(16, 22)));
+        return g
+          .addNode({ opType: 'Conv', inputs: [x, w, b], outputs: ['y'], attributes: { pads: attr.ints([1, 1, 1, 1]) } })
+          .output();
+      },
+      [1, 16, 6, 6],
+    );
     const x = noise(8 * 36, 23);
     const { tflite, onnx, tfl } = await exportAndRun(model, x);
     expect(ops(tflite)).toEqual(['TRANSPOSE', 'DENSIFY', 'CONV_2D', 'TRANSPOSE']);

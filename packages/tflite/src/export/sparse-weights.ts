@@ -53,7 +53,16 @@ function vectorBytes(v: SparseIndexVectorT): number {
 /** Sparsity metadata for `shape` (rank >= 2): outer dims DENSE, the last SPARSE_CSR. */
 export function csrSparsity(shape: readonly number[], csr: CsrWeights): SparsityParametersT {
   const rank = shape.length;
-  const dims = shape.map((d, i) => (i < rank - 1 ? { format: DimensionType.DENSE, dense_size: d } : { format: DimensionType.SPARSE_CSR, dense_size: 0, array_segments: indexVector(csr.segments), array_indices: indexVector(csr.indices) }));
+  const dims = shape.map((d, i) =>
+    i < rank - 1
+      ? { format: DimensionType.DENSE, dense_size: d }
+      : {
+          format: DimensionType.SPARSE_CSR,
+          dense_size: 0,
+          array_segments: indexVector(csr.segments),
+          array_indices: indexVector(csr.indices),
+        },
+  );
   return { traversal_order: shape.map((_, i) => i), block_map: [], dim_metadata: dims };
 }
 
@@ -70,8 +79,14 @@ const METADATA_BYTES = 64 + 16 * 4;
  * A float32 weight of TFLite `shape` as the tensor an op reads: a DENSIFY of a sparse constant
  * when `data` is pruned enough and that is smaller, else undefined (the caller stores it dense).
  */
-export function sparseFloatWeight(ctx: ExportContext, base: string, data: Float32Array, shape: readonly number[]): Value | undefined {
-  if (ctx.sparseWeights === 'never' || ctx.mode !== 'float32' || shape.length < 2 || data.length === 0) return undefined;
+export function sparseFloatWeight(
+  ctx: ExportContext,
+  base: string,
+  data: Float32Array,
+  shape: readonly number[],
+): Value | undefined {
+  if (ctx.sparseWeights === 'never' || ctx.mode !== 'float32' || shape.length < 2 || data.length === 0)
+    return undefined;
   let zeros = 0;
   for (let i = 0; i < data.length; i++) if (data[i] === 0 && !Object.is(data[i], -0)) zeros++;
   if (zeros < MIN_ZERO_FRACTION * data.length) return undefined;

@@ -42,12 +42,24 @@ export function onnxWindow(
 }
 
 /** 'VALID', 'SAME', or explicit pads that must be applied first (then VALID). */
-export function tflitePadding(hw: [number, number], w: Window): { padding: 'SAME' | 'VALID'; explicit?: [number, number, number, number] } {
+export function tflitePadding(
+  hw: [number, number],
+  w: Window,
+): { padding: 'SAME' | 'VALID'; explicit?: [number, number, number, number] } {
   const [t, l, b, r] = w.pads;
   const validOut = (i: 0 | 1) => Math.floor((hw[i] - ((w.kernel[i] - 1) * w.dilations[i] + 1)) / w.strides[i]) + 1;
-  if (t === 0 && l === 0 && b === 0 && r === 0 && w.out[0] === validOut(0) && w.out[1] === validOut(1)) return { padding: 'VALID' };
+  if (t === 0 && l === 0 && b === 0 && r === 0 && w.out[0] === validOut(0) && w.out[1] === validOut(1))
+    return { padding: 'VALID' };
   const [st, sb] = samePads(hw[0], w.kernel[0], w.strides[0], w.dilations[0]);
   const [sl, sr] = samePads(hw[1], w.kernel[1], w.strides[1], w.dilations[1]);
-  if (t === st && b === sb && l === sl && r === sr && w.out[0] === Math.ceil(hw[0] / w.strides[0]) && w.out[1] === Math.ceil(hw[1] / w.strides[1])) return { padding: 'SAME' };
+  if (
+    t === st &&
+    b === sb &&
+    l === sl &&
+    r === sr &&
+    w.out[0] === Math.ceil(hw[0] / w.strides[0]) &&
+    w.out[1] === Math.ceil(hw[1] / w.strides[1])
+  )
+    return { padding: 'SAME' };
   return { padding: 'VALID', explicit: [t, l, b, r] };
 }

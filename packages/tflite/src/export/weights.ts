@@ -2,7 +2,11 @@
 // No graph access here.
 
 /** Transposes row-major data of `shape` by `perm` (output dim i = input dim perm[i]). */
-export function permuteData<T extends Float32Array | Int8Array | Int32Array>(data: T, shape: readonly number[], perm: readonly number[]): T {
+export function permuteData<T extends Float32Array | Int8Array | Int32Array>(
+  data: T,
+  shape: readonly number[],
+  perm: readonly number[],
+): T {
   const rank = shape.length;
   const outShape = perm.map((p) => shape[p]!);
   const inStrides = new Array<number>(rank);
@@ -57,7 +61,11 @@ export function quantizeSymmetricPerAxis(data: Float32Array, shape: readonly num
 }
 
 /** int32 bias for int8 kernels: round(b / (inputScale * weightScale[c])). */
-export function quantizeBias(bias: Float32Array, inputScale: number, weightScale: Float32Array): { data: Int32Array; scale: Float32Array } {
+export function quantizeBias(
+  bias: Float32Array,
+  inputScale: number,
+  weightScale: Float32Array,
+): { data: Int32Array; scale: Float32Array } {
   const scale = Float32Array.from(bias, (_, c) => inputScale * weightScale[weightScale.length === 1 ? 0 : c]!);
   const data = Int32Array.from(bias, (b, c) => Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.round(b / scale[c]!))));
   return { data, scale };

@@ -53,7 +53,11 @@ export class LowerContext {
       this.map.set(old, v);
     }
     if (v === undefined) {
-      throw new UnsupportedError(`value ${old.name} was not lowered before its use`, { code: 'tflite/lower-order', value: old.name, ...(node ? { node: node.label() } : {}) });
+      throw new UnsupportedError(`value ${old.name} was not lowered before its use`, {
+        code: 'tflite/lower-order',
+        value: old.name,
+        ...(node ? { node: node.label() } : {}),
+      });
     }
     return v;
   }
@@ -69,7 +73,10 @@ export class LowerContext {
         // DequantizeLinear has no int64 form (int16 convs carry int64 biases): dequantize here.
         const shape = [...old.const.shape];
         const values = old.const.values() as ArrayLike<number | bigint>;
-        view = this.g.addInitializer(this.name(`${old.name}_dq`), tensorFromValues('float32', shape, dequantizeValues(Array.from(values, Number), q, shape)));
+        view = this.g.addInitializer(
+          this.name(`${old.name}_dq`),
+          tensorFromValues('float32', shape, dequantizeValues(Array.from(values, Number), q, shape)),
+        );
       } else {
         const [scale, zp] = this.quantConstants(old.name, q);
         [view] = this.op('DequantizeLinear', [v, scale, zp], axisAttr(q), `${old.name}_dq`);
@@ -89,7 +96,11 @@ export class LowerContext {
       return this.op('QuantizeLinear', [x, scale, zp], axisAttr(q), `${base}_q`)[0]!;
     }
     if (q.scale.length > 1) {
-      throw new UnsupportedError(`per-axis quantization to ${q.dtype} has no ONNX form`, { code: 'tflite/lower-unsupported', value: base, field: 'quant' });
+      throw new UnsupportedError(`per-axis quantization to ${q.dtype} has no ONNX form`, {
+        code: 'tflite/lower-unsupported',
+        value: base,
+        field: 'quant',
+      });
     }
     // Wide targets (int32) need double precision: float32 cannot hold their integers exactly.
     const { min, max } = integerRange(q.dtype);
@@ -110,7 +121,11 @@ export class LowerContext {
     const wide = this.op('Cast', [v], { to: { type: 'int', value: ONNX_DOUBLE } })[0]!;
     if (q === undefined) return wide;
     if (q.scale.length > 1) {
-      throw new UnsupportedError('per-axis requantization has no ONNX form here', { code: 'tflite/lower-unsupported', value: old.name, field: 'quant' });
+      throw new UnsupportedError('per-axis requantization has no ONNX form here', {
+        code: 'tflite/lower-unsupported',
+        value: old.name,
+        field: 'quant',
+      });
     }
     const centered = this.op('Sub', [wide, this.float64(`${old.name}_zero_point`, q.zeroPoint[0]!)])[0]!;
     return this.op('Mul', [centered, this.float64(`${old.name}_scale`, q.scale[0]!)])[0]!;
@@ -130,14 +145,27 @@ export class LowerContext {
   }
 
   /** Adds an ONNX (default domain) node; returns its outputs. */
-  op(opType: string, inputs: readonly (Value | null)[], attributes: Record<string, Attr> = {}, base = opType, outputs = 1): Value[] {
+  op(
+    opType: string,
+    inputs: readonly (Value | null)[],
+    attributes: Record<string, Attr> = {},
+    base = opType,
+    outputs = 1,
+  ): Value[] {
     const names = Array.from({ length: outputs }, (_, i) => this.name(outputs === 1 ? base : `${base}_${i}`));
     const n = this.g.addNode({ opType, inputs, outputs: names, attributes });
     return n.outputs as Value[];
   }
 
   int64(base: string, values: readonly number[], shape: readonly number[] = [values.length]): Value {
-    return this.g.addInitializer(this.name(base), tensorFromValues('int64', shape, values.map((v) => BigInt(v))));
+    return this.g.addInitializer(
+      this.name(base),
+      tensorFromValues(
+        'int64',
+        shape,
+        values.map((v) => BigInt(v)),
+      ),
+    );
   }
 
   float32(base: string, values: readonly number[], shape: readonly number[] = []): Value {

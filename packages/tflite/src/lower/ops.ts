@@ -35,12 +35,19 @@ function constantInput(n: Node, i: number, what: string): number[] {
 function activation(ctx: LowerContext, n: Node, x: Value): Value {
   const act = n.getString('fused_activation_function', 'NONE');
   switch (act) {
-    case 'NONE': return x;
-    case 'RELU': return ctx.op('Relu', [x])[0]!;
-    case 'RELU6': return ctx.op('Clip', [x, ctx.float32('zero', [0]), ctx.float32('six', [6])])[0]!;
-    case 'RELU_N1_TO_1': return ctx.op('Clip', [x, ctx.float32('minus_one', [-1]), ctx.float32('one', [1])])[0]!;
-    case 'TANH': return ctx.op('Tanh', [x])[0]!;
-    case 'SIGN_BIT': default: return unsupported(n, `fused activation ${act} has no ONNX form`, 'fused_activation_function');
+    case 'NONE':
+      return x;
+    case 'RELU':
+      return ctx.op('Relu', [x])[0]!;
+    case 'RELU6':
+      return ctx.op('Clip', [x, ctx.float32('zero', [0]), ctx.float32('six', [6])])[0]!;
+    case 'RELU_N1_TO_1':
+      return ctx.op('Clip', [x, ctx.float32('minus_one', [-1]), ctx.float32('one', [1])])[0]!;
+    case 'TANH':
+      return ctx.op('Tanh', [x])[0]!;
+    case 'SIGN_BIT':
+    default:
+      return unsupported(n, `fused activation ${act} has no ONNX form`, 'fused_activation_function');
   }
 }
 
@@ -74,13 +81,24 @@ function inNchw(ctx: LowerContext, n: Node, x: Value, body: (xNchw: Value) => Va
   return activation(ctx, n, transpose(ctx, y, TO_NHWC, 'to_nhwc'));
 }
 
-const binary = (opType: string): Lowering => (ctx, n) => [activation(ctx, n, ctx.op(opType, [input(ctx, n, 0), input(ctx, n, 1)])[0]!)];
-const unary = (opType: string, attrs: (n: Node) => Record<string, Attr> = () => ({})): Lowering => (ctx, n) => [ctx.op(opType, [input(ctx, n, 0)], attrs(n))[0]!];
+const binary =
+  (opType: string): Lowering =>
+  (ctx, n) => [activation(ctx, n, ctx.op(opType, [input(ctx, n, 0), input(ctx, n, 1)])[0]!)];
+const unary =
+  (opType: string, attrs: (n: Node) => Record<string, Attr> = () => ({})): Lowering =>
+  (ctx, n) => [ctx.op(opType, [input(ctx, n, 0)], attrs(n))[0]!];
 
 function pool(opType: string): Lowering {
   return (ctx, n) => [
-    inNchw(ctx, n, input(ctx, n, 0), (x) =>
-      ctx.op(opType, [x], { kernel_shape: attr.ints([n.getInt('filter_height', 1), n.getInt('filter_width', 1)]), ...spatial(n) })[0]!,
+    inNchw(
+      ctx,
+      n,
+      input(ctx, n, 0),
+      (x) =>
+        ctx.op(opType, [x], {
+          kernel_shape: attr.ints([n.getInt('filter_height', 1), n.getInt('filter_width', 1)]),
+          ...spatial(n),
+        })[0]!,
     ),
   ];
 }
@@ -91,19 +109,36 @@ function lstm(ctx: LowerContext, n: Node): Value[] {
   for (const i of [9, 10, 11, 16, 17, 20, 21, 22, 23]) {
     if (present(i)) unsupported(n, 'peephole, projection and layer-norm LSTMs have no ONNX LSTM form', `inputs[${i}]`);
   }
-  if (n.inputs.slice(0, 20).some((v) => v !== null && v !== undefined && v.quant !== undefined && v.dtype !== 'float32')) {
+  if (
+    n.inputs.slice(0, 20).some((v) => v !== null && v !== undefined && v.quant !== undefined && v.dtype !== 'float32')
+  ) {
     unsupported(n, 'integer (quantized) LSTM kernels have no ONNX form', 'inputs');
   }
   const w = (indices: number[]) => {
     // ONNX gate order is i, o, f, c; TFLite's inputs are i, f, c, o.
-    const cat = ctx.op('Concat', indices.map((i) => input(ctx, n, i)), { axis: attr.int(0) }, 'lstm_w')[0]!;
+    const cat = ctx.op(
+      'Concat',
+      indices.map((i) => input(ctx, n, i)),
+      { axis: attr.int(0) },
+      'lstm_w',
+    )[0]!;
     return ctx.op('Unsqueeze', [cat, ctx.int64('axis0', [0])], {}, 'lstm_w3')[0]!;
   };
   const Wx = w([1, 4, 2, 3]);
   const Rx = w([5, 8, 6, 7]);
-  const bias = ctx.op('Concat', [input(ctx, n, 12), input(ctx, n, 15), input(ctx, n, 13), input(ctx, n, 14)], { axis: attr.int(0) }, 'lstm_b')[0]!;
+  const bias = ctx.op(
+    'Concat',
+    [input(ctx, n, 12), input(ctx, n, 15), input(ctx, n, 13), input(ctx, n, 14)],
+    { axis: attr.int(0) },
+    'lstm_b',
+  )[0]!;
   const zeros = ctx.op('Mul', [bias, ctx.float32('zero', [0])], {}, 'lstm_rb')[0]!;
-  const B = ctx.op('Unsqueeze', [ctx.op('Concat', [bias, zeros], { axis: attr.int(0) }, 'lstm_wb_rb')[0]!, ctx.int64('axis0', [0])], {}, 'lstm_b2')[0]!;
+  const B = ctx.op(
+    'Unsqueeze',
+    [ctx.op('Concat', [bias, zeros], { axis: attr.int(0) }, 'lstm_wb_rb')[0]!, ctx.int64('axis0', [0])],
+    {},
+    'lstm_b2',
+  )[0]!;
   const timeMajor = n.getInt('time_major', 0) !== 0;
   // onnxruntime runs only time-major LSTMs (layout 0): batch-major data is transposed around it.
   const x = timeMajor ? input(ctx, n, 0) : transpose(ctx, input(ctx, n, 0), [1, 0, 2], 'lstm_x');
@@ -112,8 +147,16 @@ function lstm(ctx: LowerContext, n: Node): Value[] {
   const hidden = n.inputs[5]?.shape?.[0];
   if (typeof hidden !== 'number') unsupported(n, 'the hidden size must be static', 'inputs[5]');
   const act = n.getString('fused_activation_function', 'TANH');
-  const cellAct = act === 'TANH' ? 'Tanh' : act === 'RELU' ? 'Relu' : unsupported(n, `activation ${act}`, 'fused_activation_function');
-  const attrs: Record<string, Attr> = { hidden_size: attr.int(hidden), activations: attr.strings(['Sigmoid', cellAct, cellAct]) };
+  const cellAct =
+    act === 'TANH'
+      ? 'Tanh'
+      : act === 'RELU'
+        ? 'Relu'
+        : unsupported(n, `activation ${act}`, 'fused_activation_function');
+  const attrs: Record<string, Attr> = {
+    hidden_size: attr.int(hidden),
+    activations: attr.strings(['Sigmoid', cellAct, cellAct]),
+  };
   const [Y] = ctx.op('LSTM', [x, Wx, Rx, B, null, state(18), state(19)], attrs, 'lstm', 3);
   // Y: [seq, 1, batch, hidden] -> drop the direction axis (and go back to batch-major).
   const y = ctx.op('Squeeze', [Y!, ctx.int64('axis', [1])], {}, 'lstm_y')[0]!;
@@ -124,7 +167,8 @@ function stridedSlice(ctx: LowerContext, n: Node): Value[] {
   const begin = constantInput(n, 1, 'begin');
   const end = constantInput(n, 2, 'end');
   const strides = n.inputs[3] ? constantInput(n, 3, 'strides') : begin.map(() => 1);
-  if (n.getInt('ellipsis_mask', 0) !== 0 || n.getInt('new_axis_mask', 0) !== 0) unsupported(n, 'ellipsis and new-axis masks are not lowered', 'ellipsis_mask');
+  if (n.getInt('ellipsis_mask', 0) !== 0 || n.getInt('new_axis_mask', 0) !== 0)
+    unsupported(n, 'ellipsis and new-axis masks are not lowered', 'ellipsis_mask');
   if (n.getInt('offset', 0) !== 0) unsupported(n, 'offset slices are not lowered', 'offset');
   const beginMask = n.getInt('begin_mask', 0);
   const endMask = n.getInt('end_mask', 0);
@@ -139,7 +183,18 @@ function stridedSlice(ctx: LowerContext, n: Node): Value[] {
     else ends.push(endMask & (1 << i) ? (step > 0 ? BIG : -BIG) : end[i]!);
   });
   const axes = begin.map((_, i) => i);
-  let y = ctx.op('Slice', [input(ctx, n, 0), ctx.int64('starts', starts), ctx.int64('ends', ends), ctx.int64('axes', axes), ctx.int64('steps', strides)], {}, 'slice')[0]!;
+  let y = ctx.op(
+    'Slice',
+    [
+      input(ctx, n, 0),
+      ctx.int64('starts', starts),
+      ctx.int64('ends', ends),
+      ctx.int64('axes', axes),
+      ctx.int64('steps', strides),
+    ],
+    {},
+    'slice',
+  )[0]!;
   const squeezed = axes.filter((i) => shrink & (1 << i));
   if (squeezed.length > 0) y = ctx.op('Squeeze', [y, ctx.int64('axes', squeezed)])[0]!;
   return [y];
@@ -175,7 +230,10 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   CONV_2D: (ctx, n) => {
     const w = weights(ctx, n, 1, TO_NCHW, 'conv_w'); // [O, KH, KW, I] -> [O, I, KH, KW]
     const b = optionalInput(ctx, n, 2);
-    const attrs = { ...spatial(n), dilations: attr.ints([n.getInt('dilation_h_factor', 1), n.getInt('dilation_w_factor', 1)]) };
+    const attrs = {
+      ...spatial(n),
+      dilations: attr.ints([n.getInt('dilation_h_factor', 1), n.getInt('dilation_w_factor', 1)]),
+    };
     return [inNchw(ctx, n, input(ctx, n, 0), (x) => ctx.op('Conv', b ? [x, w, b] : [x, w], attrs)[0]!)];
   },
   DEPTHWISE_CONV_2D: (ctx, n) => {
@@ -183,13 +241,21 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
     if (typeof channels !== 'number') unsupported(n, 'the input channel count must be static', 'inputs[0]');
     const w = weights(ctx, n, 1, [3, 0, 1, 2], 'dw_w'); // [1, KH, KW, C*M] -> [C*M, 1, KH, KW]
     const b = optionalInput(ctx, n, 2);
-    const attrs = { ...spatial(n), group: attr.int(channels), dilations: attr.ints([n.getInt('dilation_h_factor', 1), n.getInt('dilation_w_factor', 1)]) };
+    const attrs = {
+      ...spatial(n),
+      group: attr.int(channels),
+      dilations: attr.ints([n.getInt('dilation_h_factor', 1), n.getInt('dilation_w_factor', 1)]),
+    };
     return [inNchw(ctx, n, input(ctx, n, 0), (x) => ctx.op('Conv', b ? [x, w, b] : [x, w], attrs)[0]!)];
   },
   TRANSPOSE_CONV: (ctx, n) => {
     // output_shape (NHWC) is often a graph input; the output's static shape then says the same.
     const declared = n.outputs[0]?.shape;
-    const outShape = constInts(n.inputs[0] ?? null) ?? (declared?.every((d) => typeof d === 'number') ? (declared as number[]) : unsupported(n, 'output_shape must be a constant or the output shape static', 'inputs[0]'));
+    const outShape =
+      constInts(n.inputs[0] ?? null) ??
+      (declared?.every((d) => typeof d === 'number')
+        ? (declared as number[])
+        : unsupported(n, 'output_shape must be a constant or the output shape static', 'inputs[0]'));
     const w = weights(ctx, n, 1, [3, 0, 1, 2], 'tconv_w'); // [O, KH, KW, I] -> [I, O, KH, KW]
     const b = optionalInput(ctx, n, 3);
     const strides = [n.getInt('stride_h', 1), n.getInt('stride_w', 1)];
@@ -201,8 +267,11 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
       if (!kernel || !inShape || [kernel[1], kernel[2], inShape[1], inShape[2]].some((d) => typeof d !== 'number')) {
         unsupported(n, 'VALID padding needs static input and kernel shapes', 'inputs[2]');
       }
-      const extra = [0, 1].map((i) => outShape[1 + i]! - (strides[i]! * ((inShape[1 + i] as number) - 1) + (kernel[1 + i] as number)));
-      if (extra.some((e) => e < 0 || e >= strides[extra.indexOf(e)]!)) unsupported(n, 'output_shape is not reachable with VALID padding', 'inputs[0]');
+      const extra = [0, 1].map(
+        (i) => outShape[1 + i]! - (strides[i]! * ((inShape[1 + i] as number) - 1) + (kernel[1 + i] as number)),
+      );
+      if (extra.some((e) => e < 0 || e >= strides[extra.indexOf(e)]!))
+        unsupported(n, 'output_shape is not reachable with VALID padding', 'inputs[0]');
       attrs['output_padding'] = attr.ints(extra);
       attrs['pads'] = attr.ints([0, 0, 0, 0]);
     } else {
@@ -231,7 +300,9 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   MAX_POOL_2D: pool('MaxPool'),
   AVERAGE_POOL_2D: pool('AveragePool'),
   MEAN: (ctx, n) => [
-    ctx.op('ReduceMean', [input(ctx, n, 0), ctx.int64('axes', constantInput(n, 1, 'axes'))], { keepdims: attr.int(n.getInt('keep_dims', 0)) })[0]!,
+    ctx.op('ReduceMean', [input(ctx, n, 0), ctx.int64('axes', constantInput(n, 1, 'axes'))], {
+      keepdims: attr.int(n.getInt('keep_dims', 0)),
+    })[0]!,
   ],
   RESHAPE: (ctx, n) => {
     const fromInput = constInts(n.inputs[1] ?? null);
@@ -244,12 +315,23 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
     return [ctx.op('Reshape', [input(ctx, n, 0), ctx.int64('shape', shape)])[0]!];
   },
   CONCATENATION: (ctx, n) => [
-    activation(ctx, n, ctx.op('Concat', n.inputs.map((_, i) => input(ctx, n, i)), { axis: attr.int(n.getInt('axis', 0)) })[0]!),
+    activation(
+      ctx,
+      n,
+      ctx.op(
+        'Concat',
+        n.inputs.map((_, i) => input(ctx, n, i)),
+        { axis: attr.int(n.getInt('axis', 0)) },
+      )[0]!,
+    ),
   ],
   PAD: (ctx, n) => {
     const p = constantInput(n, 1, 'paddings');
     const rank = p.length / 2;
-    const pads = [...Array.from({ length: rank }, (_, i) => p[2 * i]!), ...Array.from({ length: rank }, (_, i) => p[2 * i + 1]!)];
+    const pads = [
+      ...Array.from({ length: rank }, (_, i) => p[2 * i]!),
+      ...Array.from({ length: rank }, (_, i) => p[2 * i + 1]!),
+    ];
     return [ctx.op('Pad', [input(ctx, n, 0), ctx.int64('pads', pads)])[0]!];
   },
   TRANSPOSE: (ctx, n) => [transpose(ctx, input(ctx, n, 0), constantInput(n, 1, 'perm'))],

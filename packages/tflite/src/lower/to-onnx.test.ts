@@ -57,7 +57,8 @@ describe('lowerTfliteToOnnx', () => {
       const model = readTflite(readFileSync(c.modelPath));
       const node = model.graph.nodes[0]!;
       model.graph.setInput(node, 3, null);
-      const reference = TfliteInterpreter.load(writeTflite(model)).run(c.inputs.map((t) => ({ data: t.data })))[0]!.data as Int16Array;
+      const reference = TfliteInterpreter.load(writeTflite(model)).run(c.inputs.map((t) => ({ data: t.data })))[0]!
+        .data as Int16Array;
       const y = await runOnnx(model, c.inputs);
       expect(maxDiff(y, reference), c.id).toBeLessThanOrEqual(1);
     }
@@ -91,6 +92,8 @@ describe('lowerTfliteToOnnx', () => {
     expect(() => lowerTfliteToOnnx(int8)).toThrow(/integer \(quantized\) LSTM/);
     const model = readTflite(readFileSync(cases[0]!.modelPath));
     model.graph.nodes[0]!.opType = 'HASHTABLE_LOOKUP';
-    expect(() => lowerTfliteToOnnx(model)).toThrow(expect.objectContaining({ code: 'tflite/lower-unsupported', field: 'opType' }));
+    expect(() => lowerTfliteToOnnx(model)).toThrow(
+      expect.objectContaining({ code: 'tflite/lower-unsupported', field: 'opType' }),
+    );
   });
 });

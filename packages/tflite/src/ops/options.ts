@@ -34,11 +34,18 @@ export function optionsToAttributes(table: string, value: Record<string, unknown
     if (t === 'str') out[def.name] = attr.string(v as string);
     else if (t === '[u8]' || t === '[i8]') {
       const view = v as Uint8Array | Int8Array;
-      out[def.name] = attr.tensor(tensorFromBytes(t === '[u8]' ? 'uint8' : 'int8', [view.length], new Uint8Array(view.buffer, view.byteOffset, view.length)));
+      out[def.name] = attr.tensor(
+        tensorFromBytes(
+          t === '[u8]' ? 'uint8' : 'int8',
+          [view.length],
+          new Uint8Array(view.buffer, view.byteOffset, view.length),
+        ),
+      );
     } else if (t === '[f32]' || t === '[f64]') out[def.name] = attr.floats([...(v as number[])]);
     else if (t.startsWith('[')) out[def.name] = attr.ints((v as (number | boolean)[]).map((x) => Number(x)));
     else if (t === 'f32' || t === 'f64') out[def.name] = attr.float(v as number);
-    else if (def.enum !== undefined && enumName(def.enum, v as number) !== undefined) out[def.name] = attr.string(enumName(def.enum, v as number)!);
+    else if (def.enum !== undefined && enumName(def.enum, v as number) !== undefined)
+      out[def.name] = attr.string(enumName(def.enum, v as number)!);
     else out[def.name] = attr.int(Number(v));
   }
   return out;
@@ -81,24 +88,41 @@ export function attributesToOptions(table: string, node: Node): Record<string, u
 
 /** Options tables whose name does not follow from the op name. */
 const SPECIAL_OPTIONS: Record<string, string> = {
-  AVERAGE_POOL_2D: 'Pool2DOptions', MAX_POOL_2D: 'Pool2DOptions', L2_POOL_2D: 'Pool2DOptions',
-  MEAN: 'ReducerOptions', SUM: 'ReducerOptions', REDUCE_PROD: 'ReducerOptions', REDUCE_MAX: 'ReducerOptions',
-  REDUCE_MIN: 'ReducerOptions', REDUCE_ANY: 'ReducerOptions', REDUCE_ALL: 'ReducerOptions',
-  MAXIMUM: 'MaximumMinimumOptions', MINIMUM: 'MaximumMinimumOptions',
-  UNIDIRECTIONAL_SEQUENCE_RNN: 'SequenceRNNOptions', L2_NORMALIZATION: 'L2NormOptions',
-  CONV_3D_TRANSPOSE: 'Conv3DOptions', RANDOM_STANDARD_NORMAL: 'RandomOptions', RANDOM_UNIFORM: 'RandomOptions',
+  AVERAGE_POOL_2D: 'Pool2DOptions',
+  MAX_POOL_2D: 'Pool2DOptions',
+  L2_POOL_2D: 'Pool2DOptions',
+  MEAN: 'ReducerOptions',
+  SUM: 'ReducerOptions',
+  REDUCE_PROD: 'ReducerOptions',
+  REDUCE_MAX: 'ReducerOptions',
+  REDUCE_MIN: 'ReducerOptions',
+  REDUCE_ANY: 'ReducerOptions',
+  REDUCE_ALL: 'ReducerOptions',
+  MAXIMUM: 'MaximumMinimumOptions',
+  MINIMUM: 'MaximumMinimumOptions',
+  UNIDIRECTIONAL_SEQUENCE_RNN: 'SequenceRNNOptions',
+  L2_NORMALIZATION: 'L2NormOptions',
+  CONV_3D_TRANSPOSE: 'Conv3DOptions',
+  RANDOM_STANDARD_NORMAL: 'RandomOptions',
+  RANDOM_UNIFORM: 'RandomOptions',
   MULTINOMIAL: 'RandomOptions',
 };
 
 const normalize = (s: string): string => s.toLowerCase().replace(/_/g, '');
 
 const BY_NORMALIZED = new Map<string, { union: 'builtin_options' | 'builtin_options_2'; table: string }>();
-for (const [field, union] of [['builtin_options', 'BuiltinOptions'], ['builtin_options_2', 'BuiltinOptions2']] as const) {
-  for (const table of UNIONS[union]!.slice(1)) BY_NORMALIZED.set(normalize(table.slice(0, -'Options'.length)), { union: field, table });
+for (const [field, union] of [
+  ['builtin_options', 'BuiltinOptions'],
+  ['builtin_options_2', 'BuiltinOptions2'],
+] as const) {
+  for (const table of UNIONS[union]!.slice(1))
+    BY_NORMALIZED.set(normalize(table.slice(0, -'Options'.length)), { union: field, table });
 }
 
 /** The options union field and table conventionally used by a builtin op, if it has one. */
-export function defaultOptionsFor(opName: string): { union: 'builtin_options' | 'builtin_options_2'; table: string } | undefined {
+export function defaultOptionsFor(
+  opName: string,
+): { union: 'builtin_options' | 'builtin_options_2'; table: string } | undefined {
   const special = SPECIAL_OPTIONS[opName];
   if (special !== undefined) return { union: 'builtin_options', table: special };
   return BY_NORMALIZED.get(normalize(opName));

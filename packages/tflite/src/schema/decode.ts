@@ -19,7 +19,17 @@ export interface DecodeOptions {
 }
 
 const SCALAR_SIZE: Record<ScalarCode, number> = {
-  bool: 1, i8: 1, u8: 1, i16: 2, u16: 2, i32: 4, u32: 4, i64: 8, u64: 8, f32: 4, f64: 8,
+  bool: 1,
+  i8: 1,
+  u8: 1,
+  i16: 2,
+  u16: 2,
+  i32: 4,
+  u32: 4,
+  i64: 8,
+  u64: 8,
+  f32: 4,
+  f64: 8,
 };
 
 const utf8 = new TextDecoder('utf-8');
@@ -59,14 +69,16 @@ class Reader {
 
   private spend(units: number, at: number): void {
     this.budget -= units;
-    if (this.budget < 0) this.fail('too-much-work', 'file refers to the same data too many times (decode budget exhausted)', at);
+    if (this.budget < 0)
+      this.fail('too-much-work', 'file refers to the same data too many times (decode budget exhausted)', at);
   }
 
   /** Absolute position of the object an unsigned offset at `at` points to, checked. */
   private follow(at: number, need: number): number {
     if (at + 4 > this.len) this.fail('truncated', 'offset field runs past the end of the file', at);
     const target = at + this.bb.readUint32(at);
-    if (target + need > this.len) this.fail('bad-offset', `offset points outside the file (${target} of ${this.len})`, at);
+    if (target + need > this.len)
+      this.fail('bad-offset', `offset points outside the file (${target} of ${this.len})`, at);
     // Tables, vectors and strings start on 4 bytes, as the FlatBuffers verifier requires.
     if (target % 4 !== 0) this.fail('misaligned', `object at byte ${target} is not 4-byte aligned`, at);
     return target;
@@ -74,15 +86,24 @@ class Reader {
 
   private scalar(code: ScalarCode, at: number): number | boolean {
     switch (code) {
-      case 'bool': return this.bb.readUint8(at) !== 0;
-      case 'i8': return this.bb.readInt8(at);
-      case 'u8': return this.bb.readUint8(at);
-      case 'i16': return this.bb.readInt16(at);
-      case 'u16': return this.bb.readUint16(at);
-      case 'i32': return this.bb.readInt32(at);
-      case 'u32': return this.bb.readUint32(at);
-      case 'f32': return this.bb.readFloat32(at);
-      case 'f64': return this.bb.readFloat64(at);
+      case 'bool':
+        return this.bb.readUint8(at) !== 0;
+      case 'i8':
+        return this.bb.readInt8(at);
+      case 'u8':
+        return this.bb.readUint8(at);
+      case 'i16':
+        return this.bb.readInt16(at);
+      case 'u16':
+        return this.bb.readUint16(at);
+      case 'i32':
+        return this.bb.readInt32(at);
+      case 'u32':
+        return this.bb.readUint32(at);
+      case 'f32':
+        return this.bb.readFloat32(at);
+      case 'f64':
+        return this.bb.readFloat64(at);
       case 'i64':
       case 'u64': {
         const v = code === 'i64' ? this.bb.readInt64(at) : this.bb.readUint64(at);
@@ -111,7 +132,8 @@ class Reader {
     const elem = code.startsWith('T:') || code === 'str' ? 4 : SCALAR_SIZE[code as ScalarCode];
     if (elem === undefined) this.fail('schema', `unsupported vector element ${code}`);
     // Division, not multiplication: n * elem could exceed 2^53 for a hostile length.
-    if (n > (this.len - data) / elem) this.fail('bad-vector', `vector of ${n} elements runs past the end of the file`, start);
+    if (n > (this.len - data) / elem)
+      this.fail('bad-vector', `vector of ${n} elements runs past the end of the file`, start);
     if (data % elem !== 0) this.fail('misaligned', `vector data at byte ${data} is not ${elem}-byte aligned`, start);
     if (code === 'u8' || code === 'i8') {
       this.spend(1, start);
@@ -142,8 +164,10 @@ class Reader {
     if (vt < 0 || vt + 4 > this.len) this.fail('bad-vtable', `${name} vtable is outside the file`, pos);
     const vtSize = this.bb.readUint16(vt);
     const objSize = this.bb.readUint16(vt + 2);
-    if (vtSize < 4 || vtSize % 2 !== 0 || vt + vtSize > this.len) this.fail('bad-vtable', `${name} vtable size ${vtSize} is invalid`, vt);
-    if (objSize < 4 || pos + objSize > this.len) this.fail('bad-vtable', `${name} table size ${objSize} runs past the end of the file`, vt);
+    if (vtSize < 4 || vtSize % 2 !== 0 || vt + vtSize > this.len)
+      this.fail('bad-vtable', `${name} vtable size ${vtSize} is invalid`, vt);
+    if (objSize < 4 || pos + objSize > this.len)
+      this.fail('bad-vtable', `${name} table size ${objSize} runs past the end of the file`, vt);
 
     const slotOffset = (slot: number, size: number): number => {
       const entry = 4 + 2 * slot;
@@ -151,7 +175,8 @@ class Reader {
       const fo = this.bb.readUint16(vt + entry);
       if (fo === 0) return 0;
       if (fo < 4 || fo + size > objSize) this.fail('bad-vtable', `field lies outside its ${name} table`, vt + entry);
-      if ((pos + fo) % size !== 0) this.fail('misaligned', `field at byte ${pos + fo} is not ${size}-byte aligned`, vt + entry);
+      if ((pos + fo) % size !== 0)
+        this.fail('misaligned', `field at byte ${pos + fo} is not ${size}-byte aligned`, vt + entry);
       return pos + fo;
     };
 

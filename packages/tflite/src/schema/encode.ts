@@ -7,7 +7,17 @@ import type { FieldDef, ScalarCode } from './field-def.js';
 import { FILE_IDENTIFIER, ROOT_TABLE, TABLES, UNIONS, type ModelT } from './schema.generated.js';
 
 const SCALAR_SIZE: Record<ScalarCode, number> = {
-  bool: 1, i8: 1, u8: 1, i16: 2, u16: 2, i32: 4, u32: 4, i64: 8, u64: 8, f32: 4, f64: 8,
+  bool: 1,
+  i8: 1,
+  u8: 1,
+  i16: 2,
+  u16: 2,
+  i32: 4,
+  u32: 4,
+  i64: 8,
+  u64: 8,
+  f32: 4,
+  f64: 8,
 };
 
 function bad(field: string, message: string): never {
@@ -17,12 +27,29 @@ function bad(field: string, message: string): never {
 function addScalar(b: Builder, code: ScalarCode, value: number | boolean): void {
   const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
   switch (code) {
-    case 'bool': case 'i8': case 'u8': b.addInt8(v); break;
-    case 'i16': case 'u16': b.addInt16(v); break;
-    case 'i32': case 'u32': b.addInt32(v); break;
-    case 'i64': case 'u64': b.addInt64(BigInt(v)); break;
-    case 'f32': b.addFloat32(v); break;
-    case 'f64': b.addFloat64(v); break;
+    case 'bool':
+    case 'i8':
+    case 'u8':
+      b.addInt8(v);
+      break;
+    case 'i16':
+    case 'u16':
+      b.addInt16(v);
+      break;
+    case 'i32':
+    case 'u32':
+      b.addInt32(v);
+      break;
+    case 'i64':
+    case 'u64':
+      b.addInt64(BigInt(v));
+      break;
+    case 'f32':
+      b.addFloat32(v);
+      break;
+    case 'f64':
+      b.addFloat64(v);
+      break;
   }
 }
 
@@ -31,12 +58,29 @@ function addScalarField(b: Builder, def: FieldDef, value: number | boolean): voi
   const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
   const d = typeof def.default === 'boolean' ? (def.default ? 1 : 0) : (def.default ?? 0);
   switch (code) {
-    case 'bool': case 'i8': case 'u8': b.addFieldInt8(def.slot, v, d); break;
-    case 'i16': case 'u16': b.addFieldInt16(def.slot, v, d); break;
-    case 'i32': case 'u32': b.addFieldInt32(def.slot, v, d); break;
-    case 'i64': case 'u64': b.addFieldInt64(def.slot, BigInt(v), BigInt(d)); break;
-    case 'f32': b.addFieldFloat32(def.slot, v, d); break;
-    case 'f64': b.addFieldFloat64(def.slot, v, d); break;
+    case 'bool':
+    case 'i8':
+    case 'u8':
+      b.addFieldInt8(def.slot, v, d);
+      break;
+    case 'i16':
+    case 'u16':
+      b.addFieldInt16(def.slot, v, d);
+      break;
+    case 'i32':
+    case 'u32':
+      b.addFieldInt32(def.slot, v, d);
+      break;
+    case 'i64':
+    case 'u64':
+      b.addFieldInt64(def.slot, BigInt(v), BigInt(d));
+      break;
+    case 'f32':
+      b.addFieldFloat32(def.slot, v, d);
+      break;
+    case 'f64':
+      b.addFieldFloat64(def.slot, v, d);
+      break;
   }
 }
 
@@ -53,7 +97,9 @@ function encodeVector(b: Builder, code: string, value: unknown, align: number | 
   const items = value as unknown[];
   if (code === 'str' || code.startsWith('T:')) {
     const offsets = items.map((item, i) =>
-      code === 'str' ? b.createString(item as string) : encodeTable(b, code.slice(2), item as Record<string, unknown>, `${path}[${i}]`),
+      code === 'str'
+        ? b.createString(item as string)
+        : encodeTable(b, code.slice(2), item as Record<string, unknown>, `${path}[${i}]`),
     );
     b.startVector(4, offsets.length, 4);
     for (let i = offsets.length - 1; i >= 0; i--) b.addOffset(offsets[i]!);

@@ -53,15 +53,19 @@ export function countSparseElements(sparsity: SparsityParametersT, shape: readon
     } else if (m.format === DimensionType.SPARSE_CSR) {
       const segments = sparseIndexValues(m.array_segments);
       const indices = sparseIndexValues(m.array_indices);
-      if (segments === undefined || indices === undefined) return `dim_metadata[${i}] is sparse but lacks array_segments or array_indices`;
-      if (segments.length !== count + 1) return `dim_metadata[${i}].array_segments has ${segments.length} entries, expected ${count + 1}`;
+      if (segments === undefined || indices === undefined)
+        return `dim_metadata[${i}] is sparse but lacks array_segments or array_indices`;
+      if (segments.length !== count + 1)
+        return `dim_metadata[${i}].array_segments has ${segments.length} entries, expected ${count + 1}`;
       if (segments[0] !== 0) return `dim_metadata[${i}].array_segments does not start at 0`;
       for (let j = 1; j < segments.length; j++) {
         if (segments[j]! < segments[j - 1]!) return `dim_metadata[${i}].array_segments decreases at ${j}`;
       }
-      if (segments[segments.length - 1] !== indices.length) return `dim_metadata[${i}].array_segments ends at ${segments[segments.length - 1]}, array_indices has ${indices.length}`;
+      if (segments[segments.length - 1] !== indices.length)
+        return `dim_metadata[${i}].array_segments ends at ${segments[segments.length - 1]}, array_indices has ${indices.length}`;
       for (const idx of indices) {
-        if (idx < 0 || idx >= sizes[dim]!) return `dim_metadata[${i}].array_indices value ${idx} is outside dimension size ${sizes[dim]}`;
+        if (idx < 0 || idx >= sizes[dim]!)
+          return `dim_metadata[${i}].array_indices value ${idx} is outside dimension size ${sizes[dim]}`;
       }
       count = indices.length;
     } else {

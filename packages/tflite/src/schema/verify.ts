@@ -67,7 +67,11 @@ export function elementCount(shape: readonly number[]): number {
 }
 
 class Verifier {
-  constructor(private readonly model: ModelT, private readonly file: Uint8Array, private readonly fileName: string | undefined) {}
+  constructor(
+    private readonly model: ModelT,
+    private readonly file: Uint8Array,
+    private readonly fileName: string | undefined,
+  ) {}
 
   fail(code: string, message: string, where: { field: string; node?: string; value?: string }): never {
     throw new FormatError(message, {
@@ -79,7 +83,8 @@ class Verifier {
 
   run(): void {
     const m = this.model;
-    if (m.version !== SCHEMA_VERSION) this.fail('schema-version', `schema version ${m.version}, expected ${SCHEMA_VERSION}`, { field: 'version' });
+    if (m.version !== SCHEMA_VERSION)
+      this.fail('schema-version', `schema version ${m.version}, expected ${SCHEMA_VERSION}`, { field: 'version' });
     const subgraphs = m.subgraphs ?? [];
     if (subgraphs.length === 0) this.fail('no-subgraph', 'model has no subgraphs', { field: 'subgraphs' });
     const buffers = m.buffers ?? [];
@@ -88,7 +93,9 @@ class Verifier {
       const field = `operator_codes[${i}]`;
       const code = builtinCodeOf(oc);
       if (!KNOWN_OPERATOR_CODES.has(code) || code === OPS.PLACEHOLDER_FOR_GREATER_OP_CODES) {
-        this.fail('bad-builtin-code', `builtin operator code ${code} is not in the schema`, { field: `${field}.builtin_code` });
+        this.fail('bad-builtin-code', `builtin operator code ${code} is not in the schema`, {
+          field: `${field}.builtin_code`,
+        });
       }
       if (code === OPS.CUSTOM && (oc.custom_code === undefined || oc.custom_code === '')) {
         this.fail('empty-custom-code', 'custom operator has an empty name', { field: `${field}.custom_code` });
@@ -99,19 +106,31 @@ class Verifier {
     (m.signature_defs ?? []).forEach((sig, i) => {
       const field = `signature_defs[${i}]`;
       const sg = subgraphs[sig.subgraph_index];
-      if (sg === undefined) this.fail('bad-subgraph-index', `subgraph index ${sig.subgraph_index} out of range`, { field: `${field}.subgraph_index` });
+      if (sg === undefined)
+        this.fail('bad-subgraph-index', `subgraph index ${sig.subgraph_index} out of range`, {
+          field: `${field}.subgraph_index`,
+        });
       const count = sg.tensors?.length ?? 0;
       for (const kind of ['inputs', 'outputs'] as const) {
         (sig[kind] ?? []).forEach((tm, j) => {
-          if (tm.tensor_index >= count) this.fail('bad-tensor-index', `tensor index ${tm.tensor_index} out of range (${count} tensors)`, { field: `${field}.${kind}[${j}].tensor_index` });
+          if (tm.tensor_index >= count)
+            this.fail('bad-tensor-index', `tensor index ${tm.tensor_index} out of range (${count} tensors)`, {
+              field: `${field}.${kind}[${j}].tensor_index`,
+            });
         });
       }
     });
     (m.metadata ?? []).forEach((md, i) => {
-      if (md.buffer >= buffers.length) this.fail('bad-buffer-index', `buffer index ${md.buffer} out of range (${buffers.length} buffers)`, { field: `metadata[${i}].buffer` });
+      if (md.buffer >= buffers.length)
+        this.fail('bad-buffer-index', `buffer index ${md.buffer} out of range (${buffers.length} buffers)`, {
+          field: `metadata[${i}].buffer`,
+        });
     });
     (m.metadata_buffer ?? []).forEach((b, i) => {
-      if (b < 0 || b >= buffers.length) this.fail('bad-buffer-index', `buffer index ${b} out of range (${buffers.length} buffers)`, { field: `metadata_buffer[${i}]` });
+      if (b < 0 || b >= buffers.length)
+        this.fail('bad-buffer-index', `buffer index ${b} out of range (${buffers.length} buffers)`, {
+          field: `metadata_buffer[${i}]`,
+        });
     });
   }
 
@@ -119,7 +138,9 @@ class Verifier {
     const len = this.file.length;
     // Written so that nothing can wrap: size first, then offset against what is left.
     if (size > len || offset > len - size) {
-      this.fail('buffer-outside-file', `region at offset ${offset} of ${size} bytes is outside the ${len}-byte file`, { field });
+      this.fail('buffer-outside-file', `region at offset ${offset} of ${size} bytes is outside the ${len}-byte file`, {
+        field,
+      });
     }
   }
 
@@ -134,21 +155,35 @@ class Verifier {
   private checkTensor(t: TensorT, field: string, isGraphIo: boolean): void {
     const name = t.name ?? field;
     const bits = TENSOR_TYPE_BITS[t.type];
-    if (bits === undefined) this.fail('bad-tensor-type', `tensor type ${t.type} is not in the schema`, { field: `${field}.type`, value: name });
+    if (bits === undefined)
+      this.fail('bad-tensor-type', `tensor type ${t.type} is not in the schema`, {
+        field: `${field}.type`,
+        value: name,
+      });
     const shape = t.shape ?? [];
 
     const count = elementCount(shape);
     if (bits > 0 && (count * bits) / 8 > MAX_TENSOR_BYTES) {
-      this.fail('tensor-too-large', `shape [${shape.join(', ')}] needs more than 2^32 bytes`, { field: `${field}.shape`, value: name });
+      this.fail('tensor-too-large', `shape [${shape.join(', ')}] needs more than 2^32 bytes`, {
+        field: `${field}.shape`,
+        value: name,
+      });
     }
     const buffers = this.model.buffers ?? [];
-    if (t.buffer >= buffers.length) this.fail('bad-buffer-index', `buffer index ${t.buffer} out of range (${buffers.length} buffers)`, { field: `${field}.buffer`, value: name });
+    if (t.buffer >= buffers.length)
+      this.fail('bad-buffer-index', `buffer index ${t.buffer} out of range (${buffers.length} buffers)`, {
+        field: `${field}.buffer`,
+        value: name,
+      });
     const data = bufferBytes(buffers[t.buffer]!, this.file);
     shape.forEach((d, k) => {
       // Zero-sized intermediates are legitimate (quantized LSTMs carry [0]-shaped ones); zero-sized
       // constants or graph inputs/outputs are not.
       if (d < 0 || (d === 0 && (data.length > 0 || isGraphIo))) {
-        this.fail('bad-dim', `dimension ${k} is ${d}; dims must be positive`, { field: `${field}.shape[${k}]`, value: name });
+        this.fail('bad-dim', `dimension ${k} is ${d}; dims must be positive`, {
+          field: `${field}.shape[${k}]`,
+          value: name,
+        });
       }
     });
     this.checkQuantization(t, field, name, shape);
@@ -163,7 +198,10 @@ class Verifier {
       // Sub-byte types may be stored one element per byte by older converters.
       const ok = data.length === packed || (bits < 8 && data.length === stored);
       if (!ok) {
-        this.fail('buffer-size', `buffer ${t.buffer} has ${data.length} bytes, tensor needs ${packed}`, { field: `${field}.buffer`, value: name });
+        this.fail('buffer-size', `buffer ${t.buffer} has ${data.length} bytes, tensor needs ${packed}`, {
+          field: `${field}.buffer`,
+          value: name,
+        });
       }
     }
   }
@@ -175,15 +213,25 @@ class Verifier {
     const zp = q.zero_point ?? [];
     const qf = `${field}.quantization`;
     if (scale.length !== zp.length) {
-      this.fail('bad-quantization', `${scale.length} scales but ${zp.length} zero points`, { field: `${qf}.zero_point`, value: name });
+      this.fail('bad-quantization', `${scale.length} scales but ${zp.length} zero points`, {
+        field: `${qf}.zero_point`,
+        value: name,
+      });
     }
     if (scale.length > 1) {
       if (q.quantized_dimension < 0 || q.quantized_dimension >= shape.length) {
-        this.fail('bad-quantization', `quantized_dimension ${q.quantized_dimension} is not below the rank ${shape.length}`, { field: `${qf}.quantized_dimension`, value: name });
+        this.fail(
+          'bad-quantization',
+          `quantized_dimension ${q.quantized_dimension} is not below the rank ${shape.length}`,
+          { field: `${qf}.quantized_dimension`, value: name },
+        );
       }
       const dim = shape[q.quantized_dimension]!;
       if (scale.length !== dim) {
-        this.fail('bad-quantization', `${scale.length} scales for dimension ${q.quantized_dimension} of size ${dim}`, { field: `${qf}.scale`, value: name });
+        this.fail('bad-quantization', `${scale.length} scales for dimension ${q.quantized_dimension} of size ${dim}`, {
+          field: `${qf}.scale`,
+          value: name,
+        });
       }
     }
   }
@@ -197,7 +245,10 @@ class Verifier {
     const tensorName = (i: number): string => tensors[i]?.name ?? `#${i}`;
     for (const kind of ['inputs', 'outputs'] as const) {
       (sg[kind] ?? []).forEach((ti, j) => {
-        if (ti < 0 || ti >= n) this.fail('bad-tensor-index', `tensor index ${ti} out of range (${n} tensors)`, { field: `${sf}.${kind}[${j}]` });
+        if (ti < 0 || ti >= n)
+          this.fail('bad-tensor-index', `tensor index ${ti} out of range (${n} tensors)`, {
+            field: `${sf}.${kind}[${j}]`,
+          });
       });
     }
     const opcodes = this.model.operator_codes ?? [];
@@ -210,15 +261,26 @@ class Verifier {
     (sg.operators ?? []).forEach((op, k) => {
       (op.outputs ?? []).forEach((ti, j) => {
         const field = `${sf}.operators[${k}].outputs[${j}]`;
-        if (ti < 0 || ti >= n) this.fail('bad-tensor-index', `tensor index ${ti} out of range (${n} tensors); outputs cannot be optional`, { field });
-        if (producer[ti] !== -2) this.fail('multiple-producers', 'tensor is produced twice (by a graph input or an earlier op)', { field, value: tensorName(ti) });
+        if (ti < 0 || ti >= n)
+          this.fail('bad-tensor-index', `tensor index ${ti} out of range (${n} tensors); outputs cannot be optional`, {
+            field,
+          });
+        if (producer[ti] !== -2)
+          this.fail('multiple-producers', 'tensor is produced twice (by a graph input or an earlier op)', {
+            field,
+            value: tensorName(ti),
+          });
         producer[ti] = k;
       });
     });
     (sg.operators ?? []).forEach((op, k) => {
       const of = `${sf}.operators[${k}]`;
       if (op.opcode_index >= opcodes.length) {
-        this.fail('bad-opcode-index', `opcode index ${op.opcode_index} out of range (${opcodes.length} operator codes)`, { field: `${of}.opcode_index` });
+        this.fail(
+          'bad-opcode-index',
+          `opcode index ${op.opcode_index} out of range (${opcodes.length} operator codes)`,
+          { field: `${of}.opcode_index` },
+        );
       }
       const code = builtinCodeOf(opcodes[op.opcode_index]!);
       const opName = `${builtinOperatorName(code) ?? code}#${k}`;
@@ -228,34 +290,70 @@ class Verifier {
       inputs.forEach((ti, j) => {
         const field = `${of}.inputs[${j}]`;
         if (ti === -1) {
-          if (optional === undefined || !optional(j)) this.fail('missing-input', 'input is -1 but is not optional for this op', { field, node: opName });
+          if (optional === undefined || !optional(j))
+            this.fail('missing-input', 'input is -1 but is not optional for this op', { field, node: opName });
           return;
         }
-        if (ti < 0 || ti >= n) this.fail('bad-tensor-index', `tensor index ${ti} out of range (${n} tensors)`, { field, node: opName });
-        if (outputs.includes(ti)) this.fail('input-is-output', 'tensor is both an input and an output of the op', { field, node: opName, value: tensorName(ti) });
-        if (producer[ti]! >= k) this.fail('producer-cycle', 'input is produced by this or a later op (cycle or wrong order)', { field, node: opName, value: tensorName(ti) });
+        if (ti < 0 || ti >= n)
+          this.fail('bad-tensor-index', `tensor index ${ti} out of range (${n} tensors)`, { field, node: opName });
+        if (outputs.includes(ti))
+          this.fail('input-is-output', 'tensor is both an input and an output of the op', {
+            field,
+            node: opName,
+            value: tensorName(ti),
+          });
+        if (producer[ti]! >= k)
+          this.fail('producer-cycle', 'input is produced by this or a later op (cycle or wrong order)', {
+            field,
+            node: opName,
+            value: tensorName(ti),
+          });
       });
       outputs.forEach((ti, j) => {
-        if (isConstant(ti)) this.fail('output-is-constant', 'op writes into a constant tensor', { field: `${of}.outputs[${j}]`, node: opName, value: tensorName(ti) });
+        if (isConstant(ti))
+          this.fail('output-is-constant', 'op writes into a constant tensor', {
+            field: `${of}.outputs[${j}]`,
+            node: opName,
+            value: tensorName(ti),
+          });
       });
       (op.intermediates ?? []).forEach((ti, j) => {
-        if (ti < 0 || ti >= n) this.fail('bad-tensor-index', `tensor index ${ti} out of range (${n} tensors)`, { field: `${of}.intermediates[${j}]`, node: opName });
+        if (ti < 0 || ti >= n)
+          this.fail('bad-tensor-index', `tensor index ${ti} out of range (${n} tensors)`, {
+            field: `${of}.intermediates[${j}]`,
+            node: opName,
+          });
       });
       const mutating = op.mutating_variable_inputs ?? [];
       if (mutating.length !== 0 && mutating.length !== inputs.length) {
-        this.fail('bad-operator', `mutating_variable_inputs has ${mutating.length} entries for ${inputs.length} inputs`, { field: `${of}.mutating_variable_inputs`, node: opName });
+        this.fail(
+          'bad-operator',
+          `mutating_variable_inputs has ${mutating.length} entries for ${inputs.length} inputs`,
+          { field: `${of}.mutating_variable_inputs`, node: opName },
+        );
       }
-      if (op.large_custom_options_offset > 1) this.checkRegion(op.large_custom_options_offset, op.large_custom_options_size, `${of}.large_custom_options_offset`);
+      if (op.large_custom_options_offset > 1)
+        this.checkRegion(
+          op.large_custom_options_offset,
+          op.large_custom_options_size,
+          `${of}.large_custom_options_offset`,
+        );
     });
   }
 
   /** Subgraph indices an operator's options refer to (WHILE, IF, CALL_ONCE, CALL, StableHLO bodies). */
   private static calls(op: OperatorT): { field: string; index: number }[] {
     const out: { field: string; index: number }[] = [];
-    for (const [slot, opts] of [['builtin_options', op.builtin_options], ['builtin_options_2', op.builtin_options_2]] as const) {
+    for (const [slot, opts] of [
+      ['builtin_options', op.builtin_options],
+      ['builtin_options_2', op.builtin_options_2],
+    ] as const) {
       if (opts === undefined) continue;
       for (const [key, v] of Object.entries(opts.value as Record<string, unknown>)) {
-        const isRef = key.endsWith('subgraph_index') || key.endsWith('subgraph_indices') || (opts.type === 'CallOptions' && key === 'subgraph');
+        const isRef =
+          key.endsWith('subgraph_index') ||
+          key.endsWith('subgraph_indices') ||
+          (opts.type === 'CallOptions' && key === 'subgraph');
         if (!isRef) continue;
         const values = Array.isArray(v) ? (v as number[]) : [v as number];
         values.forEach((index, j) => out.push({ field: `${slot}.${key}${Array.isArray(v) ? `[${j}]` : ''}`, index }));
@@ -273,13 +371,20 @@ class Verifier {
         const node = `${op.builtin_options?.type ?? op.builtin_options_2?.type ?? 'op'}#${k}`;
         for (const c of calls) {
           const field = `subgraphs[${s}].operators[${k}].${c.field}`;
-          if (c.index < 0 || c.index >= subgraphs.length) this.fail('bad-subgraph-index', `subgraph index ${c.index} out of range (${subgraphs.length} subgraphs)`, { field, node });
+          if (c.index < 0 || c.index >= subgraphs.length)
+            this.fail('bad-subgraph-index', `subgraph index ${c.index} out of range (${subgraphs.length} subgraphs)`, {
+              field,
+              node,
+            });
           edges[s]!.push(c.index);
         }
         if (op.builtin_options?.type === 'WhileOptions') {
           const w = op.builtin_options.value;
           if (w.cond_subgraph_index === w.body_subgraph_index) {
-            this.fail('while-cond-is-body', `WHILE condition and body are both subgraph ${w.body_subgraph_index}`, { field: `subgraphs[${s}].operators[${k}].builtin_options.body_subgraph_index`, node });
+            this.fail('while-cond-is-body', `WHILE condition and body are both subgraph ${w.body_subgraph_index}`, {
+              field: `subgraphs[${s}].operators[${k}].builtin_options.body_subgraph_index`,
+              node,
+            });
           }
         }
       });
@@ -300,7 +405,10 @@ class Verifier {
         }
         top[1]++;
         const t = edges[s]![next]!;
-        if (state[t] === 1) this.fail('subgraph-loop', `subgraph ${s} calls subgraph ${t}, which is already on the call chain`, { field: `subgraphs[${s}].operators` });
+        if (state[t] === 1)
+          this.fail('subgraph-loop', `subgraph ${s} calls subgraph ${t}, which is already on the call chain`, {
+            field: `subgraphs[${s}].operators`,
+          });
         if (state[t] === 0) {
           state[t] = 1;
           stack.push([t, 0]);

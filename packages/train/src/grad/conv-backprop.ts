@@ -17,7 +17,13 @@ export function dilateFilter(w: tf.Tensor4D, [dh, dw]: Pair): tf.Tensor4D {
   const [kh, kw, a, b] = w.shape;
   // [kh,1,kw,1,a,b] padded to [kh,dh,kw,dw,a,b] then flattened puts d-1 zeros after each tap.
   const spread = tf
-    .pad(w.reshape([kh, 1, kw, 1, a * b]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0]])
+    .pad(w.reshape([kh, 1, kw, 1, a * b]), [
+      [0, 0],
+      [0, dh - 1],
+      [0, 0],
+      [0, dw - 1],
+      [0, 0],
+    ])
     .reshape([kh * dh, kw * dw, a, b]) as tf.Tensor4D;
   return spread.slice([0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, a, b]);
 }
@@ -27,7 +33,13 @@ export function upsampleWithZeros(x: tf.Tensor4D, [sh, sw]: Pair): tf.Tensor4D {
   if (sh === 1 && sw === 1) return x;
   const [n, h, w, c] = x.shape;
   const spread = tf
-    .pad(x.reshape([n * h, 1, w, 1, c]), [[0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]])
+    .pad(x.reshape([n * h, 1, w, 1, c]), [
+      [0, 0],
+      [0, sh - 1],
+      [0, 0],
+      [0, sw - 1],
+      [0, 0],
+    ])
     .reshape([n, h * sh, w * sw, c]) as tf.Tensor4D;
   return spread.slice([0, 0, 0, 0], [n, (h - 1) * sh + 1, (w - 1) * sw + 1, c]);
 }
@@ -41,7 +53,12 @@ function padOrCrop(x: tf.Tensor4D, top: number, bottom: number, left: number, ri
   );
   const p = [Math.max(0, top), Math.max(0, bottom), Math.max(0, left), Math.max(0, right)] as const;
   if (p.every((v) => v === 0)) return cropped;
-  return tf.pad(cropped, [[0, 0], [p[0], p[1]], [p[2], p[3]], [0, 0]]);
+  return tf.pad(cropped, [
+    [0, 0],
+    [p[0], p[1]],
+    [p[2], p[3]],
+    [0, 0],
+  ]);
 }
 
 /** Keeps rows/cols 0, d, 2d, ... of the first `k` taps of an effective (dilated) kernel. */
@@ -68,7 +85,12 @@ export function conv2dFilterGrad(
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw] = filterShape;
-    const xp = tf.pad(x, [[0, 0], [pads.top, Math.max(0, pads.bottom)], [pads.left, Math.max(0, pads.right)], [0, 0]]);
+    const xp = tf.pad(x, [
+      [0, 0],
+      [pads.top, Math.max(0, pads.bottom)],
+      [pads.left, Math.max(0, pads.right)],
+      [0, 0],
+    ]);
     const xT = xp.transpose([3, 1, 2, 0]) as tf.Tensor4D; // [Ci, Hp, Wp, N]
     const k = dy.transpose([1, 2, 0, 3]) as tf.Tensor4D; // [Ho, Wo, N, Co]
     const g = tf.conv2d(xT, k, 1, 'valid', 'NHWC', strides); // [Ci, >=khe, >=kwe, Co]
@@ -108,11 +130,19 @@ export function depthwiseFilterGrad(
   return tf.tidy(() => {
     const [kh, kw, c, m] = filterShape;
     const [n, ho, wo] = dy.shape;
-    const xp = tf.pad(x, [[0, 0], [pads.top, Math.max(0, pads.bottom)], [pads.left, Math.max(0, pads.right)], [0, 0]]);
+    const xp = tf.pad(x, [
+      [0, 0],
+      [pads.top, Math.max(0, pads.bottom)],
+      [pads.left, Math.max(0, pads.right)],
+      [0, 0],
+    ]);
     const [, hp, wp] = xp.shape;
     // Each (image, channel) pair becomes one depthwise channel, its dy slice the kernel.
     const xT = xp.transpose([1, 2, 0, 3]).reshape([1, hp, wp, n * c]) as tf.Tensor4D;
-    const k = dy.reshape([n, ho, wo, c, m]).transpose([1, 2, 0, 3, 4]).reshape([ho, wo, n * c, m]) as tf.Tensor4D;
+    const k = dy
+      .reshape([n, ho, wo, c, m])
+      .transpose([1, 2, 0, 3, 4])
+      .reshape([ho, wo, n * c, m]) as tf.Tensor4D;
     const g = tf.depthwiseConv2d(xT, k, 1, 'valid', 'NHWC', strides); // [1, Hr, Wr, n*c*m]
     const [, hr, wr] = g.shape;
     const perImage = g.reshape([hr, wr, n, c * m]).sum(2) as tf.Tensor3D; // [Hr, Wr, c*m]
@@ -135,7 +165,12 @@ export function depthwiseInputGrad(
     const wd = dilateFilter(filter, dilations);
     const [khe, kwe, , m] = wd.shape;
     const up = upsampleWithZeros(dy, strides); // [N, Hu, Wu, C*M]
-    const full = tf.pad(up, [[0, 0], [khe - 1, khe - 1], [kwe - 1, kwe - 1], [0, 0]]);
+    const full = tf.pad(up, [
+      [0, 0],
+      [khe - 1, khe - 1],
+      [kwe - 1, kwe - 1],
+      [0, 0],
+    ]);
     const flipped = tf.reverse(wd, [0, 1]).reshape([khe, kwe, c * m, 1]) as tf.Tensor4D;
     const g = tf.depthwiseConv2d(full, flipped, 1, 'valid'); // [N, L, L', C*M] in padded coords
     const [, lh, lw] = g.shape;

@@ -10,9 +10,15 @@ export function gatherGrad(xShape: readonly number[], indices: tf.Tensor, dy: tf
     const depth = xShape[axis]!;
     const k = indices.size;
     // dy: [outer, k, inner] -> [k, outer*inner]; rows of the one-hot pick which x row each adds to.
-    const rows = dy.reshape([outer, k, inner]).transpose([1, 0, 2]).reshape([k, outer * inner]);
+    const rows = dy
+      .reshape([outer, k, inner])
+      .transpose([1, 0, 2])
+      .reshape([k, outer * inner]);
     const oneHot = tf.oneHot(indices.reshape([k]).toInt(), depth).toFloat(); // [k, depth]
     const summed = tf.matMul(oneHot, rows, true, false); // [depth, outer*inner]
-    return summed.reshape([depth, outer, inner]).transpose([1, 0, 2]).reshape([...xShape]);
+    return summed
+      .reshape([depth, outer, inner])
+      .transpose([1, 0, 2])
+      .reshape([...xShape]);
   });
 }

@@ -40,7 +40,15 @@ type Case = { shapes: number[][]; loss: (...xs: tf.Tensor[]) => tf.Scalar };
 async function gradsOn(backend: 'cpu' | 'wasm', c: Case): Promise<Grads> {
   await initBackend(backend);
   return tf.tidy(() => {
-    const xs = c.shapes.map((s, i) => tf.tensor(values(s.reduce((a, b) => a * b, 1), 7 + i), s));
+    const xs = c.shapes.map((s, i) =>
+      tf.tensor(
+        values(
+          s.reduce((a, b) => a * b, 1),
+          7 + i,
+        ),
+        s,
+      ),
+    );
     // A weighted sum makes every output position matter differently.
     const g = tf.grads((...ys: tf.Tensor[]) => c.loss(...ys));
     return g(xs).map((t) => t.dataSync() as Float32Array);
@@ -63,11 +71,28 @@ beforeAll(async () => {
 });
 
 describe('Conv2D gradient on wasm (forward ops) vs cpu kernels', () => {
-  const configs: { name: string; x: number[]; w: number[]; s: number; pad: 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]] }[] = [
+  const configs: {
+    name: string;
+    x: number[];
+    w: number[];
+    s: number;
+    pad: 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
+  }[] = [
     { name: '3x3 stride 1 same', x: [2, 7, 6, 3], w: [3, 3, 3, 4], s: 1, pad: 'same' },
     { name: '5x5 stride 1 valid', x: [3, 9, 8, 2], w: [5, 5, 2, 3], s: 1, pad: 'valid' },
     { name: '3x3 stride 2 same', x: [2, 9, 8, 3], w: [3, 3, 3, 5], s: 2, pad: 'same' },
-    { name: '2x3 stride 2 asymmetric pads', x: [1, 8, 7, 2], w: [2, 3, 2, 3], s: 2, pad: [[0, 0], [1, 0], [0, 2], [0, 0]] },
+    {
+      name: '2x3 stride 2 asymmetric pads',
+      x: [1, 8, 7, 2],
+      w: [2, 3, 2, 3],
+      s: 2,
+      pad: [
+        [0, 0],
+        [1, 0],
+        [0, 2],
+        [0, 0],
+      ],
+    },
     { name: '1x1 stride 2 valid (unused rows)', x: [2, 7, 7, 4], w: [1, 1, 4, 2], s: 2, pad: 'valid' },
   ];
   for (const cfg of configs) {
@@ -83,7 +108,12 @@ describe('Conv2D gradient on wasm (forward ops) vs cpu kernels', () => {
     await initBackend('wasm');
     const x = tf.tensor(values(2 * 9 * 9 * 2, 3), [2, 9, 9, 2]) as tf.Tensor4D;
     const w = tf.tensor(values(3 * 2 * 2 * 3, 4), [3, 2, 2, 3]) as tf.Tensor4D;
-    const pad: [[0, 0], [number, number], [number, number], [0, 0]] = [[0, 0], [2, 1], [1, 1], [0, 0]];
+    const pad: [[0, 0], [number, number], [number, number], [0, 0]] = [
+      [0, 0],
+      [2, 1],
+      [1, 1],
+      [0, 0],
+    ];
     const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
       weighted(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, pad, 'NHWC', [2, 3])),
     )([x, w]);
@@ -92,11 +122,20 @@ describe('Conv2D gradient on wasm (forward ops) vs cpu kernels', () => {
     const wd = tf.tidy(() => {
       const taps = w.arraySync();
       const out = Array.from({ length: 5 }, (_, i) =>
-        Array.from({ length: 4 }, (_, j) => (i % 2 === 0 && j % 3 === 0 ? taps[i / 2]![j / 3]! : [[0, 0, 0], [0, 0, 0]])),
+        Array.from({ length: 4 }, (_, j) =>
+          i % 2 === 0 && j % 3 === 0
+            ? taps[i / 2]![j / 3]!
+            : [
+                [0, 0, 0],
+                [0, 0, 0],
+              ],
+        ),
       );
       return tf.tensor4d(out);
     });
-    const [rx, rwd] = tf.grads((a: tf.Tensor, b: tf.Tensor) => weighted(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, pad)))([x, wd]);
+    const [rx, rwd] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      weighted(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, pad)),
+    )([x, wd]);
     const rw = tf.stridedSlice(rwd!, [0, 0, 0, 0], [5, 4, 2, 3], [2, 3, 1, 1]);
     expectClose(gx!.dataSync() as Float32Array, rx!.dataSync() as Float32Array);
     expectClose(gw!.dataSync() as Float32Array, rw.dataSync() as Float32Array);
@@ -106,19 +145,36 @@ describe('Conv2D gradient on wasm (forward ops) vs cpu kernels', () => {
 describe('other wasm gradient overrides vs cpu kernels', () => {
   it('depthwise conv, multiplier 2, stride 2, same', async () => {
     await expectSameOnBothBackends({
-      shapes: [[2, 8, 7, 3], [3, 3, 3, 2]],
+      shapes: [
+        [2, 8, 7, 3],
+        [3, 3, 3, 2],
+      ],
       loss: (x, w) => weighted(tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same')),
     });
   });
   it('depthwise conv, explicit asymmetric pads, stride 1', async () => {
     await expectSameOnBothBackends({
-      shapes: [[1, 6, 6, 4], [3, 2, 4, 1]],
-      loss: (x, w) => weighted(tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, [[0, 0], [1, 1], [0, 1], [0, 0]])),
+      shapes: [
+        [1, 6, 6, 4],
+        [3, 2, 4, 1],
+      ],
+      loss: (x, w) =>
+        weighted(
+          tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, [
+            [0, 0],
+            [1, 1],
+            [0, 1],
+            [0, 0],
+          ]),
+        ),
     });
   });
   it('transposed conv (Conv2DBackpropInput), stride 2', async () => {
     await expectSameOnBothBackends({
-      shapes: [[2, 4, 3, 5], [3, 3, 2, 5]],
+      shapes: [
+        [2, 4, 3, 5],
+        [3, 3, 2, 5],
+      ],
       loss: (x, w) => weighted(tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, [2, 8, 6, 2], 2, 'same')),
     });
   });

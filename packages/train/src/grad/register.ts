@@ -82,7 +82,12 @@ function conv2dBackpropInputGrad(original: tf.GradConfig): tf.GradConfig {
       return {
         // The forward conv (wasm has it) is the adjoint of the transposed conv.
         dy: () =>
-          tf.conv2d(upstream, filter, strides, [[0, 0], [pads.top, pads.bottom], [pads.left, pads.right], [0, 0]]),
+          tf.conv2d(upstream, filter, strides, [
+            [0, 0],
+            [pads.top, pads.bottom],
+            [pads.left, pads.right],
+            [0, 0],
+          ]),
         filter: () => conv2dFilterGrad(upstream, dy, filter.shape, strides, [1, 1], pads),
       };
     },

@@ -29,13 +29,25 @@ function params(x: tf.Tensor, w: tf.Tensor, a: OpAttrs): ConvParams {
 }
 
 /** conv2d that also accepts strides and dilations both > 1 (TF.js refuses that pair). */
-function conv2dNHWC(x: tf.Tensor4D, f: tf.Tensor4D, strides: Pair, pads: ReturnType<typeof explicitPads>, dil: Pair): tf.Tensor4D {
+function conv2dNHWC(
+  x: tf.Tensor4D,
+  f: tf.Tensor4D,
+  strides: Pair,
+  pads: ReturnType<typeof explicitPads>,
+  dil: Pair,
+): tf.Tensor4D {
   const both = (strides[0] > 1 || strides[1] > 1) && (dil[0] > 1 || dil[1] > 1);
   if (both) return tf.conv2d(x, dilateFilter(f, dil), strides, pads);
   return tf.conv2d(x, f, strides, pads, 'NHWC', dil);
 }
 
-function depthwiseNHWC(x: tf.Tensor4D, f: tf.Tensor4D, strides: Pair, pads: ReturnType<typeof explicitPads>, dil: Pair): tf.Tensor4D {
+function depthwiseNHWC(
+  x: tf.Tensor4D,
+  f: tf.Tensor4D,
+  strides: Pair,
+  pads: ReturnType<typeof explicitPads>,
+  dil: Pair,
+): tf.Tensor4D {
   const both = (strides[0] > 1 || strides[1] > 1) && (dil[0] > 1 || dil[1] > 1);
   if (both) return tf.depthwiseConv2d(x, dilateFilter(f, dil), strides, pads);
   return tf.depthwiseConv2d(x, f, strides, pads, 'NHWC', dil);
@@ -75,17 +87,32 @@ export function conv(x0: tf.Tensor, w0: tf.Tensor, bias: tf.Tensor | undefined, 
     y = conv2dNHWC(xh, f, p.strides, pads, p.dilations);
   } else if (p.group === ci && w.shape[1] === 1) {
     // Depthwise: output channel c*M + m reads input channel c, as [kh, kw, C, M] lays it out.
-    y = depthwiseNHWC(xh, f.reshape([p.kernel[0], p.kernel[1], ci, co / ci]) as tf.Tensor4D, p.strides, pads, p.dilations);
+    y = depthwiseNHWC(
+      xh,
+      f.reshape([p.kernel[0], p.kernel[1], ci, co / ci]) as tf.Tensor4D,
+      p.strides,
+      pads,
+      p.dilations,
+    );
   } else {
     const xs = tf.split(xh, p.group, 3) as tf.Tensor4D[];
     const fs = tf.split(f, p.group, 3) as tf.Tensor4D[];
-    y = tf.concat(xs.map((xg, g) => conv2dNHWC(xg, fs[g]!, p.strides, pads, p.dilations)), 3);
+    y = tf.concat(
+      xs.map((xg, g) => conv2dNHWC(xg, fs[g]!, p.strides, pads, p.dilations)),
+      3,
+    );
   }
   if (bias !== undefined) y = y.add(bias);
   return lowerFrom2d(toNCHW(y), rank);
 }
 
-export function convTranspose(x0: tf.Tensor, w0: tf.Tensor, bias: tf.Tensor | undefined, a: OpAttrs, node: string): tf.Tensor {
+export function convTranspose(
+  x0: tf.Tensor,
+  w0: tf.Tensor,
+  bias: tf.Tensor | undefined,
+  a: OpAttrs,
+  node: string,
+): tf.Tensor {
   const rank = x0.rank;
   const x = liftTo2d(x0, 'ConvTranspose', node);
   const w = liftTo2d(w0, 'ConvTranspose', node); // [Ci, Co/g, kh, kw]
@@ -94,7 +121,10 @@ export function convTranspose(x0: tf.Tensor, w0: tf.Tensor, bias: tf.Tensor | un
   const co = w.shape[1] * p.group;
   checkGroups(ci, co, ci / p.group, p.group, node);
   if (w.shape[0] !== ci) {
-    throw new CheckError(`weight has ${w.shape[0]} input channels, input has ${ci}`, { code: 'train/bad-weight', node });
+    throw new CheckError(`weight has ${w.shape[0]} input channels, input has ${ci}`, {
+      code: 'train/bad-weight',
+      node,
+    });
   }
   const input: Pair = [h, wd];
   const keff = [0, 1].map((i) => (p.kernel[i]! - 1) * p.dilations[i]! + 1);
@@ -130,7 +160,10 @@ export function convTranspose(x0: tf.Tensor, w0: tf.Tensor, bias: tf.Tensor | un
   } else {
     const xs = tf.split(xh, p.group, 3) as tf.Tensor4D[];
     const fs = tf.split(f, p.group, 3) as tf.Tensor4D[];
-    y = tf.concat(xs.map((xg, g) => transposed(xg, fs[g]!)), 3);
+    y = tf.concat(
+      xs.map((xg, g) => transposed(xg, fs[g]!)),
+      3,
+    );
   }
   // Crop the leading pads; output_padding (or an output_shape past the full result) adds zeros.
   // A negative begin (output_shape larger than the full result) means zeros before it.
@@ -140,7 +173,12 @@ export function convTranspose(x0: tf.Tensor, w0: tf.Tensor, bias: tf.Tensor | un
   y = y.slice([0, from[0]!, from[1]!, 0], [n, take[0]!, take[1]!, co]);
   const trail = [0, 1].map((i) => out[i]! - lead[i]! - take[i]!);
   if (lead.some((v) => v > 0) || trail.some((v) => v > 0)) {
-    y = tf.pad(y, [[0, 0], [lead[0]!, trail[0]!], [lead[1]!, trail[1]!], [0, 0]]);
+    y = tf.pad(y, [
+      [0, 0],
+      [lead[0]!, trail[0]!],
+      [lead[1]!, trail[1]!],
+      [0, 0],
+    ]);
   }
   if (bias !== undefined) y = y.add(bias);
   return lowerFrom2d(toNCHW(y), rank);

@@ -123,8 +123,19 @@ export function pad(inputs: OpInputs, a: OpAttrs, node: string): tf.Tensor {
   const pb = before.map((p) => Math.max(0, p));
   const pa = after.map((p) => Math.max(0, p));
   if (mode === 'constant') {
-    if (x.dtype === 'bool') return tf.pad(x.toInt(), pb.map((p, i) => [p, pa[i]!]), value).cast('bool');
-    return tf.pad(x, pb.map((p, i) => [p, pa[i]!] as [number, number]), value);
+    if (x.dtype === 'bool')
+      return tf
+        .pad(
+          x.toInt(),
+          pb.map((p, i) => [p, pa[i]!]),
+          value,
+        )
+        .cast('bool');
+    return tf.pad(
+      x,
+      pb.map((p, i) => [p, pa[i]!] as [number, number]),
+      value,
+    );
   }
   for (let ax = 0; ax < x.rank; ax++) {
     if (pb[ax] === 0 && pa[ax] === 0) continue;

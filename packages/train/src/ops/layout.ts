@@ -36,5 +36,10 @@ export type Explicit4 = [[number, number], [number, number], [number, number], [
 
 /** TF.js explicit padding for NHWC from per-axis begin/end. */
 export function explicitPads(begin: readonly number[], end: readonly number[]): Explicit4 {
-  return [[0, 0], [begin[0]!, end[0]!], [begin[1]!, end[1]!], [0, 0]];
+  return [
+    [0, 0],
+    [begin[0]!, end[0]!],
+    [begin[1]!, end[1]!],
+    [0, 0],
+  ];
 }

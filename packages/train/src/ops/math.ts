@@ -107,8 +107,15 @@ export const reducers: Record<string, Reducer> = {
 };
 
 const EMPTY_REDUCTION: Record<string, number> = {
-  ReduceSum: 0, ReduceL1: 0, ReduceL2: 0, ReduceSumSquare: 0, ReduceProd: 1,
-  ReduceMax: -Infinity, ReduceMin: Infinity, ReduceLogSum: -Infinity, ReduceLogSumExp: -Infinity,
+  ReduceSum: 0,
+  ReduceL1: 0,
+  ReduceL2: 0,
+  ReduceSumSquare: 0,
+  ReduceProd: 1,
+  ReduceMax: -Infinity,
+  ReduceMin: Infinity,
+  ReduceLogSum: -Infinity,
+  ReduceLogSumExp: -Infinity,
 };
 
 export function reduce(op: string, inputs: OpInputs, a: OpAttrs): tf.Tensor {
@@ -165,8 +172,19 @@ export function cast(x: tf.Tensor, to: number): tf.Tensor {
 }
 
 const ONNX_TYPE_CODES: Partial<Record<DataType, number>> = {
-  float32: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, bool: 9,
-  float16: 10, float64: 11, uint32: 12, uint64: 13, bfloat16: 16,
+  float32: 1,
+  uint8: 2,
+  int8: 3,
+  uint16: 4,
+  int16: 5,
+  int32: 6,
+  int64: 7,
+  bool: 9,
+  float16: 10,
+  float64: 11,
+  uint32: 12,
+  uint64: 13,
+  bfloat16: 16,
 };
 
 /** CastLike: cast to the declared element type of the second input. */

@@ -66,7 +66,16 @@ export function groupNormalization(inputs: readonly tf.Tensor[], a: OpAttrs): tf
   const { mean, variance } = tf.moments(grouped, [2], true);
   const y = grouped.sub(mean).div(variance.add(eps).sqrt()).reshape(x.shape);
   // Opset 18 has one scale per group, opset 21 one per channel.
-  const perC = (t: tf.Tensor) => (t.size === c ? t : tf.gather(t, tf.tensor1d(Array.from({ length: c }, (_, i) => Math.floor((i * groups) / c)), 'int32')));
+  const perC = (t: tf.Tensor) =>
+    t.size === c
+      ? t
+      : tf.gather(
+          t,
+          tf.tensor1d(
+            Array.from({ length: c }, (_, i) => Math.floor((i * groups) / c)),
+            'int32',
+          ),
+        );
   return [y.mul(perChannel(perC(scale), x.rank)).add(perChannel(perC(bias), x.rank))];
 }
 
@@ -97,7 +106,12 @@ export function lrn(x: tf.Tensor, a: OpAttrs): tf.Tensor {
     const extent = x.shape.map((d, i) => (i === 1 ? c : d));
     sum = sum.add(padded.slice(begin, extent));
   }
-  return x.div(sum.mul(alpha / size).add(bias).pow(beta));
+  return x.div(
+    sum
+      .mul(alpha / size)
+      .add(bias)
+      .pow(beta),
+  );
 }
 
 export function lpNormalization(x: tf.Tensor, a: OpAttrs): tf.Tensor {

@@ -56,7 +56,11 @@ export function windowGeometry(spec: WindowSpec): WindowGeometry {
       // A ceil_mode window must start inside the input or the leading padding.
       if (spec.ceilMode && (out - 1) * s >= size + b) out -= 1;
     } else {
-      throw new UnsupportedError(`auto_pad ${spec.autoPad}`, { code: 'train/auto-pad', node: spec.node, field: 'auto_pad' });
+      throw new UnsupportedError(`auto_pad ${spec.autoPad}`, {
+        code: 'train/auto-pad',
+        node: spec.node,
+        field: 'auto_pad',
+      });
     }
     if (out < 1) {
       throw new CheckError(`window of ${keff} does not fit input of ${size} (+${b + e} padding)`, {

@@ -56,7 +56,16 @@ function setup(x0: tf.Tensor, a: OpAttrs, op: string, node: string): PoolSetup {
 function padSpatial(x: tf.Tensor4D, geo: WindowGeometry, value: number, withExtra = true): tf.Tensor4D {
   const e = (i: number) => geo.end[i]! + (withExtra ? geo.extra[i]! : 0);
   if (geo.begin.every((v) => v === 0) && [0, 1].every((i) => e(i) === 0)) return x;
-  return tf.pad(x, [[0, 0], [geo.begin[0]!, e(0)], [geo.begin[1]!, e(1)], [0, 0]], value);
+  return tf.pad(
+    x,
+    [
+      [0, 0],
+      [geo.begin[0]!, e(0)],
+      [geo.begin[1]!, e(1)],
+      [0, 0],
+    ],
+    value,
+  );
 }
 
 function window(x: tf.Tensor4D, s: PoolSetup, type: 'max' | 'avg', node: string): tf.Tensor4D {
@@ -65,7 +74,10 @@ function window(x: tf.Tensor4D, s: PoolSetup, type: 'max' | 'avg', node: string)
     return type === 'max' ? tf.maxPool(x, s.kernel, s.strides, 'valid') : tf.avgPool(x, s.kernel, s.strides, 'valid');
   }
   if (s.strides[0] > 1 || s.strides[1] > 1) {
-    throw new UnsupportedError('pooling with both strides and dilations above 1', { code: 'train/pool-dilation', node });
+    throw new UnsupportedError('pooling with both strides and dilations above 1', {
+      code: 'train/pool-dilation',
+      node,
+    });
   }
   return tf.pool(x, s.kernel, type, 'valid', s.dilations, 1);
 }

@@ -6,7 +6,14 @@ import { OpAttrs } from './op-attrs.js';
 import type { OpContext } from './op-types.js';
 import { dequantizeLinear, quantizeLinear } from './quantize.js';
 
-const ctx = (types: OpContext['inputTypes']): OpContext => ({ opset: 21, training: true, node: 'q', outputs: 1, nextSeed: () => 1, inputTypes: types });
+const ctx = (types: OpContext['inputTypes']): OpContext => ({
+  opset: 21,
+  training: true,
+  node: 'q',
+  outputs: 1,
+  nextSeed: () => 1,
+  inputTypes: types,
+});
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -14,7 +21,10 @@ beforeAll(async () => {
 
 describe('QuantizeLinear / DequantizeLinear', () => {
   it('quantizes per axis with zero points, rounding half to even and saturating', () => {
-    const x = tf.tensor2d([[0.25, 1, -3], [10, 2.5, 1000]]);
+    const x = tf.tensor2d([
+      [0.25, 1, -3],
+      [10, 2.5, 1000],
+    ]);
     const scale = tf.tensor1d([0.5, 1]); // per row (axis 0)
     const zp = tf.tensor1d([0, 10], 'int32');
     const q = quantizeLinear([x, scale, zp], OpAttrs.of({ axis: attr.int(0) }), ctx([undefined, undefined, 'int8']));
@@ -28,7 +38,10 @@ describe('QuantizeLinear / DequantizeLinear', () => {
     const scale = tf.scalar(0.1);
     const zp = tf.scalar(0, 'int32');
     const qdq = (x: tf.Tensor) =>
-      dequantizeLinear([quantizeLinear([x, scale, zp], OpAttrs.of({}), ctx([undefined, undefined, 'uint8'])), scale, zp], OpAttrs.of({}));
+      dequantizeLinear(
+        [quantizeLinear([x, scale, zp], OpAttrs.of({}), ctx([undefined, undefined, 'uint8'])), scale, zp],
+        OpAttrs.of({}),
+      );
     const g = tf.grad((x: tf.Tensor) => qdq(x).sum())(tf.tensor1d([0.3, 5, -1, 30]));
     // uint8 with scale 0.1 holds [0, 25.5]: -1 and 30 are clipped.
     expect(Array.from(g.dataSync()).map((v) => +v.toFixed(5))).toEqual([1, 1, 0, 0]);

@@ -7,7 +7,15 @@ import type { OpAttrs } from './op-attrs.js';
 import { normAxis, optionalInput, type OpContext, type OpInputs } from './op-types.js';
 
 const CODE_TO_TYPE: Record<number, DataType> = {
-  2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 21: 'uint4', 22: 'int4', 25: 'uint2', 26: 'int2',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  21: 'uint4',
+  22: 'int4',
+  25: 'uint2',
+  26: 'int2',
 };
 
 /** Scale or zero point broadcast against x: per tensor, per `axis`, or per block along it. */

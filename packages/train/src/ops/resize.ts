@@ -47,7 +47,7 @@ function sourceCoordinate(mode: string, i: number, s: AxisSpec, node: string): n
     case 'tf_crop_and_resize':
       return outSize > 1
         ? s.roiStart * (inSize - 1) + (i * (s.roiEnd - s.roiStart) * (inSize - 1)) / (s.outExact - 1)
-        : (0.5 * (s.roiStart + s.roiEnd) * (inSize - 1));
+        : 0.5 * (s.roiStart + s.roiEnd) * (inSize - 1);
     default:
       throw new UnsupportedError(`Resize coordinate_transformation_mode ${mode}`, { code: 'train/resize-mode', node });
   }
@@ -139,7 +139,8 @@ function resampleAxis(x: tf.Tensor, axis: number, plan: AxisPlan, extrapolation:
 
 export function resize(inputs: OpInputs, a: OpAttrs, ctx: OpContext): tf.Tensor {
   const x = inputs[0]!;
-  if (a.int('antialias', 0) === 1) throw new UnsupportedError('Resize with antialias', { code: 'train/resize-mode', node: ctx.node });
+  if (a.int('antialias', 0) === 1)
+    throw new UnsupportedError('Resize with antialias', { code: 'train/resize-mode', node: ctx.node });
   // Opset 10 (and Upsample): Resize(X, scales). Opset 11+: Resize(X, roi, scales, sizes).
   const legacy = ctx.opset < 11 || inputs.length === 2;
   const roiT = legacy ? undefined : optionalInput(inputs, 1);
@@ -184,7 +185,12 @@ export function resize(inputs: OpInputs, a: OpAttrs, ctx: OpContext): tf.Tensor 
     const roiEnd = roiV ? roiV[k + axes.length]! : 1;
     const identity = outSize === inSize && scale === 1 && modes.coord !== 'tf_crop_and_resize';
     if (identity) return;
-    y = resampleAxis(y, axis, planAxis({ inSize, outSize, outExact, scale, roiStart, roiEnd }, a, modes, ctx.node), extrapolation);
+    y = resampleAxis(
+      y,
+      axis,
+      planAxis({ inSize, outSize, outExact, scale, roiStart, roiEnd }, a, modes, ctx.node),
+      extrapolation,
+    );
   });
   return y;
 }

@@ -5,7 +5,12 @@ import { CheckError } from '@enxuto/ir';
 import type { OpAttrs } from './op-attrs.js';
 import { hostInts, normAxis, optionalInput, type OpContext, type OpInputs } from './op-types.js';
 
-export function reshape(x: tf.Tensor, shape: tf.Tensor, a: OpAttrs, ctx: Pick<OpContext, 'node' | 'batchFromInput'>): tf.Tensor {
+export function reshape(
+  x: tf.Tensor,
+  shape: tf.Tensor,
+  a: OpAttrs,
+  ctx: Pick<OpContext, 'node' | 'batchFromInput'>,
+): tf.Tensor {
   const node = ctx.node;
   const allowZero = a.int('allowzero', 0) === 1;
   const spec = hostInts(shape).map((d, i) => (d === 0 && !allowZero ? x.shape[i]! : d));

@@ -18,7 +18,12 @@ interface RunOpts {
   assigned?: Map<number, number[]>;
 }
 
-function run(op: string, inputs: In[], attrs: Record<string, Attr> = {}, o: RunOpts = {}): { shape: number[]; v: number[] }[] {
+function run(
+  op: string,
+  inputs: In[],
+  attrs: Record<string, Attr> = {},
+  o: RunOpts = {},
+): { shape: number[]; v: number[] }[] {
   let seed = 1;
   const ctx: OpContext = {
     opset: o.opset ?? 17,
@@ -35,7 +40,12 @@ function run(op: string, inputs: In[], attrs: Record<string, Attr> = {}, o: RunO
   });
 }
 
-function expectValues(actual: { shape: number[]; v: number[] } | undefined, shape: number[], values: number[], tol = 1e-5): void {
+function expectValues(
+  actual: { shape: number[]; v: number[] } | undefined,
+  shape: number[],
+  values: number[],
+  tol = 1e-5,
+): void {
   expect(actual).toBeDefined();
   expect(actual!.shape).toEqual(shape);
   expect(actual!.v.length).toBe(values.length);
@@ -44,7 +54,10 @@ function expectValues(actual: { shape: number[]; v: number[] } | undefined, shap
 
 const x3x3 = f([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 1, 3, 3]);
 const ones2x2 = f([1, 1, 1, 1], [1, 1, 2, 2]);
-const x4x4 = f(Array.from({ length: 16 }, (_, i) => i), [1, 1, 4, 4]);
+const x4x4 = f(
+  Array.from({ length: 16 }, (_, i) => i),
+  [1, 1, 4, 4],
+);
 const ones3x3 = f(Array(9).fill(1), [1, 1, 3, 3]);
 
 for (const backend of ['wasm', 'cpu'] as const) {
@@ -56,26 +69,52 @@ for (const backend of ['wasm', 'cpu'] as const) {
 
     it('Conv: valid, end pads with bias, SAME_UPPER/LOWER stride 2', () => {
       expectValues(run('Conv', [x3x3, ones2x2])[0], [1, 1, 2, 2], [12, 16, 24, 28]);
-      expectValues(run('Conv', [x3x3, ones2x2, f([1], [1])], { pads: attr.ints([0, 0, 1, 1]) })[0], [1, 1, 3, 3], [13, 17, 10, 25, 29, 16, 16, 18, 10]);
+      expectValues(
+        run('Conv', [x3x3, ones2x2, f([1], [1])], { pads: attr.ints([0, 0, 1, 1]) })[0],
+        [1, 1, 3, 3],
+        [13, 17, 10, 25, 29, 16, 16, 18, 10],
+      );
       const s2 = { strides: attr.ints([2, 2]) };
-      expectValues(run('Conv', [x4x4, ones3x3], { ...s2, auto_pad: attr.string('SAME_UPPER') })[0], [1, 1, 2, 2], [45, 39, 66, 50]);
-      expectValues(run('Conv', [x4x4, ones3x3], { ...s2, auto_pad: attr.string('SAME_LOWER') })[0], [1, 1, 2, 2], [10, 24, 51, 90]);
+      expectValues(
+        run('Conv', [x4x4, ones3x3], { ...s2, auto_pad: attr.string('SAME_UPPER') })[0],
+        [1, 1, 2, 2],
+        [45, 39, 66, 50],
+      );
+      expectValues(
+        run('Conv', [x4x4, ones3x3], { ...s2, auto_pad: attr.string('SAME_LOWER') })[0],
+        [1, 1, 2, 2],
+        [10, 24, 51, 90],
+      );
     });
 
     it('Conv: depthwise (group = channels), grouped, 1-D dilated', () => {
       const x = f([1, 2, 3, 4, 10, 20, 30, 40], [1, 2, 2, 2]);
-      expectValues(run('Conv', [x, f([2, 3], [2, 1, 1, 1])], { group: attr.int(2) })[0], [1, 2, 2, 2], [2, 4, 6, 8, 30, 60, 90, 120]);
+      expectValues(
+        run('Conv', [x, f([2, 3], [2, 1, 1, 1])], { group: attr.int(2) })[0],
+        [1, 2, 2, 2],
+        [2, 4, 6, 8, 30, 60, 90, 120],
+      );
       // group 2 with 2 outputs per group: out channel k reads input channel floor(k/2).
-      expectValues(run('Conv', [x, f([1, 2, 3, 4], [4, 1, 1, 1])], { group: attr.int(2) })[0], [1, 4, 2, 2],
-        [1, 2, 3, 4, 2, 4, 6, 8, 30, 60, 90, 120, 40, 80, 120, 160]);
-      expectValues(run('Conv', [f([1, 2, 3, 4, 5], [1, 1, 5]), f([1, 1], [1, 1, 2])], { dilations: attr.ints([2]) })[0], [1, 1, 3], [4, 6, 8]);
+      expectValues(
+        run('Conv', [x, f([1, 2, 3, 4], [4, 1, 1, 1])], { group: attr.int(2) })[0],
+        [1, 4, 2, 2],
+        [1, 2, 3, 4, 2, 4, 6, 8, 30, 60, 90, 120, 40, 80, 120, 160],
+      );
+      expectValues(
+        run('Conv', [f([1, 2, 3, 4, 5], [1, 1, 5]), f([1, 1], [1, 1, 2])], { dilations: attr.ints([2]) })[0],
+        [1, 1, 3],
+        [4, 6, 8],
+      );
     });
 
     it('ConvTranspose: stride 1 full, stride 2 blocks, pads crop', () => {
       const x = f([1, 2, 3, 4], [1, 1, 2, 2]);
       expectValues(run('ConvTranspose', [x, ones2x2])[0], [1, 1, 3, 3], [1, 3, 2, 4, 10, 6, 3, 7, 4]);
-      expectValues(run('ConvTranspose', [x, ones2x2], { strides: attr.ints([2, 2]) })[0], [1, 1, 4, 4],
-        [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]);
+      expectValues(
+        run('ConvTranspose', [x, ones2x2], { strides: attr.ints([2, 2]) })[0],
+        [1, 1, 4, 4],
+        [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4],
+      );
       expectValues(run('ConvTranspose', [x, ones2x2], { pads: attr.ints([1, 1, 1, 1]) })[0], [1, 1, 1, 1], [10]);
     });
 
@@ -88,7 +127,11 @@ for (const backend of ['wasm', 'cpu'] as const) {
       const three = f([1, 2, 3], [1, 1, 1, 3]);
       const k13 = { kernel_shape: attr.ints([1, 3]), pads: attr.ints([0, 1, 0, 1]) };
       expectValues(run('AveragePool', [three], k13)[0], [1, 1, 1, 3], [1.5, 2, 2.5]);
-      expectValues(run('AveragePool', [three], { ...k13, count_include_pad: attr.int(1) })[0], [1, 1, 1, 3], [1, 2, 5 / 3]);
+      expectValues(
+        run('AveragePool', [three], { ...k13, count_include_pad: attr.int(1) })[0],
+        [1, 1, 1, 3],
+        [1, 2, 5 / 3],
+      );
       expectValues(run('GlobalAveragePool', [x3x3])[0], [1, 1, 1, 1], [5]);
     });
 
@@ -99,14 +142,26 @@ for (const backend of ['wasm', 'cpu'] as const) {
       expectValues(run('Gemm', [a, bT, f([1, 2], [2])], attrs)[0], [2, 2], [8.5, 5, 20.5, 11]);
       expectValues(run('MatMul', [f([1, 2], [2]), f([1, 2, 3, 4], [2, 2])])[0], [2], [7, 10]);
       expectValues(run('MatMul', [f([1, 2, 3, 4], [2, 1, 2]), f([1, 1], [2, 1])])[0], [2, 1, 1], [3, 7]);
-      expectValues(run('MatMul', [f([1, 0, 0, 1, 2, 0, 0, 2], [2, 2, 2]), f([1, 2, 3, 4], [1, 2, 2])])[0], [2, 2, 2], [1, 2, 3, 4, 2, 4, 6, 8]);
+      expectValues(
+        run('MatMul', [f([1, 0, 0, 1, 2, 0, 0, 2], [2, 2, 2]), f([1, 2, 3, 4], [1, 2, 2])])[0],
+        [2, 2, 2],
+        [1, 2, 3, 4, 2, 4, 6, 8],
+      );
     });
 
     it('Softmax flattens before opset 13 and uses one axis from 13; LogSoftmax', () => {
       const x = f([0, Math.log(3), 0, 0], [1, 2, 2]);
-      expectValues(run('Softmax', [x], { axis: attr.int(1) }, { opset: 11 })[0], [1, 2, 2], [1 / 6, 1 / 2, 1 / 6, 1 / 6]);
+      expectValues(
+        run('Softmax', [x], { axis: attr.int(1) }, { opset: 11 })[0],
+        [1, 2, 2],
+        [1 / 6, 1 / 2, 1 / 6, 1 / 6],
+      );
       expectValues(run('Softmax', [x], { axis: attr.int(1) }, { opset: 13 })[0], [1, 2, 2], [0.5, 0.75, 0.5, 0.25]);
-      expectValues(run('LogSoftmax', [f([0, Math.log(3)], [2])], {}, { opset: 13 })[0], [2], [Math.log(0.25), Math.log(0.75)]);
+      expectValues(
+        run('LogSoftmax', [f([0, Math.log(3)], [2])], {}, { opset: 13 })[0],
+        [2],
+        [Math.log(0.25), Math.log(0.75)],
+      );
     });
 
     it('BatchNormalization: inference, and training mode with running statistics', () => {
@@ -126,7 +181,10 @@ for (const backend of ['wasm', 'cpu'] as const) {
     });
 
     it('Reshape (0 and -1), Flatten (axis), Transpose, Concat', () => {
-      const x = f(Array.from({ length: 24 }, (_, i) => i), [2, 3, 4]);
+      const x = f(
+        Array.from({ length: 24 }, (_, i) => i),
+        [2, 3, 4],
+      );
       expect(run('Reshape', [x, i32([0, -1])])[0]!.shape).toEqual([2, 12]);
       expect(run('Reshape', [x, i32([-1, 0, 2])])[0]!.shape).toEqual([4, 3, 2]);
       expect(() => run('Reshape', [x, i32([5, -1])])).toThrow(/cannot reshape/);
@@ -134,7 +192,11 @@ for (const backend of ['wasm', 'cpu'] as const) {
       expect(run('Flatten', [x], { axis: attr.int(-1) })[0]!.shape).toEqual([6, 4]);
       expect(run('Flatten', [x], { axis: attr.int(0) })[0]!.shape).toEqual([1, 24]);
       expectValues(run('Transpose', [f([1, 2, 3, 4, 5, 6], [2, 3])])[0], [3, 2], [1, 4, 2, 5, 3, 6]);
-      expectValues(run('Concat', [f([1, 2], [2, 1]), f([3, 4, 5, 6], [2, 2])], { axis: attr.int(-1) })[0], [2, 3], [1, 3, 4, 2, 5, 6]);
+      expectValues(
+        run('Concat', [f([1, 2], [2, 1]), f([3, 4, 5, 6], [2, 2])], { axis: attr.int(-1) })[0],
+        [2, 3],
+        [1, 3, 4, 2, 5, 6],
+      );
     });
 
     it('Squeeze/Unsqueeze: axes from the attribute (opset 11) or the input (opset 13)', () => {
@@ -148,18 +210,33 @@ for (const backend of ['wasm', 'cpu'] as const) {
     });
 
     it('Gather with negative indices along axis 1', () => {
-      expectValues(run('Gather', [f([1, 2, 3, 4, 5, 6], [2, 3]), i32([-1, 0])], { axis: attr.int(1) })[0], [2, 2], [3, 1, 6, 4]);
-      expectValues(run('Gather', [f([1, 2, 3, 4, 5, 6], [2, 3]), i32([1], [])], { axis: attr.int(0) })[0], [3], [4, 5, 6]);
+      expectValues(
+        run('Gather', [f([1, 2, 3, 4, 5, 6], [2, 3]), i32([-1, 0])], { axis: attr.int(1) })[0],
+        [2, 2],
+        [3, 1, 6, 4],
+      );
+      expectValues(
+        run('Gather', [f([1, 2, 3, 4, 5, 6], [2, 3]), i32([1], [])], { axis: attr.int(0) })[0],
+        [3],
+        [4, 5, 6],
+      );
     });
 
     it('Slice: INT64_MAX ends, negative starts and steps, attribute form', () => {
-      const x = f(Array.from({ length: 10 }, (_, i) => i), [10]);
+      const x = f(
+        Array.from({ length: 10 }, (_, i) => i),
+        [10],
+      );
       expectValues(run('Slice', [x, i32([-3]), i32([2147483647])])[0], [3], [7, 8, 9]);
       expectValues(run('Slice', [x, i32([-1]), i32([-100]), i32([0]), i32([-2])])[0], [5], [9, 7, 5, 3, 1]);
       expectValues(run('Slice', [x, i32([2]), i32([9]), i32([0]), i32([3])])[0], [3], [2, 5, 8]);
       expectValues(run('Slice', [x, i32([5]), i32([2])])[0], [0], []);
       const m = f([1, 2, 3, 4, 5, 6], [2, 3]);
-      expectValues(run('Slice', [m], { starts: attr.ints([1]), ends: attr.ints([1000]), axes: attr.ints([1]) }, { opset: 9 })[0], [2, 2], [2, 3, 5, 6]);
+      expectValues(
+        run('Slice', [m], { starts: attr.ints([1]), ends: attr.ints([1000]), axes: attr.ints([1]) }, { opset: 9 })[0],
+        [2, 2],
+        [2, 3, 5, 6],
+      );
     });
 
     it('Pad: constant, reflect, edge; negative pads crop; attribute form', () => {
@@ -169,7 +246,11 @@ for (const backend of ['wasm', 'cpu'] as const) {
       expectValues(run('Pad', [x, i32([2, 1])], { mode: attr.string('reflect') })[0], [6], [3, 2, 1, 2, 3, 2]);
       expectValues(run('Pad', [x, i32([2, 1])], { mode: attr.string('edge') })[0], [6], [1, 1, 1, 2, 3, 3]);
       expectValues(run('Pad', [x, i32([-1, 1])])[0], [3], [2, 3, 0]);
-      expectValues(run('Pad', [x], { pads: attr.ints([1, 0]), value: attr.float(5) }, { opset: 2 })[0], [4], [5, 1, 2, 3]);
+      expectValues(
+        run('Pad', [x], { pads: attr.ints([1, 0]), value: attr.float(5) }, { opset: 2 })[0],
+        [4],
+        [5, 1, 2, 3],
+      );
     });
 
     it('Resize: linear half_pixel (opset 13), and Upsample indexing asymmetrically with floor', () => {
@@ -191,7 +272,11 @@ for (const backend of ['wasm', 'cpu'] as const) {
     });
 
     it('element-wise ops: broadcasting, integer Div truncates, activations, Constant', () => {
-      expectValues(run('Add', [f([1, 2, 3, 4, 5, 6], [2, 3]), f([10, 20, 30], [3])])[0], [2, 3], [11, 22, 33, 14, 25, 36]);
+      expectValues(
+        run('Add', [f([1, 2, 3, 4, 5, 6], [2, 3]), f([10, 20, 30], [3])])[0],
+        [2, 3],
+        [11, 22, 33, 14, 25, 36],
+      );
       expectValues(run('Div', [i32([-7, 7]), i32([2, 2])])[0], [2], [-3, 3]);
       expectValues(run('LeakyRelu', [f([-1, 2], [2])], { alpha: attr.float(0.1) })[0], [2], [-0.1, 2]);
       expectValues(run('Relu', [f([-1, 2], [2])])[0], [2], [0, 2]);

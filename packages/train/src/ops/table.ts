@@ -39,9 +39,15 @@ import { hostInts, hostNumber, optionalInput, type OpContext, type OpFn, type Op
 import { averagePool, globalPool, maxPool } from './pool.js';
 import { expand, flatten, reshape, shapeOf, split, squeeze, unsqueeze } from './shape.js';
 
-const unary = (f: (x: tf.Tensor) => tf.Tensor): OpFn => ([x]) => [f(x!)];
-const binary = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): OpFn => ([a, b]) => [f(a!, b!)];
-const variadic = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): OpFn => (xs) => [xs.reduce((acc, x) => f(acc, x))];
+const unary =
+  (f: (x: tf.Tensor) => tf.Tensor): OpFn =>
+  ([x]) => [f(x!)];
+const binary =
+  (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): OpFn =>
+  ([a, b]) => [f(a!, b!)];
+const variadic =
+  (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): OpFn =>
+  (xs) => [xs.reduce((acc, x) => f(acc, x))];
 
 function dropout(inputs: OpInputs, a: OpAttrs, ctx: OpContext): tf.Tensor[] {
   const x = inputs[0]!;
@@ -145,7 +151,9 @@ export const OPS: Readonly<Record<string, OpFn>> = {
   HardSwish: unary((x) => x.mul(hardSigmoid(x, 1 / 6, 0.5))),
   Tanh: unary(tf.tanh),
   Elu: ([x], a) => [elu(x!, a.float('alpha', 1))],
-  Selu: ([x], a) => [elu(x!, a.float('alpha', 1.67326319217681884765625)).mul(a.float('gamma', 1.05070102214813232421875))],
+  Selu: ([x], a) => [
+    elu(x!, a.float('alpha', 1.67326319217681884765625)).mul(a.float('gamma', 1.05070102214813232421875)),
+  ],
   Softplus: unary(tf.softplus),
   Softsign: unary((x) => x.div(x.abs().add(1))),
   Gelu: ([x], a) => [gelu(x!, a.string('approximate', 'none'))],
@@ -154,7 +162,14 @@ export const OPS: Readonly<Record<string, OpFn>> = {
   Swish: ([x], a) => [x!.mul(tf.sigmoid(x!.mul(a.float('alpha', 1))))],
   ThresholdedRelu: ([x], a) => [tf.where(x!.greater(a.float('alpha', 1)), x!, tf.zerosLike(x!))],
   Shrink: ([x], a) => [shrink(x!, a.float('bias', 0), a.float('lambd', 0.5))],
-  Hardmax: ([x], a, c) => [softmaxFamily(x!, a, c, (t) => tf.oneHot(t.argMax(-1), t.shape[t.rank - 1]!).toFloat().reshape(t.shape))],
+  Hardmax: ([x], a, c) => [
+    softmaxFamily(x!, a, c, (t) =>
+      tf
+        .oneHot(t.argMax(-1), t.shape[t.rank - 1]!)
+        .toFloat()
+        .reshape(t.shape),
+    ),
+  ],
   Softmax: ([x], a, c) => [softmaxFamily(x!, a, c, (t) => tf.softmax(t))],
   LogSoftmax: ([x], a, c) => [softmaxFamily(x!, a, c, (t) => tf.logSoftmax(t))],
   Clip: (i, a) => [clip(i, a)],
@@ -226,7 +241,9 @@ export const OPS: Readonly<Record<string, OpFn>> = {
   CumSum: ([x, axis], a) => [cumSum(x!, axis!, a)],
   DepthToSpace: ([x], a) => [depthToSpace(x!, a)],
   SpaceToDepth: ([x], a) => [spaceToDepth(x!, a)],
-  EyeLike: ([x], a) => [eyeLike(x!, a, a.has('dtype') ? castTarget(a.int('dtype', 1)) : (x!.dtype as 'float32' | 'int32' | 'bool'))],
+  EyeLike: ([x], a) => [
+    eyeLike(x!, a, a.has('dtype') ? castTarget(a.int('dtype', 1)) : (x!.dtype as 'float32' | 'int32' | 'bool')),
+  ],
 
   // Plumbing.
   Identity: ([x]) => [x!],

@@ -36,7 +36,8 @@ export function trilu(inputs: OpInputs, a: OpAttrs): tf.Tensor {
   const upper = a.int('upper', 1) === 1;
   const [rows, cols] = [x.shape[x.rank - 2]!, x.shape[x.rank - 1]!];
   const keep = new Uint8Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) keep[i * cols + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) keep[i * cols + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
   return tf.where(tf.tensor(keep, [rows, cols], 'bool'), x, tf.zerosLike(x));
 }
 
@@ -74,9 +75,15 @@ export function depthToSpace(x: tf.Tensor, a: OpAttrs): tf.Tensor {
   const [n, c, h, w] = x.shape as [number, number, number, number];
   const c2 = c / (bs * bs);
   if (a.string('mode', 'DCR') === 'CRD') {
-    return x.reshape([n, c2, bs, bs, h, w]).transpose([0, 1, 4, 2, 5, 3]).reshape([n, c2, h * bs, w * bs]);
+    return x
+      .reshape([n, c2, bs, bs, h, w])
+      .transpose([0, 1, 4, 2, 5, 3])
+      .reshape([n, c2, h * bs, w * bs]);
   }
-  return x.reshape([n, bs, bs, c2, h, w]).transpose([0, 3, 4, 1, 5, 2]).reshape([n, c2, h * bs, w * bs]);
+  return x
+    .reshape([n, bs, bs, c2, h, w])
+    .transpose([0, 3, 4, 1, 5, 2])
+    .reshape([n, c2, h * bs, w * bs]);
 }
 
 export function spaceToDepth(x: tf.Tensor, a: OpAttrs): tf.Tensor {

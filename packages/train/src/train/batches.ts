@@ -20,10 +20,13 @@ export interface BatchSource {
 export function arrayBatches(input: Float32Array, sampleShape: readonly number[], labels?: Int32Array): BatchSource {
   const per = sampleShape.reduce((a, b) => a * b, 1);
   if (per === 0 || input.length % per !== 0) {
-    throw new ConfigError(`input of ${input.length} values is not a whole number of [${sampleShape.join(',')}] samples`, {
-      code: 'train/bad-data',
-      field: 'input',
-    });
+    throw new ConfigError(
+      `input of ${input.length} values is not a whole number of [${sampleShape.join(',')}] samples`,
+      {
+        code: 'train/bad-data',
+        field: 'input',
+      },
+    );
   }
   const count = input.length / per;
   if (labels && labels.length !== count) {

@@ -9,7 +9,10 @@ const sample: Checkpoint = {
   fingerprint: fingerprintOf('run'),
   epochsDone: 2,
   optimizerStep: 17,
-  history: [{ epoch: 0, lr: 0.1, loss: 1.5, accuracy: 0.5 }, { epoch: 1, lr: 0.1, loss: 0.75 }],
+  history: [
+    { epoch: 0, lr: 0.1, loss: 1.5, accuracy: 0.5 },
+    { epoch: 1, lr: 0.1, loss: 0.75 },
+  ],
   best: { epoch: 1, metric: 0.75 },
   sinceBest: 0,
   tensors: new Map([
@@ -28,7 +31,11 @@ describe('checkpoint encoding', () => {
 
   it('rejects truncated, padded and foreign bytes with a FormatError', () => {
     const bytes = encodeCheckpoint(sample);
-    for (const bad of [bytes.subarray(0, bytes.length - 4), new Uint8Array([...bytes, 0, 0, 0, 0]), new TextEncoder().encode('hello world, not a checkpoint')]) {
+    for (const bad of [
+      bytes.subarray(0, bytes.length - 4),
+      new Uint8Array([...bytes, 0, 0, 0, 0]),
+      new TextEncoder().encode('hello world, not a checkpoint'),
+    ]) {
       expect(() => decodeCheckpoint(bad)).toThrow(FormatError);
     }
     const hugeHeader = bytes.slice();

@@ -101,7 +101,8 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   let at = 0;
   for (const t of h['tensors'] as unknown[]) {
     const { key, length } = (t ?? {}) as { key?: unknown; length?: unknown };
-    if (typeof key !== 'string' || !Number.isSafeInteger(length) || (length as number) < 0) throw bad('bad tensor entry', 'tensors');
+    if (typeof key !== 'string' || !Number.isSafeInteger(length) || (length as number) < 0)
+      throw bad('bad tensor entry', 'tensors');
     if (at + (length as number) > available) throw bad(`tensor ${key} runs past the end of the file`, key);
     // Copy: the input may be unaligned or reused by the caller.
     const raw = bytes.slice(dataStart + at * 4, dataStart + (at + (length as number)) * 4);

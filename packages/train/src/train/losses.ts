@@ -47,7 +47,10 @@ export function distillationLoss(o: DistillationOptions): LossFn {
   return (input) => {
     const teacher = o.teacherLogits(input.batch);
     const pT = tf.softmax(teacher.div(T));
-    const kl = pT.mul(tf.log(pT.add(1e-12)).sub(tf.logSoftmax(input.logits.div(T)))).sum(1).mean();
+    const kl = pT
+      .mul(tf.log(pT.add(1e-12)).sub(tf.logSoftmax(input.logits.div(T))))
+      .sum(1)
+      .mean();
     const soft = kl.mul(T * T * alpha) as tf.Scalar;
     if (alpha >= 1 || input.labels === undefined) return soft;
     return soft.add(crossEntropyFromLogits(input.logits, input.labels).mul(1 - alpha)) as tf.Scalar;

@@ -113,5 +113,8 @@ export function createOptimizer(spec: OptimizerSpec, params: readonly Param[]): 
       dispose: () => state.forEach((v) => v.dispose()),
     };
   }
-  throw new ConfigError(`unknown optimizer ${(spec as { type: string }).type}`, { code: 'train/bad-optimizer', field: 'optimizer.type' });
+  throw new ConfigError(`unknown optimizer ${(spec as { type: string }).type}`, {
+    code: 'train/bad-optimizer',
+    field: 'optimizer.type',
+  });
 }

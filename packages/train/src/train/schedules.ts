@@ -14,14 +14,20 @@ export type LrSchedule =
 export function learningRate(schedule: number | LrSchedule, epoch: number, epochs: number): number {
   const s: LrSchedule = typeof schedule === 'number' ? { type: 'constant', lr: schedule } : schedule;
   if (!(s.lr > 0) || !Number.isFinite(s.lr)) {
-    throw new ConfigError(`learning rate must be a positive number, got ${s.lr}`, { code: 'train/bad-lr', field: 'lr' });
+    throw new ConfigError(`learning rate must be a positive number, got ${s.lr}`, {
+      code: 'train/bad-lr',
+      field: 'lr',
+    });
   }
   switch (s.type) {
     case 'constant':
       return s.lr;
     case 'step':
       if (!(s.stepSize >= 1)) {
-        throw new ConfigError(`step schedule needs stepSize >= 1, got ${s.stepSize}`, { code: 'train/bad-lr', field: 'lr.stepSize' });
+        throw new ConfigError(`step schedule needs stepSize >= 1, got ${s.stepSize}`, {
+          code: 'train/bad-lr',
+          field: 'lr.stepSize',
+        });
       }
       return s.lr * (s.gamma ?? 0.1) ** Math.floor(epoch / s.stepSize);
     case 'cosine': {
@@ -32,6 +38,9 @@ export function learningRate(schedule: number | LrSchedule, epoch: number, epoch
     case 'exponential':
       return s.lr * s.gamma ** epoch;
     default:
-      throw new ConfigError(`unknown lr schedule ${(s as { type: string }).type}`, { code: 'train/bad-lr', field: 'lr.type' });
+      throw new ConfigError(`unknown lr schedule ${(s as { type: string }).type}`, {
+        code: 'train/bad-lr',
+        field: 'lr.type',
+      });
   }
 }

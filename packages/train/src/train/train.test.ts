@@ -14,7 +14,12 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
-function accuracy(model: ReturnType<typeof mlpModel>, input: Float32Array, shape: number[], labels: Int32Array): number {
+function accuracy(
+  model: ReturnType<typeof mlpModel>,
+  input: Float32Array,
+  shape: number[],
+  labels: Int32Array,
+): number {
   const exe = compileGraph(model);
   const out = exe.run({ x: tf.tensor(input, shape) });
   const pred = tf.tidy(() => Object.values(out)[0]!.argMax(1).dataSync());
@@ -94,7 +99,12 @@ describe('train', () => {
     });
     expect(changed).toBe(mask.filter((m) => m === 1).length);
     await expect(
-      train(model, { data: arrayBatches(tr.input, [2], tr.labels), epochs: 1, batchSize: 16, masks: { 'fc0.weight': [1] } }),
+      train(model, {
+        data: arrayBatches(tr.input, [2], tr.labels),
+        epochs: 1,
+        batchSize: 16,
+        masks: { 'fc0.weight': [1] },
+      }),
     ).rejects.toThrow(ConfigError);
   });
 
@@ -176,12 +186,19 @@ describe('train', () => {
   it('takes a custom loss: distillation from a teacher equal to the student has zero soft loss', () => {
     const model = mlpModel({ input: 2, hidden: [4], classes: 3, seed: 4 });
     const exe = compileGraph(model);
-    const x = tf.tensor2d([[1, 2], [3, -1]]);
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, -1],
+    ]);
     const logits = exe.run({ x })[exe.outputNames[0]!] as tf.Tensor2D;
     const loss = distillationLoss({ teacherLogits: () => logits, temperature: 3, alpha: 1 });
     const value = loss({ logits, outputs: {}, batch: { input: new Float32Array(4), shape: [2, 2] } }).dataSync()[0]!;
     expect(Math.abs(value)).toBeLessThan(1e-5);
-    const shifted = loss({ logits: logits.mul(-1) as tf.Tensor2D, outputs: {}, batch: { input: new Float32Array(4), shape: [2, 2] } });
+    const shifted = loss({
+      logits: logits.mul(-1) as tf.Tensor2D,
+      outputs: {},
+      batch: { input: new Float32Array(4), shape: [2, 2] },
+    });
     expect(shifted.dataSync()[0]!).toBeGreaterThan(0.01);
     exe.dispose();
   });

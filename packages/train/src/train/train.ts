@@ -98,8 +98,16 @@ function prepareMasks(options: TrainOptions, exe: Executable): Map<tf.Variable, 
   for (const [name, mask] of entries as [string, ArrayLike<number>][]) {
     const v = exe.variables.get(name);
     if (v === undefined) throw configError(`mask for ${name}, which is not a float initializer`, `masks.${name}`);
-    if (mask.length !== v.size) throw configError(`mask for ${name} has ${mask.length} entries, the weight ${v.size}`, `masks.${name}`);
-    out.set(v, tf.tensor(Uint8Array.from(mask, (m) => (m !== 0 ? 1 : 0)), v.shape, 'bool'));
+    if (mask.length !== v.size)
+      throw configError(`mask for ${name} has ${mask.length} entries, the weight ${v.size}`, `masks.${name}`);
+    out.set(
+      v,
+      tf.tensor(
+        Uint8Array.from(mask, (m) => (m !== 0 ? 1 : 0)),
+        v.shape,
+        'bool',
+      ),
+    );
   }
   return out;
 }
@@ -163,8 +171,10 @@ function evaluate(exe: Executable, source: BatchSource, batchSize: number, input
 /** Trains `model` in place (its float initializers are replaced by the trained values). */
 export async function train(model: Model, options: TrainOptions): Promise<TrainResult> {
   const { epochs, batchSize } = options;
-  if (!Number.isInteger(epochs) || epochs < 0) throw configError(`epochs must be a non-negative integer, got ${epochs}`, 'epochs');
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw configError(`batchSize must be a positive integer, got ${batchSize}`, 'batchSize');
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw configError(`epochs must be a non-negative integer, got ${epochs}`, 'epochs');
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw configError(`batchSize must be a positive integer, got ${batchSize}`, 'batchSize');
   const seed = options.seed ?? 0;
   const lrSpec = options.lr ?? 0.01;
   const optimizerSpec: OptimizerSpec = options.optimizer ?? { type: 'sgd', momentum: 0.9 };
@@ -187,7 +197,15 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
 
   const fingerprint = fingerprintOf(
     JSON.stringify({
-      seed, epochs, batchSize, lrSpec, optimizerSpec, input, output, stop: stop ?? null, shuffle: options.shuffle ?? true,
+      seed,
+      epochs,
+      batchSize,
+      lrSpec,
+      optimizerSpec,
+      input,
+      output,
+      stop: stop ?? null,
+      shuffle: options.shuffle ?? true,
       params: [...exe.variables].map(([n, v]) => [n, v.shape, v.trainable]),
       masks: [...exe.variables].filter(([, v]) => masks.has(v)).map(([n]) => n),
     }),
@@ -229,7 +247,10 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
       let seen = 0;
       let labelled = true;
       let step = 0;
-      const order = options.data.batches(batchSize, { shuffle: options.shuffle ?? true, seed: deriveSeed(seed, epoch) });
+      const order = options.data.batches(batchSize, {
+        shuffle: options.shuffle ?? true,
+        seed: deriveSeed(seed, epoch),
+      });
       for (const batch of order as Iterable<TrainBatch>) {
         if (options.signal?.aborted) {
           throw new AbortedError(`training stopped in epoch ${epoch + 1}`, { code: 'train/aborted' });
@@ -239,13 +260,16 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
         const lossValue = tf.tidy(() => {
           const x = tf.tensor(batch.input, batch.shape, 'float32');
           const labels = batch.labels ? tf.tensor1d(batch.labels, 'int32') : undefined;
-          const { value, grads } = tf.variableGrads(() => {
-            const outputs = exe.forward({ [input]: x }, { training: true, outputs: [output], seed: stepSeed });
-            const logits = toLogits(outputs[output]!);
-            if (batch.labels) correct += countCorrect(logits, batch.labels);
-            else labelled = false;
-            return lossFn({ logits, outputs, batch, ...(labels ? { labels } : {}) });
-          }, params.map((p) => p.variable));
+          const { value, grads } = tf.variableGrads(
+            () => {
+              const outputs = exe.forward({ [input]: x }, { training: true, outputs: [output], seed: stepSeed });
+              const logits = toLogits(outputs[output]!);
+              if (batch.labels) correct += countCorrect(logits, batch.labels);
+              else labelled = false;
+              return lossFn({ logits, outputs, batch, ...(labels ? { labels } : {}) });
+            },
+            params.map((p) => p.variable),
+          );
           const named = new Map<string, tf.Tensor>();
           for (const [vName, g] of Object.entries(grads)) named.set(byVariable.get(vName) ?? vName, g);
           optimizer.step(named, lr);
@@ -254,10 +278,13 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
         exe.commitState();
         applyMasks(masks);
         if (!Number.isFinite(lossValue)) {
-          throw new ConfigError(`loss became ${lossValue} in epoch ${epoch + 1} step ${step + 1}: lower the learning rate`, {
-            code: 'train/diverged',
-            field: 'lr',
-          });
+          throw new ConfigError(
+            `loss became ${lossValue} in epoch ${epoch + 1} step ${step + 1}: lower the learning rate`,
+            {
+              code: 'train/diverged',
+              field: 'lr',
+            },
+          );
         }
         lossSum += lossValue * n;
         seen += n;
@@ -277,7 +304,9 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
 
       if (stop) {
         const metric = watchAccuracy ? (stats.valAccuracy ?? stats.accuracy ?? 0) : (stats.valLoss ?? stats.loss);
-        const better = best === undefined || (watchAccuracy ? metric > best.metric + (stop.minDelta ?? 0) : metric < best.metric - (stop.minDelta ?? 0));
+        const better =
+          best === undefined ||
+          (watchAccuracy ? metric > best.metric + (stop.minDelta ?? 0) : metric < best.metric - (stop.minDelta ?? 0));
         if (better) {
           best = { epoch, metric };
           sinceBest = 0;
@@ -290,7 +319,9 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
       if (options.checkpoint) {
         const tensors = new Map<string, Float32Array>();
         snapshot(exe).forEach((d, name) => tensors.set(`param:${name}`, d));
-        optimizer.getState().slots.forEach((t, key) => tensors.set(`slot:${key}`, (t.dataSync() as Float32Array).slice()));
+        optimizer
+          .getState()
+          .slots.forEach((t, key) => tensors.set(`slot:${key}`, (t.dataSync() as Float32Array).slice()));
         bestWeights?.forEach((d, name) => tensors.set(`best:${name}`, d));
         const c: Checkpoint = {
           fingerprint,

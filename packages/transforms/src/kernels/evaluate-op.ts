@@ -35,7 +35,8 @@ function binary(op: string, a: Tensor, b: Tensor): Tensor | undefined {
   }
   const va = a.values() as Float32Array | Float64Array | Int32Array;
   const vb = b.values() as Float32Array | Float64Array | Int32Array;
-  const out = a.dtype === 'float32' ? new Float32Array(n) : a.dtype === 'float64' ? new Float64Array(n) : new Int32Array(n);
+  const out =
+    a.dtype === 'float32' ? new Float32Array(n) : a.dtype === 'float64' ? new Float64Array(n) : new Int32Array(n);
   for (let k = 0; k < n; k++) {
     const x = va[ia[k]!]!;
     const y = vb[ib[k]!]!;
@@ -87,14 +88,20 @@ function unsqueeze(node: Node, data: Tensor, axesT: Tensor | undefined): Tensor 
 function squeeze(node: Node, data: Tensor, axesT: Tensor | undefined): Tensor | undefined {
   const axes = axesOf(node, axesT);
   const rank = data.shape.length;
-  const drop = new Set((axes ?? data.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)).map((a) => (a < 0 ? a + rank : a)));
+  const drop = new Set(
+    (axes ?? data.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)).map((a) => (a < 0 ? a + rank : a)),
+  );
   if ([...drop].some((a) => data.shape[a] !== 1)) return undefined;
-  return retype(data, data.shape.filter((_, i) => !drop.has(i)));
+  return retype(
+    data,
+    data.shape.filter((_, i) => !drop.has(i)),
+  );
 }
 
 function cast(node: Node, data: Tensor): Tensor | undefined {
   const to = node.getInt('to');
-  const target: DataType | undefined = to === 1 ? 'float32' : to === 7 ? 'int64' : to === 6 ? 'int32' : to === 11 ? 'float64' : undefined;
+  const target: DataType | undefined =
+    to === 1 ? 'float32' : to === 7 ? 'int64' : to === 6 ? 'int32' : to === 11 ? 'float64' : undefined;
   if (!target || !(FLOATY.has(data.dtype) || INTY.has(data.dtype))) return undefined;
   const v = data.values() as ArrayLike<number | bigint>;
   if (INTY.has(target)) {
@@ -110,7 +117,15 @@ function transpose(node: Node, data: Tensor): Tensor | undefined {
   const perm = node.getInts('perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
   if (perm.length !== rank) return undefined;
   const vals = data.values();
-  if (!(vals instanceof Float32Array || vals instanceof Int32Array || vals instanceof Float64Array || vals instanceof BigInt64Array)) return undefined;
+  if (
+    !(
+      vals instanceof Float32Array ||
+      vals instanceof Int32Array ||
+      vals instanceof Float64Array ||
+      vals instanceof BigInt64Array
+    )
+  )
+    return undefined;
   const Ctor = vals.constructor as new (n: number) => Float32Array;
   const r = transposeValues(vals as TypedArray as Float32Array, data.shape, perm, (n) => new Ctor(n) as Float32Array);
   return tensorFromValues(data.dtype, r.shape, r.values);
@@ -119,13 +134,40 @@ function transpose(node: Node, data: Tensor): Tensor | undefined {
 function unary(op: string, data: Tensor): Tensor | undefined {
   if (!FLOATY.has(data.dtype)) return undefined;
   const v = data.values() as Float32Array | Float64Array;
-  const f = op === 'Neg' ? (x: number) => -x : op === 'Sqrt' ? Math.sqrt : op === 'Reciprocal' ? (x: number) => 1 / x : undefined;
+  const f =
+    op === 'Neg'
+      ? (x: number) => -x
+      : op === 'Sqrt'
+        ? Math.sqrt
+        : op === 'Reciprocal'
+          ? (x: number) => 1 / x
+          : undefined;
   if (!f) return undefined;
   return tensorFromValues(data.dtype, [...data.shape], Array.from(v, f));
 }
 
 /** Ops constant folding can evaluate. */
-export const FOLDABLE_OPS = ['Constant', 'Identity', 'Add', 'Sub', 'Mul', 'Div', 'Reshape', 'Flatten', 'Unsqueeze', 'Squeeze', 'Cast', 'Transpose', 'Gather', 'Concat', 'Slice', 'Shape', 'Neg', 'Sqrt', 'Reciprocal'] as const;
+export const FOLDABLE_OPS = [
+  'Constant',
+  'Identity',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Reshape',
+  'Flatten',
+  'Unsqueeze',
+  'Squeeze',
+  'Cast',
+  'Transpose',
+  'Gather',
+  'Concat',
+  'Slice',
+  'Shape',
+  'Neg',
+  'Sqrt',
+  'Reciprocal',
+] as const;
 
 function sliceOp(node: Node, inputs: (Tensor | undefined)[]): Tensor | undefined {
   const [data, starts, ends, axes, steps] = inputs;
@@ -157,18 +199,38 @@ export function evaluateOp(node: Node, inputs: (Tensor | undefined)[]): Tensor |
       const t = node.getTensor('value');
       return t && t.dtype !== 'string' ? t : undefined;
     }
-    case 'Identity': return a;
-    case 'Add': case 'Sub': case 'Mul': case 'Div': return a && b ? binary(node.opType, a, b) : undefined;
-    case 'Reshape': return a && b ? reshape(node, a, b) : undefined;
-    case 'Unsqueeze': return a ? unsqueeze(node, a, b) : undefined;
-    case 'Squeeze': return a ? squeeze(node, a, b) : undefined;
-    case 'Cast': return a ? cast(node, a) : undefined;
-    case 'Transpose': return a ? transpose(node, a) : undefined;
-    case 'Flatten': return a ? flatten(node, a) : undefined;
-    case 'Gather': return a && b ? gather(a, b, node.getInt('axis', 0)) : undefined;
-    case 'Concat': return inputs.every((t) => t) && inputs.length > 0 ? concat(inputs as Tensor[], node.getInt('axis', 0)) : undefined;
-    case 'Slice': return sliceOp(node, inputs);
-    case 'Neg': case 'Sqrt': case 'Reciprocal': return a ? unary(node.opType, a) : undefined;
-    default: return undefined;
+    case 'Identity':
+      return a;
+    case 'Add':
+    case 'Sub':
+    case 'Mul':
+    case 'Div':
+      return a && b ? binary(node.opType, a, b) : undefined;
+    case 'Reshape':
+      return a && b ? reshape(node, a, b) : undefined;
+    case 'Unsqueeze':
+      return a ? unsqueeze(node, a, b) : undefined;
+    case 'Squeeze':
+      return a ? squeeze(node, a, b) : undefined;
+    case 'Cast':
+      return a ? cast(node, a) : undefined;
+    case 'Transpose':
+      return a ? transpose(node, a) : undefined;
+    case 'Flatten':
+      return a ? flatten(node, a) : undefined;
+    case 'Gather':
+      return a && b ? gather(a, b, node.getInt('axis', 0)) : undefined;
+    case 'Concat':
+      return inputs.every((t) => t) && inputs.length > 0
+        ? concat(inputs as Tensor[], node.getInt('axis', 0))
+        : undefined;
+    case 'Slice':
+      return sliceOp(node, inputs);
+    case 'Neg':
+    case 'Sqrt':
+    case 'Reciprocal':
+      return a ? unary(node.opType, a) : undefined;
+    default:
+      return undefined;
   }
 }

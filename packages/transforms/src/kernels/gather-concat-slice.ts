@@ -65,12 +65,19 @@ export function concat(parts: readonly Tensor[], axis: number): Tensor | undefin
   shape[a] = parts.reduce((s, p) => s + p.shape[a]!, 0);
   const out: (number | bigint)[] = [];
   const chunks = parts.map((p) => ({ vals: p.values() as Flat, chunk: shapeSize(p.shape.slice(a)) }));
-  for (let o = 0; o < outer; o++) for (const { vals, chunk } of chunks) for (let i = 0; i < chunk; i++) out.push(vals[o * chunk + i]!);
+  for (let o = 0; o < outer; o++)
+    for (const { vals, chunk } of chunks) for (let i = 0; i < chunk; i++) out.push(vals[o * chunk + i]!);
   return tensorFromValues(first.dtype, shape, out as number[]);
 }
 
 /** ONNX Slice (opset 10+ inputs): starts/ends clamped like the spec, any step but 0. */
-export function slice(data: Tensor, starts: number[], ends: number[], axes: number[] | undefined, steps: number[] | undefined): Tensor | undefined {
+export function slice(
+  data: Tensor,
+  starts: number[],
+  ends: number[],
+  axes: number[] | undefined,
+  steps: number[] | undefined,
+): Tensor | undefined {
   const rank = data.shape.length;
   if (data.dtype === 'string' || starts.length !== ends.length) return undefined;
   const ax = axes ?? starts.map((_, i) => i);
@@ -93,5 +100,7 @@ export function slice(data: Tensor, starts: number[], ends: number[], axes: numb
   }
   const inStrides = strides(data.shape);
   const outStrides = strides(shape);
-  return pick(data, shape, (k) => coordsOf(k, shape, outStrides).reduce((off, c, r) => off + (begin[r]! + c * step[r]!) * inStrides[r]!, 0));
+  return pick(data, shape, (k) =>
+    coordsOf(k, shape, outStrides).reduce((off, c, r) => off + (begin[r]! + c * step[r]!) * inStrides[r]!, 0),
+  );
 }

@@ -21,7 +21,13 @@ function transposedBlock(m: Float32Array, gate: number, hidden: number, cols: nu
   return out;
 }
 
-export function lstmGateWeights(w: Float32Array, r: Float32Array, b: Float32Array | undefined, hidden: number, inputSize: number): GateWeights {
+export function lstmGateWeights(
+  w: Float32Array,
+  r: Float32Array,
+  b: Float32Array | undefined,
+  hidden: number,
+  inputSize: number,
+): GateWeights {
   const gates = [0, 1, 2, 3];
   return {
     w: gates.map((g) => transposedBlock(w, g, hidden, inputSize)),
