@@ -3,8 +3,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { repoRoot, sharedPath, tempDir } from '@enxuto/test-support';
+import { launchChromiumContext } from '@enxuto/test-support/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEdgeApp, type BundledModel } from '../scripts/build-app.js';
 import { serveEdge, type EdgeServer } from '@enxuto/cli/serve-edge';
@@ -12,16 +13,6 @@ import { inkRuns, mnistTestDigits } from './mnist-digits.js';
 import { genericModel, imageModel, quantizedMnist } from './test-models.js';
 import { encodePng } from '../scripts/png.js';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'edge');
 
 const tmp = tempDir('enxuto-edge-e2e-');
@@ -31,16 +22,10 @@ let second: BundledModel;
 let builtFiles: string[] = [];
 const errors: string[] = [];
 
-async function launch(options: Parameters<typeof chromium.launchPersistentContext>[1] = {}): Promise<BrowserContext> {
+async function launch(options: Parameters<typeof launchChromiumContext>[1] = {}): Promise<BrowserContext> {
   const profile = mkdtempSync(join(tmpdir(), 'enxuto-edge-profile-'));
   profiles.push(profile);
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: ARGS,
-    headless: true,
-    ...options,
-  });
-  return ctx;
+  return launchChromiumContext(profile, options);
 }
 
 function watchErrors(page: Page, label: string): void {

@@ -1,6 +1,6 @@
 // Structural validation of a model: every problem is a CheckError naming the node, value and field.
 import { byteLengthOf, shapeSize } from './dtype.js';
-import { CheckError, EnxutoError } from './errors.js';
+import { CheckError } from './errors.js';
 import type { Graph } from './graph.js';
 import { functionKey, type Model } from './model.js';
 import type { Node } from './node.js';

@@ -61,7 +61,7 @@ const BITS: Record<DataType, number> = {
 };
 
 export function isDataType(s: string): s is DataType {
-  return Object.prototype.hasOwnProperty.call(BITS, s);
+  return Object.hasOwn(BITS, s);
 }
 
 /** Bits per element; 0 for string (variable length). */

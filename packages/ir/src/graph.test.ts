@@ -142,7 +142,7 @@ describe('Graph order', () => {
   });
 
   it('uniqueName avoids names in enclosing graphs', () => {
-    const { g, mm } = mlp();
+    const { mm } = mlp();
     const body = new Graph('body');
     mm.setAttr('body', attr.graph(body));
     expect(body.uniqueName('x')).not.toBe('x');

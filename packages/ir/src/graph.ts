@@ -114,7 +114,7 @@ export class Graph {
   /** Adds a constant. A value that is already a graph input keeps being one (its default). */
   addInitializer(name: string, tensor: Tensor, type?: ValueType): Value {
     const existing = this._values.get(name);
-    if (existing && existing.isGraphInput() && existing._const === undefined) {
+    if (existing?.isGraphInput() && existing._const === undefined) {
       existing._const = tensor;
       return existing;
     }

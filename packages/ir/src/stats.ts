@@ -12,7 +12,7 @@ export function countParameters(model: Model): { total: number; nonZero: number 
       total += t.size;
       if (t.dtype === 'string') continue;
       const vals = t.values();
-      for (let i = 0; i < vals.length; i++) if (vals[i] != 0) nonZero++;
+      for (let i = 0; i < vals.length; i++) if (vals[i] !== 0) nonZero++;
     }
   }
   return { total, nonZero };

@@ -97,7 +97,7 @@ function asLayer(node: Node): Layer | undefined {
 /** A per-channel constant operand (`size` = width or 1) and the axis holding the width. */
 function channelAxis(v: Value, width: number): number | 'scalar' | undefined {
   const t = v.const;
-  if (!t || t.dtype !== 'float32') return undefined;
+  if (t?.dtype !== 'float32') return undefined;
   if (t.size === 1) return 'scalar';
   const axes = t.shape.map((d, i) => (d === width ? i : -1)).filter((i) => i >= 0);
   return t.size === width && axes.length === 1 ? axes[0] : undefined;
@@ -175,7 +175,7 @@ function regionOf(layer: Layer, layers: ReadonlyMap<Node, Layer>): Region {
         const s = node.input(1);
         const dims = s?.const?.values();
         const shape = v.shape;
-        if (!dims || dims.length !== 2 || !shape || !shape.slice(1).every((d) => typeof d === 'number')) {
+        if (dims?.length !== 2 || !shape || !shape.slice(1).every((d) => typeof d === 'number')) {
           return void (region.blocked = `${node.label()} is a reshape other than a flatten to [N, -1]`);
         }
         const spatial = (shape.slice(2) as number[]).reduce((a, b) => a * b, 1);

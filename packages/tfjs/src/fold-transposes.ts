@@ -127,7 +127,7 @@ function sinkThrough(g: Graph, n: Node): boolean {
     const perm = t ? permOf(t) : undefined;
     if (!x || !t || !perm || !isOnlyUse(x, n)) return false;
     // Extra operands (Clip bounds) must be scalars to stay valid in any layout.
-    if (inputs.slice(1).some((v) => v && (!v.const || v.const.shape.length !== 0))) return false;
+    if (inputs.slice(1).some((v) => v && v.const?.shape.length !== 0)) return false;
     rewrite(g, n, [t.input(0), ...inputs.slice(1)], perm);
     g.remove(t);
     return true;

@@ -64,7 +64,7 @@ export function isObject(v: unknown): v is JsonObject {
 
 /** An own property (never an inherited one such as `constructor`). */
 export function own(obj: JsonObject, key: string): Json | undefined {
-  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
 
 export function asObject(v: unknown, where: Where, field: string): JsonObject {

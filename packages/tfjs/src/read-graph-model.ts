@@ -104,7 +104,7 @@ function importNode(ctx: ImportContext, n: TfNode, weights: WeightMap): void {
   const values = Array.isArray(result) ? result : [result];
   const created = new Set(g.nodes.slice(before));
   const first = values[0];
-  if (first && first.producer() && created.has(first.producer()!) && first.name !== n.name && !g.lookup(n.name)) {
+  if (first?.producer() && created.has(first.producer()!) && first.name !== n.name && !g.lookup(n.name)) {
     g.rename(first, n.name);
   }
   const t = n.op === 'Shape' || n.op === 'Cast' ? undefined : attrType(n, 'T');

@@ -210,7 +210,7 @@ function importFunctional(lc: LayerContext, layers: KerasLayer[], c: JsonObject,
   const values = new Map<string, Value>();
   const pending = new Map(layers.map((l) => [l.name, l]));
   // Layers may be listed in any order; resolve repeatedly, bounded by the layer count.
-  for (let pass = 0; pending.size > 0; pass++) {
+  for (let _pass = 0; pending.size > 0; _pass++) {
     let progressed = false;
     for (const [name, l] of pending) {
       const ins = inboundNames(l);

@@ -124,7 +124,7 @@ function flatten(ec: ExportContext, n: Node, ins: string[], base: string): strin
   if (axis === 0) return [ec.emit('Reshape', base, [ins[0]!, ec.int32s(`${base}/shape`, [1, -1])])];
   if (axis !== 1) throw unsupported(n, `axis ${axis}`, 'axis');
   const rest = shape?.slice(1);
-  if (rest && rest.every((d) => typeof d === 'number')) {
+  if (rest?.every((d) => typeof d === 'number')) {
     const size = (rest as number[]).reduce((p, d) => p * d, 1);
     return [ec.emit('Reshape', base, [ins[0]!, ec.int32s(`${base}/shape`, [-1, size])])];
   }

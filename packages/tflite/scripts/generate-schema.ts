@@ -244,7 +244,7 @@ export function renderSchemaModule(schema: FbsSchema): string {
   for (const u of schema.unions) {
     out.push(`export type ${u.name}T =`);
     const members = [...new Set(u.members)];
-    out.push(members.map((m) => `  | { type: '${m}'; value: ${m}T }`).join('\n') + ';', '');
+    out.push(`${members.map((m) => `  | { type: '${m}'; value: ${m}T }`).join('\n')};`, '');
   }
   for (const t of schema.tables) {
     const live = t.fields.filter((f) => !f.deprecated);

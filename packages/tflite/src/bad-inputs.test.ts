@@ -1,6 +1,6 @@
 // BAD_INPUTS.md cases 18-27: each test builds the bad file on the fly and expects a FormatError
 // that names the file, the field (and op / tensor where there is one) with a stable code.
-import { EnxutoError, FormatError } from '@enxuto/ir';
+import { type EnxutoError, FormatError } from '@enxuto/ir';
 import { describe, expect, it } from 'vitest';
 import { floats, opcode, operator, tensor, tinyModel } from '../test/tiny-model.js';
 import { readTflite } from './read.js';

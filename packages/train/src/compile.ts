@@ -135,7 +135,7 @@ export function compileGraph(model: Model, options: CompileOptions = {}): Execut
   if (wanted !== 'all') {
     for (const name of wanted) {
       const v = graph.value(name);
-      if (!v || !v.isInitializer() || !isFloatType(v.const!.dtype)) {
+      if (!v?.isInitializer() || !isFloatType(v.const!.dtype)) {
         throw new CheckError(`trainable ${name} is not a float initializer of the graph`, {
           code: 'train/not-trainable',
           value: name,
@@ -293,7 +293,7 @@ export function compileGraph(model: Model, options: CompileOptions = {}): Execut
     writeBack(target = model) {
       for (const [name, variable] of variables) {
         const v = target.graph.value(name);
-        if (!v || !v.isInitializer()) continue;
+        if (!v?.isInitializer()) continue;
         const dtype = originalDtype.get(name) ?? 'float32';
         const data = variable.dataSync() as Float32Array;
         target.graph.setConst(v, tensorFromValues(dtype, variable.shape, dtype === 'float32' ? data.slice() : data));

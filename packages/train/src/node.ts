@@ -14,7 +14,7 @@ export { fileCheckpointStore, CHECKPOINT_FILE } from './file-checkpoint.js';
 export function wasmBinaryDir(): string {
   const require = createRequire(import.meta.url);
   const pkg = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
-  return join(dirname(pkg), 'dist') + '/';
+  return `${join(dirname(pkg), 'dist')}/`;
 }
 
 /** initBackend for Node: points the wasm backend at its binaries in node_modules. */

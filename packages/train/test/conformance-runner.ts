@@ -2,7 +2,7 @@
 // TF.js runtime and compares with the reference outputs.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { readOnnx } from '@enxuto/onnx';
 import type { Model, Tensor } from '@enxuto/ir';
 import { compileGraph, OPS } from '../src/index.js';
@@ -22,7 +22,7 @@ export function missingOps(model: Model): string[] {
   const missing = new Set<string>();
   for (const node of model.graph.nodes) {
     const name = node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType}` : node.opType;
-    if (name !== node.opType || !Object.prototype.hasOwnProperty.call(OPS, node.opType)) missing.add(name);
+    if (name !== node.opType || !Object.hasOwn(OPS, node.opType)) missing.add(name);
   }
   return [...missing].sort();
 }

@@ -19,7 +19,7 @@ function tryFold(g: Graph, bn: Node, touched: (Value | null)[]): boolean {
   if (!gamma || !beta || !mean || !variance) return false;
   if (![gamma, beta, mean, variance].every((t) => t.dtype === 'float32' && t.size === gamma.size)) return false;
   const w = constOf(producer.input(1));
-  if (!w || w.dtype !== 'float32') return false;
+  if (w?.dtype !== 'float32') return false;
   const channels = gamma.size;
   const { scale, shift } = batchNormScaleShift({
     gamma: gamma.toFloat32(),
@@ -34,7 +34,7 @@ function tryFold(g: Graph, bn: Node, touched: (Value | null)[]): boolean {
     if (wShape[0] !== channels) return false;
     const b = producer.input(2);
     const bias = b ? constOf(b) : undefined;
-    if (b && (!bias || bias.dtype !== 'float32' || bias.size !== channels)) return false;
+    if (b && (bias?.dtype !== 'float32' || bias.size !== channels)) return false;
     setConstInput(
       g,
       producer,
@@ -59,8 +59,7 @@ function tryFold(g: Graph, bn: Node, touched: (Value | null)[]): boolean {
     const betaAttr = producer.getFloat('beta', 1);
     const c = producer.input(2);
     const cT = c ? constOf(c) : undefined;
-    if (c && (!cT || cT.dtype !== 'float32' || !(cT.size === channels || cT.size === 1) || cT.shape.length > 2))
-      return false;
+    if (c && (cT?.dtype !== 'float32' || !(cT.size === channels || cT.size === 1) || cT.shape.length > 2)) return false;
     if (cT && cT.shape.length === 2 && cT.shape[0] !== 1) return false;
     const cVals = cT ? cT.toFloat32() : undefined;
     const bias = new Float32Array(channels);

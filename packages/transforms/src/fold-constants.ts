@@ -21,7 +21,7 @@ export interface FoldConstantsStats {
 function staticShapeOf(node: Node): Tensor | undefined {
   const x = node.input(0);
   const shape = x?.shape;
-  if (!shape || !shape.every((d): d is number => typeof d === 'number' && d >= 0)) return undefined;
+  if (!shape?.every((d): d is number => typeof d === 'number' && d >= 0)) return undefined;
   const rank = shape.length;
   const clamp = (a: number) => Math.min(Math.max(a < 0 ? a + rank : a, 0), rank);
   const dims = shape.slice(clamp(node.getInt('start', 0)), clamp(node.getInt('end', rank)));

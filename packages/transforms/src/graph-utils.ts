@@ -3,7 +3,7 @@ import { float32Tensor, type Graph, type Node, type Tensor, type Value } from '@
 
 /** The constant tensor behind a value (an initializer), or undefined. */
 export function constOf(v: Value | null | undefined): Tensor | undefined {
-  return v && v.isInitializer() ? v.const : undefined;
+  return v?.isInitializer() ? v.const : undefined;
 }
 
 /** True when the only reader of `v` is `node` and `v` is not a graph output. */
@@ -25,7 +25,7 @@ export function setConstInput(
 ): void {
   const old = node.input(index);
   const tensor = float32Tensor(shape, values);
-  if (old && old.isInitializer() && old.graph === g && onlyUsedBy(old, node) && !old.isGraphInput()) {
+  if (old?.isInitializer() && old.graph === g && onlyUsedBy(old, node) && !old.isGraphInput()) {
     g.setConst(old, tensor);
     return;
   }

@@ -137,7 +137,7 @@ function reshaped(x: Shape, spec: number[], allowZero: boolean): Shape | undefin
   const out: Shape = spec.map((d, i) => (d === 0 && !allowZero ? (x[i] ?? null) : d));
   const minus = out.indexOf(-1);
   if (minus >= 0) {
-    const known = out.filter((d, i) => i !== minus);
+    const known = out.filter((_d, i) => i !== minus);
     out[minus] =
       x.every(num) && known.every(num)
         ? x.reduce<number>((p, d) => p * (d as number), 1) / known.reduce<number>((p, d) => p * (d as number), 1)

@@ -25,7 +25,7 @@ function refusal(node: Node): string | undefined {
   if (acts && acts.join(',') !== 'Sigmoid,Tanh,Tanh') return 'only the default activations unroll';
   if (node.input(4) || node.input(7)) return 'sequence_lens and peepholes are not unrolled';
   const x = node.input(0)?.shape;
-  if (!x || x.length !== 3 || typeof x[0] !== 'number' || typeof x[2] !== 'number')
+  if (x?.length !== 3 || typeof x[0] !== 'number' || typeof x[2] !== 'number')
     return 'X needs a static [T, B, I] shape';
   if (x[0] < 1 || x[0] > MAX_UNROLLED_STEPS) return `sequence length ${x[0]} is outside 1..${MAX_UNROLLED_STEPS}`;
   const [w, r] = [constOf(node.input(1)), constOf(node.input(2))];

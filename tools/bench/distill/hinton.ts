@@ -27,7 +27,7 @@ const flag = (name: string, fallback: string) => {
 const OUT = process.env.OUT ?? join(tmpdir(), 'enxuto-hinton');
 mkdirSync(OUT, { recursive: true });
 const RESULTS = join(OUT, 'results.jsonl');
-const TEACHER = join(OUT, flag('teacher', 'teacher') + '.onnx');
+const TEACHER = join(OUT, `${flag('teacher', 'teacher')}.onnx`);
 const BATCH = 100;
 
 interface Row {
@@ -43,7 +43,7 @@ interface Row {
 }
 
 function record(row: Row): void {
-  appendFileSync(RESULTS, JSON.stringify(row) + '\n');
+  appendFileSync(RESULTS, `${JSON.stringify(row)}\n`);
   console.log(
     `${row.name}: ${row.errors} test errors / 10000 (${row.params} params, ${row.epochs} epochs, ${row.seconds.toFixed(0)} s, ${row.samplesPerSecond.toFixed(0)} samples/s)`,
   );
@@ -331,12 +331,12 @@ if (phase === 'teacher') {
       console.log(`${backend} 784-${hidden.join('-')}-10: ${(2000 / s).toFixed(0)} samples/s`);
       appendFileSync(
         RESULTS,
-        JSON.stringify({
+        `${JSON.stringify({
           phase,
           name: `throughput ${backend} ${hidden.join('-')}`,
           backend,
           samplesPerSecond: 2000 / s,
-        }) + '\n',
+        })}\n`,
       );
     }
   }

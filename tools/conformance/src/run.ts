@@ -37,7 +37,7 @@ const seconds = (performance.now() - started) / 1000;
 
 const artifacts = join(repoRoot, 'test-artifacts', 'conformance');
 mkdirSync(artifacts, { recursive: true });
-writeFileSync(join(artifacts, 'results.jsonl'), results.map((r) => JSON.stringify(r)).join('\n') + '\n');
+writeFileSync(join(artifacts, 'results.jsonl'), `${results.map((r) => JSON.stringify(r)).join('\n')}\n`);
 
 const web = readFileSync(join(root, 'onnxruntime-web-1.30-results.jsonl'), 'utf8')
   .split('\n')

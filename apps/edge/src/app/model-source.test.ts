@@ -26,7 +26,10 @@ function modelWithExternalData(location: string): { onnx: Uint8Array; data: Uint
   const join = (chunks: Uint8Array[]) => {
     const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
     let o = 0;
-    for (const c of chunks) out.set(c, o), (o += c.length);
+    for (const c of chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
     return out;
   };
   return { onnx: join(parts.model), data: join(parts.data) };

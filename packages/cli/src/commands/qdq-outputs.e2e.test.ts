@@ -54,8 +54,8 @@ function compare(ys: Float32Array[], refs: Float32Array[]): Compared {
 }
 
 const out = (name: string) => join(tmp.path, 'out', name);
-let inputs: Float32Array[] = [];
-let truth: number[] = [];
+const inputs: Float32Array[] = [];
+const truth: number[] = [];
 let onnxRef: Float32Array[] = [];
 
 beforeAll(async () => {

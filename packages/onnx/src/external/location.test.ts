@@ -117,7 +117,7 @@ describe('external_data entries', () => {
         ),
       ).toBe('onnx/external-key');
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-      expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+      expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
     });
   }
 

@@ -130,7 +130,7 @@ describe('writeOnnxFile / readOnnxFile with external data', () => {
     );
     expect(e2.code).toBe('onnx/overwrite-input');
     expect(
-      errorOf(() => writeOnnxFile(sampleModel(), path + '2', { externalData: { location: 'm.onnx2', threshold: 1 } }))
+      errorOf(() => writeOnnxFile(sampleModel(), `${path}2`, { externalData: { location: 'm.onnx2', threshold: 1 } }))
         .code,
     ).toBe('onnx/overwrite-input');
     expect(readFileSync(path).equals(before)).toBe(true);

@@ -27,5 +27,5 @@ export function presentButEmpty<T extends object>(msg: T, fields: readonly (keyo
 
 /** Own (present on the wire) property of a decoded message; protobufjs defaults live on prototypes. */
 export function has<T extends object>(msg: T, key: keyof T): boolean {
-  return Object.prototype.hasOwnProperty.call(msg, key);
+  return Object.hasOwn(msg, key);
 }

@@ -154,7 +154,7 @@ describe('typed data fields are decoded and written back in the same field', () 
       expect(vals).toEqual(c.values);
       const rewritten = decodeInitializer(writeOnnxBytes(readOnnx(file)));
       expect(rewritten[c.field]).toBeDefined();
-      expect(Object.prototype.hasOwnProperty.call(rewritten, 'rawData')).toBe(false);
+      expect(Object.hasOwn(rewritten, 'rawData')).toBe(false);
       expect(
         Array.from(
           readOnnx(writeOnnxBytes(readOnnx(file)))

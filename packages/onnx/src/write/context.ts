@@ -1,6 +1,6 @@
 // State shared while writing one model: where external tensor data goes.
 import { EXTRAS } from '../read/read-graph.js';
-import { Parts } from './parts.js';
+import type { Parts } from './parts.js';
 
 /**
  * Sets optional string fields: non-empty values always, empty ones only when the element was read

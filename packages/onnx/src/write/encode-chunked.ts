@@ -54,7 +54,7 @@ export function encodeChunked(type: protobuf.Type, msg: object): Parts {
     pending = undefined;
   };
   for (const field of fieldsById(type)) {
-    if (!Object.prototype.hasOwnProperty.call(record, field.name)) continue;
+    if (!Object.hasOwn(record, field.name)) continue;
     const value = record[field.name];
     if (value === undefined || value === null) continue;
     const items = field.repeated ? (value as unknown[]) : [value];

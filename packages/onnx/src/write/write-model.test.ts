@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { Graph, LazyTensor, Model, UnsupportedError, float32Tensor, tensorFromBytes } from '@enxuto/ir';
-import { sharedPath } from '@enxuto/test-support';
 import { describe, expect, it } from 'vitest';
 import { memoryExternalData } from '../external/resolver.js';
 import { readOnnx } from '../read/read-model.js';
 import { concatChunks } from './parts.js';
-import { writeOnnx, writeOnnxBytes, writeOnnxWithExternalData } from './write-model.js';
+import { writeOnnx, writeOnnxWithExternalData } from './write-model.js';
 
 function modelWith(...tensors: [string, ReturnType<typeof float32Tensor>][]): Model {
   const g = new Graph('g');

@@ -110,7 +110,7 @@ export function analyzeChannels(g: Graph): ChannelAnalysis {
   };
   const constAt = (n: Node, i: number): Value | undefined => {
     const v = n.input(i);
-    return v && v.isInitializer() && v.const!.dtype === 'float32' ? v : undefined;
+    return v?.isInitializer() && v.const!.dtype === 'float32' ? v : undefined;
   };
 
   for (const node of g) {
@@ -301,8 +301,7 @@ export function analyzeChannels(g: Graph): ChannelAnalysis {
     ) {
       const inShape = node.input(0)?.shape;
       const rest = inShape?.slice(2);
-      const spatial =
-        rest && rest.every((d): d is number => typeof d === 'number') ? rest.reduce((p, d) => p * d, 1) : 0;
+      const spatial = rest?.every((d): d is number => typeof d === 'number') ? rest.reduce((p, d) => p * d, 1) : 0;
       if (op === 'Flatten' && node.getInt('axis', 1) === 1) {
         track(out, { segs: x.segs, axis: 1, block: spatial });
         continue;

@@ -5,7 +5,7 @@ import type { Graph, Value } from '@enxuto/ir';
 /** Numeric dims; a symbolic leading (batch) dim counts as 1. */
 function dims(v: Value | null): number[] | undefined {
   const s = v?.shape?.map((d, i) => (i === 0 && typeof d !== 'number' ? 1 : d));
-  return s && s.every((d): d is number => typeof d === 'number') ? s : undefined;
+  return s?.every((d): d is number => typeof d === 'number') ? s : undefined;
 }
 
 export interface FlopCount {

@@ -22,7 +22,7 @@ export interface PrunableLayer {
 
 function constShape(v: Value | null): number[] | undefined {
   const shape = v?.shape;
-  return shape && shape.every((d): d is number => typeof d === 'number') ? shape : undefined;
+  return shape?.every((d): d is number => typeof d === 'number') ? shape : undefined;
 }
 
 /** The float32 initializer behind a weight input, following one Reshape of a constant. */

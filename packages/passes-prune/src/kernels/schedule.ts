@@ -13,7 +13,7 @@ export interface PolynomialSchedule {
 export function polynomialSparsity(t: number, s: PolynomialSchedule): number {
   if (s.steps <= 0) return s.to;
   const f = Math.min(1, Math.max(0, t / s.steps));
-  return s.to + (s.from - s.to) * Math.pow(1 - f, s.exponent ?? 3);
+  return s.to + (s.from - s.to) * (1 - f) ** (s.exponent ?? 3);
 }
 
 /** Sparsity after each of steps 1..n. */

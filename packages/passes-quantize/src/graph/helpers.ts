@@ -4,7 +4,7 @@ import type { QuantType } from '../kernels/params.js';
 
 /** The constant tensor behind a value: an initializer (not overridable by a graph input). */
 export function constOf(v: Value | null | undefined): Tensor | undefined {
-  if (!v || !v.isInitializer() || v.isGraphInput()) return undefined;
+  if (!v?.isInitializer() || v.isGraphInput()) return undefined;
   return v.const;
 }
 

@@ -3,7 +3,7 @@
 // onnxruntime fuses into integer kernels; ops that only move data (MaxPool, Reshape, ...) get the
 // same scale on both sides so onnxruntime drops their Q/DQ and runs them on int8.
 import { attr, CheckError, type Model, type Node, type Value } from '@enxuto/ir';
-import { scaleZeroPoint, type QuantType } from '../kernels/params.js';
+import { scaleZeroPoint } from '../kernels/params.js';
 import type { Range } from '../kernels/range.js';
 import { addQuantParams, constOf, dropIfUnused, soleConsumer } from './helpers.js';
 import { addDequantizedWeight, quantizeBias, quantizeWeightTensor, transpose2d } from './weights.js';
@@ -269,7 +269,7 @@ export function insertQdq(
    */
   function commuteReluMaxPool(x: Value): Value {
     const pool = x.producer();
-    if (!pool || pool.opType !== 'MaxPool' || pool.domain !== '' || pool.outputs.some((v, i) => i > 0 && v)) return x;
+    if (pool?.opType !== 'MaxPool' || pool.domain !== '' || pool.outputs.some((v, i) => i > 0 && v)) return x;
     const r = pool.inputs[0];
     const relu = r?.producer();
     if (

@@ -181,7 +181,7 @@ export function foldConvBiasAdds(g: Graph): number {
     const y = conv.outputs[0];
     if (!w || !y) continue;
     const add = soleConsumer(y);
-    if (!add || add.opType !== 'Add' || add.domain !== '') continue;
+    if (add?.opType !== 'Add' || add.domain !== '') continue;
     const other = add.inputs[0] === y ? add.inputs[1] : add.inputs[0];
     const b = constOf(other);
     const m = w.shape[0]!;
@@ -245,16 +245,11 @@ export function foldMatMulAddToGemm(g: Graph): number {
     const y = mm.outputs[0];
     if (!a || !w || !y || w.shape.length !== 2 || knownRank(a) !== 2) continue;
     const add = soleConsumer(y);
-    if (!add || add.opType !== 'Add' || add.domain !== '') continue;
+    if (add?.opType !== 'Add' || add.domain !== '') continue;
     const other = add.inputs[0] === y ? add.inputs[1] : add.inputs[0];
     const b = constOf(other);
     const n = w.shape[1]!;
-    if (
-      !b ||
-      b.dtype !== 'float32' ||
-      b.size !== n ||
-      !(b.shape.length === 1 || (b.shape.length === 2 && b.shape[0] === 1))
-    )
+    if (b?.dtype !== 'float32' || b.size !== n || !(b.shape.length === 1 || (b.shape.length === 2 && b.shape[0] === 1)))
       continue;
     const bv = g.addInitializer(g.uniqueName(`${mm.label()}_bias`), reshapeTensor(b, [n]));
     const gemm = g.insertBefore(mm, {

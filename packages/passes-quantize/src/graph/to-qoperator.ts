@@ -14,7 +14,7 @@ interface Dq {
 
 function dqOf(v: Value | null | undefined): Dq | undefined {
   const n = v?.producer();
-  if (!n || n.opType !== 'DequantizeLinear' || n.domain !== '') return undefined;
+  if (n?.opType !== 'DequantizeLinear' || n.domain !== '') return undefined;
   const [q, scale, zeroPoint] = n.inputs;
   if (!q || !scale || !zeroPoint) return undefined;
   return { q, scale, zeroPoint, node: n };

@@ -4,12 +4,12 @@ import { formatError, unsupportedError } from './errors.js';
 
 /** idx data type byte -> [name, bytes per element]. Only unsigned bytes are read as data. */
 const IDX_TYPES: Record<number, [string, number]> = {
-  0x08: ['uint8', 1],
-  0x09: ['int8', 1],
-  0x0b: ['int16', 2],
-  0x0c: ['int32', 4],
-  0x0d: ['float32', 4],
-  0x0e: ['float64', 8],
+  8: ['uint8', 1],
+  9: ['int8', 1],
+  11: ['int16', 2],
+  12: ['int32', 4],
+  13: ['float32', 4],
+  14: ['float64', 8],
 };
 
 export interface IdxArray {

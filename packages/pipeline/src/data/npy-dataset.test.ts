@@ -16,7 +16,7 @@ function npy(descr: string, shape: number[], data: Typed, version = 1, header?: 
     `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
   const lengthBytes = version === 1 ? 2 : 4;
   const pre = 8 + lengthBytes;
-  const padded = dict + ' '.repeat((64 - ((pre + dict.length + 1) % 64)) % 64) + '\n';
+  const padded = `${dict + ' '.repeat((64 - ((pre + dict.length + 1) % 64)) % 64)}\n`;
   const out = new Uint8Array(pre + padded.length + data.byteLength);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
   const view = new DataView(out.buffer);

@@ -28,6 +28,7 @@ export interface PassSpec<S extends OptionsSchema> {
   run: PassDefinition<S>['run'];
 }
 
+// biome-ignore lint/complexity/noBannedTypes: zod's own spelling of an object with no options
 export function definePass<S extends OptionsSchema = z.ZodObject<{}>>(spec: PassSpec<S>): PassDefinition<S> {
   const bad = (why: string, field: string) =>
     new ConfigError(`pass ${JSON.stringify(spec.name)}: ${why}`, { code: 'pass/bad-definition', field });

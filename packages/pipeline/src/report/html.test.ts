@@ -3,7 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@enxuto/test-support';
-import { chromium, type Browser } from 'playwright-core';
+import { launchChromium } from '@enxuto/test-support/browser';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReportHtml } from './html.js';
 import { sampleReport } from './sample-report.js';
@@ -11,19 +12,7 @@ import { sampleReport } from './sample-report.js';
 let browser: Browser;
 const dir = tempDir('enxuto-html-');
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -57,13 +46,11 @@ describe('report.html', () => {
         ),
       );
     const get = (path: string) =>
-      path
-        .split('.')
-        .reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], {
-          ...report,
-          before: report.metrics.before,
-          after: report.metrics.after,
-        });
+      path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], {
+        ...report,
+        before: report.metrics.before,
+        after: report.metrics.after,
+      });
     expect(cells.length).toBeGreaterThan(15);
     for (const [path, value] of cells) expect(value, path).toBe(get(path));
     const acc = cells.find((c) => c[0] === 'after.accuracy')!;

@@ -3,7 +3,7 @@
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, sharedPath, tempDir } from '@enxuto/test-support';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '@enxuto/test-support/browser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRegistry } from '../pass/registry.js';
 import { scaleWeights } from '../test-passes.js';
@@ -54,19 +54,7 @@ evaluation: { latencyRuns: 2 }
     expect((report.steps[0]!.stats as { clamped: number }).clamped).toBeGreaterThan(0);
 
     const json = JSON.parse(readFileSync(join(dir.path, 'out', 'report', 'report.json'), 'utf8'));
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

@@ -75,14 +75,14 @@ describe('runPipeline', () => {
       registry,
       cacheDir: false,
     });
-    const b = await runPipeline(writePipeline('b.json', pipeline({ outputs: ['b/m.onnx'], report: undefined })), {
+    await runPipeline(writePipeline('b.json', pipeline({ outputs: ['b/m.onnx'], report: undefined })), {
       registry,
       cacheDir: false,
     });
-    const c = await runPipeline(
-      writePipeline('c.json', pipeline({ outputs: ['c/m.onnx'], report: undefined, seed: 2 })),
-      { registry, cacheDir: false },
-    );
+    await runPipeline(writePipeline('c.json', pipeline({ outputs: ['c/m.onnx'], report: undefined, seed: 2 })), {
+      registry,
+      cacheDir: false,
+    });
     const bytes = (p: string) => readFileSync(join(dir.path, p));
     expect(a.report.status).toBe('ok');
     expect(bytes('a/m.onnx').equals(bytes('b/m.onnx'))).toBe(true);

@@ -30,7 +30,7 @@ export function exportBinary(ctx: ExportContext, node: Node): void {
   const shapeOf = (v: typeof a, c: boolean) => (c ? [...ctx.constOf(v)!.shape] : ctx.rep(v, node).shape);
   const outShape = broadcastShape(shapeOf(a, ca), shapeOf(b, cb), node);
   const R = outShape.length;
-  const dyn = [a, b].filter((v, i) => !(i === 0 ? ca : cb)).map((v) => ctx.rep(v, node));
+  const dyn = [a, b].filter((_v, i) => !(i === 0 ? ca : cb)).map((v) => ctx.rep(v, node));
   // A shared layout when every operand has full rank; otherwise ONNX order.
   let layout: Layout = dyn[0]!.layout.length === R ? dyn[0]!.layout : identity(R);
   if (dyn.some((r) => r.layout.length !== R)) layout = identity(R);

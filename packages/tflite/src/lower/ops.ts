@@ -45,7 +45,6 @@ function activation(ctx: LowerContext, n: Node, x: Value): Value {
       return ctx.op('Clip', [x, ctx.float32('minus_one', [-1]), ctx.float32('one', [1])])[0]!;
     case 'TANH':
       return ctx.op('Tanh', [x])[0]!;
-    case 'SIGN_BIT':
     default:
       return unsupported(n, `fused activation ${act} has no ONNX form`, 'fused_activation_function');
   }

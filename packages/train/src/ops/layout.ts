@@ -1,6 +1,6 @@
 // ONNX images are NCHW; TF.js convolutions and pools want NHWC. 1-D ops are lifted to 2-D with a
 // unit height so one implementation serves both.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { UnsupportedError } from '@enxuto/ir';
 
 /** [N, C, L] -> [N, C, 1, L]; [N, C, H, W] unchanged. Throws for 3-D and higher. */

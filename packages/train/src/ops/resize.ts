@@ -130,7 +130,7 @@ function resampleAxis(x: tf.Tensor, axis: number, plan: AxisPlan, extrapolation:
     const term = plan.index.length === 1 ? g : g.mul(tf.tensor1d(plan.weight[k]!).reshape(bshape));
     y = y === undefined ? term : y.add(term);
   });
-  if (plan.outside && plan.outside.some((v) => v)) {
+  if (plan.outside?.some((v) => v)) {
     const mask = tf.tensor1d(plan.outside, 'bool').reshape(bshape);
     y = tf.where(tf.broadcastTo(mask, y!.shape), tf.fill(y!.shape, extrapolation), y!);
   }

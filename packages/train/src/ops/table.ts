@@ -151,9 +151,7 @@ export const OPS: Readonly<Record<string, OpFn>> = {
   HardSwish: unary((x) => x.mul(hardSigmoid(x, 1 / 6, 0.5))),
   Tanh: unary(tf.tanh),
   Elu: ([x], a) => [elu(x!, a.float('alpha', 1))],
-  Selu: ([x], a) => [
-    elu(x!, a.float('alpha', 1.67326319217681884765625)).mul(a.float('gamma', 1.05070102214813232421875)),
-  ],
+  Selu: ([x], a) => [elu(x!, a.float('alpha', 1.6732632)).mul(a.float('gamma', 1.050701))],
   Softplus: unary(tf.softplus),
   Softsign: unary((x) => x.div(x.abs().add(1))),
   Gelu: ([x], a) => [gelu(x!, a.string('approximate', 'none'))],
@@ -254,7 +252,7 @@ export const OPS: Readonly<Record<string, OpFn>> = {
 /** The implementation of an ONNX op; UnsupportedError naming the op when there is none. */
 export function lookupOp(opType: string, domain = '', node = ''): OpFn {
   const d = domain === 'ai.onnx' ? '' : domain;
-  const fn = d === '' && Object.prototype.hasOwnProperty.call(OPS, opType) ? OPS[opType] : undefined;
+  const fn = d === '' && Object.hasOwn(OPS, opType) ? OPS[opType] : undefined;
   if (fn === undefined) {
     const name = d === '' ? opType : `${d}.${opType}`;
     throw new UnsupportedError(`op ${name} is not supported by the TF.js training runtime`, {
