@@ -86,7 +86,12 @@ evaluation: { latencyRuns: 0, perStep: false }
     inputs.push(s.input);
     truth.push(s.label!);
   }
-  const session = await ort.InferenceSession.create(out('q.onnx'));
+  // The reference runs the QDQ model as the ONNX spec defines it: graph optimizations off, so every
+  // QuantizeLinear/DequantizeLinear executes as written and the ops between them in float. With
+  // optimizations on, onnxruntime fuses the pattern into integer kernels whose results depend on
+  // the CPU: on AVX2 without VNNI its u8s8 path (vpmaddubsw) saturates int16 pair sums, and the
+  // logits move by up to 4 % of their largest value.
+  const session = await ort.InferenceSession.create(out('q.onnx'), { graphOptimizationLevel: 'disabled' });
   onnxRef = [];
   for (const x of inputs) {
     const r = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', x, [1, 1, 28, 28]) });
@@ -130,9 +135,10 @@ describe('quantize-static pipeline -> ONNX, TF.js and TFLite outputs, each in it
       expect(m.graph.initializers().filter((v) => v.const!.dtype === 'int8').length, name).toBeGreaterThanOrEqual(2);
       const ys = inputs.map((x) => runTflite(bytes, [{ data: x }])[0]!.data as Float32Array);
       const c = compare(ys, onnxRef);
-      // Same integer arithmetic as onnxruntime's QDQ kernels up to rounding: measured 0.29 %.
+      // TFLite's integer kernels vs the QDQ arithmetic: requantization rounding only (measured
+      // 0.29 %, top-1 200/200; a dropped bias or a wrong zero point moves logits by > 10 %).
       expect(c.top1, name).toBeGreaterThanOrEqual(0.99);
-      expect(c.maxRel, name).toBeLessThan(0.02);
+      expect(c.maxRel, name).toBeLessThan(0.01);
     }
   });
 
