@@ -168,6 +168,10 @@ export class LowerContext {
     );
   }
 
+  int32Scalar(base: string, value: number): Value {
+    return this.g.addInitializer(this.name(base), tensorFromValues('int32', [], Int32Array.of(value)));
+  }
+
   float32(base: string, values: readonly number[], shape: readonly number[] = []): Value {
     return this.g.addInitializer(this.name(base), tensorFromValues('float32', shape, Float32Array.from(values)));
   }

@@ -2,90 +2,26 @@
 // TFLite's NHWC layout; spatial ops are wrapped in Transposes to NCHW and back, and weights are
 // transposed by Transpose nodes on constants (onnxruntime folds them). Each returns the float
 // result for every output of the node.
-import { UnsupportedError, attr, type Attr, type Node, type Value } from '@enxuto/ir';
+import { attr, type Attr, type Node, type Value } from '@enxuto/ir';
 import { constInts, quantOf, type LowerContext } from './context.js';
-
-type Lowering = (ctx: LowerContext, n: Node) => Value[];
-
-const TO_NCHW = [0, 3, 1, 2];
-const TO_NHWC = [0, 2, 3, 1];
-
-function unsupported(n: Node, message: string, field = 'opType'): never {
-  throw new UnsupportedError(`${n.opType}: ${message}`, { code: 'tflite/lower-unsupported', node: n.label(), field });
-}
-
-function input(ctx: LowerContext, n: Node, i: number): Value {
-  const v = n.inputs[i];
-  if (v === null || v === undefined) unsupported(n, `input ${i} is required`, `inputs[${i}]`);
-  return ctx.float(v, n);
-}
-
-function optionalInput(ctx: LowerContext, n: Node, i: number): Value | null {
-  const v = n.inputs[i];
-  return v === null || v === undefined ? null : ctx.float(v, n);
-}
-
-function constantInput(n: Node, i: number, what: string): number[] {
-  const values = constInts(n.inputs[i] ?? null);
-  if (values === undefined) unsupported(n, `${what} (input ${i}) must be a constant`, `inputs[${i}]`);
-  return values;
-}
-
-/** The fused activation of an op, applied to `x`. */
-function activation(ctx: LowerContext, n: Node, x: Value): Value {
-  const act = n.getString('fused_activation_function', 'NONE');
-  switch (act) {
-    case 'NONE':
-      return x;
-    case 'RELU':
-      return ctx.op('Relu', [x])[0]!;
-    case 'RELU6':
-      return ctx.op('Clip', [x, ctx.float32('zero', [0]), ctx.float32('six', [6])])[0]!;
-    case 'RELU_N1_TO_1':
-      return ctx.op('Clip', [x, ctx.float32('minus_one', [-1]), ctx.float32('one', [1])])[0]!;
-    case 'TANH':
-      return ctx.op('Tanh', [x])[0]!;
-    default:
-      return unsupported(n, `fused activation ${act} has no ONNX form`, 'fused_activation_function');
-  }
-}
-
-const transpose = (ctx: LowerContext, x: Value, perm: number[], base = 'transpose'): Value =>
-  ctx.op('Transpose', [x], { perm: attr.ints(perm) }, base)[0]!;
-
-/**
- * Weights in ONNX layout, by a Transpose node that onnxruntime folds. (Permuting constants here
- * instead made onnxruntime 1.30's optimized int16 QDQ Conv give wrong results.)
- */
-function weights(ctx: LowerContext, n: Node, i: number, perm: number[], base: string): Value {
-  return transpose(ctx, input(ctx, n, i), perm, base);
-}
-
-function padding(n: Node): Record<string, Attr> {
-  const p = n.getString('padding', 'SAME');
-  // TF's SAME puts the odd padding pixel at the end, which is ONNX's SAME_UPPER.
-  return { auto_pad: attr.string(p === 'VALID' ? 'VALID' : 'SAME_UPPER') };
-}
-
-function spatial(n: Node): Record<string, Attr> {
-  return {
-    strides: attr.ints([n.getInt('stride_h', 1), n.getInt('stride_w', 1)]),
-    ...padding(n),
-  };
-}
-
-/** Runs `body` on the NCHW form of an NHWC input, returning the NHWC result (fused act applied). */
-function inNchw(ctx: LowerContext, n: Node, x: Value, body: (xNchw: Value) => Value): Value {
-  const y = body(transpose(ctx, x, TO_NCHW, 'to_nchw'));
-  return activation(ctx, n, transpose(ctx, y, TO_NHWC, 'to_nhwc'));
-}
-
-const binary =
-  (opType: string): Lowering =>
-  (ctx, n) => [activation(ctx, n, ctx.op(opType, [input(ctx, n, 0), input(ctx, n, 1)])[0]!)];
-const unary =
-  (opType: string, attrs: (n: Node) => Record<string, Attr> = () => ({})): Lowering =>
-  (ctx, n) => [ctx.op(opType, [input(ctx, n, 0)], attrs(n))[0]!];
+import { MATH_LOWERINGS } from './ops-math.js';
+import { SHAPE_LOWERINGS } from './ops-shape.js';
+import { lowerConvolution2DTransposeBias, lowerTransposeConv } from './ops-transpose-conv.js';
+import {
+  activation,
+  binary,
+  constantInput,
+  inNchw,
+  input,
+  optionalInput,
+  spatial,
+  TO_NCHW,
+  transpose,
+  unary,
+  unsupported,
+  weights,
+  type Lowering,
+} from './helpers.js';
 
 function pool(opType: string): Lowering {
   return (ctx, n) => [
@@ -200,6 +136,8 @@ function stridedSlice(ctx: LowerContext, n: Node): Value[] {
 }
 
 export const LOWERINGS: Readonly<Record<string, Lowering>> = {
+  ...MATH_LOWERINGS,
+  ...SHAPE_LOWERINGS,
   ADD: binary('Add'),
   SUB: binary('Sub'),
   MUL: binary('Mul'),
@@ -223,7 +161,11 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
     if (x && out && quantOf(x) !== undefined && /^u?int(32|64)$/.test(out.dtype ?? '')) return [ctx.realAsDouble(x, n)];
     return [ctx.op('Identity', [input(ctx, n, 0)])[0]!];
   },
-  DEQUANTIZE: (ctx, n) => [ctx.op('Identity', [input(ctx, n, 0)])[0]!],
+  // float16 weights behind DEQUANTIZE (the converter's float16 models) become a Cast.
+  DEQUANTIZE: (ctx, n) =>
+    n.inputs[0]?.dtype === 'float16'
+      ? [ctx.op('Cast', [input(ctx, n, 0)], { to: attr.int(1) })[0]!]
+      : [ctx.op('Identity', [input(ctx, n, 0)])[0]!],
   // The reader already gives a sparse constant its dense values: DENSIFY passes them on.
   DENSIFY: (ctx, n) => [ctx.op('Identity', [input(ctx, n, 0)])[0]!],
   CONV_2D: (ctx, n) => {
@@ -247,39 +189,7 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
     };
     return [inNchw(ctx, n, input(ctx, n, 0), (x) => ctx.op('Conv', b ? [x, w, b] : [x, w], attrs)[0]!)];
   },
-  TRANSPOSE_CONV: (ctx, n) => {
-    // output_shape (NHWC) is often a graph input; the output's static shape then says the same.
-    const declared = n.outputs[0]?.shape;
-    const outShape =
-      constInts(n.inputs[0] ?? null) ??
-      (declared?.every((d) => typeof d === 'number')
-        ? (declared as number[])
-        : unsupported(n, 'output_shape must be a constant or the output shape static', 'inputs[0]'));
-    const w = weights(ctx, n, 1, [3, 0, 1, 2], 'tconv_w'); // [O, KH, KW, I] -> [I, O, KH, KW]
-    const b = optionalInput(ctx, n, 3);
-    const strides = [n.getInt('stride_h', 1), n.getInt('stride_w', 1)];
-    const attrs: Record<string, Attr> = { strides: attr.ints(strides) };
-    if (n.getString('padding', 'SAME') === 'VALID') {
-      // No padding; any extra output rows/columns come from output_padding.
-      const kernel = n.inputs[1]?.shape;
-      const inShape = n.inputs[2]?.shape;
-      if (!kernel || !inShape || [kernel[1], kernel[2], inShape[1], inShape[2]].some((d) => typeof d !== 'number')) {
-        unsupported(n, 'VALID padding needs static input and kernel shapes', 'inputs[2]');
-      }
-      const extra = [0, 1].map(
-        (i) => outShape[1 + i]! - (strides[i]! * ((inShape[1 + i] as number) - 1) + (kernel[1 + i] as number)),
-      );
-      if (extra.some((e) => e < 0 || e >= strides[extra.indexOf(e)]!))
-        unsupported(n, 'output_shape is not reachable with VALID padding', 'inputs[0]');
-      attrs['output_padding'] = attr.ints(extra);
-      attrs['pads'] = attr.ints([0, 0, 0, 0]);
-    } else {
-      // TFLite pads floor(total / 2) before and the rest after: ONNX SAME_UPPER with output_shape.
-      attrs['auto_pad'] = attr.string('SAME_UPPER');
-      attrs['output_shape'] = attr.ints([outShape[1]!, outShape[2]!]);
-    }
-    return [inNchw(ctx, n, input(ctx, n, 2), (x) => ctx.op('ConvTranspose', b ? [x, w, b] : [x, w], attrs)[0]!)];
-  },
+  TRANSPOSE_CONV: lowerTransposeConv,
   FULLY_CONNECTED: (ctx, n) => {
     const weights = n.inputs[1];
     const inner = weights?.shape?.[1];
@@ -336,4 +246,9 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   TRANSPOSE: (ctx, n) => [transpose(ctx, input(ctx, n, 0), constantInput(n, 1, 'perm'))],
   STRIDED_SLICE: stridedSlice,
   UNIDIRECTIONAL_SEQUENCE_LSTM: lstm,
+};
+
+/** TFLite custom ops (domain tflite.custom) with an exact ONNX form, by custom code. */
+export const CUSTOM_LOWERINGS: Readonly<Record<string, Lowering>> = {
+  Convolution2DTransposeBias: lowerConvolution2DTransposeBias,
 };

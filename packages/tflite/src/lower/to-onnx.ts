@@ -5,24 +5,27 @@
 // Known deviation: TFLite's LSTM cell_clip and its state carried across invocations have no ONNX
 // LSTM counterpart (the ONNX LSTM starts from the state tensors' initial zeros on every run).
 import { Model, UnsupportedError, type Node, type Value } from '@enxuto/ir';
-import { TFLITE_DOMAIN } from '../extras.js';
+import { TFLITE_CUSTOM_DOMAIN, TFLITE_DOMAIN } from '../extras.js';
 import { LowerContext, quantOf } from './context.js';
-import { LOWERINGS } from './ops.js';
+import { CUSTOM_LOWERINGS, LOWERINGS } from './ops.js';
 
 export const LOWERED_OPSET = 21;
 
-/** Op types `lowerTfliteToOnnx` handles. */
+/** Op types `lowerTfliteToOnnx` handles (builtins, then custom codes). */
 export function lowerableOps(): string[] {
-  return Object.keys(LOWERINGS).sort();
+  return [...Object.keys(LOWERINGS).sort(), ...Object.keys(CUSTOM_LOWERINGS).sort()];
 }
 
 function lowerNode(ctx: LowerContext, n: Node): void {
-  const lowering = n.domain === TFLITE_DOMAIN ? LOWERINGS[n.opType] : undefined;
+  const table = n.domain === TFLITE_DOMAIN ? LOWERINGS : n.domain === TFLITE_CUSTOM_DOMAIN ? CUSTOM_LOWERINGS : {};
+  const lowering = Object.hasOwn(table, n.opType) ? table[n.opType] : undefined;
   if (lowering === undefined) {
-    throw new UnsupportedError(`no ONNX lowering for ${n.domain}.${n.opType} (lowered: ${lowerableOps().join(', ')})`, {
+    const kind = n.domain === TFLITE_CUSTOM_DOMAIN ? 'custom op' : 'op';
+    throw new UnsupportedError(`no ONNX lowering for TFLite ${kind} ${n.opType} (see lowerableOps())`, {
       code: 'tflite/lower-unsupported',
       node: n.label(),
       field: 'opType',
+      value: n.opType,
     });
   }
   const results = lowering(ctx, n);
