@@ -40,7 +40,6 @@ export type { CalibrationBatch, FeedTensor, QuantBackend, QuantSession } from '.
 // Graph rewrites.
 export {
   prepareForQuantization,
-  upgradeOpset,
   foldConstantReshapes,
   foldConvBiasAdds,
   foldMatMulAddToGemm,

@@ -2,7 +2,8 @@
 import { checkModel, cloneModel, type Model } from '@enxuto/ir';
 import { z } from 'zod';
 import { insertDynamic, type DynamicReport } from './graph/dynamic.js';
-import { detachInitializerInputs, foldConstantReshapes, upgradeOpset } from './graph/prepare.js';
+import { upgradeOpset } from '@enxuto/transforms';
+import { detachInitializerInputs, foldConstantReshapes } from './graph/prepare.js';
 import { quantizeWeightsOnly, type WeightOnlyReport } from './graph/weight-only.js';
 import { compactNames } from './graph/compact.js';
 

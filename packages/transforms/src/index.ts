@@ -21,6 +21,8 @@ export { broadcastIndex, broadcastShape, transposeValues } from './kernels/broad
 export { evaluateOp, FOLDABLE_OPS } from './kernels/evaluate-op.js';
 export { concat, gather, slice } from './kernels/gather-concat-slice.js';
 export { MAX_UNROLLED_STEPS, unrollLstm } from './unroll-lstm.js';
+export { upgradeOpset, type UpgradeOpsetStats } from './upgrade-opset/upgrade-opset.js';
+export { NEWEST_OPSET, OLDEST_OPSET } from './upgrade-opset/op-changes.js';
 export { lstmGateWeights, LSTM_GATES, type GateWeights } from './kernels/lstm-weights.js';
 export {
   dequantizeForFloatRuntime,

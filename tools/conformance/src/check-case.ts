@@ -45,8 +45,15 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { logSeverityLevel: 3, intraOpNumThreads: 1 };
 
-/** Runs a model on every data set of a case and compares with the reference outputs. */
-export async function runInOrt(bytes: Uint8Array, c: ConformanceCase): Promise<{ status: RunStatus; detail: string }> {
+/**
+ * Runs a model on every data set of a case and compares with the reference outputs. `inputFiles`
+ * picks the data files that feed the model's inputs, in order (default: all, in order).
+ */
+export async function runInOrt(
+  bytes: Uint8Array,
+  c: ConformanceCase,
+  inputFiles?: readonly number[],
+): Promise<{ status: RunStatus; detail: string }> {
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
@@ -61,7 +68,8 @@ export async function runInOrt(bytes: Uint8Array, c: ConformanceCase): Promise<{
     if (odd) return { status: 'skip_dtype', detail: `${odd.name} dtype ${odd.isTensor ? odd.type : '?'}` };
     for (const ds of c.dataSets) {
       const feeds: Record<string, ort.Tensor> = {};
-      const inputs = dataFiles(ds, 'input');
+      const all = dataFiles(ds, 'input');
+      const inputs = inputFiles ? inputFiles.map((i) => all[i]!) : all;
       for (let i = 0; i < inputs.length && i < session.inputNames.length; i++) {
         const t = await readTensorFile(new Uint8Array(readFileSync(inputs[i]!)), inputs[i]!);
         if (!ortCarries(t.dtype)) return { status: 'skip_dtype', detail: `input dtype ${t.dtype}` };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkModel, float32Tensor, int64Tensor, Model } from '@enxuto/ir';
-import { foldConstantReshapes, prepareForQuantization, upgradeOpset } from './prepare.js';
+import { foldConstantReshapes, prepareForQuantization } from './prepare.js';
 import { tinyConvNet } from './test-models.js';
 
 describe('prepareForQuantization', () => {
@@ -41,28 +41,5 @@ describe('prepareForQuantization', () => {
     expect(mm.inputs[1]!.const!.shape).toEqual([3, 2]);
     expect(g.value('w')).toBeUndefined();
     checkModel(m);
-  });
-  it('refuses to raise the opset over an op that changed meaning', () => {
-    const m = new Model();
-    m.opsetImports.set('', 9);
-    const g = m.graph;
-    const x = g.addInput('x', { kind: 'tensor', dtype: 'float32', shape: [4] });
-    const n = g.addNode({ opType: 'Upsample', inputs: [x], outputs: ['y'] });
-    g.setOutputs([n.outputs[0]!]);
-    expect(() => upgradeOpset(m)).toThrow(/Upsample changed meaning/);
-  });
-  it('keeps the pre-13 meaning of Softmax on inputs of rank > 2', () => {
-    const m = new Model();
-    m.opsetImports.set('', 11);
-    const g = m.graph;
-    const x = g.addInput('x', { kind: 'tensor', dtype: 'float32', shape: [2, 3, 4] });
-    const n = g.addNode({ opType: 'Softmax', name: 'sm', inputs: [x], outputs: ['y'] });
-    g.setOutputs([n.outputs[0]!]);
-    upgradeOpset(m);
-    checkModel(m);
-    expect([...g].map((k) => k.opType)).toEqual(['Shape', 'Flatten', 'Softmax', 'Reshape']);
-    expect([...g][1]!.getInt('axis')).toBe(1);
-    expect(g.outputs[0]!.name).toBe('y');
-    expect(g.outputs[0]!.producer()!.opType).toBe('Reshape');
   });
 });

@@ -1,144 +1,9 @@
 // Makes a float model ready for QDQ rewriting: a default-domain opset that has per-axis
-// QuantizeLinear (13), constant weights that are initializers (fold Reshape of constants), and
+// QuantizeLinear (13, raised by @enxuto/transforms' upgradeOpset), constant weights that are initializers (fold Reshape of constants), and
 // biases inside Conv/Gemm (fold bias Adds) so they can be quantized to int32 with s_x * s_w.
-import {
-  attr,
-  int64Tensor,
-  reshapeTensor,
-  tensorFromValues,
-  UnsupportedError,
-  type Graph,
-  type Model,
-  type Node,
-  type Value,
-} from '@enxuto/ir';
+import { attr, reshapeTensor, tensorFromValues, type Graph, type Model, type Node, type Value } from '@enxuto/ir';
+import { upgradeOpset } from '@enxuto/transforms';
 import { constOf, dropIfUnused, soleConsumer } from './helpers.js';
-
-/** Ops whose meaning is the same from their first version up to opset 21 (as we use them; Softmax and Squeeze/Unsqueeze are rewritten when crossing 13). */
-const SAME_SINCE_OLD = new Set([
-  'Conv',
-  'ConvTranspose',
-  'MatMul',
-  'Gemm',
-  'Add',
-  'Sub',
-  'Mul',
-  'Div',
-  'Relu',
-  'LeakyRelu',
-  'Sigmoid',
-  'Tanh',
-  'Elu',
-  'MaxPool',
-  'AveragePool',
-  'GlobalAveragePool',
-  'GlobalMaxPool',
-  'Reshape',
-  'Flatten',
-  'Transpose',
-  'Concat',
-  'Identity',
-  'Constant',
-  'Shape',
-  'Gather',
-  'BatchNormalization',
-  'Sqrt',
-  'Exp',
-  'Abs',
-  'Neg',
-  'Max',
-  'Min',
-  'Sum',
-  'Pow',
-  'Cast',
-  'Squeeze',
-  'Unsqueeze',
-  'Softmax',
-  'LogSoftmax',
-  'Hardmax',
-]);
-/** Attributes of pre-opset-7 ops that changed meaning later. */
-const LEGACY_ATTRS = ['broadcast', 'consumed_inputs', 'spatial', 'is_test'];
-
-/** Raises the default-domain opset to `min`, refusing ops whose semantics changed on the way. */
-export function upgradeOpset(model: Model, min = 13): boolean {
-  const current = model.opset('') ?? 1;
-  if (current >= min) return false;
-  const g = model.graph;
-  for (const n of [...g.nodes]) {
-    if (n.domain !== '' && n.domain !== 'ai.onnx') continue;
-    if (
-      !SAME_SINCE_OLD.has(n.opType) ||
-      LEGACY_ATTRS.some((a) => n.attr(a) !== undefined) ||
-      n.subgraphs().length > 0
-    ) {
-      throw new UnsupportedError(`cannot raise opset ${current} to ${min}: ${n.opType} changed meaning in between`, {
-        code: 'quantize/opset-upgrade',
-        node: n.label(),
-        field: 'opset_import',
-      });
-    }
-    // Softmax/LogSoftmax before 13 work on the input flattened to 2-D at `axis` (default 1); since
-    // 13 on one axis. Same thing on a 2-D input; otherwise spell the old meaning out:
-    // Reshape(Softmax(Flatten(x, axis), axis = 1), Shape(x)).
-    if (current < 13 && (n.opType === 'Softmax' || n.opType === 'LogSoftmax' || n.opType === 'Hardmax')) {
-      const axis = n.getInt('axis', 1);
-      const x = n.inputs[0]!;
-      if (knownRank(x) === 2 && (axis === 1 || axis === -1)) {
-        n.setAttr('axis', attr.int(-1));
-      } else {
-        spellOutOldSoftmax(g, n, axis);
-      }
-    }
-    // Squeeze/Unsqueeze took `axes` as an attribute before 13, as an input since.
-    if (current < 13 && (n.opType === 'Squeeze' || n.opType === 'Unsqueeze') && n.attr('axes')) {
-      const axes = n.getInts('axes')!;
-      const v = g.addInitializer(g.uniqueName(`${n.label()}_axes`), int64Tensor([axes.length], axes));
-      n.setAttr('axes', undefined);
-      g.setInput(n, 1, v);
-    }
-  }
-  model.opsetImports.set('', min);
-  // IR versions that introduced these opsets (7: opset 13; 10: opset 21).
-  const ir = min >= 21 ? 10 : 7;
-  if (model.irVersion < ir) model.irVersion = ir;
-  return true;
-}
-
-function spellOutOldSoftmax(g: Graph, n: Node, axis: number): void {
-  const x = n.inputs[0]!;
-  const y = n.outputs[0]!;
-  const base = n.name || y.name;
-  const shape = g.insertBefore(n, {
-    opType: 'Shape',
-    name: g.uniqueName(`${base}_shape`),
-    inputs: [x],
-    outputs: [g.uniqueName(`${y.name}_shape`)],
-  });
-  const flat = g.insertBefore(n, {
-    opType: 'Flatten',
-    name: g.uniqueName(`${base}_flatten`),
-    inputs: [x],
-    outputs: [g.uniqueName(`${y.name}_2d`)],
-    attributes: { axis: attr.int(axis) },
-  });
-  g.setInput(n, 0, flat.outputs[0]!);
-  n.setAttr('axis', attr.int(1));
-  const out = g.insertAfter(n, {
-    opType: 'Reshape',
-    name: g.uniqueName(`${base}_reshape`),
-    inputs: [y, shape.outputs[0]!],
-    outputs: [g.uniqueName(`${y.name}_nd`)],
-  }).outputs[0]!;
-  const name = y.name;
-  const type = y.type;
-  for (const u of [...y.uses()]) if (u.node !== out.producer()) g.setInput(u.node, u.index, out);
-  if (y.isGraphOutput()) g.setOutputs(g.outputs.map((o) => (o === y ? out : o)));
-  g.rename(y, g.uniqueName(`${name}_2d_softmax`));
-  g.rename(out, name);
-  if (type) out.type = type;
-  y.type = undefined;
-}
 
 /** Replaces Reshape(constant, constant shape) by the reshaped constant. */
 export function foldConstantReshapes(g: Graph): number {
@@ -288,7 +153,8 @@ export interface PrepareReport {
 }
 
 export function prepareForQuantization(model: Model, opts: { minOpset?: number } = {}): PrepareReport {
-  const opsetRaised = upgradeOpset(model, opts.minOpset ?? 13);
+  const { from, to } = upgradeOpset(model, opts.minOpset ?? 13);
+  const opsetRaised = to > from;
   const g = model.graph;
   return {
     initializersDetached: detachInitializerInputs(g),
