@@ -5,7 +5,8 @@ import { LocalFunction, Model } from './model.js';
 import type { Node } from './node.js';
 import type { Value } from './value.js';
 
-function copyValueInfo(from: Value, to: Value): void {
+/** @internal */
+export function copyValueInfo(from: Value, to: Value): void {
   to.type = from.type === undefined ? undefined : structuredClone(from.type);
   to.quant = from.quant;
   to.docString = from.docString;
@@ -63,7 +64,8 @@ function copyInto(src: Graph, dst: Graph, map: Map<Value, Value>): void {
   dst.setOutputs(src.outputs.map((v) => map.get(v) ?? v));
 }
 
-function copyAttr(a: Attr, owner: Node, map: Map<Value, Value>): Attr {
+/** @internal */
+export function copyAttr(a: Attr, owner: Node, map: Map<Value, Value>): Attr {
   const sub = (g: Graph) => {
     const c = new Graph(g.name, { parent: owner });
     copyInto(g, c, map);
@@ -84,7 +86,12 @@ export function cloneGraph(g: Graph): Graph {
 }
 
 export function cloneModel(m: Model): Model {
-  const c = new Model(cloneGraph(m.graph));
+  return copyModelShell(m, cloneGraph(m.graph));
+}
+
+/** @internal A model around `graph` with `m`'s opsets, metadata and local functions (copied). */
+export function copyModelShell(m: Model, graph: Graph): Model {
+  const c = new Model(graph);
   c.irVersion = m.irVersion;
   c.opsetImports.clear();
   for (const [k, v] of m.opsetImports) c.opsetImports.set(k, v);

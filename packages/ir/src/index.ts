@@ -11,6 +11,7 @@ export { Node } from './node.js';
 export { Graph, type NodeSpec, type RemoveOptions } from './graph.js';
 export { Model, LocalFunction, functionKey, walkGraphs } from './model.js';
 export { cloneGraph, cloneModel } from './clone.js';
+export { extractModel, nodeDependencies } from './extract.js';
 export { checkModel, findProblems } from './check.js';
 export { countParameters, opHistogram, bytesPerDtype } from './stats.js';
 export { mulberry32 } from './random.js';

@@ -56,6 +56,8 @@ export {
 export { qdqToQOperator } from './graph/to-qoperator.js';
 export { insertDynamic } from './graph/dynamic.js';
 export { quantizeWeightsOnly } from './graph/weight-only.js';
+export { findWeightNodes, weightMatrix, type WeightNode } from './graph/weight-nodes.js';
+export { rewriteAsNBits, type TensorStore } from './graph/nbits-nodes.js';
 export { convertFloat16 } from './graph/float16.js';
 export { equalizeCrossLayer } from './graph/equalize.js';
 export { correctBiases, correctableLayers } from './graph/bias-correction.js';
@@ -77,7 +79,19 @@ export {
 } from './kernels/params.js';
 export { quantizePerTensor, quantizePerAxis, quantizeBlockwise } from './kernels/quantize.js';
 export { blockwiseParams, blockRanges } from './kernels/blockwise.js';
-export { packMatMulNBits } from './kernels/nbits.js';
+export { packNBits, containerBits, type NBitsPacked } from './kernels/nbits.js';
+export {
+  quantizeGroupwise,
+  dequantizeGroupwise,
+  gridParams,
+  DEFAULT_GRID,
+  type GridSpec,
+  type GroupQuantized,
+} from './kernels/nbits-grid.js';
+export { gptqQuantize, relativeOutputError, DEFAULT_GPTQ, type GptqOptions, type GptqResult } from './kernels/gptq.js';
+export { awqScales, type AwqResult, type AwqWeight } from './kernels/awq.js';
+export { InputStats } from './kernels/input-stats.js';
+export { upperCholeskyOfInverse, choleskyLower } from './kernels/cholesky.js';
 export { Histogram } from './kernels/histogram.js';
 export {
   rangeFromHistogram,

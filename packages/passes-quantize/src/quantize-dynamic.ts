@@ -31,10 +31,13 @@ export function quantizeDynamic(
 
 export const weightsOptionsSchema = z.strictObject({
   bits: z
-    .union([z.literal(4), z.literal(8)])
+    .number()
+    .int()
+    .min(2)
+    .max(8)
     .default(8)
     .describe(
-      '8: int8 weights behind DequantizeLinear (Conv, MatMul, Gemm); 4: MatMul weights as com.microsoft MatMulNBits (onnxruntime)',
+      '8: int8 weights behind DequantizeLinear (Conv, MatMul, Gemm); 2..7: MatMul/Gemm weights as com.microsoft MatMulNBits (onnxruntime runs 2, 4 and 8 bits; 3 is stored in 4-bit codes)',
     ),
   blockSize: z
     .number()
@@ -42,12 +45,26 @@ export const weightsOptionsSchema = z.strictObject({
     .min(16)
     .max(4096)
     .default(32)
-    .describe('4-bit only: weights per scale along K (a power of two >= 16)'),
+    .describe('below 8 bits: weights per scale along K (a power of two >= 16)'),
   symmetric: z
     .boolean()
     .default(true)
     .describe('symmetric weights (zero point in the middle); false stores a zero point per channel/block'),
   perChannel: z.boolean().default(true).describe('8-bit only: one scale per output channel'),
+  minClip: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.75)
+    .describe(
+      'below 8 bits: smallest range shrink factor tried per block to lower its squared error (1: plain min/max)',
+    ),
+  embeddings: z
+    .boolean()
+    .default(true)
+    .describe(
+      'also embedding tables (Gather from a constant 2-D table) as com.microsoft GatherBlockQuantized: 4-bit below 8 bits, else 8-bit',
+    ),
   minElements: z.number().int().min(1).default(16).describe('weights with fewer elements stay in float'),
   int4Format: z
     .enum(['matmulnbits', 'dequantize'])
@@ -76,7 +93,7 @@ export function quantizeWeights(
   upgradeOpset(m, o.bits === 4 && o.int4Format === 'dequantize' ? 21 : o.bits === 8 && o.perChannel ? 13 : 10);
   detachInitializerInputs(m.graph);
   foldConstantReshapes(m.graph);
-  const report = quantizeWeightsOnly(m, { ...o, bits: o.bits as 4 | 8 });
+  const report = quantizeWeightsOnly(m, o);
   if (o.compactNames) compactNames(m);
   checkModel(m);
   return { model: m, report };

@@ -47,5 +47,8 @@ export {
 } from './eval/evaluate.js';
 export { AccuracyAccumulator, AgreementAccumulator, argmaxRow, inTopK, median } from './eval/metrics.js';
 export { checkGate, gatesNeedData, type GateResult } from './runner/gates.js';
+export { LmAccumulator, topK, type LmMetrics } from './lm/lm-metrics.js';
+export { evaluateLm, type EvaluateLmOptions, type LmEvaluation } from './lm/evaluate-lm.js';
+export { tokensFromNpy, tokensFromText, windowsOf, type TokenWindows } from './lm/tokens.js';
 export { REPORT_SCHEMA_VERSION, type PipelineReport, type ReportStep } from './report/report-types.js';
 export { renderReportHtml } from './report/html.js';

@@ -22,3 +22,4 @@ export {
 export { loadPlugins, checkPluginName, type LoadedPlugin } from './plugins/load-plugins.js';
 export { writeReport, reportJson } from './report/write-report.js';
 export { scaffoldPassPackage, type NewPassOptions } from './scaffold/new-pass.js';
+export { readTokenWindows, findTokenizer, type ReadTokensOptions } from './lm/read-tokens.js';

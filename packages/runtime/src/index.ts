@@ -9,6 +9,7 @@ export { configureOrtWeb, ortWebBackend, type OrtWebSettings } from './web.js';
 export { withOutputs } from './with-outputs.js';
 export { isRuntimeDtype } from './tensor-convert.js';
 export { concreteShape, generateInputs, type InputShapeOptions } from './inputs.js';
+export { lmFeeds, type TokenBatch } from './lm-inputs.js';
 export { measureLatency, percentile, summarizeLatencies, type LatencyStats } from './measure.js';
 
 export const BACKEND_NAMES: readonly BackendName[] = ['ort-node', 'ort-web'];

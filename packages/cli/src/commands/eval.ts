@@ -4,7 +4,15 @@ import { resolve } from 'node:path';
 import { ConfigError } from '@enxuto/ir';
 import { readModel } from '@enxuto/formats/node';
 import { getBackend } from '@enxuto/runtime/node';
-import { evaluate, openDataset, parseYamlSafe, type EvalMetrics } from '@enxuto/pipeline/node';
+import {
+  evaluate,
+  evaluateLm,
+  openDataset,
+  parseYamlSafe,
+  readTokenWindows,
+  type EvalMetrics,
+  type LmEvaluation,
+} from '@enxuto/pipeline/node';
 import { intOption, parseCommandArgs, positionals, type Command } from './command.js';
 
 /** `--data` is inline YAML/JSON (`{type: mnist, split: validation}`) or a YAML/JSON file. */
@@ -38,10 +46,26 @@ export function formatMetrics(file: string, m: EvalMetrics): string {
   return `${file}\n${rows.map(([k, v]) => `  ${k.padEnd(15)} ${v}`).join('\n')}\n`;
 }
 
+export function formatLmMetrics(file: string, m: LmEvaluation): string {
+  const rows: [string, string][] = [
+    ['windows', `${m.windows} x ${m.windowLength} tokens (${m.tokens} predicted)`],
+    ['cross-entropy', `${m.crossEntropy.toFixed(4)} nats/token`],
+    ['perplexity', m.perplexity.toFixed(3)],
+  ];
+  if (m.kl !== undefined) {
+    rows.push(['KL from ref', `${m.kl.toExponential(3)} nats/token`]);
+    rows.push(['top-1 agreement', pct(m.top1Agreement)]);
+    rows.push(['top-5 overlap', pct(m.top5Overlap)]);
+  }
+  return `${file}\n${rows.map(([k, v]) => `  ${k.padEnd(16)} ${v}`).join('\n')}\n`;
+}
+
 export const evalCommand: Command = {
   name: 'eval',
-  summary: 'evaluate a model on a dataset: accuracy, agreement, size, latency',
+  summary:
+    'evaluate a model on a dataset (accuracy, agreement, size, latency) or a language model on tokens (perplexity, KL)',
   usage: `enxuto eval <model> --data <spec> [--reference <model>] [--batch N] [--max-samples N] [--latency-runs N] [--json]
+enxuto eval <model> --tokens <file> [--reference <model>] [--window N] [--tokenizer <tokenizer.json>] [--max-windows N] [--batch N] [--json]
 
   --data <spec>        a dataset spec as inline YAML/JSON, e.g.
                        '{type: mnist-idx, images: t10k-images-idx3-ubyte.gz, labels: t10k-labels-idx1-ubyte.gz, preprocess: {scale: 255}}'
@@ -50,7 +74,15 @@ export const evalCommand: Command = {
   --batch N            samples per inference (default 64; falls back to 1 when the model needs it)
   --max-samples N      evaluate at most N samples
   --latency-runs N     batch-1 runs timed for the p50 (default 20; 0 skips)
-  --json               print the metrics as JSON (the EvalMetrics of docs/pipelines.md)`,
+  --json               print the metrics as JSON (the EvalMetrics of docs/pipelines.md)
+
+  Language models (logits [batch, tokens, vocab] out):
+  --tokens <file>      token ids as .npy ([windows, length], or [n] cut into windows), or a text file
+                       encoded with the model's tokenizer.json: cross-entropy and perplexity of the
+                       next token; with --reference also KL divergence, top-1 agreement and top-5 overlap
+  --window N           tokens per window for a stream (default 128)
+  --tokenizer <file>   tokenizer.json for text (default: beside the model, or above its onnx/ folder)
+  --max-windows N      evaluate at most N windows`,
   async run(argv, io) {
     const { values, positionals: pos } = parseCommandArgs('eval', argv, {
       data: { type: 'string' },
@@ -59,8 +91,35 @@ export const evalCommand: Command = {
       'max-samples': { type: 'string' },
       'latency-runs': { type: 'string' },
       json: { type: 'boolean' },
+      tokens: { type: 'string' },
+      window: { type: 'string' },
+      tokenizer: { type: 'string' },
+      'max-windows': { type: 'string' },
     });
     const [file] = positionals('eval', pos, ['model']);
+    if (values.tokens !== undefined) {
+      if (values.data !== undefined)
+        throw new ConfigError('give either --data or --tokens, not both', {
+          code: 'cli/bad-argument',
+          field: '--tokens',
+        });
+      const tokens = readTokenWindows(values.tokens, {
+        modelPath: resolve(file!),
+        ...(values.window !== undefined ? { window: intOption('window', values.window, 128, 2, 1 << 20) } : {}),
+        ...(values.tokenizer !== undefined ? { tokenizer: values.tokenizer } : {}),
+      });
+      const { model } = await readModel(file!);
+      const reference = values.reference ? (await readModel(values.reference)).model : undefined;
+      const maxWindows = values['max-windows'];
+      const metrics = await evaluateLm(model, tokens, {
+        backend: getBackend('ort-node'),
+        batchSize: intOption('batch', values.batch, 4, 1, 4096),
+        ...(reference ? { reference } : {}),
+        ...(maxWindows !== undefined ? { maxWindows: intOption('max-windows', maxWindows, 1, 1, 1 << 30) } : {}),
+      });
+      io.out(values.json ? `${JSON.stringify(metrics, null, 2)}\n` : formatLmMetrics(file!, metrics));
+      return 0;
+    }
     if (!values.data)
       throw new ConfigError('--data <spec> is required (see enxuto eval --help)', {
         code: 'cli/bad-argument',

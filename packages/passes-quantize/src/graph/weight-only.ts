@@ -1,18 +1,22 @@
 // Weight-only quantization: weights stored as integers, compute stays in float.
 //  - int8: per-channel DequantizeLinear in front of each Conv/MatMul/Gemm weight (4x smaller file).
-//  - int4: MatMul with a constant [K, N] weight becomes com.microsoft MatMulNBits (block-wise,
-//    run by onnxruntime's 4-bit kernels); other weights stay as they are.
+//  - 2..7 bits: MatMul/Gemm with a constant 2-D weight becomes com.microsoft MatMulNBits
+//    (block-wise, round to nearest with a clip search, run by onnxruntime's n-bit kernels).
+//  - int4 'dequantize': any Conv/MatMul/Gemm weight as int4 behind a block-wise DequantizeLinear.
+//  - embeddings (Gather from a constant table): com.microsoft GatherBlockQuantized, 4 or 8 bits.
 import { attr, tensorFromValues, type Model } from '@enxuto/ir';
-import { packMatMulNBits } from '../kernels/nbits.js';
+import { DEFAULT_GRID, quantizeGroupwise, type GroupQuantized } from '../kernels/nbits-grid.js';
+import { rewriteAsNBits, type TensorStore } from './nbits-nodes.js';
+import { findWeightNodes, weightMatrix } from './weight-nodes.js';
 import { blockwiseParams } from '../kernels/blockwise.js';
 import { quantizeBlockwise } from '../kernels/quantize.js';
 import { axisLayout } from '../kernels/range.js';
 import { addConst, constOf, dropIfUnused } from './helpers.js';
-import { replaceKeepingName } from './dynamic.js';
 import { addDequantizedWeight, quantizeWeightTensor } from './weights.js';
 
 export interface WeightOnlyOptions {
-  bits: 4 | 8;
+  /** 8: int8 DequantizeLinear; 2..7: MatMulNBits (3, 5..7 in the next width onnxruntime runs). */
+  bits: number;
   blockSize: number;
   symmetric: boolean;
   perChannel: boolean;
@@ -26,13 +30,21 @@ export interface WeightOnlyOptions {
    * Conv/MatMul/Gemm weight as int4 behind a block-wise DequantizeLinear, opset 21: storage only).
    */
   int4Format: 'matmulnbits' | 'dequantize';
+  /** Smallest range shrink factor the n-bit clip search tries (1: plain min/max). */
+  minClip: number;
+  /** Embedding tables (Gather) as GatherBlockQuantized, 4-bit below 8 bits, else 8-bit. */
+  embeddings: boolean;
 }
 
 export interface WeightOnlyReport {
   layers: { node: string; opType: string; bits: number; weightMse: number }[];
 }
 
-export function quantizeWeightsOnly(model: Model, options: Partial<WeightOnlyOptions> = {}): WeightOnlyReport {
+export function quantizeWeightsOnly(
+  model: Model,
+  options: Partial<WeightOnlyOptions> = {},
+  store?: TensorStore,
+): WeightOnlyReport {
   const o: WeightOnlyOptions = {
     bits: 8,
     blockSize: 32,
@@ -42,12 +54,13 @@ export function quantizeWeightsOnly(model: Model, options: Partial<WeightOnlyOpt
     exclude: [],
     accuracyLevel: 0,
     int4Format: 'matmulnbits',
+    minClip: DEFAULT_GRID.minClip,
+    embeddings: true,
     ...options,
   };
   const g = model.graph;
   const excluded = new Set(o.exclude);
   const report: WeightOnlyReport = { layers: [] };
-  let usesMs = false;
   for (const n of [...g]) {
     if (n.domain !== '' || excluded.has(n.name)) continue;
     if (n.opType !== 'Conv' && n.opType !== 'MatMul' && n.opType !== 'Gemm') continue;
@@ -79,37 +92,7 @@ export function quantizeWeightsOnly(model: Model, options: Partial<WeightOnlyOpt
       report.layers.push({ node: label, opType: n.opType, bits: 4, weightMse: mse(data, back) });
       continue;
     }
-    if (o.bits === 4) {
-      if (n.opType !== 'MatMul' || w.shape.length !== 2) continue;
-      const [k, cols] = w.shape as [number, number];
-      const p = packMatMulNBits(w.toFloat32(), k, cols, o.blockSize, o.symmetric);
-      const b = addConst(g, `${wv.name}_nbits`, tensorFromValues('uint8', [cols, p.blocks, o.blockSize / 2], p.packed));
-      const s = addConst(g, `${wv.name}_scales`, tensorFromValues('float32', [cols * p.blocks], p.scales));
-      const inputs = [n.inputs[0]!, b, s];
-      if (p.zeroPoints)
-        inputs.push(
-          addConst(g, `${wv.name}_zero_points`, tensorFromValues('uint8', [p.zeroPoints.length], p.zeroPoints)),
-        );
-      const y = n.outputs[0]!;
-      const mm = g.insertBefore(n, {
-        opType: 'MatMulNBits',
-        domain: 'com.microsoft',
-        name: g.uniqueName(`${label}_nbits`),
-        inputs,
-        outputs: [g.uniqueName(`${y.name}_nbits`)],
-        attributes: {
-          K: attr.int(k),
-          N: attr.int(cols),
-          bits: attr.int(4),
-          block_size: attr.int(o.blockSize),
-          accuracy_level: attr.int(o.accuracyLevel),
-        },
-      });
-      replaceKeepingName(g, n, y, mm.outputs[0]!);
-      usesMs = true;
-      report.layers.push({ node: label, opType: n.opType, bits: 4, weightMse: p.mse });
-      continue;
-    }
+    if (o.bits < 8) continue; // MatMul/Gemm weights in n bits: below
     let axis: number | undefined;
     if (o.perChannel)
       axis = n.opType === 'Conv' ? 0 : n.opType === 'Gemm' && n.getInt('transB', 0) ? 0 : w.shape.length - 1;
@@ -118,7 +101,20 @@ export function quantizeWeightsOnly(model: Model, options: Partial<WeightOnlyOpt
     dropIfUnused(g, wv);
     report.layers.push({ node: label, opType: n.opType, bits: 8, weightMse: qw.mse });
   }
-  if (usesMs && !model.opsetImports.has('com.microsoft')) model.opsetImports.set('com.microsoft', 1);
+  const nbits = o.bits < 8 && o.int4Format !== 'dequantize';
+  const targets = findWeightNodes(model, { exclude: o.exclude, minElements: o.minElements, embeddings: o.embeddings });
+  for (const wn of targets) {
+    if (wn.kind === 'matmul' && !nbits) continue;
+    const bits = wn.kind === 'gather' ? embeddingBits(o.bits) : o.bits;
+    const blockSize = wn.kind === 'gather' ? embeddingBlock(wn.k, o.blockSize) : o.blockSize;
+    if (blockSize === undefined) continue;
+    const spec = { bits, symmetric: o.symmetric, groupSize: blockSize, minClip: o.minClip };
+    const w = weightMatrix(wn);
+    const q = quantizeGroupwise(w, wn.k, wn.n, spec);
+    const label = wn.node.name || wn.node.outputs[0]!.name;
+    report.layers.push({ node: label, opType: wn.node.opType, bits, weightMse: groupMse(w, q, wn.k, wn.n, blockSize) });
+    rewriteAsNBits(model, wn, q, { bits, blockSize, symmetric: o.symmetric, accuracyLevel: o.accuracyLevel }, store);
+  }
   return report;
 }
 
@@ -160,4 +156,28 @@ function mse(a: Float32Array, b: Float32Array): number {
     n++;
   }
   return n ? e / n : 0;
+}
+
+/** GatherBlockQuantized runs 4 and 8 bits. */
+export function embeddingBits(bits: number): number {
+  return bits <= 4 ? 4 : 8;
+}
+
+/** Block size for a table of width `k`: the requested one, halved until it divides k (>= 16). */
+export function embeddingBlock(k: number, blockSize: number): number | undefined {
+  for (let b = blockSize; b >= 16; b /= 2) if (k % b === 0) return b;
+  return undefined;
+}
+
+/** Mean squared weight error of a group-quantized [K, N] matrix. */
+export function groupMse(w: Float32Array, q: GroupQuantized, k: number, n: number, groupSize: number): number {
+  let e = 0;
+  for (let c = 0; c < n; c++) {
+    for (let r = 0; r < k; r++) {
+      const g = c * q.groups + ((r / groupSize) | 0);
+      const d = w[r * n + c]! - (q.codes[c * k + r]! - q.zeros[g]!) * q.scales[g]!;
+      e += d * d;
+    }
+  }
+  return w.length ? e / w.length : 0;
 }

@@ -1,78 +1,67 @@
-// Packing 4-bit weights for onnxruntime's com.microsoft MatMulNBits: B [K, N] is stored
-// transposed as [N, blocks, blockSize / 2] bytes (low nibble first), with one scale per
-// (column, block) and, when asymmetric, packed uint4 zero points [N, ceil(blocks / 2)].
-import { roundHalfEven, safeScale } from './params.js';
+// Packing group-quantized weights for onnxruntime's com.microsoft MatMulNBits (and the same rows
+// for GatherBlockQuantized): B [K, N] is stored transposed as [N, blocks, blockSize * bits / 8]
+// bytes (low bits first), one scale per (column, block), and, when asymmetric, zero points packed
+// the same way, [N, ceil(blocks * bits / 8)]. onnxruntime runs 2, 4 and 8 bits; other widths are
+// stored in the next of those ("container"), e.g. a 3-bit grid in 4-bit codes.
+import type { GroupQuantized } from './nbits-grid.js';
 
 export interface NBitsPacked {
+  /** [N, blocks, blockSize * containerBits / 8]. */
   packed: Uint8Array;
+  /** [N, blocks]. */
   scales: Float32Array;
-  /** Present for asymmetric quantization. */
+  /** Present when asymmetric: [N, ceil(blocks * containerBits / 8)]. */
   zeroPoints: Uint8Array | undefined;
   blocks: number;
-  mse: number;
+  /** Bits per stored code (2, 4 or 8). */
+  bits: number;
 }
 
-export function packMatMulNBits(
-  w: ArrayLike<number>,
-  k: number,
-  n: number,
-  blockSize: number,
-  symmetric: boolean,
-): NBitsPacked {
+/** The code width onnxruntime stores a `bits`-bit grid in. */
+export function containerBits(bits: number): number {
+  if (bits <= 2) return 2;
+  if (bits <= 4) return 4;
+  return 8;
+}
+
+export function checkNBitsBlock(blockSize: number): void {
   if (!Number.isInteger(blockSize) || blockSize < 16 || (blockSize & (blockSize - 1)) !== 0) {
     throw new RangeError(`MatMulNBits block size must be a power of two >= 16, got ${blockSize}`);
   }
+}
+
+/** Packs codes [N, K] (with group size = `blockSize`) for MatMulNBits. */
+export function packNBits(
+  q: GroupQuantized,
+  k: number,
+  n: number,
+  bits: number,
+  blockSize: number,
+  symmetric: boolean,
+): NBitsPacked {
+  checkNBitsBlock(blockSize);
+  const cb = containerBits(bits);
   const blocks = Math.ceil(k / blockSize);
-  const half = blockSize / 2;
-  const packed = new Uint8Array(n * blocks * half);
-  const scales = new Float32Array(n * blocks);
-  const zpPerCol = Math.ceil(blocks / 2);
-  const zeroPoints = symmetric ? undefined : new Uint8Array(n * zpPerCol);
-  let err = 0;
-  let count = 0;
-  for (let col = 0; col < n; col++) {
+  if (q.groups !== blocks) throw new RangeError(`codes have ${q.groups} groups per column, expected ${blocks}`);
+  const perByte = 8 / cb;
+  const blockBytes = blockSize / perByte;
+  const packed = new Uint8Array(n * blocks * blockBytes);
+  // Symmetric codes are centred on the container's implicit zero point 2^(cb-1).
+  const shift = symmetric ? (1 << (cb - 1)) - (1 << (bits - 1)) : 0;
+  const zpBytes = Math.ceil(blocks / perByte);
+  const zeroPoints = symmetric ? undefined : new Uint8Array(n * zpBytes);
+  for (let c = 0; c < n; c++) {
     for (let b = 0; b < blocks; b++) {
-      const k0 = b * blockSize;
-      const k1 = Math.min(k, k0 + blockSize);
-      let lo = 0;
-      let hi = 0;
-      for (let r = k0; r < k1; r++) {
-        const v = w[r * n + col]!;
-        if (v - v !== 0) continue;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      let scale: number;
-      let zp: number;
-      if (symmetric) {
-        // Default zero point of MatMulNBits is 8: codes 1..15 stand for -7..7.
-        scale = safeScale(Math.max(-lo, hi) / 7);
-        if (lo === 0 && hi === 0) scale = 1;
-        zp = 8;
-      } else {
-        scale = hi === lo ? 1 : safeScale((hi - lo) / 15);
-        zp = Math.min(15, Math.max(0, roundHalfEven(-lo / scale)));
-        zeroPoints![col * zpPerCol + (b >> 1)]! |= zp << ((b & 1) * 4);
-      }
-      scales[col * blocks + b] = scale;
-      const s = Math.fround(scale);
-      const base = (col * blocks + b) * half;
+      const zero = q.zeros[c * blocks + b]! + shift;
+      if (zeroPoints) zeroPoints[c * zpBytes + ((b / perByte) | 0)]! |= zero << ((b % perByte) * cb);
+      const base = (c * blocks + b) * blockBytes;
       for (let j = 0; j < blockSize; j++) {
-        const r = k0 + j;
-        let q = zp;
-        if (r < k1) {
-          const v = w[r * n + col]!;
-          q = v - v !== 0 ? zp : roundHalfEven(Math.fround(v / s)) + zp;
-          q = q < 0 ? 0 : q > 15 ? 15 : q;
-          const d = v - (q - zp) * s;
-          if (d - d === 0) {
-            err += d * d;
-            count++;
-          }
-        }
-        packed[base + (j >> 1)]! |= q << ((j & 1) * 4);
+        const r = b * blockSize + j;
+        // Padding past K dequantizes to 0.
+        const code = r < k ? q.codes[c * k + r]! + shift : zero;
+        packed[base + ((j / perByte) | 0)]! |= code << ((j % perByte) * cb);
       }
     }
   }
-  return { packed, scales, zeroPoints, blocks, mse: count ? err / count : 0 };
+  return { packed, scales: q.scales, zeroPoints, blocks, bits: cb };
 }
