@@ -142,3 +142,27 @@ export function dtypeOfOnnxCode(code: number): DataType | undefined {
   };
   return Object.hasOwn(table, code) ? table[code] : undefined;
 }
+
+/**
+ * The dtype TF.js computes a tensor of this TF dtype in: its tensors are float32, int32, bool,
+ * string or complex64 only (parseDtypeParam in tfjs-converter). A TF.js model read into the IR
+ * holds these, so the IR computes what TF.js computes (a cast to uint8 does not wrap, int64 is int32).
+ */
+export function tfjsRunDtype(d: DataType): DataType {
+  switch (d) {
+    case 'float16':
+    case 'bfloat16':
+    case 'float64':
+      return 'float32';
+    case 'int8':
+    case 'uint8':
+    case 'int16':
+    case 'uint16':
+    case 'int64':
+    case 'uint32':
+    case 'uint64':
+      return 'int32';
+    default:
+      return d;
+  }
+}

@@ -1,7 +1,7 @@
 // Typed access to one GraphDef node of a model.json (`{name, op, input, attr}`), where attribute
 // values are AttrValue JSON: {s}, {i}, {f}, {b}, {type}, {shape}, {tensor}, {list: {...}}.
 import { type DataType, FormatError } from '@enxuto/ir';
-import { dtypeFromTfEnum } from './dtypes.js';
+import { dtypeFromTfEnum, tfjsRunDtype } from './dtypes.js';
 import {
   asArray,
   asBool,
@@ -18,8 +18,10 @@ import {
 export interface TfNode {
   name: string;
   op: string;
-  /** Data inputs ('node' or 'node:k'); control inputs ('^node') are dropped. */
+  /** Data inputs ('node' or 'node:k'). */
   inputs: string[];
+  /** Control inputs ('^node'), without the caret: they only order execution. */
+  controls: string[];
   attr: JsonObject;
   where: Where;
 }
@@ -40,7 +42,14 @@ export function parseTfNode(j: unknown, index: number, where: Where): TfNode {
       : asArray(inputJson, w, `${field}.input`).map((s, i) => asString(s, w, `${field}.input[${i}]`));
   const attrJson = own(o, 'attr');
   const attr = attrJson === undefined ? {} : asObject(attrJson, w, `${field}.attr`);
-  return { name, op, inputs: inputs.filter((s) => !s.startsWith('^')), attr, where: w };
+  return {
+    name,
+    op,
+    inputs: inputs.filter((s) => !s.startsWith('^')),
+    controls: inputs.filter((s) => s.startsWith('^')).map((s) => s.slice(1)),
+    attr,
+    where: w,
+  };
 }
 
 function attrValue(n: TfNode, key: string): JsonObject | undefined {
@@ -96,7 +105,10 @@ export function attrBool(n: TfNode, key: string, fallback: boolean): boolean {
 export function attrType(n: TfNode, key: string): DataType | undefined {
   const a = attrValue(n, key);
   if (!a || own(a, 'type') === undefined) return undefined;
-  const t = dtypeFromTfEnum(own(a, 'type'));
+  const raw = own(a, 'type');
+  // Handles (TensorLists, resources) have no element type of their own.
+  if (raw === 'DT_VARIANT' || raw === 'DT_RESOURCE' || raw === 21 || raw === 20) return undefined;
+  const t = dtypeFromTfEnum(raw);
   if (!t)
     throw formatError(
       `unknown DataType ${JSON.stringify(own(a, 'type'))}`,
@@ -127,6 +139,12 @@ export function attrStrings(n: TfNode, key: string): string[] | undefined {
   return asArray(own(l, 's'), n.where, `attr.${key}.list.s`).map((v, i) =>
     bytesToString(v, n, `attr.${key}.list.s[${i}]`),
   );
+}
+
+/** A dtype attribute as TF.js computes it (int64 and small ints run as int32, doubles as float32). */
+export function attrRunType(n: TfNode, key: string): DataType | undefined {
+  const t = attrType(n, key);
+  return t === undefined ? undefined : tfjsRunDtype(t);
 }
 
 /** A TensorShapeProto attribute: dims (-1 unknown), or undefined for unknown rank / absent. */

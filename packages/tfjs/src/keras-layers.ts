@@ -1,7 +1,7 @@
 // Keras layers (layers-model topology) -> ONNX-domain IR ops. A fixed table keyed by class_name;
 // an unknown class_name is an UnsupportedError. Nothing named in the file is instantiated.
 import { attr, reshapeTensor, tensorFromValues, type Tensor, UnsupportedError, type Value } from '@enxuto/ir';
-import type { ImportContext } from './import-context.js';
+import type { ImportContext } from './import/context.js';
 import {
   asArray,
   asBool,

@@ -14,7 +14,7 @@ import {
 } from '@enxuto/ir';
 import type { WeightMap } from './decode-weights.js';
 import { foldTransposes, uniquifyNodeNames } from './fold-transposes.js';
-import { ImportContext } from './import-context.js';
+import { ImportContext } from './import/context.js';
 import {
   asArray,
   asInt,

@@ -3,7 +3,7 @@ import { EnxutoError, FormatError, type Model } from '@enxuto/ir';
 import { decodeWeights } from './decode-weights.js';
 import { asObject, checkDepth, isObject, own, parseModelJson, type JsonObject, type Where } from './json.js';
 import { parseWeightsManifest, type WeightsManifest } from './manifest.js';
-import { importGraphModel } from './read-graph-model.js';
+import { importGraphModel } from './import/read-graph-model.js';
 import { importLayersModel } from './read-layers-model.js';
 
 export interface ReadTfjsOptions {

@@ -35,16 +35,19 @@ export function seededInput(n: number, seed: number, scale = 1): Float32Array {
   });
 }
 
-/** Largest |a-b| over the largest |a| (at least 1): the error relative to the output's scale. */
-export function maxRelativeToRange(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/**
+ * Largest |a-b| over the largest |a| (at least `minScale`): the error relative to the output's
+ * scale. minScale 0 is the issue's float32 criterion (1e-4 of each output's largest magnitude).
+ */
+export function maxRelativeToRange(a: ArrayLike<number>, b: ArrayLike<number>, minScale = 1): number {
   if (a.length !== b.length) return Infinity;
   let m = 0;
-  let top = 1;
+  let top = minScale;
   for (let i = 0; i < a.length; i++) {
     m = Math.max(m, Math.abs(a[i]! - b[i]!));
     top = Math.max(top, Math.abs(a[i]!));
   }
-  return m / top;
+  return top === 0 ? m : m / top;
 }
 
 export function concat(parts: Uint8Array[]): Uint8Array {

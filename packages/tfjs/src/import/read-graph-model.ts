@@ -10,13 +10,25 @@ import {
   UnsupportedError,
   type Value,
 } from '@enxuto/ir';
-import type { WeightMap } from './decode-weights.js';
-import { foldTransposes, uniquifyNodeNames } from './fold-transposes.js';
-import { attrShape, attrTensorJson, attrType, parseTfNode, type TfNode } from './graphdef.js';
-import { ImportContext } from './import-context.js';
-import { asArray, asInt, asObject, asString, formatError, isObject, own, type JsonObject, type Where } from './json.js';
-import { TF_IMPORTERS } from './tf-import-ops.js';
-import { dtypeFromTfEnum } from './dtypes.js';
+import type { WeightMap } from '../decode-weights.js';
+import { foldTransposes, uniquifyNodeNames } from '../fold-transposes.js';
+import { attrRunType, attrShape, attrTensorJson, parseTfNode, type TfNode } from '../graphdef.js';
+import { analyzeGraph, type Frame, nodeNameOf, scopeUnits } from './frames.js';
+import { importWhileLoop, type ScopeImporter } from './while-loop.js';
+import { ImportContext } from './context.js';
+import {
+  asArray,
+  asInt,
+  asObject,
+  asString,
+  formatError,
+  isObject,
+  own,
+  type JsonObject,
+  type Where,
+} from '../json.js';
+import { TF_IMPORTERS } from './ops.js';
+import { dtypeFromTfEnum } from '../dtypes.js';
 
 /** Nodes a graph model may have (the largest converter outputs hold tens of thousands). */
 export const MAX_GRAPH_NODES = 200_000;
@@ -35,23 +47,20 @@ export function importGraphModel(json: JsonObject, weights: WeightMap, where: Wh
     });
   }
   const nodes = nodesJson.map((j, i) => parseTfNode(j, i, where));
-  const order = topologicalOrder(nodes, where);
+  const analysis = analyzeGraph(nodes, where);
 
   const g = new Graph('main');
   const ctx = new ImportContext(g, where);
-  for (const n of order) {
-    if (n.op === 'NoOp') continue;
-    try {
-      importNode(ctx, n, weights);
-    } catch (e) {
-      if (e instanceof EnxutoError) throw e.withLocation(n.where);
-      throw new FormatError(`cannot translate ${n.op}: ${(e as Error).message}`, {
-        code: 'tfjs/bad-node',
-        ...n.where,
-        cause: e,
-      });
-    }
-  }
+  const scope: ScopeImporter = {
+    analysis,
+    importScope(c, members, level) {
+      for (const unit of scopeUnits(analysis, members, level, where)) {
+        if (unit.members.length === 1 && unit.key === unit.members[0]) importOne(c, unit.members[0]!, weights);
+        else importWhileLoop(c, unit.key as Frame, unit.members, scope);
+      }
+    },
+  };
+  scope.importScope(ctx, nodes, undefined);
   // Outputs keep the TF node names (an Identity output aliases its input, so it may need a node).
   g.setOutputs(
     graphOutputs(json, nodes, ctx, where).map(([tfName, v]) => {
@@ -71,10 +80,25 @@ export function importGraphModel(json: JsonObject, weights: WeightMap, where: Wh
   return model;
 }
 
+function importOne(ctx: ImportContext, n: TfNode, weights: WeightMap): void {
+  if (n.op === 'NoOp') return;
+  try {
+    importNode(ctx, n, weights);
+  } catch (e) {
+    if (e instanceof EnxutoError) throw e.withLocation(n.where);
+    throw new FormatError(`cannot translate ${n.op}: ${(e as Error).message}`, {
+      code: 'tfjs/bad-node',
+      ...n.where,
+      cause: e,
+    });
+  }
+}
+
 function importNode(ctx: ImportContext, n: TfNode, weights: WeightMap): void {
   const g = ctx.g;
   if (n.op === 'Placeholder' || n.op === 'PlaceholderWithDefault') {
-    const dtype = attrType(n, 'dtype') ?? 'float32';
+    // TF.js feeds a uint8 image input as int32 (it has no uint8 tensors): so does the IR.
+    const dtype = attrRunType(n, 'dtype') ?? 'float32';
     const shape = attrShape(n, 'shape');
     ctx.define(n.name, [g.addInput(n.name, tensorType(dtype, shape))]);
     return;
@@ -107,7 +131,7 @@ function importNode(ctx: ImportContext, n: TfNode, weights: WeightMap): void {
   if (first?.producer() && created.has(first.producer()!) && first.name !== n.name && !g.lookup(n.name)) {
     g.rename(first, n.name);
   }
-  const t = n.op === 'Shape' || n.op === 'Cast' ? undefined : attrType(n, 'T');
+  const t = n.op === 'Shape' || n.op === 'Cast' ? undefined : attrRunType(n, 'T');
   if (first && first.type === undefined && t && created.has(first.producer()!)) first.type = tensorType(t);
   ctx.define(n.name, values);
 }
@@ -140,52 +164,6 @@ function inlineTensor(n: TfNode): Tensor | undefined {
   // TensorProto repeats the last value to fill the shape (and an empty list means zeros).
   const full = Array.from({ length: size }, (_, i) => nums[Math.min(i, nums.length - 1)] ?? 0);
   return tensorFromValues(dtype, shape, full);
-}
-
-function nodeNameOf(ref: string): string {
-  return ref.replace(/:\d+$/, '');
-}
-
-/** Kahn's algorithm over node names (GraphDef allows any order); a cycle or dangling input is an error. */
-function topologicalOrder(nodes: TfNode[], where: Where): TfNode[] {
-  const byName = new Map<string, TfNode>();
-  for (const n of nodes) {
-    if (byName.has(n.name))
-      throw formatError(`duplicate node name '${n.name}'`, 'tfjs/duplicate-node', { ...where, node: n.name }, 'name');
-    byName.set(n.name, n);
-  }
-  const pending = new Map<TfNode, number>();
-  const readers = new Map<TfNode, TfNode[]>();
-  for (const n of nodes) {
-    const deps = new Set<TfNode>();
-    for (const ref of n.inputs) {
-      const p = byName.get(nodeNameOf(ref));
-      if (!p) throw formatError(`input '${ref}' names no node`, 'tfjs/dangling-input', n.where, 'input');
-      deps.add(p);
-    }
-    pending.set(n, deps.size);
-    for (const p of deps) {
-      const list = readers.get(p) ?? [];
-      list.push(n);
-      readers.set(p, list);
-    }
-  }
-  const ready = nodes.filter((n) => pending.get(n) === 0);
-  const order: TfNode[] = [];
-  while (ready.length > 0) {
-    const n = ready.shift()!;
-    order.push(n);
-    for (const r of readers.get(n) ?? []) {
-      const left = pending.get(r)! - 1;
-      pending.set(r, left);
-      if (left === 0) ready.push(r);
-    }
-  }
-  if (order.length !== nodes.length) {
-    const stuck = nodes.find((n) => pending.get(n)! > 0)!;
-    throw formatError('the graph has a cycle', 'tfjs/cycle', stuck.where, 'input');
-  }
-  return order;
 }
 
 /** Signature outputs when given, else (as TF.js does) every non-constant node nothing reads. */
