@@ -20,6 +20,16 @@ export {
 } from './quantize-dynamic.js';
 export { toFloat16, float16OptionsSchema, type Float16Options } from './convert-float16.js';
 export {
+  quantizeCalibrated,
+  gptqOptionsSchema,
+  awqOptionsSchema,
+  type GptqPassOptions,
+  type AwqPassOptions,
+  type CalibratedResult,
+} from './quantize-calibrated.js';
+export { quantizeLayerwise, stagesOf, type LayerwiseOptions, type LayerwiseLayer } from './calibrate/layerwise.js';
+export { calibrationBatches, tokenBatches, readsTokens } from './calibrate/token-batches.js';
+export {
   equalizeModel,
   biasCorrectModel,
   equalizeOptionsSchema,

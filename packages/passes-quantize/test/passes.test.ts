@@ -47,6 +47,8 @@ describe('pass definitions', () => {
       'quantize-static',
       'quantize-dynamic',
       'quantize-weights',
+      'quantize-gptq',
+      'quantize-awq',
       'convert-float16',
       'equalize-cross-layer',
       'bias-correction',

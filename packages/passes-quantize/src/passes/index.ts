@@ -1,11 +1,14 @@
 import { quantizeDynamicPass, quantizeWeightsPass } from './quantize-dynamic.pass.js';
 import { quantizeStaticPass } from './quantize-static.pass.js';
+import { quantizeAwqPass, quantizeGptqPass } from './quantize-calibrated.pass.js';
 import { biasCorrectionPass, convertFloat16Pass, equalizeCrossLayerPass, quantizeAutoPass } from './other.pass.js';
 
 export {
   quantizeStaticPass,
   quantizeDynamicPass,
   quantizeWeightsPass,
+  quantizeGptqPass,
+  quantizeAwqPass,
   convertFloat16Pass,
   equalizeCrossLayerPass,
   biasCorrectionPass,
@@ -17,6 +20,8 @@ export const quantizePasses = [
   quantizeStaticPass,
   quantizeDynamicPass,
   quantizeWeightsPass,
+  quantizeGptqPass,
+  quantizeAwqPass,
   convertFloat16Pass,
   equalizeCrossLayerPass,
   biasCorrectionPass,

@@ -1,0 +1,106 @@
+// quantize-gptq and quantize-awq as plain functions: calibrated n-bit weights (MatMulNBits),
+// embeddings by round to nearest (GatherBlockQuantized).
+import { checkModel, cloneModel, type Model } from '@enxuto/ir';
+import { z } from 'zod';
+import { quantizeLayerwise, type LayerwiseHooks, type LayerwiseLayer } from './calibrate/layerwise.js';
+import type { CalibrationBatch, QuantBackend } from './calibrate/session.js';
+import { DEFAULT_GPTQ } from './kernels/gptq.js';
+import { quantizeWeightsOnly, type WeightOnlyReport } from './graph/weight-only.js';
+
+const common = {
+  bits: z
+    .number()
+    .int()
+    .min(2)
+    .max(8)
+    .default(4)
+    .describe('bits per weight (onnxruntime runs 2, 4 and 8; 3 is stored in 4-bit codes)'),
+  blockSize: z
+    .number()
+    .int()
+    .min(16)
+    .max(4096)
+    .default(32)
+    .describe('weights per scale along K (a power of two >= 16)'),
+  symmetric: z.boolean().default(false).describe('symmetric blocks (no zero points stored)'),
+  embeddings: z
+    .boolean()
+    .default(true)
+    .describe(
+      'also embedding tables (Gather) as GatherBlockQuantized, by round to nearest: 4-bit below 8 bits, else 8-bit',
+    ),
+  accuracyLevel: z
+    .number()
+    .int()
+    .min(0)
+    .max(4)
+    .default(0)
+    .describe('MatMulNBits accuracy_level (4: int8 activations in the kernel)'),
+  calibrationSamples: z
+    .number()
+    .int()
+    .min(1)
+    .default(32)
+    .describe('calibration samples (token windows for language models)'),
+  batchSize: z.number().int().min(1).max(4096).default(8).describe('calibration samples per inference'),
+  minElements: z.number().int().min(1).default(16).describe('weights with fewer elements stay in float'),
+  exclude: z.array(z.string()).default([]).describe('node names kept in float'),
+};
+
+export const gptqOptionsSchema = z.strictObject({
+  ...common,
+  damp: z
+    .number()
+    .min(0)
+    .max(10)
+    .default(DEFAULT_GPTQ.damp)
+    .describe("dampening added to H's diagonal, as a fraction of its mean"),
+  actOrder: z
+    .boolean()
+    .default(DEFAULT_GPTQ.actOrder)
+    .describe('quantize input channels by decreasing activation energy'),
+});
+export type GptqPassOptions = z.output<typeof gptqOptionsSchema>;
+
+export const awqOptionsSchema = z.strictObject({
+  ...common,
+  sampleRows: z.number().int().min(1).default(256).describe("input rows per layer kept for the scale search's loss"),
+});
+export type AwqPassOptions = z.output<typeof awqOptionsSchema>;
+
+export interface CalibratedResult {
+  model: Model;
+  layers: LayerwiseLayer[];
+  embeddings: WeightOnlyReport['layers'];
+}
+
+/** GPTQ or AWQ on a copy of `model`; `batches` are the calibration feeds. */
+export async function quantizeCalibrated(
+  model: Model,
+  method: 'gptq' | 'awq',
+  backend: QuantBackend,
+  batches: Iterable<CalibrationBatch>,
+  options: Partial<GptqPassOptions> | Partial<AwqPassOptions>,
+  hooks: LayerwiseHooks = {},
+): Promise<CalibratedResult> {
+  const o = method === 'gptq' ? gptqOptionsSchema.parse(options) : awqOptionsSchema.parse(options);
+  const m = cloneModel(model);
+  const awqRows = 'sampleRows' in o ? o.sampleRows : 0;
+  const layers = await quantizeLayerwise(m, [...batches], backend, { ...o, method, minClip: 1, awqRows }, hooks);
+  // What layer-by-layer left (embeddings) goes by round to nearest.
+  const rest = quantizeWeightsOnly(
+    m,
+    {
+      bits: o.bits,
+      blockSize: o.blockSize,
+      symmetric: o.symmetric,
+      embeddings: o.embeddings,
+      minElements: o.minElements,
+      exclude: o.exclude,
+      accuracyLevel: o.accuracyLevel,
+    },
+    hooks.store,
+  );
+  checkModel(m);
+  return { model: m, layers, embeddings: rest.layers };
+}
