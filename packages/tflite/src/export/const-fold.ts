@@ -2,6 +2,7 @@
 // reshapes (mnist-8's Parameter193), shape arithmetic (Shape -> Gather -> Concat -> Reshape),
 // Constant nodes and DequantizeLinear of integer weights.
 import { reshapeTensor, tensorFromValues, type Node, type Tensor } from '@enxuto/ir';
+import { evaluateOp } from '@enxuto/transforms';
 import type { ExportContext } from './context.js';
 import { normAxis } from './layout.js';
 import { targetShape } from './ops-shape.js';
@@ -48,7 +49,7 @@ export function tryFold(ctx: ExportContext, node: Node, opset: number): boolean 
     );
     return true;
   }
-  if (!FOLDABLE.has(node.opType)) return false;
+  if (!FOLDABLE.has(node.opType)) return foldGeneric(ctx, node);
   const inputs = node.inputs.filter((v) => v !== null);
   if (node.opType === 'Constant') {
     const t = node.getTensor('value');
@@ -118,6 +119,16 @@ export function tryFold(ctx: ExportContext, node: Node, opset: number): boolean 
     default:
       return false;
   }
+  ctx.setConst(node.output(), out);
+  return true;
+}
+
+/** Any other single-output op whose inputs are all constant, by the shared folding kernels. */
+function foldGeneric(ctx: ExportContext, node: Node): boolean {
+  if (node.outputs.length !== 1 || node.inputs.some((v) => v !== null && ctx.constOf(v) === undefined)) return false;
+  const inputs = node.inputs.map((v) => (v === null ? undefined : ctx.constOf(v)));
+  const out = evaluateOp(node, inputs);
+  if (out === undefined) return false;
   ctx.setConst(node.output(), out);
   return true;
 }

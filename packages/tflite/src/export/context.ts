@@ -72,6 +72,8 @@ export function sameQuant(a: QuantParams | undefined, b: QuantParams | undefined
 
 /** TFLite op versions for the kernels that need more than version 1 with the given types. */
 function versionFor(opType: string, int8: boolean, hybrid: boolean): number {
+  // BROADCAST_TO's kernel is registered from version 2 on.
+  if (opType === 'BROADCAST_TO') return 2;
   if (hybrid) return { CONV_2D: 5, DEPTHWISE_CONV_2D: 6, FULLY_CONNECTED: 7 }[opType] ?? 1;
   if (!int8) return opType === 'DEQUANTIZE' ? 3 : 1;
   return (
@@ -219,8 +221,12 @@ export class ExportContext {
       if (t.dtype === 'float32') return this.floatWeight(v.name, t.toFloat32(), shape);
       return this.addConst(v.name, tensorFromValues(t.dtype, shape, t.values() as ArrayLike<number>));
     }
-    const data = permuteData(t.toFloat32(), shape, layout);
-    return this.floatWeight(v.name, data, applyLayout(shape, layout));
+    if (t.dtype === 'float32')
+      return this.floatWeight(v.name, permuteData(t.toFloat32(), shape, layout), applyLayout(shape, layout));
+    const values = t.values() as ArrayLike<number | bigint>;
+    const moved = permuteData(Float64Array.from(values, Number), shape, layout);
+    const data = t.dtype === 'int64' ? Array.from(moved, (x) => BigInt(x)) : moved;
+    return this.addConst(v.name, tensorFromValues(t.dtype, applyLayout(shape, layout), data));
   }
 
   // ---- values ----------------------------------------------------------------------------

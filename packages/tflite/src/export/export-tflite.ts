@@ -1,12 +1,16 @@
 // ONNX-domain IR -> `tflite`-domain IR ready for writeTflite: NCHW -> NHWC layout, op mapping
 // with fusions, and the four export modes. The source model is not changed.
-import { ConfigError, Model, tensorType, UnsupportedError, type Dim, type Value } from '@enxuto/ir';
+import { ConfigError, Model, tensorType, UnsupportedError, type DataType, type Dim, type Value } from '@enxuto/ir';
+import { FOLDABLE_OPS } from '@enxuto/transforms';
 import { TFLITE_DOMAIN } from '../extras.js';
 import { ExportContext, unsupported } from './context.js';
 import { FOLDABLE, tryFold } from './const-fold.js';
 import { applyLayout, identity, NHWC } from './layout.js';
 import { EXPORT_HANDLERS } from './op-table.js';
 import { EXPORT_MODES, type TfliteExportOptions } from './options.js';
+
+/** Graph input types TFLite models take as they are (float data, token ids, masks). */
+const INPUT_TYPES: ReadonlySet<DataType> = new Set(['float32', 'int32', 'int64', 'bool']);
 
 function staticShape(v: Value, fill: number): number[] {
   const shape = v.shape;
@@ -37,7 +41,11 @@ export function exportToTflite(model: Model, options: TfliteExportOptions = {}):
 
   // Name every unmappable op up front rather than failing on a side effect of the first one.
   const missing = nodes.filter(
-    (n) => EXPORT_HANDLERS[n.opType] === undefined && !FOLDABLE.has(n.opType) && n.opType !== 'DequantizeLinear',
+    (n) =>
+      EXPORT_HANDLERS[n.opType] === undefined &&
+      !FOLDABLE.has(n.opType) &&
+      !(FOLDABLE_OPS as readonly string[]).includes(n.opType) &&
+      n.opType !== 'DequantizeLinear',
   );
   if (missing.length > 0) {
     const types = [...new Set(missing.map((n) => n.opType))];
@@ -65,15 +73,16 @@ export function exportToTflite(model: Model, options: TfliteExportOptions = {}):
 
   for (const v of src.inputs) {
     if (v.const !== undefined) continue;
-    if (v.dtype !== 'float32')
+    const dtype = v.dtype;
+    if (dtype === undefined || !INPUT_TYPES.has(dtype))
       unsupported(
-        `graph input ${v.name} is ${v.dtype ?? 'untyped'}; only float32 inputs are exported`,
+        `graph input ${v.name} is ${dtype ?? 'untyped'}; inputs of ${[...INPUT_TYPES].join(', ')} are exported`,
         undefined,
         v.name,
       );
     const shape = staticShape(v, options.symbolicDimSize ?? 1);
     const layout = options.inputLayout === 'NHWC' && shape.length === 4 ? NHWC : identity(shape.length);
-    const input = out.graph.addInput(v.name, tensorType('float32', applyLayout(shape, layout)));
+    const input = out.graph.addInput(v.name, tensorType(dtype, applyLayout(shape, layout)));
     ctx.bind(v, { value: input, shape, layout });
   }
 
@@ -100,7 +109,14 @@ export function exportToTflite(model: Model, options: TfliteExportOptions = {}):
     const r = ctx.inLayout(ctx.float(ctx.rep(v, anyNode)), identity(ctx.rep(v, anyNode).shape.length), anyNode);
     let value = r.value;
     if (value.isGraphInput() || out.graph.outputs.includes(value)) {
-      value = ctx.op('RESHAPE', [value, ctx.int32Const('shape', r.shape)], {}, r.shape, 'float32', v.name);
+      value = ctx.op(
+        'RESHAPE',
+        [value, ctx.int32Const('shape', r.shape)],
+        {},
+        r.shape,
+        value.dtype ?? 'float32',
+        v.name,
+      );
     }
     if (value.name !== v.name) {
       const holder = out.graph.value(v.name);

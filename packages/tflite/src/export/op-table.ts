@@ -3,13 +3,22 @@ import type { Node } from '@enxuto/ir';
 import type { ExportContext } from './context.js';
 import { exportConv, exportConvTranspose, exportGlobalAveragePool, exportPool } from './ops-conv.js';
 import { exportDense } from './ops-dense.js';
-import { exportAlias, exportBinary, exportSoftmax, exportUnary } from './ops-elementwise.js';
+import { exportAlias, exportBinary, exportUnary } from './ops-elementwise.js';
 import { exportDequantize, exportQuantize } from './ops-quant.js';
+import { GENERIC_HANDLERS } from './ops-generic.js';
+import { exportDynamicGather, INDEX_HANDLERS } from './ops-index.js';
+import { NORM_HANDLERS } from './ops-norm.js';
+import { REDUCE_HANDLERS } from './ops-reduce.js';
 import { exportConcat, exportPad, exportReshape, exportSlice, exportTranspose } from './ops-shape.js';
 
 export type ExportHandler = (ctx: ExportContext, node: Node, opset: number) => void;
 
 export const EXPORT_HANDLERS: Readonly<Record<string, ExportHandler>> = {
+  ...GENERIC_HANDLERS,
+  ...REDUCE_HANDLERS,
+  ...NORM_HANDLERS,
+  ...INDEX_HANDLERS,
+  Gather: exportDynamicGather,
   Conv: exportConv,
   ConvTranspose: exportConvTranspose,
   MaxPool: exportPool,
@@ -26,7 +35,6 @@ export const EXPORT_HANDLERS: Readonly<Record<string, ExportHandler>> = {
   LeakyRelu: exportUnary,
   Sigmoid: exportUnary,
   Tanh: exportUnary,
-  Softmax: exportSoftmax,
   Identity: exportAlias,
   Dropout: exportAlias,
   Reshape: exportReshape,

@@ -227,8 +227,6 @@ export function exportConvTranspose(ctx: ExportContext, node: Node): void {
   if (node.getInt('group', 1) !== 1) unsupported('grouped ConvTranspose has no TFLite op', node, 'group');
   if (pair(node, 'dilations', 1).some((d) => d !== 1))
     unsupported('dilated ConvTranspose has no TFLite op', node, 'dilations');
-  if (node.getInts('output_padding', [0, 0]).some((p) => p !== 0) || node.getInts('output_shape') !== undefined)
-    unsupported('ConvTranspose output_padding/output_shape are not supported', node, 'output_padding');
   const xr = ctx.input(x, node, NHWC);
   const [N, , H, W] = xr.shape as [number, number, number, number];
   const [sh, sw] = pair(node, 'strides', 1);
@@ -237,10 +235,22 @@ export function exportConvTranspose(ctx: ExportContext, node: Node): void {
   const validOut: [number, number] = [(H - 1) * sh + kh, (W - 1) * sw + kw];
   let padding: 'SAME' | 'VALID';
   let outHW: [number, number];
+  const outputPadding = node.getInts('output_padding', [0, 0]);
+  const outputShape = node.getInts('output_shape');
   if (autoPad === 'VALID' || (autoPad === 'NOTSET' && pads.every((p) => p === 0))) {
+    // output_padding adds rows/columns at the end that no input reaches: TFLite's VALID
+    // TRANSPOSE_CONV with that larger output_shape leaves them at the bias as well.
     padding = 'VALID';
-    outHW = validOut;
+    outHW = [validOut[0] + outputPadding[0]!, validOut[1] + outputPadding[1]!];
+    if (outputShape !== undefined && (outputShape[0] !== outHW[0] || outputShape[1] !== outHW[1]))
+      unsupported('ConvTranspose output_shape other than the VALID size has no TFLite form', node, 'output_shape');
+    if (outputPadding.some((p, i) => p < 0 || p >= [sh, sw][i]!))
+      unsupported('ConvTranspose output_padding must be below the stride', node, 'output_padding');
   } else {
+    if (outputPadding.some((p) => p !== 0))
+      unsupported('ConvTranspose output_padding with SAME padding has no TFLite form', node, 'output_padding');
+    if (outputShape !== undefined && (outputShape[0] !== H * sh || outputShape[1] !== W * sw))
+      unsupported('ConvTranspose output_shape other than input * stride has no TFLite SAME form', node, 'output_shape');
     outHW = [H * sh, W * sw];
     const totals = [validOut[0] - outHW[0], validOut[1] - outHW[1]];
     const same = [
@@ -249,7 +259,7 @@ export function exportConvTranspose(ctx: ExportContext, node: Node): void {
       totals[0]! - Math.floor(totals[0]! / 2),
       totals[1]! - Math.floor(totals[1]! / 2),
     ];
-    const given = autoPad === 'NOTSET' ? pads : same;
+    const given = autoPad === 'NOTSET' && outputShape === undefined ? pads : same;
     if (autoPad === 'SAME_LOWER' || !given.every((p, i) => p === same[i]))
       unsupported('ConvTranspose pads other than VALID or SAME_UPPER have no TFLite form', node, 'pads');
     padding = 'SAME';

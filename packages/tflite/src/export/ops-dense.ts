@@ -6,6 +6,7 @@ import { unsupported, type ExportContext, type Rep } from './context.js';
 import { findTail } from './fusion.js';
 import { identity } from './layout.js';
 import { finishTail, int8Plan } from './ops-conv.js';
+import { exportBatchMatMul } from './ops-index.js';
 import { int8Values } from './qdq.js';
 import { sparseFloatWeight } from './sparse-weights.js';
 import { permuteData, quantizeBias, quantizeSymmetricPerAxis } from './weights.js';
@@ -34,8 +35,12 @@ export function exportDense(ctx: ExportContext, node: Node): void {
   const a = node.input(0)!;
   const b = node.input(1);
   const bt = ctx.constOf(b);
+  if (bt === undefined && !isGemm) {
+    exportBatchMatMul(ctx, node);
+    return;
+  }
   if (bt === undefined || bt.shape.length !== 2)
-    unsupported(`${node.opType} needs a constant 2-D right operand (BATCH_MATMUL is not exported)`, node, 'B');
+    unsupported(`${node.opType} needs a constant 2-D right operand`, node, 'B');
   const transB = isGemm && node.getInt('transB', 0) === 1;
   const [N, K] = transB ? [bt.shape[0]!, bt.shape[1]!] : [bt.shape[1]!, bt.shape[0]!];
   const alpha = isGemm ? node.getFloat('alpha', 1) : 1;

@@ -68,7 +68,7 @@ export function exportReshape(ctx: ExportContext, node: Node, opset: number): vo
   const out = node.output();
   const quantized = ctx.int8 && r0.value.quant !== undefined;
   let src: Rep = quantized ? r0 : ctx.float(r0);
-  const dtype = quantized ? 'int8' : 'float32';
+  const dtype = quantized ? 'int8' : (src.value.dtype ?? 'float32');
   const quant = quantized ? src.value.quant : undefined;
   const flattensNhwc =
     r0.shape.length === 4 && sameLayout(src.layout, NHWC) && shape.length === 2 && shape[0] === r0.shape[0];
@@ -133,7 +133,7 @@ export function exportConcat(ctx: ExportContext, node: Node): void {
     parts.map((p) => p.value),
     { axis: attr.int(layout.indexOf(axis)), fused_activation_function: attr.string('NONE') },
     applyLayout(shape, layout),
-    'float32',
+    parts[0]!.value.dtype ?? 'float32',
     node.output().name,
   );
   ctx.bind(node.output(), { value: out, shape, layout });
@@ -167,7 +167,7 @@ export function exportPad(ctx: ExportContext, node: Node, opset: number): void {
           [x.value, paddings],
           {},
           tflShape,
-          quantized ? 'int8' : 'float32',
+          quantized ? 'int8' : (x.value.dtype ?? 'float32'),
           node.output().name,
           quantized ? x.value.quant : undefined,
         )
@@ -246,7 +246,7 @@ export function exportSlice(ctx: ExportContext, node: Node, opset: number): void
     inputs,
     options,
     applyLayout(shape, L),
-    quantized ? 'int8' : 'float32',
+    quantized ? 'int8' : (x.value.dtype ?? 'float32'),
     node.output().name,
     quantized ? x.value.quant : undefined,
   );

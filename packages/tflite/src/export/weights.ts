@@ -2,7 +2,7 @@
 // No graph access here.
 
 /** Transposes row-major data of `shape` by `perm` (output dim i = input dim perm[i]). */
-export function permuteData<T extends Float32Array | Int8Array | Int32Array>(
+export function permuteData<T extends Float32Array | Float64Array | Int8Array | Int32Array>(
   data: T,
   shape: readonly number[],
   perm: readonly number[],

@@ -47,4 +47,31 @@ describe('constant-folding kernels', () => {
     expect(r!.dtype).toBe('int64');
     expect(vals(r)).toEqual([1, -1, 3]);
   });
+
+  it('folds the mask and range ops of attention blocks (Range, comparisons, Where, Expand, ConstantOfShape)', () => {
+    const r = evaluateOp(node('Range'), [int64Tensor([], [1]), int64Tensor([], [8]), int64Tensor([], [3])]);
+    expect(r!.dtype).toBe('int64');
+    expect(vals(r)).toEqual([1, 4, 7]);
+    const ge = evaluateOp(node('GreaterOrEqual'), [int64Tensor([3, 1], [0, 1, 2]), int64Tensor([3], [0, 1, 2])]);
+    expect(ge!.dtype).toBe('bool');
+    expect(vals(ge)).toEqual([1, 0, 0, 1, 1, 0, 1, 1, 1]);
+    const where = evaluateOp(node('Where'), [ge!, float32Tensor([], [0]), float32Tensor([], [-1e9])]);
+    expect(vals(where).slice(0, 3)).toEqual([0, -1e9, -1e9]);
+    expect(evaluateOp(node('Expand'), [float32Tensor([1, 2], [5, 6]), int64Tensor([2], [2, 1])])!.shape).toEqual([
+      2, 2,
+    ]);
+    const g = new Graph('k');
+    const fill = g.addNode({
+      opType: 'ConstantOfShape',
+      inputs: [g.addInput('s', tensorType('int64', [2]))],
+      outputs: ['y'],
+      attributes: { value: attr.tensor(int64Tensor([1], [7])) },
+    });
+    const c = evaluateOp(fill, [int64Tensor([2], [2, 3])]);
+    expect(c!.dtype).toBe('int64');
+    expect(vals(c)).toEqual([7, 7, 7, 7, 7, 7]);
+    expect(
+      evaluateOp(node('Range'), [int64Tensor([], [0]), int64Tensor([], [4]), int64Tensor([], [0])]),
+    ).toBeUndefined();
+  });
 });

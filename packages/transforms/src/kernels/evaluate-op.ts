@@ -2,6 +2,7 @@
 // out; undefined when the op/type combination is not handled (the node then stays).
 import { shapeSize, tensorFromValues, type DataType, type Node, type Tensor, type TypedArray } from '@enxuto/ir';
 import { broadcastIndex, broadcastShape, transposeValues } from './broadcast.js';
+import { evaluateMaskOp, MASK_OPS } from './compare-select.js';
 import { concat, gather, slice } from './gather-concat-slice.js';
 
 /** Folding must not turn a small graph into a huge file. */
@@ -167,6 +168,7 @@ export const FOLDABLE_OPS = [
   'Neg',
   'Sqrt',
   'Reciprocal',
+  ...MASK_OPS,
 ] as const;
 
 function sliceOp(node: Node, inputs: (Tensor | undefined)[]): Tensor | undefined {
@@ -231,6 +233,6 @@ export function evaluateOp(node: Node, inputs: (Tensor | undefined)[]): Tensor |
     case 'Reciprocal':
       return a ? unary(node.opType, a) : undefined;
     default:
-      return undefined;
+      return evaluateMaskOp(node, inputs);
   }
 }
