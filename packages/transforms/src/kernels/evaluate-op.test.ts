@@ -1,4 +1,4 @@
-import { attr, float32Tensor, Graph, int64Tensor, tensorType, type Tensor } from '@enxuto/ir';
+import { attr, float32Tensor, Graph, int64Tensor, tensorFromValues, tensorType, type Tensor } from '@enxuto/ir';
 import { describe, expect, it } from 'vitest';
 import { broadcastShape } from './broadcast.js';
 import { evaluateOp } from './evaluate-op.js';
@@ -40,6 +40,13 @@ describe('constant-folding kernels', () => {
     expect(evaluateOp(node('Reshape'), [t, int64Tensor([2], [-1, -1])])).toBeUndefined();
     expect(evaluateOp(node('Unsqueeze'), [t, int64Tensor([2], [0, -1])])!.shape).toEqual([1, 2, 3, 1]);
     expect(evaluateOp(node('Squeeze'), [float32Tensor([1, 3, 1], [1, 2, 3])])!.shape).toEqual([3]);
+  });
+
+  it('casts float16 weights to float32', () => {
+    const half = tensorFromValues('float16', [3], [0.5, -2, 1024]);
+    const r = evaluateOp(node('Cast', { to: attr.int(1) }), [half]);
+    expect(r!.dtype).toBe('float32');
+    expect(vals(r)).toEqual([0.5, -2, 1024]);
   });
 
   it('casts float to int64 by truncation', () => {

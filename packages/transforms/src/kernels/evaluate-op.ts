@@ -103,6 +103,9 @@ function cast(node: Node, data: Tensor): Tensor | undefined {
   const to = node.getInt('to');
   const target: DataType | undefined =
     to === 1 ? 'float32' : to === 7 ? 'int64' : to === 6 ? 'int32' : to === 11 ? 'float64' : undefined;
+  // float16 weights behind a Cast (TFLite's float16 models, lowered) become float32 constants.
+  if (target === 'float32' && data.dtype === 'float16')
+    return tensorFromValues('float32', [...data.shape], data.toFloat32());
   if (!target || !(FLOATY.has(data.dtype) || INTY.has(data.dtype))) return undefined;
   const v = data.values() as ArrayLike<number | bigint>;
   if (INTY.has(target)) {

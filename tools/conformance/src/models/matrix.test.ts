@@ -1,0 +1,34 @@
+// The small subset of the real-model matrix that runs in `npm test` (the whole matrix is
+// `npm run conformance:models`): mnist-8 through all seven cells, and the report's totals.
+import { sharedPath } from '@enxuto/test-support';
+import { describe, expect, it } from 'vitest';
+import { CELLS, runModel, type CellResult } from './cells.js';
+import { renderMatrix } from './report.js';
+
+describe('real-model matrix', () => {
+  it('onnx-mnist-8: every cell runs in its runtime and passes', async () => {
+    const source = {
+      name: 'onnx-mnist-8',
+      path: sharedPath('models', 'onnx-mnist-8', 'mnist.onnx'),
+      format: 'onnx' as const,
+    };
+    const cells = await runModel(source, () => {});
+    expect(Object.keys(cells)).toEqual([...CELLS]);
+    for (const c of CELLS) expect(cells[c].status, `${c}: ${cells[c].detail ?? ''}`).toBe('pass');
+    expect(cells.onnx.metric).toBeLessThanOrEqual(1e-4);
+    expect(cells['tflite-int8'].detail).toMatch(/[1-9]\d* integer kernels/);
+    const md = renderMatrix([{ source, cells }], { seconds: 1, date: '2026-01-01', subset: true });
+    expect(md).toContain('**5 of 5**');
+    expect(md).toContain('| onnx-mnist-8 | onnx | ok |');
+  }, 120_000);
+
+  it('a red cell is listed with its reason', () => {
+    const fail: CellResult = { status: 'refused', detail: 'Erf has no TFLite op', seconds: 0 };
+    const ok: CellResult = { status: 'pass', seconds: 0 };
+    const source = { name: 'm', path: 'm.onnx', format: 'onnx' as const };
+    const cells = Object.fromEntries(CELLS.map((c) => [c, c === 'tflite' ? fail : ok]));
+    const md = renderMatrix([{ source, cells }], { seconds: 1, date: '2026-01-01', subset: true });
+    expect(md).toContain('**4 of 5**');
+    expect(md).toContain('- m -> TFLite: refused — Erf has no TFLite op');
+  });
+});

@@ -1,0 +1,65 @@
+// `npm run conformance:models`: the real-model matrix (issue 12) over ../shared/models/zoo and the
+// shared models; each model runs in its own child process (a native crash costs one model, not
+// the run). `--write` puts the table into CONFORMANCE.md, `--models a,b` runs a subset.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { repoRoot } from '@enxuto/test-support';
+import type { CellResult, ModelSource } from './cells.js';
+import { listModels } from './model-list.js';
+import { renderMatrix, replaceMatrixSection, type ModelRow } from './report.js';
+
+const { values } = parseArgs({
+  options: {
+    write: { type: 'boolean', default: false },
+    models: { type: 'string' },
+    'timeout-s': { type: 'string', default: '900' },
+  },
+});
+
+let models: ModelSource[] = listModels();
+if (values.models) {
+  const wanted = values.models.split(',');
+  models = models.filter((m) => wanted.includes(m.name));
+}
+
+const started = performance.now();
+const rows: ModelRow[] = [];
+for (const source of models) {
+  process.stderr.write(`matrix: ${source.name}\n`);
+  let cells: Record<string, CellResult>;
+  try {
+    const out = execFileSync(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', join(import.meta.dirname, 'one-model.ts'), JSON.stringify(source)],
+      {
+        encoding: 'utf8',
+        timeout: Number(values['timeout-s']) * 1000,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 1 << 24,
+      },
+    );
+    cells = JSON.parse(out.trim().split('\n').at(-1)!);
+  } catch (e) {
+    const why = (e as { signal?: string }).signal ?? (e as Error).message.split('\n')[0]!;
+    cells = { read: { status: 'error', detail: `child process died: ${why.slice(0, 120)}`, seconds: 0 } };
+  }
+  rows.push({ source, cells });
+}
+const section = renderMatrix(rows, {
+  seconds: (performance.now() - started) / 1000,
+  date: new Date().toISOString().slice(0, 10),
+  subset: values.models !== undefined,
+});
+process.stdout.write(`${section}\n`);
+
+const artifacts = join(repoRoot, 'test-artifacts', 'conformance');
+mkdirSync(artifacts, { recursive: true });
+writeFileSync(join(artifacts, 'models.json'), `${JSON.stringify(rows, null, 2)}\n`);
+if (values.write) {
+  const md = join(repoRoot, 'CONFORMANCE.md');
+  const text = existsSync(md) ? readFileSync(md, 'utf8') : '# Conformance\n';
+  writeFileSync(md, replaceMatrixSection(text, section));
+  process.stderr.write(`matrix: wrote ${md}\n`);
+}
