@@ -88,7 +88,7 @@ describe('passes on mnist-8', () => {
     expect(r.changed).toBe(true);
     expect((r.stats.layers as { name: string; precision: string }[]).map((l) => l.name)).toEqual([
       'Convolution110',
-      'Times212_gemm',
+      'Times212',
     ]);
     expect(progress.at(-1)).toEqual([64, 64]);
     expect(progress.length).toBe(64); // one update per batch of 1 (the model's batch dim is fixed at 1)
@@ -126,7 +126,7 @@ describe('passes on mnist-8', () => {
       ctx,
     );
     const layers = r.stats.layers as { name: string; sensitivity: number; precision: string }[];
-    expect(layers.map((l) => l.name)).toEqual(['Convolution28', 'Convolution110', 'Times212_gemm']);
+    expect(layers.map((l) => l.name)).toEqual(['Convolution28', 'Convolution110', 'Times212']);
     for (const l of layers) expect(l.sensitivity).toBeGreaterThan(0);
     expect(layers.every((l) => l.precision === 'int8')).toBe(true);
     expect((r.stats.floatAccuracy as number) - (r.stats.accuracy as number)).toBeLessThanOrEqual(0.005);

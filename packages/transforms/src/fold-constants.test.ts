@@ -137,3 +137,43 @@ describe('eliminateDeadCode / eliminateIdentity', () => {
     expect(m.graph.outputs[0]!.producer()!.opType).toBe('Add');
   });
 });
+
+describe('foldConstants on partly known shapes', () => {
+  it('folds Gather/Slice of Shape(x) that read only static dims (batch left symbolic)', () => {
+    const g = new Graph('resize-size');
+    const x = g.addInput('x', tensorType('float32', ['batch', 3, 20, 30]));
+    const shape = g.addNode({ opType: 'Shape', inputs: [x], outputs: ['s'] }).output(0);
+    const h = g.addNode({
+      opType: 'Gather',
+      inputs: [shape, g.addInitializer('i', int64Tensor([], [2]))],
+      outputs: ['h'],
+    });
+    const hw = g.addNode({
+      opType: 'Slice',
+      inputs: [shape, g.addInitializer('st', int64Tensor([1], [-2])), g.addInitializer('en', int64Tensor([1], [4]))],
+      outputs: ['hw'],
+    });
+    const n = g.addNode({
+      opType: 'Gather',
+      inputs: [shape, g.addInitializer('j', int64Tensor([1], [0]))],
+      outputs: ['n'],
+    });
+    g.setOutputs([
+      g
+        .addNode({
+          opType: 'Unsqueeze',
+          inputs: [h.output(0), g.addInitializer('ax', int64Tensor([1], [0]))],
+          outputs: ['hu'],
+        })
+        .output(0),
+      g.addNode({ opType: 'Identity', inputs: [hw.output(0)], outputs: ['hw2'] }).output(0),
+      g.addNode({ opType: 'Identity', inputs: [n.output(0)], outputs: ['n2'] }).output(0),
+    ]);
+    const m = new Model(g);
+    foldConstants(m);
+    expect(vals(g.value('hu')?.producer()?.input(0)?.const)).toEqual([20]);
+    expect(vals(g.value('hw2')!.producer()!.input(0)!.const)).toEqual([20, 30]);
+    // The batch dim is symbolic: that Gather stays.
+    expect(g.value('n2')!.producer()!.input(0)!.producer()!.opType).toBe('Gather');
+  });
+});

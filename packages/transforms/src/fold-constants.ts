@@ -4,6 +4,7 @@ import type { Graph, Model, Node, Tensor, Value } from '@enxuto/ir';
 import { int64Tensor } from '@enxuto/ir';
 import { constOf, dropUnusedInitializers } from './graph-utils.js';
 import { evaluateOp, MAX_FOLDED_ELEMENTS } from './kernels/evaluate-op.js';
+import { staticShapeRead } from './shape-reads.js';
 
 export { MAX_FOLDED_ELEMENTS };
 
@@ -30,6 +31,8 @@ function staticShapeOf(node: Node): Tensor | undefined {
 
 function evaluate(node: Node): Tensor | undefined {
   if (node.opType === 'Shape') return staticShapeOf(node);
+  const shapeRead = staticShapeRead(node);
+  if (shapeRead) return shapeRead;
   const inputs: (Tensor | undefined)[] = node.inputs.map((v) => (v ? constOf(v) : undefined));
   if (node.inputs.some((v, i) => v && !inputs[i])) return undefined;
   try {

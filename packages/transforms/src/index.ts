@@ -8,6 +8,15 @@ export {
 } from './eliminate-dead-code.js';
 export { eliminateIdentity, type EliminateIdentityOptions } from './eliminate-identity.js';
 export { foldBatchNorm } from './fold-batchnorm.js';
+export { foldPadIntoConv } from './fold-pad-into-conv.js';
+export { removeNoopLayout, type RemoveNoopLayoutStats } from './remove-noop-layout.js';
+export {
+  detachInitializerInputs,
+  prepareForQuantization,
+  type PrepareOptions,
+  type PrepareStats,
+} from './prepare-for-quantization.js';
+export { foldAffine, type FoldAffineOptions, type FoldAffineStats } from './fold-affine/fold-affine.js';
 export {
   foldConstants,
   MAX_FOLDED_ELEMENTS,

@@ -1,8 +1,6 @@
-// Makes a float model ready for QDQ rewriting: a default-domain opset that has per-axis
-// QuantizeLinear (13, raised by @enxuto/transforms' upgradeOpset), constant weights that are initializers (fold Reshape of constants), and
-// biases inside Conv/Gemm (fold bias Adds) so they can be quantized to int32 with s_x * s_w.
-import { attr, reshapeTensor, tensorFromValues, type Graph, type Model, type Node, type Value } from '@enxuto/ir';
-import { upgradeOpset } from '@enxuto/transforms';
+// Pieces of graph preparation the float passes (equalization, bias correction, dynamic) still use on
+// their own: constant weights that are initializers and biases inside Conv/Gemm.
+import { attr, reshapeTensor, tensorFromValues, type Graph, type Node, type Value } from '@enxuto/ir';
 import { constOf, dropIfUnused, soleConsumer } from './helpers.js';
 
 /** Replaces Reshape(constant, constant shape) by the reshaped constant. */
@@ -144,23 +142,6 @@ export function detachInitializerInputs(g: Graph): number {
   return both.length;
 }
 
-export interface PrepareReport {
-  initializersDetached: number;
-  opsetRaised: boolean;
-  reshapesFolded: number;
-  convBiasesFolded: number;
-  gemmsFormed: number;
-}
-
-export function prepareForQuantization(model: Model, opts: { minOpset?: number } = {}): PrepareReport {
-  const { from, to } = upgradeOpset(model, opts.minOpset ?? 13);
-  const opsetRaised = to > from;
-  const g = model.graph;
-  return {
-    initializersDetached: detachInitializerInputs(g),
-    opsetRaised,
-    reshapesFolded: foldConstantReshapes(g),
-    convBiasesFolded: foldConvBiasAdds(g),
-    gemmsFormed: foldMatMulAddToGemm(g),
-  };
-}
+// The graph preparation itself is @enxuto/transforms' (opset upgrade, constant and affine folding,
+// layout clean-up); the helpers above remain for the passes that only need part of it.
+export { prepareForQuantization, type PrepareStats as PrepareReport } from '@enxuto/transforms';

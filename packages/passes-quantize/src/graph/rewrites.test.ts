@@ -90,7 +90,7 @@ describe('equalizeCrossLayer', () => {
     const before = cloneModel(m);
     const pairs = equalizeCrossLayer(m.graph);
     checkModel(m);
-    expect(pairs.map((p) => [p.first, p.second])).toEqual([['conv', 'fc_gemm']]);
+    expect(pairs.map((p) => [p.first, p.second])).toEqual([['conv', 'fc']]);
     // product of W1[i] and W2 rows of channel i is unchanged (the float function is the same)
     const w1a = before.graph.value('W_quantized') ?? [...before.graph][0]!.inputs[1]!;
     const w1b = [...m.graph][0]!.inputs[1]!;
