@@ -2,9 +2,8 @@
 // identities and no-op layout ops gone, zero Pads inside Convs, and BatchNormalization / constant
 // Mul-Add chains inside the Conv/Gemm/MatMul before them. onnxruntime's own quantizer runs its graph
 // optimizer first for the same reason: scales fitted to a graph onnxruntime later rewrites are wrong.
-import { float32Tensor, type Model, walkGraphs } from '@enxuto/ir';
+import type { Model } from '@enxuto/ir';
 import { eliminateDeadCode } from './eliminate-dead-code.js';
-import { constOf, dropUnusedInitializers } from './graph-utils.js';
 import { eliminateIdentity } from './eliminate-identity.js';
 import { foldAffine } from './fold-affine/fold-affine.js';
 import { foldConstants, MAX_FOLDED_ELEMENTS } from './fold-constants.js';
@@ -21,8 +20,6 @@ export interface PrepareOptions {
 export interface PrepareStats {
   opset: { from: number; to: number };
   initializersDetached: number;
-  /** float16 weights made float32 (see widenFloat16Weights). */
-  float16Widened: number;
   constantsFolded: number;
   identitiesRemoved: number;
   transposesRemoved: number;
@@ -45,38 +42,10 @@ export function detachInitializerInputs(model: Model): number {
   return both.length;
 }
 
-/**
- * float16 weights behind Cast(to float32) (TFLite's float16 models) become float32 initializers, so
- * the quantizer sees constant weights. Constant folding leaves these alone: there it would double
- * the file a format writer produces.
- */
-export function widenFloat16Weights(model: Model): number {
-  let widened = 0;
-  for (const g of walkGraphs(model.graph)) {
-    for (const n of [...g.nodes]) {
-      const src = n.input(0);
-      const t = constOf(src);
-      if (n.opType !== 'Cast' || n.domain !== '' || n.getInt('to') !== 1 || src?.isGraphInput()) continue;
-      if (t?.dtype !== 'float16' && t?.dtype !== 'bfloat16') continue;
-      const y = n.output(0);
-      if (y.isGraphOutput()) continue;
-      const v = g.addInitializer(g.uniqueName(`${y.name}_float32`), float32Tensor([...t.shape], t.toFloat32()));
-      g.replaceAllUsesWith(y, v);
-      const name = y.name;
-      g.remove(n);
-      g.rename(v, name);
-      dropUnusedInitializers(g, [src]);
-      widened++;
-    }
-  }
-  return widened;
-}
-
 /** Prepares `model` in place; every step keeps what the model computes (up to float rounding). */
 export function prepareForQuantization(model: Model, options: PrepareOptions = {}): PrepareStats {
   const { from, to } = upgradeOpset(model, options.opset ?? 13);
   const initializersDetached = detachInitializerInputs(model);
-  const float16Widened = widenFloat16Weights(model);
   inferShapes(model);
   const constantsFolded = foldConstants(model, { maxElements: MAX_FOLDED_ELEMENTS }).folded;
   const identitiesRemoved = eliminateIdentity(model).removed;
@@ -89,7 +58,6 @@ export function prepareForQuantization(model: Model, options: PrepareOptions = {
   return {
     opset: { from, to },
     initializersDetached,
-    float16Widened,
     constantsFolded,
     identitiesRemoved,
     transposesRemoved: layout.transposes,
