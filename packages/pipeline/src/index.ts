@@ -34,6 +34,7 @@ export {
 } from './config/schema.js';
 export { parseYamlSafe, parseJsonSafe, checkPlainData, MAX_PIPELINE_BYTES } from './config/safe-yaml.js';
 export { applyOverrides, parseSetArgument } from './config/overrides.js';
+export { pipelinePaths, type PipelinePath } from './config/paths.js';
 export { parsePipelineConfig, resolvePasses, zodConfigError, type ResolvedPass } from './config/validate.js';
 export { pipelineJsonSchema, passOptionsJsonSchema, PIPELINE_SCHEMA_ID } from './config/json-schema.js';
 export {
@@ -51,4 +52,5 @@ export { LmAccumulator, topK, type LmMetrics } from './lm/lm-metrics.js';
 export { evaluateLm, type EvaluateLmOptions, type LmEvaluation } from './lm/evaluate-lm.js';
 export { tokensFromNpy, tokensFromText, windowsOf, type TokenWindows } from './lm/tokens.js';
 export { REPORT_SCHEMA_VERSION, type PipelineReport, type ReportStep } from './report/report-types.js';
-export { renderReportHtml } from './report/html.js';
+export { renderReportHtml, REPORT_CSS } from './report/html.js';
+export { escapeHtml, scatterPlot, type Point, type ScatterPoint } from './report/svg.js';

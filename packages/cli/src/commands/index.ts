@@ -19,5 +19,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'passes', load: async () => (await import('./passes.js')).passesCommand },
   { name: 'schema', load: async () => (await import('./schema.js')).schemaCommand },
   { name: 'new-pass', load: async () => (await import('./new-pass.js')).newPassCommand },
+  { name: 'sweep', load: async () => (await import('./sweep.js')).sweepCommand },
+  { name: 'worker', load: async () => (await import('./worker.js')).workerCommand },
   { name: 'serve-edge', load: async () => (await import('./serve-edge.js')).serveEdgeCommand },
 ];

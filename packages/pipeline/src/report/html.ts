@@ -102,7 +102,8 @@ function gatesList(r: PipelineReport): string {
     .join('')}</ul>`;
 }
 
-const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:960px;color:#1d2430;padding:0 1em}
+/** The report's style sheet (the sweep report extends it). */
+export const REPORT_CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:960px;color:#1d2430;padding:0 1em}
 h1{font-size:1.5em}h2{margin-top:1.6em;border-bottom:1px solid #dde;padding-bottom:.2em}
 table{border-collapse:collapse;margin:.5em 0;max-width:100%}td code{word-break:break-all}#steps td:last-child{max-width:22em}td,th{padding:.25em .7em;border-bottom:1px solid #eef;text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums}.na{color:#999}
@@ -117,7 +118,7 @@ export function renderReportHtml(r: PipelineReport): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>enxuto report</title><style>${CSS}</style></head><body>
+<title>enxuto report</title><style>${REPORT_CSS}</style></head><body>
 <h1>enxuto report <span class="status ${r.status}" id="status">${r.status}</span></h1>
 <p>Input <code>${escapeHtml(r.input.path)}</code> (${escapeHtml(r.input.format)}, <span data-metric="input.bytes" data-value="${r.input.bytes}">${escapeHtml(kb(r.input.bytes))}</span>), seed ${r.pipeline.seed}, ${escapeHtml(ms(r.durationMs))} in total.</p>
 <h2>Before and after</h2>${metricsTable(r)}

@@ -30,16 +30,20 @@ function extent(vals: number[]): [number, number] {
   return [lo, hi];
 }
 
-/** Points joined in order (each step of the pipeline), with axes and a label per point. */
-export function lineScatter(
-  id: string,
-  points: Point[],
+interface Frame {
+  sx: (v: number) => number;
+  sy: (v: number) => number;
+  axes: string;
+}
+
+/** Scales and axes (ticks and labels) for points in a W x H chart. */
+function frame(
+  points: readonly Point[],
   xLabel: string,
   yLabel: string,
   fmtX: (v: number) => string,
   fmtY: (v: number) => string,
-): string {
-  if (points.length === 0) return '';
+): Frame {
   const [x0, x1] = extent(points.map((p) => p.x));
   const [y0, y1] = extent(points.map((p) => p.y));
   const sx = (v: number) => PAD.left + ((v - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
@@ -58,7 +62,27 @@ export function lineScatter(
     `<text x="${(W + PAD.left) / 2}" y="${H - 8}" class="label" text-anchor="middle">${escapeHtml(xLabel)}</text>`,
     `<text x="14" y="${H / 2}" class="label" text-anchor="middle" transform="rotate(-90 14 ${H / 2})">${escapeHtml(yLabel)}</text>`,
   ];
-  const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ');
+  return { sx, sy, axes: axes.join('') };
+}
+
+/** SVG path data joining the points in order. */
+function polyline(points: readonly Point[], f: Frame): string {
+  return points.map((p, i) => `${i === 0 ? 'M' : 'L'}${f.sx(p.x).toFixed(1)},${f.sy(p.y).toFixed(1)}`).join(' ');
+}
+
+/** Points joined in order (each step of the pipeline), with axes and a label per point. */
+export function lineScatter(
+  id: string,
+  points: Point[],
+  xLabel: string,
+  yLabel: string,
+  fmtX: (v: number) => string,
+  fmtY: (v: number) => string,
+): string {
+  if (points.length === 0) return '';
+  const f = frame(points, xLabel, yLabel, fmtX, fmtY);
+  const { sx, sy, axes } = f;
+  const path = polyline(points, f);
   // Steps that change little land on (nearly) the same spot: label each cluster once, first to last.
   const leaderOf = points.map((p, i) =>
     points.findIndex((q, j) => j <= i && Math.hypot(sx(q.x) - sx(p.x), sy(q.y) - sy(p.y)) < 14),
@@ -77,7 +101,38 @@ export function lineScatter(
       `<title>${escapeHtml(`${p.label}: ${fmtX(p.x)}, ${fmtY(p.y)}`)}</title></g>`
     );
   });
-  return `<svg id="${id}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" xmlns="http://www.w3.org/2000/svg">${axes.join('')}<path d="${path}" class="line"/>${dots.join('')}</svg>`;
+  return `<svg id="${id}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" xmlns="http://www.w3.org/2000/svg">${axes}<path d="${path}" class="line"/>${dots.join('')}</svg>`;
+}
+
+/** A point of a scatter plot, with a CSS class (e.g. its status) and an id for data attributes. */
+export interface ScatterPoint extends Point {
+  id: string;
+  cls: string;
+}
+
+/**
+ * Unjoined points (e.g. the trials of a sweep), with `line` (a subset, e.g. the Pareto front)
+ * joined in order over them. Points carry their id and exact values in data attributes.
+ */
+export function scatterPlot(
+  id: string,
+  points: readonly ScatterPoint[],
+  line: readonly Point[],
+  xLabel: string,
+  yLabel: string,
+  fmtX: (v: number) => string,
+  fmtY: (v: number) => string,
+): string {
+  if (points.length === 0) return '';
+  const f = frame(points, xLabel, yLabel, fmtX, fmtY);
+  const { sx, sy, axes } = f;
+  const path = polyline(line, f);
+  const dots = points.map(
+    (p) =>
+      `<g class="point ${escapeHtml(p.cls)}" data-id="${escapeHtml(p.id)}" data-x="${p.x}" data-y="${p.y}"><circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="5"/>` +
+      `<title>${escapeHtml(`${p.label}: ${fmtX(p.x)}, ${fmtY(p.y)}`)}</title></g>`,
+  );
+  return `<svg id="${id}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" xmlns="http://www.w3.org/2000/svg">${axes}${path ? `<path d="${path}" class="line"/>` : ''}${dots.join('')}</svg>`;
 }
 
 /** Horizontal bars, one per item, values in [0, 1] unless `max` is given. */
