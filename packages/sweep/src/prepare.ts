@@ -41,6 +41,8 @@ export interface PreparedSweep {
 }
 
 export interface PrepareOptions {
+  /** `path=value` overrides of the base pipeline (`enxuto sweep --set`), applied before the trials'. */
+  set?: readonly string[];
   /** Passes available to trials (the CLI gives the built-ins); the pipeline's plugins are added. */
   registry?: PassRegistry;
   /** Pass cache shared by the trials: a folder, false for none (default: <out>/cache). */
@@ -80,7 +82,7 @@ export async function prepareSweep(
   opts: PrepareOptions = {},
 ): Promise<PreparedSweep> {
   const file = sweep.pipelineFile;
-  const raw = parsePipelineText(readPipelineText(file), file);
+  const raw = applyOverrides(parsePipelineText(readPipelineText(file), file), opts.set ?? []);
   const config = parsePipelineConfig(raw, file);
   const baseDir = dirname(file);
   const registry = (opts.registry ?? new PassRegistry()).clone();

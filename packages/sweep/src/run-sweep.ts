@@ -4,27 +4,20 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { atomicWrite } from '@enxuto/io/node';
-import type { PassRegistry, StreamLike } from '@enxuto/pipeline/node';
+import type { StreamLike } from '@enxuto/pipeline/node';
 import type { EngineEnd, TrialEngine } from './engine/engine.js';
 import { measureLatencies, type LatencyOptions } from './latency.js';
 import { planSettings, settingsToSet } from './plan.js';
-import { prepareSweep, type PreparedSweep, type TrialVariant } from './prepare.js';
+import { prepareSweep, type PreparedSweep, type PrepareOptions, type TrialVariant } from './prepare.js';
 import { sweepProgress } from './progress.js';
 import { renderSweepHtml } from './report-html.js';
 import { buildResults, readEarlierRecords, writeBestPipeline, writeResultsJson, type SweepResults } from './results.js';
 import type { LoadedSweep } from './sweep-file.js';
 import type { TrialJob, TrialRecord } from './trial.js';
 
-export interface RunSweepOptions {
+/** How trials are planned (registry, base overrides, cache, threads, timeout) and where they run. */
+export interface RunSweepOptions extends PrepareOptions {
   engine: TrialEngine;
-  /** Passes trials may use (the CLI gives the built-ins); checked before any trial runs. */
-  registry?: PassRegistry;
-  /** Pass cache shared by trials (default <out>/cache; false: none). */
-  cacheDir?: string | false;
-  /** onnxruntime threads per trial (default 1). */
-  threads?: number;
-  /** Trial timeout in seconds (default: the sweep file's). */
-  trialTimeout?: number;
   /** Trials to run instead of the sweep's search (the sensitivity sweep builds its own). */
   variants?: readonly TrialVariant[];
   /** Measure latency after the sweep (default on). */

@@ -6,10 +6,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sharedDir, sharedPath, tempDir } from '@enxuto/test-support';
+import { repoRoot, sharedDir, sharedPath, tempDir } from '@enxuto/test-support';
 import { startRedis } from '@enxuto/test-support/redis';
 import type { SweepResults } from '@enxuto/sweep';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseYamlSafe } from '@enxuto/pipeline';
 import { runCli } from '../cli.js';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
@@ -58,32 +59,57 @@ async function cli(args: string[]) {
 
 describe('enxuto sweep (local worker processes)', () => {
   it(
-    'runs the grid, ranks the trials, and best.pipeline.yaml reproduces the best model byte for byte',
+    'runs examples/sweep, ranks the trials, and best.pipeline.yaml reproduces the best model byte for byte',
     async () => {
-      const dir = folder('local');
-      const r = await cli(['sweep', join(dir, 'sweep.yaml'), '--workers', '2']);
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toMatch(/^trial [12]\/2 \w{12} perChannel=(true|false): passed, [\d.]+ KiB, accuracy/m);
-      expect(r.stderr).toMatch(/measuring latency of the candidates/);
-      const results = JSON.parse(readFileSync(join(dir, 'sweep-out', 'results.json'), 'utf8')) as SweepResults;
-      expect(results.trials.map((t) => t.settings)).toEqual([
-        { 'passes.0.options.perChannel': true },
-        { 'passes.0.options.perChannel': false },
+      const out = join(tmp.path, 'example');
+      const mnist = (f: string) => sharedPath('data', 'mnist', f);
+      const set = [
+        `input=${sharedPath('models', 'onnx-mnist-8', 'mnist.onnx')}`,
+        `data.evaluation.images=${mnist('t10k-images-idx3-ubyte.gz')}`,
+        `data.evaluation.labels=${mnist('t10k-labels-idx1-ubyte.gz')}`,
+        'data.evaluation.count=300',
+        'data.calibration.count=64',
+        'passes.0.options.calibrationSamples=64',
+        'evaluation.latencyRuns=5',
+        `outputs.0=${join(out, 'best', 'mnist.int8.onnx')}`,
+      ].flatMap((s) => ['--set', s]);
+      const sweepFile = join(repoRoot, 'examples', 'sweep', 'quantize.sweep.yaml');
+      const r = await cli([
+        'sweep',
+        sweepFile,
+        ...set,
+        '--out',
+        join(out, 'sweep'),
+        '--budget-trials',
+        '2',
+        '--workers',
+        '2',
       ]);
-      // Per-tensor scales are smaller than per-channel ones.
-      expect(results.best?.settings).toEqual({ 'passes.0.options.perChannel': false });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(
+        /^trial [12]\/2 \w{12} calibration=minmax perChannel=(true|false): passed, [\d.]+ KiB, accuracy/m,
+      );
+      expect(r.stderr).toMatch(/measuring latency of the candidates/);
+      const results = JSON.parse(readFileSync(join(out, 'sweep', 'results.json'), 'utf8')) as SweepResults;
+      expect(results.trials.map((t) => t.settings)).toEqual([
+        { 'passes.0.options.calibration': 'minmax', 'passes.0.options.perChannel': true },
+        { 'passes.0.options.calibration': 'minmax', 'passes.0.options.perChannel': false },
+      ]);
+      // One scale per tensor takes fewer bytes than one per channel.
+      expect(results.best?.settings).toMatchObject({ 'passes.0.options.perChannel': false });
       expect(results.best?.metrics?.after?.latencyP50Ms).toBeGreaterThan(0);
-      expect(r.stdout).toMatch(/best: \w{12} \{"passes.0.options.perChannel":false\}/);
-      const run = await cli(['run', join(dir, 'sweep-out', 'best.pipeline.yaml'), '--no-cache']);
+      expect(r.stdout).toMatch(
+        /best: \w{12} \{"passes.0.options.calibration":"minmax","passes.0.options.perChannel":false\}/,
+      );
+      const run = await cli(['run', join(out, 'sweep', 'best.pipeline.yaml'), '--no-cache']);
       expect(run.code, run.stderr).toBe(0);
-      expect(readFileSync(join(dir, 'out', 'mnist.int8.onnx'))).toEqual(readFileSync(results.best!.model!));
-      expect(readFileSync(join(dir, 'sweep-out', 'report.html'), 'utf8')).toContain(
+      expect(readFileSync(join(out, 'best', 'mnist.int8.onnx'))).toEqual(readFileSync(results.best!.model!));
+      expect(readFileSync(join(out, 'sweep', 'report.html'), 'utf8')).toContain(
         `<code id="best">${results.best!.id}</code>`,
       );
     },
     SLOW,
   );
-
   it(
     'exits 2 when no trial passes its gates',
     async () => {
@@ -133,6 +159,17 @@ const exited = (p: Proc) =>
   new Promise<number | null>((resolve) =>
     p.child.exitCode !== null ? resolve(p.child.exitCode) : p.child.once('exit', (c) => resolve(c)),
   );
+
+describe('examples/sweep/compose.yaml (documented, not run here)', () => {
+  it('runs Redis with the append-only file and noeviction, and workers with enxuto worker and the secret', () => {
+    const compose = parseYamlSafe(readFileSync(join(repoRoot, 'examples', 'sweep', 'compose.yaml'), 'utf8')) as {
+      services: Record<string, { command: string; environment?: Record<string, string> }>;
+    };
+    expect(compose.services.redis!.command).toMatch(/--appendonly yes .*--maxmemory-policy noeviction/);
+    expect(compose.services.worker!.command).toMatch(/^npx enxuto worker --queue redis:\/\/redis:6379 /);
+    expect(Object.keys(compose.services.worker!.environment!)).toContain('ENXUTO_QUEUE_SECRET');
+  });
+});
 
 describe('enxuto sweep --queue and enxuto worker, as local processes', () => {
   it(

@@ -15,6 +15,7 @@ const USAGE = `enxuto sweep <sweep.yaml> [options]
                        again collects them.
   --queue-name NAME    BullMQ queue name (default enxuto-trials)
   --cancel             with --queue: cancel the sweep (workers stop its trials, waiting ones are dropped)
+  --set path=value     override a value of the base pipeline (repeatable), as enxuto run --set
   --out DIR            results folder (default: the sweep file's \`out\`, else sweep-out beside it)
   --trial-timeout T    stop a trial after T (seconds, or 90s / 10m / 2h; default: the file's, else 1h)
   --budget-trials N    run at most N trials
@@ -59,6 +60,7 @@ export const sweepCommand: Command = {
       'queue-name': { type: 'string' },
       cancel: { type: 'boolean' },
       out: { type: 'string' },
+      set: { type: 'string', multiple: true },
       'trial-timeout': { type: 'string' },
       'budget-trials': { type: 'string' },
       'budget-time': { type: 'string' },
@@ -95,7 +97,7 @@ export const sweepCommand: Command = {
           field: '--cancel',
         });
       const variants = sweep.planSettings(loaded.config).map((s) => ({ settings: s, set: sweep.settingsToSet(s) }));
-      const p = await sweep.prepareSweep(loaded, variants, { registry: builtinRegistry() });
+      const p = await sweep.prepareSweep(loaded, variants, { registry: builtinRegistry(), set: values.set ?? [] });
       const { removed } = await (await import('@enxuto/sweep/queue')).cancelQueuedSweep(
         { url: values.queue, ...(values['queue-name'] ? { queueName: values['queue-name'] } : {}) },
         p.jobs,
@@ -122,6 +124,7 @@ export const sweepCommand: Command = {
       const { results, files } = await sweep.runSweep(loaded, {
         engine,
         registry: builtinRegistry(),
+        set: values.set ?? [],
         threads: intOption('threads', values.threads, 1, 1, 1024),
         signal: controller.signal,
         stream: { write: (s: string) => io.err(s), isTTY: io.isTTY },
