@@ -47,16 +47,24 @@ for (const source of models) {
   }
   rows.push({ source, cells });
 }
+// A subset run replaces those models' rows in the last full run's results (kept in test-artifacts).
+const artifacts = join(repoRoot, 'test-artifacts', 'conformance');
+const saved = join(artifacts, 'models.json');
+if (values.models && existsSync(saved)) {
+  const previous = JSON.parse(readFileSync(saved, 'utf8')) as ModelRow[];
+  const fresh = new Map(rows.map((r) => [r.source.name, r]));
+  const merged = listModels().flatMap((m) => fresh.get(m.name) ?? previous.filter((p) => p.source.name === m.name));
+  rows.splice(0, rows.length, ...merged);
+}
 const section = renderMatrix(rows, {
-  seconds: (performance.now() - started) / 1000,
+  seconds: values.models ? Number.NaN : (performance.now() - started) / 1000,
   date: new Date().toISOString().slice(0, 10),
-  subset: values.models !== undefined,
+  subset: rows.length < listModels().length,
 });
 process.stdout.write(`${section}\n`);
 
-const artifacts = join(repoRoot, 'test-artifacts', 'conformance');
 mkdirSync(artifacts, { recursive: true });
-writeFileSync(join(artifacts, 'models.json'), `${JSON.stringify(rows, null, 2)}\n`);
+writeFileSync(saved, `${JSON.stringify(rows, null, 2)}\n`);
 if (values.write) {
   const md = join(repoRoot, 'CONFORMANCE.md');
   const text = existsSync(md) ? readFileSync(md, 'utf8') : '# Conformance\n';

@@ -3,7 +3,7 @@
 // `outputNames` (matched by name, else by position) as float64 arrays for comparison.
 import { readFileSync } from 'node:fs';
 import { TfliteInterpreter } from '@enxuto/tflite-interpreter';
-import { folderHandler, loadGraph } from '@enxuto/test-support/tfjs';
+import { folderHandler, loadGraph, loadLayers } from '@enxuto/test-support/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import type { Feed } from './inputs.js';
@@ -43,17 +43,32 @@ export function runTfliteFile(file: string, feeds: Feed[]): Outputs {
   const byName = new Map(feeds.map((x) => [x.name, x]));
   const inputs = interp.inputs.map((spec, i) => {
     const x = byName.get(spec.name) ?? feeds[i]!;
-    // The interpreter's typed array decides the element type (an int64 model input takes bigints).
+    // int64 inputs (token ids) stay int64 in the exported file: the interpreter takes bigints there.
     const data =
-      spec.dtype === 'int64' || spec.dtype === 'INT64'
-        ? BigInt64Array.from(x.data as ArrayLike<number>, (v) => BigInt(v))
+      x.dtype === 'int64'
+        ? BigInt64Array.from(x.data as ArrayLike<number | bigint>, (v) => BigInt(v))
         : Array.from(x.data as ArrayLike<number>, Number);
     return { data: data as ArrayLike<number> };
   });
   return interp.run(inputs).map((o) => toF64(o.data as Float32Array));
 }
 
+/** A TF.js layers model (Keras topology) through tf.loadLayersModel and predict. */
+async function runTfjsLayers(modelJson: string, feeds: Feed[]): Promise<Outputs> {
+  const model = await loadLayers(folderHandler(modelJson));
+  const inputs = feeds.map((x) => tf.tensor(Array.from(x.data as ArrayLike<number>, Number), x.shape, 'float32'));
+  const out = model.predict(inputs.length === 1 ? inputs[0]! : inputs);
+  const list = Array.isArray(out) ? out : [out];
+  const values = await Promise.all(list.map(async (t) => toF64((await t.data()) as Float32Array)));
+  tf.dispose([...list, ...inputs]);
+  model.dispose();
+  return values;
+}
+
 export async function runTfjsFolder(modelJson: string, feeds: Feed[], outputNames: string[]): Promise<Outputs> {
+  // Graph models list nodes; layers models (Keras topology, with or without `format`) do not.
+  const json = JSON.parse(readFileSync(modelJson, 'utf8'));
+  if (!Array.isArray(json.modelTopology?.node)) return runTfjsLayers(modelJson, feeds);
   const model = await loadGraph(folderHandler(modelJson));
   try {
     const byName = new Map(feeds.map((x) => [x.name, x]));
@@ -75,9 +90,3 @@ export async function runTfjsFolder(modelJson: string, feeds: Feed[], outputName
     model.dispose();
   }
 }
-
-export function runTfjsSource(modelJson: string, feeds: Feed[], outputNames: string[]): Promise<Outputs> {
-  return runTfjsFolder(modelJson, feeds, outputNames);
-}
-
-export { readFileSync };
