@@ -68,6 +68,8 @@ export { insertDynamic } from './graph/dynamic.js';
 export { quantizeWeightsOnly } from './graph/weight-only.js';
 export { findWeightNodes, weightMatrix, type WeightNode } from './graph/weight-nodes.js';
 export { rewriteAsNBits, type TensorStore } from './graph/nbits-nodes.js';
+export { quantizeBnb4, type Bnb4Options } from './graph/bnb4-nodes.js';
+export { packBnb4, NF4, FP4 } from './kernels/bnb4.js';
 export { convertFloat16 } from './graph/float16.js';
 export { equalizeCrossLayer } from './graph/equalize.js';
 export { correctBiases, correctableLayers } from './graph/bias-correction.js';

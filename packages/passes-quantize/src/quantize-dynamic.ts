@@ -9,6 +9,10 @@ import { compactNames } from './graph/compact.js';
 
 export const dynamicOptionsSchema = z.strictObject({
   perChannel: z.boolean().default(true).describe('one weight scale per output column instead of one per tensor'),
+  weightType: z
+    .enum(['int8', 'uint8'])
+    .default('int8')
+    .describe('int8: symmetric weights; uint8: asymmetric weights with a zero point per column'),
   exclude: z.array(z.string()).default([]).describe('MatMul/Gemm node names kept in float'),
   compactNames: z.boolean().default(false).describe('rename internal values to short names (smaller file)'),
 });

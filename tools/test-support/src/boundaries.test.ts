@@ -49,6 +49,7 @@ const BROWSER_SAFE = [
   'runtime',
   'passes-graph',
   'passes-quantize',
+  'hf',
 ];
 const FORMAT_PACKAGES = ['onnx', 'tfjs', 'tflite', 'io'];
 

@@ -16,6 +16,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'bench', load: async () => (await import('./bench.js')).benchCommand },
   { name: 'run', load: async () => (await import('./run.js')).runCommand },
   { name: 'eval', load: async () => (await import('./eval.js')).evalCommand },
+  { name: 'variants', load: async () => (await import('./variants.js')).variantsCommand },
   { name: 'passes', load: async () => (await import('./passes.js')).passesCommand },
   { name: 'schema', load: async () => (await import('./schema.js')).schemaCommand },
   { name: 'new-pass', load: async () => (await import('./new-pass.js')).newPassCommand },

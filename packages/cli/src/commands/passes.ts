@@ -2,6 +2,7 @@
 // registry is assembled here from the passes-* packages: every exported pass definition counts.
 import * as distill from '@enxuto/passes-distill/node';
 import * as graph from '@enxuto/passes-graph';
+import * as hf from '@enxuto/hf';
 import * as prune from '@enxuto/passes-prune';
 import * as quantize from '@enxuto/passes-quantize';
 import { PassRegistry, passOptionsJsonSchema, type PassDefinition } from '@enxuto/pipeline';
@@ -32,7 +33,7 @@ function passesOf(mod: Record<string, unknown>): PassDefinition[] {
 /** The passes that ship with enxuto (a fresh registry each call; plugins go into copies). */
 export function builtinRegistry(): PassRegistry {
   const all = new Set<PassDefinition>();
-  for (const mod of [graph, quantize, prune, distill] as Record<string, unknown>[])
+  for (const mod of [graph, quantize, prune, distill, hf] as Record<string, unknown>[])
     for (const p of passesOf(mod)) all.add(p);
   return new PassRegistry().registerBuiltins([...all]);
 }

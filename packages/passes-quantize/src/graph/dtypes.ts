@@ -54,7 +54,11 @@ export function inferDtypes(g: Graph): Map<Value, DataType> {
   for (const n of g) {
     const first = n.inputs.find((v): v is Value => v !== null);
     let d: DataType | undefined;
-    if (n.domain !== '' && n.domain !== 'ai.onnx') d = undefined;
+    if (n.domain === 'com.microsoft' && (n.opType === 'MatMulNBits' || n.opType === 'MatMulBnb4'))
+      d = first ? out.get(first) : undefined;
+    else if (n.domain === 'com.microsoft' && n.opType === 'GatherBlockQuantized')
+      d = n.inputs[2] ? out.get(n.inputs[2]) : undefined;
+    else if (n.domain !== '' && n.domain !== 'ai.onnx') d = undefined;
     else if (n.opType === 'Cast') d = dtypeFromOnnxCode(n.getInt('to', 0));
     else if (n.opType === 'Constant')
       d =

@@ -11,6 +11,8 @@ import { quantizeWeightTensor, transpose2d } from './weights.js';
 export interface DynamicOptions {
   perChannel: boolean;
   exclude: readonly string[];
+  /** int8: symmetric weights; uint8: asymmetric, with a zero point per column. */
+  weightType: 'int8' | 'uint8';
 }
 
 export interface DynamicReport {
@@ -18,7 +20,7 @@ export interface DynamicReport {
 }
 
 export function insertDynamic(model: Model, options: Partial<DynamicOptions> = {}): DynamicReport {
-  const o = { perChannel: true, exclude: [], ...options };
+  const o: DynamicOptions = { perChannel: true, exclude: [], weightType: 'int8', ...options };
   const g = model.graph;
   const excluded = new Set(o.exclude);
   const dql = new Map<Value, Node>();
@@ -51,13 +53,17 @@ export function insertDynamic(model: Model, options: Partial<DynamicOptions> = {
       dql.set(x, d);
     }
     const [xq, xs, xzp] = d.outputs as Value[];
-    const qw = quantizeWeightTensor(w, { type: 'int8', symmetric: true, axis: o.perChannel ? 1 : undefined });
+    const qw = quantizeWeightTensor(w, {
+      type: o.weightType,
+      symmetric: o.weightType === 'int8',
+      axis: o.perChannel ? 1 : undefined,
+    });
     const base = wv.name;
     const wq = addConst(g, `${base}_quantized`, qw.q);
     const wzp = addConst(
       g,
       `${base}_zero_point`,
-      tensorFromValues('int8', qw.scale.length > 1 ? [qw.scale.length] : [], qw.zeroPoint),
+      tensorFromValues(o.weightType, qw.scale.length > 1 ? [qw.scale.length] : [], qw.zeroPoint),
     );
     const ws = addConst(
       g,

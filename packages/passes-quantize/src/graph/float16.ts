@@ -21,10 +21,16 @@ const ALWAYS_FLOAT32 = new Set([
   'QuantizeLinear',
   'DequantizeLinear',
   'DynamicQuantizeLinear',
-  'MatMulNBits',
   'QGemm',
   'QLinearConv',
   'QLinearMatMul',
+]);
+
+/** Contrib ops whose float inputs, scales and outputs may all be float16 (onnxruntime CPU and wasm). */
+const FLOAT16_CONTRIB = new Set([
+  'com.microsoft.MatMulNBits',
+  'com.microsoft.GatherBlockQuantized',
+  'com.microsoft.MatMulBnb4',
 ]);
 
 export function toFloat16Tensor(t: Tensor): Tensor {
@@ -51,7 +57,10 @@ export function convertFloat16(model: Model, options: Partial<Float16Options> = 
   const keepOps = new Set(o.keepOps);
   const exclude = new Set(o.exclude);
   const kept = (n: Node) =>
-    keepOps.has(n.opType) || exclude.has(n.name) || ALWAYS_FLOAT32.has(n.opType) || n.domain !== '';
+    keepOps.has(n.opType) ||
+    exclude.has(n.name) ||
+    ALWAYS_FLOAT32.has(n.opType) ||
+    (n.domain !== '' && !FLOAT16_CONTRIB.has(`${n.domain}.${n.opType}`));
   const report: Float16Report = { initializers: 0, casts: 0, keptFloat32: [] };
   const isF32 = (v: Value | null | undefined): v is Value => !!v && dtypes.get(v) === 'float32';
 

@@ -1,0 +1,71 @@
+// What each Transformers.js dtype is made of, as enxuto transforms (the same functions the
+// quantize-* and convert-float16 passes run). Every recipe starts from the float32 model.
+import type { Model } from '@enxuto/ir';
+import {
+  quantizeBnb4,
+  quantizeCalibrated,
+  quantizeDynamic,
+  quantizeWeights,
+  toFloat16,
+  type CalibrationBatch,
+  type QuantBackend,
+} from '@enxuto/passes-quantize';
+import { cloneModel, checkModel } from '@enxuto/ir';
+import type { Dtype } from './dtypes.js';
+
+export interface RecipeOptions {
+  /** 4-bit weights per scale along K (a power of two >= 16). */
+  blockSize: number;
+  /** Asymmetric 4-bit blocks (a zero point each): lower error for a 1/8 bit more per weight. */
+  symmetric: boolean;
+  /** MatMulNBits accuracy_level (4: int8 activations inside the kernel, faster on CPU). */
+  accuracyLevel: number;
+  /** 4-bit method: round to nearest, or GPTQ / AWQ from `calibration`. */
+  method: 'rtn' | 'gptq' | 'awq';
+  /** Calibration feeds and a runtime, for GPTQ / AWQ. */
+  calibration?: { batches: readonly CalibrationBatch[]; backend: QuantBackend };
+}
+
+export const DEFAULT_RECIPE: RecipeOptions = { blockSize: 32, symmetric: false, accuracyLevel: 0, method: 'rtn' };
+
+async function q4(model: Model, o: RecipeOptions): Promise<Model> {
+  const common = { bits: 4, blockSize: o.blockSize, symmetric: o.symmetric, accuracyLevel: o.accuracyLevel };
+  if (o.method === 'rtn') return quantizeWeights(model, { ...common, embeddings: true }).model;
+  if (!o.calibration) throw new Error(`${o.method} needs calibration data`);
+  const r = await quantizeCalibrated(model, o.method, o.calibration.backend, o.calibration.batches, common);
+  return r.model;
+}
+
+/** int8 MatMul/Gemm weights with dynamic activations, then 8-bit embeddings (and int8 Conv weights). */
+function dynamic8(model: Model, weightType: 'int8' | 'uint8'): Model {
+  const d = quantizeDynamic(model, { perChannel: true, weightType }).model;
+  return quantizeWeights(d, { bits: 8, embeddings: true }).model;
+}
+
+function bnb4(model: Model, o: RecipeOptions): Model {
+  const m = cloneModel(model);
+  quantizeBnb4(m, { blockSize: Math.max(o.blockSize, 64), quantType: 'nf4' });
+  checkModel(m);
+  // Embeddings by 4-bit blocks (MatMulBnb4 has no gather form).
+  return quantizeWeights(m, { bits: 4, blockSize: o.blockSize, symmetric: o.symmetric, embeddings: true }).model;
+}
+
+/** The `dtype` variant of a float32 model. */
+export async function makeVariant(model: Model, dtype: Dtype, options: Partial<RecipeOptions> = {}): Promise<Model> {
+  const o = { ...DEFAULT_RECIPE, ...options };
+  switch (dtype) {
+    case 'fp16':
+      return toFloat16(model, { keepIO: true }).model;
+    case 'q8':
+    case 'int8':
+      return dynamic8(model, 'int8');
+    case 'uint8':
+      return dynamic8(model, 'uint8');
+    case 'q4':
+      return q4(model, o);
+    case 'q4f16':
+      return toFloat16(await q4(model, o), { keepIO: true }).model;
+    case 'bnb4':
+      return bnb4(model, o);
+  }
+}
