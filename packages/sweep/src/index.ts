@@ -44,3 +44,14 @@ export { renderSweepHtml } from './report-html.js';
 export { sweepProgress, trialLine, type SweepProgress } from './progress.js';
 export { runSweep, type RunSweepOptions, type SweepRun } from './run-sweep.js';
 export { checkTrialInsideRoots, realRoots, trialFiles } from './confine.js';
+export { layerName, weightLayers, type WeightLayer } from './layers.js';
+export {
+  runSensitivitySweep,
+  sensitivityFile,
+  sensitivityVariants,
+  sweepVariants,
+  SENSITIVITY_SCHEMA_VERSION,
+  type SensitivityFile,
+  type SensitivityResult,
+  type SensitivityRun,
+} from './sensitivity.js';

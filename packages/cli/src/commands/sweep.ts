@@ -2,11 +2,18 @@
 // processes (default) or as jobs on a Redis queue; writes results.json, best.pipeline.yaml and
 // report.html, and exits 2 when no trial passed its gates.
 import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { ConfigError } from '@enxuto/ir';
-import type { SweepResults } from '@enxuto/sweep';
+import type { RunSweepOptions, SensitivityFile, SweepResults } from '@enxuto/sweep';
 import { intOption, parseCommandArgs, positionals, type Command } from './command.js';
 
 const USAGE = `enxuto sweep <sweep.yaml> [options]
+enxuto sweep --sensitivity quantize|prune <pipeline.yaml> [options]
+
+  --sensitivity M      a per-layer sensitivity sweep of the pipeline's model: each layer alone
+                       quantized to int8 (quantize) or pruned at 50/75/90 % (prune); writes
+                       <out>/sensitivity.json for quantize-auto and prune-magnitude
+                       (default out: sensitivity-out beside the pipeline)
 
   --workers N          trial worker processes on this machine (default: one per core)
   --queue URL          run every trial as a job on this Redis (redis://[user:password@]host[:port][/db],
@@ -49,6 +56,22 @@ function summary(r: SweepResults, files: string[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+function sensitivitySummary(s: SensitivityFile, files: string[]): string {
+  const worst = (l: SensitivityFile['layers'][number]) =>
+    Math.max(...l.results.map((r) => r.drop ?? Number.POSITIVE_INFINITY));
+  const ranked = [...s.layers].sort((a, b) => worst(b) - worst(a)).slice(0, 5);
+  const lines = [
+    `${s.layers.length} layers, ${s.method === 'quantize' ? 'each quantized to int8 alone' : 'each pruned alone'}; ${s.metric} of the input model ${pct(s.baseline)}`,
+    'most sensitive:',
+    ...ranked.map(
+      (l) =>
+        `  ${(l.node || l.output).padEnd(28)} ${l.opType.padEnd(8)} ${l.results.map((r) => `${r.sparsity !== undefined ? `${r.sparsity * 100}%: ` : ''}${r.drop === null ? 'failed' : `${(r.drop * 100).toFixed(2)} pt lost`}`).join(', ')}`,
+    ),
+    ...files.map((f) => `wrote ${f}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'search pipeline options (grid or random) for the best model that passes the gates',
@@ -59,6 +82,7 @@ export const sweepCommand: Command = {
       queue: { type: 'string' },
       'queue-name': { type: 'string' },
       cancel: { type: 'boolean' },
+      sensitivity: { type: 'string' },
       out: { type: 'string' },
       set: { type: 'string', multiple: true },
       'trial-timeout': { type: 'string' },
@@ -69,7 +93,7 @@ export const sweepCommand: Command = {
       'no-latency': { type: 'boolean' },
       json: { type: 'boolean' },
     });
-    const [file] = positionals('sweep', pos, ['sweep.yaml']);
+    const [file] = positionals('sweep', pos, [values.sensitivity ? 'pipeline.yaml' : 'sweep.yaml']);
     const sweep = await import('@enxuto/sweep');
     const seconds = (name: string): number | undefined => {
       const raw = values[name as 'budget-time'];
@@ -82,7 +106,13 @@ export const sweepCommand: Command = {
         });
       return s;
     };
-    const loaded = sweep.loadSweepFile(file!, values.out !== undefined ? { out: values.out } : {});
+    const out = values.out !== undefined ? { out: values.out } : {};
+    const loaded = values.sensitivity
+      ? sweep.loadSweepObject(
+          { pipeline: resolve(file!), sensitivity: { method: values.sensitivity }, out: 'sensitivity-out' },
+          { baseDir: dirname(resolve(file!)), ...out },
+        )
+      : sweep.loadSweepFile(file!, out);
     const budgetTrials = values['budget-trials'];
     const budgetTime = seconds('budget-time');
     if (budgetTrials !== undefined)
@@ -96,7 +126,7 @@ export const sweepCommand: Command = {
           code: 'cli/bad-argument',
           field: '--cancel',
         });
-      const variants = sweep.planSettings(loaded.config).map((s) => ({ settings: s, set: sweep.settingsToSet(s) }));
+      const variants = await sweep.sweepVariants(loaded, values.set ?? []);
       const p = await sweep.prepareSweep(loaded, variants, { registry: builtinRegistry(), set: values.set ?? [] });
       const { removed } = await (await import('@enxuto/sweep/queue')).cancelQueuedSweep(
         { url: values.queue, ...(values['queue-name'] ? { queueName: values['queue-name'] } : {}) },
@@ -121,7 +151,7 @@ export const sweepCommand: Command = {
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
     try {
-      const { results, files } = await sweep.runSweep(loaded, {
+      const options: RunSweepOptions = {
         engine,
         registry: builtinRegistry(),
         set: values.set ?? [],
@@ -132,8 +162,13 @@ export const sweepCommand: Command = {
         ...(values['no-cache'] ? { cacheDir: false as const } : {}),
         ...(values['no-latency'] ? { latency: false as const } : {}),
         ...(trialTimeout !== undefined ? { trialTimeout } : {}),
-      });
-      io.out(values.json ? `${JSON.stringify(results, null, 2)}\n` : summary(results, files));
+      };
+      const done = loaded.config.sensitivity
+        ? await sweep.runSensitivitySweep(loaded, options)
+        : { ...(await sweep.runSweep(loaded, options)), sensitivity: undefined };
+      const { results, files } = done;
+      const text = done.sensitivity ? sensitivitySummary(done.sensitivity, files) : summary(results, files);
+      io.out(values.json ? `${JSON.stringify(results, null, 2)}\n` : text);
       if (results.sweep.status === 'detached') {
         io.err('enxuto: coordinator stopped; its trials stay queued: run the same command again to collect them\n');
         return 130;
@@ -142,7 +177,7 @@ export const sweepCommand: Command = {
         io.err('enxuto: sweep cancelled; the results so far are written, a re-run resumes\n');
         return 130;
       }
-      return results.best ? 0 : 2;
+      return results.best || done.sensitivity ? 0 : 2;
     } finally {
       process.removeListener('SIGINT', onSigint);
       await engine.close();
