@@ -93,6 +93,16 @@ const CASES: [string, number[], Build, number[]][] = [
     NCHW,
   ],
   [
+    'Mod (fmod 0) on int32 -> FLOOR_MOD',
+    NCHW,
+    (g, x) => {
+      const i = op(g, 'Cast', [op(g, 'Mul', [conv(g, x), f32(g, 'k', [9])])], { to: attr.int(6) });
+      const m = op(g, 'Mod', [i, g.addInitializer('d', tensorFromValues('int32', [], [4]))]);
+      return op(g, 'Cast', [m], { to: attr.int(1) });
+    },
+    NCHW,
+  ],
+  [
     'Cast to int32 and back',
     NCHW,
     (g, x) =>

@@ -48,7 +48,9 @@ export function exportBinary(ctx: ExportContext, node: Node): void {
   const operand = (v: typeof a, c: boolean): Rep => {
     if (c) return { value: ctx.constInLayout(v, layout, node), shape: outShape, layout };
     const r = ctx.rep(v, node);
-    return ctx.inLayout(int8 ? r : ctx.float(r), layout, node);
+    // A lower-rank operand broadcasts from the right, as in ONNX: it must be in ONNX order.
+    const target = r.shape.length === R ? layout : identity(r.shape.length);
+    return ctx.inLayout(int8 ? r : ctx.float(r), target, node);
   };
   const x = operand(a, ca);
   const y = operand(b, cb);
@@ -58,7 +60,7 @@ export function exportBinary(ctx: ExportContext, node: Node): void {
     [x.value, y.value],
     { fused_activation_function: attr.string(act) },
     applyLayout(outShape, layout),
-    int8 ? 'int8' : 'float32',
+    int8 ? 'int8' : (x.value.dtype ?? 'float32'),
     tail.out.name,
     int8 ? outQ : undefined,
   );

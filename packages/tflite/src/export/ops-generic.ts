@@ -28,7 +28,8 @@ export function alignOperands(ctx: ExportContext, node: Node, inputs = node.inpu
   const values = vs.map((v, i) => {
     if (isConst[i]) return ctx.constInLayout(v, layout, node);
     const r = ctx.float(ctx.rep(v, node));
-    const placed: Rep = r.layout.length === R ? ctx.inLayout(r, layout, node) : r;
+    // A lower-rank operand broadcasts from the right, as in ONNX: it must be in ONNX order.
+    const placed: Rep = ctx.inLayout(r, r.layout.length === R ? layout : identity(r.layout.length), node);
     dtype = placed.value.dtype ?? dtype;
     return placed.value;
   });
@@ -149,6 +150,12 @@ export const GENERIC_HANDLERS: Readonly<Record<string, ExportHandler>> = {
   HardSigmoid: exportHardSigmoid,
   Reciprocal: exportReciprocal,
   Pow: elementwise('POW'),
+  // ONNX Mod with fmod=0 (integers) takes the divisor's sign: TFLite's FLOOR_MOD. fmod=1 is C's fmod.
+  Mod: (ctx, node) => {
+    if (node.getInt('fmod', 0) !== 0)
+      unsupported('Mod with fmod=1 (sign of the dividend) has no TFLite op', node, 'fmod');
+    elementwise('FLOOR_MOD')(ctx, node, 0);
+  },
   Min: variadic('MINIMUM'),
   Max: variadic('MAXIMUM'),
   Sum: variadic('ADD'),
