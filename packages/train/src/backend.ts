@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { RuntimeError } from '@enxuto/ir';
+import { installWasmKernels } from './backend/wasm-kernels.js';
 import { registerForwardOpGradients } from './grad/register.js';
 
 export type BackendName = 'wasm' | 'cpu';
@@ -23,6 +24,7 @@ const ready = new Map<BackendName, Promise<void>>();
  */
 export async function initBackend(name: BackendName, options: BackendOptions = {}): Promise<void> {
   registerForwardOpGradients();
+  installWasmKernels();
   // The wasm module reads its paths when it first loads; later settings would be ignored.
   if (name === 'wasm' && options.wasmPaths !== undefined && !ready.has('wasm')) {
     setWasmPaths(options.wasmPaths);

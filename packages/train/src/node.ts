@@ -4,11 +4,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Model } from '@enxuto/ir';
 import { initBackend as initBackendWith, type BackendName, type BackendOptions } from './backend.js';
+import { startThreadedWasm } from './backend/wasm-threads.js';
 import { fileCheckpointStore } from './file-checkpoint.js';
 import { train as trainWith, type TrainOptions, type TrainResult } from './train/train.js';
 
 export * from './index.js';
 export { fileCheckpointStore, CHECKPOINT_FILE } from './file-checkpoint.js';
+export { wasmThreadCount } from './backend/wasm-threads.js';
 
 /** Folder (ending in a separator) holding tfjs-backend-wasm's `.wasm` files, found through Node resolution. */
 export function wasmBinaryDir(): string {
@@ -17,10 +19,28 @@ export function wasmBinaryDir(): string {
   return `${join(dirname(pkg), 'dist')}/`;
 }
 
+export interface NodeBackendOptions extends BackendOptions {
+  /**
+   * XNNPACK threads for the wasm backend (default 1). Takes effect when the backend first starts
+   * in the process; later calls keep the running backend.
+   */
+  threads?: number;
+}
+
+let wasmStarted = false;
+
 /** initBackend for Node: points the wasm backend at its binaries in node_modules. */
-export async function initBackend(name: BackendName = 'wasm', options: BackendOptions = {}): Promise<void> {
-  const wasmPaths = options.wasmPaths ?? (name === 'wasm' ? wasmBinaryDir() : undefined);
-  await initBackendWith(name, wasmPaths === undefined ? options : { ...options, wasmPaths });
+export async function initBackend(name: BackendName = 'wasm', options: NodeBackendOptions = {}): Promise<void> {
+  const { threads = 1, ...rest } = options;
+  const wasmPaths = rest.wasmPaths ?? (name === 'wasm' ? wasmBinaryDir() : undefined);
+  const opts = wasmPaths === undefined ? rest : { ...rest, wasmPaths };
+  const start = () => initBackendWith(name, opts);
+  if (name !== 'wasm' || wasmStarted || threads <= 1) {
+    await start();
+  } else {
+    await startThreadedWasm(threads, start);
+  }
+  if (name === 'wasm') wasmStarted = true;
 }
 
 export interface NodeTrainOptions extends TrainOptions {
