@@ -185,3 +185,22 @@ describe('other wasm gradient overrides vs cpu kernels', () => {
     });
   });
 });
+
+describe('MaxPool gradient on wasm (non-overlapping windows, forward ops) vs cpu kernels', () => {
+  for (const [name, shape, k] of [
+    ['2x2 windows', [2, 8, 8, 3], 2],
+    ['3x3 windows, rows left over', [1, 10, 11, 2], 3],
+  ] as const) {
+    it(name, () =>
+      expectSameOnBothBackends({
+        shapes: [[...shape]],
+        loss: (x) => weighted(tf.maxPool(x as tf.Tensor4D, k, k, 'valid')),
+      }),
+    );
+  }
+});
+
+describe('ClipByValue gradient on wasm vs cpu kernels', () => {
+  it('passes the gradient where the clamp leaves x unchanged', () =>
+    expectSameOnBothBackends({ shapes: [[4, 5, 6]], loss: (x) => weighted(tf.clipByValue(x, -0.3, 0.5)) }));
+});

@@ -12,6 +12,7 @@ import {
   type Pair,
 } from './conv-backprop.js';
 import { gatherGrad } from './gather-backprop.js';
+import { isTiledPool, tiledMaxPoolGrad } from './pool-backprop.js';
 
 type Attrs = Record<string, unknown>;
 type Shape4 = [number, number, number, number];
@@ -129,6 +130,38 @@ function gatherV2Grad(original: tf.GradConfig): tf.GradConfig {
   };
 }
 
+function maxPoolGrad(original: tf.GradConfig): tf.GradConfig {
+  return {
+    kernelName: 'MaxPool',
+    inputsToSave: ['x'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, y] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const filter = pair(attrs['filterSize']);
+      const strides = pair(attrs['strides']);
+      if (!onWasm() || attrs['pad'] !== 'valid' || !isTiledPool(x, y, filter, strides)) {
+        return original.gradFunc(dy, saved, attrs);
+      }
+      return { x: () => tiledMaxPoolGrad(dy as tf.Tensor4D, x, y, strides) };
+    },
+  };
+}
+
+function clipGrad(original: tf.GradConfig): tf.GradConfig {
+  return {
+    kernelName: 'ClipByValue',
+    inputsToSave: ['x'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      if (!onWasm()) return original.gradFunc(dy, saved.slice(0, 1), attrs);
+      // Where the clamp left x unchanged; two elementwise kernels instead of the scalar
+      // comparisons wasm runs as slow broadcast loops.
+      const [x, y] = saved as [tf.Tensor, tf.Tensor];
+      return { x: () => tf.where(tf.equal(x, y), dy as tf.Tensor, tf.zerosLike(x)) };
+    },
+  };
+}
+
 /** Installs the overrides once (idempotent). */
 export function registerForwardOpGradients(): void {
   if (registered) return;
@@ -138,6 +171,8 @@ export function registerForwardOpGradients(): void {
     ['Conv2DBackpropInput', conv2dBackpropInputGrad],
     ['DepthwiseConv2dNative', depthwiseGrad],
     ['GatherV2', gatherV2Grad],
+    ['MaxPool', maxPoolGrad],
+    ['ClipByValue', clipGrad],
   ];
   for (const [name, make] of overrides) {
     const original = tf.getGradient(name);

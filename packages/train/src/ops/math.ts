@@ -10,7 +10,7 @@ import {
   type DataType,
 } from '@enxuto/ir';
 import type { OpAttrs } from './op-attrs.js';
-import { hostInts, normAxis, optionalInput, type OpContext, type OpInputs } from './op-types.js';
+import { hostInts, hostNumber, normAxis, optionalInput, type OpContext, type OpInputs } from './op-types.js';
 import { axesOf, broadcastShapes } from './shape.js';
 
 export function gemm(inputs: OpInputs, a: OpAttrs): tf.Tensor {
@@ -86,6 +86,13 @@ export function clip(inputs: OpInputs, a: OpAttrs): tf.Tensor {
   let y = x;
   const min = lo !== undefined ? lo : a.has('min') ? a.float('min', 0) : undefined;
   const max = hi !== undefined ? hi : a.has('max') ? a.float('max', 0) : undefined;
+  const scalar = (v: tf.Tensor | number | undefined, none: number) =>
+    v === undefined ? none : typeof v === 'number' ? v : v.size === 1 ? hostNumber(v) : undefined;
+  const [low, high] = [scalar(min, -Infinity), scalar(max, Infinity)];
+  // One fused kernel (XNNPACK clamp on wasm) instead of two broadcast comparisons.
+  if (x.dtype === 'float32' && low !== undefined && high !== undefined && low <= high) {
+    return tf.clipByValue(x, low, high);
+  }
   if (min !== undefined) y = tf.maximum(y, typeof min === 'number' ? tf.scalar(min, x.dtype) : min);
   if (max !== undefined) y = tf.minimum(y, typeof max === 'number' ? tf.scalar(max, x.dtype) : max);
   return y;
