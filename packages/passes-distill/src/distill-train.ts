@@ -184,8 +184,9 @@ export async function distillTrain(student: Model, o: DistillTrainOptions): Prom
     throw new ConfigError('feature distillation needs a teacher', { code: 'distill/bad-option', field: 'features' });
   const jitter = o.jitter ?? 0;
 
-  const exe = compileGraph(student, o.trainable ? { trainable: o.trainable } : {});
-  const teacherExe = o.teacher ? compileGraph(o.teacher, { trainable: [] }) : undefined;
+  // Whole batches through models exported with batch 1, as train() does.
+  const exe = compileGraph(student, { batchFromInput: true, ...(o.trainable ? { trainable: o.trainable } : {}) });
+  const teacherExe = o.teacher ? compileGraph(o.teacher, { trainable: [], batchFromInput: true }) : undefined;
   const adapters: FeatureAdapter[] = [];
   const masks = maskTensors(exe, o.masks);
   let optimizer: ReturnType<typeof createOptimizer> | undefined;
@@ -217,7 +218,7 @@ export async function distillTrain(student: Model, o: DistillTrainOptions): Prom
         seed: deriveSeed(seed, epoch),
       }) as Iterable<BatchWithIndices>) {
         if (o.signal?.aborted)
-          throw new AbortedError(`distillation stopped in epoch ${epoch + 1}`, { code: 'distill/aborted' });
+          throw new AbortedError(`distillation stopped in epoch ${epoch + 1}`, { code: 'aborted' });
         const n = raw.shape[0]!;
         let pixels = raw.input;
         if (jitter > 0) {

@@ -3,7 +3,16 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { checkModel, ConfigError, EnxutoError, FormatError, isEnxutoError, PassError, type Model } from '@enxuto/ir';
+import {
+  AbortedError,
+  checkModel,
+  ConfigError,
+  EnxutoError,
+  FormatError,
+  isEnxutoError,
+  PassError,
+  type Model,
+} from '@enxuto/ir';
 import { readModel, writeModel } from '@enxuto/formats/node';
 import { assertNotInput } from '@enxuto/io/node';
 import { readOnnx, writeOnnxBytes } from '@enxuto/onnx';
@@ -385,7 +394,8 @@ async function runOnePass(
     cacheDir: parts.cacheDir,
   });
   const fail = (e: unknown, stage: string) => {
-    if (isEnxutoError(e) && (e.code === 'aborted' || e instanceof ConfigError)) return e;
+    // An interruption stays one (the CLI exits 130), whichever loop noticed it.
+    if (e instanceof AbortedError || (isEnxutoError(e) && (e.code === 'aborted' || e instanceof ConfigError))) return e;
     const msg = e instanceof Error ? (isEnxutoError(e) ? e.describe() : e.message) : String(e);
     return new PassError(`pass ${p.name} (step ${p.index + 1}) ${stage}: ${msg}`, {
       code: isEnxutoError(e) ? e.code : 'pass/failed',

@@ -253,7 +253,7 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
       });
       for (const batch of order as Iterable<TrainBatch>) {
         if (options.signal?.aborted) {
-          throw new AbortedError(`training stopped in epoch ${epoch + 1}`, { code: 'train/aborted' });
+          throw new AbortedError(`training stopped in epoch ${epoch + 1}`, { code: 'aborted' });
         }
         const n = batch.shape[0]!;
         const stepSeed = deriveSeed(seed, epoch, step);
