@@ -26,6 +26,6 @@ describe('main entry', () => {
       }
     }
     expect(seen.size).toBeGreaterThan(15);
-    expect([...external].sort()).toEqual(['@enxuto/io', '@enxuto/ir']);
+    expect([...external].sort()).toEqual(['@enxuto/io', '@enxuto/ir', '@enxuto/transforms']);
   });
 });

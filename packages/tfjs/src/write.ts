@@ -1,11 +1,11 @@
 // IR -> TF.js graph model (browser-safe): model.json object + weight shards.
 import { cloneModel, EnxutoError, type Model, UnsupportedError, type Value } from '@enxuto/ir';
+import { inferShapes } from '@enxuto/transforms';
 import { tfEnumName } from './dtypes.js';
 import { encodeWeight, splitShards, type ManifestEntry, type WeightQuantize } from './encode-weights.js';
-import { a, ExportContext, type TfNodeJson } from './export-context.js';
-import { foldTransposes } from './fold-transposes.js';
-import { lowerToNhwc } from './lower-to-nhwc.js';
-import { exporterFor } from './tf-export-ops.js';
+import { a, ExportContext, type FunctionDefJson, type TfNodeJson } from './export/context.js';
+import { emitNodes } from './export/emit.js';
+import { prepareForTfjs } from './export/prepare.js';
 
 export interface WriteTfjsOptions {
   /** Store float weights as uint8/uint16 (affine, per tensor) or float16, as the TF.js converter does. */
@@ -18,7 +18,11 @@ export interface TfjsGraphModelJson {
   format: 'graph-model';
   generatedBy: string;
   convertedBy: string;
-  modelTopology: { node: TfNodeJson[]; library: Record<string, never>; versions: { producer: number } };
+  modelTopology: {
+    node: TfNodeJson[];
+    library: { function?: FunctionDefJson[] };
+    versions: { producer: number };
+  };
   weightsManifest: { paths: string[]; weights: ManifestEntry[] }[];
   signature: { inputs: Record<string, SignatureEntry>; outputs: Record<string, SignatureEntry> };
 }
@@ -55,12 +59,12 @@ export function writeTfjs(
   const m = cloneModel(model);
   const g = m.graph;
   const outputNames = g.outputs.map((v) => v.name);
+  inferShapes(m);
   const outputDtypes = g.outputs.map((v) => v.dtype ?? 'float32');
   const outputShapes = g.outputs.map((v) => v.shape);
-  lowerToNhwc(g);
-  foldTransposes(g);
+  prepareForTfjs(m);
 
-  const ec = new ExportContext();
+  const ec = new ExportContext(m);
   // Output nodes carry the IR output names, so callers find them by those names: reserve them first.
   const outputNodeNames = outputNames.map((nm) => ec.name(nm));
   const sigInputs: Record<string, SignatureEntry> = {};
@@ -69,56 +73,25 @@ export function writeTfjs(
     const dtype = v.dtype ?? 'float32';
     const name = ec.emit('Placeholder', v.name, [], { dtype: a.type(dtype), shape: a.shape(v.shape) });
     ec.bind(v, name);
-    sigInputs[name] = { name: `${name}:0`, dtype: tfEnumName(dtype), ...tensorShapeOf(v.shape) };
+    // Keyed by the IR name, so callers feed the names they know even where TF needed another.
+    sigInputs[v.name] = { name: `${name}:0`, dtype: tfEnumName(dtype), ...tensorShapeOf(v.shape) };
   }
-  const constOf = (v: Value): string => {
-    let ref = ec.ref(v);
-    if (!ref) {
-      ref = ec.constant(v.name, v.const!);
-      ec.bind(v, ref);
-    }
-    return ref;
-  };
-  for (const n of g) {
-    const ins = n.inputs.map((v, i) => {
-      if (!v) return '';
-      if (v.const && !v.producer()) return constOf(v);
-      const ref = ec.ref(v);
-      if (!ref)
-        throw new UnsupportedError(`input ${i} (${v.name}) has no TF.js value`, {
-          code: 'tfjs/unsupported-op',
-          node: n.label(),
-          value: v.name,
-        });
-      return ref;
-    });
-    const base = n.outputs[0]?.name ?? n.label();
-    let refs: string[];
-    try {
-      refs = exporterFor(n)(ec, n, ins, base);
-    } catch (e) {
-      if (e instanceof EnxutoError) throw e.withLocation({ node: n.label() });
-      throw e;
-    }
-    n.outputs.forEach((o, i) => {
-      if (o && refs[i] !== undefined) ec.bind(o, refs[i]!);
-    });
-  }
+  emitNodes(ec, g);
   const sigOutputs: Record<string, SignatureEntry> = {};
   g.outputs.forEach((v, i) => {
-    const ref = v.const && !v.producer() ? constOf(v) : ec.ref(v);
-    if (!ref)
-      throw new UnsupportedError(`graph output ${v.name} has no TF.js value`, {
-        code: 'tfjs/unsupported-op',
-        value: v.name,
-      });
+    const ref = ec.refOf(v, 'graph outputs', i);
     const name = ec.emitNamed('Identity', outputNodeNames[i]!, [ref], { T: a.type(outputDtypes[i]!) });
-    sigOutputs[name] = { name: `${name}:0`, dtype: tfEnumName(outputDtypes[i]!), ...tensorShapeOf(outputShapes[i]) };
+    sigOutputs[outputNames[i]!] = {
+      name: `${name}:0`,
+      dtype: tfEnumName(outputDtypes[i]!),
+      ...tensorShapeOf(outputShapes[i]),
+    };
   });
 
   const encoded = ec.weights.map((w) => {
     try {
-      return encodeWeight(w.name, w.tensor, opts.quantize);
+      const e = w.encoded && !opts.quantize ? w.encoded : encodeWeight(w.name, w.tensor, opts.quantize);
+      return { entry: { ...e.entry, name: w.name }, bytes: e.bytes };
     } catch (e) {
       if (e instanceof EnxutoError) throw e.withLocation({ value: w.name });
       throw e;
@@ -132,7 +105,11 @@ export function writeTfjs(
     format: 'graph-model',
     generatedBy: model.producerName || 'enxuto',
     convertedBy: 'enxuto @enxuto/tfjs',
-    modelTopology: { node: ec.nodes, library: {}, versions: { producer: 1 } },
+    modelTopology: {
+      node: ec.nodes,
+      library: ec.functions.length > 0 ? { function: ec.functions } : {},
+      versions: { producer: 1 },
+    },
     weightsManifest: [
       { paths: shards.map((_, i) => shardFileName(i, shards.length)), weights: encoded.map((e) => e.entry) },
     ],

@@ -1,6 +1,6 @@
 // Shape inference for the common inference ops, so Shape nodes of static tensors can fold. It only
 // fills in values whose shape is unknown and stops quietly at ops it does not know.
-import { tensorType, type DataType, type Dim, type Model, type Node, type Value } from '@enxuto/ir';
+import { tensorType, type DataType, type Dim, type Model, type Node, type Value, walkGraphs } from '@enxuto/ir';
 import { constOf } from './graph-utils.js';
 
 type Shape = Dim[];
@@ -222,32 +222,47 @@ function infer(node: Node, shapes: (Shape | undefined)[]): Shape | undefined {
       out[axis] = dims.every(num) ? dims.reduce<number>((p, d) => p + (d as number), 0) : null;
       return out;
     }
+    case 'Resize':
+    case 'Upsample': {
+      // The rank always stays; sizes or scales give the dimensions when constant.
+      const sizes = ints(node.input(3));
+      const scales = node.input(2)?.const?.toFloat32() ?? node.getFloats('scales');
+      const axes = node.getInts('axes') ?? x.map((_, i) => i);
+      return x.map((d, i) => {
+        const k = axes.indexOf(i < 0 ? i + x.length : i);
+        if (k < 0) return d;
+        if (sizes && sizes.length === axes.length) return sizes[k]!;
+        if (scales && scales.length === axes.length && num(d)) return Math.floor(d * scales[k]!);
+        return null;
+      });
+    }
     default:
       return undefined;
   }
 }
 
-/** Fills in the shapes of node outputs that have none; returns how many values got one. */
+/** Fills in the shapes of node outputs that have none (If/Loop bodies too); returns how many values got one. */
 export function inferShapes(model: Model): { inferred: number } {
   let inferred = 0;
-  for (const node of model.graph.topologicalOrder()) {
-    const out = node.outputs[0];
-    if (node.domain !== '' || node.outputs.length !== 1 || !out || out.shape !== undefined) continue;
-    const dtype = outputDtype(node);
-    if (!dtype) continue;
-    let shape: Shape | undefined;
-    try {
-      shape = infer(
-        node,
-        node.inputs.map((v) => v?.shape),
-      );
-    } catch {
-      shape = undefined;
+  for (const g of walkGraphs(model.graph))
+    for (const node of g.topologicalOrder()) {
+      const out = node.outputs[0];
+      if (node.domain !== '' || node.outputs.length !== 1 || !out || out.shape !== undefined) continue;
+      const dtype = outputDtype(node);
+      if (!dtype) continue;
+      let shape: Shape | undefined;
+      try {
+        shape = infer(
+          node,
+          node.inputs.map((v) => v?.shape),
+        );
+      } catch {
+        shape = undefined;
+      }
+      if (!shape || shape.some((d) => typeof d === 'number' && (!Number.isInteger(d) || d < 0))) continue;
+      out.type = tensorType(out.dtype ?? dtype, shape);
+      inferred++;
     }
-    if (!shape || shape.some((d) => typeof d === 'number' && (!Number.isInteger(d) || d < 0))) continue;
-    out.type = tensorType(out.dtype ?? dtype, shape);
-    inferred++;
-  }
   return { inferred };
 }
 

@@ -1,7 +1,16 @@
 // LSTM unrolling: a forward ONNX LSTM over a sequence of static length T becomes T steps of
 // MatMul / Add / Sigmoid / Tanh / Mul, ops every target format has. Writers whose format has no
 // fused LSTM (TF.js graph models) or that cannot map ONNX's LSTM back (our TFLite export) use it.
-import { attr, float32Tensor, int64Tensor, type Graph, type Model, type Node, type Value } from '@enxuto/ir';
+import {
+  attr,
+  float32Tensor,
+  int64Tensor,
+  type Graph,
+  type Model,
+  type Node,
+  type Value,
+  walkGraphs,
+} from '@enxuto/ir';
 import { constOf } from './graph-utils.js';
 import { lstmGateWeights } from './kernels/lstm-weights.js';
 
@@ -94,8 +103,7 @@ class StepBuilder {
   }
 }
 
-function unrollOne(model: Model, node: Node): void {
-  const g = model.graph;
+function unrollOne(model: Model, g: Graph, node: Node): void {
   const hidden = node.getInt('hidden_size') ?? constOf(node.input(2))!.shape[1]!;
   const [steps, , inputSize] = node.input(0)!.shape as [number, unknown, number];
   const weights = lstmGateWeights(
@@ -157,19 +165,20 @@ function unrollOne(model: Model, node: Node): void {
   for (const [v, name] of renames) g.rename(v, name);
 }
 
-/** Unrolls every LSTM of the main graph that can be; returns how many were and why others were not. */
+/** Unrolls every LSTM (If/Loop bodies included) that can be; returns how many were and why others were not. */
 export function unrollLstm(model: Model): { unrolled: number; refused: { node: string; reason: string }[] } {
   let unrolled = 0;
   const refused: { node: string; reason: string }[] = [];
-  for (const node of [...model.graph.topologicalOrder()]) {
-    if (node.opType !== 'LSTM' || node.domain !== '') continue;
-    const why = refusal(node);
-    if (why) {
-      refused.push({ node: node.name || node.outputs[0]?.name || 'LSTM', reason: why });
-      continue;
+  for (const g of [...walkGraphs(model.graph)])
+    for (const node of [...g.topologicalOrder()]) {
+      if (node.opType !== 'LSTM' || node.domain !== '') continue;
+      const why = refusal(node);
+      if (why) {
+        refused.push({ node: node.name || node.outputs[0]?.name || 'LSTM', reason: why });
+        continue;
+      }
+      unrollOne(model, g, node);
+      unrolled++;
     }
-    unrollOne(model, node);
-    unrolled++;
-  }
   return { unrolled, refused };
 }

@@ -1,6 +1,6 @@
 // TF image and detection ops -> ONNX: resizes (with TF's align_corners / half_pixel_centers
 // coordinate rules), top-k and non-max suppression (per-image boxes, TF's output conventions).
-import { attr, type Attr, type Value } from '@enxuto/ir';
+import { attr, type Attr, tensorType, type Value } from '@enxuto/ir';
 import { attrBool, type TfNode } from '../graphdef.js';
 import type { TfImporter } from './common.js';
 import type { ImportContext } from './context.js';
@@ -33,6 +33,7 @@ function resize(mode: 'linear' | 'nearest'): TfImporter {
         n.name,
       );
       const sizes = ctx.op('Concat', [nc, hw], { axis: attr.int(0) }, `${n.name}/sizes`);
+      sizes.type = tensorType('int64', [4]);
       return ctx.op('Resize', [x, null, null, sizes], attributes, n.name);
     });
   };
@@ -67,9 +68,14 @@ function nms(version: 2 | 3 | 4 | 5): TfImporter {
     const boxes = ctx.input(n, 0);
     const scores = ctx.input(n, 1);
     const maxOut = ctx.int64Of(ctx.input(n, 2), n, `${n.name}/max_output_size`);
+    // One batch, one class (the shapes say so, for writers that map back to TF's op).
+    const batched = ctx.op('Unsqueeze', [boxes, ctx.int64s(`${n.name}/batch_axis`, [0])], {}, n.name);
+    batched.type = tensorType(boxes.dtype ?? 'float32', [1, null, 4]);
+    const perClass = ctx.op('Unsqueeze', [scores, ctx.int64s(`${n.name}/batch_class_axes`, [0, 1])], {}, n.name);
+    perClass.type = tensorType(scores.dtype ?? 'float32', [1, 1, null]);
     const inputs: (Value | null)[] = [
-      ctx.op('Unsqueeze', [boxes, ctx.int64s(`${n.name}/batch_axis`, [0])], {}, n.name),
-      ctx.op('Unsqueeze', [scores, ctx.int64s(`${n.name}/batch_class_axes`, [0, 1])], {}, n.name),
+      batched,
+      perClass,
       asVector(ctx, n, maxOut, 'max_output'),
       asVector(ctx, n, ctx.input(n, 3), 'iou_threshold'),
     ];
