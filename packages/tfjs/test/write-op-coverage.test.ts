@@ -1,48 +1,11 @@
 // The writer's op table, checked by the runtimes: small hand-built IR graphs run in onnxruntime and,
 // after writeTfjs, in tf.loadGraphModel; outputs must agree within 1e-4.
-import {
-  attr,
-  type Attr,
-  float32Tensor,
-  Graph,
-  int64Tensor,
-  Model,
-  tensorType,
-  UnsupportedError,
-  type Value,
-} from '@enxuto/ir';
+import { attr, float32Tensor, UnsupportedError, type Value } from '@enxuto/ir';
 import { describe, expect, it } from 'vitest';
 import { writeTfjs } from '../src/index.js';
+import { IrBuilder as Builder } from './helpers/ir-builder.js';
 import { maxScaledDiff, ortSession, runOrt, seededInput } from './helpers/ort.js';
 import { loadGraph, memoryHandler, runGraph } from '@enxuto/test-support/tfjs';
-
-class Builder {
-  readonly g = new Graph('main');
-  private k = 0;
-  private seed = 1;
-  constructor(readonly inShape: number[]) {}
-  input(): Value {
-    return this.g.addInput('x', tensorType('float32', this.inShape));
-  }
-  w(shape: number[], scale = 0.5): Value {
-    const n = shape.reduce((p, d) => p * d, 1);
-    const v = seededInput(n, this.seed++, 2 * scale).map((x) => x - scale);
-    return this.g.addInitializer(`w${this.k++}`, float32Tensor(shape, v));
-  }
-  ints(values: number[]): Value {
-    return this.g.addInitializer(`i${this.k++}`, int64Tensor([values.length], values));
-  }
-  scalar(v: number): Value {
-    return this.g.addInitializer(`s${this.k++}`, float32Tensor([], [v]));
-  }
-  op(opType: string, inputs: (Value | null)[], attributes: Record<string, Attr> = {}): Value {
-    return this.g.addNode({ opType, name: `n${this.k++}`, inputs, outputs: [`v${this.k++}`], attributes }).output();
-  }
-  model(out: Value): Model {
-    this.g.setOutputs([out]);
-    return new Model(this.g);
-  }
-}
 
 const CASES: [string, number[], (b: Builder, x: Value) => Value][] = [
   [

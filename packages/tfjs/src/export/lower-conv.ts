@@ -6,32 +6,43 @@
 import { attr, type Graph, type Node, tensorType, type Value } from '@enxuto/ir';
 import { ints, Lowering, staticShape, str, toFirst, toLast, unsupported } from './lower-common.js';
 
-/** TF padding for ONNX auto_pad/pads: SAME, VALID, or VALID after an explicit Pad (NHWC). */
+/** ONNX SAME_UPPER/SAME_LOWER pads [begins..., ends...] for static spatial sizes (null when unknown). */
+function samePads(n: Node, dims: number, inShape: number[] | undefined, upper: boolean): number[] | null {
+  const strides = n.getInts('strides', new Array(dims).fill(1));
+  const kernel = n.getInts('kernel_shape') ?? staticShape(n.input(1))?.slice(2);
+  const dil = n.getInts('dilations', new Array(dims).fill(1));
+  if (!inShape || !kernel) return null;
+  const pads = new Array<number>(2 * dims).fill(0);
+  for (let i = 0; i < dims; i++) {
+    const out = Math.ceil(inShape[i]! / strides[i]!);
+    const total = Math.max((out - 1) * strides[i]! + (kernel[i]! - 1) * dil[i]! + 1 - inShape[i]!, 0);
+    pads[i] = upper ? Math.floor(total / 2) : Math.ceil(total / 2);
+    pads[i + dims] = total - pads[i]!;
+  }
+  return pads;
+}
+
+/**
+ * TF padding for ONNX auto_pad/pads: SAME, VALID, or VALID after an explicit Pad (NHWC). With
+ * `explicit`, SAME_UPPER is spelled out too (for a stride-1 run of a strided convolution).
+ */
 export function tfPadding(
   l: Lowering,
   x: Value,
   dims: number,
   padValue: number | undefined,
   inShape?: number[],
+  explicit = false,
 ): { x: Value; padding: string } {
   const n = l.n;
   const auto = n.getString('auto_pad', 'NOTSET');
-  if (auto === 'SAME_UPPER') return { x, padding: 'SAME' };
+  if (auto === 'SAME_UPPER' && !explicit) return { x, padding: 'SAME' };
   if (auto === 'VALID') return { x, padding: 'VALID' };
   let pads: number[];
-  if (auto === 'SAME_LOWER') {
-    // The extra padding goes before: needs the input's spatial size.
-    const strides = n.getInts('strides', new Array(dims).fill(1));
-    const kernel = n.getInts('kernel_shape') ?? staticShape(n.input(1))?.slice(2);
-    const dil = n.getInts('dilations', new Array(dims).fill(1));
-    if (!inShape || !kernel) throw unsupported(n, 'auto_pad SAME_LOWER needs static spatial sizes', 'auto_pad');
-    pads = new Array<number>(2 * dims).fill(0);
-    for (let i = 0; i < dims; i++) {
-      const out = Math.ceil(inShape[i]! / strides[i]!);
-      const total = Math.max((out - 1) * strides[i]! + (kernel[i]! - 1) * dil[i]! + 1 - inShape[i]!, 0);
-      pads[i] = Math.ceil(total / 2);
-      pads[i + dims] = total - pads[i]!;
-    }
+  if (auto === 'SAME_LOWER' || auto === 'SAME_UPPER') {
+    const p = samePads(n, dims, inShape, auto === 'SAME_UPPER');
+    if (!p) throw unsupported(n, `auto_pad ${auto} needs static spatial sizes here`, 'auto_pad');
+    pads = p;
   } else if (auto === 'NOTSET') {
     pads = n.getInts('pads', new Array(2 * dims).fill(0));
   } else throw unsupported(n, `auto_pad ${auto}`, 'auto_pad');
@@ -94,8 +105,11 @@ export function lowerConv(g: Graph, n: Node): void {
   const dilations = spatialInts(n, 'dilations', 2);
   const x = l.transpose(n.input(0)!, toLast(4), 'to_nhwc');
   const inShape = staticShape(n.input(0))?.slice(2);
-  const { x: xp, padding } = tfPadding(l, x, 2, 0, inShape);
-  const tfAttrs = { strides: ints([1, ...strides, 1]), dilations: ints([1, ...dilations, 1]), padding: str(padding) };
+  // TF.js convolves with a stride or a dilation, not both: run at stride 1, then keep every s-th row.
+  const subsample = strides.some((v) => v > 1) && dilations.some((d) => d > 1);
+  const { x: xp, padding } = tfPadding(l, x, 2, 0, inShape, subsample);
+  const runStrides = subsample ? [1, 1] : strides;
+  const tfAttrs = { strides: ints([1, ...runStrides, 1]), dilations: ints([1, ...dilations, 1]), padding: str(padding) };
   const [o, i, kh, kw] = wShape as [number, number, number, number];
   let y: Value;
   if (group === 1) {
@@ -124,6 +138,10 @@ export function lowerConv(g: Graph, n: Node): void {
       return l.tf('Conv2D', [xs, l.transpose(ws, [2, 3, 1, 0], `w${k}_hwio`)], tfAttrs)[0]!;
     });
     y = l.op('Concat', parts, { axis: attr.int(3) }, 'groups');
+  }
+  if (subsample) {
+    const big = 2 ** 31 - 1;
+    y = l.op('Slice', [y, l.ints('sub_b', [0, 0]), l.ints('sub_e', [big, big]), l.ints('sub_a', [1, 2]), l.ints('sub_s', strides)], {}, 'subsample');
   }
   if (n.input(2)) y = l.tf('BiasAdd', [y, n.input(2)], {})[0]!;
   l.done(l.transpose(y, toFirst(4), 'to_nchw'));
