@@ -26,7 +26,10 @@ const CASES: [string, number[], Build][] = [
         coordinate_transformation_mode: s('asymmetric'),
         nearest_mode: s('floor'),
       }),
-      b.op('Resize', [x, null, null, b.ints([1, 2, 7, 11])], { mode: s('linear'), coordinate_transformation_mode: s('align_corners') }),
+      b.op('Resize', [x, null, null, b.ints([1, 2, 7, 11])], {
+        mode: s('linear'),
+        coordinate_transformation_mode: s('align_corners'),
+      }),
     ],
   ],
   [
@@ -52,8 +55,19 @@ const CASES: [string, number[], Build][] = [
       const pooled = b.op('AveragePool', [c3], { kernel_shape: is([2, 2, 2]), strides: is([2, 2, 2]) });
       const flat = b.op('Reshape', [x, b.ints([1, 16, 6, 6])]);
       const mean = b.op('Abs', [b.w([16])]);
-      const bn = b.op('BatchNormalization', [flat, b.w([16]), b.w([16]), b.w([16]), b.op('Add', [mean, b.scalar(0.5)])]);
-      const lrn = b.op('LRN', [bn], { size: i(5), alpha: attr.float(0.01), beta: attr.float(0.75), bias: attr.float(2) });
+      const bn = b.op('BatchNormalization', [
+        flat,
+        b.w([16]),
+        b.w([16]),
+        b.w([16]),
+        b.op('Add', [mean, b.scalar(0.5)]),
+      ]);
+      const lrn = b.op('LRN', [bn], {
+        size: i(5),
+        alpha: attr.float(0.01),
+        beta: attr.float(0.75),
+        bias: attr.float(2),
+      });
       return [pooled, b.op('DepthToSpace', [lrn], { blocksize: i(2), mode: s('CRD') })];
     },
   ],
@@ -78,7 +92,9 @@ const CASES: [string, number[], Build][] = [
       const empty = b.op('Expand', [b.scalar(1), b.ints([0, 3])]);
       const n = b.op('Cast', [b.op('Size', [x])], { to: i(1) });
       const r = b.op('Range', [b.scalar(0), n, b.scalar(1.5)]);
-      const filled = b.op('ConstantOfShape', [b.ints([2, 2])], { value: attr.tensor(tensorFromValues('float32', [1], [3])) });
+      const filled = b.op('ConstantOfShape', [b.ints([2, 2])], {
+        value: attr.tensor(tensorFromValues('float32', [1], [3])),
+      });
       const parts = b.ops('Split', [x], 2, { axis: i(0), num_outputs: i(2) });
       return [w, e, empty, r, filled, ...parts];
     },
@@ -113,7 +129,11 @@ const CASES: [string, number[], Build][] = [
     'int8 weights behind DequantizeLinear into Conv, Q/DQ on activations, float16 weights behind Cast',
     [1, 3, 6, 6],
     (b, x) => {
-      const q = tensorFromValues('int8', [4, 3, 3, 3], Array.from({ length: 108 }, (_, k) => ((k * 37) % 255) - 127));
+      const q = tensorFromValues(
+        'int8',
+        [4, 3, 3, 3],
+        Array.from({ length: 108 }, (_, k) => ((k * 37) % 255) - 127),
+      );
       const w = b.op('DequantizeLinear', [b.konst(q), b.scalar(0.01), b.konst(tensorFromValues('int8', [], [3]))]);
       const conv = b.op('Conv', [x, w], { pads: is([1, 1, 1, 1]) });
       const zp = b.konst(tensorFromValues('uint8', [], [128]));
@@ -125,7 +145,11 @@ const CASES: [string, number[], Build][] = [
 ];
 
 async function compare(model: Model, shape: number[]): Promise<void> {
-  const x = seededInput(shape.reduce((p, d) => p * d, 1), 5, 2).map((v) => v - 1);
+  const x = seededInput(
+    shape.reduce((p, d) => p * d, 1),
+    5,
+    2,
+  ).map((v) => v - 1);
   const session = await ort.InferenceSession.create(writeOnnxBytes(model));
   const want = await session.run({ x: new ort.Tensor('float32', x, shape) });
   const { modelJson, shards } = writeTfjs(model);
@@ -157,10 +181,7 @@ describe('IR -> TF.js: the ops real models need', () => {
     const h = b.op('Cast', [b.konst(tensorFromValues('float16', [2, 3, 1, 1], [1, 2, 3, 4, 5, 6]))], { to: i(1) });
     const { modelJson } = writeTfjs(b.models([b.op('Conv', [x, w]), b.op('Conv', [x, h])]));
     const quant = modelJson.weightsManifest[0]!.weights.map((e) => e.quantization).filter((qz) => qz);
-    expect(quant).toEqual([
-      { dtype: 'uint8', scale: 0.5, min: -(128 - 2) * 0.5 },
-      { dtype: 'float16' },
-    ]);
+    expect(quant).toEqual([{ dtype: 'uint8', scale: 0.5, min: -(128 - 2) * 0.5 }, { dtype: 'float16' }]);
   });
 });
 
@@ -170,7 +191,14 @@ function controlFlowModel(): Model {
   const x = g.addInput('x', tensorType('float32', [3]));
   const k = (n: string, t: ReturnType<typeof tensorFromValues>) => g.addInitializer(n, t);
   const sum = g.addNode({ opType: 'ReduceSum', name: 'sum', inputs: [x, null], outputs: ['s'] }).output();
-  const cond = g.addNode({ opType: 'Greater', name: 'pos', inputs: [sum, k('zero', tensorFromValues('float32', [], [0]))], outputs: ['c'] }).output();
+  const cond = g
+    .addNode({
+      opType: 'Greater',
+      name: 'pos',
+      inputs: [sum, k('zero', tensorFromValues('float32', [], [0]))],
+      outputs: ['c'],
+    })
+    .output();
   const ifNode = g.addNode({ opType: 'If', name: 'branch', inputs: [cond], outputs: ['picked'] });
   const branch = (name: string, op: string) => {
     const b = new Graph(name, { parent: ifNode });
@@ -182,7 +210,11 @@ function controlFlowModel(): Model {
   const loop = g.addNode({
     opType: 'Loop',
     name: 'loop',
-    inputs: [k('trips', tensorFromValues('int64', [], [4])), null, k('acc0', tensorFromValues('float32', [3], [0, 0, 0]))],
+    inputs: [
+      k('trips', tensorFromValues('int64', [], [4])),
+      null,
+      k('acc0', tensorFromValues('float32', [3], [0, 0, 0])),
+    ],
     outputs: ['acc', 'steps'],
   });
   const body = new Graph('body', { parent: loop });
@@ -202,7 +234,9 @@ describe('IR -> TF.js: control flow', () => {
   it('If becomes StatelessIf and Loop StatelessWhile, with scan outputs stacked', async () => {
     const model = controlFlowModel();
     const { modelJson, shards } = writeTfjs(model);
-    expect(modelJson.modelTopology.node.map((n) => n.op)).toEqual(expect.arrayContaining(['StatelessIf', 'StatelessWhile']));
+    expect(modelJson.modelTopology.node.map((n) => n.op)).toEqual(
+      expect.arrayContaining(['StatelessIf', 'StatelessWhile']),
+    );
     const tfm = await loadGraph(memoryHandler(modelJson, shards));
     const session = await ort.InferenceSession.create(writeOnnxBytes(model));
     // One input takes the then branch, the other the else branch.
@@ -229,10 +263,30 @@ describe('IR -> TF.js: typed refusals name the node and the reason', () => {
     throw new Error('no refusal');
   };
   it.each([
-    ['cubic Resize', [1, 1, 4, 4], (b: IrBuilder, x: Value) => b.op('Resize', [x, null, null, b.ints([1, 1, 8, 8])], { mode: s('cubic') }), /mode cubic/],
-    ['edge Pad', [2, 3], (b: IrBuilder, x: Value) => b.op('Pad', [x, b.ints([1, 1, 1, 1])], { mode: s('edge') }), /mode edge/],
-    ['grouped ConvTranspose', [1, 4, 3, 3], (b: IrBuilder, x: Value) => b.op('ConvTranspose', [x, b.w([4, 1, 2, 2])], { group: i(2) }), /grouped/],
-    ['4-D convolution', [1, 1, 3, 3, 3, 3], (b: IrBuilder, x: Value) => b.op('Conv', [x, b.w([1, 1, 2, 2, 2, 2])]), /4-D convolutions/],
+    [
+      'cubic Resize',
+      [1, 1, 4, 4],
+      (b: IrBuilder, x: Value) => b.op('Resize', [x, null, null, b.ints([1, 1, 8, 8])], { mode: s('cubic') }),
+      /mode cubic/,
+    ],
+    [
+      'edge Pad',
+      [2, 3],
+      (b: IrBuilder, x: Value) => b.op('Pad', [x, b.ints([1, 1, 1, 1])], { mode: s('edge') }),
+      /mode edge/,
+    ],
+    [
+      'grouped ConvTranspose',
+      [1, 4, 3, 3],
+      (b: IrBuilder, x: Value) => b.op('ConvTranspose', [x, b.w([4, 1, 2, 2])], { group: i(2) }),
+      /grouped/,
+    ],
+    [
+      '4-D convolution',
+      [1, 1, 3, 3, 3, 3],
+      (b: IrBuilder, x: Value) => b.op('Conv', [x, b.w([1, 1, 2, 2, 2, 2])]),
+      /4-D convolutions/,
+    ],
     ['even LRN window', [1, 4, 2, 2], (b: IrBuilder, x: Value) => b.op('LRN', [x], { size: i(2) }), /even window/],
   ] as const)('%s', (_name, shape, build, message) => {
     const e = refusal(build, [...shape]);

@@ -47,7 +47,12 @@ const CASES: Case[] = [
   zooTfjs('movenet-lightning'),
   zooTfjs('handtrack'),
   onnx('tiny_gpt_bytes', 'tiny_gpt.onnx', () => [
-    { name: 'input_ids', dtype: 'int32', shape: [1, 12], data: Int32Array.from('import os\nfr', (c) => c.charCodeAt(0)) },
+    {
+      name: 'input_ids',
+      dtype: 'int32',
+      shape: [1, 12],
+      data: Int32Array.from('import os\nfr', (c) => c.charCodeAt(0)),
+    },
   ]),
   onnx('mobilenet_v3_small', 'mobilenet_v3_small.onnx', () => [
     { name: 'input', dtype: 'float32', shape: [1, 3, 224, 224], data: noise(3 * 224 * 224, 7) },
@@ -56,7 +61,9 @@ const CASES: Case[] = [
 
 describe('zoo models -> TF.js graph model', () => {
   for (const c of CASES) {
-    it(`${c.name}: TF.js runs the written model as onnxruntime runs the IR (${c.backend})`, { timeout: 240_000 }, async () => {
+    it(`${c.name}: TF.js runs the written model as onnxruntime runs the IR (${c.backend})`, {
+      timeout: 240_000,
+    }, async () => {
       const model = c.read();
       const inputs = c.input();
       const session = await ort.InferenceSession.create(writeOnnxBytes(model));

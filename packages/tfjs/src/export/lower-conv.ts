@@ -109,7 +109,11 @@ export function lowerConv(g: Graph, n: Node): void {
   const subsample = strides.some((v) => v > 1) && dilations.some((d) => d > 1);
   const { x: xp, padding } = tfPadding(l, x, 2, 0, inShape, subsample);
   const runStrides = subsample ? [1, 1] : strides;
-  const tfAttrs = { strides: ints([1, ...runStrides, 1]), dilations: ints([1, ...dilations, 1]), padding: str(padding) };
+  const tfAttrs = {
+    strides: ints([1, ...runStrides, 1]),
+    dilations: ints([1, ...dilations, 1]),
+    padding: str(padding),
+  };
   const [o, i, kh, kw] = wShape as [number, number, number, number];
   let y: Value;
   if (group === 1) {
@@ -141,7 +145,12 @@ export function lowerConv(g: Graph, n: Node): void {
   }
   if (subsample) {
     const big = 2 ** 31 - 1;
-    y = l.op('Slice', [y, l.ints('sub_b', [0, 0]), l.ints('sub_e', [big, big]), l.ints('sub_a', [1, 2]), l.ints('sub_s', strides)], {}, 'subsample');
+    y = l.op(
+      'Slice',
+      [y, l.ints('sub_b', [0, 0]), l.ints('sub_e', [big, big]), l.ints('sub_a', [1, 2]), l.ints('sub_s', strides)],
+      {},
+      'subsample',
+    );
   }
   if (n.input(2)) y = l.tf('BiasAdd', [y, n.input(2)], {})[0]!;
   l.done(l.transpose(y, toFirst(4), 'to_nchw'));

@@ -42,4 +42,3 @@ export class IrBuilder {
     return new Model(this.g);
   }
 }
-
