@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { sharedPath, tempDir } from '@enxuto/test-support';
 import { stringify } from 'yaml';
 
-export const WAIT_TRIAL = fileURLToPath(new URL('./wait-trial.ts', import.meta.url));
+export const WAIT_TRIAL = fileURLToPath(new URL('./wait-trial.mjs', import.meta.url));
 
 /** A folder with base.pipeline.yaml (the given fields over a minimal pipeline) and sweep.yaml. */
 export function sweepFolder(pipeline: Record<string, unknown> = {}, sweep: Record<string, unknown> = {}) {

@@ -2,6 +2,7 @@
 // a worker killed mid-trial (its trial is retried elsewhere, recorded once, none lost), a worker
 // joining late, a worker frozen past its lock (the trial runs twice, is recorded once), and Redis
 // killed and restarted from its append-only file mid-sweep (the sweep resumes).
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedDir } from '@enxuto/test-support';
 import { type RedisServer, startRedis } from '@enxuto/test-support/redis';
@@ -32,7 +33,7 @@ function setup(seeds: number[], waitMs: number) {
   log = join(folder.path, 'executions.log');
   return {
     roots: [folder.path, sharedDir()],
-    env: { ENXUTO_TEST_EXECUTIONS: log, ENXUTO_TEST_WAIT_MS: String(waitMs) },
+    env: { ENXUTO_TEST_EXECUTIONS: log, ENXUTO_TEST_WAIT_MS: String(waitMs) } as Record<string, string>,
   };
 }
 
@@ -56,6 +57,10 @@ const idOf = (line: string) => /trial (\w+) started/.exec(line)![1]!;
 describe('queue recovery', () => {
   it('a worker killed mid-trial loses nothing: its trial is retried, a late worker joins, each trial is recorded once', async () => {
     const o = setup([0, 1, 2, 3, 5, 6, 7, 8], 2000);
+    // Trials wait for this file, so trials are still queued when the late worker is ready (its
+    // start-up can outlast the whole sweep on a loaded machine).
+    const hold = join(folder.path, 'hold');
+    o.env.ENXUTO_TEST_HOLD_FILE = hold;
     const [a, b] = await Promise.all([worker(o), worker(o)]);
     const run = sweep();
     const killed = idOf(await a!.waitFor(/trial \w+ started/));
@@ -63,6 +68,7 @@ describe('queue recovery', () => {
     await until(() => [...executions(log).starts.keys()].some((k) => k.startsWith(killed)) || undefined);
     a!.child.kill('SIGKILL');
     const late = await worker(o);
+    writeFileSync(hold, '');
     const { results } = await run;
     expect(results.trials).toHaveLength(8);
     expect(new Set(results.trials.map((t) => t.key)).size).toBe(8);

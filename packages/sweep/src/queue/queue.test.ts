@@ -191,7 +191,7 @@ describe('queue engine', () => {
     expect(executions(process.env.ENXUTO_TEST_EXECUTIONS!).starts.size).toBe(results.trials.length);
   });
 
-  it('refuses trials whose plugins are not allowed or whose files are outside its roots', async () => {
+  it('refuses trials whose plugins are not allowed, whose files are outside its roots, or whose input differs', async () => {
     useFolder({ plugins: ['@enxuto/plugin-example'] }, { search: { seed: [0] } });
     await worker({ roots: [folder.path, sharedDir()] });
     const e = engine();
@@ -213,6 +213,15 @@ describe('queue engine', () => {
       const r2: { error?: { code: string; message: string } }[] = [];
       await e.run(p2.jobs, { onRecord: (r) => r2.push(r) });
       expect(r2.map((r) => r.error?.code)).toEqual(['queue/outside-roots']);
+      // A worker whose shared folder holds another file under the same path refuses the trial.
+      await Promise.all(workers.map((w) => w.close(true)));
+      workers = [];
+      await worker({ roots: [other.path, sharedDir()] });
+      const moved = { ...p2.jobs[0]!, sweepId: 'other-sweep', input: { ...p2.jobs[0]!.input, sha256: '0'.repeat(64) } };
+      const r3: { error?: { code: string; message: string } }[] = [];
+      await e.run([moved], { onRecord: (r) => r3.push(r) });
+      expect(r3.map((r) => r.error?.code)).toEqual(['queue/input-differs']);
+      expect(r3[0]!.error!.message).toMatch(/is not the coordinator's input model .* mounted at the same path/);
       expect(executions(process.env.ENXUTO_TEST_EXECUTIONS!).starts.size).toBe(0);
     } finally {
       other.cleanup();

@@ -1,19 +1,23 @@
 // A trial module for engine and queue tests: instead of running passes it waits (or keeps a core
 // busy), optionally logs each execution to a file, and reports metrics derived from the trial's
 // `seed` setting, so every result is predictable: seed 4 fails its gates, a seed of 100 or more
-// crashes the process.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+// crashes the process. With ENXUTO_TEST_HOLD_FILE set, a trial waits until that file exists
+// before its own wait, so a test can hold every trial until its workers are in place. Plain JavaScript, so a worker process loads it with no compiler: the
+// benchmark (bench/sweep.bench.ts) measures the engine's own overhead with it.
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrialRunner } from '../src/trial.js';
 
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const env = (name, fallback) => Number(process.env[name] ?? fallback);
 
-export const runTrial: TrialRunner = async (job) => {
+/** @type {import('../src/trial.js').TrialRunner} */
+export const runTrial = async (job) => {
   const t0 = performance.now();
   const log = process.env.ENXUTO_TEST_EXECUTIONS;
   if (log) appendFileSync(log, `${job.key} start ${process.pid}\n`);
   const seed = Number(job.settings.seed ?? 0);
   if (seed >= 100) process.exit(3);
+  const hold = process.env.ENXUTO_TEST_HOLD_FILE;
+  while (hold && !existsSync(hold)) await new Promise((r) => setTimeout(r, 50));
   const spin = env('ENXUTO_TEST_SPIN_MS', 0);
   if (spin > 0) {
     // Busy: no await, so this process's event loop is blocked for the whole time.
