@@ -30,6 +30,15 @@ export function hasShared(): boolean {
 
 export { repoRoot };
 
+/** Names of the quantized TFLite models in tools/tflite-fixtures (made by TensorFlow's converter). */
+export const TFLITE_FIXTURES = ['int8-float-io', 'int8-io', 'uint8-io', 'int16x8', 'int8-dense'] as const;
+export type TfliteFixture = (typeof TFLITE_FIXTURES)[number];
+
+/** Path of a committed quantized TFLite test model (see tools/tflite-fixtures/make_quantized_models.py). */
+export function tfliteFixturePath(name: TfliteFixture): string {
+  return join(repoRoot, 'tools', 'tflite-fixtures', 'models', `${name}.tflite`);
+}
+
 /** A fresh temporary folder, removed by the returned cleanup. */
 export function tempDir(prefix = 'enxuto-test-'): { path: string; cleanup: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));

@@ -5,6 +5,7 @@ import { FOLDABLE_OPS } from '@enxuto/transforms';
 import { TFLITE_DOMAIN } from '../extras.js';
 import { ExportContext, unsupported } from './context.js';
 import { FOLDABLE, tryFold } from './const-fold.js';
+import { bindQuantizedInput, quantizedIo, quantizedOutput } from './io-quantized.js';
 import { applyLayout, identity, NHWC } from './layout.js';
 import { EXPORT_HANDLERS } from './op-table.js';
 import { EXPORT_MODES, type TfliteExportOptions } from './options.js';
@@ -74,6 +75,10 @@ export function exportToTflite(model: Model, options: TfliteExportOptions = {}):
   for (const v of src.inputs) {
     if (v.const !== undefined) continue;
     const dtype = v.dtype;
+    if (quantizedIo(v)) {
+      bindQuantizedInput(ctx, v, staticShape(v, options.symbolicDimSize ?? 1));
+      continue;
+    }
     if (dtype === undefined || !INPUT_TYPES.has(dtype))
       unsupported(
         `graph input ${v.name} is ${dtype ?? 'untyped'}; inputs of ${[...INPUT_TYPES].join(', ')} are exported`,
@@ -106,8 +111,9 @@ export function exportToTflite(model: Model, options: TfliteExportOptions = {}):
   const outputs = src.outputs.map((v) => {
     if (!ctx.has(v)) unsupported(`graph output ${v.name} is constant or was not exported`, undefined, v.name);
     const anyNode = v.producer() ?? nodes[0]!;
-    const r = ctx.inLayout(ctx.float(ctx.rep(v, anyNode)), identity(ctx.rep(v, anyNode).shape.length), anyNode);
-    let value = r.value;
+    const rep = ctx.rep(v, anyNode);
+    const r = ctx.inLayout(quantizedIo(v) ? rep : ctx.float(rep), identity(rep.shape.length), anyNode);
+    let value = quantizedIo(v) ? quantizedOutput(ctx, v, r) : r.value;
     if (value.isGraphInput() || out.graph.outputs.includes(value)) {
       value = ctx.op(
         'RESHAPE',

@@ -1,7 +1,16 @@
 // Helpers shared by the op lowerings: reading inputs (float views of quantized tensors, constant
 // integer inputs), fused activations, and Transposes between TFLite's NHWC and ONNX's NCHW.
-import { UnsupportedError, attr, type Attr, type Node, type Value } from '@enxuto/ir';
-import { constInts, type LowerContext } from './context.js';
+import {
+  UnsupportedError,
+  attr,
+  tensorFromValues,
+  type Attr,
+  type Node,
+  type QuantParams,
+  type Value,
+} from '@enxuto/ir';
+import { transposeValues } from '@enxuto/transforms';
+import { axisAttr, constInts, quantOf, type LowerContext } from './context.js';
 
 export type Lowering = (ctx: LowerContext, n: Node) => Value[];
 
@@ -52,10 +61,29 @@ export const transpose = (ctx: LowerContext, x: Value, perm: number[], base = 't
   ctx.op('Transpose', [x], { perm: attr.ints(perm) }, base)[0]!;
 
 /**
- * Weights in ONNX layout, by a Transpose node that onnxruntime folds. (Permuting constants here
- * instead made onnxruntime 1.30's optimized int16 QDQ Conv give wrong results.)
+ * Weights in ONNX layout. 8-bit quantized constants are permuted here (the quantization axis moves
+ * with its dim), so the Conv reads DequantizeLinear of an int8 constant: the QDQ form onnxruntime
+ * fuses into integer kernels and the TFLite exporter keeps int8. Other weights go through a
+ * Transpose node that onnxruntime folds (permuting int16 constants here made onnxruntime 1.30's
+ * optimized int16 QDQ Conv give wrong results).
  */
 export function weights(ctx: LowerContext, n: Node, i: number, perm: number[], base: string): Value {
+  const w = n.inputs[i];
+  const q = w ? quantOf(w) : undefined;
+  const shape = w?.const?.shape;
+  if (w && q && shape && shape.length === perm.length && (q.dtype === 'int8' || q.dtype === 'uint8')) {
+    const { values, shape: permuted } = transposeValues(
+      w.const!.values() as Int8Array | Uint8Array,
+      shape,
+      perm,
+      (len) => (q.dtype === 'int8' ? new Int8Array(len) : new Uint8Array(len)),
+    );
+    const quant: QuantParams = { ...q };
+    if (q.axis !== undefined) quant.axis = perm.indexOf(q.axis < 0 ? q.axis + shape.length : q.axis);
+    const c = ctx.g.addInitializer(ctx.name(`${w.name}_${base}`), tensorFromValues(q.dtype, permuted, values));
+    const [scale, zp] = ctx.quantConstants(c.name, quant);
+    return ctx.op('DequantizeLinear', [c, scale, zp], axisAttr(quant), base)[0]!;
+  }
   return transpose(ctx, input(ctx, n, i), perm, base);
 }
 

@@ -1,4 +1,4 @@
-// One small function per TFLite op: from a `tflite` node to float ONNX ops (opset 21). Tensors keep
+// One small function per TFLite op: from a `tflite` node to float ONNX ops (opset 20/21). Tensors keep
 // TFLite's NHWC layout; spatial ops are wrapped in Transposes to NCHW and back, and weights are
 // transposed by Transpose nodes on constants (onnxruntime folds them). Each returns the float
 // result for every output of the node.
