@@ -9,6 +9,7 @@ import {
   toFloat16,
   type CalibrationBatch,
   type QuantBackend,
+  type TensorStore,
 } from '@enxuto/passes-quantize';
 import { cloneModel, checkModel } from '@enxuto/ir';
 import type { Dtype } from './dtypes.js';
@@ -24,15 +25,21 @@ export interface RecipeOptions {
   method: 'rtn' | 'gptq' | 'awq';
   /** Calibration feeds and a runtime, for GPTQ / AWQ. */
   calibration?: { batches: readonly CalibrationBatch[]; backend: QuantBackend };
+  /**
+   * Streaming (q4): change the model itself and send new weights to `store` (a SpillFile), so a
+   * multi-GB model is quantized with one layer in memory. The model is spent afterwards.
+   */
+  streaming?: { store: TensorStore };
 }
 
 export const DEFAULT_RECIPE: RecipeOptions = { blockSize: 32, symmetric: false, accuracyLevel: 0, method: 'rtn' };
 
 async function q4(model: Model, o: RecipeOptions): Promise<Model> {
   const common = { bits: 4, blockSize: o.blockSize, symmetric: o.symmetric, accuracyLevel: o.accuracyLevel };
-  if (o.method === 'rtn') return quantizeWeights(model, { ...common, embeddings: true }).model;
+  const hooks = o.streaming ? { inPlace: true, store: o.streaming.store } : {};
+  if (o.method === 'rtn') return quantizeWeights(model, { ...common, embeddings: true }, hooks).model;
   if (!o.calibration) throw new Error(`${o.method} needs calibration data`);
-  const r = await quantizeCalibrated(model, o.method, o.calibration.backend, o.calibration.batches, common);
+  const r = await quantizeCalibrated(model, o.method, o.calibration.backend, o.calibration.batches, common, hooks);
   return r.model;
 }
 

@@ -3,3 +3,4 @@ export { readOnnxFile, SOURCE_PATH, type ReadOnnxFileOptions } from './node/read
 export { writeOnnxFile, type WriteOnnxFileOptions } from './node/write-file.js';
 export { fileExternalData, type FileExternalDataOptions } from './node/file-external-data.js';
 export * from './index.js';
+export { SpillFile } from './node/spill-file.js';

@@ -17,6 +17,7 @@ export {
   weightsOptionsSchema,
   type DynamicOptions,
   type WeightsOptions,
+  type StreamingHooks,
 } from './quantize-dynamic.js';
 export { toFloat16, float16OptionsSchema, type Float16Options } from './convert-float16.js';
 export {

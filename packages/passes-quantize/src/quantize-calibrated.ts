@@ -81,10 +81,10 @@ export async function quantizeCalibrated(
   backend: QuantBackend,
   batches: Iterable<CalibrationBatch>,
   options: Partial<GptqPassOptions> | Partial<AwqPassOptions>,
-  hooks: LayerwiseHooks = {},
+  hooks: LayerwiseHooks & { inPlace?: boolean } = {},
 ): Promise<CalibratedResult> {
   const o = method === 'gptq' ? gptqOptionsSchema.parse(options) : awqOptionsSchema.parse(options);
-  const m = cloneModel(model);
+  const m = hooks.inPlace ? model : cloneModel(model);
   const awqRows = 'sampleRows' in o ? o.sampleRows : 0;
   const layers = await quantizeLayerwise(m, [...batches], backend, { ...o, method, minClip: 1, awqRows }, hooks);
   // What layer-by-layer left (embeddings) goes by round to nearest.

@@ -6,6 +6,7 @@ import { upgradeOpset } from '@enxuto/transforms';
 import { detachInitializerInputs, foldConstantReshapes } from './graph/prepare.js';
 import { quantizeWeightsOnly, type WeightOnlyReport } from './graph/weight-only.js';
 import { compactNames } from './graph/compact.js';
+import type { TensorStore } from './graph/nbits-nodes.js';
 
 export const dynamicOptionsSchema = z.strictObject({
   perChannel: z.boolean().default(true).describe('one weight scale per output column instead of one per tensor'),
@@ -88,16 +89,24 @@ export const weightsOptionsSchema = z.strictObject({
 });
 export type WeightsOptions = z.output<typeof weightsOptionsSchema>;
 
+export interface StreamingHooks {
+  /** Change `model` itself instead of a copy: a float weight is freed once it is quantized. */
+  inPlace?: boolean;
+  /** Where new weights go (e.g. a SpillFile of @enxuto/onnx/node): keeps memory to one layer. */
+  store?: TensorStore;
+}
+
 export function quantizeWeights(
   model: Model,
   options: Partial<WeightsOptions> = {},
+  hooks: StreamingHooks = {},
 ): { model: Model; report: WeightOnlyReport } {
   const o = weightsOptionsSchema.parse(options);
-  const m = cloneModel(model);
+  const m = hooks.inPlace ? model : cloneModel(model);
   upgradeOpset(m, o.bits === 4 && o.int4Format === 'dequantize' ? 21 : o.bits === 8 && o.perChannel ? 13 : 10);
   detachInitializerInputs(m.graph);
   foldConstantReshapes(m.graph);
-  const report = quantizeWeightsOnly(m, o);
+  const report = quantizeWeightsOnly(m, o, hooks.store);
   if (o.compactNames) compactNames(m);
   checkModel(m);
   return { model: m, report };

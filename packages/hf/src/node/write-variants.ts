@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { atomicWrite } from '@enxuto/io/node';
 import { ConfigError, LazyTensor, type Model } from '@enxuto/ir';
-import { readOnnxFile, writeOnnxFile } from '@enxuto/onnx/node';
+import { readOnnxFile, SpillFile, writeOnnxFile } from '@enxuto/onnx/node';
 import { withExternalData } from '../config-entries.js';
 import { DEFAULT_DTYPES, variantFileName, type Dtype } from '../dtypes.js';
 import { makeVariant, type RecipeOptions } from '../recipes.js';
@@ -47,6 +47,8 @@ export interface VariantReport {
 
 /** Above this a variant is written with external data (protobuf's limit is 2 GiB). */
 const EXTERNAL_ABOVE = 1 << 30;
+/** Recipes that can stream (change the model in place, spill new weights). */
+const STREAMED = new Set<Dtype>(['q4']);
 const MAX_CONFIG_BYTES = 16 << 20;
 
 function readJson(path: string): unknown {
@@ -148,8 +150,20 @@ export async function writeVariants(src: string, out: string, opts: VariantsOpti
         const t0 = performance.now();
         const file = variantFileName(base, dtype);
         const { calibration: _tokens, dtypes: _dtypes, onVariant: _cb, ...recipe } = opts;
-        const v = await makeVariant(model, dtype, { ...recipe, ...(calibration ? { calibration } : {}) });
-        writeOnnxFile(v, join(tmp, 'onnx', file), ext ? { externalData: { location: `${file}_data` } } : {});
+        // A model with external data is streamed: a fresh lazy copy per variant is changed in
+        // place and new weights go to a scratch file, so memory holds about one layer.
+        const stream = ext && STREAMED.has(dtype) ? new SpillFile(join(tmp, 'onnx')) : undefined;
+        try {
+          const source = stream ? readOnnxFile(join(onnxSrc, `${base}.onnx`)) : model;
+          const v = await makeVariant(source, dtype, {
+            ...recipe,
+            ...(calibration ? { calibration } : {}),
+            ...(stream ? { streaming: { store: (t) => stream.spill(t) } } : {}),
+          });
+          writeOnnxFile(v, join(tmp, 'onnx', file), ext ? { externalData: { location: `${file}_data` } } : {});
+        } finally {
+          stream?.dispose();
+        }
         if (ext && existsSync(join(tmp, 'onnx', `${file}_data`))) external.push(file);
         const bytes = fileBytes(join(tmp, 'onnx'), file);
         const r = {

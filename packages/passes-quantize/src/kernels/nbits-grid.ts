@@ -88,12 +88,14 @@ export function groupParamsOfRows(
   const qmax = (1 << spec.bits) - 1;
   const best = new Float64Array(n).fill(Infinity);
   const err = new Float64Array(n);
+  const s = new Float32Array(n);
+  const inv = new Float64Array(n);
+  const z = new Uint8Array(n);
   for (let clip = 1; clip >= spec.minClip - 1e-9; clip -= CLIP_STEP) {
-    const s = new Float32Array(n);
-    const z = new Uint8Array(n);
     for (let c = 0; c < n; c++) {
       const p = gridParams(lo[c]! * clip, hi[c]! * clip, spec.bits, spec.symmetric);
       s[c] = p.scale;
+      inv[c] = 1 / p.scale;
       z[c] = p.zero;
     }
     if (spec.minClip < 1) {
@@ -103,9 +105,10 @@ export function groupParamsOfRows(
         const imp = importance ? importance[r]! : 1;
         for (let c = 0; c < n; c++) {
           const v = w[base + c]!;
-          const sc = s[c]!;
           const zc = z[c]!;
-          const d = v - (toCode(v, sc, zc, qmax) - zc) * sc;
+          let q = Math.round(v * inv[c]!) + zc;
+          q = q < 0 ? 0 : q > qmax ? qmax : q;
+          const d = v - (q - zc) * s[c]!;
           err[c] += imp * d * d;
         }
       }
@@ -140,6 +143,8 @@ export function quantizeGroupwise(
   const gs = new Float32Array(n);
   const gz = new Uint8Array(n);
   const qmax = (1 << spec.bits) - 1;
+  // Codes of one group row-major first (contiguous writes), then copied out per column.
+  const block = new Uint8Array(spec.groupSize * n);
   for (let g = 0; g < groups; g++) {
     const r0 = g * spec.groupSize;
     const r1 = Math.min(k, r0 + spec.groupSize);
@@ -150,7 +155,13 @@ export function quantizeGroupwise(
     }
     for (let r = r0; r < r1; r++) {
       const base = r * n;
-      for (let c = 0; c < n; c++) codes[c * k + r] = toCode(w[base + c]!, gs[c]!, gz[c]!, qmax);
+      const b = (r - r0) * n;
+      for (let c = 0; c < n; c++) block[b + c] = toCode(w[base + c]!, gs[c]!, gz[c]!, qmax);
+    }
+    const rows = r1 - r0;
+    for (let c = 0; c < n; c++) {
+      const o = c * k + r0;
+      for (let j = 0; j < rows; j++) codes[o + j] = block[j * n + c]!;
     }
   }
   return { codes, scales, zeros, groups };
