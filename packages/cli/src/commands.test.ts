@@ -1,9 +1,9 @@
 // inspect / convert / bench through the spawned command, on mnist-8 and a few conformance models.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Model, tensorType } from '@enxuto/ir';
 import { writeOnnxBytes } from '@enxuto/onnx';
-import { join } from 'node:path';
-import { sharedPath, tempDir } from '@enxuto/test-support';
+import { dirname, join } from 'node:path';
+import { sharedPath, tempDir, tfliteFixturePath } from '@enxuto/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BenchReport } from './commands/bench.js';
 import type { ConvertReport } from './commands/convert.js';
@@ -121,6 +121,24 @@ describe('bench', () => {
       '--json',
     ]);
     expect(b.inputs).toEqual([{ name: 'x', dtype: 'float32', shape: [2, 4, 7] }]);
+  });
+
+  it('measures an ONNX model whose weights are in an external data file', async () => {
+    const { readOnnxFile, writeOnnxFile } = await import('@enxuto/onnx/node');
+    const file = join(tmp.path, 'external', 'mnist.onnx');
+    mkdirSync(dirname(file), { recursive: true });
+    writeOnnxFile(readOnnxFile(MNIST), file, { externalData: { location: 'mnist.onnx.data', threshold: 1024 } });
+    expect(statSync(`${file}.data`).size).toBeGreaterThan(20000);
+    const r = await jsonIn<BenchReport>(['bench', file, '--runs', '2', '--warmup', '0', '--json']);
+    expect(r.format).toBe('onnx');
+    expect(r.latencyMs.min).toBeGreaterThan(0);
+  });
+
+  it.each(['uint8-io', 'int8-io'] as const)('measures the quantized TFLite model %s (integer inputs)', async (name) => {
+    const r = await jsonIn<BenchReport>(['bench', tfliteFixturePath(name), '--runs', '2', '--warmup', '0', '--json']);
+    expect(r.format).toBe('tflite');
+    expect(r.inputs).toEqual([{ name: 'serving_default_x:0', dtype: name.slice(0, -3), shape: [1, 16, 16, 3] }]);
+    expect(r.latencyMs.min).toBeGreaterThan(0);
   });
 
   it('names a --shape for an input the model does not have', async () => {

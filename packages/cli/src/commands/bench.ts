@@ -1,6 +1,6 @@
 // `enxuto bench <model>`: latency and throughput on generated inputs of the model's shapes.
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '@enxuto/ir';
+import { ConfigError, LazyTensor, type Model } from '@enxuto/ir';
 import { readModel } from '@enxuto/formats/node';
 import { concreteShape, generateInputs, getBackend, measureLatency, type TensorInfo } from '@enxuto/runtime/node';
 import { intOption, positionals, parseCommandArgs, type Command } from './command.js';
@@ -37,6 +37,11 @@ export function parseShapes(specs: readonly string[]): Record<string, number[]> 
   return shapes;
 }
 
+/** Whether some weight is read lazily from a file region (ONNX external data). */
+function hasExternalData(model: Model): boolean {
+  return model.graph.initializers().some((v) => v.const instanceof LazyTensor && v.const.source !== undefined);
+}
+
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 export const benchCommand: Command = {
@@ -71,8 +76,9 @@ export const benchCommand: Command = {
     const backend = getBackend(values.runtime ?? 'ort-node');
 
     const { model, format } = await readModel(file);
-    // An ONNX file runs as given; other formats run as the ONNX the IR writes.
-    const source = format === 'onnx' ? new Uint8Array(readFileSync(file)) : model;
+    // An ONNX file runs as given; other formats, and ONNX files whose weights live in external
+    // data files (onnxruntime cannot find those from bytes alone), run as the ONNX the IR writes.
+    const source = format === 'onnx' && !hasExternalData(model) ? new Uint8Array(readFileSync(file)) : model;
     const session = await backend.createSession(source, { name: file, ...(threads !== undefined ? { threads } : {}) });
     try {
       for (const name of Object.keys(shapes)) {

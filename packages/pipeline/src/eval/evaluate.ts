@@ -5,6 +5,7 @@ import { writeOnnxBytes } from '@enxuto/onnx';
 import { generateInputs, measureLatency, type InferenceBackend, type Session, type TensorData } from '@enxuto/runtime';
 import type { Dataset } from '../data/dataset.js';
 import { AccuracyAccumulator, AgreementAccumulator } from './metrics.js';
+import { feedMaker, outputReader } from './quantized-io.js';
 
 export interface EvalMetrics {
   /** Samples evaluated (0 without a dataset). */
@@ -52,9 +53,6 @@ export interface EvaluateOptions {
 
 /** Outputs kept for agreement are bounded (1 GiB of float32). */
 const MAX_OUTPUT_VALUES = 1 << 28;
-
-const toFloat32 = (t: TensorData): Float32Array =>
-  t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>, Number);
 
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortedError('evaluation stopped', { code: 'aborted' });
@@ -108,6 +106,8 @@ export async function collectOutputs(
   try {
     const inputName = inputNameOf(session);
     const outputName = session.outputs[0]!.name;
+    const feedOf = feedMaker(model, inputName);
+    const toFloat32 = outputReader(model, outputName);
     let outputs: Float32Array | undefined;
     let classes = 0;
     const labels = dataset.hasLabels ? new Int32Array(total) : undefined;
@@ -117,11 +117,7 @@ export async function collectOutputs(
       const count = Math.min(b.shape[0]!, total - done);
       if (count <= 0) break;
       const perSample = b.input.length / b.shape[0]!;
-      const feed: TensorData = {
-        dtype: 'float32',
-        shape: [count, ...b.shape.slice(1)],
-        data: b.input.subarray(0, count * perSample),
-      };
+      const feed = feedOf(b.input.subarray(0, count * perSample), [count, ...b.shape.slice(1)]);
       const result = (await session.run({ [inputName]: feed }, [outputName]))[outputName]!;
       const flat = toFloat32(result);
       if (!outputs) {
@@ -191,9 +187,7 @@ async function tryBatchedSession(
     if (!first) return session;
     const name = inputNameOf(session);
     const out = (
-      await session.run({ [name]: { dtype: 'float32', shape: first.shape, data: first.input } }, [
-        session.outputs[0]!.name,
-      ])
+      await session.run({ [name]: feedMaker(model, name)(first.input, first.shape) }, [session.outputs[0]!.name])
     )[session.outputs[0]!.name]!;
     if (out.shape[0] !== probeCount) throw new Error('batch dim not carried through');
     return session;
