@@ -105,3 +105,11 @@ describe('an IR model', () => {
     await b.release();
   });
 });
+
+describe('defaultBackend', () => {
+  it('is ort-node when onnxruntime-node is installed (an optional peer dependency)', async () => {
+    const { defaultBackend, ortNodeInstalled } = await import('./node.js');
+    expect(ortNodeInstalled()).toBe(true);
+    expect(defaultBackend().name).toBe('ort-node');
+  });
+});

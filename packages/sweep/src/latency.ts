@@ -6,7 +6,7 @@ import { readModel } from '@enxuto/formats/node';
 import { readOnnx } from '@enxuto/onnx';
 import { checkGate, latencyP50, openDataset, type Dataset } from '@enxuto/pipeline/node';
 import type { InferenceBackend } from '@enxuto/runtime';
-import { getBackend } from '@enxuto/runtime/node';
+import { defaultBackend } from '@enxuto/runtime/node';
 import { paretoFront } from './objective.js';
 import type { PreparedSweep } from './prepare.js';
 import type { TrialRecord } from './trial.js';
@@ -37,7 +37,7 @@ export async function measureLatencies(
 ): Promise<number | undefined> {
   const candidates = latencyCandidates(records, p);
   if (candidates.length === 0) return undefined;
-  const backend = opts.backend ?? getBackend('ort-node');
+  const backend = opts.backend ?? defaultBackend();
   const runs = opts.runs ?? (p.base.config.evaluation.latencyRuns || 20);
   const spec = p.base.config.data.evaluation;
   let data: Dataset | undefined;

@@ -12,7 +12,7 @@ import {
   runPipeline,
 } from '@enxuto/pipeline/node';
 import type { InferenceBackend } from '@enxuto/runtime';
-import { getBackend } from '@enxuto/runtime/node';
+import { defaultBackend } from '@enxuto/runtime/node';
 import type { TrialJob, TrialOutcome, TrialRunner } from './trial.js';
 
 export interface PipelineTrialEnvironment {
@@ -57,7 +57,7 @@ export function pipelineTrialRunner(env: PipelineTrialEnvironment): TrialRunner 
         registry: env.registry(),
         force: true,
         cacheDir: job.cacheDir ?? false,
-        backend: withThreads(getBackend('ort-node'), job.threads),
+        backend: withThreads(defaultBackend(), job.threads),
         ...(env.prepareTraining ? { prepareTraining: env.prepareTraining } : {}),
       });
       return outcomeOf(report, 'passed', job, t0);

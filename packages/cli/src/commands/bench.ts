@@ -2,7 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, LazyTensor, type Model } from '@enxuto/ir';
 import { readModel } from '@enxuto/formats/node';
-import { concreteShape, generateInputs, getBackend, measureLatency, type TensorInfo } from '@enxuto/runtime/node';
+import {
+  concreteShape,
+  defaultBackend,
+  generateInputs,
+  getBackend,
+  measureLatency,
+  type TensorInfo,
+} from '@enxuto/runtime/node';
 import { intOption, positionals, parseCommandArgs, type Command } from './command.js';
 
 export interface BenchReport {
@@ -50,7 +57,7 @@ export const benchCommand: Command = {
   usage: `enxuto bench <model> [--runtime ort-node|ort-web] [--runs N] [--warmup N] [--threads N]
              [--batch N] [--shape name=d0,d1,...] [--json]
 
-  --runtime <name>  ort-node (native, default) or ort-web (wasm, as in browsers)
+  --runtime <name>  ort-node (native; the default when onnxruntime-node is installed) or ort-web (wasm, as in browsers)
   --runs N          timed runs (default 50)
   --warmup N        untimed runs first (default 5)
   --threads N       intra-op threads (default: the runtime's choice)
@@ -73,7 +80,7 @@ export const benchCommand: Command = {
     const batch = intOption('batch', values.batch, 1, 1, 65536);
     const threads = values.threads === undefined ? undefined : intOption('threads', values.threads, 1, 1, 256);
     const shapes = parseShapes(values.shape ?? []);
-    const backend = getBackend(values.runtime ?? 'ort-node');
+    const backend = values.runtime ? getBackend(values.runtime) : defaultBackend();
 
     const { model, format } = await readModel(file);
     // An ONNX file runs as given; other formats, and ONNX files whose weights live in external

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '@enxuto/ir';
 import { readModel } from '@enxuto/formats/node';
-import { getBackend } from '@enxuto/runtime/node';
+import { defaultBackend } from '@enxuto/runtime/node';
 import {
   evaluate,
   evaluateLm,
@@ -112,7 +112,7 @@ enxuto eval <model> --tokens <file> [--reference <model>] [--window N] [--tokeni
       const reference = values.reference ? (await readModel(values.reference)).model : undefined;
       const maxWindows = values['max-windows'];
       const metrics = await evaluateLm(model, tokens, {
-        backend: getBackend('ort-node'),
+        backend: defaultBackend(),
         batchSize: intOption('batch', values.batch, 4, 1, 4096),
         ...(reference ? { reference } : {}),
         ...(maxWindows !== undefined ? { maxWindows: intOption('max-windows', maxWindows, 1, 1, 1 << 30) } : {}),
@@ -133,7 +133,7 @@ enxuto eval <model> --tokens <file> [--reference <model>] [--window N] [--tokeni
     const maxSamples =
       values['max-samples'] !== undefined ? intOption('max-samples', values['max-samples'], 1, 1, 1 << 30) : undefined;
     const metrics = await evaluate(model, dataset, {
-      backend: getBackend('ort-node'),
+      backend: defaultBackend(),
       batchSize: intOption('batch', values.batch, 64, 1, 4096),
       latencyRuns: intOption('latency-runs', values['latency-runs'], 20, 0, 10_000),
       ...(reference ? { reference } : {}),

@@ -6,6 +6,7 @@ import * as hf from '@enxuto/hf';
 import * as prune from '@enxuto/passes-prune';
 import * as quantize from '@enxuto/passes-quantize';
 import { PassRegistry, passOptionsJsonSchema, type PassDefinition } from '@enxuto/pipeline';
+import { loadPipelineFile, loadPlugins } from '@enxuto/pipeline/node';
 import { parseCommandArgs, positionals, type Command } from './command.js';
 
 function isPass(v: unknown): v is PassDefinition {
@@ -106,17 +107,28 @@ export function passesMarkdown(list: PassListing[]): string {
 export const passesCommand: Command = {
   name: 'passes',
   summary: 'list the available passes with their options',
-  usage: `enxuto passes [--json | --markdown]
+  usage: `enxuto passes [--plugin PKG]... [--pipeline FILE] [--json | --markdown]
 
-  --json       print every pass as JSON: name, summary, source, needs, options (JSON Schema)
-  --markdown   print the listing as Markdown (docs/passes.md is generated this way)`,
+  --plugin PKG     also list the passes of this installed plugin package (repeatable)
+  --pipeline FILE  also list the passes of the plugins this pipeline file names
+  --json           print every pass as JSON: name, summary, source, needs, options (JSON Schema)
+  --markdown       print the listing as Markdown (docs/passes.md is generated this way)`,
   async run(argv, io) {
     const { values, positionals: pos } = parseCommandArgs('passes', argv, {
       json: { type: 'boolean' },
       markdown: { type: 'boolean' },
+      plugin: { type: 'string', multiple: true },
+      pipeline: { type: 'string' },
     });
     positionals('passes', pos, []);
-    const list = listPasses(builtinRegistry());
+    const registry = builtinRegistry();
+    // Plugins resolve as `enxuto run` resolves them: from the project's node_modules, by name.
+    if (values.plugin?.length) await loadPlugins(values.plugin, registry, process.cwd());
+    if (values.pipeline) {
+      const { config, baseDir } = loadPipelineFile(values.pipeline);
+      await loadPlugins(config.plugins, registry, baseDir);
+    }
+    const list = listPasses(registry);
     io.out(
       values.json ? `${JSON.stringify(list, null, 2)}\n` : values.markdown ? passesMarkdown(list) : formatPasses(list),
     );

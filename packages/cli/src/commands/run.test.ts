@@ -54,6 +54,24 @@ describe('enxuto passes / schema', () => {
     expect(text.out.join('')).toMatch(/maxElements: integer = 1048576/);
   });
 
+  it('lists the passes of plugins named by --plugin or by a pipeline file', async () => {
+    const source = async (args: string[]) => {
+      const c = capture();
+      expect(await runCli(['passes', '--json', ...args], c.io), c.err.join('')).toBe(0);
+      const list = JSON.parse(c.out.join('')) as { name: string; source: string }[];
+      return list.find((p) => p.name === 'example/clamp-weights')?.source;
+    };
+    expect(await source([])).toBeUndefined();
+    expect(await source(['--plugin', '@enxuto/plugin-example'])).toBe('@enxuto/plugin-example');
+    const examplePipeline = join(repoRoot, 'examples', 'plugin.pipeline.yaml');
+    expect(await source(['--pipeline', examplePipeline])).toBe('@enxuto/plugin-example');
+    const missing = capture();
+    expect(await runCli(['passes', '--plugin', '@acme/not-installed'], missing.io)).toBe(1);
+    expect(missing.err.join('')).toMatch(
+      /plugin @acme\/not-installed is not installed .*npm install @acme\/not-installed/,
+    );
+  });
+
   it('prints a JSON Schema listing every pass', async () => {
     const c = capture();
     expect(await runCli(['schema'], c.io)).toBe(0);

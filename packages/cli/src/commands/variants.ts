@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '@enxuto/ir';
 import { DEFAULT_DTYPES, DTYPES, isDtype, writeVariants, type Dtype, type VariantReport } from '@enxuto/hf/node';
 import { readTokenWindows } from '@enxuto/pipeline/node';
-import { getBackend } from '@enxuto/runtime/node';
+import { defaultBackend } from '@enxuto/runtime/node';
 import { intOption, parseCommandArgs, positionals, type Command } from './command.js';
 
 function dtypeList(raw: string | undefined): Dtype[] {
@@ -89,7 +89,7 @@ ${Object.entries(DTYPES)
       );
       calibration = {
         tokens: { ...tokens, rows, ids: tokens.ids.subarray(0, rows * tokens.length) },
-        backend: getBackend('ort-node'),
+        backend: defaultBackend(),
       };
     }
     const reports = await writeVariants(folder!, values.out, {

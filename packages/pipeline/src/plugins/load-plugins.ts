@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError } from '@enxuto/ir';
 import { z } from 'zod';
 import type { PassRegistry } from '../pass/registry.js';
+import { packageFingerprint } from './fingerprint.js';
 import type { PluginDefinition } from '../pass/types.js';
 
 export interface LoadedPlugin {
@@ -15,6 +16,8 @@ export interface LoadedPlugin {
   /** Real path of the package folder. */
   path: string;
   passes: string[];
+  /** Hash of the package's files: part of the cache key of its passes' steps. */
+  fingerprint: string;
 }
 
 const NPM_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
@@ -154,6 +157,7 @@ export async function loadPlugins(
       version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
       path: dir,
       passes: plugin.passes.map((p) => p.name),
+      fingerprint: packageFingerprint(dir),
     });
   }
   return loaded;

@@ -17,7 +17,7 @@ import { readModel, writeModel } from '@enxuto/formats/node';
 import { assertNotInput } from '@enxuto/io/node';
 import { readOnnx, writeOnnxBytes } from '@enxuto/onnx';
 import type { InferenceBackend } from '@enxuto/runtime';
-import { getBackend } from '@enxuto/runtime/node';
+import { defaultBackend, ORT_NODE_INSTALL_HINT } from '@enxuto/runtime/node';
 import { loadPipelineFile, loadPipelineObject, type LoadedPipeline } from '../config/load.js';
 import type { OutputEntry, PipelineConfig } from '../config/schema.js';
 import { resolvePasses, type ResolvedPass } from '../config/validate.js';
@@ -212,7 +212,11 @@ export async function runPipeline(
   if (opts.prepareTraining && (data.training || passes.some((p) => p.definition.needs.includes('training')))) {
     await opts.prepareTraining();
   }
-  const backend = opts.backend ?? getBackend('ort-node');
+  const backend = opts.backend ?? defaultBackend();
+  if (!opts.backend && backend.name === 'ort-web')
+    logger.info(
+      `onnxruntime-node is not installed: running on onnxruntime-web (wasm); for native speed, ${ORT_NODE_INSTALL_HINT}`,
+    );
   const cacheDir = opts.cacheDir === false ? undefined : resolve(opts.cacheDir ?? join(baseDir, '.enxuto-cache'));
   const cache = cacheDir ? new PassCache(cacheDir) : undefined;
 
@@ -268,9 +272,7 @@ export async function runPipeline(
     key = stepKey(
       key,
       p.name,
-      p.source === 'builtin'
-        ? ENXUTO_VERSION
-        : `${p.source}@${plugins.find((x) => x.name === p.source)?.version ?? ''}`,
+      p.source === 'builtin' ? ENXUTO_VERSION : pluginIdentity(plugins, p.source),
       p.options,
       config.seed,
     );
@@ -421,6 +423,12 @@ async function runOnePass(
 }
 
 /** The nearest folder at or above `dir` holding a package.json (the project), else the cwd. */
+/** A plugin step's cache identity: name, version and the hash of its files (edits without a version bump count). */
+function pluginIdentity(plugins: readonly LoadedPlugin[], name: string): string {
+  const p = plugins.find((x) => x.name === name);
+  return `${name}@${p?.version ?? ''}#${p?.fingerprint ?? ''}`;
+}
+
 function projectRootOf(dir: string): string {
   for (let d = resolve(dir); ; d = dirname(d)) {
     if (existsSync(join(d, 'package.json'))) return d;
