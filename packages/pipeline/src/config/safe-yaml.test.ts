@@ -55,6 +55,14 @@ describe('parseYamlSafe (case 33)', () => {
     rejects(`a: ${'['.repeat(100)}1${']'.repeat(100)}`, 'config/too-deep');
   });
 
+  it('tells to quote an unquoted scoped plugin name', () => {
+    rejects('plugins: [@acme/x]\n', 'config/yaml-syntax');
+    expect(() => parseYamlSafe('plugins: [@acme/x]\n')).toThrow(
+      /reserved character @ \(quote it: plugins: \['@acme\/x'\]\)/,
+    );
+    expect(parseYamlSafe("plugins: ['@acme/x']\n")).toEqual({ plugins: ['@acme/x'] });
+  });
+
   it('applies the same key rules to JSON', () => {
     expect(() => parseJsonSafe('{"__proto__": {"polluted": 1}}', 'p.json')).toThrow(/not allowed/);
     expect(() => parseJsonSafe('{"a": ', 'p.json')).toThrow(ConfigError);

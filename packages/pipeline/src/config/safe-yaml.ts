@@ -25,11 +25,16 @@ export function parseYamlSafe(text: string, file?: string): unknown {
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (problem) {
     const tag = /tag/i.test(problem.message);
-    throw new ConfigError(`${tag ? 'unsupported YAML tag' : 'invalid YAML'}: ${problem.message.split('\n')[0]}`, {
-      code: tag ? 'config/yaml-tag' : 'config/yaml-syntax',
-      offset: problem.pos[0],
-      ...where,
-    });
+    // Scoped npm names (plugins: [@acme/x]) are the usual way to hit YAML's reserved '@'.
+    const hint = /reserved character [@`]/.test(problem.message) ? " (quote it: plugins: ['@acme/x'])" : '';
+    throw new ConfigError(
+      `${tag ? 'unsupported YAML tag' : 'invalid YAML'}: ${problem.message.split('\n')[0]}${hint}`,
+      {
+        code: tag ? 'config/yaml-tag' : 'config/yaml-syntax',
+        offset: problem.pos[0],
+        ...where,
+      },
+    );
   }
   let value: unknown;
   try {
