@@ -1,8 +1,11 @@
 // quantize-auto: accuracy-aware mixed precision. Each candidate layer's sensitivity is the output
 // error (MSE against the float model on calibration data) when only that layer is quantized; then
 // everything is quantized and, while the accuracy gate fails, the most sensitive layer still in
-// int8 goes back to float.
-import { checkModel, cloneModel, type Model } from '@enxuto/ir';
+// int8 goes back to float. With `sensitivity` (a quantize sensitivity sweep's sensitivity.json)
+// the ranking is each layer's accuracy drop from the file instead, and layers that alone cost
+// more than the allowed drop start in float: nothing is measured layer by layer.
+import { checkModel, cloneModel, ConfigError, type Model } from '@enxuto/ir';
+import { loadSensitivity, sensitivityLayer, sensitivityOption } from '@enxuto/pipeline';
 import { z } from 'zod';
 import type { CalibrationBatch, QuantBackend } from './calibrate/session.js';
 import { evaluateModel, outputMse } from './calibrate/evaluate.js';
@@ -25,6 +28,7 @@ export const autoOptionsSchema = staticOptionsSchema.extend({
     .default(0.01)
     .describe('without labelled evaluation data: largest output MSE relative to the float output variance'),
   evaluationSamples: z.number().int().min(1).default(2000).describe('evaluation samples used by the gate'),
+  sensitivity: sensitivityOption,
 });
 export type AutoOptions = z.output<typeof autoOptionsSchema>;
 
@@ -32,7 +36,10 @@ export interface LayerDecision {
   node: string;
   output: string;
   opType: string;
-  /** Output MSE when only this layer is int8, relative to the float output variance. */
+  /**
+   * Output MSE when only this layer is int8, relative to the float output variance; with a
+   * sensitivity file, the accuracy (or agreement) drop it recorded (Infinity: its trial failed).
+   */
   sensitivity: number;
   precision: 'int8' | 'float32';
 }
@@ -43,6 +50,28 @@ export interface AutoResult {
   floatAccuracy?: number;
   accuracy?: number;
   relativeError: number;
+  /** Where the layer ranking came from. */
+  sensitivitySource: 'measured' | 'file';
+}
+
+type Candidate = { node: string; output: string; opType: string };
+
+/** Layer sensitivities from a sensitivity file: every candidate must be in it. */
+function sensitivitiesFromFile(value: NonNullable<AutoOptions['sensitivity']>, layers: readonly Candidate[]): number[] {
+  const file = loadSensitivity(value, 'quantize');
+  return layers.map((l) => {
+    const entry = sensitivityLayer(file, [l.node, l.output]);
+    if (!entry) {
+      throw new ConfigError(`layer ${l.node || l.output} is not in the sensitivity file`, {
+        code: 'sensitivity/layer-missing',
+        ...(typeof value === 'string' ? { file: value } : {}),
+        node: l.node,
+        field: 'sensitivity',
+      });
+    }
+    const drop = entry.results.find((r) => r.precision === 'int8')?.drop;
+    return drop === null || drop === undefined ? Infinity : drop;
+  });
 }
 
 function variance(x: Float32Array): number {
@@ -78,24 +107,27 @@ export async function quantizeAuto(
   const sensData = [...calibration()];
   const ref = await evaluateModel(base, backend, sensData);
   const scale = variance(ref.outputs);
+  const fromFile = o.sensitivity !== undefined ? sensitivitiesFromFile(o.sensitivity, all) : undefined;
   const layers: LayerDecision[] = [];
   for (let i = 0; i < all.length; i++) {
-    onProgress?.(i, all.length, 'layer sensitivity');
-    const only = build(names.filter((n) => n !== names[i]));
-    const r = await evaluateModel(only.model, backend, sensData);
-    layers.push({
-      node: all[i]!.node,
-      output: all[i]!.output,
-      opType: all[i]!.opType,
-      sensitivity: outputMse(ref.outputs, r.outputs) / scale,
-      precision: 'int8',
-    });
+    let sensitivity = fromFile?.[i];
+    if (sensitivity === undefined) {
+      onProgress?.(i, all.length, 'layer sensitivity');
+      const only = build(names.filter((n) => n !== names[i]));
+      const r = await evaluateModel(only.model, backend, sensData);
+      sensitivity = outputMse(ref.outputs, r.outputs) / scale;
+    }
+    const { node, output, opType } = all[i]!;
+    layers.push({ node, output, opType, sensitivity, precision: 'int8' });
   }
   const evalData = evaluation ? [...evaluation()].slice(0) : undefined;
   const labelled = !!evalData && evalData.every((b) => b.labels);
   const floatAcc = labelled ? (await evaluateModel(base, backend, evalData!)).accuracy : undefined;
   const bySensitivity = [...layers].sort((a, b) => b.sensitivity - a.sensitivity);
-  const excluded: string[] = [];
+  // A layer whose recorded drop alone exceeds the allowed drop starts in float.
+  const excluded: string[] = fromFile
+    ? bySensitivity.filter((l) => l.sensitivity > o.maxAccuracyDrop).map((l) => l.output)
+    : [];
   for (;;) {
     const candidate = build(excluded).model;
     let ok: boolean;
@@ -121,6 +153,7 @@ export async function quantizeAuto(
         model: final,
         layers,
         relativeError: outputMse(ref.outputs, r.outputs) / scale,
+        sensitivitySource: fromFile ? 'file' : 'measured',
         ...(floatAcc !== undefined ? { floatAccuracy: floatAcc } : {}),
         ...(accuracy !== undefined ? { accuracy } : {}),
       };

@@ -54,3 +54,13 @@ export { tokensFromNpy, tokensFromText, windowsOf, type TokenWindows } from './l
 export { REPORT_SCHEMA_VERSION, type PipelineReport, type ReportStep } from './report/report-types.js';
 export { renderReportHtml, REPORT_CSS } from './report/html.js';
 export { escapeHtml, scatterPlot, type Point, type ScatterPoint } from './report/svg.js';
+export {
+  loadSensitivity,
+  sensitivityFileSchema,
+  sensitivityLayer,
+  sensitivityOption,
+  SENSITIVITY_SCHEMA_VERSION,
+  type SensitivityFile,
+  type SensitivityLayer,
+  type SensitivityResult,
+} from './sensitivity/sensitivity-file.js';

@@ -50,8 +50,7 @@ export {
   sensitivityFile,
   sensitivityVariants,
   sweepVariants,
-  SENSITIVITY_SCHEMA_VERSION,
-  type SensitivityFile,
-  type SensitivityResult,
   type SensitivityRun,
 } from './sensitivity.js';
+// The file's schema is the pipeline's (the passes that read it sit below the sweep).
+export { SENSITIVITY_SCHEMA_VERSION, type SensitivityFile, type SensitivityResult } from '@enxuto/pipeline';

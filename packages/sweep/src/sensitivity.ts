@@ -8,36 +8,12 @@ import { ConfigError } from '@enxuto/ir';
 import { atomicWrite } from '@enxuto/io/node';
 import { readModel } from '@enxuto/formats/node';
 import { applyOverrides, parsePipelineConfig, parsePipelineText, readPipelineText } from '@enxuto/pipeline/node';
+import { SENSITIVITY_SCHEMA_VERSION, type SensitivityFile } from '@enxuto/pipeline';
 import { layerName, weightLayers, type WeightLayer } from './layers.js';
 import { planSettings, settingsToSet } from './plan.js';
 import type { TrialVariant } from './prepare.js';
 import { runSweep, type RunSweepOptions, type SweepRun } from './run-sweep.js';
 import type { LoadedSweep, SensitivitySpec } from './sweep-file.js';
-
-export const SENSITIVITY_SCHEMA_VERSION = 1;
-
-export interface SensitivityResult {
-  /** 'int8' for quantize; the sparsity for prune. */
-  precision?: 'int8';
-  sparsity?: number;
-  /** Accuracy (or agreement) with only this layer changed; null when the trial failed. */
-  value: number | null;
-  /** Baseline minus value: how much this layer alone costs. */
-  drop: number | null;
-  /** The trial's id in results.json. */
-  trial: string;
-}
-
-export interface SensitivityFile {
-  schemaVersion: typeof SENSITIVITY_SCHEMA_VERSION;
-  method: SensitivitySpec['method'];
-  metric: 'accuracy' | 'agreement';
-  model: { path: string; sha256: string };
-  /** The metric of the unchanged model. */
-  baseline: number;
-  options: Record<string, unknown>;
-  layers: (WeightLayer & { results: SensitivityResult[] })[];
-}
 
 function passFor(spec: SensitivitySpec, layer: WeightLayer, all: readonly WeightLayer[], sparsity?: number): unknown {
   if (spec.method === 'quantize') {

@@ -10,7 +10,7 @@ import { runCli } from '../cli.js';
 
 const tmp = tempDir('enxuto-cli-sensitivity-');
 afterAll(() => tmp.cleanup());
-const SLOW = 300_000;
+const SLOW = 600_000;
 const LAYERS = ['Convolution28', 'Convolution110', 'Times212'];
 
 function folder(name: string, sensitivity: string): string {
@@ -50,6 +50,20 @@ async function sweep(dir: string) {
   };
 }
 
+/** Runs base.pipeline.yaml with `pass` instead of its passes; the pass's stats from report.json. */
+async function runWith(dir: string, pass: unknown): Promise<Record<string, unknown>> {
+  const file = join(dir, 'use.pipeline.yaml');
+  const base = readFileSync(join(dir, 'base.pipeline.yaml'), 'utf8');
+  writeFileSync(
+    file,
+    `${base.replace('passes: [fold-batchnorm]', `passes: [${JSON.stringify(pass)}]`)}report: out/report\n`,
+  );
+  let stderr = '';
+  const io = { out: () => undefined, err: (t: string) => void (stderr += t), isTTY: false };
+  expect(await runCli(['run', file], io, {}), stderr).toBe(0);
+  return JSON.parse(readFileSync(join(dir, 'out', 'report', 'report.json'), 'utf8')).steps[0].stats;
+}
+
 /** Per-layer stats of a trial's only pass, from its report.json. */
 function trialLayers(dir: string, id: string): { name: string; sparsity?: number }[] {
   const report = JSON.parse(readFileSync(join(dir, 'sweep-out', 'trials', id, 'report', 'report.json'), 'utf8'));
@@ -80,6 +94,16 @@ describe('sensitivity sweeps', () => {
         for (const s of stats) expect(s.sparsity).toBeCloseTo(s.name === l.node ? 0.9 : 0, 2);
       }
       expect(stdout).toMatch(/^3 layers, each pruned alone; accuracy of the input model/);
+      // prune-magnitude takes it: 30 % overall, from the layers whose 90 % cost least per weight.
+      const stats = await runWith(dir, {
+        type: 'prune-magnitude',
+        options: { sparsity: 0.3, sensitivity: join(dir, 'sweep-out', 'sensitivity.json') },
+      });
+      expect(stats.sparsity as number).toBeCloseTo(0.3, 3);
+      const perWeight = sensitivity.layers.map((l) => l.results[0]!.drop! / l.parameters);
+      const layers = stats.layers as { name: string; sparsity: number }[];
+      const costliest = sensitivity.layers[perWeight.indexOf(Math.max(...perWeight))]!.node;
+      expect(layers.find((l) => l.name === costliest)!.sparsity).toBe(0);
     },
     SLOW,
   );
@@ -95,6 +119,19 @@ describe('sensitivity sweeps', () => {
         expect(trialLayers(dir, l.results[0]!.trial).map((s) => s.name)).toEqual([l.node]);
         expect(l.results[0]!.drop).not.toBeNull();
       }
+      // quantize-auto takes it: the ranking is the file's, nothing is measured again.
+      const stats = await runWith(dir, {
+        type: 'quantize-auto',
+        options: {
+          minInputChannels: 0,
+          calibrationSamples: 64,
+          sensitivity: join(dir, 'sweep-out', 'sensitivity.json'),
+        },
+      });
+      expect(stats.sensitivitySource).toBe('file');
+      expect((stats.layers as { sensitivity: number }[]).map((l) => l.sensitivity)).toEqual(
+        sensitivity.layers.map((l) => l.results[0]!.drop),
+      );
     },
     SLOW,
   );

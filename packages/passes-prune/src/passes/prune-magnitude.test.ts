@@ -117,6 +117,37 @@ describe('prune-magnitude', () => {
     expect(zeros(weights(m, 'fc3.w'))).toBe(18);
   });
 
+  it('takes per-layer sparsity from a sensitivity file: the cheapest levels that reach the overall target', async () => {
+    const layer = (name: string, drops: [number, number]) => ({
+      node: name,
+      output: `${name}.out`,
+      weight: `${name}.w`,
+      opType: 'Gemm',
+      parameters: 0,
+      results: [
+        { sparsity: 0.5, value: 0.9 - drops[0], drop: drops[0], trial: `${name}-50` },
+        { sparsity: 0.75, value: 0.9 - drops[1], drop: drops[1], trial: `${name}-75` },
+      ],
+    });
+    const file = {
+      schemaVersion: 1 as const,
+      method: 'prune' as const,
+      metric: 'accuracy' as const,
+      model: { path: 'mlp.onnx', sha256: '0' },
+      baseline: 0.9,
+      options: {},
+      layers: [layer('fc1', [0.2, 0.5]), layer('fc2', [0, 0.01]), layer('fc3', [0.05, 0.3])],
+    };
+    // 120 weights, 60 to prune: fc2 to 75 % (48, least drop per weight), then fc3 to 50 % (12).
+    const m = mlp();
+    await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, sensitivity: file }), testPassContext());
+    expect([zeros(weights(m, 'fc1.w')), zeros(weights(m, 'fc2.w')), zeros(weights(m, 'fc3.w'))]).toEqual([0, 48, 12]);
+    const missing = { ...file, layers: file.layers.slice(0, 2) };
+    await expect(
+      pruneMagnitude.run(mlp(), pruneMagnitudeOptions.parse({ sensitivity: missing }), testPassContext()),
+    ).rejects.toMatchObject({ code: 'sensitivity/layer-missing', node: 'fc3' });
+  });
+
   it('reports changed=false when nothing is prunable', async () => {
     const m = new Model();
     const x = m.graph.addInput('x', tensorType('float32', [1]));

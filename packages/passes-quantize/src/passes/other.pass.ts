@@ -90,6 +90,7 @@ export const quantizeAutoPass = definePass({
         ...(r.floatAccuracy !== undefined ? { floatAccuracy: r.floatAccuracy } : {}),
         ...(r.accuracy !== undefined ? { accuracy: r.accuracy } : {}),
         relativeOutputError: r.relativeError,
+        sensitivitySource: r.sensitivitySource,
       },
     };
   },
