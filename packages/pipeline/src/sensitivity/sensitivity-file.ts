@@ -52,9 +52,9 @@ export const sensitivityOption = z
 
 /** Reads a file without a static Node import, so the passes' main entries stay browser-safe. */
 function readText(path: string): string {
-  const fs = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(
-    'node:fs',
-  ) as typeof import('node:fs') | undefined;
+  type Fs = { readFileSync(path: string, encoding: 'utf8'): string };
+  const node = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const fs = node?.getBuiltinModule?.('fs') as Fs | undefined;
   if (!fs) {
     throw new ConfigError('a sensitivity file path needs Node: pass the file contents instead', {
       code: 'sensitivity/no-file-access',
