@@ -38,6 +38,7 @@ describe('inspect', () => {
     expect(r).toMatchObject({
       file: MNIST,
       format: 'onnx',
+      view: 'file',
       fileBytes: statSync(MNIST).size,
       irVersion: 3,
       opsets: { 'ai.onnx': 8 },
@@ -49,6 +50,29 @@ describe('inspect', () => {
     // Conv 8x1x5x5 + 8, Conv 16x8x5x5 + 16, MatMul 256x10 + 10 (5994 floats), two 2-element Reshape shapes.
     expect(r.parameters).toEqual({ total: 5998, nonZero: 5998 });
     expect(r.bytesPerDtype).toEqual({ float32: 23976, int64: 32 });
+  });
+
+  it('describes a TFLite file as stored: its operators, tensor types and quantization', async () => {
+    const file = tfliteFixturePath('uint8-io');
+    const r = await jsonIn<InspectReport>(['inspect', file, '--json']);
+    expect(r).toMatchObject({ format: 'tflite', view: 'file', fileBytes: statSync(file).size });
+    expect(r.ops).toMatchObject({ 'tflite.CONV_2D': 2, 'tflite.DEPTHWISE_CONV_2D': 1, 'tflite.QUANTIZE': 2 });
+    expect(r.inputs[0]).toMatchObject({ dtype: 'uint8', quant: { zeroPoint: [128] } });
+    expect(r.outputs[0]).toMatchObject({ dtype: 'uint8', quant: { scale: [1 / 256], zeroPoint: [0] } });
+    // Per-channel weights: five on axis 0 (conv/dense weights, biases), the depthwise one on axis 3.
+    expect(r.quantization).toEqual({ tensorsByDtype: { uint8: 2, int8: 15, int32: 4 }, perAxisByAxis: { 0: 5, 3: 1 } });
+    expect(r.bytesPerDtype).toMatchObject({ int8: 432 });
+    const lowered = await jsonIn<InspectReport>(['inspect', file, '--json', '--lowered']);
+    expect(lowered.view).toBe('lowered');
+    expect(lowered.ops).toMatchObject({ Conv: 3, QuantizeLinear: expect.any(Number) });
+    expect(Object.keys(lowered.ops).some((op) => op.startsWith('tflite.'))).toBe(false);
+  });
+
+  it('counts the weight shards in the size of a TF.js model', async () => {
+    const folder = sharedPath('models', 'tfjs-mnist-layers');
+    const r = await jsonIn<InspectReport>(['inspect', folder, '--json']);
+    const shards = statSync(join(folder, 'group1-shard1of1')).size + statSync(join(folder, 'model.json')).size;
+    expect(r).toMatchObject({ format: 'tfjs', view: 'lowered', fileBytes: shards });
   });
 
   it('prints a readable summary without --json', async () => {

@@ -13,6 +13,11 @@ export interface FormatHandler extends FormatSniffer {
   /** Reads a model; `bytes` is the size of everything read (file plus side files). */
   read(path: string): Promise<{ model: Model; bytes: number }>;
   /**
+   * The file as its own format sees it (TFLite: its operators, tensor types and quantization as
+   * stored), for formats whose `read` converts to ONNX-domain IR. Absent: `read` is that view.
+   */
+  readNative?(path: string): Promise<{ model: Model; bytes: number }>;
+  /**
    * Writes a model atomically: either all files appear complete at their final paths, or none
    * does. Returns the files written and their total size.
    */

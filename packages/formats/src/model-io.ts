@@ -38,16 +38,21 @@ function locate(e: unknown, file: string): unknown {
   return isEnxutoError(e) ? e.withLocation({ file }) : e;
 }
 
+/**
+ * Reads a model into the IR. `native`: the format's own view where it has one (see
+ * `FormatHandler.readNative`); `native` in the result says which view was read.
+ */
 export async function readModel(
   path: string,
-  opts: { format?: string } = {},
-): Promise<{ model: Model; format: string; bytes: number }> {
+  opts: { format?: string; native?: boolean } = {},
+): Promise<{ model: Model; format: string; bytes: number; native: boolean }> {
   const file = modelFileOf(path);
   const format = opts.format ?? detectFormat(readHead(file), file, allSniffers()).format;
   const handler = getFormat(format, file);
   try {
-    const { model, bytes } = await handler.read(file);
-    return { model, format, bytes };
+    const native = opts.native === true && handler.readNative !== undefined;
+    const { model, bytes } = native ? await handler.readNative!(file) : await handler.read(file);
+    return { model, format, bytes, native };
   } catch (e) {
     throw locate(e, file);
   }

@@ -79,6 +79,9 @@ export const tfliteFormat: FormatHandler = {
     const model = lowerTfliteToOnnx(readTfliteFile(path));
     return { model, bytes: statSync(path).size };
   },
+  async readNative(path) {
+    return { model: readTfliteFile(path), bytes: statSync(path).size };
+  },
   async write(model, path, opts) {
     // TFLite shapes are static: symbolic input dims become 1 (as exportToTflite does), so shape
     // arithmetic on them folds before the op-by-op export; LSTMs (no ONNX -> TFLite mapping) unroll.

@@ -1,5 +1,4 @@
 // `enxuto inspect <model> [--json]`: what a model is made of.
-import { statSync } from 'node:fs';
 import {
   bytesPerDtype,
   countParameters,
@@ -21,11 +20,30 @@ export interface ValueSummary {
   shape: Dim[] | null;
   /** Full type text, e.g. 'float32[1,10]' or 'sequence<float32[?]>'. */
   type: string;
+  /** Scale(s) and zero point(s) when the value holds quantized integers (TFLite inputs/outputs). */
+  quant?: QuantSummary;
+}
+
+export interface QuantSummary {
+  scale: number[];
+  zeroPoint: number[];
+  /** Axis of per-axis (per-channel) quantization. */
+  axis?: number;
+}
+
+export interface QuantizationReport {
+  /** Tensors carrying quantization parameters, by storage type. */
+  tensorsByDtype: Record<string, number>;
+  /** Of those, per-axis ones, by axis. */
+  perAxisByAxis: Record<string, number>;
 }
 
 export interface InspectReport {
   file: string;
   format: string;
+  /** 'file': the operators and types as stored (TFLite ops, ONNX); 'lowered': the ONNX-domain IR. */
+  view: 'file' | 'lowered';
+  /** Bytes of the model: the file plus its side files (TF.js weight shards, ONNX external data). */
   fileBytes: number;
   irVersion: number;
   opsets: Record<string, number>;
@@ -37,13 +55,40 @@ export interface InspectReport {
   parameters: { total: number; nonZero: number };
   bytesPerDtype: Record<string, number>;
   functions: number;
+  /** Present when some tensor is quantized (TFLite files; ONNX QDQ scales are ordinary inputs). */
+  quantization?: QuantizationReport;
 }
 
 function summarize(v: Value): ValueSummary {
-  return { name: v.name, dtype: v.dtype ?? null, shape: v.shape ?? null, type: formatType(v.type) };
+  const s: ValueSummary = { name: v.name, dtype: v.dtype ?? null, shape: v.shape ?? null, type: formatType(v.type) };
+  const q = v.quant;
+  if (q !== undefined) {
+    s.quant = { scale: Array.from(q.scale), zeroPoint: Array.from(q.zeroPoint) };
+    if (q.axis !== undefined && q.scale.length > 1) s.quant.axis = q.axis;
+  }
+  return s;
 }
 
-export function inspectReport(model: Model, facts: { file: string; format: string; fileBytes: number }): InspectReport {
+function quantization(model: Model): QuantizationReport | undefined {
+  const tensorsByDtype: Record<string, number> = {};
+  const perAxisByAxis: Record<string, number> = {};
+  let any = false;
+  for (const v of model.graph.values()) {
+    const q = v.quant;
+    if (q === undefined || q.scale.length === 0) continue;
+    any = true;
+    const dtype = v.dtype ?? q.dtype;
+    tensorsByDtype[dtype] = (tensorsByDtype[dtype] ?? 0) + 1;
+    if (q.scale.length > 1) perAxisByAxis[String(q.axis ?? 0)] = (perAxisByAxis[String(q.axis ?? 0)] ?? 0) + 1;
+  }
+  return any ? { tensorsByDtype, perAxisByAxis } : undefined;
+}
+
+export function inspectReport(
+  model: Model,
+  facts: { file: string; format: string; view: 'file' | 'lowered'; fileBytes: number },
+): InspectReport {
+  const quant = quantization(model);
   const ops = opHistogram(model);
   // Graph inputs that have initializers are defaults, not inputs a caller must feed.
   const inputs = model.graph.inputs.filter((v) => !v.isInitializer());
@@ -59,8 +104,20 @@ export function inspectReport(model: Model, facts: { file: string; format: strin
     parameters: countParameters(model),
     bytesPerDtype: bytesPerDtype(model) as Record<string, number>,
     functions: model.functions.length,
+    ...(quant ? { quantization: quant } : {}),
   };
 }
+
+const quantText = (q: QuantSummary | undefined): string =>
+  q === undefined
+    ? ''
+    : q.scale.length === 1
+      ? ` (scale ${q.scale[0]!.toPrecision(4)}, zero point ${q.zeroPoint[0]})`
+      : ` (${q.scale.length} scales on axis ${q.axis ?? 0})`;
+const counts = (r: Record<string, number>) =>
+  Object.entries(r)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
 
 function humanBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -77,7 +134,7 @@ function humanBytes(n: number): string {
 export function formatInspect(r: InspectReport): string {
   const lines = [
     `${r.file}`,
-    `  format      ${r.format} (${humanBytes(r.fileBytes)}, ${r.fileBytes} bytes)`,
+    `  format      ${r.format} (${humanBytes(r.fileBytes)}, ${r.fileBytes} bytes)${r.view === 'lowered' && r.format !== 'onnx' ? ', shown as ONNX' : ''}`,
     `  IR version  ${r.irVersion}`,
     `  opsets      ${
       Object.entries(r.opsets)
@@ -86,33 +143,49 @@ export function formatInspect(r: InspectReport): string {
     }`,
     `  producer    ${[r.producer.name, r.producer.version].filter(Boolean).join(' ') || '-'}`,
     '  inputs',
-    ...r.inputs.map((v) => `    ${v.name}: ${v.dtype ?? v.type} ${formatDims(v.shape ?? undefined)}`),
+    ...r.inputs.map(
+      (v) => `    ${v.name}: ${v.dtype ?? v.type} ${formatDims(v.shape ?? undefined)}${quantText(v.quant)}`,
+    ),
     '  outputs',
-    ...r.outputs.map((v) => `    ${v.name}: ${v.dtype ?? v.type} ${formatDims(v.shape ?? undefined)}`),
+    ...r.outputs.map(
+      (v) => `    ${v.name}: ${v.dtype ?? v.type} ${formatDims(v.shape ?? undefined)}${quantText(v.quant)}`,
+    ),
     `  nodes       ${r.nodeCount}${r.functions ? ` (+ ${r.functions} local functions)` : ''}`,
     ...Object.entries(r.ops).map(([op, n]) => `    ${op.padEnd(24)} ${n}`),
     `  parameters  ${r.parameters.total.toLocaleString('en-US')} (${r.parameters.nonZero.toLocaleString('en-US')} non-zero)`,
     '  weights by dtype',
     ...Object.entries(r.bytesPerDtype).map(([d, b]) => `    ${d.padEnd(24)} ${humanBytes(b)}`),
   ];
+  if (r.quantization) {
+    lines.push(`  quantized   ${counts(r.quantization.tensorsByDtype)} tensors`);
+    const perAxis = counts(r.quantization.perAxisByAxis);
+    if (perAxis) lines.push(`    per-axis, by axis: ${perAxis}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
 export const inspectCommand: Command = {
   name: 'inspect',
   summary: 'show format, opsets, inputs/outputs, op histogram, parameters and size of a model',
-  usage: `enxuto inspect <model> [--json] [--format onnx|tfjs|tflite]
+  usage: `enxuto inspect <model> [--json] [--format onnx|tfjs|tflite] [--lowered]
 
   --json            print a JSON report (documented in docs/cli.md)
-  --format <name>   read as this format instead of sniffing it`,
+  --format <name>   read as this format instead of sniffing it
+  --lowered         show the ONNX-domain IR the other commands work on (TFLite files
+                    are shown with their own operators, types and quantization by default)`,
   async run(argv, io) {
     const { values, positionals: pos } = parseCommandArgs('inspect', argv, {
       json: { type: 'boolean' },
       format: { type: 'string' },
+      lowered: { type: 'boolean' },
     });
     const [file] = positionals('inspect', pos, ['model']);
-    const { model, format } = await readModel(file!, values.format === undefined ? {} : { format: values.format });
-    const report = inspectReport(model, { file: file!, format, fileBytes: statSync(file!).size });
+    const { model, format, bytes, native } = await readModel(file!, {
+      ...(values.format === undefined ? {} : { format: values.format }),
+      native: values.lowered !== true,
+    });
+    const view = native || format === 'onnx' ? 'file' : 'lowered';
+    const report = inspectReport(model, { file: file!, format, view, fileBytes: bytes });
     io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatInspect(report));
     return 0;
   },
