@@ -1,5 +1,5 @@
 import { float32Tensor, Graph, Model, tensorType } from '@enxuto/ir';
-import { testPassContext } from '@enxuto/pipeline';
+import { testPassContext } from '@enxuto/pass/testing';
 import { describe, expect, it } from 'vitest';
 import { clampWeights, plugin } from './index.js';
 

@@ -2,7 +2,7 @@
 // Replace the body of run() with your own pass; keep options as a zod object with defaults and
 // descriptions, so `enxuto passes`, the JSON Schema and error messages know them.
 import { float32Tensor, type Model } from '@enxuto/ir';
-import { definePass, definePlugin } from '@enxuto/pipeline';
+import { definePass, definePlugin } from '@enxuto/pass';
 import { z } from 'zod';
 
 export const clampWeights = definePass({
@@ -12,6 +12,8 @@ export const clampWeights = definePass({
     limit: z.number().positive().default(1).describe('largest absolute weight value kept'),
     minElements: z.number().int().min(0).default(0).describe('leave tensors with fewer elements than this alone'),
   }),
+  // The pass edits the model it is given (false: it returns a new model and leaves its input alone).
+  inPlace: true,
   async run(model: Model, options, ctx) {
     const g = model.graph;
     const weights = g.initializers().filter((v) => v.const?.dtype === 'float32' && v.const.size >= options.minElements);

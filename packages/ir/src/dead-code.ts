@@ -1,6 +1,7 @@
 // Dead-code elimination: nodes whose outputs nothing reads, and initializers nothing reads.
-import { walkGraphs, type Graph, type Model } from '@enxuto/ir';
-import { dropUnusedInitializers } from './graph-utils.js';
+import type { Graph } from './graph.js';
+import { walkGraphs, type Model } from './model.js';
+import type { Value } from './value.js';
 
 export interface EliminateDeadCodeOptions {
   /** Also remove initializers that nothing reads (default true). */
@@ -10,6 +11,20 @@ export interface EliminateDeadCodeOptions {
 export interface EliminateDeadCodeStats {
   removedNodes: number;
   removedInitializers: number;
+}
+
+/** Removes the initializers among `candidates` (default: all of `g`'s) that nothing reads any more. */
+export function dropUnusedInitializers(g: Graph, candidates?: Iterable<Value | null | undefined>): number {
+  let n = 0;
+  const list = candidates ? [...new Set(candidates)] : g.initializers();
+  for (const v of list) {
+    if (!v || v.graph !== g || !v.isInitializer() || v.isDetached()) continue;
+    if (v.uses().length === 0 && !v.isGraphOutput() && !v.isGraphInput()) {
+      g.removeValue(v);
+      n++;
+    }
+  }
+  return n;
 }
 
 function removeDeadNodes(g: Graph): number {

@@ -15,3 +15,12 @@ export { extractModel, nodeDependencies } from './extract.js';
 export { checkModel, findProblems } from './check.js';
 export { countParameters, opHistogram, bytesPerDtype } from './stats.js';
 export { mulberry32 } from './random.js';
+export { createRng, deriveSeed, mix32, permutation, shuffleInPlace, toSeed32, type Rng } from './rng.js';
+export { constOf, consumers, onlyUsedBy, soleConsumer } from './lookup.js';
+export {
+  dropUnusedInitializers,
+  eliminateDeadCode,
+  type EliminateDeadCodeOptions,
+  type EliminateDeadCodeStats,
+} from './dead-code.js';
+export { reshapeTarget, reversedAxes, transposeValues } from './layout.js';

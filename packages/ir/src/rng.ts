@@ -1,6 +1,6 @@
-// A seeded RNG (mulberry32 from @enxuto/ir) so every shuffle, split and random tensor is
+// A seeded RNG (mulberry32) so every shuffle, split and random tensor is
 // reproducible from a seed, in Node and in the browser alike. Not for cryptography.
-import { mulberry32 } from '@enxuto/ir';
+import { mulberry32 } from './random.js';
 
 export interface Rng {
   /** Uniform float in [0, 1). */

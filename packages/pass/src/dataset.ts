@@ -1,7 +1,6 @@
 // The one shape every data source takes: random access to samples plus seeded batching, so
 // calibration, training and evaluation never care where the numbers came from.
-import { configError } from './errors.js';
-import { permutation } from './rng.js';
+import { ConfigError, permutation } from '@enxuto/ir';
 
 export interface Sample {
   /** The preprocessed model input for one sample, laid out as `Dataset.shape`. */
@@ -68,14 +67,14 @@ export function createDataset(source: DatasetSource): Dataset {
   const perSample = elementCount(shape);
   const sample = (index: number): Sample => {
     if (!Number.isInteger(index) || index < 0 || index >= source.size) {
-      throw configError(`sample index ${index} is outside [0, ${source.size})`, {
+      throw new ConfigError(`sample index ${index} is outside [0, ${source.size})`, {
         code: 'data/index-out-of-range',
         field: 'index',
       });
     }
     const s = source.sample(index);
     if (s.input.length !== perSample) {
-      throw configError(
+      throw new ConfigError(
         `sample ${index} has ${s.input.length} values, shape [${shape.join(', ')}] needs ${perSample}`,
         {
           code: 'data/shape-mismatch',
@@ -105,7 +104,7 @@ export function* iterateBatches(
   options: BatchOptions = {},
 ): IterableIterator<Batch> {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw configError(`batch size must be a positive integer, got ${batchSize}`, {
+    throw new ConfigError(`batch size must be a positive integer, got ${batchSize}`, {
       code: 'data/bad-batch-size',
       field: 'batchSize',
     });
@@ -113,10 +112,13 @@ export function* iterateBatches(
   const perSample = elementCount(dataset.shape);
   const effective = Math.min(batchSize, Math.max(dataset.size, 1));
   if (effective * perSample > MAX_BATCH_ELEMENTS) {
-    throw configError(`a batch of ${effective} x [${dataset.shape.join(', ')}] exceeds ${MAX_BATCH_ELEMENTS} values`, {
-      code: 'data/batch-too-large',
-      field: 'batchSize',
-    });
+    throw new ConfigError(
+      `a batch of ${effective} x [${dataset.shape.join(', ')}] exceeds ${MAX_BATCH_ELEMENTS} values`,
+      {
+        code: 'data/batch-too-large',
+        field: 'batchSize',
+      },
+    );
   }
   const order = options.shuffle ? permutation(dataset.size, options.seed ?? 0) : null;
   for (let start = 0; start < dataset.size; start += batchSize) {

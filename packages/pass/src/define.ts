@@ -1,8 +1,16 @@
 // definePass / definePlugin: check a definition once, when it is made, so a malformed pass fails
 // at import time with its name rather than halfway through a pipeline.
-import { ConfigError } from '@enxuto/ir';
+import { ConfigError, type Model } from '@enxuto/ir';
 import { z } from 'zod';
-import type { OptionsSchema, PassDefinition, PassNeed, PluginDefinition } from './types.js';
+import type {
+  OptionsSchema,
+  PassContext,
+  PassDefinition,
+  PassNeed,
+  PassResult,
+  PassStats,
+  PluginDefinition,
+} from './types.js';
 
 const PASS_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const NAMESPACE = /^@?[a-z0-9][a-z0-9._-]*$/;
@@ -19,17 +27,29 @@ export function isNamespaced(name: string): boolean {
   return name.includes('/');
 }
 
-export interface PassSpec<S extends OptionsSchema> {
+export interface PassSpec<S extends OptionsSchema, R extends PassStats> {
   name: string;
   summary: string;
   /** Defaults to no options. */
   options?: S;
   needs?: readonly PassNeed[];
-  run: PassDefinition<S>['run'];
+  /**
+   * Whether `run` changes the model it is given (see PassDefinition.inPlace). Default true, the
+   * safe assumption for callers; say `false` when the pass works on a copy.
+   */
+  inPlace?: boolean;
+  run(model: Model, options: z.output<S>, ctx: PassContext): Promise<PassResult<R>>;
 }
 
+/** A checked pass definition; `options` keeps its precise schema type. */
+export type DefinedPass<S extends OptionsSchema, R extends PassStats> = PassDefinition<z.output<S>, R> & {
+  readonly options: S;
+};
+
 // biome-ignore lint/complexity/noBannedTypes: zod's own spelling of an object with no options
-export function definePass<S extends OptionsSchema = z.ZodObject<{}>>(spec: PassSpec<S>): PassDefinition<S> {
+export function definePass<S extends OptionsSchema = z.ZodObject<{}>, R extends PassStats = PassStats>(
+  spec: PassSpec<S, R>,
+): DefinedPass<S, R> {
   const bad = (why: string, field: string) =>
     new ConfigError(`pass ${JSON.stringify(spec.name)}: ${why}`, { code: 'pass/bad-definition', field });
   if (typeof spec.name !== 'string' || !isValidPassName(spec.name)) {
@@ -43,8 +63,19 @@ export function definePass<S extends OptionsSchema = z.ZodObject<{}>>(spec: Pass
   const needs = [...(spec.needs ?? [])];
   for (const n of needs)
     if (!NEEDS.includes(n)) throw bad(`unknown need ${JSON.stringify(n)} (known: ${NEEDS.join(', ')})`, 'needs');
+  if (spec.inPlace !== undefined && typeof spec.inPlace !== 'boolean')
+    throw bad('inPlace must be a boolean', 'inPlace');
   if (typeof spec.run !== 'function') throw bad('run must be a function', 'run');
-  return Object.freeze({ name: spec.name, summary: spec.summary, options, needs, run: spec.run });
+  const defined = {
+    name: spec.name,
+    summary: spec.summary,
+    options,
+    needs,
+    inPlace: spec.inPlace ?? true,
+    run: spec.run,
+  };
+  // TypeScript cannot see that a ZodObject S parses to z.output<S>; it does by definition.
+  return Object.freeze(defined) as unknown as DefinedPass<S, R>;
 }
 
 export function definePlugin(spec: { name: string; passes: readonly PassDefinition[] }): PluginDefinition {

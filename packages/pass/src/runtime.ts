@@ -1,4 +1,5 @@
 // The runtime contract: what passes, evaluation and the CLI see of an inference engine.
+// @enxuto/runtime implements it over onnxruntime; a test may hand a pass any object that fits.
 import type { DataType, Dim, Model, TypedArray } from '@enxuto/ir';
 
 /**

@@ -1,17 +1,22 @@
-// A PassContext for tests of a pass (built-in or plugin): silent, seeded, with only the datasets
-// and runtime the test hands it, so a pass can be run without a pipeline file.
-import type { InferenceBackend } from '@enxuto/runtime';
-import { ConfigError } from '@enxuto/ir';
-import type { Dataset } from '../data/index.js';
-import { createRng } from '../data/index.js';
-import type { DataRole, PassContext } from './types.js';
+// @enxuto/pass/testing: a PassContext for tests of a pass (built-in or plugin): silent, seeded,
+// with only the datasets and runtime the test hands it, so a pass runs on a model built in code
+// without a pipeline file and without an inference engine unless the test injects one.
+import { ConfigError, createRng } from '@enxuto/ir';
+import type { Dataset } from './dataset.js';
+import type { InferenceBackend } from './runtime.js';
+import type { DataRole, Logger, PassContext, ProgressReporter } from './types.js';
 
 export interface TestPassContextOptions {
   data?: Partial<Record<DataRole, Dataset>>;
   seed?: number;
+  /** An inference backend, e.g. `getBackend('ort-node')` from @enxuto/runtime/node. */
   runtime?: InferenceBackend;
   passName?: string;
   signal?: AbortSignal;
+  /** Receives progress updates (default: dropped). */
+  progress?: ProgressReporter;
+  /** Receives log lines (default: dropped). */
+  logger?: Logger;
 }
 
 export function testPassContext(opts: TestPassContextOptions = {}): PassContext {
@@ -21,8 +26,8 @@ export function testPassContext(opts: TestPassContextOptions = {}): PassContext 
   return {
     passName: opts.passName ?? 'test',
     step: 0,
-    logger: { debug() {}, info() {}, warn() {} },
-    progress: { update() {} },
+    logger: opts.logger ?? { debug() {}, info() {}, warn() {} },
+    progress: opts.progress ?? { update() {} },
     signal,
     throwIfAborted() {
       signal.throwIfAborted();

@@ -2,15 +2,15 @@
 // unlabelled transfer set, self-distillation after pruning, and the two passes end to end.
 import { countParameters, float32Tensor, type Model } from '@enxuto/ir';
 import { openDataset } from '@enxuto/pipeline/node';
-import type { Dataset } from '@enxuto/pipeline';
+import type { Dataset } from '@enxuto/pass';
 import { compileGraph, type BatchSource } from '@enxuto/train';
 import { initBackend } from '@enxuto/train/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accuracyOf, distillTrain } from './distill-train.js';
-import { distill } from './distill-pass.js';
-import { finetune } from './finetune-pass.js';
-import { mlpModel } from './mlp.js';
-import { testPassContext } from '@enxuto/pipeline';
+import { distill } from './passes/distill.js';
+import { finetune } from './passes/finetune.js';
+import { mlpModel } from './graph/mlp.js';
+import { testPassContext } from '@enxuto/pass/testing';
 
 const FLAT = { shape: [784] };
 let train: Dataset;

@@ -15,7 +15,7 @@ import {
   type TrainBatch,
 } from '@enxuto/train';
 import { createAdapter, featureLoss, type FeatureAdapter, type FeaturePair } from './feature-adapter.js';
-import { imageLayoutOf, jitterBatch } from './jitter.js';
+import { imageLayoutOf, jitterBatch } from './kernels/jitter.js';
 import { hardCrossEntropy, kdLoss } from './kd-loss.js';
 import { deriveSeed, seededRandom } from '@enxuto/train';
 

@@ -1,7 +1,8 @@
 // Small models for the tests: a demo-like MLP with BatchNormalization and Dropout, a tiny CNN
 // flattened into a Gemm, and a residual MLP whose inner width cannot shrink.
 import { attr, float32Tensor, int64Tensor, Model, tensorType } from '@enxuto/ir';
-import { initWeights } from './init.js';
+import { createDataset, type Dataset } from '@enxuto/pass';
+import { initWeights } from './kernels/init.js';
 import { seededRandom } from '@enxuto/train';
 
 const r = seededRandom(11);
@@ -120,4 +121,19 @@ export function residualMlp(): Model {
     .output(0);
   g.addOutput(y);
   return m;
+}
+
+/** 64 samples of 4 features; the class is the index of the largest feature. */
+export function argmaxDataset(): Dataset {
+  return createDataset({
+    description: 'toy',
+    size: 64,
+    shape: [4],
+    hasLabels: true,
+    numClasses: 4,
+    sample: (i) => {
+      const input = Float32Array.from({ length: 4 }, (_, k) => Math.sin(i * 1.7 + k * 2.3));
+      return { input, label: input.indexOf(Math.max(...input)) };
+    },
+  });
 }

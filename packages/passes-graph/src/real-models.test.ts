@@ -5,8 +5,8 @@ import { readOnnx } from '@enxuto/onnx';
 import { getBackend } from '@enxuto/runtime/node';
 import { sharedPath } from '@enxuto/test-support';
 import { describe, expect, it } from 'vitest';
-import { graphPasses } from './index.js';
-import { testPassContext } from '@enxuto/pipeline';
+import { passes } from './index.js';
+import { testPassContext } from '@enxuto/pass/testing';
 
 const MNIST = () => sharedPath('models', 'onnx-mnist-8', 'mnist.onnx');
 
@@ -34,9 +34,9 @@ describe('graph passes on onnx-mnist-8', () => {
     const reference = readOnnx(bytes, { file: 'mnist.onnx' });
     let model = readOnnx(bytes, { file: 'mnist.onnx' });
     const stats: Record<string, unknown> = {};
-    for (const pass of graphPasses) {
+    for (const pass of passes) {
       const options = pass.options.parse({});
-      const r = await pass.run(model, options as never, testPassContext());
+      const r = await pass.run(model, options, testPassContext());
       checkModel(r.model);
       model = r.model;
       stats[pass.name] = r.stats;
@@ -59,7 +59,7 @@ describe('graph passes on onnx-mnist-8', () => {
 describe('fold-batchnorm through onnxruntime', () => {
   it('keeps Conv+BN and Gemm+BN outputs within 1e-5', async () => {
     const { convBnModel, gemmBnModel } = await import('@enxuto/transforms/testing');
-    const { foldBatchnorm } = await import('./fold-batchnorm.js');
+    const { foldBatchnorm } = await import('./passes/fold-batchnorm.js');
     const backend = getBackend('ort-node');
     const cases = [
       { make: convBnModel, shape: [1, 2, 2, 2] },

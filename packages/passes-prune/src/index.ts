@@ -1,6 +1,6 @@
 // @enxuto/passes-prune: unstructured (magnitude, OBD), N:M and structured channel pruning, with
 // gradual schedules and fine-tuning through @enxuto/train. Browser-safe.
-import type { PassDefinition } from '@enxuto/pipeline';
+import type { PassDefinition } from '@enxuto/pass';
 import { pruneChannels } from './passes/prune-channels.js';
 import { pruneMagnitude } from './passes/prune-magnitude.js';
 import { pruneNm } from './passes/prune-nm.js';
@@ -13,7 +13,7 @@ export { pruneMagnitudeOptions } from './passes/prune-magnitude.js';
 export { pruneNmOptions } from './passes/prune-nm.js';
 export { pruneObdOptions } from './passes/prune-obd.js';
 export { storeSparseOptions } from './passes/store-sparse.js';
-export { runUnstructured, scheduleSchema, type ScoreFn, type UnstructuredOptions } from './passes/unstructured.js';
+export { runUnstructured, scheduleSchema, type ScoreFn, type UnstructuredOptions } from './unstructured.js';
 export { selectMasks, selectionSchema, layerTargets, type SelectionOptions } from './selection.js';
 export {
   applyMask,
@@ -59,11 +59,5 @@ export {
   type Teacher,
 } from './training/finetune.js';
 
-/** Every pass of this package, for a registry. */
-export const prunePasses: readonly PassDefinition[] = [
-  pruneMagnitude,
-  pruneNm,
-  pruneObd,
-  pruneChannels,
-  storeSparse,
-] as unknown as PassDefinition[];
+/** Every pass of this package: what the built-in registry lists. */
+export const passes: readonly PassDefinition[] = [pruneMagnitude, pruneNm, pruneObd, pruneChannels, storeSparse];

@@ -2,7 +2,8 @@
 // with a short gradual fine-tune, scored on the official test set in onnxruntime-node.
 import { cloneModel, float32Tensor, Model, tensorType, type Value } from '@enxuto/ir';
 import { openDataset } from '@enxuto/pipeline/node';
-import { testPassContext, type Dataset } from '@enxuto/pipeline';
+import type { Dataset } from '@enxuto/pass';
+import { testPassContext } from '@enxuto/pass/testing';
 import { getBackend } from '@enxuto/runtime/node';
 import { sharedPath } from '@enxuto/test-support';
 import { initBackend, train } from '@enxuto/train/node';

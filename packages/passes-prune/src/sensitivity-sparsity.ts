@@ -4,7 +4,7 @@
 // every layer and every higher level it measured; the last step stops part way so the target is
 // met exactly.
 import { ConfigError } from '@enxuto/ir';
-import { loadSensitivity, sensitivityLayer, type SensitivityFile } from '@enxuto/pipeline';
+import { loadSensitivity, sensitivityLayer, type SensitivityFile } from '@enxuto/pass';
 import type { PrunableLayer } from './graph/layers.js';
 
 export interface MeasuredLayer {

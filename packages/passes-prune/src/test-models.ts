@@ -157,3 +157,33 @@ export function reshapeNet(seed = 2): Model {
   g.addOutput(y);
   return m;
 }
+
+/** x[N,4] -> fc1 [4,8] -> relu -> fc2 [8,8] -> relu -> fc3 (transB) [3,8]; weights 1..n in magnitude order. */
+export function gemmMlp(): Model {
+  const m = new Model();
+  m.opsetImports.set('', 13);
+  const g = m.graph;
+  let x: Value = g.addInput('x', tensorType('float32', ['N', 4]));
+  const layers: [string, number[], boolean][] = [
+    ['fc1', [4, 8], false],
+    ['fc2', [8, 8], false],
+    ['fc3', [3, 8], true],
+  ];
+  for (const [name, shape, transB] of layers) {
+    const n = shape[0]! * shape[1]!;
+    const w = g.addInitializer(
+      `${name}.w`,
+      float32Tensor(
+        shape,
+        Float32Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * (i + 1)),
+      ),
+    );
+    const node = g.addNode({ opType: 'Gemm', name, inputs: [x, w], outputs: [`${name}.out`] });
+    if (transB) node.setAttr('transB', { type: 'int', value: 1 });
+    x = node.output(0);
+    if (name !== 'fc3')
+      x = g.addNode({ opType: 'Relu', name: `${name}.relu`, inputs: [x], outputs: [`${name}.relu.out`] }).output(0);
+  }
+  g.addOutput(x);
+  return m;
+}

@@ -1,12 +1,12 @@
 // The engine behind prune-magnitude and prune-obd: score, select, mask; optionally in several
 // steps of a polynomial schedule with fine-tuning (and distillation) between them.
 import { cloneModel, type Model } from '@enxuto/ir';
-import type { Dataset, PassContext, PassResult } from '@enxuto/pipeline';
+import type { Dataset, PassContext, PassResult } from '@enxuto/pass';
 import { z } from 'zod';
-import { polynomialSteps } from '../kernels/schedule.js';
-import { applyLayerMask, layerSparsity, sparsityTotals } from '../graph/apply-masks.js';
-import { findPrunableLayers, type PrunableLayer } from '../graph/layers.js';
-import { selectMasks, type SelectionOptions } from '../selection.js';
+import { polynomialSteps } from './kernels/schedule.js';
+import { applyLayerMask, layerSparsity, sparsityTotals } from './graph/apply-masks.js';
+import { findPrunableLayers, type PrunableLayer } from './graph/layers.js';
+import { selectMasks, type SelectionOptions } from './selection.js';
 import {
   createTeacher,
   distillSchema,
@@ -14,7 +14,7 @@ import {
   finetuneSchema,
   type DistillOptions,
   type FinetuneOptions,
-} from '../training/finetune.js';
+} from './training/finetune.js';
 
 export const scheduleSchema = z
   .strictObject({

@@ -1,6 +1,40 @@
 // @enxuto/passes-quantize: int8 static/dynamic, weight-only int8/int4, float16, cross-layer
 // equalization, bias correction and accuracy-aware mixed precision. Browser-safe.
-export * from './passes/index.js';
+import type { PassDefinition } from '@enxuto/pass';
+import { biasCorrectionPass } from './passes/bias-correction.js';
+import { quantizeAwqPass } from './passes/quantize-awq.js';
+import { quantizeGptqPass } from './passes/quantize-gptq.js';
+import { convertFloat16Pass } from './passes/convert-float16.js';
+import { equalizeCrossLayerPass } from './passes/equalize-cross-layer.js';
+import { quantizeAutoPass } from './passes/quantize-auto.js';
+import { quantizeDynamicPass } from './passes/quantize-dynamic.js';
+import { quantizeStaticPass } from './passes/quantize-static.js';
+import { quantizeWeightsPass } from './passes/quantize-weights.js';
+
+export {
+  quantizeStaticPass,
+  quantizeDynamicPass,
+  quantizeWeightsPass,
+  quantizeGptqPass,
+  quantizeAwqPass,
+  convertFloat16Pass,
+  equalizeCrossLayerPass,
+  biasCorrectionPass,
+  quantizeAutoPass,
+};
+
+/** Every pass of this package: what the built-in registry lists. */
+export const passes: readonly PassDefinition[] = [
+  quantizeStaticPass,
+  quantizeDynamicPass,
+  quantizeWeightsPass,
+  quantizeGptqPass,
+  quantizeAwqPass,
+  convertFloat16Pass,
+  equalizeCrossLayerPass,
+  biasCorrectionPass,
+  quantizeAutoPass,
+];
 
 // Plain-function API (what the passes run), for scripts and tests.
 export {
@@ -9,17 +43,17 @@ export {
   staticOptionsSchema,
   type StaticOptions,
   type StaticResult,
-} from './quantize-static.js';
+} from './passes/quantize-static.js';
+export { quantizeDynamic, dynamicOptionsSchema, type DynamicOptions } from './passes/quantize-dynamic.js';
 export {
-  quantizeDynamic,
   quantizeWeights,
-  dynamicOptionsSchema,
   weightsOptionsSchema,
-  type DynamicOptions,
-  type WeightsOptions,
   type StreamingHooks,
-} from './quantize-dynamic.js';
-export { toFloat16, float16OptionsSchema, type Float16Options } from './convert-float16.js';
+  type WeightsOptions,
+} from './passes/quantize-weights.js';
+export { toFloat16, float16OptionsSchema, type Float16Options } from './passes/convert-float16.js';
+export { equalizeModel, equalizeOptionsSchema } from './passes/equalize-cross-layer.js';
+export { biasCorrectModel, biasCorrectionOptionsSchema } from './passes/bias-correction.js';
 export {
   quantizeCalibrated,
   gptqOptionsSchema,
@@ -27,30 +61,25 @@ export {
   type GptqPassOptions,
   type AwqPassOptions,
   type CalibratedResult,
-} from './quantize-calibrated.js';
+} from './calibrate/calibrated.js';
 export { quantizeLayerwise, stagesOf, type LayerwiseOptions, type LayerwiseLayer } from './calibrate/layerwise.js';
 export { calibrationBatches, tokenBatches, readsTokens } from './calibrate/token-batches.js';
-export {
-  equalizeModel,
-  biasCorrectModel,
-  equalizeOptionsSchema,
-  biasCorrectionOptionsSchema,
-} from './equalize-and-correct.js';
 export {
   quantizeAuto,
   autoOptionsSchema,
   type AutoOptions,
   type AutoResult,
   type LayerDecision,
-} from './quantize-auto.js';
+} from './passes/quantize-auto.js';
 export { datasetBatches, dataInput, batchSizeFor, type SampleSource } from './calibrate/batches.js';
 export { collectHistograms, activationNames } from './calibrate/collect.js';
 export { evaluateModel, evaluateSession, outputMse, type EvalResult } from './calibrate/evaluate.js';
-export type { CalibrationBatch, FeedTensor, QuantBackend, QuantSession } from './calibrate/session.js';
+export type { CalibrationBatch } from './calibrate/session.js';
 
 // Graph rewrites.
 export {
   prepareForQuantization,
+  prepareFloat,
   foldConstantReshapes,
   foldConvBiasAdds,
   foldMatMulAddToGemm,

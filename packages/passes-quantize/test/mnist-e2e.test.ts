@@ -7,8 +7,9 @@ import { getBackend } from '@enxuto/runtime/node';
 import { opHistogram } from '@enxuto/ir';
 import { datasetBatches } from '../src/calibrate/batches.js';
 import { evaluateModel, type EvalResult } from '../src/calibrate/evaluate.js';
-import { quantizeStatic } from '../src/quantize-static.js';
-import { quantizeDynamic, quantizeWeights } from '../src/quantize-dynamic.js';
+import { quantizeStatic } from '../src/passes/quantize-static.js';
+import { quantizeDynamic } from '../src/passes/quantize-dynamic.js';
+import { quantizeWeights } from '../src/passes/quantize-weights.js';
 import { calibrationDigits, mnistModel, mnistModelBytes, testDigits } from './mnist-fixtures.js';
 
 const EVAL = 2000;

@@ -11,9 +11,14 @@ import {
   type Dataset,
   type MnistDigit,
 } from '@enxuto/pipeline';
-import { readOnnx } from '@enxuto/onnx';
+import { readOnnx, writeOnnxBytes } from '@enxuto/onnx';
 import type { Model } from '@enxuto/ir';
+import type { PassContext } from '@enxuto/pass';
+import { testPassContext } from '@enxuto/pass/testing';
+import { getBackend } from '@enxuto/runtime/node';
 import { sharedPath } from '@enxuto/test-support';
+import { datasetBatches } from '../src/calibrate/batches.js';
+import { evaluateModel } from '../src/calibrate/evaluate.js';
 
 export function mnistModelBytes(): Uint8Array {
   return readFileSync(sharedPath('models', 'onnx-mnist-8', 'mnist.onnx'));
@@ -49,4 +54,23 @@ export function testDigits(count?: number): Dataset {
     labels: gunzipSync(readFileSync(labels)),
     labelsName: labels,
   });
+}
+
+/** A PassContext with onnxruntime-node, the given data, and progress updates collected in `progress`. */
+export function mnistPassContext(
+  data: { calibration?: Dataset; evaluation?: Dataset },
+  progress: [number, number][] = [],
+): PassContext {
+  return testPassContext({
+    data,
+    seed: 1,
+    runtime: getBackend('ort-node'),
+    progress: { update: (d, t) => progress.push([d, t]) },
+  });
+}
+
+/** Top-1 accuracy of a model on the first 1000 official test digits, in onnxruntime-node. */
+export async function mnistAccuracy(m: Model): Promise<number> {
+  const batches = datasetBatches(m, testDigits(1000));
+  return (await evaluateModel(writeOnnxBytes(m), getBackend('ort-node'), batches)).accuracy;
 }

@@ -1,20 +1,9 @@
-// @enxuto/pipeline: the pass API, registry, pipeline schema and validation, evaluation and report
-// rendering. Browser-safe; file loading, the runner and plugins live in '@enxuto/pipeline/node'.
+// @enxuto/pipeline: the runner's side: registry, pipeline schema and validation, evaluation and
+// report rendering. Browser-safe; file loading, the runner and plugins live in
+// '@enxuto/pipeline/node'. The pass API itself is @enxuto/pass.
 export * from './data/index.js';
-export { testPassContext, type TestPassContextOptions } from './pass/test-context.js';
-export { definePass, definePlugin, isValidPassName, isNamespaced, type PassSpec } from './pass/define.js';
-export { PassRegistry, createRegistry, type RegisteredPass } from './pass/registry.js';
-export type {
-  DataRole,
-  Logger,
-  OptionsSchema,
-  PassContext,
-  PassDefinition,
-  PassNeed,
-  PassResult,
-  PluginDefinition,
-  ProgressReporter,
-} from './pass/types.js';
+export { PassRegistry, createRegistry, type RegisteredPass } from './registry.js';
+export * from './deprecated.js';
 export { editDistance, closestMatch } from './edit-distance.js';
 export {
   pipelineSchema,
@@ -63,4 +52,4 @@ export {
   type SensitivityFile,
   type SensitivityLayer,
   type SensitivityResult,
-} from './sensitivity/sensitivity-file.js';
+} from '@enxuto/pass';

@@ -1,7 +1,7 @@
 // Passes used by the pipeline tests: tiny, deterministic, written with the public API.
 import { float32Tensor, type Model } from '@enxuto/ir';
 import { z } from 'zod';
-import { definePass } from './pass/define.js';
+import { definePass } from '@enxuto/pass';
 
 /** Multiplies every float32 initializer by `factor` (changes outputs: lets gates fail). */
 export const scaleWeights = definePass({

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBackend as getBrowserBackend } from './index.js';
 import { getBackend } from './node.js';
 import { argmax, mnistDigits } from './test-mnist.js';
-import type { Session } from './types.js';
+import type { Session } from '@enxuto/pass';
 
 const MODEL = sharedPath('models', 'onnx-mnist-8', 'mnist.onnx');
 const bytes = new Uint8Array(readFileSync(MODEL));

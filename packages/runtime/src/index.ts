@@ -1,15 +1,14 @@
-// @enxuto/runtime: inference behind one interface. Browser-safe: this entry offers ort-web only;
-// '@enxuto/runtime/node' adds onnxruntime-node.
+// @enxuto/runtime: onnxruntime behind the InferenceBackend / Session interfaces of @enxuto/pass.
+// Browser-safe: this entry offers ort-web only; '@enxuto/runtime/node' adds onnxruntime-node.
 import { ConfigError } from '@enxuto/ir';
-import type { BackendName, InferenceBackend } from './types.js';
+import type { BackendName, InferenceBackend } from '@enxuto/pass';
 import { ortWebBackend } from './web.js';
 
-export type { BackendName, InferenceBackend, Session, SessionOptions, TensorData, TensorInfo } from './types.js';
+export type { BackendName, InferenceBackend, Session, SessionOptions, TensorData, TensorInfo } from '@enxuto/pass';
 export { configureOrtWeb, ortWebBackend, type OrtWebSettings } from './web.js';
-export { withOutputs } from './with-outputs.js';
 export { isRuntimeDtype } from './tensor-convert.js';
 export { concreteShape, generateInputs, type InputShapeOptions } from './inputs.js';
-export { lmFeeds, type TokenBatch } from './lm-inputs.js';
+export { lmFeeds, type TokenBatch } from '@enxuto/pass';
 export { measureLatency, percentile, summarizeLatencies, type LatencyStats } from './measure.js';
 
 export const BACKEND_NAMES: readonly BackendName[] = ['ort-node', 'ort-web'];

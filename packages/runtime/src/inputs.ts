@@ -1,7 +1,7 @@
 // Generated inputs of a session's shapes, for benchmarks and smoke runs.
 import { RuntimeError, shapeSize, type DataType, type TypedArray, mulberry32 } from '@enxuto/ir';
 import { isRuntimeDtype } from './tensor-convert.js';
-import type { TensorData, TensorInfo } from './types.js';
+import type { TensorData, TensorInfo } from '@enxuto/pass';
 
 export interface InputShapeOptions {
   /** Size of a symbolic first dimension (default 1). Other symbolic dims are 1. */

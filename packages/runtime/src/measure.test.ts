@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { measureLatency, percentile, summarizeLatencies } from './measure.js';
-import type { Session } from './types.js';
+import type { Session } from '@enxuto/pass';
 
 describe('latency statistics', () => {
   it('uses nearest-rank percentiles', () => {

@@ -1,5 +1,5 @@
 // Latency measurement shared by `enxuto bench` and the edge app.
-import type { Session, TensorData } from './types.js';
+import type { Session, TensorData } from '@enxuto/pass';
 
 export interface LatencyStats {
   runs: number;

@@ -6,7 +6,7 @@ import { RuntimeError, type Model } from '@enxuto/ir';
 import { modelBytes } from './model-bytes.js';
 import { createOrtSession, ortSessionOptions } from './ort-session.js';
 import type { OrtModule } from './ort-types.js';
-import type { InferenceBackend, Session, SessionOptions } from './types.js';
+import type { InferenceBackend, Session, SessionOptions } from '@enxuto/pass';
 
 export const ORT_NODE_INSTALL_HINT =
   'npm install onnxruntime-node@1.30.0 (with "allowScripts": { "onnxruntime-node": false } in package.json, as its install script only fetches CUDA files)';

@@ -1,7 +1,7 @@
 // @enxuto/runtime/node: everything in the main entry, plus the native onnxruntime-node backend.
 import { unknownBackend } from './index.js';
 import { ortNodeBackend, ortNodeInstalled } from './node-backend.js';
-import type { InferenceBackend } from './types.js';
+import type { InferenceBackend } from '@enxuto/pass';
 import { ortWebBackend } from './web.js';
 
 export * from './index.js';

@@ -2,7 +2,7 @@
 import { isDataType, isEnxutoError, RuntimeError, type DataType, type Dim } from '@enxuto/ir';
 import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from './ort-types.js';
 import { fromOrtTensor, toOrtTensor } from './tensor-convert.js';
-import type { Session, SessionOptions, TensorData, TensorInfo } from './types.js';
+import type { Session, SessionOptions, TensorData, TensorInfo } from '@enxuto/pass';
 
 const OPT_LEVEL = { all: 'all', basic: 'basic', none: 'disabled' } as const;
 

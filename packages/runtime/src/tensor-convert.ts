@@ -1,7 +1,7 @@
 // TensorData <-> onnxruntime tensors. Only dtypes onnxruntime's JS API carries are accepted.
 import { RuntimeError, UnsupportedError, type DataType, type TypedArray } from '@enxuto/ir';
 import type { OrtModule, OrtTensor } from './ort-types.js';
-import type { TensorData } from './types.js';
+import type { TensorData } from '@enxuto/pass';
 
 const ORT_TYPES = new Set<DataType>([
   'float32',

@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-web';
 import { modelBytes } from './model-bytes.js';
 import { createOrtSession, ortSessionOptions } from './ort-session.js';
 import type { OrtModule } from './ort-types.js';
-import type { InferenceBackend, Session, SessionOptions } from './types.js';
+import type { InferenceBackend, Session, SessionOptions } from '@enxuto/pass';
 
 let threadsFixed = false;
 

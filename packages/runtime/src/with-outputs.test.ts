@@ -1,7 +1,7 @@
 import { float32Tensor, Model, tensorType } from '@enxuto/ir';
 import { describe, expect, it } from 'vitest';
 import { ortNodeBackend } from './node-backend.js';
-import { withOutputs } from './with-outputs.js';
+import { withOutputs } from '@enxuto/pass';
 
 function reluNeg(): Model {
   const m = new Model();

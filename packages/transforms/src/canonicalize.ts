@@ -1,7 +1,6 @@
 // The clean-up every writer of a runtime-specific format wants first: constant subgraphs computed,
 // identities bypassed, dead code gone.
-import type { Model } from '@enxuto/ir';
-import { eliminateDeadCode } from './eliminate-dead-code.js';
+import { eliminateDeadCode, type Model } from '@enxuto/ir';
 import { eliminateIdentity } from './eliminate-identity.js';
 import { foldConstants } from './fold-constants.js';
 import { inferShapes, pinInputDims } from './infer-shapes.js';

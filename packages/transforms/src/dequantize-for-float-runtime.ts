@@ -7,7 +7,9 @@
 // Activation rounding and saturation at the calibrated range are quantization noise and are not
 // emulated (the result computes activations in float).
 import {
+  constOf,
   dequantizeValues,
+  dropUnusedInitializers,
   isIntegerType,
   tensorFromValues,
   walkGraphs,
@@ -18,7 +20,7 @@ import {
   type Tensor,
   type Value,
 } from '@enxuto/ir';
-import { bypassNode, constOf, dropUnusedInitializers } from './graph-utils.js';
+import { bypassNode } from './graph-utils.js';
 
 export interface DequantizeForFloatRuntimeStats {
   /** DequantizeLinear nodes of constants replaced by float constants. */

@@ -1,7 +1,16 @@
-import { attr, checkModel, float32Tensor, Graph, int64Tensor, Model, tensorType, type Tensor } from '@enxuto/ir';
+import {
+  attr,
+  checkModel,
+  eliminateDeadCode,
+  float32Tensor,
+  Graph,
+  int64Tensor,
+  Model,
+  tensorType,
+  type Tensor,
+} from '@enxuto/ir';
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from './canonicalize.js';
-import { eliminateDeadCode } from './eliminate-dead-code.js';
 import { eliminateIdentity } from './eliminate-identity.js';
 import { foldConstants } from './fold-constants.js';
 import { foldableModel } from './testing.js';

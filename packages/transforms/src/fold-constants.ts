@@ -1,8 +1,7 @@
 // Constant folding: nodes whose inputs are all constants (and Shape of a value whose shape is fully
 // static) are computed now and become initializers.
 import type { Graph, Model, Node, Tensor, Value } from '@enxuto/ir';
-import { int64Tensor } from '@enxuto/ir';
-import { constOf, dropUnusedInitializers } from './graph-utils.js';
+import { constOf, dropUnusedInitializers, int64Tensor } from '@enxuto/ir';
 import { evaluateOp, MAX_FOLDED_ELEMENTS } from './kernels/evaluate-op.js';
 import { staticShapeRead } from './shape-reads.js';
 

@@ -1,7 +1,6 @@
 // Pad folding: a zero constant Pad of the spatial dims whose only reader is a Conv (explicit pads,
 // no auto_pad) becomes part of that Conv's pads: one op less, and the quantizer sees Conv's input.
-import { attr, type Model, type Node, walkGraphs } from '@enxuto/ir';
-import { constOf, dropUnusedInitializers } from './graph-utils.js';
+import { attr, constOf, dropUnusedInitializers, walkGraphs, type Model, type Node } from '@enxuto/ir';
 
 /** The Pad's pads (begin..., end...) over all dims, when constant, zero-valued and constant-mode. */
 function zeroPads(pad: Node): number[] | undefined {

@@ -1,15 +1,5 @@
-// Small graph-surgery helpers shared by the graph passes.
-import { float32Tensor, type Graph, type Node, type Tensor, type Value } from '@enxuto/ir';
-
-/** The constant tensor behind a value (an initializer), or undefined. */
-export function constOf(v: Value | null | undefined): Tensor | undefined {
-  return v?.isInitializer() ? v.const : undefined;
-}
-
-/** True when the only reader of `v` is `node` and `v` is not a graph output. */
-export function onlyUsedBy(v: Value, node: Node): boolean {
-  return !v.isGraphOutput() && v.uses().every((u) => u.node === node);
-}
+// Small graph-surgery helpers shared by the rewrites (constOf, dead code... live in @enxuto/ir).
+import { float32Tensor, onlyUsedBy, type Graph, type Node, type Value } from '@enxuto/ir';
 
 /**
  * Gives `node` input `index` = a float32 constant with `values`: rewritten in place when only this
@@ -49,18 +39,4 @@ export function bypassNode(g: Graph, removed: Node, replacement: Value): void {
     g.rename(replacement, name);
     if (type) replacement.type = type;
   }
-}
-
-/** Removes the initializers among `candidates` (default: all of `g`'s) that nothing reads any more. */
-export function dropUnusedInitializers(g: Graph, candidates?: Iterable<Value | null>): number {
-  let n = 0;
-  const list = candidates ? [...new Set(candidates)] : g.initializers();
-  for (const v of list) {
-    if (!v || v.graph !== g || !v.isInitializer() || v.isDetached()) continue;
-    if (v.uses().length === 0 && !v.isGraphOutput() && !v.isGraphInput()) {
-      g.removeValue(v);
-      n++;
-    }
-  }
-  return n;
 }

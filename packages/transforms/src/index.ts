@@ -1,11 +1,7 @@
 // @enxuto/transforms: pure graph rewrites on the IR (no passes, no I/O). The graph passes wrap
-// them; the format writers canonicalize with them.
+// them; the format writers canonicalize with them. Dead-code elimination and constOf live in
+// @enxuto/ir, as every pass needs them.
 export { canonicalize, type CanonicalizeOptions, type CanonicalizeStats } from './canonicalize.js';
-export {
-  eliminateDeadCode,
-  type EliminateDeadCodeOptions,
-  type EliminateDeadCodeStats,
-} from './eliminate-dead-code.js';
 export { eliminateIdentity, type EliminateIdentityOptions } from './eliminate-identity.js';
 export { foldBatchNorm } from './fold-batchnorm.js';
 export { foldPadIntoConv } from './fold-pad-into-conv.js';
@@ -24,9 +20,9 @@ export {
   type FoldConstantsStats,
 } from './fold-constants.js';
 export { inferShapes, pinInputDims } from './infer-shapes.js';
-export { bypassNode, constOf, dropUnusedInitializers, onlyUsedBy, setConstInput } from './graph-utils.js';
+export { bypassNode, setConstInput } from './graph-utils.js';
 export { batchNormScaleShift, foldBias, scaleAlongAxis, type BatchNormParams } from './kernels/batchnorm.js';
-export { broadcastIndex, broadcastShape, transposeValues } from './kernels/broadcast.js';
+export { broadcastIndex, broadcastShape } from './kernels/broadcast.js';
 export { evaluateOp, FOLDABLE_OPS } from './kernels/evaluate-op.js';
 export { concat, gather, slice } from './kernels/gather-concat-slice.js';
 export { MAX_UNROLLED_STEPS, unrollLstm } from './unroll-lstm.js';

@@ -2,8 +2,7 @@
 // identities and no-op layout ops gone, zero Pads inside Convs, and BatchNormalization / constant
 // Mul-Add chains inside the Conv/Gemm/MatMul before them. onnxruntime's own quantizer runs its graph
 // optimizer first for the same reason: scales fitted to a graph onnxruntime later rewrites are wrong.
-import type { Model } from '@enxuto/ir';
-import { eliminateDeadCode } from './eliminate-dead-code.js';
+import { eliminateDeadCode, type Model } from '@enxuto/ir';
 import { eliminateIdentity } from './eliminate-identity.js';
 import { foldAffine } from './fold-affine/fold-affine.js';
 import { foldConstants, MAX_FOLDED_ELEMENTS } from './fold-constants.js';

@@ -1,8 +1,17 @@
 // Layout clean-up: Transposes sunk below element-wise ops, Transposes that cancel (or compose into
 // one), Transposes with the identity permutation, Reshapes to the shape their input already has, and
 // chains of reshaping ops in front of a Reshape. Importers of NHWC formats leave many of these; each one left is a Q/DQ boundary.
-import { attr, type Graph, type Model, type Node, type Value, walkGraphs } from '@enxuto/ir';
-import { bypassNode, constOf, dropUnusedInitializers } from './graph-utils.js';
+import {
+  attr,
+  constOf,
+  dropUnusedInitializers,
+  walkGraphs,
+  type Graph,
+  type Model,
+  type Node,
+  type Value,
+} from '@enxuto/ir';
+import { bypassNode } from './graph-utils.js';
 import { sinkTransposes } from './sink-transposes.js';
 
 export interface RemoveNoopLayoutStats {

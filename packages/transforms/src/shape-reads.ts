@@ -1,8 +1,7 @@
 // Shape arithmetic on partly known shapes: Gather/Slice of Shape(x) is a constant when the dims it
 // picks are static, even if others (a symbolic batch) are not. Exporters compute Resize sizes and
 // Reshape targets this way; folded, the quantizer sees constant shapes.
-import { int64Tensor, type Node, type Tensor } from '@enxuto/ir';
-import { constOf } from './graph-utils.js';
+import { constOf, int64Tensor, type Node, type Tensor } from '@enxuto/ir';
 import { evaluateOp } from './kernels/evaluate-op.js';
 
 /** The value of `Gather(Shape(x), k)` or `Slice(Shape(x), ...)` when the dims read are static. */

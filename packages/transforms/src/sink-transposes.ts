@@ -2,9 +2,17 @@
 // with constants k permuted the other way. Importers of NHWC models wrap every Conv in
 // NHWC -> NCHW -> NHWC Transposes; sunk below Relu/Add/Pad/Concat..., they meet the next inverse
 // Transpose and cancel (removeNoopLayout), leaving the model in one layout.
-import { attr, type Graph, type Node, type Tensor, tensorFromValues, type Value } from '@enxuto/ir';
-import { constOf, dropUnusedInitializers } from './graph-utils.js';
-import { transposeValues } from './kernels/broadcast.js';
+import {
+  attr,
+  constOf,
+  dropUnusedInitializers,
+  tensorFromValues,
+  transposeValues,
+  type Graph,
+  type Node,
+  type Tensor,
+  type Value,
+} from '@enxuto/ir';
 
 /** Ops that apply element by element across all their inputs (numpy broadcasting). */
 const ELEMENTWISE = new Set([

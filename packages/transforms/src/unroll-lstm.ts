@@ -3,6 +3,7 @@
 // fused LSTM (TF.js graph models) or that cannot map ONNX's LSTM back (our TFLite export) use it.
 import {
   attr,
+  constOf,
   float32Tensor,
   int64Tensor,
   type Graph,
@@ -11,7 +12,6 @@ import {
   type Value,
   walkGraphs,
 } from '@enxuto/ir';
-import { constOf } from './graph-utils.js';
 import { lstmGateWeights } from './kernels/lstm-weights.js';
 
 /** Longest sequence unrolled: each step adds ~25 nodes. */

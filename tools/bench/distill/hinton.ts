@@ -14,7 +14,7 @@ import { getBackend } from '@enxuto/runtime/node';
 import { initBackend } from '@enxuto/train/node';
 import type { LrSchedule } from '@enxuto/train';
 import { distill, distillTrain, mlpModel, type DistillTrainOptions, type FeaturePair } from '@enxuto/passes-distill';
-import { createRng } from '@enxuto/pipeline';
+import { createRng } from '@enxuto/ir';
 import { openDataset } from '@enxuto/pipeline/node';
 import { batchesOf, testDigits, trainDigits, type Digits } from './data.js';
 

@@ -2,7 +2,8 @@
 // official test set for testing), the two LeNets as IR models, training and onnxruntime scoring.
 import { attr, float32Tensor, Model, tensorType, type Graph, type Value, mulberry32 } from '@enxuto/ir';
 import { openDataset } from '@enxuto/pipeline/node';
-import { createRng, type Dataset, type PassContext } from '@enxuto/pipeline';
+import { createRng } from '@enxuto/ir';
+import type { Dataset, PassContext } from '@enxuto/pass';
 import { getBackend } from '@enxuto/runtime/node';
 import { sharedPath } from '@enxuto/test-support';
 import { arrayBatches, train, type BatchSource } from '@enxuto/train';

@@ -1,6 +1,7 @@
-// The dependency rules of DESIGN.md, checked on the source: `ir` imports nothing, format packages
-// never import passes or the pipeline, and the main entry of every browser-safe package reaches no
-// Node-only module (those sit behind the `/node` entry).
+// The dependency rules of DESIGN.md, checked on the source: `ir` imports nothing, `pass` imports
+// only `ir` and zod, passes never import the runner, format packages never import passes or the
+// pipeline, and the main entry of every browser-safe package reaches no Node-only module (those sit
+// behind the `/node` entry).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +41,7 @@ function reachable(entry: string): Set<string> {
 const NODE_ONLY = /^(node:|fs$|path$|os$|child_process$|worker_threads$|onnxruntime-node$)/;
 const BROWSER_SAFE = [
   'ir',
+  'pass',
   'io',
   'transforms',
   'onnx',
@@ -63,10 +65,29 @@ describe('package boundaries', () => {
     }
   });
 
+  it('pass imports only ir and zod, and depends on nothing else', () => {
+    for (const f of sourceFiles(join(packagesDir, 'pass', 'src'))) {
+      const bad = importsOf(f).filter((s) => !s.startsWith('.') && s !== '@enxuto/ir' && s !== 'zod');
+      expect(bad, f).toEqual([]);
+    }
+    const j = JSON.parse(readFileSync(join(packagesDir, 'pass', 'package.json'), 'utf8'));
+    expect(Object.keys(j.dependencies ?? {}).sort()).toEqual(['@enxuto/ir', 'zod']);
+    expect(j.peerDependencies ?? {}).toEqual({});
+  });
+
+  it('passes are written against @enxuto/pass, never the runner, the runtimes or the CLI', () => {
+    for (const p of packages.filter((p) => p.startsWith('passes-'))) {
+      for (const f of sourceFiles(join(packagesDir, p, 'src'))) {
+        const bad = importsOf(f).filter((s) => /^(@enxuto\/(pipeline|runtime|cli)|onnxruntime-)/.test(s));
+        expect(bad, f).toEqual([]);
+      }
+    }
+  });
+
   it('format packages never import passes, the pipeline, training or the CLI', () => {
     for (const p of FORMAT_PACKAGES.filter((p) => packages.includes(p))) {
       for (const f of sourceFiles(join(packagesDir, p, 'src'))) {
-        const bad = importsOf(f).filter((s) => /^@enxuto\/(passes-|pipeline|train|cli|runtime)/.test(s));
+        const bad = importsOf(f).filter((s) => /^@enxuto\/(pass|passes-|pipeline|train|cli|runtime)/.test(s));
         expect(bad, f).toEqual([]);
       }
     }

@@ -1,43 +1,8 @@
-// `enxuto passes [--json]`: every registered pass with its summary and option schema. The built-in
-// registry is assembled here from the passes-* packages: every exported pass definition counts.
-import * as distill from '@enxuto/passes-distill/node';
-import * as graph from '@enxuto/passes-graph';
-import * as hf from '@enxuto/hf';
-import * as prune from '@enxuto/passes-prune';
-import * as quantize from '@enxuto/passes-quantize';
-import { PassRegistry, passOptionsJsonSchema, type PassDefinition } from '@enxuto/pipeline';
+// `enxuto passes [--json]`: every registered pass with its summary and option schema.
+import { passOptionsJsonSchema, type PassRegistry } from '@enxuto/pipeline';
 import { loadPipelineFile, loadPlugins } from '@enxuto/pipeline/node';
+import { builtinRegistry } from '../builtin-passes.js';
 import { parseCommandArgs, positionals, type Command } from './command.js';
-
-function isPass(v: unknown): v is PassDefinition {
-  if (v === null || typeof v !== 'object') return false;
-  const p = v as Partial<PassDefinition>;
-  return (
-    typeof p.name === 'string' &&
-    typeof p.summary === 'string' &&
-    typeof p.run === 'function' &&
-    typeof (p.options as { safeParse?: unknown } | undefined)?.safeParse === 'function' &&
-    typeof (p.options as { shape?: unknown }).shape === 'object'
-  );
-}
-
-/** Pass definitions exported by a module, alone or in arrays. */
-function passesOf(mod: Record<string, unknown>): PassDefinition[] {
-  const out: PassDefinition[] = [];
-  for (const v of Object.values(mod)) {
-    if (isPass(v)) out.push(v);
-    else if (Array.isArray(v)) out.push(...v.filter(isPass));
-  }
-  return out;
-}
-
-/** The passes that ship with enxuto (a fresh registry each call; plugins go into copies). */
-export function builtinRegistry(): PassRegistry {
-  const all = new Set<PassDefinition>();
-  for (const mod of [graph, quantize, prune, distill, hf] as Record<string, unknown>[])
-    for (const p of passesOf(mod)) all.add(p);
-  return new PassRegistry().registerBuiltins([...all]);
-}
 
 export interface PassListing {
   name: string;

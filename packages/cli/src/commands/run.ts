@@ -2,7 +2,7 @@
 import { AbortedError } from '@enxuto/ir';
 import { consoleProgress, GateError, runPipeline, streamLogger, type PipelineReport } from '@enxuto/pipeline/node';
 import { parseCommandArgs, positionals, type Command } from './command.js';
-import { builtinRegistry } from './passes.js';
+import { builtinRegistry } from '../builtin-passes.js';
 
 const pct = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(2)}%`);
 const kb = (v: number | undefined) => (v === undefined ? '-' : `${(v / 1024).toFixed(1)} KiB`);

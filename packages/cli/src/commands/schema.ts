@@ -1,7 +1,7 @@
 // `enxuto schema`: the JSON Schema of pipeline files, with every built-in pass's options.
 import { pipelineJsonSchema } from '@enxuto/pipeline';
 import { parseCommandArgs, positionals, type Command } from './command.js';
-import { builtinRegistry } from './passes.js';
+import { builtinRegistry } from '../builtin-passes.js';
 
 export const schemaCommand: Command = {
   name: 'schema',

@@ -119,7 +119,7 @@ export const sweepCommand: Command = {
       loaded.config.budget.trials = intOption('budget-trials', budgetTrials, 1, 1, 1_000_000);
     if (budgetTime !== undefined) loaded.config.budget.time = budgetTime;
     const trialTimeout = seconds('trial-timeout');
-    const { builtinRegistry } = await import('./passes.js');
+    const { builtinRegistry } = await import('../builtin-passes.js');
     if (values.cancel) {
       if (!values.queue)
         throw new ConfigError('--cancel cancels a queued sweep: give its --queue (a local sweep stops with Ctrl-C)', {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, opHistogram } from '@enxuto/ir';
 import { readOnnxFile } from '@enxuto/onnx/node';
-import { testPassContext } from '@enxuto/pipeline';
+import { testPassContext } from '@enxuto/pass/testing';
 import { sharedPath, tempDir } from '@enxuto/test-support';
 import { convertDtypePass } from '../passes/convert-dtype.js';
 import { withExternalData } from '../config-entries.js';

@@ -1,6 +1,6 @@
 // The recipe of a Transformers.js dtype as one pipeline pass (GPTQ / AWQ 4-bit weights are the
 // quantize-gptq / quantize-awq passes, which take calibration data).
-import { definePass } from '@enxuto/pipeline';
+import { definePass } from '@enxuto/pass';
 import { z } from 'zod';
 import { DTYPE_NAMES, DTYPES } from '../dtypes.js';
 import { DEFAULT_RECIPE, makeVariant } from '../recipes.js';

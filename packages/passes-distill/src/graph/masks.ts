@@ -1,20 +1,17 @@
 // Masks that keep pruned weights pruned: every weight of a Gemm / MatMul / Conv that is exactly
 // zero now stays zero while training.
 import type { Model } from '@enxuto/ir';
+import { findWeights } from '@enxuto/pass';
 
-const WEIGHT_OPS = new Set(['Gemm', 'MatMul', 'Conv', 'ConvTranspose']);
-
-/** 0/1 masks by initializer name, for weights that hold at least one zero. */
+/** 0/1 masks by initializer name, for weights (read directly) that hold at least one zero. */
 export function zeroMasks(model: Model): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
-  for (const node of model.graph.topologicalOrder()) {
-    if (!WEIGHT_OPS.has(node.opType)) continue;
-    const w = node.input(1);
-    if (!w?.isInitializer() || w.const!.dtype !== 'float32' || out.has(w.name)) continue;
-    const values = w.const!.values() as Float32Array;
+  for (const { source } of findWeights(model.graph, { views: [] })) {
+    if (out.has(source.name)) continue;
+    const values = source.const!.values() as Float32Array;
     if (!values.includes(0)) continue;
     out.set(
-      w.name,
+      source.name,
       Uint8Array.from(values, (x) => (x !== 0 ? 1 : 0)),
     );
   }

@@ -1,6 +1,6 @@
 // A plain Gemm/ReLU MLP as an IR model: the Hinton experiment's teachers and students, and test models.
 import { float32Tensor, Model, tensorType, type Value } from '@enxuto/ir';
-import { initWeights } from './init.js';
+import { initWeights } from '../kernels/init.js';
 import { seededRandom } from '@enxuto/train';
 
 export interface MlpSpec {

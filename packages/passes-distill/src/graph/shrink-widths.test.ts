@@ -3,7 +3,7 @@ import { getBackend } from '@enxuto/runtime/node';
 import { describe, expect, it } from 'vitest';
 import { mlpModel } from './mlp.js';
 import { shrinkWidths } from './shrink-widths.js';
-import { bnMlp, residualMlp, tinyCnn } from './test-models.js';
+import { bnMlp, residualMlp, tinyCnn } from '../test-models.js';
 
 async function runOrt(model: Model, shape: number[]): Promise<number[]> {
   const session = await getBackend('ort-node').createSession(model);

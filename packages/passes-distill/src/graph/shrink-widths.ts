@@ -14,7 +14,8 @@ import {
   type Node,
   type Value,
 } from '@enxuto/ir';
-import { initWeights, type InitKind } from './init.js';
+import { findWeights, type WeightRef } from '@enxuto/pass';
+import { initWeights, type InitKind } from '../kernels/init.js';
 import { seededRandom } from '@enxuto/train';
 
 export interface ShrinkOptions {
@@ -73,9 +74,7 @@ interface Layer {
   kind: 'gemm' | 'matmul' | 'conv';
 }
 
-function asLayer(node: Node): Layer | undefined {
-  const w = node.input(1);
-  if (!w?.isInitializer() || w.const!.dtype !== 'float32') return undefined;
+function asLayer({ node, source: w }: WeightRef): Layer | undefined {
   const s = w.const!.shape;
   if (node.opType === 'Gemm' && s.length === 2) {
     if (node.getInt('transA', 0) !== 0) return undefined;
@@ -223,9 +222,10 @@ export function shrinkWidths(source: Model, options: ShrinkOptions): ShrinkResul
   const model = cloneModel(source);
   const g = model.graph;
   const layers = new Map<Node, Layer>();
-  for (const node of g.topologicalOrder()) {
-    const l = asLayer(node);
-    if (l) layers.set(node, l);
+  // Weights read directly only: a student's layers are re-initialised in place.
+  for (const ref of findWeights(g, { ops: ['Gemm', 'MatMul', 'Conv'], views: [] })) {
+    const l = asLayer(ref);
+    if (l) layers.set(ref.node, l);
   }
   const newOut = new Map<Node, number>();
   const newIn = new Map<Node, number>();

@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeOnnxFile } from '@enxuto/onnx/node';
-import { createDataset } from '@enxuto/pipeline';
 import { initBackend } from '@enxuto/train/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distill } from './distill-pass.js';
-import { finetune } from './finetune-pass.js';
-import { mlpModel } from './mlp.js';
-import { distill as nodeDistill, distillPasses } from './node.js';
-import { testPassContext } from '@enxuto/pipeline';
+import { distill } from './distill.js';
+import { finetune } from './finetune.js';
+import { mlpModel } from '../graph/mlp.js';
+import { argmaxDataset } from '../test-models.js';
+import { distill as nodeDistill, passes } from '../node.js';
+import { testPassContext } from '@enxuto/pass/testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'distill-pass-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,18 +17,7 @@ beforeAll(async () => {
   await initBackend('cpu');
 });
 
-// 64 samples of 4 features; the class is the index of the largest feature.
-const data = createDataset({
-  description: 'toy',
-  size: 64,
-  shape: [4],
-  hasLabels: true,
-  numClasses: 4,
-  sample: (i) => {
-    const input = Float32Array.from({ length: 4 }, (_, k) => Math.sin(i * 1.7 + k * 2.3));
-    return { input, label: input.indexOf(Math.max(...input)) };
-  },
-});
+const data = argmaxDataset();
 
 describe('distill pass', () => {
   it('has defaults: a half-width student, T 4, alpha 0.9, zeros kept', () => {
@@ -43,7 +32,7 @@ describe('distill pass', () => {
     });
     expect(distill.needs).toEqual(['data', 'training']);
     expect(finetune.options.parse({}).epochs).toBe(2);
-    expect(distillPasses.map((p) => p.name)).toEqual(['distill', 'finetune']);
+    expect(passes.map((p) => p.name)).toEqual(['distill', 'finetune']);
   });
 
   it('rejects bad options', () => {

@@ -3,12 +3,12 @@
 // file. Student: derived from the teacher by shrinking hidden widths, a model file, or the
 // current model itself (self-distillation to recover accuracy after pruning or quantization).
 import { cloneModel, ConfigError, countParameters, type Model } from '@enxuto/ir';
-import { definePass, type PassDefinition, type PassContext } from '@enxuto/pipeline';
+import { definePass, type PassContext } from '@enxuto/pass';
 import { z } from 'zod';
-import { distillTrain } from './distill-train.js';
-import { zeroMasks } from './masks.js';
-import { optimizerOf, scheduleOf, trainingOptions } from './options.js';
-import { shrinkWidths, type ShrunkLayer } from './shrink-widths.js';
+import { distillTrain } from '../distill-train.js';
+import { zeroMasks } from '../graph/masks.js';
+import { optimizerOf, scheduleOf, trainingOptions } from '../options.js';
+import { shrinkWidths, type ShrunkLayer } from '../graph/shrink-widths.js';
 
 /** Reads a model file named in the options (Node: @enxuto/passes-distill/node supplies one). */
 export type ModelLoader = (path: string, field: string) => Promise<Model>;
@@ -85,6 +85,8 @@ export function createDistillPass(load: ModelLoader = noLoader) {
     summary: "train a smaller (or the same) model on a teacher's soft targets and features",
     options: distillOptions,
     needs: ['data', 'training'],
+    // 'self' trains the current model itself; other students leave it untouched.
+    inPlace: true,
     async run(model: Model, o: DistillOptions, ctx: PassContext) {
       const data = ctx.dataset('training');
       const { teacher, student, layers, kept } = await pickModels(model, o, load, ctx.seed);
@@ -131,4 +133,4 @@ export function createDistillPass(load: ModelLoader = noLoader) {
 }
 
 /** `distill` without model-file options (browser-safe); Node code uses @enxuto/passes-distill/node. */
-export const distill: PassDefinition = createDistillPass() as unknown as PassDefinition;
+export const distill = createDistillPass();

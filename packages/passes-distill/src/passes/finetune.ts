@@ -1,20 +1,21 @@
 // The `finetune` pass: plain supervised training of the current model on the training data, with
 // pruned (zero) weights kept at zero; pruning runs it to win back accuracy.
 import { countParameters, type Model } from '@enxuto/ir';
-import { definePass, type PassContext, type PassDefinition } from '@enxuto/pipeline';
+import { definePass, type PassContext } from '@enxuto/pass';
 import { z } from 'zod';
-import { distillTrain } from './distill-train.js';
-import { zeroMasks } from './masks.js';
-import { optimizerOf, scheduleOf, trainingOptions } from './options.js';
+import { distillTrain } from '../distill-train.js';
+import { zeroMasks } from '../graph/masks.js';
+import { optimizerOf, scheduleOf, trainingOptions } from '../options.js';
 
 export const finetuneOptions = z.strictObject({ ...trainingOptions, epochs: trainingOptions.epochs.default(2) });
 export type FinetuneOptions = z.output<typeof finetuneOptions>;
 
-export const finetune: PassDefinition = definePass({
+export const finetune = definePass({
   name: 'finetune',
   summary: 'supervised fine-tuning on the training data (pruned weights stay zero)',
   options: finetuneOptions,
   needs: ['data', 'training'],
+  inPlace: true,
   async run(model: Model, o: FinetuneOptions, ctx: PassContext) {
     const masks = o.keepZeros ? zeroMasks(model) : new Map<string, Uint8Array>();
     const result = await distillTrain(model, {
@@ -43,4 +44,4 @@ export const finetune: PassDefinition = definePass({
       },
     };
   },
-}) as unknown as PassDefinition;
+});

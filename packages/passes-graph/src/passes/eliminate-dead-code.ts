@@ -1,7 +1,6 @@
-// eliminate-dead-code: the pass wrapper of @enxuto/transforms' eliminateDeadCode.
-import type { Model } from '@enxuto/ir';
-import { definePass } from '@enxuto/pipeline';
-import { eliminateDeadCode as eliminate } from '@enxuto/transforms';
+// eliminate-dead-code: the pass wrapper of @enxuto/ir's eliminateDeadCode.
+import { eliminateDeadCode as eliminate, type Model } from '@enxuto/ir';
+import { definePass } from '@enxuto/pass';
 import { z } from 'zod';
 
 export const eliminateDeadCode = definePass({
@@ -10,6 +9,7 @@ export const eliminateDeadCode = definePass({
   options: z.strictObject({
     initializers: z.boolean().default(true).describe('also remove initializers that nothing reads'),
   }),
+  inPlace: true,
   async run(model: Model, options) {
     const stats = eliminate(model, { initializers: options.initializers });
     return { model, changed: stats.removedNodes + stats.removedInitializers > 0, stats: { ...stats } };

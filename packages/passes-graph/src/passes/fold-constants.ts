@@ -1,6 +1,6 @@
 // fold-constants: the pass wrapper of @enxuto/transforms' foldConstants.
 import type { Model } from '@enxuto/ir';
-import { definePass } from '@enxuto/pipeline';
+import { definePass } from '@enxuto/pass';
 import { foldConstants as fold, MAX_FOLDED_ELEMENTS } from '@enxuto/transforms';
 import { z } from 'zod';
 
@@ -16,6 +16,7 @@ export const foldConstants = definePass({
       .default(1 << 20)
       .describe('largest folded tensor (elements); bigger results stay as nodes so files do not grow'),
   }),
+  inPlace: true,
   async run(model: Model, options) {
     const stats = fold(model, { maxElements: options.maxElements });
     return { model, changed: stats.folded > 0, stats: { ...stats } };

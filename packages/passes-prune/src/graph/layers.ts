@@ -1,6 +1,8 @@
 // The weights unstructured pruning works on: Conv filters, Gemm/MatMul matrices held in float32
-// initializers (directly, or behind a Reshape of a constant as in older ONNX exports).
+// initializers (directly, or behind a Reshape of a constant as in older ONNX exports), as
+// @enxuto/pass's findWeights finds them.
 import type { Graph, Node, Value } from '@enxuto/ir';
+import { findWeights } from '@enxuto/pass';
 
 export type PrunableOp = 'Conv' | 'Gemm' | 'MatMul';
 export const PRUNABLE_OPS: readonly PrunableOp[] = ['Conv', 'Gemm', 'MatMul'];
@@ -20,35 +22,16 @@ export interface PrunableLayer {
   outputAxis: number;
 }
 
-function constShape(v: Value | null): number[] | undefined {
-  const shape = v?.shape;
-  return shape?.every((d): d is number => typeof d === 'number') ? shape : undefined;
-}
-
-/** The float32 initializer behind a weight input, following one Reshape of a constant. */
-function weightSource(g: Graph, v: Value | null): Value | undefined {
-  if (!v) return undefined;
-  if (v.isInitializer()) return v.const!.dtype === 'float32' && v.graph === g ? v : undefined;
-  const p = v.producer();
-  if (p && p.opType === 'Reshape' && p.domain === '' && p.input(0)?.isInitializer() && p.input(1)?.isInitializer()) {
-    const src = p.input(0)!;
-    return src.const!.dtype === 'float32' && src.graph === g ? src : undefined;
-  }
-  return undefined;
-}
-
-/** Prunable layers of the main graph in topological order (each weight once). */
+/** Prunable layers of the main graph in topological order (each weight once, the first reader). */
 export function findPrunableLayers(g: Graph, ops: readonly PrunableOp[] = PRUNABLE_OPS): PrunableLayer[] {
   const out: PrunableLayer[] = [];
   const seen = new Set<Value>();
-  for (const node of g) {
-    if (node.domain !== '' || !ops.includes(node.opType as PrunableOp)) continue;
+  // Masks are written into the source initializer in the layout the op reads, so only Reshape
+  // views (same element order) are seen through.
+  for (const ref of findWeights(g, { ops, views: ['Reshape'] })) {
+    const { node, source: src, shape } = ref;
     const op = node.opType as PrunableOp;
-    const w = node.input(1);
-    const src = weightSource(g, w);
-    if (!src || seen.has(src)) continue;
-    const shape = constShape(w) ?? [...src.const!.shape];
-    if (shape.reduce((a, b) => a * b, 1) !== src.const!.size) continue;
+    if (seen.has(src)) continue;
     let inputAxis: number;
     let outputAxis: number;
     if (op === 'Conv') {

@@ -6,7 +6,7 @@ import { sharedPath } from '@enxuto/test-support';
 import { describe, expect, it } from 'vitest';
 import { countFlops } from '../graph/flops.js';
 import { convNet, reshapeNet, seeded, WEAK } from '../test-models.js';
-import { testPassContext } from '@enxuto/pipeline';
+import { testPassContext } from '@enxuto/pass/testing';
 import { pruneChannels, pruneChannelsOptions } from './prune-channels.js';
 
 async function runOrt(

@@ -1,14 +1,14 @@
 // prune-channels: structured pruning that removes whole Conv filters / Gemm-MatMul neurons and
 // rewrites every consumer, so the written model has smaller tensors and fewer FLOPs.
 import { cloneModel, countParameters, type Model } from '@enxuto/ir';
-import { definePass, type PassContext } from '@enxuto/pipeline';
+import { definePass, findWeights, materializeWeight, type PassContext } from '@enxuto/pass';
 import { z } from 'zod';
 import { channelNorms, channelSums, keepHighest } from '../kernels/channel-scores.js';
 import { obdSaliency } from '../kernels/obd.js';
 import { analyzeChannels, blockSubgraphUses, find, type ChannelAnalysis } from '../graph/channel-analysis.js';
 import { rewriteChannels } from '../graph/channel-rewrite.js';
 import { countFlops } from '../graph/flops.js';
-import { materializeReshapedWeights } from '../graph/materialize.js';
+import { PRUNABLE_OPS } from '../graph/layers.js';
 import { fisherDiagonal } from '../training/hessian.js';
 import { createTeacher, distillSchema, finetune, finetuneSchema } from '../training/finetune.js';
 
@@ -115,12 +115,14 @@ export const pruneChannels = definePass({
   name: 'prune-channels',
   summary: 'Remove whole Conv filters / Gemm neurons and rewrite their consumers: smaller tensors, fewer FLOPs, faster',
   options: pruneChannelsOptions,
+  inPlace: true,
   async run(model, o, ctx) {
     const g = model.graph;
     const flopsBefore = countFlops(g);
     const paramsBefore = countParameters(model);
     const teacher = o.finetune && o.distill ? createTeacher(cloneModel(model)) : undefined;
-    materializeReshapedWeights(g);
+    // Channel surgery needs each weight as an initializer of its own: fold Reshape views into one.
+    for (const ref of findWeights(g, { ops: PRUNABLE_OPS, views: ['Reshape'] })) materializeWeight(g, ref);
     const usedBefore = new Set(g.initializers().filter((v) => v.uses().length > 0));
     const a = analyzeChannels(g);
     blockSubgraphUses(g, a);

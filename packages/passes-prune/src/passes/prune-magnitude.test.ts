@@ -1,53 +1,15 @@
-import { cloneModel, float32Tensor, Model, tensorType, type Value } from '@enxuto/ir';
-import { readOnnxFile } from '@enxuto/onnx/node';
-import { readOnnx, writeOnnxBytes } from '@enxuto/onnx';
-import { getBackend } from '@enxuto/runtime/node';
-import { sharedPath } from '@enxuto/test-support';
+import { Model, tensorType } from '@enxuto/ir';
+import { testPassContext } from '@enxuto/pass/testing';
 import { describe, expect, it } from 'vitest';
-import { satisfiesNm } from '../kernels/nm.js';
-import { findPrunableLayers } from '../graph/layers.js';
-import { testPassContext } from '@enxuto/pipeline';
-import { seeded } from '../test-models.js';
+import { gemmMlp } from '../test-models.js';
 import { pruneMagnitude, pruneMagnitudeOptions } from './prune-magnitude.js';
-import { pruneNm, pruneNmOptions } from './prune-nm.js';
-import { storeSparse, storeSparseOptions } from './store-sparse.js';
-
-/** x[N,4] -> fc1 [4,8] -> relu -> fc2 [8,8] -> relu -> fc3 (transB) [3,8]; weights 1..n in magnitude order. */
-function mlp(): Model {
-  const m = new Model();
-  m.opsetImports.set('', 13);
-  const g = m.graph;
-  let x: Value = g.addInput('x', tensorType('float32', ['N', 4]));
-  const layers: [string, number[], boolean][] = [
-    ['fc1', [4, 8], false],
-    ['fc2', [8, 8], false],
-    ['fc3', [3, 8], true],
-  ];
-  for (const [name, shape, transB] of layers) {
-    const n = shape[0]! * shape[1]!;
-    const w = g.addInitializer(
-      `${name}.w`,
-      float32Tensor(
-        shape,
-        Float32Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * (i + 1)),
-      ),
-    );
-    const node = g.addNode({ opType: 'Gemm', name, inputs: [x, w], outputs: [`${name}.out`] });
-    if (transB) node.setAttr('transB', { type: 'int', value: 1 });
-    x = node.output(0);
-    if (name !== 'fc3')
-      x = g.addNode({ opType: 'Relu', name: `${name}.relu`, inputs: [x], outputs: [`${name}.relu.out`] }).output(0);
-  }
-  g.addOutput(x);
-  return m;
-}
 
 const weights = (m: Model, name: string) => [...m.graph.value(name)!.const!.toFloat32()];
 const zeros = (v: number[]) => v.filter((x) => x === 0).length;
 
 describe('prune-magnitude', () => {
   it('layer scope: every middle layer loses exactly `sparsity`, first and last half of it by default', async () => {
-    const m = mlp();
+    const m = gemmMlp();
     const r = await pruneMagnitude.run(
       m,
       pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer' }),
@@ -76,7 +38,7 @@ describe('prune-magnitude', () => {
   });
 
   it('global scope: one threshold across layers', async () => {
-    const m = mlp();
+    const m = gemmMlp();
     await pruneMagnitude.run(
       m,
       pruneMagnitudeOptions.parse({ sparsity: 0.5, firstLayer: 1, lastLayer: 1 }),
@@ -92,7 +54,7 @@ describe('prune-magnitude', () => {
   });
 
   it('global scope prunes the first and last layer on their own at half the sparsity by default', async () => {
-    const m = mlp();
+    const m = gemmMlp();
     await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5 }), testPassContext());
     // fc1: 0.25 × 32 = 8 (|w| 1..8), fc3: 0.25 × 24 = 6; the rest (fc2 alone) loses 50 %.
     expect(
@@ -106,7 +68,7 @@ describe('prune-magnitude', () => {
   });
 
   it('honours exclusions and overrides by pattern', async () => {
-    const m = mlp();
+    const m = gemmMlp();
     await pruneMagnitude.run(
       m,
       pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer', exclude: ['fc1*'], overrides: { 'fc3.w': 0.75 } }),
@@ -157,65 +119,9 @@ describe('prune-magnitude', () => {
   });
 });
 
-describe('prune-nm', () => {
-  it('2:4 along the input dimension of Gemm weights (transB and not), first layer left dense', async () => {
-    const m = mlp();
-    const r = await pruneNm.run(m, pruneNmOptions.parse({}), testPassContext());
-    expect(zeros(weights(m, 'fc1.w'))).toBe(0);
-    expect(satisfiesNm(weights(m, 'fc2.w'), [8, 8], 0, 2, 4)).toBe(true);
-    expect(zeros(weights(m, 'fc2.w'))).toBe(32);
-    expect(satisfiesNm(weights(m, 'fc3.w'), [3, 8], 1, 2, 4)).toBe(true);
-    expect(zeros(weights(m, 'fc3.w'))).toBe(12);
-    expect(r.stats.pattern).toBe('2:4');
-  });
-
-  it('prunes onnx-mnist-8 (a MatMul weight behind a Reshape) and it still runs in onnxruntime', async () => {
-    const m = await readOnnxFile(sharedPath('models/onnx-mnist-8/mnist.onnx'));
-    const layers = findPrunableLayers(m.graph);
-    expect(layers.map((l) => l.op)).toEqual(['Conv', 'Conv', 'MatMul']);
-    await pruneNm.run(m, pruneNmOptions.parse({ n: 1, m: 4 }), testPassContext());
-    const conv2 = m.graph.value('Parameter87')!.const!;
-    expect(satisfiesNm(conv2.toFloat32(), [16, 8, 5, 5], 1, 1, 4)).toBe(true);
-    expect(satisfiesNm(m.graph.value('Parameter193')!.const!.toFloat32(), [256, 10], 0, 1, 4)).toBe(true);
-    const s = await getBackend('ort-node').createSession(m);
-    const out = await s.run({
-      Input3: { dtype: 'float32', shape: [1, 1, 28, 28], data: new Float32Array(784).fill(100) },
-    });
-    await s.release();
-    expect(Object.values(out)[0]!.data.length).toBe(10);
-  });
-});
-
-describe('store-sparse', () => {
-  it('writes a pruned weight as a sparse initializer that onnxruntime reads with the same results', async () => {
-    const m = mlp();
-    await pruneMagnitude.run(
-      m,
-      pruneMagnitudeOptions.parse({ sparsity: 0.9, scope: 'layer', firstLayer: 1, lastLayer: 1 }),
-      testPassContext(),
-    );
-    const dense = cloneModel(m);
-    const r = await storeSparse.run(m, storeSparseOptions.parse({ minElements: 16 }), testPassContext());
-    expect((r.stats.tensors as unknown[]).length).toBe(3);
-    const bytes = writeOnnxBytes(m);
-    expect(bytes.length).toBeLessThan(writeOnnxBytes(dense).length);
-    const back = readOnnx(bytes);
-    expect([...back.graph.value('fc2.w')!.const!.toFloat32()]).toEqual(weights(dense, 'fc2.w'));
-    const rnd = seeded(4);
-    const x = { dtype: 'float32' as const, shape: [2, 4], data: Float32Array.from({ length: 8 }, () => rnd()) };
-    const run = async (input: Model | Uint8Array) => {
-      const s = await getBackend('ort-node').createSession(input);
-      const o = await s.run({ x });
-      await s.release();
-      return [...(Object.values(o)[0]!.data as Float32Array)];
-    };
-    expect(await run(bytes)).toEqual(await run(dense));
-  });
-});
-
 describe('gradual schedule', () => {
   it('steps through the polynomial schedule, overrides included, and never revives a pruned weight', async () => {
-    const m = mlp();
+    const m = gemmMlp();
     const seen: number[][] = [];
     const ctx = {
       ...testPassContext(),

@@ -1,12 +1,12 @@
 // prune-magnitude: unstructured pruning of the smallest |w|; with `sensitivity`, each layer's
 // sparsity comes from a sensitivity sweep's sensitivity.json instead of one shared rule.
-import { definePass, sensitivityOption } from '@enxuto/pipeline';
+import { definePass, sensitivityOption } from '@enxuto/pass';
 import { z } from 'zod';
 import { findPrunableLayers, matchesPattern } from '../graph/layers.js';
 import { magnitudeScores } from '../kernels/masks.js';
 import { selectionOptions } from '../selection.js';
 import { overridesFromSensitivity } from '../sensitivity-sparsity.js';
-import { runUnstructured, trainingOptions } from './unstructured.js';
+import { runUnstructured, trainingOptions } from '../unstructured.js';
 
 export const pruneMagnitudeOptions = z.strictObject({
   ...selectionOptions,
@@ -19,6 +19,7 @@ export const pruneMagnitude = definePass({
   summary:
     'Zero the smallest-magnitude Conv/Gemm/MatMul weights (layer-wise or global threshold, or per-layer sparsity from a sensitivity sweep; optional gradual schedule with fine-tuning)',
   options: pruneMagnitudeOptions,
+  inPlace: true,
   async run(model, o, ctx) {
     let overrides = o.overrides;
     if (o.sensitivity !== undefined) {

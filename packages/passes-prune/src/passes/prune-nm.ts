@@ -1,6 +1,6 @@
 // prune-nm: N:M semi-structured sparsity along the input dimension of each weight.
 import { ConfigError } from '@enxuto/ir';
-import { definePass } from '@enxuto/pipeline';
+import { definePass } from '@enxuto/pass';
 import { z } from 'zod';
 import { magnitudeScores } from '../kernels/masks.js';
 import { nmMask } from '../kernels/nm.js';
@@ -26,6 +26,7 @@ export const pruneNm = definePass({
   name: 'prune-nm',
   summary: 'N:M sparsity (e.g. 2:4): keep the N largest of every M consecutive weights along the input dimension',
   options: pruneNmOptions,
+  inPlace: true,
   async run(model, o, ctx) {
     if (o.n > o.m) throw new ConfigError(`n (${o.n}) must not exceed m (${o.m})`, { code: 'prune/bad-nm', field: 'n' });
     const layers = findPrunableLayers(model.graph, o.ops);

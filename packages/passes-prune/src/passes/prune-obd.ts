@@ -1,11 +1,11 @@
 // prune-obd: Optimal Brain Damage — zero the weights of lowest saliency ½·h_kk·w², with the
 // Hessian diagonal estimated per sample on a data batch (Gauss–Newton through the training runtime).
-import { definePass, type PassContext } from '@enxuto/pipeline';
+import { definePass, type PassContext } from '@enxuto/pass';
 import { z } from 'zod';
 import { obdSaliency } from '../kernels/obd.js';
 import { fisherDiagonal } from '../training/hessian.js';
 import { selectionOptions } from '../selection.js';
-import { runUnstructured, trainingOptions } from './unstructured.js';
+import { runUnstructured, trainingOptions } from '../unstructured.js';
 
 export const pruneObdOptions = z.strictObject({
   ...selectionOptions,
@@ -43,6 +43,7 @@ export const pruneObd = definePass({
   summary: 'Optimal Brain Damage: zero the weights of lowest saliency ½·h·w² (Hessian diagonal from data)',
   options: pruneObdOptions,
   needs: ['data'],
+  inPlace: true,
   run: (model, o, ctx) =>
     runUnstructured(model, o, ctx, async (m, layers) => {
       const names = layers.map((l) => l.weight.name);

@@ -1,6 +1,6 @@
 // store-sparse: marks pruned float32 initializers to be written as ONNX sparse initializers
 // where that is smaller; the model computes the same values.
-import { definePass } from '@enxuto/pipeline';
+import { definePass } from '@enxuto/pass';
 import { z } from 'zod';
 import { toSparseIfSmaller } from '../kernels/sparse.js';
 
@@ -12,6 +12,7 @@ export const storeSparse = definePass({
   name: 'store-sparse',
   summary: 'Store pruned weights as sparse initializers where that is smaller (ONNX sparse_initializer)',
   options: storeSparseOptions,
+  inPlace: true,
   async run(model, o) {
     const g = model.graph;
     const tensors: { name: string; denseBytes: number; storedBytes: number }[] = [];

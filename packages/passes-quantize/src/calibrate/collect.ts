@@ -1,9 +1,9 @@
 // Calibration: run the float model with its intermediate values exposed as outputs, in batches,
 // and collect one histogram per float tensor.
 import { AbortedError, RuntimeError, type Model } from '@enxuto/ir';
-import { withOutputs } from '@enxuto/runtime';
+import { withOutputs, type InferenceBackend } from '@enxuto/pass';
 import { Histogram } from '../kernels/histogram.js';
-import type { CalibrationBatch, QuantBackend } from './session.js';
+import type { CalibrationBatch } from './session.js';
 
 export interface CollectOptions {
   /** Values to observe (default: every graph input and node output). */
@@ -34,7 +34,7 @@ export function activationNames(model: Model): string[] {
 
 export async function collectHistograms(
   model: Model,
-  backend: QuantBackend,
+  backend: InferenceBackend,
   batches: Iterable<CalibrationBatch>,
   opts: CollectOptions = {},
 ): Promise<Map<string, Histogram>> {
@@ -64,7 +64,7 @@ export async function collectHistograms(
       opts.onProgress?.(seen);
     }
   } finally {
-    await session.release?.();
+    await session.release();
   }
   return hists;
 }

@@ -1,16 +1,15 @@
-// Glue between the pipeline's PassContext and the quantizer's runtime/data needs.
+// Glue between the PassContext and the quantizer's runtime needs.
 import { ConfigError } from '@enxuto/ir';
-import type { PassContext } from '@enxuto/pipeline';
-import type { QuantBackend } from '../calibrate/session.js';
+import type { InferenceBackend, PassContext } from '@enxuto/pass';
 
-export function backendOf(ctx: PassContext): QuantBackend {
+export function backendOf(ctx: PassContext): InferenceBackend {
   if (!ctx.runtime) {
     throw new ConfigError(`${ctx.passName} needs an inference runtime (onnxruntime) to calibrate`, {
       code: 'quantize/no-runtime',
       field: 'runtime',
     });
   }
-  return ctx.runtime as unknown as QuantBackend;
+  return ctx.runtime;
 }
 
 /** Progress in samples, with an abort check per batch. */

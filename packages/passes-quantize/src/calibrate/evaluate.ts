@@ -1,6 +1,7 @@
 // Top-1 accuracy and output error of a model on labelled batches (accuracy gates, sensitivity).
 import type { Model } from '@enxuto/ir';
-import type { CalibrationBatch, QuantBackend, QuantSession } from './session.js';
+import type { InferenceBackend, Session } from '@enxuto/pass';
+import type { CalibrationBatch } from './session.js';
 
 export interface EvalResult {
   accuracy: number;
@@ -22,7 +23,7 @@ function argmaxRows(data: ArrayLike<number>, rows: number, labels: Int32Array | 
 }
 
 export async function evaluateSession(
-  session: QuantSession,
+  session: Session,
   batches: Iterable<CalibrationBatch>,
   outputName?: string,
 ): Promise<EvalResult> {
@@ -49,14 +50,14 @@ export async function evaluateSession(
 
 export async function evaluateModel(
   model: Model | Uint8Array,
-  backend: QuantBackend,
+  backend: InferenceBackend,
   batches: Iterable<CalibrationBatch>,
 ): Promise<EvalResult> {
   const s = await backend.createSession(model);
   try {
     return await evaluateSession(s, batches, model instanceof Uint8Array ? undefined : model.graph.outputs[0]?.name);
   } finally {
-    await s.release?.();
+    await s.release();
   }
 }
 

@@ -14,7 +14,8 @@ import { quantizeGroupwise, type GroupQuantized } from '../kernels/nbits-grid.js
 import { rewriteAsNBits, scaleInputs, type TensorStore } from '../graph/nbits-nodes.js';
 import { findWeightNodes, weightMatrix, type WeightNode } from '../graph/weight-nodes.js';
 import { groupMse } from '../graph/weight-only.js';
-import type { CalibrationBatch, FeedTensor, QuantBackend } from './session.js';
+import type { InferenceBackend, TensorData } from '@enxuto/pass';
+import type { CalibrationBatch } from './session.js';
 
 export interface LayerwiseOptions {
   method: 'gptq' | 'awq';
@@ -84,11 +85,11 @@ export function stagesOf(model: Model, targets: readonly WeightNode[]): WeightNo
 /** What runs the graph piece by piece: per batch, the values computed so far (by name). */
 class PieceRunner {
   private readonly executed = new Set<Node>();
-  readonly caches: Map<string, FeedTensor>[];
+  readonly caches: Map<string, TensorData>[];
 
   constructor(
     private readonly model: Model,
-    private readonly backend: QuantBackend,
+    private readonly backend: InferenceBackend,
     batches: readonly CalibrationBatch[],
   ) {
     this.caches = batches.map((b) => new Map(Object.entries(b.feeds)));
@@ -124,18 +125,18 @@ class PieceRunner {
     const piece = extractModel(this.model, run, [...inputs], [...outputs]);
     for (const v of piece.graph.inputs) {
       const t = this.caches[0]!.get(v.name)!;
-      v.type = { kind: 'tensor', dtype: t.dtype as never, shape: t.shape.map((_, i) => `d${i}`) };
+      v.type = { kind: 'tensor', dtype: t.dtype, shape: t.shape.map((_, i) => `d${i}`) };
     }
     const session = await this.backend.createSession(piece);
     try {
       for (const cache of this.caches) {
-        const feeds: Record<string, FeedTensor> = {};
+        const feeds: Record<string, TensorData> = {};
         for (const v of inputs) feeds[v.name] = cache.get(v.name)!;
         const out = await session.run(feeds);
         for (const [k, t] of Object.entries(out)) cache.set(k, t);
       }
     } finally {
-      await session.release?.();
+      await session.release();
     }
     for (const n of run) this.executed.add(n);
   }
@@ -151,7 +152,7 @@ class PieceRunner {
   }
 }
 
-function statsOf(wn: WeightNode, caches: readonly Map<string, FeedTensor>[], opts: LayerwiseOptions): InputStats {
+function statsOf(wn: WeightNode, caches: readonly Map<string, TensorData>[], opts: LayerwiseOptions): InputStats {
   const stats = new InputStats(wn.k, {
     hessian: opts.method === 'gptq',
     sampleRows: opts.method === 'awq' ? opts.awqRows : 0,
@@ -168,7 +169,7 @@ function statsOf(wn: WeightNode, caches: readonly Map<string, FeedTensor>[], opt
 export async function quantizeLayerwise(
   model: Model,
   batches: readonly CalibrationBatch[],
-  backend: QuantBackend,
+  backend: InferenceBackend,
   options: Partial<LayerwiseOptions> = {},
   hooks: LayerwiseHooks = {},
 ): Promise<LayerwiseLayer[]> {

@@ -2,7 +2,7 @@
 // of [windows, length] ids), turned into the model's inputs (ids, masks, positions, empty caches).
 // Other models take the dataset as their one float input.
 import type { Model } from '@enxuto/ir';
-import { lmFeeds } from '@enxuto/runtime';
+import { lmFeeds } from '@enxuto/pass';
 import { datasetBatches, type SampleSource } from './batches.js';
 import type { CalibrationBatch } from './session.js';
 

@@ -1,8 +1,7 @@
 // Bias correction (Nagel et al. 2019): weight rounding shifts the expected output of a layer by
 // (W_q - W) E[x]. Subtracting that shift from the float bias makes the quantized layer unbiased.
 // E[x] per input channel comes from calibration data.
-import { dequantizeValues, tensorFromValues, type Graph, type Node } from '@enxuto/ir';
-import { constOf } from './helpers.js';
+import { constOf, dequantizeValues, tensorFromValues, type Graph, type Node } from '@enxuto/ir';
 import { quantizeWeightTensor, type WeightSpec } from './weights.js';
 
 export interface BiasCorrection {

@@ -4,8 +4,17 @@
 // This is the pattern onnxruntime fuses into DynamicQuantizeMatMul. Conv stays in float: neither
 // onnxruntime-node nor onnxruntime-web has a fast dynamic integer Conv (ConvInteger is slower
 // than float Conv there).
-import { attr, tensorFromValues, type Graph, type Model, type Node, type Value } from '@enxuto/ir';
-import { addConst, constOf, dropIfUnused } from './helpers.js';
+import {
+  attr,
+  constOf,
+  dropUnusedInitializers,
+  tensorFromValues,
+  type Graph,
+  type Model,
+  type Node,
+  type Value,
+} from '@enxuto/ir';
+import { addConst } from './helpers.js';
 import { quantizeWeightTensor, transpose2d } from './weights.js';
 
 export interface DynamicOptions {
@@ -108,7 +117,7 @@ export function insertDynamic(model: Model, options: Partial<DynamicOptions> = {
       result = add.outputs[0]!;
     }
     replaceKeepingName(g, n, y, result);
-    dropIfUnused(g, wv);
+    dropUnusedInitializers(g, [wv]);
     report.layers.push({ node: label, opType: n.opType, weightMse: qw.mse });
   }
   return report;
@@ -123,5 +132,5 @@ export function replaceKeepingName(g: Graph, n: Node, y: Value, result: Value): 
   g.remove(n);
   g.rename(result, name);
   if (type) result.type = type;
-  for (const v of ins) dropIfUnused(g, v);
+  for (const v of ins) dropUnusedInitializers(g, [v]);
 }

@@ -3,8 +3,7 @@
 // scale output channel i of the first by 1/s_i and input channel i of the second by s_i with
 // s_i = sqrt(r1_i / r2_i), so both get the same per-channel range sqrt(r1_i r2_i). The float
 // function is unchanged; per-tensor quantization then loses much less.
-import { tensorFromValues, type Graph, type Node, type Tensor, type Value } from '@enxuto/ir';
-import { constOf, soleConsumer } from './helpers.js';
+import { constOf, soleConsumer, tensorFromValues, type Graph, type Node, type Tensor, type Value } from '@enxuto/ir';
 
 const HOMOGENEOUS = new Set([
   'Relu',

@@ -2,10 +2,19 @@
 // weights behind DequantizeLinear, int32 biases. The pattern DQ -> Conv/Gemm/MatMul -> Q is what
 // onnxruntime fuses into integer kernels; ops that only move data (MaxPool, Reshape, ...) get the
 // same scale on both sides so onnxruntime drops their Q/DQ and runs them on int8.
-import { attr, CheckError, type Model, type Node, type Value } from '@enxuto/ir';
+import {
+  attr,
+  CheckError,
+  constOf,
+  dropUnusedInitializers,
+  soleConsumer,
+  type Model,
+  type Node,
+  type Value,
+} from '@enxuto/ir';
 import { scaleZeroPoint } from '../kernels/params.js';
 import type { Range } from '../kernels/range.js';
-import { addQuantParams, constOf, dropIfUnused, soleConsumer } from './helpers.js';
+import { addQuantParams } from './helpers.js';
 import { addDequantizedWeight, quantizeBias, quantizeWeightTensor, transpose2d } from './weights.js';
 
 export interface QdqOptions {
@@ -171,7 +180,7 @@ export function insertQdq(
           if (v && c && c.dtype === 'float32') {
             const qw = quantizeWeightTensor(c, { type: o.activationType, symmetric: false, axis: undefined });
             g.setInput(node, i, addDequantizedWeight(g, v.name, qw, o.activationType));
-            dropIfUnused(g, v);
+            dropUnusedInitializers(g, [v]);
           }
         });
         quantizeActivation(y);
@@ -217,13 +226,13 @@ export function insertQdq(
     const axis = o.perChannel ? weightAxis(n, w.shape.length) : undefined;
     const qw = quantizeWeightTensor(w, { type: o.weightType, symmetric: o.weightSymmetric, axis });
     g.setInput(n, 1, addDequantizedWeight(g, wv.name, qw, o.weightType));
-    dropIfUnused(g, wv);
+    dropUnusedInitializers(g, [wv]);
     const bv = n.inputs[2];
     const b = constOf(bv);
     if (bv && b && b.shape.length === 1 && (qw.scale.length === 1 || b.size === qw.scale.length)) {
       const qb = quantizeBias(b, sx, qw.scale);
       g.setInput(n, 2, addDequantizedWeight(g, bv.name, qb, 'int32'));
-      dropIfUnused(g, bv);
+      dropUnusedInitializers(g, [bv]);
     }
     report.layers.push({
       node: n.label(),

@@ -1,11 +1,19 @@
 // Graph surgery of n-bit weight-only quantization: a MatMul/Gemm becomes com.microsoft
 // MatMulNBits, a Gather from an embedding table becomes com.microsoft GatherBlockQuantized (both
 // run by onnxruntime's CPU and wasm builds). The codes come from the kernels (RTN, GPTQ, AWQ).
-import { attr, tensorFromValues, type Graph, type Model, type Tensor, type Value } from '@enxuto/ir';
+import {
+  attr,
+  dropUnusedInitializers,
+  tensorFromValues,
+  type Graph,
+  type Model,
+  type Tensor,
+  type Value,
+} from '@enxuto/ir';
 import type { GroupQuantized } from '../kernels/nbits-grid.js';
 import { packNBits } from '../kernels/nbits.js';
 import { replaceKeepingName } from './dynamic.js';
-import { addConst, dropIfUnused } from './helpers.js';
+import { addConst } from './helpers.js';
 import type { WeightNode } from './weight-nodes.js';
 
 export interface NBitsLayout {
@@ -84,7 +92,7 @@ export function rewriteAsNBits(
     });
     replaceKeepingName(g, wn.node, y, mm.outputs[0]!);
   }
-  dropIfUnused(g, wn.weight);
+  dropUnusedInitializers(g, [wn.weight]);
   if (!model.opsetImports.has('com.microsoft')) model.opsetImports.set('com.microsoft', 1);
 }
 

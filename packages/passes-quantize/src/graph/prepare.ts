@@ -1,7 +1,18 @@
 // Pieces of graph preparation the float passes (equalization, bias correction, dynamic) still use on
 // their own: constant weights that are initializers and biases inside Conv/Gemm.
-import { attr, reshapeTensor, tensorFromValues, type Graph, type Node, type Value } from '@enxuto/ir';
-import { constOf, dropIfUnused, soleConsumer } from './helpers.js';
+import {
+  attr,
+  constOf,
+  dropUnusedInitializers,
+  reshapeTarget,
+  reshapeTensor,
+  soleConsumer,
+  tensorFromValues,
+  type Graph,
+  type Model,
+  type Node,
+  type Value,
+} from '@enxuto/ir';
 
 /** Replaces Reshape(constant, constant shape) by the reshaped constant. */
 export function foldConstantReshapes(g: Graph): number {
@@ -12,14 +23,11 @@ export function foldConstantReshapes(g: Graph): number {
     const shapeT = constOf(n.inputs[1]);
     const out = n.outputs[0];
     if (!data || !shapeT || !out || n.getInt('allowzero', 0) !== 0) continue;
-    const want: number[] = Array.from(shapeT.values() as ArrayLike<number | bigint>, (x) => Number(x));
-    const dims = want.map((d, i) => (d === 0 ? data.shape[i]! : d));
-    const known = dims.reduce((a, d) => (d === -1 ? a : a * d), 1);
-    const inferred = dims.map((d) => (d === -1 ? data.size / known : d));
-    if (inferred.some((d) => !Number.isInteger(d) || d < 0) || inferred.reduce((a, b) => a * b, 1) !== data.size)
-      continue;
-    replaceWithConst(g, n, out, reshapeTensor(data, inferred));
-    dropIfUnused(g, n.inputs[0]);
+    const spec = Array.from(shapeT.values() as ArrayLike<number | bigint>, (x) => Number(x));
+    const shape = reshapeTarget(data.shape, data.size, spec);
+    if (!shape) continue;
+    replaceWithConst(g, n, out, reshapeTensor(data, shape));
+    dropUnusedInitializers(g, [n.inputs[0]]);
     folded++;
   }
   return folded;
@@ -32,7 +40,7 @@ function replaceWithConst(g: Graph, n: Node, out: Value, t: ReturnType<typeof re
   g.replaceAllUsesWith(out, tmp);
   g.remove(n);
   g.rename(tmp, name);
-  for (const v of ins) dropIfUnused(g, v);
+  for (const v of ins) dropUnusedInitializers(g, [v]);
 }
 
 /** Moves `Add(Conv(x, W), B)` with a per-channel constant B into the Conv's bias. */
@@ -60,9 +68,9 @@ export function foldConvBiasAdds(g: Graph): number {
     const oldBias = conv.inputs[2];
     const bv = g.addInitializer(g.uniqueName(`${conv.label()}_bias`), tensorFromValues('float32', [m], bias));
     g.setInput(conv, 2, bv);
-    dropIfUnused(g, oldBias ?? undefined);
+    dropUnusedInitializers(g, [oldBias ?? undefined]);
     fuseAway(g, add, y);
-    dropIfUnused(g, other);
+    dropUnusedInitializers(g, [other]);
     folded++;
   }
   return folded;
@@ -126,7 +134,7 @@ export function foldMatMulAddToGemm(g: Graph): number {
     g.replaceAllUsesWith(y, gy);
     g.remove(mm);
     fuseAway(g, add, gy);
-    dropIfUnused(g, other);
+    dropUnusedInitializers(g, [other]);
     folded++;
   }
   return folded;
@@ -145,3 +153,11 @@ export function detachInitializerInputs(g: Graph): number {
 // The graph preparation itself is @enxuto/transforms' (opset upgrade, constant and affine folding,
 // layout clean-up); the helpers above remain for the passes that only need part of it.
 export { prepareForQuantization, type PrepareStats as PrepareReport } from '@enxuto/transforms';
+
+/** Semantics-preserving clean-up before float rewrites: constant weights, biases inside Conv/Gemm. */
+export function prepareFloat(m: Model): void {
+  detachInitializerInputs(m.graph);
+  foldConstantReshapes(m.graph);
+  foldConvBiasAdds(m.graph);
+  foldMatMulAddToGemm(m.graph);
+}

@@ -1,5 +1,6 @@
 // Small float models built through the IR, for graph tests and benchmarks (not exported).
 import { float32Tensor, int64Tensor, Model, attr, type Tensor, mulberry32 } from '@enxuto/ir';
+import type { CalibrationBatch } from '../calibrate/session.js';
 
 function seeded(seed: number): () => number {
   const next = mulberry32(seed);
@@ -114,12 +115,8 @@ export function randomConvNet(channels = 64, size = 32, batch: number | string =
 }
 
 /** `count` batches of uniform [-1, 1) inputs for a single-input model. */
-export function randomBatches(
-  shape: number[],
-  count: number,
-  seed = 7,
-): { feeds: Record<string, { dtype: string; shape: number[]; data: Float32Array }>; samples: number }[] {
-  const out = [];
+export function randomBatches(shape: number[], count: number, seed = 7): CalibrationBatch[] {
+  const out: CalibrationBatch[] = [];
   for (let i = 0; i < count; i++) {
     const t = randomTensor(shape, seed + i, 1);
     out.push({ feeds: { x: { dtype: 'float32', shape, data: t.toFloat32() } }, samples: shape[0]! });

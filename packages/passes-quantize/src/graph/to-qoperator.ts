@@ -1,8 +1,18 @@
 // QDQ -> QOperator: each `DQ -> op -> Q` group becomes one integer operator (QLinearConv,
 // QLinearMatMul, com.microsoft QGemm/QLinearAdd/...), ops that only move data run on the
 // quantized tensor directly, and QuantizeLinear/DequantizeLinear stay only at the float borders.
-import { attr, tensorsEqual, type Attr, type Graph, type Model, type Node, type Value } from '@enxuto/ir';
-import { constOf, dropIfUnused, soleConsumer } from './helpers.js';
+import {
+  attr,
+  constOf,
+  eliminateDeadCode,
+  soleConsumer,
+  tensorsEqual,
+  type Attr,
+  type Graph,
+  type Model,
+  type Node,
+  type Value,
+} from '@enxuto/ir';
 import { PASS_THROUGH_OPS } from './insert-qdq.js';
 
 interface Dq {
@@ -124,7 +134,7 @@ export function qdqToQOperator(model: Model): QOperatorReport {
     count(spec.opType);
   }
   cancelDqQ(g);
-  removeDead(g);
+  eliminateDeadCode(model);
   if (usesMs && !model.opsetImports.has('com.microsoft')) model.opsetImports.set('com.microsoft', 1);
   return { converted };
 }
@@ -168,20 +178,4 @@ function cancelDqQ(g: Graph): void {
     g.replaceAllUsesWith(out, d.q);
     g.remove(n);
   }
-}
-
-/** Removes nodes whose results nobody reads, then unused initializers. */
-export function removeDead(g: Graph): void {
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const n of [...g].reverse()) {
-      if (n.outputs.every((v) => !v || (v.uses().length === 0 && !v.isGraphOutput()))) {
-        const ins = [...n.inputs];
-        g.remove(n);
-        for (const v of ins) dropIfUnused(g, v);
-        changed = true;
-      }
-    }
-  }
-  for (const v of g.initializers()) dropIfUnused(g, v);
 }

@@ -2,8 +2,7 @@
 // with a 2-D float weight (-> MatMulNBits), and Gather from a 2-D float table (embeddings ->
 // GatherBlockQuantized). Each is described with its weight as a [K, N] matrix along the
 // reduction axis K, the layout the kernels work in.
-import type { Model, Node, Value } from '@enxuto/ir';
-import { constOf } from './helpers.js';
+import { constOf, type Model, type Node, type Value } from '@enxuto/ir';
 
 export interface WeightNode {
   node: Node;

@@ -4,14 +4,14 @@
 //    (block-wise, round to nearest with a clip search, run by onnxruntime's n-bit kernels).
 //  - int4 'dequantize': any Conv/MatMul/Gemm weight as int4 behind a block-wise DequantizeLinear.
 //  - embeddings (Gather from a constant table): com.microsoft GatherBlockQuantized, 4 or 8 bits.
-import { attr, tensorFromValues, type Model } from '@enxuto/ir';
+import { attr, constOf, dropUnusedInitializers, tensorFromValues, type Model } from '@enxuto/ir';
 import { DEFAULT_GRID, quantizeGroupwise, type GroupQuantized } from '../kernels/nbits-grid.js';
 import { rewriteAsNBits, type TensorStore } from './nbits-nodes.js';
 import { findWeightNodes, weightMatrix } from './weight-nodes.js';
 import { blockwiseParams } from '../kernels/blockwise.js';
 import { quantizeBlockwise } from '../kernels/quantize.js';
 import { axisLayout } from '../kernels/range.js';
-import { addConst, constOf, dropIfUnused } from './helpers.js';
+import { addConst } from './helpers.js';
 import { addDequantizedWeight, quantizeWeightTensor } from './weights.js';
 
 export interface WeightOnlyOptions {
@@ -87,7 +87,7 @@ export function quantizeWeightsOnly(
         attributes: { axis: attr.int(axis), block_size: attr.int(o.blockSize) },
       });
       g.setInput(n, 1, dq.outputs[0]!);
-      dropIfUnused(g, wv);
+      dropUnusedInitializers(g, [wv]);
       const back = dequantizeBlockwise(q, w.shape, axis, o.blockSize, p.scale, p.zeroPoint);
       report.layers.push({ node: label, opType: n.opType, bits: 4, weightMse: mse(data, back) });
       continue;
@@ -98,7 +98,7 @@ export function quantizeWeightsOnly(
       axis = n.opType === 'Conv' ? 0 : n.opType === 'Gemm' && n.getInt('transB', 0) ? 0 : w.shape.length - 1;
     const qw = quantizeWeightTensor(w, { type: 'int8', symmetric: o.symmetric, axis });
     g.setInput(n, 1, addDequantizedWeight(g, wv.name, qw, 'int8'));
-    dropIfUnused(g, wv);
+    dropUnusedInitializers(g, [wv]);
     report.layers.push({ node: label, opType: n.opType, bits: 8, weightMse: qw.mse });
   }
   const nbits = o.bits < 8 && o.int4Format !== 'dequantize';

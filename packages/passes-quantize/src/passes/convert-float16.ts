@@ -1,8 +1,9 @@
-// convert-float16 as a plain function.
+// convert-float16: weights and compute to float16. The plain function (toFloat16) and the pass.
 import { checkModel, cloneModel, type Model } from '@enxuto/ir';
+import { definePass } from '@enxuto/pass';
 import { z } from 'zod';
-import { convertFloat16, type Float16Report } from './graph/float16.js';
-import { detachInitializerInputs } from './graph/prepare.js';
+import { convertFloat16, type Float16Report } from '../graph/float16.js';
+import { detachInitializerInputs } from '../graph/prepare.js';
 
 export const float16OptionsSchema = z.strictObject({
   keepIO: z
@@ -28,3 +29,14 @@ export function toFloat16(
   checkModel(m);
   return { model: m, report };
 }
+
+export const convertFloat16Pass = definePass({
+  name: 'convert-float16',
+  summary: 'weights and compute to float16, optionally keeping inputs/outputs and listed ops in float32',
+  options: float16OptionsSchema,
+  inPlace: false,
+  async run(model, options) {
+    const { model: m, report } = toFloat16(model, options);
+    return { model: m, changed: report.initializers > 0 || report.casts > 0, stats: { ...report } };
+  },
+});

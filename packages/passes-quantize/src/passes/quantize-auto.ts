@@ -4,15 +4,23 @@
 // int8 goes back to float. With `sensitivity` (a quantize sensitivity sweep's sensitivity.json)
 // the ranking is each layer's accuracy drop from the file instead, and layers that alone cost
 // more than the allowed drop start in float: nothing is measured layer by layer.
-import { checkModel, cloneModel, ConfigError, type Model } from '@enxuto/ir';
-import { loadSensitivity, sensitivityLayer, sensitivityOption } from '@enxuto/pipeline';
+import { checkModel, cloneModel, ConfigError, eliminateDeadCode, type Model } from '@enxuto/ir';
+import {
+  definePass,
+  loadSensitivity,
+  sensitivityLayer,
+  sensitivityOption,
+  type InferenceBackend,
+} from '@enxuto/pass';
 import { z } from 'zod';
-import type { CalibrationBatch, QuantBackend } from './calibrate/session.js';
-import { evaluateModel, outputMse } from './calibrate/evaluate.js';
-import { compactNames } from './graph/compact.js';
-import { insertQdq } from './graph/insert-qdq.js';
-import { prepareForQuantization } from './graph/prepare.js';
-import { qdqToQOperator, removeDead } from './graph/to-qoperator.js';
+import { datasetBatches } from '../calibrate/batches.js';
+import { backendOf } from '../calibrate/context.js';
+import type { CalibrationBatch } from '../calibrate/session.js';
+import { evaluateModel, outputMse } from '../calibrate/evaluate.js';
+import { compactNames } from '../graph/compact.js';
+import { insertQdq } from '../graph/insert-qdq.js';
+import { prepareForQuantization } from '../graph/prepare.js';
+import { qdqToQOperator } from '../graph/to-qoperator.js';
 import { calibrateRanges, staticOptionsSchema } from './quantize-static.js';
 
 export const autoOptionsSchema = staticOptionsSchema.extend({
@@ -85,7 +93,7 @@ function variance(x: Float32Array): number {
 
 export async function quantizeAuto(
   model: Model,
-  backend: QuantBackend,
+  backend: InferenceBackend,
   calibration: () => Iterable<CalibrationBatch>,
   evaluation: (() => Iterable<CalibrationBatch>) | undefined,
   options: Partial<AutoOptions> = {},
@@ -99,7 +107,7 @@ export async function quantizeAuto(
     const m = cloneModel(base);
     const r = insertQdq(m, ranges, { ...o, exclude: [...o.exclude, ...exclude] });
     if (o.format === 'qoperator') qdqToQOperator(m);
-    else removeDead(m.graph);
+    else eliminateDeadCode(m);
     return { model: m, layers: r.layers };
   };
   const all = build([]).layers;
@@ -161,3 +169,45 @@ export async function quantizeAuto(
     excluded.push(bySensitivity[excluded.length]!.output);
   }
 }
+
+export const quantizeAutoPass = definePass({
+  name: 'quantize-auto',
+  summary:
+    'accuracy-aware mixed precision: int8 wherever the accuracy gate holds, the most sensitive layers stay float',
+  options: autoOptionsSchema,
+  needs: ['data', 'runtime'],
+  inPlace: false,
+  async run(model, options, ctx) {
+    const calib = ctx.dataset('calibration');
+    const evalData = ctx.data.evaluation;
+    const r = await quantizeAuto(
+      model,
+      backendOf(ctx),
+      () => datasetBatches(model, calib, { batchSize: options.batchSize, limit: options.calibrationSamples }),
+      evalData
+        ? () => datasetBatches(model, evalData, { batchSize: options.batchSize, limit: options.evaluationSamples })
+        : undefined,
+      options,
+      (done, total, what) => {
+        ctx.progress.update(done, total, what);
+        ctx.throwIfAborted();
+      },
+    );
+    return {
+      model: r.model,
+      changed: r.layers.some((l) => l.precision === 'int8'),
+      stats: {
+        layers: r.layers.map((l) => ({
+          name: l.node,
+          opType: l.opType,
+          sensitivity: l.sensitivity,
+          precision: l.precision,
+        })),
+        ...(r.floatAccuracy !== undefined ? { floatAccuracy: r.floatAccuracy } : {}),
+        ...(r.accuracy !== undefined ? { accuracy: r.accuracy } : {}),
+        relativeOutputError: r.relativeError,
+        sensitivitySource: r.sensitivitySource,
+      },
+    };
+  },
+});

@@ -1,14 +1,17 @@
 // quantize-static as a plain function: prepare -> calibrate -> QDQ (-> QOperator).
-import { checkModel, cloneModel, type Model } from '@enxuto/ir';
+import { checkModel, cloneModel, eliminateDeadCode, type Model } from '@enxuto/ir';
+import { definePass, type InferenceBackend } from '@enxuto/pass';
 import { z } from 'zod';
-import { collectHistograms } from './calibrate/collect.js';
-import type { CalibrationBatch, QuantBackend } from './calibrate/session.js';
-import { rangeFromHistogram } from './kernels/calibrate-methods.js';
-import type { Range } from './kernels/range.js';
-import { insertQdq, type QdqReport } from './graph/insert-qdq.js';
-import { prepareForQuantization, type PrepareReport } from './graph/prepare.js';
-import { qdqToQOperator, removeDead } from './graph/to-qoperator.js';
-import { compactNames } from './graph/compact.js';
+import { datasetBatches } from '../calibrate/batches.js';
+import { backendOf, progressOf } from '../calibrate/context.js';
+import { collectHistograms } from '../calibrate/collect.js';
+import type { CalibrationBatch } from '../calibrate/session.js';
+import { rangeFromHistogram } from '../kernels/calibrate-methods.js';
+import type { Range } from '../kernels/range.js';
+import { insertQdq, type QdqReport } from '../graph/insert-qdq.js';
+import { prepareForQuantization, type PrepareReport } from '../graph/prepare.js';
+import { qdqToQOperator } from '../graph/to-qoperator.js';
+import { compactNames } from '../graph/compact.js';
 
 export const staticOptionsSchema = z.strictObject({
   format: z
@@ -105,7 +108,7 @@ export interface StaticResult {
 /** Activation ranges from calibration histograms. */
 export async function calibrateRanges(
   model: Model,
-  backend: QuantBackend,
+  backend: InferenceBackend,
   batches: Iterable<CalibrationBatch>,
   o: Pick<StaticOptions, 'calibration' | 'percentile' | 'histogramBins' | 'activationType' | 'activationSymmetric'>,
   extra: { onProgress?: (n: number) => void; signal?: AbortSignal } = {},
@@ -124,7 +127,7 @@ export async function calibrateRanges(
 
 export async function quantizeStatic(
   model: Model,
-  backend: QuantBackend,
+  backend: InferenceBackend,
   batches: Iterable<CalibrationBatch>,
   options: Partial<StaticOptions> = {},
   extra: { onProgress?: (n: number) => void; signal?: AbortSignal } = {},
@@ -136,8 +139,49 @@ export async function quantizeStatic(
   const qdq = insertQdq(m, ranges, o);
   let converted: Record<string, number> | undefined;
   if (o.format === 'qoperator') converted = qdqToQOperator(m).converted;
-  else removeDead(m.graph);
+  else eliminateDeadCode(m);
   if (o.compactNames) compactNames(m, { unnamedOps: ['QuantizeLinear', 'DequantizeLinear'] });
   checkModel(m);
   return { model: m, prepare, qdq, ranges, ...(converted ? { converted } : {}) };
 }
+
+export const quantizeStaticPass = definePass({
+  name: 'quantize-static',
+  summary:
+    'int8 weights and activations from calibration data (QDQ or QOperator, per-channel, min-max/percentile/entropy/MSE)',
+  options: staticOptionsSchema,
+  needs: ['data', 'runtime'],
+  inPlace: false,
+  async run(model, options, ctx) {
+    const data = ctx.dataset('calibration');
+    const total = Math.min(options.calibrationSamples, data.size);
+    const r = await quantizeStatic(
+      model,
+      backendOf(ctx),
+      datasetBatches(model, data, { batchSize: options.batchSize, limit: total }),
+      options,
+      progressOf(ctx, total, 'calibrating'),
+    );
+    ctx.logger.info(
+      `quantized ${r.qdq.layers.length} layers, ${r.qdq.activations} activations; ${r.qdq.reluFused} Relu folded`,
+    );
+    return {
+      model: r.model,
+      changed: r.qdq.layers.length > 0,
+      stats: {
+        layers: r.qdq.layers.map((l) => ({
+          name: l.node,
+          opType: l.opType,
+          quantError: l.weightMse,
+          precision: 'int8',
+        })),
+        activations: r.qdq.activations,
+        reluFused: r.qdq.reluFused,
+        format: options.format,
+        calibration: options.calibration,
+        calibrationSamples: total,
+        ...(r.converted ? { converted: r.converted } : {}),
+      },
+    };
+  },
+});

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createRegistry } from '../pass/registry.js';
+import { createRegistry } from '../registry.js';
 import { scaleWeights } from '../test-passes.js';
 import { pipelineJsonSchema } from './json-schema.js';
 

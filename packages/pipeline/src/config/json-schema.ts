@@ -1,8 +1,8 @@
 // The JSON Schema of pipeline files, generated from the zod schemas. With a registry, each pass's
 // options schema is included, so editors complete and check options per pass.
 import { z } from 'zod';
-import type { PassRegistry } from '../pass/registry.js';
-import type { PassDefinition } from '../pass/types.js';
+import type { PassRegistry } from '../registry.js';
+import type { PassDefinition } from '@enxuto/pass';
 import { pipelineSchema } from './schema.js';
 
 type JsonSchema = Record<string, unknown>;

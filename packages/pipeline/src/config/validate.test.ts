@@ -1,7 +1,7 @@
 // BAD_INPUTS case 35 and the pipeline schema: every error names the field and helps fix it.
 import { ConfigError } from '@enxuto/ir';
 import { describe, expect, it } from 'vitest';
-import { createRegistry } from '../pass/registry.js';
+import { createRegistry } from '../registry.js';
 import { scaleWeights } from '../test-passes.js';
 import { applyOverrides } from './overrides.js';
 import { parsePipelineConfig, resolvePasses } from './validate.js';

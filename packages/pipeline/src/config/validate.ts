@@ -5,8 +5,8 @@ import { ConfigError } from '@enxuto/ir';
 import type { z } from 'zod';
 import { parseDatasetSpec } from '../data/specs.js';
 import { closestMatch } from '../edit-distance.js';
-import type { PassRegistry } from '../pass/registry.js';
-import type { PassDefinition } from '../pass/types.js';
+import type { PassRegistry } from '../registry.js';
+import type { PassDefinition } from '@enxuto/pass';
 import { dataSchema, gateSchema, pipelineSchema, type PipelineConfig } from './schema.js';
 
 export interface ResolvedPass {

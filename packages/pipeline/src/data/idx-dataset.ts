@@ -1,7 +1,7 @@
 // idx images (+ labels) as a Dataset. Browser-safe: takes the (already decompressed) bytes;
 // open-dataset.ts reads and gunzips the files in Node.
 import { configError, formatError } from './errors.js';
-import { createDataset, type Dataset } from './dataset.js';
+import { createDataset, type Dataset } from '@enxuto/pass';
 import { parseIdx } from './idx.js';
 import { applyImagePlan, planImage } from './preprocess.js';
 import type { MnistIdxSpec } from './specs.js';

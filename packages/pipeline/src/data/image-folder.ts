@@ -3,12 +3,12 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { configError, formatError } from './errors.js';
-import { createDataset, type Dataset } from './dataset.js';
+import { createDataset, type Dataset } from '@enxuto/pass';
 import { decodeImage } from './decode-image.js';
 import { applyImagePlan, planImage, sampleShapeOf, type RawImage } from './preprocess.js';
 import { readDataFile, resolveDataPath, statDataFile } from './read-data-file.js';
 import { rgbaToFloat } from './resize.js';
-import { permutation } from './rng.js';
+import { permutation } from '@enxuto/ir';
 import { checkFolderInside, relativeName, resolveImagePath } from './safe-path.js';
 import { MAX_CLASSES, type ImageFolderSpec } from './specs.js';
 

@@ -1,9 +1,10 @@
 // Browser-safe data API: dataset types, batching, RNG, specs, preprocessing and the parsers
 // that work on bytes. File reading lives in ./node.ts.
-export { createDataset, elementCount, iterateBatches, MAX_BATCH_ELEMENTS } from './dataset.js';
-export type { Batch, BatchOptions, Dataset, DatasetSource, Sample } from './dataset.js';
-export { createRng, deriveSeed, mix32, permutation, shuffleInPlace, toSeed32 } from './rng.js';
-export type { Rng } from './rng.js';
+// The Dataset interface and batching live in @enxuto/pass, the seeded RNG in @enxuto/ir; they are
+// re-exported here so existing imports from @enxuto/pipeline keep working.
+export { createDataset, elementCount, iterateBatches, MAX_BATCH_ELEMENTS } from '@enxuto/pass';
+export type { Batch, BatchOptions, Dataset, DatasetSource, Sample } from '@enxuto/pass';
+export { createRng, deriveSeed, mix32, permutation, shuffleInPlace, toSeed32, type Rng } from '@enxuto/ir';
 export {
   DATASET_TYPES,
   MAX_CLASSES,

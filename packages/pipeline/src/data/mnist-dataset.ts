@@ -2,9 +2,9 @@
 // Dataset with a seeded, disjoint train/validation split. Browser-safe: the caller hands in the
 // package's digits (see load-mnist-package.ts for Node).
 import { configError } from './errors.js';
-import { createDataset, type Dataset } from './dataset.js';
+import { createDataset, type Dataset } from '@enxuto/pass';
 import { applyImagePlan, planImage } from './preprocess.js';
-import { permutation } from './rng.js';
+import { permutation } from '@enxuto/ir';
 import type { MnistSpec } from './specs.js';
 
 export const MNIST_SIDE = 28;

@@ -1,7 +1,7 @@
 // .npy inputs (+ labels) as a Dataset; the first axis is the sample axis. Browser-safe: takes
 // bytes; open-dataset.ts reads the files in Node.
 import { configError, formatError } from './errors.js';
-import { createDataset, elementCount, type Dataset } from './dataset.js';
+import { createDataset, elementCount, type Dataset } from '@enxuto/pass';
 import { npyToFloat32, npyToFloat64, parseNpy } from './npy.js';
 import { applyTensorPlan, MAX_SAMPLE_ELEMENTS, planTensor } from './preprocess.js';
 import { MAX_CLASSES, type NpySpec } from './specs.js';

@@ -6,7 +6,7 @@ import { loadMnistPackage } from './load-mnist-package.js';
 import { mnistDataset } from './mnist-dataset.js';
 import { npyDataset } from './npy-dataset.js';
 import { randomDataset } from './random-dataset.js';
-import type { Dataset } from './dataset.js';
+import type { Dataset } from '@enxuto/pass';
 import { DEFAULT_MAX_DATA_BYTES, readDataFile, resolveDataPath } from './read-data-file.js';
 import { parseDatasetSpec } from './specs.js';
 

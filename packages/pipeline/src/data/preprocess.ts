@@ -2,7 +2,7 @@
 // normalisation, layout and final shape. Shared by every dataset kind.
 import { z } from 'zod';
 import { configError, formatError } from './errors.js';
-import { elementCount } from './dataset.js';
+import { elementCount } from '@enxuto/pass';
 import { hwcToChw, resizeBilinear } from './resize.js';
 
 /** One sample may not hold more values than this (64 MiB of float32). */

@@ -1,8 +1,8 @@
 // Shape-only data for passes that need inputs but not real ones (smoke runs, data-free
 // calibration). Each sample has its own seeded stream, so sample(i) is the same in any order.
-import { createDataset, elementCount, type Dataset } from './dataset.js';
+import { createDataset, elementCount, type Dataset } from '@enxuto/pass';
 import { sampleShapeOf } from './preprocess.js';
-import { createRng, deriveSeed } from './rng.js';
+import { createRng, deriveSeed } from '@enxuto/ir';
 import type { RandomSpec } from './specs.js';
 
 export function randomDataset(spec: RandomSpec, field = 'data'): Dataset {

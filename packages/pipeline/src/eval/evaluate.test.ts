@@ -1,5 +1,5 @@
 import { float32Tensor, Graph, Model, tensorType } from '@enxuto/ir';
-import type { InferenceBackend, Session } from '@enxuto/runtime';
+import type { InferenceBackend, Session } from '@enxuto/pass';
 import { getBackend } from '@enxuto/runtime/node';
 import { describe, expect, it } from 'vitest';
 import { randomDataset } from '../data/random-dataset.js';

@@ -2,8 +2,8 @@
 // size, parameter counts and batch-1 latency. Browser-safe: the backend is handed in.
 import { AbortedError, ConfigError, countParameters, RuntimeError, type Model } from '@enxuto/ir';
 import { writeOnnxBytes } from '@enxuto/onnx';
-import { generateInputs, measureLatency, type InferenceBackend, type Session, type TensorData } from '@enxuto/runtime';
-import type { Dataset } from '../data/dataset.js';
+import type { Dataset, InferenceBackend, Session, TensorData } from '@enxuto/pass';
+import { generateInputs, measureLatency } from '@enxuto/runtime';
 import { AccuracyAccumulator, AgreementAccumulator } from './metrics.js';
 import { feedMaker, outputReader } from './quantized-io.js';
 

@@ -2,7 +2,7 @@
 // cross-entropy, perplexity, KL, top-1 agreement and top-5 overlap. Browser-safe: the backend is
 // handed in. Sessions see the same feeds; only the logits are fetched.
 import { AbortedError, ConfigError, type Model } from '@enxuto/ir';
-import { lmFeeds, type InferenceBackend, type Session, type TensorData } from '@enxuto/runtime';
+import { lmFeeds, type InferenceBackend, type Session, type TensorData } from '@enxuto/pass';
 import { LmAccumulator, type LmMetrics } from './lm-metrics.js';
 import type { TokenWindows } from './tokens.js';
 

@@ -5,7 +5,7 @@ import { ConfigError } from '@enxuto/ir';
 import { repoRoot, tempDir } from '@enxuto/test-support';
 import { describe, expect, it } from 'vitest';
 import { parsePipelineConfig, resolvePasses } from '../config/validate.js';
-import { createRegistry } from '../pass/registry.js';
+import { createRegistry } from '../registry.js';
 import { loadPlugins } from './load-plugins.js';
 
 async function refused(names: string[], root = repoRoot): Promise<ConfigError> {

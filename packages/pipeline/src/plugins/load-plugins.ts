@@ -6,9 +6,9 @@ import { dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '@enxuto/ir';
 import { z } from 'zod';
-import type { PassRegistry } from '../pass/registry.js';
+import type { PassRegistry } from '../registry.js';
 import { packageFingerprint } from './fingerprint.js';
-import type { PluginDefinition } from '../pass/types.js';
+import type { PluginDefinition } from '@enxuto/pass';
 
 export interface LoadedPlugin {
   name: string;

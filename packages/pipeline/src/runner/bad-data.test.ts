@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { EnxutoError } from '@enxuto/ir';
 import { sharedPath, tempDir } from '@enxuto/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { definePass } from '../pass/define.js';
-import { createRegistry } from '../pass/registry.js';
+import { definePass } from '@enxuto/pass';
+import { createRegistry } from '../registry.js';
 import { runPipeline } from './run-pipeline.js';
 
 let dir: { path: string; cleanup: () => void };

@@ -1,9 +1,7 @@
 // The PassContext handed to each pass.
 import { AbortedError, ConfigError } from '@enxuto/ir';
-import type { InferenceBackend } from '@enxuto/runtime';
-import type { Dataset } from '../data/dataset.js';
-import { createRng, deriveSeed } from '../data/rng.js';
-import type { DataRole, Logger, PassContext, ProgressReporter } from '../pass/types.js';
+import { createRng, deriveSeed } from '@enxuto/ir';
+import type { DataRole, Dataset, InferenceBackend, Logger, PassContext, ProgressReporter } from '@enxuto/pass';
 
 export interface ContextParts {
   passName: string;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { repoRoot, sharedPath, tempDir } from '@enxuto/test-support';
 import { launchChromium } from '@enxuto/test-support/browser';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRegistry } from '../pass/registry.js';
+import { createRegistry } from '../registry.js';
 import { scaleWeights } from '../test-passes.js';
 import { runPipeline } from './run-pipeline.js';
 

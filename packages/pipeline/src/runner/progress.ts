@@ -1,5 +1,5 @@
 // Progress on the terminal: a redrawn bar on a TTY, plain throttled lines otherwise (CI logs).
-import type { Logger } from '../pass/types.js';
+import type { Logger } from '@enxuto/pass';
 
 export interface ProgressSink {
   /** A new phase: a pass, an evaluation, writing outputs. */

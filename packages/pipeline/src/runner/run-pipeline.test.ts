@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AbortedError, ConfigError } from '@enxuto/ir';
 import { sharedPath, tempDir } from '@enxuto/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRegistry } from '../pass/registry.js';
+import { createRegistry } from '../registry.js';
 import { addNoise, blockingPass, scaleWeights } from '../test-passes.js';
 import { GateError, runPipeline } from './run-pipeline.js';
 

@@ -16,12 +16,11 @@ import {
 import { readModel, writeModel } from '@enxuto/formats/node';
 import { assertNotInput } from '@enxuto/io/node';
 import { readOnnx, writeOnnxBytes } from '@enxuto/onnx';
-import type { InferenceBackend } from '@enxuto/runtime';
+import type { DataRole, Dataset, InferenceBackend, Logger } from '@enxuto/pass';
 import { defaultBackend, ORT_NODE_INSTALL_HINT } from '@enxuto/runtime/node';
 import { loadPipelineFile, loadPipelineObject, type LoadedPipeline } from '../config/load.js';
 import type { OutputEntry, PipelineConfig } from '../config/schema.js';
 import { resolvePasses, type ResolvedPass } from '../config/validate.js';
-import type { Dataset } from '../data/dataset.js';
 import { openDataset } from '../data/open-dataset.js';
 import {
   collectOutputs,
@@ -30,8 +29,7 @@ import {
   type DatasetOutputs,
   type EvalMetrics,
 } from '../eval/evaluate.js';
-import { PassRegistry } from '../pass/registry.js';
-import type { DataRole, Logger } from '../pass/types.js';
+import { PassRegistry } from '../registry.js';
 import { loadPlugins, type LoadedPlugin } from '../plugins/load-plugins.js';
 import { REPORT_SCHEMA_VERSION, type PipelineReport, type ReportStep } from '../report/report-types.js';
 import { writeReport } from '../report/write-report.js';

@@ -1,6 +1,6 @@
 // `enxuto new-pass` output builds with tsc and passes its own test as generated. The package is
 // generated inside the repository (a gitignored test-artifacts folder) so that, like in a user's
-// project, @enxuto/pipeline, zod, typescript and vitest resolve from node_modules (built dist).
+// project, @enxuto/pass, zod, typescript and vitest resolve from node_modules (built dist).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,7 +18,7 @@ const run = (args: string[], cwd: string) =>
 beforeAll(() => {
   mkdirSync(area, { recursive: true });
   // Plugin authors get built @enxuto packages from npm; here, build them (incremental, as npm ci does).
-  const b = run([tsc, '-b', join(repoRoot, 'packages', 'pipeline', 'tsconfig.build.json')], repoRoot);
+  const b = run([tsc, '-b', join(repoRoot, 'packages', 'pass', 'tsconfig.build.json')], repoRoot);
   expect(b.status, b.stdout + b.stderr).toBe(0);
 }, 240_000);
 afterAll(() => {

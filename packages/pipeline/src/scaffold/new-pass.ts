@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '@enxuto/ir';
 import { atomicWrite } from '@enxuto/io/node';
-import { isNamespaced, isValidPassName } from '../pass/define.js';
+import { isNamespaced, isValidPassName } from '@enxuto/pass';
 import { checkPluginName } from '../plugins/load-plugins.js';
 import { packageJson, passSource, passTest, readme, tsconfigJson, type PassPackageNames } from './templates.js';
 

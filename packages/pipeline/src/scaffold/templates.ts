@@ -25,10 +25,10 @@ export function packageJson(n: PassPackageNames): string {
       types: './dist/index.d.ts',
       files: ['dist'],
       scripts: { build: 'tsc -p tsconfig.json', test: 'vitest run' },
-      peerDependencies: { '@enxuto/ir': n.enxutoVersion, '@enxuto/pipeline': n.enxutoVersion, zod: '^4.1.0' },
+      peerDependencies: { '@enxuto/ir': n.enxutoVersion, '@enxuto/pass': n.enxutoVersion, zod: '^4.1.0' },
       devDependencies: {
         '@enxuto/ir': n.enxutoVersion,
-        '@enxuto/pipeline': n.enxutoVersion,
+        '@enxuto/pass': n.enxutoVersion,
         '@types/node': '^20.19.0',
         typescript: '~5.9.3',
         vitest: '^4.0.0',
@@ -69,7 +69,7 @@ export function passSource(n: PassPackageNames): string {
 // Replace the body of run() with your own pass; keep options as a zod object with defaults and
 // descriptions, so \`enxuto passes\`, the JSON Schema and error messages know them.
 import { float32Tensor, type Model } from '@enxuto/ir';
-import { definePass, definePlugin } from '@enxuto/pipeline';
+import { definePass, definePlugin } from '@enxuto/pass';
 import { z } from 'zod';
 
 export const ${id} = definePass({
@@ -79,6 +79,8 @@ export const ${id} = definePass({
     limit: z.number().positive().default(1).describe('largest absolute weight value kept'),
     minElements: z.number().int().min(0).default(0).describe('leave tensors with fewer elements than this alone'),
   }),
+  // The pass edits the model it is given (false: it returns a new model and leaves its input alone).
+  inPlace: true,
   async run(model: Model, options, ctx) {
     const g = model.graph;
     const weights = g.initializers().filter((v) => v.const?.dtype === 'float32' && v.const.size >= options.minElements);
@@ -105,7 +107,7 @@ export const plugin = definePlugin({ name: '${n.packageName}', passes: [${id}] }
 export function passTest(n: PassPackageNames): string {
   const id = camel(n.pass.split('/')[1]!);
   return `import { float32Tensor, Graph, Model, tensorType } from '@enxuto/ir';
-import { testPassContext } from '@enxuto/pipeline';
+import { testPassContext } from '@enxuto/pass/testing';
 import { describe, expect, it } from 'vitest';
 import { ${id}, plugin } from './index.js';
 

@@ -1,7 +1,6 @@
 // Per-channel affine ops after a layer, as numbers: BatchNormalization (inference), and Mul, Div, Add,
 // Sub with a float32 constant that broadcasts along the layer's output channels only.
-import type { Node, Tensor, Value } from '@enxuto/ir';
-import { constOf } from '../graph-utils.js';
+import { constOf, type Node, type Tensor, type Value } from '@enxuto/ir';
 import { batchNormScaleShift } from '../kernels/batchnorm.js';
 import type { Layer } from './layers.js';
 

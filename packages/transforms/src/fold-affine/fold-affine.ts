@@ -2,8 +2,17 @@
 // Conv, ConvTranspose, Gemm or MatMul with a constant weight become part of that weight and bias,
 // chains included (Conv -> Mul -> Add, the BatchNormalization TF.js and TFLite imports lower). What
 // onnxruntime's graph optimizer does before its quantizer runs, so the quantizer sees the same graph.
-import { attr, type Graph, type Model, type Node, type Value, walkGraphs } from '@enxuto/ir';
-import { bypassNode, constOf, dropUnusedInitializers, setConstInput } from '../graph-utils.js';
+import {
+  attr,
+  constOf,
+  dropUnusedInitializers,
+  walkGraphs,
+  type Graph,
+  type Model,
+  type Node,
+  type Value,
+} from '@enxuto/ir';
+import { bypassNode, setConstInput } from '../graph-utils.js';
 import { scaleAlongAxis } from '../kernels/batchnorm.js';
 import { type Affine, affineOf } from './affine-ops.js';
 import { type Layer, layerOf } from './layers.js';

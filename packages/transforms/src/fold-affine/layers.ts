@@ -1,7 +1,6 @@
 // The layers an affine op can fold into: what their output channels are and how to scale their
 // weight and bias along them (y = layer(x) * scale + shift, one scale and shift per output channel).
-import type { Node, Tensor } from '@enxuto/ir';
-import { constOf } from '../graph-utils.js';
+import { constOf, type Node, type Tensor } from '@enxuto/ir';
 
 export interface Layer {
   node: Node;

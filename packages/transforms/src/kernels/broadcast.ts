@@ -36,32 +36,3 @@ export function broadcastIndex(shape: readonly number[], out: readonly number[])
   }
   return idx;
 }
-
-/** Transposes a row-major tensor by `perm`. */
-export function transposeValues<T extends { length: number; [i: number]: number | bigint }>(
-  values: T,
-  shape: readonly number[],
-  perm: readonly number[],
-  make: (n: number) => T,
-): { values: T; shape: number[] } {
-  const rank = shape.length;
-  const outShape = perm.map((p) => shape[p]!);
-  const inStrides = new Array<number>(rank);
-  let s = 1;
-  for (let i = rank - 1; i >= 0; i--) {
-    inStrides[i] = s;
-    s *= shape[i]!;
-  }
-  const out = make(values.length);
-  const coord = new Array<number>(rank).fill(0);
-  for (let k = 0; k < values.length; k++) {
-    let off = 0;
-    for (let r = 0; r < rank; r++) off += coord[r]! * inStrides[perm[r]!]!;
-    out[k] = values[off]!;
-    for (let r = rank - 1; r >= 0; r--) {
-      if (++coord[r]! < outShape[r]!) break;
-      coord[r] = 0;
-    }
-  }
-  return { values: out, shape: outShape };
-}

@@ -1,7 +1,17 @@
 // Evaluating a few ONNX ops on constant tensors, for constant folding. Pure: tensors in, tensors
 // out; undefined when the op/type combination is not handled (the node then stays).
-import { shapeSize, tensorFromValues, type DataType, type Node, type Tensor, type TypedArray } from '@enxuto/ir';
-import { broadcastIndex, broadcastShape, transposeValues } from './broadcast.js';
+import {
+  reshapeTarget,
+  reversedAxes,
+  shapeSize,
+  tensorFromValues,
+  transposeValues,
+  type DataType,
+  type Node,
+  type Tensor,
+  type TypedArray,
+} from '@enxuto/ir';
+import { broadcastIndex, broadcastShape } from './broadcast.js';
 import { evaluateMaskOp, MASK_OPS } from './compare-select.js';
 import { concat, gather, slice } from './gather-concat-slice.js';
 
@@ -50,18 +60,8 @@ function binary(op: string, a: Tensor, b: Tensor): Tensor | undefined {
 }
 
 function reshape(node: Node, data: Tensor, shapeT: Tensor): Tensor | undefined {
-  const want = ints(shapeT);
-  const allowZero = node.getInt('allowzero', 0) === 1;
-  const shape = want.map((d, i) => (d === 0 && !allowZero ? (data.shape[i] ?? -2) : d));
-  const known = shape.filter((d) => d !== -1).reduce((x, y) => x * y, 1);
-  const minus = shape.filter((d) => d === -1).length;
-  if (minus > 1 || shape.some((d) => d < -1)) return undefined;
-  if (minus === 1) {
-    if (known === 0 || data.size % known !== 0) return undefined;
-    shape[shape.indexOf(-1)] = data.size / known;
-  }
-  if (shapeSize(shape) !== data.size) return undefined;
-  return retype(data, shape);
+  const shape = reshapeTarget(data.shape, data.size, ints(shapeT), node.getInt('allowzero', 0) === 1);
+  return shape ? retype(data, shape) : undefined;
 }
 
 function retype(t: Tensor, shape: number[]): Tensor {
@@ -118,7 +118,7 @@ function cast(node: Node, data: Tensor): Tensor | undefined {
 
 function transpose(node: Node, data: Tensor): Tensor | undefined {
   const rank = data.shape.length;
-  const perm = node.getInts('perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  const perm = node.getInts('perm') ?? reversedAxes(rank);
   if (perm.length !== rank) return undefined;
   const vals = data.values();
   if (

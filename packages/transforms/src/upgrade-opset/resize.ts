@@ -1,8 +1,7 @@
 // Upsample and Resize across opsets 7-11. Upsample-7/9 and Resize-10 all compute
 // out[i] = in[floor(i / scale)] (nearest) or linear interpolation with the same asymmetric
 // coordinate mapping; Resize-11 made half_pixel the default, so the old meaning is spelled out.
-import { attr, float32Tensor, type Node, type Value } from '@enxuto/ir';
-import { dropUnusedInitializers } from '../graph-utils.js';
+import { attr, dropUnusedInitializers, float32Tensor, type Node, type Value } from '@enxuto/ir';
 import { constantValue, refuse, setConstInput } from './node-edits.js';
 
 /** Upsample-1 (width_scale/height_scale on NCHW) to Upsample-7 (scales). */

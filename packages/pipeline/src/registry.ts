@@ -1,7 +1,6 @@
 // The one table of passes. CLI help, `enxuto passes`, the JSON Schema and the docs all read it.
 import { ConfigError } from '@enxuto/ir';
-import { isNamespaced } from './define.js';
-import type { PassDefinition, PluginDefinition } from './types.js';
+import { isNamespaced, type PassDefinition, type PluginDefinition } from '@enxuto/pass';
 
 export interface RegisteredPass {
   definition: PassDefinition;

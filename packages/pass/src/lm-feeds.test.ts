@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@enxuto/ir';
-import { lmFeeds } from './lm-inputs.js';
+import { lmFeeds } from './lm-feeds.js';
 
 describe('lmFeeds', () => {
   it('fills a decoder with a KV cache: ids, mask, positions, empty past of the right batch', () => {

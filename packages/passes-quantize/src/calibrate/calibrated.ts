@@ -1,11 +1,14 @@
-// quantize-gptq and quantize-awq as plain functions: calibrated n-bit weights (MatMulNBits),
-// embeddings by round to nearest (GatherBlockQuantized).
+// What quantize-gptq and quantize-awq run: calibrated n-bit weights (MatMulNBits), embeddings by
+// round to nearest (GatherBlockQuantized); `runCalibratedPass` is the body both passes share.
 import { checkModel, cloneModel, type Model } from '@enxuto/ir';
+import type { InferenceBackend, PassContext } from '@enxuto/pass';
 import { z } from 'zod';
-import { quantizeLayerwise, type LayerwiseHooks, type LayerwiseLayer } from './calibrate/layerwise.js';
-import type { CalibrationBatch, QuantBackend } from './calibrate/session.js';
-import { DEFAULT_GPTQ } from './kernels/gptq.js';
-import { quantizeWeightsOnly, type WeightOnlyReport } from './graph/weight-only.js';
+import { backendOf } from './context.js';
+import { calibrationBatches } from './token-batches.js';
+import { quantizeLayerwise, type LayerwiseHooks, type LayerwiseLayer } from './layerwise.js';
+import type { CalibrationBatch } from './session.js';
+import { DEFAULT_GPTQ } from '../kernels/gptq.js';
+import { quantizeWeightsOnly, type WeightOnlyReport } from '../graph/weight-only.js';
 
 const common = {
   bits: z
@@ -78,7 +81,7 @@ export interface CalibratedResult {
 export async function quantizeCalibrated(
   model: Model,
   method: 'gptq' | 'awq',
-  backend: QuantBackend,
+  backend: InferenceBackend,
   batches: Iterable<CalibrationBatch>,
   options: Partial<GptqPassOptions> | Partial<AwqPassOptions>,
   hooks: LayerwiseHooks & { inPlace?: boolean } = {},
@@ -103,4 +106,53 @@ export async function quantizeCalibrated(
   );
   checkModel(m);
   return { model: m, layers, embeddings: rest.layers };
+}
+
+/** Runs GPTQ or AWQ for a pass: calibration batches from the context, progress per layer, stats. */
+export async function runCalibratedPass(
+  model: Model,
+  method: 'gptq' | 'awq',
+  options: GptqPassOptions | AwqPassOptions,
+  ctx: PassContext,
+) {
+  const data = ctx.dataset('calibration');
+  const limit = Math.min(options.calibrationSamples, data.size);
+  const r = await quantizeCalibrated(
+    model,
+    method,
+    backendOf(ctx),
+    calibrationBatches(model, data, { batchSize: options.batchSize, limit }),
+    options,
+    {
+      signal: ctx.signal,
+      onProgress: (done, total) => {
+        ctx.progress.update(done, total, 'layers');
+        ctx.throwIfAborted();
+      },
+    },
+  );
+  ctx.logger.info(
+    `${method}: ${r.layers.length} weights in ${options.bits} bits, ${r.embeddings.length} by round to nearest`,
+  );
+  return {
+    model: r.model,
+    changed: r.layers.length + r.embeddings.length > 0,
+    stats: {
+      layers: [
+        ...r.layers.map((l) => ({
+          name: l.node,
+          opType: l.opType,
+          quantError: l.weightMse,
+          precision: `int${l.bits}-${method}`,
+        })),
+        ...r.embeddings.map((l) => ({
+          name: l.node,
+          opType: l.opType,
+          quantError: l.weightMse,
+          precision: `int${l.bits}-weights`,
+        })),
+      ],
+      calibrationSamples: limit,
+    },
+  };
 }

@@ -1,7 +1,5 @@
-import { ConfigError } from '@enxuto/ir';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { definePass, definePlugin, isValidPassName } from './define.js';
+import { definePass, definePlugin } from '@enxuto/pass';
 import { createRegistry } from './registry.js';
 
 const noop = definePass({
@@ -10,36 +8,6 @@ const noop = definePass({
   async run(model) {
     return { model, changed: false, stats: {} };
   },
-});
-
-describe('definePass', () => {
-  it('accepts kebab-case and namespaced names only', () => {
-    expect(isValidPassName('fold-batchnorm')).toBe(true);
-    expect(isValidPassName('acme/prune-sparsegpt')).toBe(true);
-    expect(isValidPassName('@acme/prune-x')).toBe(true);
-    expect(isValidPassName('FoldBN')).toBe(false);
-    expect(isValidPassName('../evil')).toBe(false);
-    expect(isValidPassName('a/b/c')).toBe(false);
-  });
-
-  it('rejects a bad definition with a ConfigError naming the field', () => {
-    const run = async (model: never) => ({ model, changed: false, stats: {} });
-    expect(() => definePass({ name: 'Bad Name', summary: 's', run })).toThrow(ConfigError);
-    try {
-      definePass({ name: 'ok-name', summary: 'two\nlines', run });
-    } catch (e) {
-      expect((e as ConfigError).field).toBe('summary');
-    }
-    expect(() => definePass({ name: 'ok-name', summary: 's', options: z.string() as never, run })).toThrow(
-      /zod object/,
-    );
-  });
-
-  it('gives a pass without options an empty strict schema', () => {
-    expect(noop.options.safeParse({}).success).toBe(true);
-    expect(noop.options.safeParse({ x: 1 }).success).toBe(false);
-    expect(noop.needs).toEqual([]);
-  });
 });
 
 describe('registry', () => {

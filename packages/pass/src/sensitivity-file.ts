@@ -1,6 +1,6 @@
 // sensitivity.json, written by a sensitivity sweep (`enxuto sweep --sensitivity quantize|prune`):
-// what each weight layer alone costs when it is quantized or pruned. Its schema lives here, below
-// both the sweep that writes it and the passes that read it through their `sensitivity` option
+// what each weight layer alone costs when it is quantized or pruned. Its schema lives in the pass
+// API, below both the sweep that writes it and the passes that read it through their `sensitivity` option
 // (quantize-auto, prune-magnitude), so they choose per-layer precision / sparsity without
 // measuring again.
 import { ConfigError } from '@enxuto/ir';

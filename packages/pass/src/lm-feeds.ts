@@ -3,7 +3,7 @@
 // from their names the way Transformers.js does, so one function serves encoders, decoders with a
 // KV cache and plain token-in/logits-out models.
 import { ConfigError, type DataType, type TypedArray } from '@enxuto/ir';
-import type { TensorData, TensorInfo } from './types.js';
+import type { TensorData, TensorInfo } from './runtime.js';
 
 /** Token ids of `rows` sequences of `length` tokens, row-major. */
 export interface TokenBatch {
