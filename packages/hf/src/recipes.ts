@@ -8,9 +8,9 @@ import {
   quantizeWeights,
   toFloat16,
   type CalibrationBatch,
-  type QuantBackend,
   type TensorStore,
 } from '@enxuto/passes-quantize';
+import type { InferenceBackend } from '@enxuto/pass';
 import { cloneModel, checkModel } from '@enxuto/ir';
 import type { Dtype } from './dtypes.js';
 
@@ -24,7 +24,7 @@ export interface RecipeOptions {
   /** 4-bit method: round to nearest, or GPTQ / AWQ from `calibration`. */
   method: 'rtn' | 'gptq' | 'awq';
   /** Calibration feeds and a runtime, for GPTQ / AWQ. */
-  calibration?: { batches: readonly CalibrationBatch[]; backend: QuantBackend };
+  calibration?: { batches: readonly CalibrationBatch[]; backend: InferenceBackend };
   /**
    * Streaming (q4): change the model itself and send new weights to `store` (a SpillFile), so a
    * multi-GB model is quantized with one layer in memory. The model is spent afterwards.

@@ -1,6 +1,15 @@
 // Shape inference for the common inference ops, so Shape nodes of static tensors can fold. It only
 // fills in values whose shape is unknown and stops quietly at ops it does not know.
-import { constOf, tensorType, type DataType, type Dim, type Model, type Node, type Value, walkGraphs } from '@enxuto/ir';
+import {
+  constOf,
+  tensorType,
+  type DataType,
+  type Dim,
+  type Model,
+  type Node,
+  type Value,
+  walkGraphs,
+} from '@enxuto/ir';
 
 type Shape = Dim[];
 

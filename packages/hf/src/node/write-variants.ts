@@ -25,12 +25,13 @@ import { makeVariant, type RecipeOptions } from '../recipes.js';
 import { readHfFolder } from './hf-folder.js';
 import { lmFeeds } from '@enxuto/runtime';
 import type { TokenWindows } from '@enxuto/pipeline';
-import type { CalibrationBatch, QuantBackend } from '@enxuto/passes-quantize';
+import type { InferenceBackend } from '@enxuto/pass';
+import type { CalibrationBatch } from '@enxuto/passes-quantize';
 
 export interface VariantsOptions extends Partial<Omit<RecipeOptions, 'calibration'>> {
   dtypes?: readonly Dtype[];
   /** Token windows GPTQ / AWQ calibrate on, and the runtime to run the model pieces in. */
-  calibration?: { tokens: TokenWindows; backend: QuantBackend; batchSize?: number };
+  calibration?: { tokens: TokenWindows; backend: InferenceBackend; batchSize?: number };
   onVariant?: (v: VariantReport) => void;
 }
 

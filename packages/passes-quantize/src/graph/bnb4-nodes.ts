@@ -1,8 +1,8 @@
 // MatMul/Gemm -> com.microsoft MatMulBnb4 (NF4 or FP4 block-wise weights, float compute).
-import { attr, tensorFromValues, type Model } from '@enxuto/ir';
+import { attr, dropUnusedInitializers, tensorFromValues, type Model } from '@enxuto/ir';
 import { packBnb4 } from '../kernels/bnb4.js';
 import { replaceKeepingName } from './dynamic.js';
-import { addConst, dropIfUnused } from './helpers.js';
+import { addConst } from './helpers.js';
 import { findWeightNodes, weightMatrix } from './weight-nodes.js';
 
 export interface Bnb4Options {
@@ -43,7 +43,7 @@ export function quantizeBnb4(model: Model, options: Partial<Bnb4Options> = {}): 
       out = add.outputs[0]!;
     }
     replaceKeepingName(g, wn.node, y, out);
-    dropIfUnused(g, wn.weight);
+    dropUnusedInitializers(g, [wn.weight]);
     layers.push({ node: label, weightMse: p.mse });
   }
   if (layers.length && !model.opsetImports.has('com.microsoft')) model.opsetImports.set('com.microsoft', 1);
