@@ -4,12 +4,12 @@ import {
   UnsupportedError,
   attr,
   tensorFromValues,
+  transposeValues,
   type Attr,
   type Node,
   type QuantParams,
   type Value,
 } from '@enxuto/ir';
-import { transposeValues } from '@enxuto/transforms';
 import { axisAttr, constInts, quantOf, type LowerContext } from './context.js';
 
 export type Lowering = (ctx: LowerContext, n: Node) => Value[];
