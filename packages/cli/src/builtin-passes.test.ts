@@ -15,6 +15,7 @@ describe('built-in passes', () => {
       'quantize-weights',
       'convert-float16',
       'equalize-cross-layer',
+      'convert-dtype',
     ]);
     for (const pass of functional) {
       const model = await readOnnxFile(sharedPath('models', 'onnx-mnist-8', 'mnist.onnx'));

@@ -36,6 +36,7 @@ export const convertDtypePass = definePass({
   summary:
     'the weights and compute of a Transformers.js dtype (fp16, q8, int8, uint8, q4, q4f16, bnb4), as enxuto variants writes them',
   options: convertDtypeOptionsSchema,
+  inPlace: false,
   async run(model, options) {
     const { dtype, ...recipe } = options;
     const m = await makeVariant(model, dtype, { ...recipe, method: 'rtn' });
