@@ -1,11 +1,13 @@
 // Every built-in pass states whether it changes its input (PassDefinition.inPlace); the ones that
 // say they do not must leave the input model byte for byte as it was.
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { readOnnxFile } from '@enxuto/onnx/node';
 import { writeOnnxBytes } from '@enxuto/onnx';
 import { testPassContext } from '@enxuto/pass/testing';
-import { sharedPath } from '@enxuto/test-support';
+import { repoRoot, sharedPath } from '@enxuto/test-support';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_PASSES } from './builtin-passes.js';
+import { BUILTIN_PASSES, builtinRegistry } from './builtin-passes.js';
 
 describe('built-in passes', () => {
   it('that are not in place leave their input untouched (mnist-8, default options)', async () => {
@@ -41,5 +43,14 @@ describe('built-in passes', () => {
       'distill',
       'finetune',
     ]);
+  });
+
+  it('know the package each comes from: its files key the pass cache', () => {
+    const registry = builtinRegistry();
+    for (const entry of registry.list()) {
+      const pkg = JSON.parse(readFileSync(join(entry.packageDir!, 'package.json'), 'utf8')) as { name: string };
+      expect(pkg.name, entry.definition.name).toMatch(/^@enxuto\/(passes-[a-z]+|hf)$/);
+    }
+    expect(registry.entry('fold-batchnorm')!.packageDir).toBe(realpathSync(join(repoRoot, 'packages', 'passes-graph')));
   });
 });

@@ -10,7 +10,12 @@ export {
   type LoadedPipeline,
 } from './config/load.js';
 export { runPipeline, GateError, ENXUTO_VERSION, type RunOptions, type RunResult } from './runner/run-pipeline.js';
-export { PassCache, canonicalJson, sha256, stepKey } from './runner/cache.js';
+export { PassCache, canonicalJson, sha256 } from './runner/cache.js';
+export { CacheKeys, type KeyedPass } from './runner/cache-keys.js';
+export { ContentHasher } from './runner/content-hash.js';
+export { CodeIdentity, isCodeFile } from './runner/code-identity.js';
+export { findPackageDir } from './plugins/package-dir.js';
+export { dataSources } from './data/data-sources.js';
 export {
   consoleProgress,
   silentProgress,

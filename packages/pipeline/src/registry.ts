@@ -6,18 +6,23 @@ export interface RegisteredPass {
   definition: PassDefinition;
   /** 'builtin' or the plugin package name. */
   source: string;
+  /** The folder of the package that implements the pass, when known: its files key the pass cache. */
+  packageDir?: string;
 }
 
 export class PassRegistry {
   private readonly passes = new Map<string, RegisteredPass>();
 
-  /** Registers built-in passes (the only ones allowed without a namespace). */
-  registerBuiltins(defs: readonly PassDefinition[]): this {
-    for (const d of defs) this.add(d, 'builtin');
+  /**
+   * Registers built-in passes (the only ones allowed without a namespace); `packageDir` is the
+   * folder of the package they come from.
+   */
+  registerBuiltins(defs: readonly PassDefinition[], packageDir?: string): this {
+    for (const d of defs) this.add(d, 'builtin', packageDir);
     return this;
   }
 
-  registerPlugin(plugin: PluginDefinition): this {
+  registerPlugin(plugin: PluginDefinition, packageDir?: string): this {
     for (const d of plugin.passes) {
       if (!isNamespaced(d.name)) {
         throw new ConfigError(`plugin ${plugin.name}: pass ${d.name} must be namespaced`, {
@@ -25,7 +30,7 @@ export class PassRegistry {
           field: 'passes',
         });
       }
-      this.add(d, plugin.name);
+      this.add(d, plugin.name, packageDir);
     }
     return this;
   }
@@ -59,7 +64,7 @@ export class PassRegistry {
     return r;
   }
 
-  private add(def: PassDefinition, source: string): void {
+  private add(def: PassDefinition, source: string, packageDir: string | undefined): void {
     const existing = this.passes.get(def.name);
     if (existing && existing.definition !== def) {
       throw new ConfigError(`pass ${def.name} from ${source} is already registered by ${existing.source}`, {
@@ -67,7 +72,7 @@ export class PassRegistry {
         field: 'name',
       });
     }
-    this.passes.set(def.name, { definition: def, source });
+    this.passes.set(def.name, { definition: def, source, ...(packageDir !== undefined ? { packageDir } : {}) });
   }
 }
 

@@ -18,6 +18,8 @@ export interface ResolvedPass {
   options: Record<string, unknown>;
   /** 'builtin' or the plugin package that provides the pass. */
   source: string;
+  /** The folder of the package that implements the pass, when known (keys the pass cache). */
+  packageDir?: string;
 }
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
@@ -141,6 +143,7 @@ export function resolvePasses(config: PipelineConfig, registry: PassRegistry, fi
       definition: reg.definition,
       options: parsed.data as Record<string, unknown>,
       source: reg.source,
+      ...(reg.packageDir !== undefined ? { packageDir: reg.packageDir } : {}),
     };
   });
 }

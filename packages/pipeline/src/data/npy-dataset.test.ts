@@ -6,26 +6,7 @@ import { FormatError } from './errors.js';
 import { MAX_NPY_HEADER_BYTES, npyToFloat32, parseNpy } from './npy.js';
 import { openDataset } from './open-dataset.js';
 import { describeFailure } from './describe-failure.js';
-
-type Typed = Float32Array | Float64Array | Uint8Array | Int32Array | BigInt64Array;
-
-/** A .npy file as numpy writes it: magic, version, header length, dict padded to 64 bytes. */
-function npy(descr: string, shape: number[], data: Typed, version = 1, header?: string): Uint8Array {
-  const dict =
-    header ??
-    `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  const lengthBytes = version === 1 ? 2 : 4;
-  const pre = 8 + lengthBytes;
-  const padded = `${dict + ' '.repeat((64 - ((pre + dict.length + 1) % 64)) % 64)}\n`;
-  const out = new Uint8Array(pre + padded.length + data.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
-  const view = new DataView(out.buffer);
-  if (version === 1) view.setUint16(8, padded.length, true);
-  else view.setUint32(8, padded.length, true);
-  out.set(new TextEncoder().encode(padded), pre);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), pre + padded.length);
-  return out;
-}
+import { npyBytes as npy, type NpyTyped } from './npy-fixture.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -36,7 +17,7 @@ const write = (name: string, bytes: Uint8Array) => {
 
 describe('parseNpy', () => {
   it('round-trips every supported dtype and header version', () => {
-    const cases: [string, Typed, number[]][] = [
+    const cases: [string, NpyTyped, number[]][] = [
       ['<f4', Float32Array.from([1.5, -2, 3.25]), [1.5, -2, 3.25]],
       ['<f8', Float64Array.from([0.1, 1e10, -7]), [Math.fround(0.1), 1e10, -7]],
       ['|u1', Uint8Array.from([0, 128, 255]), [0, 128, 255]],

@@ -1,13 +1,13 @@
 // Plugins are npm packages listed under `plugins:` and resolved from the project's own
 // node_modules, by package name only: never a relative or absolute path, never a URL, never a
 // name taken from a model file.
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '@enxuto/ir';
 import { z } from 'zod';
 import type { PassRegistry } from '../registry.js';
-import { packageFingerprint } from './fingerprint.js';
+import { findPackageDir } from './package-dir.js';
 import type { PluginDefinition } from '@enxuto/pass';
 
 export interface LoadedPlugin {
@@ -16,8 +16,6 @@ export interface LoadedPlugin {
   /** Real path of the package folder. */
   path: string;
   passes: string[];
-  /** Hash of the package's files: part of the cache key of its passes' steps. */
-  fingerprint: string;
 }
 
 const NPM_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
@@ -50,15 +48,6 @@ function pickExport(entry: unknown, conds: readonly string[]): string[] {
     if (v !== undefined) out.push(...pickExport(v, conds));
   }
   return out;
-}
-
-/** The package folder of `name` found by the node_modules lookup from `projectRoot` upwards. */
-function findPackageDir(name: string, projectRoot: string): string | undefined {
-  for (let dir = resolve(projectRoot); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', ...name.split('/'));
-    if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
-    if (dirname(dir) === dir) return undefined;
-  }
 }
 
 function readPackageJson(dir: string, field: string): Record<string, unknown> {
@@ -151,13 +140,12 @@ export async function loadPlugins(
         field,
       });
     }
-    registry.registerPlugin(plugin);
+    registry.registerPlugin(plugin, dir);
     loaded.push({
       name,
       version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
       path: dir,
       passes: plugin.passes.map((p) => p.name),
-      fingerprint: packageFingerprint(dir),
     });
   }
   return loaded;

@@ -1,5 +1,5 @@
 // The pass cache: each pass's output model, keyed by a hash chained from the input model's bytes
-// through every (pass, options, seed) before it, so a re-run resumes where work last changed.
+// through every step before it (cache-keys.ts), so a re-run resumes where work last changed.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,11 +25,6 @@ export function canonicalJson(value: unknown): string {
 
 export function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-/** Key of step i: hash(key of step i-1, pass name, pass version, options, seed). */
-export function stepKey(previous: string, pass: string, version: string, options: unknown, seed: number): string {
-  return sha256(canonicalJson({ previous, pass, version, options, seed }));
 }
 
 export class PassCache {

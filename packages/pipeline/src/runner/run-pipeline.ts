@@ -33,7 +33,8 @@ import { PassRegistry } from '../registry.js';
 import { loadPlugins, type LoadedPlugin } from '../plugins/load-plugins.js';
 import { REPORT_SCHEMA_VERSION, type PipelineReport, type ReportStep } from '../report/report-types.js';
 import { writeReport } from '../report/write-report.js';
-import { PassCache, sha256, stepKey } from './cache.js';
+import { PassCache, sha256 } from './cache.js';
+import { CacheKeys } from './cache-keys.js';
 import { createPassContext, throwIfAborted } from './context.js';
 import { checkGate, gatesNeedData, type GateResult } from './gates.js';
 import { silentLogger, silentProgress, type ProgressSink } from './progress.js';
@@ -217,6 +218,13 @@ export async function runPipeline(
     );
   const cacheDir = opts.cacheDir === false ? undefined : resolve(opts.cacheDir ?? join(baseDir, '.enxuto-cache'));
   const cache = cacheDir ? new PassCache(cacheDir) : undefined;
+  const keys = cacheDir
+    ? new CacheKeys(cacheDir, config.data, baseDir, {
+        enxuto: ENXUTO_VERSION,
+        runtime: backend.name,
+        seed: config.seed,
+      })
+    : undefined;
 
   // 2. The input model and its baseline metrics.
   throwIfAborted(signal, 'pipeline');
@@ -267,13 +275,7 @@ export async function runPipeline(
   for (const p of passes) {
     throwIfAborted(signal, 'pipeline');
     const label = `[${p.index + 1}/${passes.length}] ${p.name}`;
-    key = stepKey(
-      key,
-      p.name,
-      p.source === 'builtin' ? ENXUTO_VERSION : pluginIdentity(plugins, p.source),
-      p.options,
-      config.seed,
-    );
+    if (keys) key = keys.step(key, p);
     const started = now();
     const hit = cache?.get(key);
     let changed: boolean;
@@ -319,6 +321,7 @@ export async function runPipeline(
     if (es.perStep && passes.length > 0) step.metrics = await measure(model, modelBytes.byteLength, `after ${p.name}`);
     steps.push(step);
   }
+  keys?.save();
 
   // 4. Gates, then outputs (only when every gate passed), then the report.
   const after =
@@ -421,12 +424,6 @@ async function runOnePass(
 }
 
 /** The nearest folder at or above `dir` holding a package.json (the project), else the cwd. */
-/** A plugin step's cache identity: name, version and the hash of its files (edits without a version bump count). */
-function pluginIdentity(plugins: readonly LoadedPlugin[], name: string): string {
-  const p = plugins.find((x) => x.name === name);
-  return `${name}@${p?.version ?? ''}#${p?.fingerprint ?? ''}`;
-}
-
 function projectRootOf(dir: string): string {
   for (let d = resolve(dir); ; d = dirname(d)) {
     if (existsSync(join(d, 'package.json'))) return d;
