@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parsePipelineConfig, parsePipelineText, resolvePasses } from '@enxuto/pipeline/node';
 import { repoRoot } from '@enxuto/test-support';
 import { describe, expect, it } from 'vitest';
-import { builtinRegistry } from './commands/passes.js';
+import { builtinRegistry } from './builtin-passes.js';
 
 const docs = ['README.md', ...readdirSync(join(repoRoot, 'docs')).map((f) => join('docs', f))].filter((f) =>
   f.endsWith('.md'),

@@ -101,12 +101,12 @@ describe('prune-magnitude', () => {
       layers: [layer('fc1', [0.2, 0.5]), layer('fc2', [0, 0.01]), layer('fc3', [0.05, 0.3])],
     };
     // 120 weights, 60 to prune: fc2 to 75 % (48, least drop per weight), then fc3 to 50 % (12).
-    const m = mlp();
+    const m = gemmMlp();
     await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, sensitivity: file }), testPassContext());
     expect([zeros(weights(m, 'fc1.w')), zeros(weights(m, 'fc2.w')), zeros(weights(m, 'fc3.w'))]).toEqual([0, 48, 12]);
     const missing = { ...file, layers: file.layers.slice(0, 2) };
     await expect(
-      pruneMagnitude.run(mlp(), pruneMagnitudeOptions.parse({ sensitivity: missing }), testPassContext()),
+      pruneMagnitude.run(gemmMlp(), pruneMagnitudeOptions.parse({ sensitivity: missing }), testPassContext()),
     ).rejects.toMatchObject({ code: 'sensitivity/layer-missing', node: 'fc3' });
   });
 

@@ -5,13 +5,7 @@
 // the ranking is each layer's accuracy drop from the file instead, and layers that alone cost
 // more than the allowed drop start in float: nothing is measured layer by layer.
 import { checkModel, cloneModel, ConfigError, eliminateDeadCode, type Model } from '@enxuto/ir';
-import {
-  definePass,
-  loadSensitivity,
-  sensitivityLayer,
-  sensitivityOption,
-  type InferenceBackend,
-} from '@enxuto/pass';
+import { definePass, loadSensitivity, sensitivityLayer, sensitivityOption, type InferenceBackend } from '@enxuto/pass';
 import { z } from 'zod';
 import { datasetBatches } from '../calibrate/batches.js';
 import { backendOf } from '../calibrate/context.js';

