@@ -33,6 +33,7 @@ const fakeFile: FormatHandler = {
     m.docString = readFileSync(path, 'utf8');
     return { model: m, bytes: statSync(path).size };
   },
+  plan: (path) => ({ kind: 'file', files: [path] }),
   async write(model, path) {
     writeFileSync(path, `FAKE${model.docString}`);
     written.push(path);
@@ -44,6 +45,7 @@ const fakeFolder: FormatHandler = {
   extensions: [''],
   match: () => ({ match: 'no', reason: 'never sniffed' }),
   read: async () => ({ model: new Model(), bytes: 0 }),
+  plan: (path) => ({ kind: 'folder', files: [join(path, 'w.bin')] }),
   async write(_model, path) {
     mkdirSync(path, { recursive: true });
     writeFileSync(join(path, 'w.bin'), 'x');

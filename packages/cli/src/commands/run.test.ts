@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, sharedPath, tempDir } from '@enxuto/test-support';
+import { repoRoot, sharedDir, sharedPath, tempDir } from '@enxuto/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
 import { enxuto } from '../test-cli.js';
@@ -18,6 +18,7 @@ function capture() {
 }
 
 const evaluation = `
+roots: [${sharedDir()}]
 data:
   evaluation:
     type: mnist-idx
@@ -108,6 +109,8 @@ describe('enxuto run', () => {
         '--no-cache',
         '--set',
         `input=${sharedPath('models', 'onnx-mnist-8', 'mnist.onnx')}`,
+        '--set',
+        `roots.0=${sharedPath('data')}`,
         '--set',
         `data.evaluation.images=${sharedPath('data', 'mnist', 't10k-images-idx3-ubyte.gz')}`,
         '--set',
@@ -206,7 +209,7 @@ describe('enxuto run, interrupted (case 36)', () => {
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(130);
-    expect(stderr).toMatch(/interrupted; no output written/);
+    expect(stderr).toMatch(/interrupted; no output or report written/);
     expect(existsSync(join(tmp.path, 'out', 'sigint.onnx'))).toBe(false);
   }, 120_000);
 

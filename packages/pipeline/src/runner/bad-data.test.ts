@@ -3,7 +3,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnxutoError } from '@enxuto/ir';
-import { sharedPath, tempDir } from '@enxuto/test-support';
+import { sharedDir, sharedPath, tempDir } from '@enxuto/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { definePass } from '../pass/define.js';
 import { createRegistry } from '../pass/registry.js';
@@ -50,6 +50,7 @@ async function failsWith(files: Record<string, Uint8Array>, spec: Record<string,
     file,
     JSON.stringify({
       input: sharedPath('models', 'onnx-mnist-8', 'mnist.onnx'),
+      roots: [sharedDir()],
       data: { evaluation: { type: 'mnist-idx', preprocess: { scale: 255, shape: [1, 1, 28, 28] }, ...spec } },
       passes: ['spy-pass'],
       outputs: ['out/m.onnx'],

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AbortedError, ConfigError } from '@enxuto/ir';
-import { sharedPath, tempDir } from '@enxuto/test-support';
+import { sharedDir, sharedPath, tempDir } from '@enxuto/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRegistry } from '../pass/registry.js';
 import { addNoise, blockingPass, scaleWeights } from '../test-passes.js';
@@ -26,6 +26,7 @@ const evaluation = () => ({
 function pipeline(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     input: sharedPath('models', 'onnx-mnist-8', 'mnist.onnx'),
+    roots: [sharedDir()],
     seed: 1,
     data: { evaluation: evaluation() },
     passes: [{ type: 'add-noise', options: { amount: 1e-4 } }],
