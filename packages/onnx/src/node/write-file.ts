@@ -1,8 +1,8 @@
 // writeOnnxFile: atomic model (+ external data) output that never overwrites its own input.
-import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, type Model } from '@enxuto/ir';
 import {
+  checkFile,
   commit,
   createFolders,
   modelInputs,
@@ -66,7 +66,7 @@ export function writeOnnxFile(
     // No tensor reached the threshold: no data file is written (and none is referenced).
     if (dataPath && enc.data.length > 0) temps.push({ tmp: writeTemp(dataPath, enc.data), path: dataPath });
     temps.push({ tmp: writeTemp(out, enc.model), path: out });
-    const bytes = temps.reduce((s, t) => s + statSync(t.tmp).size, 0);
+    const bytes = temps.reduce((s, t) => s + checkFile(t.tmp).size, 0);
     commit(temps, { protect });
     return { files: temps.map((t) => t.path).reverse(), bytes };
   } catch (e) {
