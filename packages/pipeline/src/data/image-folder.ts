@@ -3,6 +3,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CheckedFile, readWhole } from '@enxuto/io/node';
+import { isEnxutoError } from '@enxuto/ir';
 import { configError, formatError } from './errors.js';
 import { createDataset, type Dataset } from './dataset.js';
 import { decodeImage } from './decode-image.js';
@@ -217,11 +218,7 @@ function listFromLabelsFile(
         file: labelsFile,
         field: lineField,
       });
-    const name = trimmed.slice(0, comma).trim();
-    rows.push({
-      file: resolveImagePath(rootReal, name, labelsFile, lineField),
-      label: trimmed.slice(comma + 1).trim(),
-    });
+    rows.push({ file: labelledImage(rootReal, trimmed.slice(0, comma).trim(), labelsFile, lineField), label: trimmed.slice(comma + 1).trim() });
   });
   const numeric = rows.every((r) => /^\d+$/.test(r.label));
   if (numeric) {
@@ -243,4 +240,18 @@ function listFromLabelsFile(
     classNames,
     numClasses: classNames.length,
   };
+}
+
+/** The image a labels line names; the error gives the line, never its text (see above). */
+function labelledImage(rootReal: string, name: string, labelsFile: string, field: string): CheckedFile {
+  try {
+    return resolveImagePath(rootReal, name, labelsFile, field);
+  } catch (e) {
+    throw formatError(`the image this line names cannot be read (${isEnxutoError(e) ? e.code : 'error'})`, {
+      code: 'data/bad-label',
+      file: labelsFile,
+      field,
+      cause: e,
+    });
+  }
 }
