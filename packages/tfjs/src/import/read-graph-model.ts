@@ -29,7 +29,7 @@ import {
   type Where,
 } from '../json.js';
 import { TF_IMPORTERS } from './ops.js';
-import { dtypeFromTfEnum } from '../dtypes.js';
+import { dtypeFromTfEnum, tfjsRunDtype } from '../dtypes.js';
 
 /** Nodes a graph model may have (the largest converter outputs hold tens of thousands). */
 export const MAX_GRAPH_NODES = 200_000;
@@ -121,6 +121,15 @@ function importNode(ctx: ImportContext, n: TfNode, weights: WeightMap, budget: G
         'tfjs/missing-weight',
         n.where,
         'weightsManifest',
+      );
+    // A manifest dtype the node disagrees with would give a graph its runtime rejects.
+    const declared = attrRunType(n, 'dtype');
+    if (declared !== undefined && tfjsRunDtype(t.dtype) !== declared)
+      throw formatError(
+        `Const '${n.name}' is ${declared} but its weight is ${t.dtype}`,
+        'tfjs/dtype-mismatch',
+        n.where,
+        'attr.dtype',
       );
     ctx.define(n.name, [g.addInitializer(n.name, t)]);
     return;
