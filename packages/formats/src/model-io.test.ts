@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -83,6 +84,14 @@ describe('readModel', () => {
     writeFileSync(p, new Uint8Array([0xff, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0]));
     await expect(readModel(p)).rejects.toBeInstanceOf(FormatError);
     await expect(readModel(p)).rejects.toThrow(/fake: no FAKE magic/);
+  });
+
+  it('refuses a FIFO or a character device at once, without reading (issue 13: hung or ran out of memory)', async () => {
+    const fifo = join(tmp.path, 'model.onnx.fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const p of [fifo, '/dev/zero', '/dev/urandom']) {
+      await expect(readModel(p)).rejects.toMatchObject({ code: 'io/not-file' });
+    }
   });
 
   it('reads the real mnist-8 ONNX model', async () => {
