@@ -198,19 +198,22 @@ describe('enxuto run, interrupted (case 36)', () => {
       'count: 10000',
     );
 
-  it('Ctrl-C stops the run, exits 130 and leaves no output', async () => {
-    const file = slowPipeline('sigint.yaml', 'out/sigint.onnx');
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s stops the run, exits %i and leaves no output', async (signal, exitCode) => {
+    const file = slowPipeline(`${signal}.yaml`, `out/${signal}.onnx`);
     const child = start(['run', file, '--no-cache']);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
       // Interrupt once the work has started (the handler is installed by then).
-      if (/evaluating input model/.test(stderr) && !child.killed) child.kill('SIGINT');
+      if (/evaluating input model/.test(stderr) && !child.killed) child.kill(signal);
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    expect(code).toBe(130);
+    expect(code).toBe(exitCode);
     expect(stderr).toMatch(/interrupted; no output or report written/);
-    expect(existsSync(join(tmp.path, 'out', 'sigint.onnx'))).toBe(false);
+    expect(existsSync(join(tmp.path, 'out', `${signal}.onnx`))).toBe(false);
   }, 120_000);
 
   it('a run killed at any moment leaves either nothing or the complete file at the output path', async () => {
