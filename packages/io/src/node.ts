@@ -28,5 +28,6 @@ export {
 } from './write.js';
 export { modelInputs, ProtectedFiles, recordSourceFiles, sourceFiles } from './protect.js';
 export { fsError, type FsWhere } from './fs-errors.js';
+export { ScratchFile } from './scratch.js';
 export { checkFolderOutput, checkWritable } from './plan.js';
 export * from './index.js';

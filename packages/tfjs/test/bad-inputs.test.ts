@@ -327,7 +327,7 @@ describe('growth, special files and disagreeing dtypes (issue 13)', () => {
     mkdirSync(other);
     writeFileSync(join(other, 'model.json'), JSON.stringify(GRAPH_JSON));
     execFileSync('mkfifo', [join(other, 'group1-shard1of1')]);
-    expect(readError(() => readTfjsModel(join(other, 'model.json'))).code).toBe('io/not-file');
+    expect(readError(() => readTfjsModel(join(other, 'model.json'))).code).toBe('path/not-file');
   });
 
   it('export: a dim beyond int32 is refused, never truncated (2^32 + 4 was written as 4)', () => {
