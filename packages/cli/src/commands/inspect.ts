@@ -5,6 +5,7 @@ import {
   formatDims,
   formatType,
   opHistogram,
+  printable,
   type Dim,
   type Model,
   type Value,
@@ -161,7 +162,8 @@ export function formatInspect(r: InspectReport): string {
     const perAxis = counts(r.quantization.perAxisByAxis);
     if (perAxis) lines.push(`    per-axis, by axis: ${perAxis}`);
   }
-  return `${lines.join('\n')}\n`;
+  // Names come from the file: control characters are shown escaped, never sent to the terminal.
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 export const inspectCommand: Command = {
@@ -180,12 +182,12 @@ export const inspectCommand: Command = {
       lowered: { type: 'boolean' },
     });
     const [file] = positionals('inspect', pos, ['model']);
-    const { model, format, bytes, native } = await readModel(file!, {
+    const { model, format, files, native } = await readModel(file!, {
       ...(values.format === undefined ? {} : { format: values.format }),
       native: values.lowered !== true,
     });
     const view = native || format === 'onnx' ? 'file' : 'lowered';
-    const report = inspectReport(model, { file: file!, format, view, fileBytes: bytes });
+    const report = inspectReport(model, { file: file!, format, view, fileBytes: files[0]?.size ?? 0 });
     io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatInspect(report));
     return 0;
   },

@@ -1,5 +1,5 @@
 // `enxuto run <pipeline>`: validate, run the passes, apply the gates, write outputs and report.
-import { AbortedError } from '@enxuto/ir';
+import { printable } from '@enxuto/ir';
 import { consoleProgress, GateError, runPipeline, streamLogger, type PipelineReport } from '@enxuto/pipeline/node';
 import { parseCommandArgs, positionals, type Command } from './command.js';
 import { builtinRegistry } from './passes.js';
@@ -21,7 +21,9 @@ export function formatRunSummary(r: PipelineReport): string {
     ...r.gates.map((g) => `  gate ${g.metric}: ${g.passed ? 'passed' : `FAILED (${g.reason})`}`),
     ...r.outputs.map((o) => `  wrote ${o.path} (${o.format}, ${o.bytes} bytes)`),
     '',
-  ].join('\n');
+  ]
+    .map(printable)
+    .join('\n');
 }
 
 const RUN_USAGE = `enxuto run <pipeline.yaml> [--set path=value]... [--force] [--no-cache] [--cache-dir DIR] [--json]
@@ -33,11 +35,14 @@ const RUN_USAGE = `enxuto run <pipeline.yaml> [--set path=value]... [--force] [-
   --json            print report.json to standard output (schema in docs/pipelines.md)
   -v, --verbose     more log lines
 
-  Exit codes: 0 done, 1 error, 2 a gate failed (no model written), 130 interrupted.`;
+  Exit codes: 0 done, 1 error, 2 a gate failed (no model written), 130 interrupted (Ctrl-C),
+  143 terminated (SIGTERM). An interrupted run writes no output and no report; finished pass-cache
+  entries stay, so running it again resumes.`;
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a pipeline file: passes, gates, outputs and a report',
+  abortable: true,
   // The pass list comes from the registry, so this help never disagrees with `enxuto passes`.
   get usage() {
     return `${RUN_USAGE}\n\n  Passes: ${builtinRegistry().names().join(', ')} (details: enxuto passes)`;
@@ -52,9 +57,6 @@ export const runCommand: Command = {
       verbose: { type: 'boolean', short: 'v' },
     });
     const [file] = positionals('run', pos, ['pipeline']);
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
     const stream = { write: (s: string) => io.err(s), isTTY: io.isTTY };
     try {
       const { report } = await runPipeline(file!, {
@@ -62,7 +64,7 @@ export const runCommand: Command = {
         prepareTraining: async () => (await import('@enxuto/train/node')).initBackend('wasm'),
         set: values.set ?? [],
         force: values.force ?? false,
-        signal: controller.signal,
+        ...(io.signal ? { signal: io.signal } : {}),
         logger: streamLogger(stream, values.verbose ?? false),
         progress: consoleProgress(stream, { tty: io.isTTY }),
         ...(values['no-cache']
@@ -80,13 +82,7 @@ export const runCommand: Command = {
         io.err(`enxuto: ${e.message}\n`);
         return 2;
       }
-      if (e instanceof AbortedError) {
-        io.err('enxuto: interrupted; no output written\n');
-        return 130;
-      }
       throw e;
-    } finally {
-      process.removeListener('SIGINT', onSigint);
     }
   },
 };

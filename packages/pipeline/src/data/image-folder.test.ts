@@ -188,10 +188,10 @@ describe('image-folder datasets', () => {
       /data\/empty \| .*empty, field data\.root: no \.png\/\.jpg\/\.jpeg images found/,
     );
     expect(describeFailure(() => open({ root: 'nowhere' }))).toMatch(
-      /data\/file-missing \| .*nowhere, field data\.root: directory not found/,
+      /io\/not-found \| nowhere, field data\.root: cannot read nowhere: no such file or folder/,
     );
     expect(describeFailure(() => open({ root: 'classes', labels: 'nowhere.csv' }))).toMatch(
-      /data\/file-missing \| .*nowhere\.csv, field data\.labels: file not found/,
+      /io\/not-found \| nowhere\.csv, field data\.labels: cannot read nowhere\.csv: no such file or folder/,
     );
   });
 });

@@ -1,4 +1,6 @@
 // Progress on the terminal: a redrawn bar on a TTY, plain throttled lines otherwise (CI logs).
+// Labels and messages may hold names from files: they are escaped (printable) before printing.
+import { printable } from '@enxuto/ir';
 import type { Logger } from '../pass/types.js';
 
 export interface ProgressSink {
@@ -23,12 +25,13 @@ export function consoleProgress(stream: StreamLike, opts: { tty?: boolean } = {}
   let drawn = false;
   return {
     begin(l) {
-      label = l;
+      label = printable(l);
       // begin() already printed the start; plain lines then come at each quarter.
       lastQuarter = 0;
       if (!tty) stream.write(`${l}...\n`);
     },
-    update(done, total, message) {
+    update(done, total, raw) {
+      const message = raw === undefined ? undefined : printable(raw);
       const frac = total > 0 ? Math.min(1, done / total) : 0;
       if (tty) {
         const width = 24;
@@ -47,7 +50,7 @@ export function consoleProgress(stream: StreamLike, opts: { tty?: boolean } = {}
     end(summary) {
       if (tty && drawn) stream.write('\r\x1b[2K');
       drawn = false;
-      stream.write(`${label}${summary ? `: ${summary}` : ' done'}\n`);
+      stream.write(`${label}${summary ? `: ${printable(summary)}` : ' done'}\n`);
     },
   };
 }
@@ -57,9 +60,9 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
 export function streamLogger(stream: StreamLike, verbose = false): Logger {
   return {
     debug: (m) => {
-      if (verbose) stream.write(`  ${m}\n`);
+      if (verbose) stream.write(`  ${printable(m)}\n`);
     },
-    info: (m) => stream.write(`  ${m}\n`),
-    warn: (m) => stream.write(`  warning: ${m}\n`),
+    info: (m) => stream.write(`  ${printable(m)}\n`),
+    warn: (m) => stream.write(`  warning: ${printable(m)}\n`),
   };
 }

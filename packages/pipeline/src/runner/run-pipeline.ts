@@ -1,25 +1,17 @@
 // The runner: validate everything, run each pass (cached), check the model after each, evaluate,
 // apply gates, and only then write the outputs and the report.
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import {
-  AbortedError,
-  checkModel,
-  ConfigError,
-  EnxutoError,
-  FormatError,
-  isEnxutoError,
-  PassError,
-  type Model,
-} from '@enxuto/ir';
+import { checkModel, ConfigError, EnxutoError, type Model } from '@enxuto/ir';
 import { readModel, writeModel } from '@enxuto/formats/node';
-import { assertNotInput } from '@enxuto/io/node';
-import { readOnnx, writeOnnxBytes } from '@enxuto/onnx';
+import { resolveLimits } from '@enxuto/io';
+import { type CheckedFile, inWriteTransaction, ProtectedFiles } from '@enxuto/io/node';
+import { writeOnnxBytes } from '@enxuto/onnx';
 import type { InferenceBackend } from '@enxuto/runtime';
 import { defaultBackend, ORT_NODE_INSTALL_HINT } from '@enxuto/runtime/node';
 import { loadPipelineFile, loadPipelineObject, type LoadedPipeline } from '../config/load.js';
-import type { OutputEntry, PipelineConfig } from '../config/schema.js';
+import type { PipelineConfig } from '../config/schema.js';
 import { resolvePasses, type ResolvedPass } from '../config/validate.js';
 import type { Dataset } from '../data/dataset.js';
 import { openDataset } from '../data/open-dataset.js';
@@ -36,7 +28,11 @@ import { loadPlugins, type LoadedPlugin } from '../plugins/load-plugins.js';
 import { REPORT_SCHEMA_VERSION, type PipelineReport, type ReportStep } from '../report/report-types.js';
 import { writeReport } from '../report/write-report.js';
 import { PassCache, sha256, stepKey } from './cache.js';
-import { createPassContext, throwIfAborted } from './context.js';
+import { runKey } from './cache-key.js';
+import { enxutoCodeIdentity } from './code-identity.js';
+import { throwIfAborted } from './context.js';
+import { planRun } from './plan-run.js';
+import { asEnxutoError, runOnePass } from './run-pass.js';
 import { checkGate, gatesNeedData, type GateResult } from './gates.js';
 import { silentLogger, silentProgress, type ProgressSink } from './progress.js';
 
@@ -85,48 +81,6 @@ export class GateError extends EnxutoError {
   }
 }
 
-interface PlannedOutput {
-  path: string;
-  format: string | undefined;
-  /** Format write options (`outputs[i].options`), checked by the format handler. */
-  options: Record<string, unknown>;
-}
-
-function planOutputs(
-  config: PipelineConfig,
-  baseDir: string,
-  inputPath: string,
-  force: boolean,
-  file?: string,
-): PlannedOutput[] {
-  const seen = new Set<string>();
-  return config.outputs.map((o: OutputEntry, i) => {
-    const entry = typeof o === 'string' ? { path: o } : o;
-    const path = resolve(baseDir, entry.path);
-    const field = `outputs.${i}`;
-    const where = { field, ...(file ? { file } : {}) };
-    if (seen.has(path))
-      throw new ConfigError(`output ${entry.path} is listed twice`, { code: 'config/duplicate-output', ...where });
-    seen.add(path);
-    try {
-      assertNotInput(path, [inputPath]);
-    } catch (e) {
-      throw isEnxutoError(e) ? new ConfigError(`${e.message}: ${entry.path}`, { code: e.code, ...where }) : e;
-    }
-    if (existsSync(path) && statSync(path).isDirectory() && !force && readdirSync(path).length > 0) {
-      throw new ConfigError(`output folder ${entry.path} is not empty (use --force to write into it)`, {
-        code: 'io/non-empty-folder',
-        ...where,
-      });
-    }
-    return {
-      path,
-      format: 'format' in entry ? entry.format : undefined,
-      options: 'options' in entry ? (entry.options ?? {}) : {},
-    };
-  });
-}
-
 function environment(backend: InferenceBackend): PipelineReport['environment'] {
   return {
     enxuto: ENXUTO_VERSION,
@@ -161,6 +115,7 @@ export async function runPipeline(
   const { config, baseDir } = loaded;
   const file = loaded.file;
   const where = file ? { file } : {};
+  const limits = resolveLimits(config.limits);
 
   // 1. Everything that can be checked before work starts.
   const registry = (opts.registry ?? new PassRegistry()).clone();
@@ -175,40 +130,36 @@ export async function runPipeline(
       field: 'input',
       ...where,
     });
-  const outputs = planOutputs(config, baseDir, inputPath, opts.force ?? false, file);
+  // The protected set: every file this run reads. No output, report or cache write may replace one.
+  const protect = new ProtectedFiles().add(inputPath);
+  if (file) protect.add(file);
+  const cacheDir = opts.cacheDir === false ? undefined : resolve(opts.cacheDir ?? join(baseDir, '.enxuto-cache'));
+  const planOpts = { baseDir, protect, force: opts.force ?? false, cacheDir, file };
+  planRun(config, planOpts);
   const data: Partial<Record<DataRole, Dataset>> = {};
+  const dataFiles: Record<string, { spec: unknown; files: CheckedFile[] }> = {};
+  const roots = [baseDir, ...config.roots];
   for (const role of ['calibration', 'training', 'evaluation'] as const) {
     const spec = config.data[role];
     if (!spec) continue;
+    const files: CheckedFile[] = [];
+    dataFiles[role] = { spec, files };
     try {
-      data[role] = openDataset(spec, { baseDir, field: `data.${role}` });
+      data[role] = openDataset(spec, {
+        baseDir,
+        roots,
+        limits,
+        field: `data.${role}`,
+        onFile: (f) => {
+          files.push(f);
+          protect.add(f);
+        },
+      });
     } catch (e) {
       throw asEnxutoError(e, `data.${role}`, file);
     }
   }
-  for (const p of passes) {
-    if (p.definition.needs.includes('training') && !data.training) {
-      throw new ConfigError(`pass ${p.name} needs data.training`, {
-        code: 'config/missing-data',
-        field: `passes.${p.index}`,
-        ...where,
-      });
-    }
-    if (p.definition.needs.includes('data') && !data.calibration && !data.training) {
-      throw new ConfigError(`pass ${p.name} needs data (data.calibration or data.training)`, {
-        code: 'config/missing-data',
-        field: `passes.${p.index}`,
-        ...where,
-      });
-    }
-  }
-  if (config.gates.length > 0 && gatesNeedData(config.gates) && !data.evaluation) {
-    throw new ConfigError('the gates measure accuracy or agreement: declare data.evaluation', {
-      code: 'config/missing-data',
-      field: 'gates',
-      ...where,
-    });
-  }
+  checkNeeds(config, passes, data, file);
   if (opts.prepareTraining && (data.training || passes.some((p) => p.definition.needs.includes('training')))) {
     await opts.prepareTraining();
   }
@@ -217,13 +168,14 @@ export async function runPipeline(
     logger.info(
       `onnxruntime-node is not installed: running on onnxruntime-web (wasm); for native speed, ${ORT_NODE_INSTALL_HINT}`,
     );
-  const cacheDir = opts.cacheDir === false ? undefined : resolve(opts.cacheDir ?? join(baseDir, '.enxuto-cache'));
-  const cache = cacheDir ? new PassCache(cacheDir) : undefined;
 
-  // 2. The input model and its baseline metrics.
+  // 2. The input model, then the full plan (its side files are protected too), then its metrics.
   throwIfAborted(signal, 'pipeline');
   progress.begin(`reading ${config.input}`);
-  const input = await readModel(inputPath);
+  const input = await readModel(inputPath, { limits });
+  protect.addAll(input.files);
+  const plan = planRun(config, planOpts);
+  const cache = cacheDir ? new PassCache(cacheDir, protect) : undefined;
   checkModel(input.model);
   let model = input.model;
   let modelBytes = writeOnnxBytes(model);
@@ -232,6 +184,7 @@ export async function runPipeline(
   const es = config.evaluation;
   let baseline: DatasetOutputs | undefined;
   const measure = async (m: Model, sizeBytes: number, label: string): Promise<EvalMetrics> => {
+    throwIfAborted(signal, 'evaluation');
     progress.begin(`evaluating ${label}`);
     let metrics: EvalMetrics;
     if (evalData) {
@@ -263,28 +216,28 @@ export async function runPipeline(
   const baselineSize = modelBytes.byteLength;
   const before = await measure(model, modelBytes.byteLength, 'input model');
 
-  // 3. The passes.
-  let key = sha256(modelBytes);
+  // 3. The passes, each keyed by everything its output depends on.
+  let key = runKey({
+    model: sha256(modelBytes),
+    input: { format: input.format, limits },
+    data: dataFiles,
+    outputs: plan.outputs.map((o) => ({ format: o.format, options: o.options })),
+    enxuto: ENXUTO_VERSION,
+  });
   const steps: ReportStep[] = [];
   for (const p of passes) {
     throwIfAborted(signal, 'pipeline');
     const label = `[${p.index + 1}/${passes.length}] ${p.name}`;
-    key = stepKey(
-      key,
-      p.name,
-      p.source === 'builtin' ? ENXUTO_VERSION : pluginIdentity(plugins, p.source),
-      p.options,
-      config.seed,
-    );
+    // Built-ins: the code of enxuto's packages; a plugin: its name, version and a hash of its files.
+    const code = p.source === 'builtin' ? enxutoCodeIdentity() : pluginIdentity(plugins, p.source);
+    key = stepKey(key, p.name, code, p.options, config.seed);
     const started = now();
     const hit = cache?.get(key);
     let changed: boolean;
     let stats: Record<string, unknown>;
     progress.begin(label);
     if (hit) {
-      model = readOnnx(hit.modelBytes);
-      modelBytes = hit.modelBytes;
-      ({ changed, stats } = hit);
+      ({ model, modelBytes, changed, stats } = hit);
       progress.end('cached');
     } else {
       const result = await runOnePass(
@@ -322,43 +275,51 @@ export async function runPipeline(
     steps.push(step);
   }
 
-  // 4. Gates, then outputs (only when every gate passed), then the report.
+  // 4. Gates, then outputs (only when every gate passed) and the report, renamed into place
+  // together at the end: a run stopped before then leaves none of them.
   const after =
     steps.at(-1)?.metrics ?? (passes.length === 0 ? before : await measure(model, modelBytes.byteLength, 'result'));
   const gates: GateResult[] = config.gates.map((g) => checkGate(g, before, after));
   const failed = gates.filter((g) => !g.passed);
   const written: PipelineReport['outputs'] = [];
-  if (failed.length === 0) {
-    for (const o of outputs) {
-      throwIfAborted(signal, 'pipeline');
-      progress.begin(`writing ${o.path}`);
-      const w = await writeModel(model, o.path, {
-        ...o.options,
-        force: opts.force ?? false,
-        inputs: [inputPath],
-        ...(o.format ? { format: o.format } : {}),
-      });
-      written.push({ path: o.path, format: w.format, bytes: w.bytes });
-      progress.end(`${w.bytes} bytes`);
-    }
-  }
-  const report: PipelineReport = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    status: failed.length === 0 ? 'ok' : 'gate-failed',
-    pipeline: { file: file ?? null, seed: config.seed },
-    input: { path: inputPath, format: input.format, bytes: input.bytes },
-    environment: environment(backend),
-    plugins: plugins.map(({ name, version, path }) => ({ name, version, path })),
-    data: Object.fromEntries(
-      Object.entries(data).map(([role, d]) => [role, { description: d.description, samples: d.size }]),
-    ),
-    steps,
-    metrics: { before, after },
-    gates,
-    outputs: written,
-    durationMs: round(now() - t0),
+  const letSignalsIn = async () => {
+    await new Promise((r) => setImmediate(r));
+    throwIfAborted(signal, 'pipeline');
   };
-  const reportFiles = config.report ? writeReport(report, resolve(baseDir, config.report), [inputPath]) : [];
+  const { report, reportFiles } = await inWriteTransaction(async () => {
+    if (failed.length === 0) {
+      for (const o of plan.outputs) {
+        await letSignalsIn();
+        progress.begin(`writing ${o.path}`);
+        const w = await writeModel(model, o.path, {
+          ...o.options,
+          force: opts.force ?? false,
+          protect,
+          format: o.format,
+        });
+        written.push({ path: o.path, format: w.format, bytes: w.bytes });
+        progress.end(`${w.bytes} bytes`);
+      }
+    }
+    const report: PipelineReport = {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      status: failed.length === 0 ? 'ok' : 'gate-failed',
+      pipeline: { file: file ?? null, seed: config.seed },
+      input: { path: inputPath, format: input.format, bytes: input.bytes },
+      environment: environment(backend),
+      plugins: plugins.map(({ name, version, path }) => ({ name, version, path })),
+      data: Object.fromEntries(
+        Object.entries(data).map(([role, d]) => [role, { description: d.description, samples: d.size }]),
+      ),
+      steps,
+      metrics: { before, after },
+      gates,
+      outputs: written,
+      durationMs: round(now() - t0),
+    };
+    const reportFiles = config.report ? writeReport(report, resolve(baseDir, config.report), protect) : [];
+    return { report, reportFiles };
+  }, letSignalsIn);
   if (failed.length > 0) {
     throw new GateError(
       `gate failed, no model written: ${failed.map((g) => g.reason).join('; ')}`,
@@ -369,84 +330,51 @@ export async function runPipeline(
   return { report, model, reportFiles };
 }
 
-async function runOnePass(
-  p: ResolvedPass,
-  model: Model,
-  parts: {
-    seed: number;
-    logger: Logger;
-    signal: AbortSignal;
-    data: Partial<Record<DataRole, Dataset>>;
-    backend: InferenceBackend;
-    progress: ProgressSink;
-    cacheDir: string | undefined;
-  },
+/** Passes that need data or training have it; gates that measure accuracy have evaluation data. */
+function checkNeeds(
+  config: PipelineConfig,
+  passes: readonly ResolvedPass[],
+  data: Partial<Record<DataRole, Dataset>>,
   file: string | undefined,
-) {
-  if (parts.cacheDir) mkdirSync(parts.cacheDir, { recursive: true });
-  const ctx = createPassContext({
-    passName: p.name,
-    step: p.index,
-    seed: parts.seed,
-    logger: parts.logger,
-    progress: { update: (d, t, m) => parts.progress.update(d, t, m) },
-    signal: parts.signal,
-    data: parts.data,
-    runtime: p.definition.needs.includes('runtime') || p.definition.needs.includes('data') ? parts.backend : undefined,
-    cacheDir: parts.cacheDir,
-  });
-  const fail = (e: unknown, stage: string) => {
-    // An interruption stays one (the CLI exits 130), whichever loop noticed it.
-    if (e instanceof AbortedError || (isEnxutoError(e) && (e.code === 'aborted' || e instanceof ConfigError))) return e;
-    const msg = e instanceof Error ? (isEnxutoError(e) ? e.describe() : e.message) : String(e);
-    return new PassError(`pass ${p.name} (step ${p.index + 1}) ${stage}: ${msg}`, {
-      code: isEnxutoError(e) ? e.code : 'pass/failed',
-      field: `passes.${p.index}`,
-      cause: e,
-      ...(file ? { file } : {}),
-      ...(isEnxutoError(e) && e.node ? { node: e.node } : {}),
-      ...(isEnxutoError(e) && e.value ? { value: e.value } : {}),
+): void {
+  const where = file ? { file } : {};
+  for (const p of passes) {
+    if (p.definition.needs.includes('training') && !data.training) {
+      throw new ConfigError(`pass ${p.name} needs data.training`, {
+        code: 'config/missing-data',
+        field: `passes.${p.index}`,
+        ...where,
+      });
+    }
+    if (p.definition.needs.includes('data') && !data.calibration && !data.training) {
+      throw new ConfigError(`pass ${p.name} needs data (data.calibration or data.training)`, {
+        code: 'config/missing-data',
+        field: `passes.${p.index}`,
+        ...where,
+      });
+    }
+  }
+  if (config.gates.length > 0 && gatesNeedData(config.gates) && !data.evaluation) {
+    throw new ConfigError('the gates measure accuracy or agreement: declare data.evaluation', {
+      code: 'config/missing-data',
+      field: 'gates',
+      ...where,
     });
-  };
-  let result;
-  try {
-    result = await p.definition.run(model, p.options, ctx);
-  } catch (e) {
-    throw fail(e, 'failed');
   }
-  try {
-    checkModel(result.model);
-  } catch (e) {
-    throw fail(e, 'produced an invalid model');
-  }
-  return result;
 }
 
-/** The nearest folder at or above `dir` holding a package.json (the project), else the cwd. */
 /** A plugin step's cache identity: name, version and the hash of its files (edits without a version bump count). */
 function pluginIdentity(plugins: readonly LoadedPlugin[], name: string): string {
   const p = plugins.find((x) => x.name === name);
   return `${name}@${p?.version ?? ''}#${p?.fingerprint ?? ''}`;
 }
 
+/** The nearest folder at or above `dir` holding a package.json (the project), else the cwd. */
 function projectRootOf(dir: string): string {
   for (let d = resolve(dir); ; d = dirname(d)) {
     if (existsSync(join(d, 'package.json'))) return d;
     if (dirname(d) === d) return process.cwd();
   }
-}
-
-/** Errors of the data readers that are not (yet) @enxuto/ir classes, as typed errors. */
-function asEnxutoError(e: unknown, field: string, file: string | undefined): unknown {
-  if (isEnxutoError(e) || !(e instanceof Error) || typeof (e as { code?: unknown }).code !== 'string') return e;
-  const d = e as Error & { code: string; file?: string; field?: string };
-  const details = {
-    code: d.code,
-    field: d.field ?? field,
-    cause: e,
-    ...((d.file ?? file) ? { file: d.file ?? file } : {}),
-  };
-  return e.name === 'FormatError' ? new FormatError(e.message, details) : new ConfigError(e.message, details);
 }
 
 function summarize(m: EvalMetrics): string {
