@@ -100,7 +100,7 @@ async function measure(name: string, model: Model, heldout: TokenWindows, calib:
   const lines = [
     `### ${name}`,
     '',
-    `Held-out: ${heldout.description}, ${windows} windows of ${heldout.length} tokens; fp32 perplexity **${Math.exp(base.crossEntropy).toFixed(2)}**. Calibration (GPTQ): ${Math.min(32, calib.rows)} windows of ${calib.length} tokens of ${calib.description}.`,
+    `Held-out: ${windows} of ${heldout.description}; fp32 perplexity **${Math.exp(base.crossEntropy).toFixed(2)}**. Calibration (GPTQ): ${Math.min(32, calib.rows)} windows of ${calib.description}.`,
     '',
     '| variant | bytes | size vs fp32 | cross-entropy (nats) | vs fp32 | KL from fp32 | top-1 agreement |',
     '| --- | --- | --- | --- | --- | --- | --- |',
