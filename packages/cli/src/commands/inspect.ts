@@ -182,12 +182,12 @@ export const inspectCommand: Command = {
       lowered: { type: 'boolean' },
     });
     const [file] = positionals('inspect', pos, ['model']);
-    const { model, format, files, native } = await readModel(file!, {
+    const { model, format, bytes, native } = await readModel(file!, {
       ...(values.format === undefined ? {} : { format: values.format }),
       native: values.lowered !== true,
     });
     const view = native || format === 'onnx' ? 'file' : 'lowered';
-    const report = inspectReport(model, { file: file!, format, view, fileBytes: files[0]?.size ?? 0 });
+    const report = inspectReport(model, { file: file!, format, view, fileBytes: bytes });
     io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatInspect(report));
     return 0;
   },
