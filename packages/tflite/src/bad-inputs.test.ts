@@ -372,7 +372,9 @@ describe('26: quantization parameters', () => {
     });
   }
   it('a zero point outside the range of the tensor type', () => {
-    rejects(int8Weight([0.1], [200]), 'bad-quantization', { field: 'subgraphs[0].tensors[1].quantization.zero_point[0]' });
+    rejects(int8Weight([0.1], [200]), 'bad-quantization', {
+      field: 'subgraphs[0].tensors[1].quantization.zero_point[0]',
+    });
     rejects(int8Weight([0.1], [-1], TensorType.UINT8), 'bad-quantization', {
       field: 'subgraphs[0].tensors[1].quantization.zero_point[0]',
     });

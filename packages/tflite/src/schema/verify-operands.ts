@@ -49,7 +49,10 @@ function differ(a: number | undefined, b: number | undefined): boolean {
   return a !== undefined && b !== undefined && a !== b;
 }
 
-export function operandShapeProblem(code: number, inputs: readonly (TensorT | undefined)[]): OperandProblem | undefined {
+export function operandShapeProblem(
+  code: number,
+  inputs: readonly (TensorT | undefined)[],
+): OperandProblem | undefined {
   const [x, w, b] = inputs;
   if (x === undefined || w === undefined || rank(x) === 0) return undefined;
   const bias = (outChannels: number | undefined) =>
@@ -80,9 +83,7 @@ export function operandShapeProblem(code: number, inputs: readonly (TensorT | un
       const k = dim(w, 1);
       const last = dim(x, rank(x) - 1);
       // The input is flattened to [-1, k]: its element count must be a multiple of k.
-      const all = x.shape!.every((_, i) => dim(x, i) !== undefined)
-        ? x.shape!.reduce((p, d) => p * d, 1)
-        : undefined;
+      const all = x.shape!.every((_, i) => dim(x, i) !== undefined) ? x.shape!.reduce((p, d) => p * d, 1) : undefined;
       if (k !== undefined && ((all !== undefined && all % k !== 0) || (all === undefined && differ(last, k))))
         return { message: `input [${x.shape!.join(', ')}] does not flatten to rows of the weights' ${k}`, input: 1 };
       return bias(dim(w, 0));

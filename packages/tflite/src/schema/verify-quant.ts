@@ -18,7 +18,9 @@ const ZERO_POINT_RANGE: Partial<Record<keyof typeof TensorType, readonly [number
   INT16: [-32768, 32767],
   UINT16: [0, 65535],
 };
-const TYPE_NAMES = new Map(Object.entries(TensorType).map(([name, code]) => [code as number, name as keyof typeof TensorType]));
+const TYPE_NAMES = new Map(
+  Object.entries(TensorType).map(([name, code]) => [code as number, name as keyof typeof TensorType]),
+);
 
 export function quantizationProblem(t: TensorT, shape: readonly number[]): QuantProblem | undefined {
   const q = t.quantization;
@@ -37,7 +39,10 @@ export function quantizationProblem(t: TensorT, shape: readonly number[]): Quant
     }
     const dim = shape[q.quantized_dimension]!;
     if (scale.length !== dim) {
-      return { message: `${scale.length} scales for dimension ${q.quantized_dimension} of size ${dim}`, field: 'scale' };
+      return {
+        message: `${scale.length} scales for dimension ${q.quantized_dimension} of size ${dim}`,
+        field: 'scale',
+      };
     }
   }
   const bad = scale.findIndex((s) => !(Number.isFinite(s) && s > 0));

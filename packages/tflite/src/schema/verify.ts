@@ -285,7 +285,10 @@ class Verifier {
           { field: `${of}.mutating_variable_inputs`, node: opName },
         );
       }
-      const shapes = operandShapeProblem(code, inputs.map((ti) => (ti >= 0 ? tensors[ti] : undefined)));
+      const shapes = operandShapeProblem(
+        code,
+        inputs.map((ti) => (ti >= 0 ? tensors[ti] : undefined)),
+      );
       if (shapes !== undefined)
         this.fail('shape-mismatch', shapes.message, {
           field: `${of}.inputs[${shapes.input}]`,
