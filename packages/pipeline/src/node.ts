@@ -9,17 +9,10 @@ export {
   parsePipelineText,
   type LoadedPipeline,
 } from './config/load.js';
-export { runPipeline, GateError, ENXUTO_VERSION, type RunOptions, type RunResult } from './runner/run-pipeline.js';
-export { PassCache, canonicalJson, sha256, stepKey } from './runner/cache.js';
-export {
-  consoleProgress,
-  silentProgress,
-  silentLogger,
-  streamLogger,
-  type ProgressSink,
-  type StreamLike,
-} from './runner/progress.js';
+export { runPipeline, type RunOptions, type RunResult } from './runner/run-pipeline.js';
+export { PassCache, sha256, stepKey } from './runner/cache.js';
+export { consoleProgress, streamLogger, type StreamLike } from './runner/progress.js';
 export { loadPlugins, checkPluginName, type LoadedPlugin } from './plugins/load-plugins.js';
-export { writeReport, reportJson } from './report/write-report.js';
+export { writeReport } from './report/write-report.js';
 export { scaffoldPassPackage, type NewPassOptions } from './scaffold/new-pass.js';
 export { readTokenWindows, findTokenizer, type ReadTokensOptions } from './lm/read-tokens.js';

@@ -201,20 +201,24 @@ describe('enxuto run, interrupted (case 36)', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('%s stops the run, exits %i and leaves no output', async (signal, exitCode) => {
-    const file = slowPipeline(`${signal}.yaml`, `out/${signal}.onnx`);
-    const child = start(['run', file, '--no-cache']);
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      // Interrupt once the work has started (the handler is installed by then).
-      if (/evaluating input model/.test(stderr) && !child.killed) child.kill(signal);
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    expect(code).toBe(exitCode);
-    expect(stderr).toMatch(/interrupted; no output or report written/);
-    expect(existsSync(join(tmp.path, 'out', `${signal}.onnx`))).toBe(false);
-  }, 120_000);
+  ] as const)(
+    '%s stops the run, exits %i and leaves no output',
+    async (signal, exitCode) => {
+      const file = slowPipeline(`${signal}.yaml`, `out/${signal}.onnx`);
+      const child = start(['run', file, '--no-cache']);
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        // Interrupt once the work has started (the handler is installed by then).
+        if (/evaluating input model/.test(stderr) && !child.killed) child.kill(signal);
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      expect(code).toBe(exitCode);
+      expect(stderr).toMatch(/interrupted; no output or report written/);
+      expect(existsSync(join(tmp.path, 'out', `${signal}.onnx`))).toBe(false);
+    },
+    120_000,
+  );
 
   it('a run killed at any moment leaves either nothing or the complete file at the output path', async () => {
     const file = slowPipeline('kill.yaml', 'out/kill.onnx');

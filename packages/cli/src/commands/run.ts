@@ -1,5 +1,6 @@
 // `enxuto run <pipeline>`: validate, run the passes, apply the gates, write outputs and report.
 import { printable } from '@enxuto/ir';
+import { getBackend } from '@enxuto/runtime/node';
 import { consoleProgress, GateError, runPipeline, streamLogger, type PipelineReport } from '@enxuto/pipeline/node';
 import { parseCommandArgs, positionals, type Command } from './command.js';
 import { builtinRegistry } from './passes.js';
@@ -32,6 +33,8 @@ const RUN_USAGE = `enxuto run <pipeline.yaml> [--set path=value]... [--force] [-
   --force           write into non-empty output folders
   --no-cache        do not read or write the pass cache
   --cache-dir DIR   pass cache folder (default: .enxuto-cache beside the pipeline file)
+  --runtime NAME    ort-node (default) or ort-web: the runtime calibration and evaluation use
+                    (ort-web gives the bytes the edge app's Compress view gives)
   --json            print report.json to standard output (schema in docs/pipelines.md)
   -v, --verbose     more log lines
 
@@ -53,6 +56,7 @@ export const runCommand: Command = {
       force: { type: 'boolean' },
       'no-cache': { type: 'boolean' },
       'cache-dir': { type: 'string' },
+      runtime: { type: 'string' },
       json: { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
     });
@@ -61,6 +65,7 @@ export const runCommand: Command = {
     try {
       const { report } = await runPipeline(file!, {
         registry: builtinRegistry(),
+        ...(values.runtime ? { backend: getBackend(values.runtime) } : {}),
         prepareTraining: async () => (await import('@enxuto/train/node')).initBackend('wasm'),
         set: values.set ?? [],
         force: values.force ?? false,

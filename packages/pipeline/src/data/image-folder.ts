@@ -218,7 +218,10 @@ function listFromLabelsFile(
         file: labelsFile,
         field: lineField,
       });
-    rows.push({ file: labelledImage(rootReal, trimmed.slice(0, comma).trim(), labelsFile, lineField), label: trimmed.slice(comma + 1).trim() });
+    rows.push({
+      file: labelledImage(rootReal, trimmed.slice(0, comma).trim(), labelsFile, lineField),
+      label: trimmed.slice(comma + 1).trim(),
+    });
   });
   const numeric = rows.every((r) => /^\d+$/.test(r.label));
   if (numeric) {

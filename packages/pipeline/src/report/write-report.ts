@@ -2,11 +2,9 @@
 import { join } from 'node:path';
 import { atomicWrite, createFolders, ProtectedFiles } from '@enxuto/io/node';
 import { renderReportHtml } from './html.js';
-import type { PipelineReport } from './report-types.js';
+import { reportJson, type PipelineReport } from './report-types.js';
 
-export function reportJson(report: PipelineReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
-}
+export { reportJson } from './report-types.js';
 
 /** `protect`: the run's inputs (or their paths); no report file may replace one. */
 export function writeReport(

@@ -18,28 +18,15 @@ import {
 } from '@enxuto/io/node';
 import { checkModel, ConfigError, type Model } from '@enxuto/ir';
 import { readOnnx } from '@enxuto/onnx';
+import { canonicalJson, stepKeyText } from './step-key.js';
+import type { CachedStep, StepStore } from './step-store.js';
 
-export interface CachedStep {
-  changed: boolean;
-  stats: Record<string, unknown>;
-  modelBytes: Uint8Array;
-}
+export type { CachedStep } from './step-store.js';
+export { canonicalJson };
 
 export interface CacheHit extends CachedStep {
   /** The entry's model, parsed and checked. */
   model: Model;
-}
-
-/** JSON with sorted keys, so option order in the file does not change the key. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 export function sha256(data: Uint8Array | string): string {
@@ -48,7 +35,7 @@ export function sha256(data: Uint8Array | string): string {
 
 /** Key of step i: hash(key of step i-1, pass name, pass code identity, options, seed). */
 export function stepKey(previous: string, pass: string, code: string, options: unknown, seed: number): string {
-  return sha256(canonicalJson({ previous, pass, code, options, seed }));
+  return sha256(stepKeyText(previous, pass, code, options, seed));
 }
 
 /** Refuses a cache folder that is a symlink, or that cannot be created and written. */
@@ -71,7 +58,7 @@ export function checkCacheDir(dir: string, field = 'cacheDir'): void {
 
 const MAX_ENTRY_BYTES = 2 ** 31 - 1;
 
-export class PassCache {
+export class PassCache implements StepStore {
   readonly dir: string;
 
   /** `protect`: files no cache write may replace (the run's inputs). */

@@ -2,15 +2,9 @@
 // Labels and messages may hold names from files: they are escaped (printable) before printing.
 import { printable } from '@enxuto/ir';
 import type { Logger } from '../pass/types.js';
+import type { ProgressSink } from './progress-sink.js';
 
-export interface ProgressSink {
-  /** A new phase: a pass, an evaluation, writing outputs. */
-  begin(label: string): void;
-  update(done: number, total: number, message?: string): void;
-  end(summary?: string): void;
-}
-
-export const silentProgress: ProgressSink = { begin() {}, update() {}, end() {} };
+export { silentLogger, silentProgress, type ProgressSink } from './progress-sink.js';
 
 export interface StreamLike {
   write(s: string): unknown;
@@ -54,8 +48,6 @@ export function consoleProgress(stream: StreamLike, opts: { tty?: boolean } = {}
     },
   };
 }
-
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
 
 export function streamLogger(stream: StreamLike, verbose = false): Logger {
   return {

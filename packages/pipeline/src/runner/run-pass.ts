@@ -1,14 +1,13 @@
 // Running one pass: its context, the call, the model check after it, and errors wrapped with the
 // pass name and step. A pass stopped by the run's signal (Ctrl-C), whatever it threw, is an
 // AbortedError, so the CLI exits 130.
-import { mkdirSync } from 'node:fs';
 import type { InferenceBackend } from '@enxuto/runtime';
 import { AbortedError, checkModel, ConfigError, FormatError, isEnxutoError, type Model, PassError } from '@enxuto/ir';
 import type { ResolvedPass } from '../config/validate.js';
 import type { Dataset } from '../data/dataset.js';
 import type { DataRole, Logger } from '../pass/types.js';
 import { createPassContext } from './context.js';
-import type { ProgressSink } from './progress.js';
+import type { ProgressSink } from './progress-sink.js';
 
 export interface PassRunParts {
   seed: number;
@@ -21,7 +20,6 @@ export interface PassRunParts {
 }
 
 export async function runOnePass(p: ResolvedPass, model: Model, parts: PassRunParts, file: string | undefined) {
-  if (parts.cacheDir) mkdirSync(parts.cacheDir, { recursive: true });
   const ctx = createPassContext({
     passName: p.name,
     step: p.index,

@@ -264,10 +264,13 @@ describe('the input and its external data are never overwritten, on any run, cac
     const images = join(dir.path, 'img.gz');
     writeFileSync(images, readFileSync(sharedPath('data', 'mnist', 't10k-images-idx3-ubyte.gz')));
     const data = { evaluation: { ...evaluation(), images: 'img.gz' } };
-    const err = await runPipeline(writePipeline('p.json', pipeline({ data, outputs: [{ path: 'img.gz', format: 'onnx' }] })), {
-      registry,
-      cacheDir: false,
-    }).catch((e: unknown) => e);
+    const err = await runPipeline(
+      writePipeline('p.json', pipeline({ data, outputs: [{ path: 'img.gz', format: 'onnx' }] })),
+      {
+        registry,
+        cacheDir: false,
+      },
+    ).catch((e: unknown) => e);
     expect((err as EnxutoError).code).toBe('io/overwrite-input');
     expect(readFileSync(images).equals(readFileSync(sharedPath('data', 'mnist', 't10k-images-idx3-ubyte.gz')))).toBe(
       true,
