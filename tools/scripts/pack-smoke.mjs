@@ -170,6 +170,7 @@ const data = (count) =>
 writeFileSync(
   join(project, 'pipeline.yaml'),
   `input: ${model}
+roots: ['${join(shared, 'data')}']
 plugins: ['${pluginPkg}']
 data:
   calibration: ${data(32)}
