@@ -31,6 +31,8 @@ export default defineConfig({
   plugins: [ortFilesInDev()],
   resolve: { conditions: ['source', 'onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
+  // The Compress view's worker is an ES module (onnxruntime-web imports its glue at run time).
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     sourcemap: false,

@@ -116,7 +116,6 @@ const projectPkg = {
   name: 'enxuto-pack-smoke',
   private: true,
   type: 'module',
-  workspaces: ['plugins/*'],
   // As the README says: deny onnxruntime-node's CUDA download; the others are optional extras.
   allowScripts: ALLOW_SCRIPTS,
   dependencies: Object.fromEntries(packed.map((p) => [p.name, `file:../tarballs/${p.filename}`])),
@@ -140,16 +139,22 @@ const version = enxuto(['--version']).stdout.trim();
 if (version !== versions.get('@enxuto/cli')) fail(`enxuto --version printed ${JSON.stringify(version)}`);
 step(`npx enxuto --version: ${version}`);
 
-// 4. A plugin, as a plugin author starts one: scaffold, install, build, typecheck, test.
+// 4. A plugin, as docs/writing-a-pass.md starts one: scaffold it as a workspace of the project,
+// install, build, typecheck, test.
 const pluginPkg = '@acme/enxuto-clamp-weights';
+const pluginDir = join(project, 'plugins', 'clamp-weights');
 enxuto(['new-pass', 'acme/clamp-weights', '--dir', 'plugins/clamp-weights']);
+run('npm', ['pkg', 'set', 'workspaces[0]=plugins/*'], project);
 run('npm', ['install', ...npmInstallFlags], project);
-for (const script of ['build', 'test']) {
-  const scripts = JSON.parse(readFileSync(join(project, 'plugins', 'clamp-weights', 'package.json'), 'utf8')).scripts;
+const scripts = JSON.parse(readFileSync(join(pluginDir, 'package.json'), 'utf8')).scripts;
+for (const script of ['build', 'typecheck', 'test']) {
   if (!scripts[script]) fail(`the scaffolded package has no ${script} script`);
   run('npm', ['run', script, '-w', pluginPkg], project);
 }
-step(`enxuto new-pass: ${pluginPkg} installs, builds and passes its tests`);
+// Its enxuto dependencies are peers: the project's copies, never a second one of its own.
+const own = join(pluginDir, 'node_modules', '@enxuto');
+if (existsSync(own)) fail(`the plugin got its own copy of ${readdirSync(own).join(', ')}`);
+step(`enxuto new-pass: ${pluginPkg} installs, builds, type-checks and passes its tests`);
 const listed = JSON.parse(enxuto(['passes', '--json', '--plugin', pluginPkg]).stdout);
 const mine = listed.find((p) => p.name === 'acme/clamp-weights');
 if (!mine || mine.source !== pluginPkg)
@@ -165,6 +170,7 @@ const data = (count) =>
 writeFileSync(
   join(project, 'pipeline.yaml'),
   `input: ${model}
+roots: ['${join(shared, 'data')}']
 plugins: ['${pluginPkg}']
 data:
   calibration: ${data(32)}

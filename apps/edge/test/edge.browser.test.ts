@@ -113,7 +113,7 @@ beforeAll(async () => {
   builtFiles = app.files;
   served = await serveEdge({ dir: app.outDir, port: 0, host: '127.0.0.1' });
   mkdirSync(ARTIFACTS, { recursive: true });
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   await served?.close();

@@ -47,7 +47,7 @@ describe('runCli (in-process)', () => {
   it('adds the stack trace with ENXUTO_DEBUG=1', async () => {
     const c = capture();
     expect(await runCli(['inspect', join(tmp.path, 'missing.onnx')], c.io, { ENXUTO_DEBUG: '1' })).toBe(1);
-    expect(c.err.join('')).toMatch(/^enxuto: .*missing\.onnx.*no such file\n/);
+    expect(c.err.join('')).toMatch(/^enxuto: .*missing\.onnx.*no such file or folder \(ENOENT\)\n/);
     expect(c.err.join('')).toMatch(/\n\s+at /);
     const quiet = capture();
     await runCli(['inspect', join(tmp.path, 'missing.onnx')], quiet.io, {});

@@ -1,7 +1,8 @@
 // The CLI as a function (argv in, exit code out), so tests can run it in-process too.
 import { readFileSync } from 'node:fs';
-import { ConfigError, isEnxutoError } from '@enxuto/ir';
-import { COMMANDS, type CommandIO } from './commands/index.js';
+import { removePendingTemps } from '@enxuto/io/node';
+import { AbortedError, ConfigError, isEnxutoError, printable } from '@enxuto/ir';
+import { COMMANDS, type Command, type CommandIO } from './commands/index.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -26,9 +27,49 @@ async function help(): Promise<string> {
 
 /** One line for the user: location and message; the stack only when ENXUTO_DEBUG=1. */
 export function describeError(e: unknown, debug: boolean): string {
-  const line = isEnxutoError(e) ? e.describe() : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+  const line = isEnxutoError(e)
+    ? e.describe()
+    : printable(`internal error: ${e instanceof Error ? e.message : String(e)}`);
   const first = `enxuto: ${line.split('\n')[0]}\n`;
   return debug && e instanceof Error && e.stack ? `${first}${e.stack}\n` : first;
+}
+
+/** Exit codes of the signals the CLI stops on (128 + the signal number, as shells report them). */
+export const SIGNAL_EXIT: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Runs a command with SIGINT/SIGTERM handlers installed: an abortable command gets the signal
+ * through `io.signal` and stops cleanly (its AbortedError becomes exit 130/143); any other command,
+ * or a second signal, ends the process at once after removing unfinished temporary files.
+ */
+async function runWithSignals(command: Command, argv: string[], io: CommandIO): Promise<number> {
+  const controller = new AbortController();
+  let received: keyof typeof SIGNAL_EXIT | undefined;
+  const handler = (name: keyof typeof SIGNAL_EXIT) => () => {
+    if (!command.abortable || received !== undefined) {
+      removePendingTemps();
+      io.err('enxuto: interrupted; nothing written\n');
+      process.exit(SIGNAL_EXIT[name]);
+    }
+    received = name;
+    controller.abort();
+  };
+  const onInt = handler('SIGINT');
+  const onTerm = handler('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  try {
+    return await command.run(argv, { ...io, signal: controller.signal });
+  } catch (e) {
+    if (received !== undefined || e instanceof AbortedError) {
+      io.err('enxuto: interrupted; no output or report written\n');
+      return SIGNAL_EXIT[received ?? 'SIGINT'];
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
 }
 
 export async function runCli(
@@ -58,7 +99,7 @@ export async function runCli(
       io.out(`usage: ${command.usage}\n`);
       return 0;
     }
-    return await command.run(rest, io);
+    return await runWithSignals(command, rest, io);
   } catch (e) {
     io.err(describeError(e, env.ENXUTO_DEBUG === '1'));
     return 1;

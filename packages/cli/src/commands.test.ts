@@ -82,6 +82,20 @@ describe('inspect', () => {
     expect(r.stdout).toMatch(/Input3: float32 \[1,1,28,28\]/);
     expect(r.stdout).toMatch(/Conv\s+2/);
   });
+
+  it('prints names from the file with control characters escaped (issue 13: printed raw)', async () => {
+    const m = new Model();
+    m.opsetImports.set('', 13);
+    const x = m.graph.addInput('x\u001b]0;pwned\u0007\u001b[2J\nfake line', tensorType('float32', [1, 4]));
+    m.graph.setOutputs([m.graph.addNode({ opType: 'Relu', inputs: [x], outputs: ['y'] }).output()]);
+    const file = join(tmp.path, 'escapes.onnx');
+    writeFileSync(file, writeOnnxBytes(m));
+    const r = await inProcess(['inspect', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('\u001b');
+    expect(r.stdout).not.toContain('\u0007');
+    expect(r.stdout).toContain('\\e[2J\\nfake line');
+  });
 });
 
 describe('convert', () => {
@@ -100,7 +114,7 @@ describe('convert', () => {
     const before = readFileSync(MNIST);
     const r = await inProcess(['convert', MNIST, MNIST]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^enxuto: .*refusing to overwrite the input model/);
+    expect(r.stderr).toMatch(/^enxuto: .*refusing to overwrite .*mnist\.onnx: the input reads it/);
     expect(readFileSync(MNIST).equals(before)).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { ConfigError } from '@enxuto/ir';
 import type { FormatWriteOptions } from './handler.js';
 
 /** Keys writeModel itself passes to every handler. */
-const GENERIC = ['force', 'inputs'];
+const GENERIC = ['force', 'protect'];
 
 export function rejectUnknownOptions(
   opts: FormatWriteOptions,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -33,6 +34,7 @@ const fakeFile: FormatHandler = {
     m.docString = readFileSync(path, 'utf8');
     return { model: m, bytes: statSync(path).size };
   },
+  plan: (path) => ({ kind: 'file', files: [path] }),
   async write(model, path) {
     writeFileSync(path, `FAKE${model.docString}`);
     written.push(path);
@@ -44,6 +46,7 @@ const fakeFolder: FormatHandler = {
   extensions: [''],
   match: () => ({ match: 'no', reason: 'never sniffed' }),
   read: async () => ({ model: new Model(), bytes: 0 }),
+  plan: (path) => ({ kind: 'folder', files: [join(path, 'w.bin')] }),
   async write(_model, path) {
     mkdirSync(path, { recursive: true });
     writeFileSync(join(path, 'w.bin'), 'x');
@@ -81,6 +84,14 @@ describe('readModel', () => {
     writeFileSync(p, new Uint8Array([0xff, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0]));
     await expect(readModel(p)).rejects.toBeInstanceOf(FormatError);
     await expect(readModel(p)).rejects.toThrow(/fake: no FAKE magic/);
+  });
+
+  it('refuses a FIFO or a character device at once, without reading (issue 13: hung or ran out of memory)', async () => {
+    const fifo = join(tmp.path, 'model.onnx.fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const p of [fifo, '/dev/zero', '/dev/urandom']) {
+      await expect(readModel(p)).rejects.toMatchObject({ code: 'io/not-file' });
+    }
   });
 
   it('reads the real mnist-8 ONNX model', async () => {

@@ -1,41 +1,62 @@
-// readModel / writeModel: one entry point per direction for every format in the table.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+// readModel / writeModel: one entry point per direction for every format in the table. Files are
+// read through @enxuto/io (regular files only, sizes checked) and written atomically, never over a
+// protected file (the run's inputs and the files the model itself was read from).
+import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_LIMITS, type Limits } from '@enxuto/io';
+import {
+  type CheckedFile,
+  checkFile,
+  checkFolderOutput,
+  checkWritable,
+  createFolders,
+  ProtectedFiles,
+  removeEmptyFolders,
+  readHead,
+  sourceFiles,
+} from '@enxuto/io/node';
 import { ConfigError, isEnxutoError, type Model } from '@enxuto/ir';
-import { assertNotInput } from '@enxuto/io/node';
 import { detectFormat } from './detect.js';
 import { extensionOf, HEAD_BYTES } from './format.js';
-import type { FormatWriteOptions } from './handler.js';
+import type { FormatWriteOptions, PlannedWrite } from './handler.js';
 import { allSniffers, getFormat, listFormats } from './registry.js';
 
-function readHead(path: string): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = new Uint8Array(HEAD_BYTES);
-    const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** The file to sniff: the path itself, or the model.json of a TF.js folder. */
-function modelFileOf(path: string): string {
-  if (!existsSync(path)) {
-    throw new ConfigError('no such file', { code: 'io/not-found', file: path, field: 'input' });
+function modelFileOf(path: string): CheckedFile {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    // checkFile says what is wrong, typed
   }
-  if (!statSync(path).isDirectory()) return path;
-  const json = join(path, 'model.json');
-  if (existsSync(json)) return json;
-  throw new ConfigError('a folder without model.json is not a model', {
-    code: 'io/not-a-model',
-    file: path,
-    field: 'input',
-  });
+  if (!isDir) return checkFile(path, { file: path, field: 'input' });
+  try {
+    return checkFile(join(path, 'model.json'), { field: 'input' });
+  } catch (e) {
+    if (isEnxutoError(e) && e.code === 'io/not-found') {
+      throw new ConfigError('a folder without model.json is not a model', {
+        code: 'io/not-a-model',
+        file: path,
+        field: 'input',
+      });
+    }
+    throw e;
+  }
 }
 
 function locate(e: unknown, file: string): unknown {
   return isEnxutoError(e) ? e.withLocation({ file }) : e;
+}
+
+export interface ReadModelResult {
+  model: Model;
+  format: string;
+  /** Size of everything read. */
+  bytes: number;
+  /** Every file read (model, external data, manifest, shards), as checked. */
+  files: CheckedFile[];
+  /** Whether the format's own view was read (see `FormatHandler.readNative`). */
+  native: boolean;
 }
 
 /**
@@ -44,24 +65,31 @@ function locate(e: unknown, file: string): unknown {
  */
 export async function readModel(
   path: string,
-  opts: { format?: string; native?: boolean } = {},
-): Promise<{ model: Model; format: string; bytes: number; native: boolean }> {
+  opts: { format?: string; limits?: Limits; native?: boolean } = {},
+): Promise<ReadModelResult> {
   const file = modelFileOf(path);
-  const format = opts.format ?? detectFormat(readHead(file), file, allSniffers()).format;
-  const handler = getFormat(format, file);
+  const format = opts.format ?? detectFormat(readHead(file, HEAD_BYTES), path, allSniffers()).format;
+  const handler = getFormat(format, path);
   try {
     const native = opts.native === true && handler.readNative !== undefined;
-    const { model, bytes } = native ? await handler.readNative!(file) : await handler.read(file);
-    return { model, format, bytes, native };
+    const at = file.path === resolve(path) ? path : file.path;
+    const readOpts = { limits: opts.limits ?? DEFAULT_LIMITS };
+    const { model, bytes } = native ? await handler.readNative!(at, readOpts) : await handler.read(at, readOpts);
+    return { model, format, bytes, files: sourceFiles(model), native };
   } catch (e) {
-    throw locate(e, file);
+    throw locate(e, path);
   }
 }
 
 /** The format an output path asks for: by extension; a folder (no extension) means a folder format. */
-function formatForOutput(path: string): string {
+export function formatForOutput(path: string): string {
   const ext = extensionOf(path);
-  const isDir = existsSync(path) && statSync(path).isDirectory();
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    // not there yet
+  }
   const candidates = listFormats().filter((f) => f.extensions.includes(isDir ? '' : ext));
   if (candidates.length > 0) return candidates[0]!.name;
   const known = listFormats()
@@ -77,37 +105,37 @@ function formatForOutput(path: string): string {
   );
 }
 
-function isInside(child: string, folder: string): boolean {
-  const rel = relative(folder, child);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && resolve(folder, rel) === resolve(child));
-}
-
-function assertWritableFolder(path: string, inputs: readonly string[], force: boolean): void {
-  if (!existsSync(path) || !statSync(path).isDirectory()) return;
-  const real = realpathSync(path);
-  for (const input of inputs) {
-    if (existsSync(input) && isInside(realpathSync(input), real)) {
-      throw new ConfigError(`refusing to write into the folder holding the input ${input}`, {
-        code: 'io/overwrite-input',
-        file: path,
-        field: 'output',
-      });
-    }
-  }
-  if (!force && readdirSync(path).length > 0) {
-    throw new ConfigError('output folder is not empty (use --force to write into it)', {
-      code: 'io/non-empty-folder',
-      file: path,
-      field: 'output',
-    });
-  }
-}
-
 export interface WriteModelOptions extends FormatWriteOptions {
   format?: string;
   force?: boolean;
-  /** Input files of this run: never overwritten. */
+  /** Input files of this run: never overwritten (added to `protect`). */
   inputs?: string[];
+}
+
+function protectedSet(opts: WriteModelOptions): ProtectedFiles {
+  return new ProtectedFiles().addAll(opts.inputs ?? []).addAll(opts.protect ?? []);
+}
+
+export interface OutputPlan extends PlannedWrite {
+  format: string;
+}
+
+/**
+ * Checks an output before any work: its format and options, that it can be created (names fit,
+ * parents are folders, permission), and that it replaces no protected file. Creates nothing.
+ */
+export function planModelOutput(path: string, opts: WriteModelOptions = {}): OutputPlan {
+  const { format: wanted, inputs: _inputs, ...rest } = opts;
+  const format = wanted ?? formatForOutput(path);
+  const plan = getFormat(format, path).plan(path, rest);
+  const protect = protectedSet(opts);
+  if (plan.kind === 'folder') checkFolderOutput(path, { force: opts.force ?? false, protect });
+  else checkWritable(path, { kind: 'file', field: 'output' });
+  for (const f of plan.files) {
+    checkWritable(f, { kind: 'file', field: 'output' });
+    protect.assertWritable(f);
+  }
+  return { ...plan, format };
 }
 
 export async function writeModel(
@@ -115,16 +143,16 @@ export async function writeModel(
   path: string,
   opts: WriteModelOptions = {},
 ): Promise<{ format: string; files: string[]; bytes: number }> {
-  const { format: wanted, inputs = [], force = false, ...rest } = opts;
-  assertNotInput(path, inputs);
-  const format = wanted ?? formatForOutput(path);
+  const { format: wanted, inputs: _inputs, protect: _protect, force = false, ...rest } = opts;
+  const protect = protectedSet(opts);
+  const { format, kind } = planModelOutput(path, opts);
   const handler = getFormat(format, path);
-  assertWritableFolder(path, inputs, force);
-  mkdirSync(dirname(resolve(path)), { recursive: true });
+  const created = kind === 'file' ? createFolders(dirname(resolve(path))) : [];
   try {
-    const { files, bytes } = await handler.write(model, path, { ...rest, force, inputs });
+    const { files, bytes } = await handler.write(model, path, { ...rest, force, protect });
     return { format, files, bytes };
   } catch (e) {
+    removeEmptyFolders(created);
     throw locate(e, path);
   }
 }

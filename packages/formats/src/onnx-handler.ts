@@ -1,8 +1,7 @@
 // ONNX through @enxuto/onnx: the first entry of the format table.
-import { statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { sourceFiles } from '@enxuto/io/node';
 import { ConfigError } from '@enxuto/ir';
-import { readOnnxFile, writeOnnxFile, type WriteOnnxFileOptions } from '@enxuto/onnx/node';
+import { onnxOutputFiles, readOnnxFile, writeOnnxFile, type WriteOnnxFileOptions } from '@enxuto/onnx/node';
 import { rejectUnknownOptions } from './format-options.js';
 import type { FormatHandler, FormatWriteOptions } from './handler.js';
 import { onnxSniffer } from './sniff-onnx.js';
@@ -33,16 +32,17 @@ export const onnxFormat: FormatHandler = {
   name: onnxSniffer.name,
   extensions: onnxSniffer.extensions,
   match: (head, path) => onnxSniffer.match(head, path),
-  async read(path) {
-    const model = readOnnxFile(path);
-    return { model, bytes: statSync(path).size };
+  async read(path, opts = {}) {
+    const model = readOnnxFile(path, opts.limits ? { resourceLimits: opts.limits } : {});
+    return { model, bytes: sourceFiles(model).reduce((s, f) => s + f.size, 0) };
+  },
+  plan(path, opts) {
+    rejectUnknownOptions(opts, ['externalData'], 'onnx', path);
+    return { kind: 'file', files: onnxOutputFiles(path, externalDataOption(opts, path)) };
   },
   async write(model, path, opts) {
-    rejectUnknownOptions(opts, ['externalData'], 'onnx', path);
+    this.plan(path, opts);
     const options = externalDataOption(opts, path);
-    writeOnnxFile(model, path, options);
-    const files = [path];
-    if (options.externalData) files.push(join(dirname(path), options.externalData.location));
-    return { files, bytes: files.reduce((s, f) => s + statSync(f).size, 0) };
+    return writeOnnxFile(model, path, { ...options, ...(opts.protect ? { protect: opts.protect } : {}) });
   },
 };

@@ -5,8 +5,8 @@
 // activations removed, zero clamps kept as Relu), with the manifest's uint8 weight quantization
 // by default so the files stay small (`quantize: none` writes float32 weights). Options:
 // `quantize` (uint8 | uint16 | float16 | none). Unknown option keys are refused.
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { sourceFiles } from '@enxuto/io/node';
 import { ConfigError } from '@enxuto/ir';
 import { readTfjsModel, writeTfjsModel } from '@enxuto/tfjs/node';
 import { canonicalize, dequantizeForFloatRuntime, hasQdqNodes } from '@enxuto/transforms';
@@ -38,28 +38,30 @@ function outputFolder(path: string): string {
 export const tfjsFormat: FormatHandler = {
   ...tfjsSniffer,
   match: (head, path) => tfjsSniffer.match(head, path),
-  async read(path) {
-    const model = readTfjsModel(path);
-    const json = existsSync(path) && statSync(path).isDirectory() ? join(path, 'model.json') : path;
-    // The reader has validated the manifest paths; count the shards it read.
-    const manifest =
-      (JSON.parse(readFileSync(json, 'utf8')) as { weightsManifest?: { paths?: string[] }[] }).weightsManifest ?? [];
-    const shards = manifest.flatMap((g) => g.paths ?? []);
-    const bytes = shards.reduce((s, p) => s + statSync(join(dirname(json), p)).size, statSync(json).size);
-    return { model, bytes };
+  async read(path, opts = {}) {
+    const model = readTfjsModel(path, opts.limits ? { resourceLimits: opts.limits } : {});
+    return { model, bytes: sourceFiles(model).reduce((s, f) => s + f.size, 0) };
+  },
+  plan(path, opts) {
+    rejectUnknownOptions(opts, ['quantize'], 'tfjs', path);
+    quantizeOption(opts.quantize, path, false);
+    return { kind: 'folder', files: [join(outputFolder(path), 'model.json')] };
   },
   async write(model, path, opts) {
     const dir = outputFolder(path);
-    rejectUnknownOptions(opts, ['quantize'], 'tfjs', path);
+    this.plan(path, opts);
     const qdq = hasQdqNodes(model);
     const quantize = quantizeOption(opts.quantize, path, qdq);
-    const inputs = Array.isArray(opts.inputs) ? (opts.inputs as string[]) : [];
     const copy = canonicalCopy(model, { unrollLstm: true });
     if (qdq) {
       dequantizeForFloatRuntime(copy);
       canonicalize(copy); // the float constants may fold further (weight Transposes, Reshapes)
     }
-    const r = writeTfjsModel(copy, dir, { force: opts.force === true, inputs, ...(quantize ? { quantize } : {}) });
-    return { files: r.files.map((f) => join(dir, f)), bytes: r.bytes };
+    const r = writeTfjsModel(copy, dir, {
+      force: opts.force === true,
+      ...(opts.protect ? { protect: opts.protect } : {}),
+      ...(quantize ? { quantize } : {}),
+    });
+    return r;
   },
 };

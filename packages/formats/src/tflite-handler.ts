@@ -5,7 +5,7 @@
 // after canonicalizing a copy, while a model already made of `tflite` ops is written
 // as it is. Without a `mode`, a QDQ model (quantize-static's output) is written int8 -- the form it
 // was quantized for -- and any other model float32. Unknown option keys are refused.
-import { statSync } from 'node:fs';
+import { recordSourceFiles, sourceFiles } from '@enxuto/io/node';
 import { ConfigError, type Model } from '@enxuto/ir';
 import {
   EXPORT_MODES,
@@ -75,12 +75,19 @@ function exportOptions(
 export const tfliteFormat: FormatHandler = {
   ...tfliteSniffer,
   match: (head, path) => tfliteSniffer.match(head, path),
-  async read(path) {
-    const model = lowerTfliteToOnnx(readTfliteFile(path));
-    return { model, bytes: statSync(path).size };
+  async read(path, opts = {}) {
+    const tflite = readTfliteFile(path, opts.limits ? { resourceLimits: opts.limits } : {});
+    const model = lowerTfliteToOnnx(tflite);
+    if (model !== tflite) recordSourceFiles(model, sourceFiles(tflite));
+    return { model, bytes: sourceFiles(model).reduce((s, f) => s + f.size, 0) };
   },
-  async readNative(path) {
-    return { model: readTfliteFile(path), bytes: statSync(path).size };
+  plan(path, opts) {
+    rejectUnknownOptions(opts, OPTIONS, 'tflite', path);
+    return { kind: 'file', files: [path] };
+  },
+  async readNative(path, opts = {}) {
+    const model = readTfliteFile(path, opts.limits ? { resourceLimits: opts.limits } : {});
+    return { model, bytes: sourceFiles(model).reduce((s, f) => s + f.size, 0) };
   },
   async write(model, path, opts) {
     // TFLite shapes are static: symbolic input dims become 1 (as exportToTflite does), so shape
@@ -89,8 +96,7 @@ export const tfliteFormat: FormatHandler = {
     const out = isTfliteModel(model)
       ? model
       : exportToTflite(canonicalCopy(model, { pinInputDims: 1, unrollLstm: true }), options);
-    const inputs = Array.isArray(opts.inputs) ? (opts.inputs as string[]) : [];
-    const bytes = writeTfliteFile(out, path, { inputs });
+    const bytes = writeTfliteFile(out, path, opts.protect ? { protect: opts.protect } : {});
     return { files: [path], bytes };
   },
 };

@@ -48,3 +48,8 @@ export function checkRelativeLocation(location: string, ctx: LocationContext = {
   if (segments.length === 0) throw fail('it names the folder itself, not a file');
   return segments;
 }
+
+/** The EOF rule, written so it cannot overflow: `length > size || offset > size - length` fails. */
+export function regionFits(offset: number, length: number, size: number): boolean {
+  return offset >= 0 && length >= 0 && !(length > size || offset > size - length);
+}

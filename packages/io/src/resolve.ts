@@ -1,26 +1,36 @@
-import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+// Where untrusted names may lead. resolveInside: a location named inside a model file (external
+// data, weight shards, image lists) stays inside its folder. confine: a path named by a pipeline
+// file stays inside the pipeline's folder or a root the pipeline declares.
+import { realpathSync, statSync, type Stats } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { FormatError } from '@enxuto/ir';
+import { type CheckedFile, checkFile, kindOf } from './checked-file.js';
+import { fsError } from './fs-errors.js';
 import { checkRelativeLocation, type LocationContext } from './paths.js';
 
-export interface ResolvedLocation {
-  /** Real absolute path of the file, inside the base folder. */
-  path: string;
-  size: number;
+export interface ResolveOptions extends LocationContext {
+  /** Accept files with several hard links (default false: a hard link may alias a file outside). */
+  allowHardlinks?: boolean;
+}
+
+/** True when `child` (a real path) is `folder` or below it. */
+export function isWithin(child: string, folder: string): boolean {
+  const rel = relative(folder, child);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /**
  * Resolves an untrusted relative location against `baseDir`: the path rules of
- * checkRelativeLocation, then the real path (following symlinks, of the file and its parents) must
- * still be inside the real base folder, be a regular file, and not be a hard link to something else.
+ * checkRelativeLocation, then the real path (symlinks of the file and its parents followed) must
+ * still be inside the real base folder, be a regular file and (unless allowed) have one link.
  */
-export function resolveInside(baseDir: string, location: string, ctx: LocationContext = {}): ResolvedLocation {
-  const segments = checkRelativeLocation(location, ctx);
+export function resolveInside(baseDir: string, location: string, opts: ResolveOptions = {}): CheckedFile {
+  const segments = checkRelativeLocation(location, opts);
   const err = (why: string, code = 'path/unsafe') =>
     new FormatError(`location '${location}': ${why}`, {
       code,
-      ...(ctx.file !== undefined ? { file: ctx.file } : {}),
-      field: ctx.field ?? 'location',
+      ...(opts.file !== undefined ? { file: opts.file } : {}),
+      field: opts.field ?? 'location',
     });
   let realBase: string;
   try {
@@ -28,53 +38,54 @@ export function resolveInside(baseDir: string, location: string, ctx: LocationCo
   } catch {
     throw err(`folder ${baseDir} does not exist`, 'path/missing');
   }
-  const candidate = join(realBase, ...segments);
   let real: string;
+  let st: Stats;
   try {
-    real = realpathSync(candidate);
+    real = realpathSync(join(realBase, ...segments));
+    st = statSync(real);
   } catch {
     throw err('file does not exist', 'path/missing');
   }
-  const rel = relative(realBase, real);
-  if (rel === '' || rel.startsWith('..') || rel.startsWith(sep) || resolve(realBase, rel) !== real) {
-    throw err('it resolves outside the model folder (symlink?)');
+  if (real === realBase || !isWithin(real, realBase)) throw err('it resolves outside the model folder (symlink?)');
+  if (!st.isFile()) throw err(`${kindOf(st)}, not a regular file`, 'path/not-file');
+  const file = checkFile(real, opts);
+  if (file.nlink > 1 && !opts.allowHardlinks) {
+    throw err(`it has ${file.nlink} hard links (it may alias a file outside the folder)`, 'path/hardlink');
   }
-  const st = statSync(real);
-  if (!st.isFile()) throw err('not a regular file', 'path/not-file');
-  const lst = lstatSync(candidate);
-  if (!lst.isSymbolicLink() && st.nlink > 1)
-    throw err('hard links are not allowed (the file may live outside the folder)');
-  return { path: real, size: st.size };
+  return file;
 }
 
-/** Reads `length` bytes at `offset` of a file, after checking the region lies inside it. */
-export function readRegion(path: string, offset: number, length: number, ctx: LocationContext = {}): Uint8Array {
-  const fd = openSync(path, 'r');
+export interface ConfineOptions extends LocationContext {
+  /** What the roots are, for the message ('the pipeline folder and its roots'). */
+  rootsName?: string;
+}
+
+/**
+ * The real path of `path` (resolved against `baseDir`), which must lie inside one of `roots`
+ * after following symlinks. Unlike resolveInside, '..' and absolute paths are allowed: the
+ * pipeline's author names the roots, and only what lies inside them is read.
+ */
+export function confine(path: string, baseDir: string, roots: readonly string[], opts: ConfineOptions = {}): string {
+  const where = { file: opts.file ?? path, ...(opts.field !== undefined ? { field: opts.field } : {}) };
+  let real: string;
   try {
-    const size = fstatSync(fd).size;
-    if (
-      !Number.isSafeInteger(offset) ||
-      !Number.isSafeInteger(length) ||
-      offset < 0 ||
-      length < 0 ||
-      length > size ||
-      offset > size - length
-    ) {
-      throw new FormatError(`region offset ${offset} length ${length} lies outside ${path} (${size} bytes)`, {
-        code: 'path/region',
-        ...(ctx.file !== undefined ? { file: ctx.file } : {}),
-        field: ctx.field ?? 'offset',
-      });
-    }
-    const out = new Uint8Array(length);
-    let done = 0;
-    while (done < length) {
-      const n = readSync(fd, out, done, length - done, offset + done);
-      if (n === 0) break;
-      done += n;
-    }
-    return out;
-  } finally {
-    closeSync(fd);
+    real = realpathSync(resolve(baseDir, path));
+  } catch (e) {
+    throw fsError(e, { ...where, action: `read ${path}` });
   }
+  const realRoots = roots.flatMap((r) => {
+    try {
+      return [realpathSync(resolve(baseDir, r))];
+    } catch {
+      return [];
+    }
+  });
+  if (!realRoots.some((r) => isWithin(real, r))) {
+    throw new FormatError(
+      `${path} lies outside ${opts.rootsName ?? 'the allowed folders'} (${realRoots.join(', ')}); ` +
+        'declare its folder under roots: to read it',
+      { code: 'path/outside-roots', ...where },
+    );
+  }
+  return real;
 }

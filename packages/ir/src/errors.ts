@@ -1,5 +1,6 @@
 // Typed errors shared by every enxuto package. Each carries a stable `code` and names where the
 // problem is (file, node, value/tensor, field) so a user can find it without a stack trace.
+import { printable } from './printable.js';
 
 export interface ErrorLocation {
   /** File the problem was found in. */
@@ -39,7 +40,10 @@ export class EnxutoError extends Error {
     if (details.offset !== undefined) this.offset = details.offset;
   }
 
-  /** One line naming the location first: `model.onnx: node conv1, field pads: ...`. */
+  /**
+   * One line naming the location first: `model.onnx: node conv1, field pads: ...`. Names come from
+   * untrusted files, so control characters are escaped (one line, no terminal escapes).
+   */
   describe(): string {
     const where = [
       this.file,
@@ -48,7 +52,7 @@ export class EnxutoError extends Error {
       this.field !== undefined ? `field ${this.field}` : undefined,
       this.offset !== undefined ? `byte ${this.offset}` : undefined,
     ].filter((s) => s !== undefined);
-    return where.length > 0 ? `${where.join(', ')}: ${this.message}` : this.message;
+    return printable(where.length > 0 ? `${where.join(', ')}: ${this.message}` : this.message);
   }
 
   /** A copy of this error with missing location fields filled in (e.g. the file, once known). */
@@ -78,6 +82,8 @@ export class UnsupportedError extends EnxutoError {}
 export class ConfigError extends EnxutoError {}
 /** A pass that failed; wraps the cause with the pass name and step. */
 export class PassError extends EnxutoError {}
+/** A file or folder that cannot be read or written (missing, not a regular file, no space, name too long). */
+export class IoError extends EnxutoError {}
 /** A failure of an inference or training runtime. */
 export class RuntimeError extends EnxutoError {}
 /** Work stopped because its AbortSignal fired (Ctrl-C). */

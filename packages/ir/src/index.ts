@@ -1,5 +1,6 @@
 // @enxuto/ir: the model IR. No I/O, no runtime dependencies.
 export * from './errors.js';
+export { printable } from './printable.js';
 export * from './dtype.js';
 export * from './float16.js';
 export * from './tensor.js';

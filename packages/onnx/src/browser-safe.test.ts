@@ -32,8 +32,9 @@ describe('browser-safe main entry', () => {
     expect(files.size).toBeGreaterThan(15);
   });
 
-  it('the node entry is the one that reaches the file system', () => {
+  it('the node entry is the one that reaches the file system, through @enxuto/io/node only', () => {
     const { packages } = importGraph(join(here, 'node.ts'));
-    expect(packages.has('node:fs')).toBe(true);
+    expect(packages.has('@enxuto/io/node')).toBe(true);
+    expect(packages.has('node:fs')).toBe(false);
   });
 });

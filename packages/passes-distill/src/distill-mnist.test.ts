@@ -6,7 +6,7 @@ import type { Dataset } from '@enxuto/pass';
 import { compileGraph, type BatchSource } from '@enxuto/train';
 import { initBackend } from '@enxuto/train/node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accuracyOf, distillTrain } from './distill-train.js';
+import { evaluateStudent, distillTrain } from './distill-train.js';
 import { distill } from './passes/distill.js';
 import { finetune } from './passes/finetune.js';
 import { mlpModel } from './graph/mlp.js';
@@ -21,7 +21,7 @@ let teacherAccuracy: number;
 function accuracy(model: Model, data: BatchSource = valid): number {
   const exe = compileGraph(model, { trainable: [] });
   try {
-    return accuracyOf(exe, data, 250, exe.inputNames[0]!, exe.outputNames[0]!);
+    return evaluateStudent(exe, data, 250, exe.inputNames[0]!, exe.outputNames[0]!).accuracy;
   } finally {
     exe.dispose();
   }
@@ -93,6 +93,34 @@ describe('distillation on MNIST digits', () => {
     expect(accuracy(student)).toBeGreaterThan(0.75);
   }, 60_000);
 
+  it('stops when the held-out loss stops improving and keeps the best epoch', async () => {
+    const student = mlpModel({ inputs: 784, hidden: [16], classes: 10, seed: 6 });
+    // A small training set and a large step overfit fast: the held-out loss turns up early.
+    const small = openDataset({ type: 'mnist', split: 'train', count: 200, seed: 8, preprocess: FLAT });
+    const r = await distillTrain(student, {
+      teacher,
+      data: small,
+      validation: valid,
+      patience: 2,
+      epochs: 60,
+      batchSize: 20,
+      seed: 3,
+      lr: 1e-2,
+    });
+    expect(r.history.length).toBeLessThan(60);
+    expect(r.bestEpoch).toBe(r.history.length - 3);
+    const best = r.history[r.bestEpoch!]!;
+    expect(Math.min(...r.history.map((h) => h.valLoss!))).toBe(best.valLoss);
+    // The student holds the best epoch's weights, not the last epoch's.
+    const exe = compileGraph(student, { trainable: [] });
+    try {
+      const now = evaluateStudent(exe, valid, 250, exe.inputNames[0]!, exe.outputNames[0]!);
+      expect(now.loss).toBeCloseTo(best.valLoss!, 4);
+    } finally {
+      exe.dispose();
+    }
+  }, 60_000);
+
   it('distill pass: a 4x narrower student stays within a few points of the teacher', async () => {
     const result = await distill.run(
       teacher,
@@ -138,7 +166,7 @@ describe('distillation on MNIST digits', () => {
     const before = accuracy(model);
     const result = await finetune.run(
       model,
-      finetune.options.parse({ epochs: 2, batchSize: 50, lr: 2e-3 }),
+      finetune.options.parse({ epochs: 2, batchSize: 50, lr: 2e-3, schedule: 'constant' }),
       testPassContext({ data: { training: train } }),
     );
     const after = result.model.graph.value('fc0.weight')!.const!.values() as Float32Array;

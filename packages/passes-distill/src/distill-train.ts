@@ -23,8 +23,10 @@ export interface DistillTrainOptions {
   /** The teacher; leave out for plain supervised training (fine-tuning). */
   teacher?: Model;
   data: BatchSource;
-  /** Evaluated after each epoch (accuracy of the student). */
+  /** Evaluated after each epoch (loss and accuracy of the student against the labels). */
   validation?: BatchSource;
+  /** Stop after this many epochs without a lower validation loss and keep the best epoch's weights. */
+  patience?: number;
   epochs: number;
   batchSize: number;
   seed?: number;
@@ -58,12 +60,15 @@ export interface DistillEpoch {
   /** Training accuracy on the (jittered) batches, when labelled. */
   accuracy?: number;
   valAccuracy?: number;
+  valLoss?: number;
   samples: number;
   seconds: number;
 }
 
 export interface DistillTrainResult {
   history: DistillEpoch[];
+  /** The epoch whose weights the student keeps (early stopping), when validation data was given. */
+  bestEpoch?: number;
   /** Parameters of the feature adapters (trained, then discarded). */
   adapterParameters: number;
 }
@@ -135,16 +140,17 @@ function applyMasks(masks: ReadonlyMap<tf.Variable, tf.Tensor>): void {
   tf.tidy(() => masks.forEach((m, v) => v.assign(tf.where(m, v, tf.zerosLike(v)))));
 }
 
-/** Accuracy of a compiled model over a source. */
-export function accuracyOf(
+/** Cross-entropy and accuracy of a compiled model over a labelled source. */
+export function evaluateStudent(
   exe: Executable,
   source: BatchSource,
   batchSize: number,
   input: string,
   output: string,
-): number {
+): { loss: number; accuracy: number } {
   let correct = 0;
   let count = 0;
+  let loss = 0;
   for (const batch of source.batches(batchSize, { shuffle: false })) {
     if (!batch.labels)
       throw new ConfigError('validation data has no labels', { code: 'distill/no-labels', field: 'validation' });
@@ -154,10 +160,15 @@ export function accuracyOf(
         exe.run({ [input]: tf.tensor(batch.input, batch.shape, 'float32') }, { outputs: [output] })[output]!,
       );
       correct += countCorrect(logits, labels);
+      loss += hardCrossEntropy(logits, tf.tensor1d(labels, 'int32')).dataSync()[0]! * labels.length;
     });
     count += batch.shape[0]!;
   }
-  return count === 0 ? Number.NaN : correct / count;
+  return count === 0 ? { loss: Number.NaN, accuracy: Number.NaN } : { loss: loss / count, accuracy: correct / count };
+}
+
+function snapshot(exe: Executable): Map<tf.Variable, Float32Array> {
+  return new Map([...exe.variables.values()].map((v) => [v, (v.dataSync() as Float32Array).slice()]));
 }
 
 /** Trains `student` in place against `teacher` (or the labels alone when there is no teacher). */
@@ -202,6 +213,7 @@ export async function distillTrain(student: Model, o: DistillTrainOptions): Prom
     const cache = new Map<number, Float32Array>();
     const useCache = teacherExe !== undefined && (o.cacheTeacher ?? true) && jitter === 0 && features.length === 0;
     const history: DistillEpoch[] = [];
+    let best: { epoch: number; loss: number; weights: Map<tf.Variable, Float32Array> } | undefined;
     applyMasks(masks);
 
     for (let epoch = 0; epoch < o.epochs; epoch++) {
@@ -325,12 +337,23 @@ export async function distillTrain(student: Model, o: DistillTrainOptions): Prom
         seconds: (Date.now() - started) / 1000,
       };
       if (labelled && seen > 0) stats.accuracy = correct / seen;
-      if (o.validation) stats.valAccuracy = accuracyOf(exe, o.validation, o.batchSize, input, output);
+      if (o.validation) {
+        const v = evaluateStudent(exe, o.validation, o.batchSize, input, output);
+        stats.valAccuracy = v.accuracy;
+        stats.valLoss = v.loss;
+        if (best === undefined || v.loss < best.loss) best = { epoch, loss: v.loss, weights: snapshot(exe) };
+      }
       history.push(stats);
       o.onEpoch?.(stats);
+      if (best && o.patience !== undefined && epoch - best.epoch >= o.patience) break;
     }
+    if (best) best.weights.forEach((data, v) => tf.tidy(() => v.assign(tf.tensor(data, v.shape, 'float32'))));
     exe.writeBack(student);
-    return { history, adapterParameters: adapters.reduce((s, a) => s + (a.weight?.size ?? 0), 0) };
+    return {
+      history,
+      ...(best ? { bestEpoch: best.epoch } : {}),
+      adapterParameters: adapters.reduce((s, a) => s + (a.weight?.size ?? 0), 0),
+    };
   } finally {
     optimizer?.dispose();
     for (const a of adapters) a.weight?.dispose();

@@ -4,7 +4,7 @@ export { createAdapter, adapt, featureLoss, type FeatureAdapter, type FeaturePai
 export { imageLayoutOf, jitterBatch, shiftImage, type ImageLayout } from './kernels/jitter.js';
 export {
   distillTrain,
-  accuracyOf,
+  evaluateStudent,
   type DistillTrainOptions,
   type DistillTrainResult,
   type DistillEpoch,

@@ -14,7 +14,14 @@ export { pruneNmOptions } from './passes/prune-nm.js';
 export { pruneObdOptions } from './passes/prune-obd.js';
 export { storeSparseOptions } from './passes/store-sparse.js';
 export { runUnstructured, scheduleSchema, type ScoreFn, type UnstructuredOptions } from './unstructured.js';
-export { selectMasks, selectionSchema, layerTargets, type SelectionOptions } from './selection.js';
+export {
+  selectMasks,
+  selectionSchema,
+  planSparsity,
+  type SelectionOptions,
+  type SparsityPlan,
+  type EdgeDecision,
+} from './selection.js';
 export {
   applyMask,
   countNonZero,

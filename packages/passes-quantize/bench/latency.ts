@@ -23,7 +23,10 @@ export async function compareLatency(
   opts: { rounds?: number; runsPerRound?: number; warmup?: number; threads?: number } = {},
 ): Promise<LatencyComparison> {
   const sessions = [];
-  for (const m of models) sessions.push(await backend.createSession(m, { threads: opts.threads ?? 1 }));
+  for (const m of models)
+    sessions.push(
+      await backend.createSession(m, { threads: opts.threads === undefined ? 1 : opts.threads || undefined }),
+    );
   const rounds = opts.rounds ?? 100;
   const per = opts.runsPerRound ?? 5;
   for (const s of sessions) for (let i = 0; i < (opts.warmup ?? 20); i++) await s.run(feeds);

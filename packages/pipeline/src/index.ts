@@ -53,3 +53,19 @@ export {
   type SensitivityLayer,
   type SensitivityResult,
 } from '@enxuto/pass';
+export { openMemoryDataset, type FileLookup } from './data/open-memory-dataset.js';
+export { GateError } from './runner/gates.js';
+export { ENXUTO_VERSION } from './runner/version.js';
+export { reportJson } from './report/report-types.js';
+export { canonicalJson, stepKeyText } from './runner/step-key.js';
+export { MemoryStepStore, type CachedStep, type StepStore, type StoredStep } from './runner/step-store.js';
+export { executePipeline, buildReport, type ExecuteParts, type Executed, type Hasher } from './runner/execute.js';
+export { silentLogger, silentProgress, type ProgressSink } from './runner/progress-sink.js';
+export {
+  runPipelineInMemory,
+  parsePipelineSource,
+  webSha256,
+  type MemoryRunOptions,
+  type MemoryRunResult,
+  type MemoryFile,
+} from './runner/run-in-memory.js';

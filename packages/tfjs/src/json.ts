@@ -1,6 +1,7 @@
 // Reading untrusted model.json content: every field is checked for its type before use, keys are
 // read as own properties only (so `__proto__` or `constructor` in a file never reaches a prototype),
 // and nesting depth is bounded before anything walks the tree.
+import { describeJsonError } from '@enxuto/io';
 import { FormatError } from '@enxuto/ir';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -36,9 +37,12 @@ export function parseModelJson(text: string, file?: string): JsonObject {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new FormatError(`model.json is not valid JSON: ${(e as Error).message}`, {
+    // The text is not quoted back: the file may not be a model.json at all.
+    const { message, offset } = describeJsonError(e);
+    throw new FormatError(`model.json is not valid JSON: ${message}`, {
       code: 'tfjs/bad-json',
       cause: e,
+      ...(offset !== undefined ? { offset } : {}),
       ...where,
     });
   }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@enxuto/ir';
 import { sharedPath, tempDir } from '@enxuto/test-support';
@@ -24,6 +24,10 @@ describe('writeTfjsModel', () => {
       'model.json',
     ]);
     expect(readdirSync(tmp.path)).toEqual(['out']);
+    // The folder follows the umask, like any folder the user makes (issue 13: it was always 0700).
+    const umask = process.umask();
+    expect(statSync(out).mode & 0o777).toBe(0o777 & ~umask);
+    expect(statSync(join(out, 'model.json')).mode & 0o777).toBe(0o666 & ~umask);
     const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
     expect(json.format).toBe('graph-model');
     expect(bytes).toBe(files.reduce((sum, f) => sum + readFileSync(f).byteLength, 0));

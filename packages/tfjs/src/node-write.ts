@@ -1,22 +1,28 @@
-// Writing a TF.js graph model folder: every file is written into a fresh temporary folder beside
-// the target (atomicWrite), then moved into place, shards first and model.json last, so a reader
-// never sees a model.json whose shards are missing. A non-empty target needs `force`; a target
-// holding the input model is refused.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { assertNotInput, atomicWrite } from '@enxuto/io/node';
-import { ConfigError, type Model } from '@enxuto/ir';
+// Writing a TF.js graph model folder through @enxuto/io: every file goes to a temporary file in
+// the target folder, then all are renamed into place, shards first and model.json last, so a
+// reader never sees a model.json whose shards are missing; a failure removes the temporaries and
+// any folder this write created. Folders get the usual mode (0777 less the umask). A non-empty
+// target needs `force`; a target holding the input model is refused.
+import { join, resolve } from 'node:path';
+import {
+  checkFolderOutput,
+  commit,
+  createFolders,
+  modelInputs,
+  type ProtectedFiles,
+  removeEmptyFolders,
+  removeQuietly,
+  writeTemp,
+} from '@enxuto/io/node';
+import type { Model } from '@enxuto/ir';
 import { writeTfjs, type WriteTfjsOptions } from './write.js';
 
 export interface WriteTfjsModelOptions extends WriteTfjsOptions {
   /** Write into a folder that already holds files (files of the same names are replaced). */
   force?: boolean;
-  /** Files the output must never overwrite (the model's source files are added automatically). */
-  inputs?: string[];
+  /** Files no write may replace (the run's inputs); the model's own source files are always added. */
+  protect?: ProtectedFiles;
 }
-
-/** Where readTfjsModel found a model, so writing never overwrites it. */
-export const SOURCE_PATH_KEY = 'tfjs.sourcePath';
 
 export function writeTfjsModel(
   model: Model,
@@ -24,38 +30,22 @@ export function writeTfjsModel(
   opts: WriteTfjsModelOptions = {},
 ): { files: string[]; bytes: number } {
   const out = resolve(dir);
-  if (existsSync(out)) {
-    if (!statSync(out).isDirectory())
-      throw new ConfigError(`${out} exists and is not a folder`, { code: 'io/not-folder', file: out, field: 'output' });
-    if (readdirSync(out).length > 0 && !opts.force) {
-      throw new ConfigError(`output folder ${out} is not empty (use force to write into it)`, {
-        code: 'io/not-empty',
-        file: out,
-        field: 'output',
-      });
-    }
-  }
+  const protect = modelInputs(model).addAll(opts.protect ?? []);
+  checkFolderOutput(out, { force: opts.force ?? false, protect });
   const { modelJson, shards } = writeTfjs(model, opts);
-  const files = [...modelJson.weightsManifest[0]!.paths, 'model.json'];
-  const source = model.extras.get(SOURCE_PATH_KEY);
-  const inputs = [...(opts.inputs ?? []), ...(typeof source === 'string' ? [source] : [])];
-  for (const f of files) assertNotInput(join(out, f), inputs);
-
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = mkdtempSync(join(dirname(out), `.${basename(out)}.tmp-`));
-  let bytes = 0;
+  const names = [...modelJson.weightsManifest[0]!.paths, 'model.json'];
+  const contents = [...shards, new TextEncoder().encode(JSON.stringify(modelJson))];
+  const files = names.map((f) => join(out, f));
+  for (const f of files) protect.assertWritable(f);
+  const created = createFolders(out);
+  const temps: { tmp: string; path: string }[] = [];
   try {
-    shards.forEach((s, i) => (bytes += atomicWrite(join(tmp, files[i]!), s)));
-    bytes += atomicWrite(join(tmp, 'model.json'), new TextEncoder().encode(JSON.stringify(modelJson)));
-    if (!existsSync(out)) {
-      renameSync(tmp, out);
-    } else {
-      for (const f of files) renameSync(join(tmp, f), join(out, f));
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    files.forEach((path, i) => temps.push({ tmp: writeTemp(path, contents[i]!), path }));
+    commit(temps, { protect });
   } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
+    for (const t of temps) removeQuietly(t.tmp);
+    removeEmptyFolders(created);
     throw e;
   }
-  return { files: files.map((f) => join(out, f)), bytes };
+  return { files, bytes: contents.reduce((s, c) => s + c.byteLength, 0) };
 }

@@ -1,4 +1,5 @@
 // Reading a TF.js model (browser-safe): model.json content + the concatenated weight shards.
+import { GrowthBudget, type Limits } from '@enxuto/io';
 import { EnxutoError, FormatError, type Model } from '@enxuto/ir';
 import { decodeWeights } from './decode-weights.js';
 import { asObject, checkDepth, isObject, own, parseModelJson, type JsonObject, type Where } from './json.js';
@@ -9,6 +10,10 @@ import { importLayersModel } from './read-layers-model.js';
 export interface ReadTfjsOptions {
   /** Name of the model.json, for error messages. */
   file?: string;
+  /** Resource limits (what inline constants may build beyond the bytes of the file). */
+  resourceLimits?: Limits;
+  /** Size of model.json when it is given parsed (the growth budget counts the file's bytes). */
+  jsonBytes?: number;
 }
 
 export type TfjsFormat = 'graph-model' | 'layers-model';
@@ -59,8 +64,12 @@ export function readTfjs(modelJson: object | string, weights: Uint8Array, opts: 
   try {
     const { json, manifest, format } = parseTfjsModelJson(modelJson, opts);
     const decoded = decodeWeights(manifest, weights, where);
+    const present = (typeof modelJson === 'string' ? modelJson.length : (opts.jsonBytes ?? 0)) + weights.byteLength;
+    const budget = new GrowthBudget(present, opts.resourceLimits);
     const model =
-      format === 'graph-model' ? importGraphModel(json, decoded, where) : importLayersModel(json, decoded, where);
+      format === 'graph-model'
+        ? importGraphModel(json, decoded, where, budget)
+        : importLayersModel(json, decoded, where);
     model.metadata.set('tfjs.format', format);
     for (const key of ['generatedBy', 'convertedBy']) {
       const v = own(json, key);

@@ -1,6 +1,6 @@
 // IR -> TF.js graph model (browser-safe): model.json object + weight shards.
 import { cloneModel, EnxutoError, type Model, UnsupportedError, type Value } from '@enxuto/ir';
-import { inferShapes } from '@enxuto/transforms';
+import { findInt32Overflow, inferShapes } from '@enxuto/transforms';
 import { tfEnumName } from './dtypes.js';
 import { encodeWeight, splitShards, type ManifestEntry, type WeightQuantize } from './encode-weights.js';
 import { a, ExportContext, type FunctionDefJson, type TfNodeJson } from './export/context.js';
@@ -60,6 +60,13 @@ export function writeTfjs(
   const g = m.graph;
   const outputNames = g.outputs.map((v) => v.name);
   inferShapes(m);
+  const big = findInt32Overflow(m);
+  if (big !== undefined)
+    throw new UnsupportedError(`dimension ${big.dim} does not fit TF.js's int32 shapes`, {
+      code: 'tfjs/int-range',
+      value: big.value,
+      field: big.field,
+    });
   const outputDtypes = g.outputs.map((v) => v.dtype ?? 'float32');
   const outputShapes = g.outputs.map((v) => v.shape);
   prepareForTfjs(m);

@@ -2,12 +2,14 @@
 // Every case ends in a typed error naming the file and field; nothing outside the model folder is
 // opened (openSync/readFileSync are watched).
 import * as realFs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EnxutoError, FormatError, UnsupportedError } from '@enxuto/ir';
+import { resolveLimits } from '@enxuto/io';
+import { EnxutoError, FormatError, Model, tensorType, UnsupportedError } from '@enxuto/ir';
 import { sharedPath, tempDir } from '@enxuto/test-support';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readTfjs } from '../src/index.js';
+import { readTfjs, writeTfjs } from '../src/index.js';
 import { readTfjsModel } from '../src/node.js';
 
 const opened: string[] = [];
@@ -285,5 +287,63 @@ describe('32: names, missing manifest, unknown classes', () => {
   it('not JSON at all', () => {
     const e = readError(() => readTfjsModel(writeModel('{"format": "graph-model", ')));
     expect([e.code, e.file]).toEqual(['tfjs/bad-json', 'model.json']);
+  });
+});
+
+// Issue 13: what a model folder claims is bounded by the bytes it holds, its files are regular files,
+// and what the manifest says agrees with the graph.
+describe('growth, special files and disagreeing dtypes (issue 13)', () => {
+  it('a shard listed many times: refused before any is read twice', () => {
+    const json = clone(GRAPH_JSON);
+    json.weightsManifest[0].paths = Array.from({ length: 2000 }, () => 'group1-shard1of1');
+    const e = readError(() => readTfjsModel(writeModel(json)));
+    expect([e.code, e.field]).toEqual(['tfjs/repeated-shard', 'weightsManifest[0].paths[1]']);
+  });
+
+  it('inline constants that fill 2^20 elements from one stored value: bounded by the growth budget', () => {
+    const json = clone(GRAPH_JSON);
+    for (let i = 0; i < 8; i++) {
+      json.modelTopology.node.push({
+        name: `fill${i}`,
+        op: 'Const',
+        attr: {
+          dtype: { type: 'DT_FLOAT' },
+          value: { tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: '1048576' }] }, floatVal: [1] } },
+        },
+      });
+    }
+    // 8 x 4 MiB from a few KB of JSON; the allowance is lowered to keep the test small.
+    const limits = resolveLimits({ growthAllowance: 2 ** 24 });
+    const e = readError(() => readTfjsModel(writeModel(json), { resourceLimits: limits }));
+    expect(e.code).toBe('io/growth-limit');
+    expect(e.node).toMatch(/^fill\d$/);
+  });
+
+  it('a FIFO or a character device as model.json or as a shard: refused at once, never read', () => {
+    execFileSync('mkfifo', [join(modelDir, 'model.json')]);
+    expect(readError(() => readTfjsModel(join(modelDir, 'model.json'))).code).toBe('io/not-file');
+    expect(readError(() => readTfjsModel('/dev/zero')).code).toBe('io/not-file');
+    const other = join(tmp.path, 'other');
+    mkdirSync(other);
+    writeFileSync(join(other, 'model.json'), JSON.stringify(GRAPH_JSON));
+    execFileSync('mkfifo', [join(other, 'group1-shard1of1')]);
+    expect(readError(() => readTfjsModel(join(other, 'model.json'))).code).toBe('path/not-file');
+  });
+
+  it('export: a dim beyond int32 is refused, never truncated (2^32 + 4 was written as 4)', () => {
+    const m = new Model();
+    m.opsetImports.set('', 13);
+    const x = m.graph.addInput('x', tensorType('float32', [1, 2 ** 32 + 4]));
+    m.graph.setOutputs([m.graph.addNode({ opType: 'Relu', inputs: [x], outputs: ['y'] }).output()]);
+    const e = readError(() => writeTfjs(m));
+    expect(e).toBeInstanceOf(UnsupportedError);
+    expect([e.code, e.field]).toEqual(['tfjs/int-range', 'shape[1]']);
+  });
+
+  it('a manifest dtype that disagrees with its Const node', () => {
+    const json = clone(GRAPH_JSON);
+    json.weightsManifest[0].weights[0].dtype = 'int32'; // same byte size as float32
+    const e = readError(() => readTfjsModel(writeModel(json)));
+    expect([e.code, e.node, e.field]).toEqual(['tfjs/dtype-mismatch', 'Variable', 'attr.dtype']);
   });
 });

@@ -1,8 +1,9 @@
 // BAD_INPUTS.md cases 18-27: each test builds the bad file on the fly and expects a FormatError
 // that names the file, the field (and op / tensor where there is one) with a stable code.
-import { type EnxutoError, FormatError } from '@enxuto/ir';
+import { type EnxutoError, FormatError, Model, tensorType, UnsupportedError } from '@enxuto/ir';
 import { describe, expect, it } from 'vitest';
 import { floats, opcode, operator, tensor, tinyModel } from '../test/tiny-model.js';
+import { exportToTflite } from './export/export-tflite.js';
 import { readTflite } from './read.js';
 import { decodeModel } from './schema/decode.js';
 import { encodeModel } from './schema/encode.js';
@@ -350,6 +351,35 @@ describe('26: quantization parameters', () => {
       field: 'subgraphs[0].tensors[1].quantization.scale',
     });
   });
+  // Issue 13: values that would silently compute garbage (case 17 for TFLite).
+  const int8Weight = (scale: number[], zero_point: number[], type: number = TensorType.INT8) =>
+    build((m, sg) => {
+      m.buffers![1]!.data = new Uint8Array([1, 2, 3, 4]);
+      sg.tensors![1]!.type = type;
+      sg.tensors![1]!.quantization = { scale, zero_point, quantized_dimension: 0 };
+    });
+  for (const [what, scale] of [
+    ['NaN', Number.NaN],
+    ['zero', 0],
+    ['infinite', Number.POSITIVE_INFINITY],
+    ['negative', -0.5],
+  ] as const) {
+    it(`a ${what} scale`, () => {
+      rejects(int8Weight([scale], [0]), 'bad-quantization', {
+        field: 'subgraphs[0].tensors[1].quantization.scale[0]',
+        value: 'w',
+      });
+    });
+  }
+  it('a zero point outside the range of the tensor type', () => {
+    rejects(int8Weight([0.1], [200]), 'bad-quantization', {
+      field: 'subgraphs[0].tensors[1].quantization.zero_point[0]',
+    });
+    rejects(int8Weight([0.1], [-1], TensorType.UINT8), 'bad-quantization', {
+      field: 'subgraphs[0].tensors[1].quantization.zero_point[0]',
+    });
+    expect(readTflite(int8Weight([0.1], [-128])).graph.value('w')!.quant!.zeroPoint[0]).toBe(-128);
+  });
   it('consistent per-axis parameters are read as first-class QuantParams', () => {
     const model = readTflite(
       quantized({ scale: [0.5, 0.25, 0.125, 1], zero_point: [0, 1, 2, 3], quantized_dimension: 1 }),
@@ -358,6 +388,29 @@ describe('26: quantization parameters', () => {
     expect(q.axis).toBe(1);
     expect([...q.scale]).toEqual([0.5, 0.25, 0.125, 1]);
     expect([...q.zeroPoint]).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('38: weights that do not fit their input (issue 13: were converted)', () => {
+  const weighted = (op: number, x: number[], w: number[], y: number[]) =>
+    build((m, sg) => {
+      m.operator_codes = [opcode(op)];
+      m.buffers![1]!.data = new Uint8Array(4 * w.reduce((a, b) => a * b, 1));
+      sg.tensors = [tensor('x', x), tensor('w', w, 1), tensor('y', y)];
+      sg.operators = [operator(0, [0, 1, -1], [2])];
+    });
+  it('FULLY_CONNECTED weights whose rows do not match the input', () => {
+    rejects(weighted(BuiltinOperator.FULLY_CONNECTED, [1, 784], [10, 783], [1, 10]), 'shape-mismatch', {
+      field: 'subgraphs[0].operators[0].inputs[1]',
+      node: 'FULLY_CONNECTED#0',
+      value: 'w',
+    });
+  });
+  it('CONV_2D with a filter of the wrong rank or channel count', () => {
+    rejects(weighted(BuiltinOperator.CONV_2D, [1, 5, 5, 3], [4, 3, 3, 2], [1, 3, 3, 4]), 'shape-mismatch', {
+      field: 'subgraphs[0].operators[0].inputs[1]',
+    });
+    rejects(weighted(BuiltinOperator.CONV_2D, [1, 5, 5, 3], [4, 9], [1, 3, 3, 4]), 'shape-mismatch');
   });
 });
 
@@ -474,5 +527,26 @@ describe('every failure is typed', () => {
       m.buffers![1]!.data = b;
     });
     rejects(bytes, 'bad-string-buffer', { value: 'w' });
+  });
+});
+
+describe('export: dims beyond int32 (issue 13: 2^32+4 was written as 4)', () => {
+  const exportError = (inputShape: number[]) => {
+    const m = new Model();
+    m.opsetImports.set('', 13);
+    let y = m.graph.addInput('x', tensorType('float32', inputShape));
+    y = m.graph.addNode({ opType: 'Relu', inputs: [y], outputs: ['y'] }).output();
+    m.graph.setOutputs([y]);
+    try {
+      exportToTflite(m);
+    } catch (e) {
+      expect(e).toBeInstanceOf(UnsupportedError);
+      return e as UnsupportedError;
+    }
+    throw new Error('exported');
+  };
+  it('an input dim of 2^32 + 4', () => {
+    const e = exportError([1, 2 ** 32 + 4]);
+    expect([e.code, e.value, e.field]).toEqual(['tflite/int32-overflow', 'x', 'shape[1]']);
   });
 });

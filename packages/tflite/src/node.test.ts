@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, FormatError } from '@enxuto/ir';
+import { ConfigError } from '@enxuto/ir';
 import { sharedPath, tempDir } from '@enxuto/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readTfliteFile, writeTfliteFile } from './node.js';
@@ -37,7 +37,9 @@ describe('readTfliteFile / writeTfliteFile', () => {
     const bad = join(dir.path, 'bad.tflite');
     writeFileSync(bad, new Uint8Array([1, 2, 3]));
     expect(() => readTfliteFile(bad)).toThrow(expect.objectContaining({ file: bad, code: 'tflite/truncated' }));
-    expect(() => readTfliteFile(join(dir.path, 'missing.tflite'))).toThrow(FormatError);
+    expect(() => readTfliteFile(join(dir.path, 'missing.tflite'))).toThrow(
+      expect.objectContaining({ code: 'io/not-found', file: join(dir.path, 'missing.tflite') }),
+    );
   });
 
   it('leaves nothing at the output path when writing fails', () => {

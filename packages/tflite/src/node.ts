@@ -1,37 +1,37 @@
-// Node-only: read and write .tflite files on disk. Writes are atomic (temporary file + rename)
-// and never replace the file a model was read from.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { assertNotInput, atomicWrite } from '@enxuto/io/node';
+// Node-only: read and write .tflite files on disk, through @enxuto/io: regular files only, size
+// checked before reading; writes are atomic (temporary file + rename) and never replace a file the
+// model was read from.
+import { DEFAULT_LIMITS, type Limits } from '@enxuto/io';
+import {
+  atomicWrite,
+  checkFile,
+  modelInputs,
+  type ProtectedFiles,
+  readWhole,
+  recordSourceFiles,
+} from '@enxuto/io/node';
 import { FormatError, type Model } from '@enxuto/ir';
 import { readTflite, type ReadOptions } from './read.js';
 import { writeTflite, type WriteOptions } from './write.js';
 
-/** Files a model was read from, so that writing never replaces them. */
-const sources = new WeakMap<Model, string>();
-
-/** Largest .tflite file read (FlatBuffers cannot address more than 2 GiB without offset buffers). */
+/** Largest .tflite file read (FlatBuffers cannot address more than 4 GiB without offset buffers). */
 export const MAX_TFLITE_FILE_BYTES = 2 ** 32;
 
-export function readTfliteFile(path: string, options: Omit<ReadOptions, 'file'> = {}): Model {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new FormatError(`cannot read ${path}: ${(e as Error).message}`, {
-      code: 'tflite/read-failed',
-      file: path,
-      cause: e,
-    });
-  }
-  if (bytes.length > MAX_TFLITE_FILE_BYTES) {
-    throw new FormatError(`file is ${bytes.length} bytes, larger than ${MAX_TFLITE_FILE_BYTES}`, {
+export function readTfliteFile(
+  path: string,
+  options: Omit<ReadOptions, 'file'> & { resourceLimits?: Limits } = {},
+): Model {
+  const { resourceLimits = DEFAULT_LIMITS, ...readOptions } = options;
+  const file = checkFile(path, { file: path });
+  if (file.size > MAX_TFLITE_FILE_BYTES) {
+    throw new FormatError(`file is ${file.size} bytes, larger than ${MAX_TFLITE_FILE_BYTES}`, {
       code: 'tflite/too-large',
       file: path,
     });
   }
-  const model = readTflite(bytes, { ...options, file: path });
-  sources.set(model, resolve(path));
+  const bytes = readWhole(file, { maxBytes: resourceLimits.maxFileBytes, option: 'maxFileBytes' }, { file: path });
+  const model = readTflite(bytes, { ...readOptions, file: path });
+  recordSourceFiles(model, [file]);
   return model;
 }
 
@@ -39,9 +39,9 @@ export function readTfliteFile(path: string, options: Omit<ReadOptions, 'file'> 
 export function writeTfliteFile(
   model: Model,
   path: string,
-  options: WriteOptions & { inputs?: readonly string[] } = {},
+  options: WriteOptions & { protect?: ProtectedFiles } = {},
 ): number {
-  const source = sources.get(model);
-  assertNotInput(path, [...(source !== undefined ? [source] : []), ...(options.inputs ?? [])]);
-  return atomicWrite(path, writeTflite(model, options));
+  const { protect, ...writeOptions } = options;
+  const inputs = modelInputs(model).addAll(protect ?? []);
+  return atomicWrite(path, writeTflite(model, writeOptions), { protect: inputs });
 }

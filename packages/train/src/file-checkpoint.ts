@@ -1,7 +1,10 @@
-// Checkpoints on disk (Node only): one file, replaced atomically (temp file + rename), so a run
-// killed mid-write leaves the previous checkpoint intact.
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+// Checkpoints on disk (Node only), through @enxuto/io: one file, replaced atomically (temp file +
+// rename), so a run killed mid-write leaves the previous checkpoint intact; read back as a regular
+// file only.
 import { join } from 'node:path';
+import { DEFAULT_LIMITS } from '@enxuto/io';
+import { atomicWrite, createFolders, readFileChecked } from '@enxuto/io/node';
+import { isEnxutoError } from '@enxuto/ir';
 import type { CheckpointStore } from './train/checkpoint.js';
 
 export const CHECKPOINT_FILE = 'train-checkpoint.bin';
@@ -11,28 +14,16 @@ export function fileCheckpointStore(dir: string): CheckpointStore {
   return {
     async load() {
       try {
-        return new Uint8Array(await readFile(path));
+        return readFileChecked(path, { maxBytes: DEFAULT_LIMITS.maxFileBytes, option: 'maxFileBytes' }).bytes;
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        if (isEnxutoError(e) && e.code === 'io/not-found') return undefined;
         throw e;
       }
     },
     async save(bytes) {
-      await mkdir(dir, { recursive: true });
-      const tmp = `${path}.${process.pid}.tmp`;
-      try {
-        const fh = await open(tmp, 'w');
-        try {
-          await fh.writeFile(bytes);
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
-        await rename(tmp, path);
-      } catch (e) {
-        await rm(tmp, { force: true });
-        throw e;
-      }
+      createFolders(dir);
+      // A checkpoint outlives a stopped run (it is how the run resumes): renamed into place now.
+      atomicWrite(path, bytes, { now: true });
     },
   };
 }

@@ -34,3 +34,4 @@ export {
   hasQdqNodes,
   type DequantizeForFloatRuntimeStats,
 } from './dequantize-for-float-runtime.js';
+export { findInt32Overflow, INT32_MAX, int32Overflow, type Int32Overflow } from './int32-dims.js';

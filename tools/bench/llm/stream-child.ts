@@ -1,6 +1,7 @@
 // One measured run for the streaming benchmark, in a fresh process so its peak RSS is its own:
 // writes the q4 variant of a model folder (round to nearest, or GPTQ on token windows) and prints
-// {seconds, maxRssBytes} as JSON.
+// {seconds, cpuSeconds, maxRssBytes} as JSON (CPU time too: on a shared machine wall time
+// mostly says how loaded it was).
 import { readFileSync } from 'node:fs';
 import { writeVariants } from '@enxuto/hf/node';
 import { tokensFromNpy } from '@enxuto/pipeline';
@@ -16,4 +17,6 @@ await writeVariants(src, out, {
     : {}),
 });
 const seconds = (performance.now() - t0) / 1000;
-process.stdout.write(`${JSON.stringify({ seconds, maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
+const use = process.resourceUsage();
+const cpuSeconds = (use.userCPUTime + use.systemCPUTime) / 1e6;
+process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds, maxRssBytes: use.maxRSS * 1024 })}\n`);

@@ -1,6 +1,6 @@
 // Streaming benchmark (issue 17): a synthetic decoder of >= 2 GB with external data, quantized to
 // q4 by round to nearest and by GPTQ, each in a fresh process: peak RSS and weights per second.
-//   npm run bench:llm-stream -w @enxuto/bench            (results: tools/bench/llm/RESULTS-stream.json)
+//   npm run bench:llm-stream -w @enxuto/bench [-- rtn]   (results: tools/bench/llm/RESULTS-stream.json)
 // Timings take /tmp/enxuto-bench.lock (run under `flock /tmp/enxuto-bench.lock`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ function npyInt64(rows: number, length: number, vocab: number): Buffer {
   return out;
 }
 
-function run(method: 'rtn' | 'gptq', tokens?: string): { seconds: number; maxRssBytes: number } {
+function run(method: 'rtn' | 'gptq', tokens?: string): { seconds: number; cpuSeconds: number; maxRssBytes: number } {
   const out = join(work, `out-${method}`);
   rmSync(out, { recursive: true, force: true });
   const args = ['--conditions=source', join(import.meta.dirname, 'stream-child.ts'), src, out, method];
@@ -48,9 +48,11 @@ if (
 }
 const tokens = join(work, 'calibration.npy');
 writeFileSync(tokens, npyInt64(8, 128, shape.vocab));
-const rtn = run('rtn');
+const methods = process.argv.slice(2);
+const want = (m: string) => methods.length === 0 || methods.includes(m);
+const rtn = want('rtn') ? run('rtn') : undefined;
 console.log('rtn', rtn);
-const gptq = run('gptq', tokens);
+const gptq = want('gptq') ? run('gptq', tokens) : undefined;
 console.log('gptq', gptq);
 const result = { shape, floatBytes, rtn, gptq, calibration: '8 windows x 128 tokens' };
 writeFileSync(join(import.meta.dirname, 'RESULTS-stream.json'), `${JSON.stringify(result, null, 2)}\n`);

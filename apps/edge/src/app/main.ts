@@ -3,6 +3,7 @@
 import { measureLatency, type Session, type TensorData } from '@enxuto/runtime';
 import './style.css';
 import { compareModels } from './compare-run.js';
+import { routeViews } from './compress/route.js';
 import { mnistFromInk } from './digit.js';
 import { $, h, intFrom, table } from './dom.js';
 import { DrawPad } from './draw-pad.js';
@@ -366,6 +367,7 @@ function wire(): void {
 
 async function start(): Promise<void> {
   wire();
+  routeViews(registry, appBase, () => caps.threads, refreshSelects);
   caps = await detectCapabilities();
   configureOrt(appBase, caps);
   const gpuOption = $<HTMLSelectElement>('backend').querySelector<HTMLOptionElement>('option[value="webgpu"]')!;

@@ -1,5 +1,6 @@
 // `enxuto bench <model>`: latency and throughput on generated inputs of the model's shapes.
-import { readFileSync } from 'node:fs';
+import { DEFAULT_LIMITS } from '@enxuto/io';
+import { readFileChecked } from '@enxuto/io/node';
 import { ConfigError, LazyTensor, type Model } from '@enxuto/ir';
 import { readModel } from '@enxuto/formats/node';
 import {
@@ -85,7 +86,10 @@ export const benchCommand: Command = {
     const { model, format } = await readModel(file);
     // An ONNX file runs as given; other formats, and ONNX files whose weights live in external
     // data files (onnxruntime cannot find those from bytes alone), run as the ONNX the IR writes.
-    const source = format === 'onnx' && !hasExternalData(model) ? new Uint8Array(readFileSync(file)) : model;
+    const source =
+      format === 'onnx' && !hasExternalData(model)
+        ? readFileChecked(file, { maxBytes: DEFAULT_LIMITS.maxFileBytes, option: 'maxFileBytes' }).bytes
+        : model;
     const session = await backend.createSession(source, { name: file, ...(threads !== undefined ? { threads } : {}) });
     try {
       for (const name of Object.keys(shapes)) {

@@ -9,6 +9,8 @@ export interface CommandIO {
   err(text: string): void;
   /** True when standard error is a terminal (progress bars); plain lines otherwise. */
   isTTY: boolean;
+  /** Fires on Ctrl-C (SIGINT) or SIGTERM, for commands that stop cleanly (`abortable`). */
+  signal?: AbortSignal;
 }
 
 export interface Command {
@@ -19,6 +21,11 @@ export interface Command {
   usage: string;
   /** Runs the command on the arguments after its name; resolves to the exit code. */
   run(argv: string[], io: CommandIO): Promise<number>;
+  /**
+   * The command honours `io.signal` (stops, writes nothing, throws an AbortedError). Other
+   * commands are ended at once on a signal, after their unfinished temporary files are removed.
+   */
+  abortable?: boolean;
 }
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;

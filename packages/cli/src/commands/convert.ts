@@ -1,5 +1,7 @@
 // `enxuto convert <in> <out>`: read into the IR, write in the format the output asks for.
 import { readModel, writeModel } from '@enxuto/formats/node';
+import { inWriteTransaction } from '@enxuto/io/node';
+import { AbortedError } from '@enxuto/ir';
 import { positionals, parseCommandArgs, type Command } from './command.js';
 
 export interface ConvertReport {
@@ -14,6 +16,7 @@ export interface ConvertReport {
 export const convertCommand: Command = {
   name: 'convert',
   summary: 'convert a model between formats (through the IR); never overwrites its input',
+  abortable: true,
   usage: `enxuto convert <in> <out> [--format <name>] [--force] [--json]
 
   --format <name>   output format (default: from the output extension)
@@ -27,11 +30,19 @@ export const convertCommand: Command = {
     });
     const [input, output] = positionals('convert', pos, ['in', 'out']) as [string, string];
     const read = await readModel(input);
-    const written = await writeModel(read.model, output, {
-      inputs: [input],
-      force: values.force ?? false,
-      ...(values.format !== undefined ? { format: values.format } : {}),
-    });
+    // Renamed into place only if no signal came while the files were written.
+    const written = await inWriteTransaction(
+      () =>
+        writeModel(read.model, output, {
+          inputs: [input, ...read.files.map((f) => f.path)],
+          force: values.force ?? false,
+          ...(values.format !== undefined ? { format: values.format } : {}),
+        }),
+      async () => {
+        await new Promise((r) => setImmediate(r));
+        if (io.signal?.aborted) throw new AbortedError('conversion stopped (interrupted)', { code: 'aborted' });
+      },
+    );
     const report: ConvertReport = {
       input,
       inputFormat: read.format,

@@ -1,7 +1,8 @@
 // `enxuto eval <model> --data <spec>`: accuracy, agreement with a reference, size and latency.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '@enxuto/ir';
+import { readFileChecked } from '@enxuto/io/node';
+import { ConfigError, printable } from '@enxuto/ir';
 import { readModel } from '@enxuto/formats/node';
 import { defaultBackend } from '@enxuto/runtime/node';
 import {
@@ -17,16 +18,11 @@ import { intOption, parseCommandArgs, positionals, type Command } from './comman
 
 /** `--data` is inline YAML/JSON (`{type: mnist, split: validation}`) or a YAML/JSON file. */
 function dataSpec(raw: string): { spec: unknown; baseDir: string } {
-  if (!raw.trim().startsWith('{') && existsSync(raw) && statSync(raw).isFile()) {
-    return { spec: parseYamlSafe(readText(raw), raw), baseDir: resolve(raw, '..') };
+  if (!raw.trim().startsWith('{') && existsSync(raw) && !statSync(raw).isDirectory()) {
+    const { bytes } = readFileChecked(raw, { maxBytes: 1 << 20, option: 'the data spec size' }, { field: '--data' });
+    return { spec: parseYamlSafe(new TextDecoder().decode(bytes), raw), baseDir: resolve(raw, '..') };
   }
   return { spec: parseYamlSafe(raw, '--data'), baseDir: process.cwd() };
-}
-
-function readText(path: string): string {
-  if (statSync(path).size > 1 << 20)
-    throw new ConfigError('data spec file is larger than 1 MiB', { code: 'config/too-large', file: path });
-  return readFileSync(path, 'utf8');
 }
 
 const pct = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(2)}%`);
@@ -43,7 +39,7 @@ export function formatMetrics(file: string, m: EvalMetrics): string {
     ['parameters', `${m.parameters} (${m.nonZero} non-zero)`],
     ['latency p50', m.latencyP50Ms === undefined ? '-' : `${m.latencyP50Ms.toFixed(3)} ms`],
   ];
-  return `${file}\n${rows.map(([k, v]) => `  ${k.padEnd(15)} ${v}`).join('\n')}\n`;
+  return `${printable(file)}\n${rows.map(([k, v]) => `  ${k.padEnd(15)} ${v}`).join('\n')}\n`;
 }
 
 export function formatLmMetrics(file: string, m: LmEvaluation): string {
@@ -126,6 +122,8 @@ enxuto eval <model> --tokens <file> [--reference <model>] [--window N] [--tokeni
         field: '--data',
       });
     const { spec, baseDir } = dataSpec(values.data);
+    // Paths typed on the command line (or in a spec file given there) are the user's own: they may
+    // name any folder, unlike the paths of a pipeline file, which stay inside its roots.
     const dataset = openDataset(spec, { baseDir, field: '--data' });
     // Sizes are of the models serialized as ONNX, so a reference in another format compares fairly.
     const { model } = await readModel(file!);

@@ -5,6 +5,7 @@ import {
   formatDims,
   formatType,
   opHistogram,
+  printable,
   type Dim,
   type Model,
   type Value,
@@ -161,7 +162,8 @@ export function formatInspect(r: InspectReport): string {
     const perAxis = counts(r.quantization.perAxisByAxis);
     if (perAxis) lines.push(`    per-axis, by axis: ${perAxis}`);
   }
-  return `${lines.join('\n')}\n`;
+  // Names come from the file: control characters are shown escaped, never sent to the terminal.
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 export const inspectCommand: Command = {

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, sharedPath, tempDir } from '@enxuto/test-support';
+import { repoRoot, sharedDir, sharedPath, tempDir } from '@enxuto/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
 import { enxuto } from '../test-cli.js';
@@ -18,6 +18,7 @@ function capture() {
 }
 
 const evaluation = `
+roots: [${sharedDir()}]
 data:
   evaluation:
     type: mnist-idx
@@ -109,6 +110,8 @@ describe('enxuto run', () => {
         '--set',
         `input=${sharedPath('models', 'onnx-mnist-8', 'mnist.onnx')}`,
         '--set',
+        `roots.0=${sharedPath('data')}`,
+        '--set',
         `data.evaluation.images=${sharedPath('data', 'mnist', 't10k-images-idx3-ubyte.gz')}`,
         '--set',
         `data.evaluation.labels=${sharedPath('data', 'mnist', 't10k-labels-idx1-ubyte.gz')}`,
@@ -195,20 +198,27 @@ describe('enxuto run, interrupted (case 36)', () => {
       'count: 10000',
     );
 
-  it('Ctrl-C stops the run, exits 130 and leaves no output', async () => {
-    const file = slowPipeline('sigint.yaml', 'out/sigint.onnx');
-    const child = start(['run', file, '--no-cache']);
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      // Interrupt once the work has started (the handler is installed by then).
-      if (/evaluating input model/.test(stderr) && !child.killed) child.kill('SIGINT');
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    expect(code).toBe(130);
-    expect(stderr).toMatch(/interrupted; no output written/);
-    expect(existsSync(join(tmp.path, 'out', 'sigint.onnx'))).toBe(false);
-  }, 120_000);
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    '%s stops the run, exits %i and leaves no output',
+    async (signal, exitCode) => {
+      const file = slowPipeline(`${signal}.yaml`, `out/${signal}.onnx`);
+      const child = start(['run', file, '--no-cache']);
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        // Interrupt once the work has started (the handler is installed by then).
+        if (/evaluating input model/.test(stderr) && !child.killed) child.kill(signal);
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      expect(code).toBe(exitCode);
+      expect(stderr).toMatch(/interrupted; no output or report written/);
+      expect(existsSync(join(tmp.path, 'out', `${signal}.onnx`))).toBe(false);
+    },
+    120_000,
+  );
 
   it('a run killed at any moment leaves either nothing or the complete file at the output path', async () => {
     const file = slowPipeline('kill.yaml', 'out/kill.onnx');

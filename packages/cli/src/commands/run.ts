@@ -1,5 +1,6 @@
 // `enxuto run <pipeline>`: validate, run the passes, apply the gates, write outputs and report.
-import { AbortedError } from '@enxuto/ir';
+import { printable } from '@enxuto/ir';
+import { getBackend } from '@enxuto/runtime/node';
 import { consoleProgress, GateError, runPipeline, streamLogger, type PipelineReport } from '@enxuto/pipeline/node';
 import { parseCommandArgs, positionals, type Command } from './command.js';
 import { builtinRegistry } from '../builtin-passes.js';
@@ -21,7 +22,9 @@ export function formatRunSummary(r: PipelineReport): string {
     ...r.gates.map((g) => `  gate ${g.metric}: ${g.passed ? 'passed' : `FAILED (${g.reason})`}`),
     ...r.outputs.map((o) => `  wrote ${o.path} (${o.format}, ${o.bytes} bytes)`),
     '',
-  ].join('\n');
+  ]
+    .map(printable)
+    .join('\n');
 }
 
 const RUN_USAGE = `enxuto run <pipeline.yaml> [--set path=value]... [--force] [--no-cache] [--cache-dir DIR] [--json]
@@ -30,14 +33,19 @@ const RUN_USAGE = `enxuto run <pipeline.yaml> [--set path=value]... [--force] [-
   --force           write into non-empty output folders
   --no-cache        do not read or write the pass cache
   --cache-dir DIR   pass cache folder (default: .enxuto-cache beside the pipeline file)
+  --runtime NAME    ort-node (default) or ort-web: the runtime calibration and evaluation use
+                    (ort-web gives the bytes the edge app's Compress view gives)
   --json            print report.json to standard output (schema in docs/pipelines.md)
   -v, --verbose     more log lines
 
-  Exit codes: 0 done, 1 error, 2 a gate failed (no model written), 130 interrupted.`;
+  Exit codes: 0 done, 1 error, 2 a gate failed (no model written), 130 interrupted (Ctrl-C),
+  143 terminated (SIGTERM). An interrupted run writes no output and no report; finished pass-cache
+  entries stay, so running it again resumes.`;
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a pipeline file: passes, gates, outputs and a report',
+  abortable: true,
   // The pass list comes from the registry, so this help never disagrees with `enxuto passes`.
   get usage() {
     return `${RUN_USAGE}\n\n  Passes: ${builtinRegistry().names().join(', ')} (details: enxuto passes)`;
@@ -48,21 +56,20 @@ export const runCommand: Command = {
       force: { type: 'boolean' },
       'no-cache': { type: 'boolean' },
       'cache-dir': { type: 'string' },
+      runtime: { type: 'string' },
       json: { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
     });
     const [file] = positionals('run', pos, ['pipeline']);
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
     const stream = { write: (s: string) => io.err(s), isTTY: io.isTTY };
     try {
       const { report } = await runPipeline(file!, {
         registry: builtinRegistry(),
+        ...(values.runtime ? { backend: getBackend(values.runtime) } : {}),
         prepareTraining: async () => (await import('@enxuto/train/node')).initBackend('wasm'),
         set: values.set ?? [],
         force: values.force ?? false,
-        signal: controller.signal,
+        ...(io.signal ? { signal: io.signal } : {}),
         logger: streamLogger(stream, values.verbose ?? false),
         progress: consoleProgress(stream, { tty: io.isTTY }),
         ...(values['no-cache']
@@ -80,13 +87,7 @@ export const runCommand: Command = {
         io.err(`enxuto: ${e.message}\n`);
         return 2;
       }
-      if (e instanceof AbortedError) {
-        io.err('enxuto: interrupted; no output written\n');
-        return 130;
-      }
       throw e;
-    } finally {
-      process.removeListener('SIGINT', onSigint);
     }
   },
 };

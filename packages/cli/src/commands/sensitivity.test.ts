@@ -3,7 +3,7 @@
 // layer and level.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedPath, tempDir } from '@enxuto/test-support';
+import { sharedDir, sharedPath, tempDir } from '@enxuto/test-support';
 import type { SensitivityFile, SweepResults } from '@enxuto/sweep';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
@@ -20,6 +20,7 @@ function folder(name: string, sensitivity: string): string {
   writeFileSync(
     join(dir, 'base.pipeline.yaml'),
     `input: ${sharedPath('models', 'onnx-mnist-8', 'mnist.onnx')}
+roots: [${sharedDir()}]
 data:
   calibration: { type: mnist, split: train, count: 64, preprocess: { scale: 255, shape: [1, 1, 28, 28] } }
   evaluation:

@@ -25,6 +25,7 @@ function folder(name: string, gates = '[{ metric: accuracy, maxDrop: 0.02 }]', p
   const dir = join(tmp.path, name);
   const mnist = (f: string) => sharedPath('data', 'mnist', f);
   const base = `input: ${sharedPath('models', 'onnx-mnist-8', 'mnist.onnx')}
+roots: [${sharedDir()}]
 data:
   calibration: { type: mnist, split: train, count: 64, preprocess: { scale: 255, shape: [1, 1, 28, 28] } }
   evaluation:
@@ -65,6 +66,7 @@ describe('enxuto sweep (local worker processes)', () => {
       const mnist = (f: string) => sharedPath('data', 'mnist', f);
       const set = [
         `input=${sharedPath('models', 'onnx-mnist-8', 'mnist.onnx')}`,
+        `roots.0=${sharedDir()}`,
         `data.evaluation.images=${mnist('t10k-images-idx3-ubyte.gz')}`,
         `data.evaluation.labels=${mnist('t10k-labels-idx1-ubyte.gz')}`,
         'data.evaluation.count=300',

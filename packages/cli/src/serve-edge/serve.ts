@@ -2,14 +2,14 @@
 // the page cross-origin isolated (COOP/COEP), which onnxruntime-web needs for wasm threads, and
 // resolves every request path with the same rules as paths read from model files, so nothing
 // outside the app folder (by '..', encoded dots, symlinks or hard links) is ever served.
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, isEnxutoError } from '@enxuto/ir';
-import { resolveInside } from '@enxuto/io/node';
+import { type CheckedFile, openChecked, readFileChecked, resolveInside } from '@enxuto/io/node';
 import { contentTypeFor } from './mime.js';
 
 export interface ServeEdgeOptions {
@@ -81,9 +81,11 @@ function handle(dir: string, req: IncomingMessage, res: ServerResponse): void {
     send(res, 400, 'bad request path');
     return;
   }
-  let file: { path: string; size: number };
+  let file: CheckedFile;
+  let fd: number;
   try {
     file = resolveInside(dir, location, { field: 'url' });
+    fd = openChecked(file, { field: 'url' }); // the file checked is the file sent
   } catch (e) {
     // Missing files and refused paths look the same from outside: nothing to probe.
     if (isEnxutoError(e)) send(res, 404, 'not found');
@@ -100,12 +102,18 @@ function handle(dir: string, req: IncomingMessage, res: ServerResponse): void {
     'Cache-Control': revalidate ? 'no-cache' : 'public, max-age=3600',
   });
   if (req.method === 'HEAD') {
+    closeSync(fd);
     res.end();
     return;
   }
-  const stream = createReadStream(file.path);
+  const stream = createReadStream('', { fd, autoClose: true });
   stream.on('error', () => res.destroy());
   stream.pipe(res);
+}
+
+/** A PEM file named on the command line: a regular file of at most 1 MiB. */
+function readPem(path: string, field: string): Buffer {
+  return Buffer.from(readFileChecked(path, { maxBytes: 1 << 20, option: 'the PEM size' }, { field }).bytes);
 }
 
 /** LAN addresses of this machine, for the "open this on your phone" line. */
@@ -140,7 +148,7 @@ export async function serveEdge(opts: ServeEdgeOptions = {}): Promise<EdgeServer
   }
   const listener = (req: IncomingMessage, res: ServerResponse) => handle(dir, req, res);
   const server: Server = opts.tls
-    ? createHttpsServer({ cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) }, listener)
+    ? createHttpsServer({ cert: readPem(opts.tls.cert, 'cert'), key: readPem(opts.tls.key, 'key') }, listener)
     : createHttpServer(listener);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);

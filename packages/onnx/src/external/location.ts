@@ -81,7 +81,5 @@ export function parseExternalData(entries: readonly StringStringEntryProto[], wh
   };
 }
 
-/** The EOF rule, written so it cannot overflow: `length > size || offset > size - length`. */
-export function regionFits(offset: number, length: number, size: number): boolean {
-  return !(length > size || offset > size - length);
-}
+// The EOF rule lives with the other path rules in @enxuto/io.
+export { regionFits } from '@enxuto/io';

@@ -1,76 +1,77 @@
 // writeOnnxFile: atomic model (+ external data) output that never overwrites its own input.
-import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, LazyTensor, type Model } from '@enxuto/ir';
+import { ConfigError, type Model } from '@enxuto/ir';
+import {
+  checkFile,
+  commit,
+  createFolders,
+  modelInputs,
+  type ProtectedFiles,
+  removeEmptyFolders,
+  removeQuietly,
+  writeTemp,
+} from '@enxuto/io/node';
 import { normalizeLocation } from '../external/location.js';
 import { encodeOnnx, type ExternalDataOptions } from '../write/write-model.js';
-import { commit, removeQuietly, writeTemp } from './atomic-write.js';
-import { SOURCE_PATH } from './read-file.js';
 
 export interface WriteOnnxFileOptions {
   /** Put initializers of `threshold` bytes or more (default 1024) in `location`, beside the model. */
   externalData?: ExternalDataOptions;
+  /** More files no write may replace (the run's inputs); the model's own sources are always added. */
+  protect?: ProtectedFiles;
 }
 
-/** Files the model still reads from: its source model and the files its lazy tensors live in. */
-function inputFiles(model: Model): string[] {
-  const files = new Set<string>();
-  const source = model.extras.get(SOURCE_PATH);
-  if (typeof source === 'string') files.add(source);
-  for (const g of model.allGraphs()) {
-    for (const v of g.initializers()) {
-      const t = v.const;
-      if (t instanceof LazyTensor && t.source) files.add(t.source.path);
-    }
-  }
-  return [...files];
-}
-
-function sameFile(a: string, b: string): boolean {
-  if (!existsSync(a) || !existsSync(b)) return false;
-  if (realpathSync(a) === realpathSync(b)) return true;
-  const x = statSync(a);
-  const y = statSync(b);
-  return x.dev === y.dev && x.ino === y.ino;
-}
-
-/** Writes `model` to `path` atomically (temp file + fsync + rename), creating the folder if needed. */
-export function writeOnnxFile(model: Model, path: string, opts: WriteOnnxFileOptions = {}): void {
+/** The files writeOnnxFile(model, path, opts) writes: the model, then the data file if any. */
+export function onnxOutputFiles(path: string, opts: Pick<WriteOnnxFileOptions, 'externalData'> = {}): string[] {
   const out = resolve(path);
-  const targets = [out];
-  let dataPath: string | undefined;
-  if (opts.externalData) {
-    const location = normalizeLocation(opts.externalData.location, { file: path });
-    dataPath = join(dirname(out), location);
-    if (dataPath === out) {
-      throw new ConfigError('external data location is the model file itself', {
-        code: 'onnx/overwrite-input',
-        file: path,
-        field: 'externalData.location',
-      });
-    }
-    targets.push(dataPath);
+  if (!opts.externalData) return [out];
+  const dataPath = join(dirname(out), normalizeLocation(opts.externalData.location, { file: path }));
+  if (dataPath === out) {
+    throw new ConfigError('external data location is the model file itself', {
+      code: 'onnx/overwrite-input',
+      file: path,
+      field: 'externalData.location',
+    });
   }
-  for (const input of inputFiles(model)) {
-    for (const target of targets) {
-      if (sameFile(input, target)) {
-        throw new ConfigError(`refusing to overwrite ${target}: the model still reads from it`, {
-          code: 'onnx/overwrite-input',
-          file: target,
-        });
-      }
+  return [out, dataPath];
+}
+
+/**
+ * Writes `model` to `path` atomically (temp file + fsync + rename), creating the folder if needed;
+ * returns the files written and their total size.
+ */
+export function writeOnnxFile(
+  model: Model,
+  path: string,
+  opts: WriteOnnxFileOptions = {},
+): { files: string[]; bytes: number } {
+  const [out, dataPath] = onnxOutputFiles(path, opts) as [string, string | undefined];
+  const protect = modelInputs(model).addAll(opts.protect ?? []);
+  for (const target of [out, dataPath]) {
+    if (target === undefined) continue;
+    try {
+      protect.assertWritable(target);
+    } catch (e) {
+      throw new ConfigError(`refusing to overwrite ${target}: the model still reads from it`, {
+        code: 'onnx/overwrite-input',
+        file: target,
+        cause: e,
+      });
     }
   }
   const enc = encodeOnnx(model, { file: path, ...(opts.externalData ? { externalData: opts.externalData } : {}) });
-  for (const t of targets) mkdirSync(dirname(t), { recursive: true });
+  const created = [...createFolders(dirname(out)), ...(dataPath ? createFolders(dirname(dataPath)) : [])];
   const temps: { tmp: string; path: string }[] = [];
   try {
     // No tensor reached the threshold: no data file is written (and none is referenced).
     if (dataPath && enc.data.length > 0) temps.push({ tmp: writeTemp(dataPath, enc.data), path: dataPath });
     temps.push({ tmp: writeTemp(out, enc.model), path: out });
+    const bytes = temps.reduce((s, t) => s + checkFile(t.tmp).size, 0);
+    commit(temps, { protect });
+    return { files: temps.map((t) => t.path).reverse(), bytes };
   } catch (e) {
     for (const t of temps) removeQuietly(t.tmp);
+    removeEmptyFolders(created);
     throw e;
   }
-  commit(temps);
 }

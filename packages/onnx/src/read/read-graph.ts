@@ -220,6 +220,8 @@ export function readGraphInto(ctx: ReadContext, gp: GraphProto, g: Graph, field 
   if (gp.quantizationAnnotation?.length) g.extras.set(EXTRAS.quantizationAnnotation, gp.quantizationAnnotation);
   for (const [i, vi] of (gp.input ?? []).entries()) {
     const name = vi.name ?? '';
+    // An empty name means "absent" wherever a node reads it: a graph input must have one.
+    if (!name) throw formatError(ctx, 'onnx/empty-name', 'graph input has no name', { field: `${field}.input[${i}]` });
     const v = guard(ctx, { value: name, field: `input[${i}]` }, () => g.addInput(name));
     applyValueInfo(ctx, v, vi, `input[${i}]`);
   }

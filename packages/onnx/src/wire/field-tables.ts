@@ -7,8 +7,8 @@ export type FieldSpec =
   | { kind: 'message'; name: string; table: MessageTable }
   /** varint (0), fixed64 (1) or fixed32 (5) scalar; `packable` repeated scalars also accept 2. */
   | { kind: 'scalar'; name: string; wireType: 0 | 1 | 5; packable: boolean }
-  /** string or bytes: length-delimited, contents not inspected */
-  | { kind: 'bytes'; name: string };
+  /** string or bytes: length-delimited; `utf8` names (value, node, op, domain) must be valid UTF-8 */
+  | { kind: 'bytes'; name: string; utf8: boolean };
 
 export interface MessageTable {
   /** Short message name, e.g. 'GraphProto' or 'TypeProto.Tensor'. */
@@ -17,6 +17,12 @@ export interface MessageTable {
   /** GraphProto levels are counted separately (nested If/Loop/Scan bodies). */
   isGraph: boolean;
 }
+
+/**
+ * String fields that name things (values, nodes, ops, domains): invalid UTF-8 there would decode
+ * to replacement characters, so two names could merge or a name could lose its meaning.
+ */
+const NAME_FIELDS = new Set(['name', 'input', 'output', 'opType', 'domain', 'overload', 'refAttrName']);
 
 const FIXED64 = new Set(['double', 'fixed64', 'sfixed64']);
 const FIXED32 = new Set(['float', 'fixed32', 'sfixed32']);
@@ -48,7 +54,7 @@ export function buildMessageTable(root: protobuf.Type): MessageTable {
       } else if (resolved instanceof protobuf.Enum) {
         spec = { kind: 'scalar', name: field.name, wireType: 0, packable: field.repeated };
       } else if (field.type === 'string' || field.type === 'bytes') {
-        spec = { kind: 'bytes', name: field.name };
+        spec = { kind: 'bytes', name: field.name, utf8: field.type === 'string' && NAME_FIELDS.has(field.name) };
       } else {
         spec = { kind: 'scalar', name: field.name, wireType: scalarWireType(field.type), packable: field.repeated };
       }

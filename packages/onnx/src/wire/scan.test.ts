@@ -4,6 +4,7 @@ import { sharedPath } from '@enxuto/test-support';
 import { describe, expect, it } from 'vitest';
 import { bytes, ld, nested, nestedGroups, rng, str, tag, varint } from '../../test/wire-builders.js';
 import { int64ToBigInt } from '../schema/int64.js';
+import { readOnnx } from '../read/read-model.js';
 import { decodeModelProto } from './decode.js';
 import { DEFAULT_WIRE_LIMITS } from './scan.js';
 
@@ -222,5 +223,24 @@ describe('decoding details', () => {
     const data = model.graph!.initializer![0]!.rawData!;
     expect(data.buffer).toBe(file.buffer);
     expect(Array.from(data)).toEqual(raw);
+  });
+});
+
+// Issue 13: a name that is not valid UTF-8 would decode to replacement characters (two names could
+// merge), and an empty graph input name means "absent" to every node that reads it.
+describe('names are valid UTF-8 and graph inputs are named', () => {
+  it('refuses invalid UTF-8 in a name, at the byte of its field; free text may hold any bytes', () => {
+    // ModelProto.graph (7) > GraphProto.input (11) > ValueInfoProto.name (1) = ff fe
+    const e = formatError(() => decodeModelProto(bytes(ld(7, ld(11, ld(1, [0xff, 0xfe])))), { file: 'bad.onnx' }));
+    expect([e.code, e.offset, e.file]).toEqual(['onnx/bad-utf8', 4, 'bad.onnx']);
+    // GraphProto.doc_string (10) is free text: read as it is.
+    expect(decodeModelProto(bytes(ld(7, ld(10, [0xff])))).model.graph!.docString).toBeTypeOf('string');
+  });
+
+  it('refuses a graph input with an empty name', () => {
+    // ir_version (1) = 8, opset_import (8) { version (2) = 13 }, graph (7) { input (11) { name (1) = '' } }
+    const model = bytes(tag(1, 0), varint(8), ld(8, [...tag(2, 0), 13]), ld(7, ld(11, str(1, ''))));
+    const e = formatError(() => readOnnx(model, { file: 'bad.onnx' }));
+    expect([e.code, e.field]).toEqual(['onnx/empty-name', 'graph.input[0]']);
   });
 });

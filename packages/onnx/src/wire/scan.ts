@@ -7,6 +7,18 @@
 import { FormatError } from '@enxuto/ir';
 import type { FieldSpec, MessageTable } from './field-tables.js';
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isUtf8(b: Uint8Array): boolean {
+  if (b.every((x) => x < 0x80)) return true;
+  try {
+    strictUtf8.decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface WireLimits {
   /** Nested messages and groups, the outermost message included. */
   maxMessageDepth: number;
@@ -197,7 +209,11 @@ export function scanWire(
         tagOffset,
       );
     } else if (spec.kind === 'bytes') {
-      skipLengthDelimited(frame, spec.name);
+      const len = readLength(frame, spec.name);
+      if (spec.utf8 && !isUtf8(bytes.subarray(pos, pos + len))) {
+        fail('onnx/bad-utf8', `field ${spec.name} is not valid UTF-8`, tagOffset);
+      }
+      pos += len;
     } else if (packed) {
       const len = readLength(frame, spec.name);
       checkPacked(spec, pos + len);

@@ -20,18 +20,22 @@ beforeAll(async () => {
 const data = argmaxDataset();
 
 describe('distill pass', () => {
-  it('has defaults: a half-width student, T 4, alpha 0.9, zeros kept', () => {
+  it('has defaults: a half-width student, T 4, alpha 0.9, zeros kept, epochs chosen on held-out data', () => {
     const o = distill.options.parse({});
     expect(o).toMatchObject({
       student: { widthMultiplier: 0.5 },
       temperature: 4,
       alpha: 0.9,
       keepZeros: true,
-      epochs: 5,
+      epochs: 30,
+      patience: 3,
+      validation: 0.1,
+      schedule: 'cosine',
+      lr: 2e-3,
       features: [],
     });
     expect(distill.needs).toEqual(['data', 'training']);
-    expect(finetune.options.parse({}).epochs).toBe(2);
+    expect(finetune.options.parse({})).toMatchObject({ epochs: 10, lr: 1e-4, optimizer: 'adam', patience: 3 });
     expect(passes.map((p) => p.name)).toEqual(['distill', 'finetune']);
   });
 

@@ -5,9 +5,14 @@ import { definePass, type PassContext } from '@enxuto/pass';
 import { z } from 'zod';
 import { distillTrain } from '../distill-train.js';
 import { zeroMasks } from '../graph/masks.js';
-import { optimizerOf, scheduleOf, trainingOptions } from '../options.js';
+import { optimizerOf, scheduleOf, splitTraining, trainingOptions } from '../options.js';
 
-export const finetuneOptions = z.strictObject({ ...trainingOptions, epochs: trainingOptions.epochs.default(2) });
+// A converged model: a small, scale-free step (Adam 1e-4) that cannot wreck it in the first epochs.
+export const finetuneOptions = z.strictObject({
+  ...trainingOptions,
+  epochs: trainingOptions.epochs.default(10),
+  lr: trainingOptions.lr.default(1e-4),
+});
 export type FinetuneOptions = z.output<typeof finetuneOptions>;
 
 export const finetune = definePass({
@@ -19,7 +24,7 @@ export const finetune = definePass({
   async run(model: Model, o: FinetuneOptions, ctx: PassContext) {
     const masks = o.keepZeros ? zeroMasks(model) : new Map<string, Uint8Array>();
     const result = await distillTrain(model, {
-      data: ctx.dataset('training'),
+      ...splitTraining(ctx.dataset('training'), o, ctx.seed),
       epochs: o.epochs,
       batchSize: o.batchSize,
       seed: ctx.seed,
@@ -35,7 +40,8 @@ export const finetune = definePass({
       model,
       changed: o.epochs > 0,
       stats: {
-        epochs: o.epochs,
+        epochs: result.history.length,
+        ...(result.bestEpoch !== undefined ? { bestEpoch: result.bestEpoch + 1 } : {}),
         maskedWeights: masks.size,
         nonZeroParameters: countParameters(model).nonZero,
         ...(last

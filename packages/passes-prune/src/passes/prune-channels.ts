@@ -10,7 +10,7 @@ import { rewriteChannels } from '../graph/channel-rewrite.js';
 import { countFlops } from '../graph/flops.js';
 import { PRUNABLE_OPS } from '../graph/layers.js';
 import { fisherDiagonal } from '../training/hessian.js';
-import { createTeacher, distillSchema, finetune, finetuneSchema } from '../training/finetune.js';
+import { createTeacher, distillSchema, finetune, finetuneData, finetuneSchema } from '../training/finetune.js';
 
 export const pruneChannelsOptions = z.strictObject({
   ratio: z
@@ -120,7 +120,9 @@ export const pruneChannels = definePass({
     const g = model.graph;
     const flopsBefore = countFlops(g);
     const paramsBefore = countParameters(model);
-    const teacher = o.finetune && o.distill ? createTeacher(cloneModel(model)) : undefined;
+    // Removing channels always needs fine-tuning: with default options when training data is given.
+    const ft = o.finetune ?? (ctx.data.training ? finetuneSchema.parse({}) : undefined);
+    const teacher = ft && ft.finalEpochs > 0 && o.distill ? createTeacher(cloneModel(model)) : undefined;
     // Channel surgery needs each weight as an initializer of its own: fold Reshape views into one.
     for (const ref of findWeights(g, { ops: PRUNABLE_OPS, views: ['Reshape'] })) materializeWeight(g, ref);
     const usedBefore = new Set(g.initializers().filter((v) => v.uses().length > 0));
@@ -140,17 +142,18 @@ export const pruneChannels = definePass({
       if (usedBefore.has(v) && v.uses().length === 0 && !v.isGraphOutput() && !v.isGraphInput()) g.removeValue(v);
     let finetuneLoss: number | undefined;
     try {
-      if (o.finetune && o.finetune.epochs > 0 && keep.size > 0) {
+      if (ft && ft.finalEpochs > 0 && keep.size > 0) {
         const r = await finetune(model, {
-          data: ctx.dataset('training'),
+          ...finetuneData(ctx, ft),
           masks: new Map(),
-          options: o.finetune,
+          options: ft,
+          epochs: ft.finalEpochs,
           seed: ctx.seed,
           ...(teacher ? { teacher } : {}),
           ...(o.distill ? { distill: o.distill } : {}),
           signal: ctx.signal,
         });
-        finetuneLoss = r.history.at(-1)?.loss;
+        finetuneLoss = (r.bestEpoch !== undefined ? r.history[r.bestEpoch] : r.history.at(-1))?.loss;
       }
     } finally {
       teacher?.dispose();

@@ -1,44 +1,82 @@
-import { Model, tensorType } from '@enxuto/ir';
-import { testPassContext } from '@enxuto/pass/testing';
+import { cloneModel, float32Tensor, Model, tensorType, type Value } from '@enxuto/ir';
+import { readOnnxFile } from '@enxuto/onnx/node';
+import { readOnnx, writeOnnxBytes } from '@enxuto/onnx';
+import { getBackend } from '@enxuto/runtime/node';
+import { sharedPath } from '@enxuto/test-support';
 import { describe, expect, it } from 'vitest';
-import { gemmMlp } from '../test-models.js';
+import { satisfiesNm } from '../kernels/nm.js';
+import { findPrunableLayers } from '../graph/layers.js';
+import { testPassContext } from '@enxuto/pass/testing';
+import { seeded } from '../test-models.js';
 import { pruneMagnitude, pruneMagnitudeOptions } from './prune-magnitude.js';
+
+/** x[N,k] -> fc1 [k,8] -> relu -> fc2 [8,8] -> relu -> fc3 (transB) [3,8]; weights 1..n in magnitude order. */
+function mlp(inputs = 4): Model {
+  const m = new Model();
+  m.opsetImports.set('', 13);
+  const g = m.graph;
+  let x: Value = g.addInput('x', tensorType('float32', ['N', inputs]));
+  const layers: [string, number[], boolean][] = [
+    ['fc1', [inputs, 8], false],
+    ['fc2', [8, 8], false],
+    ['fc3', [3, 8], true],
+  ];
+  for (const [name, shape, transB] of layers) {
+    const n = shape[0]! * shape[1]!;
+    const w = g.addInitializer(
+      `${name}.w`,
+      float32Tensor(
+        shape,
+        Float32Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * (i + 1)),
+      ),
+    );
+    const node = g.addNode({ opType: 'Gemm', name, inputs: [x, w], outputs: [`${name}.out`] });
+    if (transB) node.setAttr('transB', { type: 'int', value: 1 });
+    x = node.output(0);
+    if (name !== 'fc3')
+      x = g.addNode({ opType: 'Relu', name: `${name}.relu`, inputs: [x], outputs: [`${name}.relu.out`] }).output(0);
+  }
+  g.addOutput(x);
+  return m;
+}
 
 const weights = (m: Model, name: string) => [...m.graph.value(name)!.const!.toFloat32()];
 const zeros = (v: number[]) => v.filter((x) => x === 0).length;
 
 describe('prune-magnitude', () => {
-  it('layer scope: every middle layer loses exactly `sparsity`, first and last half of it by default', async () => {
-    const m = gemmMlp();
+  it('layer scope: first and last layers lose half of `sparsity` by default, the middle makes up for them', async () => {
+    const m = mlp();
     const r = await pruneMagnitude.run(
       m,
       pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer' }),
       testPassContext(),
     );
     expect(zeros(weights(m, 'fc1.w'))).toBe(8); // 32 × 0.25
-    expect(zeros(weights(m, 'fc2.w'))).toBe(32); // 64 × 0.5
+    // 120 × 0.5 = 60 in all: fc2 loses the other 46 (71.9 %).
+    expect(zeros(weights(m, 'fc2.w'))).toBe(46);
     expect(zeros(weights(m, 'fc3.w'))).toBe(6); // 24 × 0.25
-    // The smallest magnitudes go: fc2's |w| are 1..64, so 1..32 are zero and 33..64 stay.
+    // The smallest magnitudes go: fc2's |w| are 1..64, so 1..46 are zero and 47..64 stay.
     expect(
       weights(m, 'fc2.w')
-        .slice(0, 32)
+        .slice(0, 46)
         .every((v) => v === 0),
     ).toBe(true);
     expect(
       weights(m, 'fc2.w')
-        .slice(32)
+        .slice(46)
         .every((v) => v !== 0),
     ).toBe(true);
     const layers = r.stats.layers as { name: string; count: number; nonZero: number }[];
     expect(layers.map((l) => [l.name, l.count, l.nonZero])).toEqual([
       ['fc1', 32, 24],
-      ['fc2', 64, 32],
+      ['fc2', 64, 18],
       ['fc3', 24, 18],
     ]);
+    expect(r.stats.sparsity).toBe(0.5);
   });
 
   it('global scope: one threshold across layers', async () => {
-    const m = gemmMlp();
+    const m = mlp();
     await pruneMagnitude.run(
       m,
       pruneMagnitudeOptions.parse({ sparsity: 0.5, firstLayer: 1, lastLayer: 1 }),
@@ -54,9 +92,9 @@ describe('prune-magnitude', () => {
   });
 
   it('global scope prunes the first and last layer on their own at half the sparsity by default', async () => {
-    const m = gemmMlp();
+    const m = mlp();
     await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5 }), testPassContext());
-    // fc1: 0.25 × 32 = 8 (|w| 1..8), fc3: 0.25 × 24 = 6; the rest (fc2 alone) loses 50 %.
+    // fc1: 0.25 × 32 = 8 (|w| 1..8), fc3: 0.25 × 24 = 6; the rest (fc2 alone) makes up to 60 of 120.
     expect(
       weights(m, 'fc1.w')
         .slice(0, 8)
@@ -64,11 +102,31 @@ describe('prune-magnitude', () => {
     ).toBe(true);
     expect(zeros(weights(m, 'fc1.w'))).toBe(8);
     expect(zeros(weights(m, 'fc3.w'))).toBe(6);
-    expect(zeros(weights(m, 'fc2.w'))).toBe(32);
+    expect(zeros(weights(m, 'fc2.w'))).toBe(46);
+  });
+
+  it('drops the first-layer rule, and says so, when the first layer holds most weights (an MLP)', async () => {
+    const m = mlp(64); // fc1 512 of 600 weights
+    const warnings: string[] = [];
+    const r = await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.9 }), {
+      ...testPassContext(),
+      logger: { debug() {}, info() {}, warn: (s: string) => warnings.push(s) },
+    });
+    // Protecting fc1 (0.45 × 512) would need more than all of fc2; fc3 (24) stays protected: 11 pruned.
+    expect(zeros(weights(m, 'fc3.w'))).toBe(11);
+    expect(zeros(weights(m, 'fc1.w')) + zeros(weights(m, 'fc2.w'))).toBe(529);
+    expect(r.stats.sparsity).toBe(0.9);
+    const edges = r.stats.edgeRule as { layer: string; protected: boolean; reason?: string }[];
+    expect(edges.map((e) => [e.layer, e.protected])).toEqual([
+      ['fc3', true],
+      ['fc1', false],
+    ]);
+    expect(edges[1]!.reason).toMatch(/holds 85 % of the weights/);
+    expect(warnings.join('\n')).toMatch(/first-layer rule \(factor 0.5\) dropped for fc1/);
   });
 
   it('honours exclusions and overrides by pattern', async () => {
-    const m = gemmMlp();
+    const m = mlp();
     await pruneMagnitude.run(
       m,
       pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer', exclude: ['fc1*'], overrides: { 'fc3.w': 0.75 } }),
@@ -101,12 +159,12 @@ describe('prune-magnitude', () => {
       layers: [layer('fc1', [0.2, 0.5]), layer('fc2', [0, 0.01]), layer('fc3', [0.05, 0.3])],
     };
     // 120 weights, 60 to prune: fc2 to 75 % (48, least drop per weight), then fc3 to 50 % (12).
-    const m = gemmMlp();
+    const m = mlp();
     await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, sensitivity: file }), testPassContext());
     expect([zeros(weights(m, 'fc1.w')), zeros(weights(m, 'fc2.w')), zeros(weights(m, 'fc3.w'))]).toEqual([0, 48, 12]);
     const missing = { ...file, layers: file.layers.slice(0, 2) };
     await expect(
-      pruneMagnitude.run(gemmMlp(), pruneMagnitudeOptions.parse({ sensitivity: missing }), testPassContext()),
+      pruneMagnitude.run(mlp(), pruneMagnitudeOptions.parse({ sensitivity: missing }), testPassContext()),
     ).rejects.toMatchObject({ code: 'sensitivity/layer-missing', node: 'fc3' });
   });
 
@@ -121,14 +179,15 @@ describe('prune-magnitude', () => {
 
 describe('gradual schedule', () => {
   it('steps through the polynomial schedule, overrides included, and never revives a pruned weight', async () => {
-    const m = gemmMlp();
+    const m = mlp();
     const seen: number[][] = [];
     const ctx = {
       ...testPassContext(),
       logger: {
         debug() {},
         warn() {},
-        info: () => seen.push([zeros(weights(m, 'fc2.w')), zeros(weights(m, 'fc3.w'))]),
+        info: (line: string) =>
+          line.startsWith('step') && seen.push([zeros(weights(m, 'fc2.w')), zeros(weights(m, 'fc3.w'))]),
       },
     };
     const r = await pruneMagnitude.run(
@@ -141,10 +200,11 @@ describe('gradual schedule', () => {
       }),
       ctx,
     );
-    // Step 1: s = 0.5·(1 − 0.5³) = 0.4375 → fc2 loses 28 of 64; fc3's override scales to 0.875 → 21 of 24.
+    // Step 1: s = 0.5·(1 − 0.5³) = 0.4375; fc1 (first layer) loses 0.4375/2 of 32 = 7, so fc2 loses
+    // 0.4375 × 96 − 7 = 35 of 64; fc3's override scales to 0.875 → 21 of 24. Step 2: 48 − 8 = 40.
     expect(seen).toEqual([
-      [28, 21],
-      [32, 24],
+      [35, 21],
+      [40, 24],
     ]);
     expect((r.stats.steps as { step: number }[]).map((s) => s.step)).toEqual([1, 2]);
   });

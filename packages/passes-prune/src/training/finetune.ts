@@ -2,9 +2,11 @@
 // exactly zero, optionally distilling from the unpruned model (Hinton et al. soft targets).
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '@enxuto/ir';
+import type { PassContext } from '@enxuto/pass';
 import {
   compileGraph,
   distillationLoss,
+  holdOut,
   train,
   type BatchSource,
   type Executable,
@@ -14,17 +16,47 @@ import { z } from 'zod';
 
 export const finetuneSchema = z
   .strictObject({
-    epochs: z.number().int().min(0).max(1000).default(1).describe('fine-tuning epochs after each pruning step'),
+    epochs: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(2)
+      .describe('fine-tuning epochs after each pruning step but the last'),
+    finalEpochs: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(10)
+      .describe('most fine-tuning epochs after the last step (stopped early when validation loss stops improving)'),
+    patience: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(2)
+      .describe('epochs without a better validation loss before fine-tuning stops'),
+    validation: z
+      .number()
+      .min(0)
+      .max(0.5)
+      .default(0.1)
+      .describe(
+        'share of the training data held out to stop early and to keep the weights a fine-tuning run started from when no epoch beats them (0: no hold-out, every epoch runs)',
+      ),
     batchSize: z.number().int().min(1).max(65536).default(64).describe('samples per step'),
     lr: z
       .number()
       .positive()
-      .default(0.01)
-      .describe('learning rate (SGD with momentum 0.9; cosine decay over each fine-tuning run)'),
-    optimizer: z.enum(['sgd', 'adam']).default('sgd').describe('optimizer'),
+      .default(3e-4)
+      .describe(
+        'learning rate (cosine decay over each fine-tuning run); with Adam it does not depend on the input scale, and a run that makes the held-out loss worse keeps its starting weights',
+      ),
+    optimizer: z.enum(['adam', 'sgd']).default('adam').describe('Adam, or SGD with momentum 0.9'),
     weightDecay: z.number().min(0).default(0).describe('L2 weight decay'),
   })
-  .describe('fine-tuning after pruning (needs a `training` dataset)');
+  .describe('fine-tuning after pruning (needs a `training` dataset); on by default with a `schedule`');
 export type FinetuneOptions = z.output<typeof finetuneSchema>;
 
 export const distillSchema = z
@@ -57,8 +89,11 @@ export function createTeacher(model: Model): Teacher {
 
 export interface FinetuneRun {
   data: BatchSource;
+  /** Held-out samples: early stopping and the starting weights as a baseline. */
+  validation?: BatchSource;
   masks: ReadonlyMap<string, Uint8Array>;
   options: FinetuneOptions;
+  epochs: number;
   seed: number;
   teacher?: Teacher;
   distill?: DistillOptions;
@@ -77,16 +112,27 @@ export async function finetune(model: Model, run: FinetuneRun): Promise<TrainRes
     : undefined;
   return train(model, {
     data: run.data,
-    epochs: o.epochs,
+    epochs: run.epochs,
     batchSize: o.batchSize,
     seed: run.seed,
-    lr: o.epochs > 1 ? { type: 'cosine', lr: o.lr, minLr: o.lr * 0.05 } : o.lr,
+    lr: run.epochs > 1 ? { type: 'cosine', lr: o.lr, minLr: o.lr * 0.05 } : o.lr,
     optimizer:
       o.optimizer === 'adam'
         ? { type: 'adam', weightDecay: o.weightDecay }
         : { type: 'sgd', momentum: 0.9, weightDecay: o.weightDecay },
     masks: run.masks,
+    ...(run.validation
+      ? { validation: run.validation, earlyStop: { patience: o.patience, baseline: true, restoreBest: true } }
+      : {}),
     ...(loss ? { loss } : {}),
     ...(run.signal ? { signal: run.signal } : {}),
   });
+}
+
+/** The training samples and, with `validation` > 0, a seeded held-out share of them. */
+export function finetuneData(ctx: PassContext, o: FinetuneOptions): { data: BatchSource; validation?: BatchSource } {
+  const data = ctx.dataset('training');
+  if (o.validation <= 0) return { data };
+  const split = holdOut(data, o.validation, ctx.seed);
+  return { data: split.train, validation: split.validation };
 }

@@ -123,10 +123,12 @@ class PieceRunner {
       }
     }
     const piece = extractModel(this.model, run, [...inputs], [...outputs]);
-    for (const v of piece.graph.inputs) {
+    // Every dim its own symbol: onnxruntime takes equal symbols for equal sizes and would fold
+    // shape arithmetic wrongly (GPT-2's [B*T, C] Gemm input beside a [B, T, C] one).
+    piece.graph.inputs.forEach((v, k) => {
       const t = this.caches[0]!.get(v.name)!;
-      v.type = { kind: 'tensor', dtype: t.dtype, shape: t.shape.map((_, i) => `d${i}`) };
-    }
+      v.type = { kind: 'tensor', dtype: t.dtype as never, shape: t.shape.map((_, i) => `in${k}_d${i}`) };
+    });
     const session = await this.backend.createSession(piece);
     try {
       for (const cache of this.caches) {

@@ -36,6 +36,8 @@ export interface QdqOptions {
    * channels, onnxruntime's int8 Conv is slower than its float one (mnist-8's first layer: 22 vs 6 us).
    */
   minInputChannels: number;
+  /** 7-bit weights (onnxruntime's `reduce_range`): no int16 saturation in x86 u8s8 kernels without VNNI. */
+  reduceRange: boolean;
 }
 
 export const DEFAULT_QDQ_OPTIONS: QdqOptions = {
@@ -49,6 +51,7 @@ export const DEFAULT_QDQ_OPTIONS: QdqOptions = {
   fuseRelu: true,
   quantizeOthers: true,
   minInputChannels: 4,
+  reduceRange: false,
 };
 
 /** Ops that only move or select values: same scale in and out (onnxruntime then drops their Q/DQ). */
@@ -183,7 +186,8 @@ export function insertQdq(
             dropUnusedInitializers(g, [v]);
           }
         });
-        quantizeActivation(y);
+        const folded = foldClampingActivation(y);
+        quantizeActivation(folded.value, undefined, folded.range);
       }
     }
   }
@@ -224,7 +228,12 @@ export function insertQdq(
     const xdq = quantizeActivation(o.fuseRelu && !o.activationSymmetric ? commuteReluMaxPool(x) : x);
     const sx = dqOf.get(xdq)!.scaleValue;
     const axis = o.perChannel ? weightAxis(n, w.shape.length) : undefined;
-    const qw = quantizeWeightTensor(w, { type: o.weightType, symmetric: o.weightSymmetric, axis });
+    const qw = quantizeWeightTensor(w, {
+      type: o.weightType,
+      symmetric: o.weightSymmetric,
+      axis,
+      ...(o.reduceRange ? { bits: 7 } : {}),
+    });
     g.setInput(n, 1, addDequantizedWeight(g, wv.name, qw, o.weightType));
     dropUnusedInitializers(g, [wv]);
     const bv = n.inputs[2];
@@ -242,32 +251,37 @@ export function insertQdq(
       weightAxis: qw.axis,
     });
     const y = n.outputs[0]!;
-    // Relu after the op: quantizing with zero point = qmin clamps negatives, so the Relu can go.
-    const next = soleConsumer(y);
-    if (
-      o.fuseRelu &&
-      !o.activationSymmetric &&
-      next &&
-      next.opType === 'Relu' &&
-      next.domain === '' &&
-      !isExcluded(next)
-    ) {
-      const r = next.outputs[0]!;
-      const range = rangeOf(r);
-      const name = r.name;
-      const type = r.type;
-      g.replaceAllUsesWith(r, y);
-      g.remove(next);
-      g.rename(y, name);
-      if (type) y.type = type;
-      report.reluFused++;
-      quantizeActivation(y, undefined, { min: Math.max(0, range.min), max: range.max });
+    const folded = foldClampingActivation(y);
+    if (folded.range) {
+      quantizeActivation(folded.value, undefined, folded.range);
       return;
     }
     // Gemm/MatMul feeding only float consumers (or the graph output) give float results directly
     // (onnxruntime's QGemm / MatMulIntegerToFloat): a Q/DQ pair there would only add work.
     if (n.opType !== 'Conv' && !feedsQuantizedOps(y)) return;
     quantizeActivation(y);
+  }
+
+  /**
+   * A Relu or Clip(0, hi) (Relu6) reading only `y` folds into `y`'s quantization: a zero point at
+   * the bottom of the range clamps at 0 and the top of the range at hi, as onnxruntime's own
+   * quantizer does. Returns the value to quantize (the folded op's output name moves to `y`) and the
+   * clamped range, or `y` alone when nothing folds.
+   */
+  function foldClampingActivation(y: Value): { value: Value; range?: Range } {
+    const next = soleConsumer(y);
+    if (!o.fuseRelu || o.activationSymmetric || !next || next.domain !== '' || isExcluded(next)) return { value: y };
+    if (next.opType !== 'Relu' && !(next.opType === 'Clip' && clipsAtZero(next))) return { value: y };
+    const r = next.outputs[0]!;
+    const range = rangeOf(r);
+    const name = r.name;
+    const type = r.type;
+    g.replaceAllUsesWith(r, y);
+    g.remove(next);
+    g.rename(y, name);
+    if (type) y.type = type;
+    report.reluFused++;
+    return { value: y, range: { min: Math.max(0, range.min), max: Math.max(0, range.max) } };
   }
 
   /**
@@ -318,4 +332,17 @@ export function insertQdq(
             c.opType === 'Relu'),
       );
   }
+}
+
+/** Clip with a constant lower bound of exactly 0 and a constant (or no) upper bound >= 0. */
+function clipsAtZero(clip: Node): boolean {
+  const bound = (i: number): number | undefined => {
+    const v = clip.inputs[i];
+    if (!v) return undefined;
+    const c = constOf(v);
+    return c && c.size === 1 ? Number(c.values()[0]) : Number.NaN;
+  };
+  const lo = bound(1) ?? clip.getFloat('min', Number.NEGATIVE_INFINITY);
+  const hi = bound(2) ?? clip.getFloat('max', Number.POSITIVE_INFINITY);
+  return lo === 0 && hi >= 0;
 }

@@ -1,5 +1,5 @@
 // Small float models built through the IR, for graph tests and benchmarks (not exported).
-import { float32Tensor, int64Tensor, Model, attr, type Tensor, mulberry32 } from '@enxuto/ir';
+import { float32Tensor, int64Tensor, Model, attr, type Node, type Tensor, mulberry32 } from '@enxuto/ir';
 import type { CalibrationBatch } from '../calibrate/session.js';
 
 function seeded(seed: number): () => number {
@@ -122,4 +122,48 @@ export function randomBatches(shape: number[], count: number, seed = 7): Calibra
     out.push({ feeds: { x: { dtype: 'float32', shape, data: t.toFloat32() } }, samples: shape[0]! });
   }
   return out;
+}
+
+/** x[N,4,6,6] -> Conv a -> Clip(0,6) -> Conv b -> Add(clip, b) -> Relu -> Conv c -> y. */
+export function residualRelu6Net(): Model {
+  const m = new Model();
+  m.opsetImports.set('', 13);
+  const g = m.graph;
+  const x = g.addInput('x', { kind: 'tensor', dtype: 'float32', shape: ['N', 4, 6, 6] });
+  const conv = (name: string, input: Node['inputs'][number], seed: number, scale: number) =>
+    g.addNode({
+      opType: 'Conv',
+      name,
+      inputs: [input, g.addInitializer(`${name}_w`, randomTensor([8, input === x ? 4 : 8, 3, 3], seed, scale))],
+      outputs: [name === 'c' ? 'y' : `${name}_out`],
+      attributes: { pads: attr.ints([1, 1, 1, 1]) },
+    }).outputs[0]!;
+  const a = conv('a', x, 1, 2);
+  const lo = g.addInitializer('lo', float32Tensor([], [0]));
+  const hi = g.addInitializer('hi', float32Tensor([], [6]));
+  const clip = g.addNode({ opType: 'Clip', name: 'relu6', inputs: [a, lo, hi], outputs: ['clip_out'] }).outputs[0]!;
+  const b = conv('b', clip, 2, 0.3);
+  const sum = g.addNode({ opType: 'Add', name: 'res', inputs: [clip, b], outputs: ['sum'] }).outputs[0]!;
+  const relu = g.addNode({ opType: 'Relu', name: 'relu', inputs: [sum], outputs: ['relu_out'] }).outputs[0]!;
+  const y = conv('c', relu, 3, 0.3);
+  y.type = { kind: 'tensor', dtype: 'float32', shape: ['N', 8, 6, 6] };
+  g.setOutputs([y]);
+  return m;
+}
+
+/** Largest magnitude of `a`, largest |a - b| and the cosine of a and b. */
+export function compareOutputs(a: Float32Array, b: Float32Array): { peak: number; worst: number; cosine: number } {
+  let peak = 0;
+  let worst = 0;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let k = 0; k < a.length; k++) {
+    peak = Math.max(peak, Math.abs(a[k]!));
+    worst = Math.max(worst, Math.abs(a[k]! - b[k]!));
+    ab += a[k]! * b[k]!;
+    aa += a[k]! * a[k]!;
+    bb += b[k]! * b[k]!;
+  }
+  return { peak, worst, cosine: ab / Math.sqrt(aa * bb) };
 }

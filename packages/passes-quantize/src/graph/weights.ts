@@ -21,12 +21,14 @@ export interface WeightSpec {
   symmetric: boolean;
   /** Per-channel axis, or undefined for per-tensor. */
   axis: number | undefined;
+  /** Bits of the type actually used (7: reduced range); default all. */
+  bits?: number;
 }
 
 /** Quantizes a float weight tensor (pure; no graph changes). */
 export function quantizeWeightTensor(w: Tensor, spec: WeightSpec): QuantizedWeight {
   const data = w.toFloat32();
-  const qspec = { type: spec.type, symmetric: spec.symmetric };
+  const qspec = { type: spec.type, symmetric: spec.symmetric, ...(spec.bits ? { bits: spec.bits } : {}) };
   let scale: Float32Array;
   let zeroPoint: Int32Array;
   let q;

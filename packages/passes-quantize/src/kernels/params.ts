@@ -17,6 +17,11 @@ export interface QuantSpec {
   narrow?: boolean;
   /** dtype the scale is stored in (default float32). */
   scaleType?: ScaleType;
+  /**
+   * Use only this many bits of the type (7 for int8: onnxruntime's `reduce_range`), so that x86
+   * u8s8 kernels without VNNI, which add pairs of products in saturating int16, cannot overflow.
+   */
+  bits?: number;
 }
 
 export interface ScaleZeroPoint {
@@ -34,8 +39,9 @@ const TYPE_BITS: Record<QuantType, { bits: number; signed: boolean }> = {
 };
 
 /** Inclusive integer range of a quantized type. */
-export function quantRange(type: QuantType, narrow = false): { qmin: number; qmax: number } {
-  const { bits, signed } = TYPE_BITS[type];
+export function quantRange(type: QuantType, narrow = false, usedBits?: number): { qmin: number; qmax: number } {
+  const { signed } = TYPE_BITS[type];
+  const bits = Math.min(usedBits ?? TYPE_BITS[type].bits, TYPE_BITS[type].bits);
   if (signed) return { qmin: -(2 ** (bits - 1)) + (narrow ? 1 : 0), qmax: 2 ** (bits - 1) - 1 };
   return { qmin: 0, qmax: 2 ** bits - 1 - (narrow ? 1 : 0) };
 }
@@ -65,7 +71,7 @@ export function safeScale(scale: number, scaleType: ScaleType = 'float32'): numb
 /** Scale and zero point for one range. The range is widened to include 0 (zero must be exact). */
 export function scaleZeroPoint(range: Range, spec: QuantSpec): ScaleZeroPoint {
   const narrow = spec.narrow ?? spec.symmetric;
-  const { qmin, qmax } = quantRange(spec.type, narrow);
+  const { qmin, qmax } = quantRange(spec.type, narrow, spec.bits);
   let lo = Math.min(Number.isFinite(range.min) ? range.min : 0, 0);
   let hi = Math.max(Number.isFinite(range.max) ? range.max : 0, 0);
   if (spec.symmetric) {

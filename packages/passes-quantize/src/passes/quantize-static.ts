@@ -80,6 +80,12 @@ export const staticOptionsSchema = z.strictObject({
     .describe(
       'Convs (group 1) with fewer input channels stay in float: onnxruntime runs them faster in float (typically the first layer on 1-3 channel images)',
     ),
+  reduceRange: z
+    .boolean()
+    .default(false)
+    .describe(
+      "7-bit weights, as onnxruntime's reduce_range: for x86 CPUs without VNNI, whose u8s8 int8 kernels add pairs of products in saturating int16 (the full 8-bit range can overflow there and lose accuracy)",
+    ),
   fuseRelu: z.boolean().default(true).describe('fold a Relu after Conv/Gemm/MatMul into the output quantization'),
   compactNames: z
     .boolean()

@@ -1,7 +1,7 @@
-// Reading a pipeline file from disk: size-limited, YAML or JSON by extension, `--set` overrides,
-// then validation.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+// Reading a pipeline file from disk through @enxuto/io: size-limited, YAML or JSON by extension,
+// `--set` overrides, then validation.
 import { dirname, resolve } from 'node:path';
+import { checkFile, readWhole } from '@enxuto/io/node';
 import { ConfigError } from '@enxuto/ir';
 import { applyOverrides } from './overrides.js';
 import { MAX_PIPELINE_BYTES, parseJsonSafe, parseYamlSafe } from './safe-yaml.js';
@@ -16,38 +16,16 @@ export interface LoadedPipeline {
   baseDir: string;
 }
 
+/** The pipeline file's text: a regular file only (a FIFO or device is refused, not waited on), size-checked. */
 export function readPipelineText(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw new ConfigError(`cannot read pipeline file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-      code: 'config/missing',
+  const file = checkFile(path, { file: path });
+  if (file.size > MAX_PIPELINE_BYTES) {
+    throw new ConfigError(`pipeline file is larger than ${MAX_PIPELINE_BYTES} bytes`, {
+      code: 'config/too-large',
       file: path,
-      cause: e,
     });
   }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile())
-      throw new ConfigError('pipeline file is not a regular file', { code: 'config/not-file', file: path });
-    if (st.size > MAX_PIPELINE_BYTES) {
-      throw new ConfigError(`pipeline file is larger than ${MAX_PIPELINE_BYTES} bytes`, {
-        code: 'config/too-large',
-        file: path,
-      });
-    }
-    const buf = Buffer.alloc(st.size);
-    let off = 0;
-    while (off < st.size) {
-      const n = readSync(fd, buf, off, st.size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return buf.subarray(0, off).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
+  return new TextDecoder().decode(readWhole(file, { maxBytes: MAX_PIPELINE_BYTES, option: 'the pipeline size' }));
 }
 
 /** Parses pipeline text (JSON when `file` ends in .json, else YAML, which also accepts JSON). */

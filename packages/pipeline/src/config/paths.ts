@@ -20,6 +20,7 @@ const DATASET_PATHS: Partial<Record<DatasetSpec['type'], readonly string[]>> = {
 
 export function pipelinePaths(config: PipelineConfig): PipelinePath[] {
   const out: PipelinePath[] = [{ field: 'input', path: config.input, access: 'read' }];
+  config.roots.forEach((r, i) => out.push({ field: `roots.${i}`, path: r, access: 'read' }));
   for (const [role, spec] of Object.entries(config.data) as [string, DatasetSpec | undefined][]) {
     if (!spec) continue;
     for (const key of DATASET_PATHS[spec.type] ?? []) {

@@ -49,7 +49,7 @@ describe('parseYamlSafe (case 33)', () => {
   });
 
   it('rejects duplicate keys, syntax errors and deep nesting with a typed error', () => {
-    rejects('a: 1\na: 2\n', 'config/yaml-syntax');
+    rejects('a: 1\na: 2\n', 'config/duplicate-key');
     rejects('a: [1, 2', 'config/yaml-syntax');
     rejects(`${'['.repeat(100_000)}`, 'config/yaml-syntax');
     rejects(`a: ${'['.repeat(100)}1${']'.repeat(100)}`, 'config/too-deep');
@@ -63,7 +63,19 @@ describe('parseYamlSafe (case 33)', () => {
     expect(parseYamlSafe("plugins: ['@acme/x']\n")).toEqual({ plugins: ['@acme/x'] });
   });
 
-  it('applies the same key rules to JSON', () => {
+  it('refuses too many nodes in linear time (120k keys in 1 MiB), and counts exactly below the limit', () => {
+    const keys = (n: number) => `x:\n${Array.from({ length: n }, (_, i) => ` ${i.toString(36)}: 1`).join('\n')}\n`;
+    const huge = keys(120_000);
+    expect(huge.length).toBeLessThan(1 << 20);
+    rejects(huge, 'config/too-many-nodes');
+    expect(() => parseYamlSafe(keys(60), 'p.yaml', 200)).not.toThrow();
+    expect(() => parseYamlSafe(keys(60), 'p.yaml', 100)).toThrow(/maxConfigNodes/);
+    expect(() => parseJsonSafe(JSON.stringify({ a: Array(200).fill(1) }), 'p.json', 100)).toThrow(/maxConfigNodes/);
+  });
+
+  it('applies the same key rules to JSON, and never quotes the text in a syntax error', () => {
+    expect(() => parseJsonSafe('root:x:0:0:root:/root:/bin/bash', 'p.json')).toThrow(/^invalid JSON: an unexpected/);
+    expect(() => parseJsonSafe('root:x:0:0:root:/root:/bin/bash', 'p.json')).not.toThrow(/bash/);
     expect(() => parseJsonSafe('{"__proto__": {"polluted": 1}}', 'p.json')).toThrow(/not allowed/);
     expect(() => parseJsonSafe('{"a": ', 'p.json')).toThrow(ConfigError);
     expect(parseJsonSafe('{"input": "m.onnx"}')).toEqual({ input: 'm.onnx' });

@@ -1,5 +1,6 @@
 // The pipeline file, as zod schemas: the runner validates against them and the JSON Schema that
 // editors use is generated from them, so the two never disagree.
+import { DEFAULT_LIMITS, LIMIT_DESCRIPTIONS, type Limits } from '@enxuto/io';
 import { z } from 'zod';
 import { datasetSpecSchema } from '../data/specs.js';
 
@@ -45,7 +46,7 @@ export const gateSchema = z
   .describe('a condition on the compressed model; when it fails the run exits non-zero and writes no model');
 
 /** Keys the runner sets itself on every write; a format option cannot override them. */
-const RESERVED_OUTPUT_OPTIONS = ['force', 'inputs', 'format'];
+const RESERVED_OUTPUT_OPTIONS = ['force', 'inputs', 'protect', 'format'];
 
 export const outputOptionsSchema = z
   .record(z.string().min(1).max(100), z.unknown())
@@ -94,6 +95,21 @@ export const evaluationSettingsSchema = z
   })
   .describe('how models are evaluated during the run');
 
+export const limitsSchema = z
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(LIMIT_DESCRIPTIONS).map(([name, what]) => [
+        name,
+        z
+          .number()
+          .positive()
+          .optional()
+          .describe(`${what} (default ${DEFAULT_LIMITS[name as keyof Limits]})`),
+      ]),
+    ) as Record<keyof Limits, z.ZodOptional<z.ZodNumber>>,
+  )
+  .describe('resource limits for untrusted files; raise one only for a file you trust that needs more');
+
 export const pipelineSchema = z
   .strictObject({
     $schema: z.string().optional().describe('the JSON Schema of this file, for editors'),
@@ -105,6 +121,13 @@ export const pipelineSchema = z
       .max(2 ** 32 - 1)
       .default(0)
       .describe('seed of every random choice; same seed, same bytes'),
+    roots: z
+      .array(pathString('a folder, relative to this file or absolute'))
+      .max(100)
+      .default([])
+      .describe(
+        "folders datasets may be read from besides this file's folder; a data path outside all of them is refused",
+      ),
     data: dataSchema.default({}),
     passes: z.array(passEntrySchema).max(1000).default([]).describe('passes, run in order'),
     gates: z.array(gateSchema).max(100).default([]).describe('conditions the result must meet'),
@@ -116,6 +139,7 @@ export const pipelineSchema = z
       .default([])
       .describe("npm packages providing passes, resolved from this project's node_modules"),
     evaluation: evaluationSettingsSchema.prefault({}),
+    limits: limitsSchema.default({}),
   })
   .describe('an enxuto pipeline: a model, passes, gates and outputs');
 

@@ -28,7 +28,8 @@ export function parseIdx(bytes: Uint8Array, file: string, field: string, expecte
     throw formatError(`file has ${bytes.length} bytes, too short for an idx header`, { code: 'data/truncated', ...at });
   }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw formatError(`bad idx magic ${hex(bytes.subarray(0, 4))}: expected 00 00 <type> <rank>`, {
+    // The bytes found are not shown: the file may be anything, and its content is not ours to print.
+    throw formatError('not an idx file: it does not start with 00 00 <type> <rank>', {
       code: 'data/bad-magic',
       ...at,
     });
@@ -76,8 +77,4 @@ export function parseIdx(bytes: Uint8Array, file: string, field: string, expecte
     });
   }
   return { dims, data: bytes.subarray(headerBytes) };
-}
-
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
 }

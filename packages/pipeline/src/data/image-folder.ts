@@ -1,12 +1,14 @@
 // A folder of JPEG/PNG files as a Dataset: labels from sorted sub-folder names or from a
 // `file,label` labels file; every path checked to stay under the root; images decoded on demand.
-import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { type CheckedFile, readWhole } from '@enxuto/io/node';
+import { isEnxutoError } from '@enxuto/ir';
 import { configError, formatError } from './errors.js';
 import { createDataset, type Dataset } from '@enxuto/pass';
 import { decodeImage } from './decode-image.js';
 import { applyImagePlan, planImage, sampleShapeOf, type RawImage } from './preprocess.js';
-import { readDataFile, resolveDataPath, statDataFile } from './read-data-file.js';
+import { type DataPathRules, readDataFile, resolveDataPath } from './read-data-file.js';
 import { rgbaToFloat } from './resize.js';
 import { permutation } from '@enxuto/ir';
 import { checkFolderInside, relativeName, resolveImagePath } from './safe-path.js';
@@ -20,8 +22,8 @@ const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 const MAX_LABELS_FILE_BYTES = 64 * 1024 * 1024;
 
 interface Entry {
-  /** Real path of the image. */
-  path: string;
+  /** The image, checked when listed (read later only if it is still the same file). */
+  file: CheckedFile;
   label?: number;
 }
 
@@ -31,14 +33,26 @@ interface Listing {
   numClasses?: number;
 }
 
-export function imageFolderDataset(spec: ImageFolderSpec, baseDir: string, field = 'data'): Dataset {
-  const root = resolveDataPath(spec.root, baseDir);
-  statDataFile(root, `${field}.root`, 'directory');
-  const rootReal = realpathSync(root);
+/**
+ * `rules` confine the root and the labels file to the pipeline's folder and roots; every image
+ * must then stay inside the root. `onFile` sees every file the dataset will read.
+ */
+export function imageFolderDataset(
+  spec: ImageFolderSpec,
+  rules: DataPathRules,
+  field = 'data',
+  onFile: (file: CheckedFile) => void = () => {},
+): Dataset {
+  const root = spec.root;
+  const rootReal = resolveDataPath(spec.root, rules, `${field}.root`);
+  if (!statSync(rootReal).isDirectory()) {
+    throw configError('not a folder', { code: 'io/not-folder', file: root, field: `${field}.root` });
+  }
   const extensions = new Set(spec.extensions.map((e) => e.toLowerCase()));
   const listing = spec.labels
-    ? listFromLabelsFile(resolveDataPath(spec.labels, baseDir), rootReal, `${field}.labels`)
+    ? listFromLabelsFile(resolveDataPath(spec.labels, rules, `${field}.labels`), rootReal, `${field}.labels`, onFile)
     : listFromFolders(rootReal, extensions, `${field}.root`);
+  for (const e of listing.entries) onFile(e.file);
   if (listing.entries.length === 0) {
     throw configError(`no ${spec.extensions.join('/')} images found`, {
       code: 'data/empty',
@@ -58,8 +72,9 @@ export function imageFolderDataset(spec: ImageFolderSpec, baseDir: string, field
   }
   const channels = spec.color === 'rgb' ? 3 : 1;
   const load = (entry: Entry): RawImage => {
-    const bytes = readDataFile(entry.path, `${field}.root`, { maxBytes: MAX_IMAGE_FILE_BYTES, gunzip: false });
-    const image = decodeImage(bytes, entry.path, spec.maxPixels);
+    const where = { file: entry.file.path, field: `${field}.root` };
+    const bytes = readWhole(entry.file, { maxBytes: MAX_IMAGE_FILE_BYTES, option: 'maxFileBytes' }, where);
+    const image = decodeImage(bytes, entry.file.path, spec.maxPixels);
     return {
       width: image.width,
       height: image.height,
@@ -90,12 +105,12 @@ export function imageFolderDataset(spec: ImageFolderSpec, baseDir: string, field
           `image is ${image.width}x${image.height} but the first image is ${plan.width}x${plan.height}; declare preprocess.resize`,
           {
             code: 'data/shape-mismatch',
-            file: entry.path,
+            file: entry.file.path,
             field: `${field}.preprocess.resize`,
           },
         );
       }
-      const input = applyImagePlan(image, plan, entry.path);
+      const input = applyImagePlan(image, plan, entry.file.path);
       return entry.label !== undefined ? { input, label: entry.label } : { input };
     },
   });
@@ -118,12 +133,12 @@ function listFromFolders(rootReal: string, extensions: Set<string>, field: strin
   const state: Walk = { rootReal, extensions, field, count: 0, visited: new Set([rootReal]) };
   const top = readdirSync(rootReal, { withFileTypes: true }).sort((a, b) => byName(a.name, b.name));
   const classDirs = top.filter((d) => isDirectory(join(rootReal, d.name), d));
-  if (classDirs.length === 0) return { entries: walk(rootReal, state, 0, []).map((path) => ({ path })) };
+  if (classDirs.length === 0) return { entries: walk(rootReal, state, 0, []).map((file) => ({ file })) };
   // Files loose in the root sit beside the class folders (a README, a labels.csv): not samples.
   const entries: Entry[] = [];
   const classNames = classDirs.map((d) => d.name);
   classNames.forEach((name, label) => {
-    for (const path of walk(join(rootReal, name), state, 1, [])) entries.push({ path, label });
+    for (const file of walk(join(rootReal, name), state, 1, [])) entries.push({ file, label });
   });
   return { entries, classNames, numClasses: classNames.length };
 }
@@ -139,7 +154,7 @@ function isDirectory(path: string, entry: { isDirectory(): boolean; isSymbolicLi
 }
 
 /** Appends the image files under `dir` to `out`, sorted, recursing into sub-folders; symlinks must stay inside the root. */
-function walk(dir: string, state: Walk, depth: number, out: string[]): string[] {
+function walk(dir: string, state: Walk, depth: number, out: CheckedFile[]): CheckedFile[] {
   const { rootReal, extensions, field } = state;
   if (depth > MAX_FOLDER_DEPTH) {
     throw formatError(`folders nest deeper than ${MAX_FOLDER_DEPTH} levels`, {
@@ -168,11 +183,16 @@ function walk(dir: string, state: Walk, depth: number, out: string[]): string[] 
 }
 
 /** `file,label` lines; blank lines, `#` comments and a `file,label` header are skipped. */
-function listFromLabelsFile(labelsFile: string, rootReal: string, field: string): Listing {
+function listFromLabelsFile(
+  labelsFile: string,
+  rootReal: string,
+  field: string,
+  onFile: (file: CheckedFile) => void,
+): Listing {
   const text = new TextDecoder('utf-8').decode(
-    readDataFile(labelsFile, field, { maxBytes: MAX_LABELS_FILE_BYTES, gunzip: false }),
+    readDataFile(labelsFile, field, { maxBytes: MAX_LABELS_FILE_BYTES, gunzip: false, onFile }),
   );
-  const rows: { path: string; label: string }[] = [];
+  const rows: { file: CheckedFile; label: string }[] = [];
   const lines = text.split(/\r?\n/);
   lines.forEach((line, i) => {
     const trimmed = line.trim();
@@ -185,7 +205,8 @@ function listFromLabelsFile(labelsFile: string, rootReal: string, field: string)
     const comma = trimmed.lastIndexOf(',');
     const lineField = `${field} line ${i + 1}`;
     if (comma <= 0 || comma === trimmed.length - 1) {
-      throw formatError(`expected "file,label", got ${JSON.stringify(trimmed.slice(0, 80))}`, {
+      // The line itself is not echoed: the file may not be a labels file at all.
+      throw formatError('expected a "file,label" line', {
         code: 'data/bad-label',
         file: labelsFile,
         field: lineField,
@@ -197,9 +218,8 @@ function listFromLabelsFile(labelsFile: string, rootReal: string, field: string)
         file: labelsFile,
         field: lineField,
       });
-    const name = trimmed.slice(0, comma).trim();
     rows.push({
-      path: resolveImagePath(rootReal, name, labelsFile, lineField),
+      file: labelledImage(rootReal, trimmed.slice(0, comma).trim(), labelsFile, lineField),
       label: trimmed.slice(comma + 1).trim(),
     });
   });
@@ -214,13 +234,27 @@ function listFromLabelsFile(labelsFile: string, rootReal: string, field: string)
         field,
       });
     }
-    return { entries: rows.map((r, i) => ({ path: r.path, label: labels[i]! })), numClasses: max + 1 };
+    return { entries: rows.map((r, i) => ({ file: r.file, label: labels[i]! })), numClasses: max + 1 };
   }
   const classNames = [...new Set(rows.map((r) => r.label))].sort(byName);
   const index = new Map(classNames.map((name, i) => [name, i]));
   return {
-    entries: rows.map((r) => ({ path: r.path, label: index.get(r.label)! })),
+    entries: rows.map((r) => ({ file: r.file, label: index.get(r.label)! })),
     classNames,
     numClasses: classNames.length,
   };
+}
+
+/** The image a labels line names; the error gives the line, never its text (see above). */
+function labelledImage(rootReal: string, name: string, labelsFile: string, field: string): CheckedFile {
+  try {
+    return resolveImagePath(rootReal, name, labelsFile, field);
+  } catch (e) {
+    throw formatError(`the image this line names cannot be read (${isEnxutoError(e) ? e.code : 'error'})`, {
+      code: 'data/bad-label',
+      file: labelsFile,
+      field,
+      cause: e,
+    });
+  }
 }

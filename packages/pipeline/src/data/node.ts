@@ -2,7 +2,7 @@
 export { openDataset } from './open-dataset.js';
 export type { OpenDatasetOptions } from './open-dataset.js';
 export { DEFAULT_MAX_DATA_BYTES, readDataFile, resolveDataPath } from './read-data-file.js';
-export type { ReadDataFileOptions } from './read-data-file.js';
+export type { DataPathRules, ReadDataFileOptions } from './read-data-file.js';
 export { imageFolderDataset, MAX_IMAGE_FILES } from './image-folder.js';
 export { decodeImage, imageKind } from './decode-image.js';
 export type { DecodedImage } from './decode-image.js';

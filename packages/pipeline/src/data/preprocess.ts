@@ -101,6 +101,20 @@ function normalisation(pre: Preprocess, channels: number, field: string): Normal
     if (s === 0) throw configError('a std of 0 would divide by zero', { code: 'data/zero-std', field: `${field}.std` });
     invStd[c] = 1 / s;
   });
+  // Values that turn every input into one constant, Inf or NaN would make every metric meaningless.
+  if (pre.scale === 0 || !Number.isFinite(Math.fround(pre.scale)))
+    throw configError(`a scale of ${pre.scale} makes every input the same value or infinite`, {
+      code: 'data/bad-preprocess',
+      field: `${field}.scale`,
+    });
+  for (let c = 0; c < channels; c++) {
+    const ends = [0, pre.scale].map((x) => Math.fround((Math.fround(x) - mean[c]!) * invStd[c]!));
+    if (!ends.every(Number.isFinite))
+      throw configError(`mean and std make channel ${c} infinite in float32`, {
+        code: 'data/bad-preprocess',
+        field: `${field}.std`,
+      });
+  }
   return { scale: pre.scale, mean, invStd };
 }
 

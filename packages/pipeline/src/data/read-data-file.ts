@@ -1,9 +1,11 @@
-// Reading a dataset file in Node: the spec's path resolved against the pipeline's folder, its
-// size checked before reading, gzip sniffed by magic and inflated with an output cap.
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+// Reading a dataset file in Node through @enxuto/io: the spec's path confined to the pipeline's
+// folder and declared roots, a regular file only (no FIFO or device), its size checked before
+// reading, gzip sniffed by magic and inflated within the file's growth budget (a small gzip that
+// claims gigabytes is refused before they are allocated).
 import { gunzipSync } from 'node:zlib';
-import { configError, formatError } from './errors.js';
+import { DEFAULT_LIMITS, growthBudget, type Limits } from '@enxuto/io';
+import { type CheckedFile, checkFile, confine, readWhole } from '@enxuto/io/node';
+import { formatError } from './errors.js';
 
 /** Default cap on one dataset file, after decompression (1 GiB). */
 export const DEFAULT_MAX_DATA_BYTES = 1 << 30;
@@ -13,59 +15,57 @@ export interface ReadDataFileOptions {
   maxBytes?: number;
   /** Inflate when the file starts with the gzip magic (default true). */
   gunzip?: boolean;
+  /** Growth limits for gzip inflation. */
+  limits?: Limits;
+  /** Called with the file once checked (the run protects every file it reads). */
+  onFile?: (file: CheckedFile) => void;
 }
 
-export function resolveDataPath(path: string, baseDir: string): string {
-  return resolve(baseDir, path);
+export interface DataPathRules {
+  /** Folder relative paths resolve against. */
+  baseDir: string;
+  /** Folders data may be read from; a path outside all of them is refused. */
+  roots: readonly string[];
 }
 
-/** Stat `file` and fail with a typed error naming `field` when it is missing or not a file. */
-export function statDataFile(file: string, field: string, kind: 'file' | 'directory' = 'file'): { size: number } {
-  let stats;
-  try {
-    stats = statSync(file);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw configError(code === 'ENOENT' ? `${kind} not found` : `cannot access ${kind} (${code})`, {
-      code: 'data/file-missing',
-      file,
-      field,
-      cause,
-    });
-  }
-  const ok = kind === 'file' ? stats.isFile() : stats.isDirectory();
-  if (!ok) throw configError(`not a ${kind}`, { code: 'data/not-a-file', file, field });
-  return { size: stats.size };
+/** The real path of a dataset path, which must lie inside one of the roots. */
+export function resolveDataPath(path: string, rules: DataPathRules, field?: string): string {
+  return confine(path, rules.baseDir, rules.roots, {
+    file: path,
+    ...(field !== undefined ? { field } : {}),
+    rootsName: "the pipeline's folder and its roots",
+  });
 }
 
 export function readDataFile(file: string, field: string, options: ReadDataFileOptions = {}): Uint8Array {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DATA_BYTES;
-  const { size } = statDataFile(file, field);
-  if (size > maxBytes) {
-    throw formatError(`file is ${size} bytes, more than the ${maxBytes} allowed`, {
-      code: 'data/too-large',
-      file,
-      field,
-    });
-  }
-  const raw = readFileSync(file);
-  const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
-  if (options.gunzip === false || !(bytes[0] === 0x1f && bytes[1] === 0x8b)) return bytes;
+  const checked = checkFile(file, { file, field });
+  const raw = readWhole(checked, { maxBytes, option: 'maxFileBytes' }, { file, field });
+  options.onFile?.(checked);
+  if (options.gunzip === false || !(raw[0] === 0x1f && raw[1] === 0x8b)) return raw;
+  const budget = Math.min(maxBytes, growthBudget(raw.byteLength, options.limits ?? DEFAULT_LIMITS));
   try {
-    const inflated = gunzipSync(raw, { maxOutputLength: maxBytes });
+    const inflated = gunzipSync(raw, { maxOutputLength: budget });
     return new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.byteLength);
   } catch (cause) {
     const err = cause as NodeJS.ErrnoException;
     if (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-      throw formatError(`gzip data inflates to more than the ${maxBytes} bytes allowed`, {
-        code: 'data/too-large',
-        file,
-        field,
-        cause,
-      });
+      if (budget === maxBytes) {
+        throw formatError(`gzip data inflates to more than the ${maxBytes} bytes allowed`, {
+          code: 'data/too-large',
+          file,
+          field,
+          cause,
+        });
+      }
+      throw formatError(
+        `gzip data inflates to more than ${budget} bytes from ${raw.byteLength} ` +
+          '(raise the limits growthRatio or growthAllowance to read it)',
+        { code: 'io/growth-limit', file, field, cause },
+      );
     }
     const truncated = /unexpected end/i.test(err.message);
-    throw formatError(truncated ? 'gzip stream is truncated' : `bad gzip data: ${err.message}`, {
+    throw formatError(truncated ? 'gzip stream is truncated' : 'bad gzip data', {
       code: truncated ? 'data/truncated' : 'data/bad-gzip',
       file,
       field,

@@ -3,12 +3,12 @@
 // scheme paths, symlinks and hard links checked); folders are checked here before listing them.
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
-import { resolveInside } from '@enxuto/io/node';
+import { type CheckedFile, resolveInside } from '@enxuto/io/node';
 import { formatError } from './errors.js';
 
-/** Real path of the image `name` (relative, '/'-separated) under `rootReal`; `source`/`field` name its origin. */
-export function resolveImagePath(rootReal: string, name: string, source: string, field: string): string {
-  return resolveInside(rootReal, name, { file: source, field }).path;
+/** The image `name` (relative, '/'-separated) under `rootReal`, checked; `source`/`field` name its origin. */
+export function resolveImagePath(rootReal: string, name: string, source: string, field: string): CheckedFile {
+  return resolveInside(rootReal, name, { file: source, field });
 }
 
 /** `path` below `rootReal` as a '/'-separated relative name. */

@@ -37,3 +37,8 @@ export interface PipelineReport {
   outputs: { path: string; format: string; bytes: number }[];
   durationMs: number;
 }
+
+/** report.json's text. */
+export function reportJson(report: PipelineReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

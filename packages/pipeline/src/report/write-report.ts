@@ -1,20 +1,23 @@
-// Writes report.json and report.html into the report folder, atomically, never over an input.
-import { mkdirSync } from 'node:fs';
+// Writes report.json and report.html into the report folder, atomically, never over a protected file.
 import { join } from 'node:path';
-import { assertNotInput, atomicWrite } from '@enxuto/io/node';
+import { atomicWrite, createFolders, ProtectedFiles } from '@enxuto/io/node';
 import { renderReportHtml } from './html.js';
-import type { PipelineReport } from './report-types.js';
+import { reportJson, type PipelineReport } from './report-types.js';
 
-export function reportJson(report: PipelineReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
-}
+export { reportJson } from './report-types.js';
 
-export function writeReport(report: PipelineReport, dir: string, inputs: readonly string[]): string[] {
-  mkdirSync(dir, { recursive: true });
+/** `protect`: the run's inputs (or their paths); no report file may replace one. */
+export function writeReport(
+  report: PipelineReport,
+  dir: string,
+  protect: ProtectedFiles | readonly string[] = [],
+): string[] {
+  const guard = protect instanceof ProtectedFiles ? protect : new ProtectedFiles().addAll(protect);
   const enc = new TextEncoder();
   const files = [join(dir, 'report.json'), join(dir, 'report.html')];
-  for (const f of files) assertNotInput(f, inputs);
-  atomicWrite(files[0]!, enc.encode(reportJson(report)));
-  atomicWrite(files[1]!, enc.encode(renderReportHtml(report)));
+  for (const f of files) guard.assertWritable(f, { field: 'report' });
+  createFolders(dir);
+  atomicWrite(files[0]!, enc.encode(reportJson(report)), { protect: guard });
+  atomicWrite(files[1]!, enc.encode(renderReportHtml(report)), { protect: guard });
   return files;
 }

@@ -6,10 +6,13 @@ import { float32Tensor, type Model } from '@enxuto/ir';
 import { definePass } from '@enxuto/pass';
 import { repoRoot, sharedPath, tempDir } from '@enxuto/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseDatasetSpec } from '../data/specs.js';
 import { npyBytes } from '../data/npy-fixture.js';
 import { createRegistry } from '../registry.js';
-import { CacheKeys } from './cache-keys.js';
+import type { CheckedFile } from '@enxuto/io/node';
+import { stepKey } from './cache.js';
+import { runKey } from './cache-key.js';
+import { CodeIdentity } from './code-identity.js';
+import { ContentHasher } from './content-hash.js';
 import { runPipeline } from './run-pipeline.js';
 
 let dir: { path: string; cleanup: () => void };
@@ -61,24 +64,37 @@ describe('cache keys', () => {
     mkdirSync(pkg);
     writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'p', version: '1.0.0' }));
     writeFixedTime(join(pkg, 'index.js'), 'export const k = 1;');
-    const cacheDir = join(dir.path, 'cache');
-    const specs = { calibration: parseDatasetSpec({ type: 'npy', data: 'cal.npy' }, 'data.calibration') };
-    const keys = (seed = 0) => new CacheKeys(cacheDir, specs, dir.path, { enxuto: '0.1.0', runtime: 'ort-node', seed });
-    const pass = { name: 'p', options: { a: 1, b: 2 }, source: 'builtin', packageDir: pkg };
-    const k = keys().step('prev', pass);
-    expect(keys().step('prev', { ...pass, options: { b: 2, a: 1 } })).toBe(k);
-    expect(keys().step('prev', { ...pass, options: { a: 1, b: 3 } })).not.toBe(k);
-    expect(keys().step('other', pass)).not.toBe(k);
-    expect(keys(1).step('prev', pass)).not.toBe(k);
+    const store = join(dir.path, 'cache', 'file-hashes.json');
+    const file = { path: cal } as CheckedFile;
+    const key = (previous: string, options: unknown, seed = 0) => {
+      const hasher = new ContentHasher(store);
+      const first = runKey(
+        {
+          model: previous,
+          input: {},
+          data: { calibration: { spec: { type: 'npy', data: 'cal.npy' }, files: [file] } },
+          outputs: [],
+          enxuto: '0.1.0',
+          runtime: 'ort-node',
+        },
+        hasher,
+      );
+      return stepKey(first, 'p', new CodeIdentity(hasher).of(pkg), options, seed);
+    };
+    const k = key('prev', { a: 1, b: 2 });
+    expect(key('prev', { b: 2, a: 1 })).toBe(k);
+    expect(key('prev', { a: 1, b: 3 })).not.toBe(k);
+    expect(key('other', { a: 1, b: 2 })).not.toBe(k);
+    expect(key('prev', { a: 1, b: 2 }, 1)).not.toBe(k);
     // Tests of the package do not change what it computes.
     writeFileSync(join(pkg, 'index.test.js'), 'test');
-    expect(keys().step('prev', pass)).toBe(k);
+    expect(key('prev', { a: 1, b: 2 })).toBe(k);
     // Same size, same mtime, other bytes: a different key.
     writeFixedTime(join(pkg, 'index.js'), 'export const k = 2;');
-    const edited = keys().step('prev', pass);
+    const edited = key('prev', { a: 1, b: 2 });
     expect(edited).not.toBe(k);
     writeFixedTime(cal, calibration(0.25));
-    expect(keys().step('prev', pass)).not.toBe(edited);
+    expect(key('prev', { a: 1, b: 2 })).not.toBe(edited);
   });
 
   it('a changed calibration file runs the step again and gives the new output', async () => {

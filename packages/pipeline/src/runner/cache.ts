@@ -1,62 +1,111 @@
-// The pass cache: each pass's output model, keyed by a hash chained from the input model's bytes
-// through every step before it (cache-keys.ts), so a re-run resumes where work last changed.
+// The pass cache: each pass's output model, keyed by a hash chained from the run's inputs through
+// every (pass, code, options, seed) before it (cache-key.ts), so a re-run resumes where work last
+// changed. An entry is trusted only after it checks out: its bytes hash to what its record says,
+// the record names the key it was stored under, it parses, and checkModel accepts it; anything
+// else is a miss. The folder is refused when it is a symlink, and entries are read as regular
+// files inside it only (no link may lead elsewhere).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { atomicWrite } from '@enxuto/io/node';
+import { lstatSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  atomicWrite,
+  type CheckedFile,
+  checkWritable,
+  createFolders,
+  type ProtectedFiles,
+  readWhole,
+  resolveInside,
+} from '@enxuto/io/node';
+import { checkModel, ConfigError, type Model } from '@enxuto/ir';
+import { readOnnx } from '@enxuto/onnx';
+import { canonicalJson, stepKeyText } from './step-key.js';
+import type { CachedStep, StepStore } from './step-store.js';
 
-export interface CachedStep {
-  changed: boolean;
-  stats: Record<string, unknown>;
-  modelBytes: Uint8Array;
-}
+export type { CachedStep } from './step-store.js';
+export { canonicalJson };
 
-/** JSON with sorted keys, so option order in the file does not change the key. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+export interface CacheHit extends CachedStep {
+  /** The entry's model, parsed and checked. */
+  model: Model;
 }
 
 export function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export class PassCache {
-  constructor(readonly dir: string) {}
+/** Key of step i: hash(key of step i-1, pass name, pass code identity, options, seed). */
+export function stepKey(previous: string, pass: string, code: string, options: unknown, seed: number): string {
+  return sha256(stepKeyText(previous, pass, code, options, seed));
+}
 
-  get(key: string): CachedStep | undefined {
-    const meta = join(this.dir, `${key}.json`);
-    const model = join(this.dir, `${key}.onnx`);
-    if (!existsSync(meta) || !existsSync(model)) return undefined;
+/** Refuses a cache folder that is a symlink, or that cannot be created and written. */
+export function checkCacheDir(dir: string, field = 'cacheDir'): void {
+  let isLink = false;
+  try {
+    isLink = lstatSync(dir).isSymbolicLink();
+  } catch {
+    // not there yet
+  }
+  if (isLink) {
+    throw new ConfigError(`cache folder ${dir} is a symbolic link; give a real folder (or --no-cache)`, {
+      code: 'cache/symlink',
+      file: dir,
+      field,
+    });
+  }
+  checkWritable(dir, { kind: 'folder', field });
+}
+
+const MAX_ENTRY_BYTES = 2 ** 31 - 1;
+
+export class PassCache implements StepStore {
+  readonly dir: string;
+
+  /** `protect`: files no cache write may replace (the run's inputs). */
+  constructor(
+    dir: string,
+    private readonly protect?: ProtectedFiles,
+  ) {
+    this.dir = resolve(dir);
+    checkCacheDir(this.dir);
+  }
+
+  private entry(name: string): CheckedFile | undefined {
     try {
-      const m = JSON.parse(readFileSync(meta, 'utf8')) as {
-        changed: boolean;
-        stats: Record<string, unknown>;
-        sha256: string;
-      };
-      const bytes = new Uint8Array(readFileSync(model));
-      // A damaged entry is a miss, never a wrong model.
-      if (sha256(bytes) !== m.sha256) return undefined;
-      return { changed: m.changed, stats: m.stats, modelBytes: bytes };
+      return resolveInside(this.dir, name, { field: 'cache' });
     } catch {
       return undefined;
     }
   }
 
+  get(key: string): CacheHit | undefined {
+    const meta = this.entry(`${key}.json`);
+    const model = this.entry(`${key}.onnx`);
+    if (!meta || !model) return undefined;
+    try {
+      const m = JSON.parse(new TextDecoder().decode(readWhole(meta, { maxBytes: 1 << 24, option: 'cache' }))) as {
+        key?: string;
+        changed: boolean;
+        stats: Record<string, unknown>;
+        sha256: string;
+      };
+      const bytes = readWhole(model, { maxBytes: MAX_ENTRY_BYTES, option: 'cache' });
+      if (m.key !== key || sha256(bytes) !== m.sha256 || typeof m.changed !== 'boolean') return undefined;
+      const parsed = readOnnx(bytes, { file: model.path });
+      checkModel(parsed);
+      return { changed: m.changed, stats: m.stats ?? {}, modelBytes: bytes, model: parsed };
+    } catch {
+      return undefined; // a damaged or foreign entry is a miss, never a wrong model
+    }
+  }
+
   put(key: string, step: CachedStep): void {
-    mkdirSync(this.dir, { recursive: true });
-    atomicWrite(join(this.dir, `${key}.onnx`), step.modelBytes);
-    atomicWrite(
-      join(this.dir, `${key}.json`),
-      new TextEncoder().encode(
-        JSON.stringify({ changed: step.changed, stats: step.stats, sha256: sha256(step.modelBytes) }),
-      ),
-    );
+    checkCacheDir(this.dir);
+    createFolders(this.dir);
+    // Entries are committed now, even in a run that is later stopped: a re-run resumes from them.
+    const opts = { now: true, ...(this.protect ? { protect: this.protect } : {}) };
+    atomicWrite(join(this.dir, `${key}.onnx`), step.modelBytes, opts);
+    const record = { key, changed: step.changed, stats: step.stats, sha256: sha256(step.modelBytes) };
+    atomicWrite(join(this.dir, `${key}.json`), new TextEncoder().encode(JSON.stringify(record)), opts);
   }
 }

@@ -1,5 +1,7 @@
 // Gates: conditions on the final model's metrics, compared with the input model's.
+import { EnxutoError } from '@enxuto/ir';
 import type { Gate, GateMetric } from '../config/schema.js';
+import type { PipelineReport } from '../report/report-types.js';
 import type { EvalMetrics } from '../eval/evaluate.js';
 
 export interface GateResult {
@@ -61,4 +63,15 @@ function fmt(x: number): string {
 /** Metrics a gate list needs evaluation data for. */
 export function gatesNeedData(gates: readonly Gate[]): boolean {
   return gates.some((g) => !['sizeBytes', 'sizeRatio', 'latencyP50Ms'].includes(g.metric));
+}
+
+/** A gate failed: nothing was written but the report. */
+export class GateError extends EnxutoError {
+  constructor(
+    message: string,
+    readonly report: PipelineReport,
+    readonly reportFiles: string[],
+  ) {
+    super(message, { code: 'pipeline/gate-failed', field: 'gates' });
+  }
 }

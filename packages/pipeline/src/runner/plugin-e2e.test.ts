@@ -2,7 +2,7 @@
 // real report.html opens in headless Chromium with the numbers of report.json.
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, sharedPath, tempDir } from '@enxuto/test-support';
+import { repoRoot, sharedDir, sharedPath, tempDir } from '@enxuto/test-support';
 import { launchChromium } from '@enxuto/test-support/browser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRegistry } from '../registry.js';
@@ -19,6 +19,7 @@ describe('a pipeline with the example plugin', () => {
       file,
       `input: ${sharedPath('models', 'onnx-mnist-8', 'mnist.onnx')}
 plugins: ['@enxuto/plugin-example']
+roots: [${sharedDir()}]
 data:
   evaluation:
     type: mnist-idx

@@ -1,14 +1,10 @@
 // Progress on the terminal: a redrawn bar on a TTY, plain throttled lines otherwise (CI logs).
+// Labels and messages may hold names from files: they are escaped (printable) before printing.
+import { printable } from '@enxuto/ir';
 import type { Logger } from '@enxuto/pass';
+import type { ProgressSink } from './progress-sink.js';
 
-export interface ProgressSink {
-  /** A new phase: a pass, an evaluation, writing outputs. */
-  begin(label: string): void;
-  update(done: number, total: number, message?: string): void;
-  end(summary?: string): void;
-}
-
-export const silentProgress: ProgressSink = { begin() {}, update() {}, end() {} };
+export { silentLogger, silentProgress, type ProgressSink } from './progress-sink.js';
 
 export interface StreamLike {
   write(s: string): unknown;
@@ -23,12 +19,13 @@ export function consoleProgress(stream: StreamLike, opts: { tty?: boolean } = {}
   let drawn = false;
   return {
     begin(l) {
-      label = l;
+      label = printable(l);
       // begin() already printed the start; plain lines then come at each quarter.
       lastQuarter = 0;
       if (!tty) stream.write(`${l}...\n`);
     },
-    update(done, total, message) {
+    update(done, total, raw) {
+      const message = raw === undefined ? undefined : printable(raw);
       const frac = total > 0 ? Math.min(1, done / total) : 0;
       if (tty) {
         const width = 24;
@@ -47,19 +44,17 @@ export function consoleProgress(stream: StreamLike, opts: { tty?: boolean } = {}
     end(summary) {
       if (tty && drawn) stream.write('\r\x1b[2K');
       drawn = false;
-      stream.write(`${label}${summary ? `: ${summary}` : ' done'}\n`);
+      stream.write(`${label}${summary ? `: ${printable(summary)}` : ' done'}\n`);
     },
   };
 }
 
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
-
 export function streamLogger(stream: StreamLike, verbose = false): Logger {
   return {
     debug: (m) => {
-      if (verbose) stream.write(`  ${m}\n`);
+      if (verbose) stream.write(`  ${printable(m)}\n`);
     },
-    info: (m) => stream.write(`  ${m}\n`),
-    warn: (m) => stream.write(`  warning: ${m}\n`),
+    info: (m) => stream.write(`  ${printable(m)}\n`),
+    warn: (m) => stream.write(`  warning: ${printable(m)}\n`),
   };
 }

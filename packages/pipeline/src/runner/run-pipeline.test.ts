@@ -1,8 +1,9 @@
 // The runner end to end on the real onnx-mnist-8 model and MNIST test digits.
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AbortedError, ConfigError } from '@enxuto/ir';
-import { sharedPath, tempDir } from '@enxuto/test-support';
+import { AbortedError, ConfigError, EnxutoError } from '@enxuto/ir';
+import { readOnnxFile, writeOnnxFile } from '@enxuto/onnx/node';
+import { sharedDir, sharedPath, tempDir } from '@enxuto/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRegistry } from '../registry.js';
 import { addNoise, blockingPass, scaleWeights } from '../test-passes.js';
@@ -26,6 +27,7 @@ const evaluation = () => ({
 function pipeline(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     input: sharedPath('models', 'onnx-mnist-8', 'mnist.onnx'),
+    roots: [sharedDir()],
     seed: 1,
     data: { evaluation: evaluation() },
     passes: [{ type: 'add-noise', options: { amount: 1e-4 } }],
@@ -172,10 +174,115 @@ describe('runPipeline refuses bad outputs before work starts (case 36)', () => {
     await refused(pipeline({ input: 'models/m.onnx', outputs: ['link/m.onnx'], passes: [] }), 'io/overwrite-input');
   });
 
+  it('an output that cannot be created, found before the first output is written (issue 13)', async () => {
+    writeFileSync(join(dir.path, 'plain-file'), 'x');
+    const config = pipeline({ outputs: ['a/m.onnx', 'plain-file/m.onnx'] });
+    const err = await runPipeline(writePipeline('p.json', config), { registry, cacheDir: false }).catch(
+      (e: unknown) => e,
+    );
+    expect([(err as EnxutoError).code, (err as EnxutoError).field]).toEqual(['io/not-folder', 'outputs.1']);
+    expect(existsSync(join(dir.path, 'a'))).toBe(false);
+    expect(existsSync(join(dir.path, 'out'))).toBe(false);
+  });
+
+  it('Ctrl-C in the write phase: the run stops and no output or report appears (issue 13)', async () => {
+    const controller = new AbortController();
+    let writes = 0;
+    const progress = {
+      begin: (label: string) => {
+        if (label.startsWith('writing') && ++writes === 2) controller.abort();
+      },
+      update() {},
+      end() {},
+    };
+    const config = pipeline({ outputs: ['a/m.onnx', 'b/m.onnx'], data: {}, evaluation: { latencyRuns: 0 } });
+    const err = await runPipeline(writePipeline('p.json', config), {
+      registry,
+      cacheDir: false,
+      signal: controller.signal,
+      progress,
+    }).catch((e: unknown) => e);
+    expect(writes).toBe(2);
+    expect(err).toBeInstanceOf(AbortedError);
+    expect(readdirSync(dir.path).sort()).toEqual(['p.json']);
+  });
+
   it('a non-empty output folder without --force', async () => {
     mkdirSync(join(dir.path, 'tfjs'));
     writeFileSync(join(dir.path, 'tfjs', 'keep.txt'), 'x');
     await refused(pipeline({ outputs: [{ path: 'tfjs', format: 'tfjs' }] }), 'io/non-empty-folder');
     expect(readdirSync(join(dir.path, 'tfjs'))).toEqual(['keep.txt']);
+  });
+});
+
+describe('the input and its external data are never overwritten, on any run, cached or not', () => {
+  // The input's weights live in models/m.data; every write that could land on it is refused, also
+  // on the second run, when the pass output comes from the cache and no pass runs.
+  const setUp = (location: string) => {
+    mkdirSync(join(dir.path, 'models'));
+    const src = readOnnxFile(sharedPath('models', 'onnx-mnist-8', 'mnist.onnx'));
+    writeOnnxFile(src, join(dir.path, 'models', 'm.onnx'), { externalData: { location } });
+    return readFileSync(join(dir.path, 'models', location));
+  };
+  const twice = async (config: Record<string, unknown>, cacheDir: string) => {
+    const codes: string[] = [];
+    for (let run = 0; run < 2; run++) {
+      const err = await runPipeline(writePipeline('p.json', config), { registry, cacheDir }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(EnxutoError);
+      codes.push((err as EnxutoError).code);
+    }
+    return codes;
+  };
+
+  it("an output's externalData.location on the input's data file", async () => {
+    const data = setUp('m.data');
+    const cacheDir = join(dir.path, 'cache');
+    // A first, successful run fills the cache, so the refused runs below are served from it.
+    await runPipeline(writePipeline('p.json', pipeline({ input: 'models/m.onnx', outputs: ['ok/m.onnx'] })), {
+      registry,
+      cacheDir,
+    });
+    const bad = pipeline({
+      input: 'models/m.onnx',
+      outputs: [{ path: 'models/copy.onnx', options: { externalData: { location: 'm.data' } } }],
+    });
+    expect(await twice(bad, cacheDir)).toEqual(['io/overwrite-input', 'io/overwrite-input']);
+    expect(readFileSync(join(dir.path, 'models', 'm.data')).equals(data)).toBe(true);
+    expect(existsSync(join(dir.path, 'models', 'copy.onnx'))).toBe(false);
+  });
+
+  it("a report folder holding the input's data file under a report name", async () => {
+    const data = setUp('report.json');
+    const cacheDir = join(dir.path, 'cache');
+    const bad = pipeline({ input: 'models/m.onnx', outputs: ['out/m.onnx'], report: 'models' });
+    expect(await twice(bad, cacheDir)).toEqual(['io/overwrite-input', 'io/overwrite-input']);
+    expect(readFileSync(join(dir.path, 'models', 'report.json')).equals(data)).toBe(true);
+    expect(existsSync(join(dir.path, 'out'))).toBe(false);
+  });
+
+  it('an output on a dataset file, and a cache folder that is a symlink', async () => {
+    const images = join(dir.path, 'img.gz');
+    writeFileSync(images, readFileSync(sharedPath('data', 'mnist', 't10k-images-idx3-ubyte.gz')));
+    const data = { evaluation: { ...evaluation(), images: 'img.gz' } };
+    const err = await runPipeline(
+      writePipeline('p.json', pipeline({ data, outputs: [{ path: 'img.gz', format: 'onnx' }] })),
+      {
+        registry,
+        cacheDir: false,
+      },
+    ).catch((e: unknown) => e);
+    expect((err as EnxutoError).code).toBe('io/overwrite-input');
+    expect(readFileSync(images).equals(readFileSync(sharedPath('data', 'mnist', 't10k-images-idx3-ubyte.gz')))).toBe(
+      true,
+    );
+    mkdirSync(join(dir.path, 'elsewhere'));
+    symlinkSync(join(dir.path, 'elsewhere'), join(dir.path, 'cache-link'));
+    const linked = await runPipeline(writePipeline('q.json', pipeline()), {
+      registry,
+      cacheDir: join(dir.path, 'cache-link'),
+    }).catch((e: unknown) => e);
+    expect(linked).toBeInstanceOf(EnxutoError);
+    expect((linked as EnxutoError).field).toBe('cacheDir');
+    expect(readdirSync(join(dir.path, 'elsewhere'))).toEqual([]);
   });
 });

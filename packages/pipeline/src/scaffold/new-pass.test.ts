@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '@enxuto/ir';
-import { repoRoot } from '@enxuto/test-support';
+import { repoRoot, tempDir } from '@enxuto/test-support';
+import { ENXUTO_VERSION } from '../runner/run-pipeline.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scaffoldPassPackage } from './new-pass.js';
 
@@ -30,10 +31,22 @@ afterAll(() => {
 describe('scaffoldPassPackage', () => {
   it('writes a package that builds and passes its test', () => {
     const { dir, files } = scaffoldPassPackage('acme/clamp-weights', { dir: join(area, 'clamp') });
-    expect(files.sort()).toEqual(['README.md', 'package.json', 'src/index.test.ts', 'src/index.ts', 'tsconfig.json']);
+    expect(files.sort()).toEqual([
+      'README.md',
+      'package.json',
+      'src/index.test.ts',
+      'src/index.ts',
+      'tsconfig.build.json',
+      'tsconfig.json',
+    ]);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(pkg.name).toBe('@acme/enxuto-clamp-weights');
-    const build = run([tsc, '-p', 'tsconfig.json'], dir);
+    // Inside this repository the enxuto packages are the workspace's own (npm links exact versions).
+    expect(pkg.peerDependencies['@enxuto/pipeline']).toBe('0.1.0');
+    const typecheck = run([tsc, '-p', 'tsconfig.json'], dir);
+    expect(typecheck.status, typecheck.stdout + typecheck.stderr).toBe(0);
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+    const build = run([tsc, '-p', 'tsconfig.build.json'], dir);
     expect(build.status, build.stdout + build.stderr).toBe(0);
     expect(existsSync(join(dir, 'dist', 'index.js'))).toBe(true);
     expect(existsSync(join(dir, 'dist', 'index.test.js'))).toBe(false);
@@ -41,6 +54,18 @@ describe('scaffoldPassPackage', () => {
     expect(test.status, test.stdout + test.stderr).toBe(0);
     expect(test.stdout).toMatch(/3 passed/);
   }, 240_000);
+
+  it('outside this repository, depends on the published enxuto of its own version', () => {
+    const outside = tempDir('enxuto-new-pass-');
+    try {
+      const { dir } = scaffoldPassPackage('acme/clamp-weights', { dir: join(outside.path, 'clamp') });
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      expect(pkg.peerDependencies['@enxuto/pipeline']).toBe(`^${ENXUTO_VERSION}`);
+      expect(pkg.devDependencies['@enxuto/pipeline']).toBe(`^${ENXUTO_VERSION}`);
+    } finally {
+      outside.cleanup();
+    }
+  });
 
   it('refuses un-namespaced names and non-empty folders', () => {
     expect(() => scaffoldPassPackage('clamp-weights', { dir: join(area, 'x') })).toThrow(ConfigError);

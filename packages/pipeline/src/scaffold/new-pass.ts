@@ -1,18 +1,22 @@
 // `enxuto new-pass <name>`: writes a plugin package with one pass, its options and a test.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '@enxuto/ir';
 import { atomicWrite } from '@enxuto/io/node';
 import { isNamespaced, isValidPassName } from '@enxuto/pass';
 import { checkPluginName } from '../plugins/load-plugins.js';
-import { packageJson, passSource, passTest, readme, tsconfigJson, type PassPackageNames } from './templates.js';
+import { ENXUTO_VERSION } from '../runner/run-pipeline.js';
+import { passPackageFiles, type PassPackageNames } from './templates.js';
 
 export interface NewPassOptions {
   /** Target folder (default: ./<pass name without namespace>). */
   dir?: string;
   /** npm package name (default: @<namespace>/enxuto-<pass>). */
   packageName?: string;
-  /** Version range of the enxuto dependencies (default ^0.1.0). */
+  /**
+   * Version range of the enxuto dependencies. Default: inside the enxuto repository, the exact
+   * version of its workspace packages (npm links them); elsewhere, ^ the running enxuto's version.
+   */
   enxutoVersion?: string;
   force?: boolean;
 }
@@ -38,16 +42,24 @@ export function scaffoldPassPackage(passName: string, opts: NewPassOptions = {})
       field: '--dir',
     });
   }
-  const names: PassPackageNames = { pass: passName, packageName, enxutoVersion: opts.enxutoVersion ?? '^0.1.0' };
-  const files: [string, string][] = [
-    ['package.json', packageJson(names)],
-    ['tsconfig.json', tsconfigJson()],
-    ['README.md', readme(names)],
-    [join('src', 'index.ts'), passSource(names)],
-    [join('src', 'index.test.ts'), passTest(names)],
-  ];
+  const enxutoVersion = opts.enxutoVersion ?? workspaceVersion(dir) ?? `^${ENXUTO_VERSION}`;
+  const names: PassPackageNames = { pass: passName, packageName, enxutoVersion };
+  const files = passPackageFiles(names);
   mkdirSync(join(dir, 'src'), { recursive: true });
   const enc = new TextEncoder();
   for (const [rel, text] of files) atomicWrite(join(dir, rel), enc.encode(text));
   return { dir, files: files.map(([rel]) => rel) };
+}
+
+/** The version of the enxuto packages when `dir` lies inside the enxuto repository (whose workspaces npm links). */
+function workspaceVersion(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    const pass = join(d, 'packages', 'ir', 'package.json');
+    if (existsSync(join(d, 'package.json')) && existsSync(pass)) {
+      const root = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { name?: string };
+      if (root.name === 'enxuto-monorepo')
+        return (JSON.parse(readFileSync(pass, 'utf8')) as { version: string }).version;
+    }
+    if (dirname(d) === d) return undefined;
+  }
 }

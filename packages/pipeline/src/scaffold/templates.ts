@@ -10,8 +10,23 @@ export interface PassPackageNames {
   enxutoVersion: string;
 }
 
+/** Every file of the package, as [path relative to its folder ('/'-separated), text]. */
+export function passPackageFiles(n: PassPackageNames): [string, string][] {
+  return [
+    ['package.json', packageJson(n)],
+    ['tsconfig.json', tsconfigJson()],
+    ['tsconfig.build.json', tsconfigBuildJson()],
+    ['README.md', readme(n)],
+    ['src/index.ts', passSource(n)],
+    ['src/index.test.ts', passTest(n)],
+  ];
+}
+
 const camel = (s: string) =>
   s.replace(/[-/@.]+([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/^[^a-zA-Z]+/, '');
+
+/** zod's range, as the enxuto packages ask for it. */
+const ZOD = '^4.6.7';
 
 export function packageJson(n: PassPackageNames): string {
   return `${JSON.stringify(
@@ -21,18 +36,26 @@ export function packageJson(n: PassPackageNames): string {
       description: `enxuto pass ${n.pass}`,
       type: 'module',
       keywords: ['enxuto-plugin'],
-      exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
+      // "source" lets enxuto's own tests (and yours, under vitest) load the plugin without a build.
+      exports: { '.': { source: './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' } },
       types: './dist/index.d.ts',
-      files: ['dist'],
-      scripts: { build: 'tsc -p tsconfig.json', test: 'vitest run' },
-      peerDependencies: { '@enxuto/ir': n.enxutoVersion, '@enxuto/pass': n.enxutoVersion, zod: '^4.1.0' },
+      files: ['dist', 'src', '!src/**/*.test.ts'],
+      scripts: {
+        build: 'tsc -p tsconfig.build.json',
+        typecheck: 'tsc -p tsconfig.json',
+        test: 'vitest run',
+        prepack: 'npm run build',
+      },
+      license: 'Apache-2.0',
+      // The pass API and zod come from the project that runs the pipeline: one copy of each.
+      peerDependencies: { '@enxuto/ir': n.enxutoVersion, '@enxuto/pass': n.enxutoVersion, zod: ZOD },
       devDependencies: {
         '@enxuto/ir': n.enxutoVersion,
         '@enxuto/pass': n.enxutoVersion,
         '@types/node': '^20.19.0',
         typescript: '~5.9.3',
         vitest: '^4.0.0',
-        zod: '^4.1.0',
+        zod: ZOD,
       },
     },
     null,
@@ -40,6 +63,7 @@ export function packageJson(n: PassPackageNames): string {
   )}\n`;
 }
 
+/** tsconfig.json: type-checks everything, tests included (`npm run typecheck`); emits nothing. */
 export function tsconfigJson(): string {
   return `${JSON.stringify(
     {
@@ -49,13 +73,25 @@ export function tsconfigJson(): string {
         module: 'NodeNext',
         moduleResolution: 'NodeNext',
         strict: true,
-        declaration: true,
+        noUnusedLocals: true,
+        verbatimModuleSyntax: true,
         skipLibCheck: true,
-        rootDir: 'src',
-        outDir: 'dist',
+        noEmit: true,
         types: ['node'],
       },
       include: ['src'],
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** tsconfig.build.json: the same settings, emitting dist/ without the tests (`npm run build`). */
+export function tsconfigBuildJson(): string {
+  return `${JSON.stringify(
+    {
+      extends: './tsconfig.json',
+      compilerOptions: { noEmit: false, declaration: true, rootDir: 'src', outDir: 'dist' },
       exclude: ['src/**/*.test.ts'],
     },
     null,
@@ -146,19 +182,29 @@ describe('${n.pass}', () => {
 export function readme(n: PassPackageNames): string {
   return `# ${n.packageName}
 
-An [enxuto](https://github.com/enxuto) pass: \`${n.pass}\`.
+An [enxuto](https://github.com/enxuto) plugin with one pass: \`${n.pass}\`.
 
 \`\`\`sh
 npm install
-npm run build && npm test
+npm run build && npm run typecheck && npm test
 \`\`\`
 
-Use it from a pipeline file in a project that has this package installed:
+## Use it in a project
+
+Install it in the project that runs your pipelines, then list it under \`plugins:\` (quoted: YAML
+reserves \`@\`):
+
+- kept inside the project: add \`"workspaces": ["plugins/*"]\` to the project's package.json and run
+  \`npm install\` there (the plugin's dependencies come from the project);
+- or, after \`npm run build\` here: \`npm install ./path/to/this/folder\` in the project;
+- or, once published: \`npm install ${n.packageName}\`.
 
 \`\`\`yaml
-plugins: [${n.packageName}]
+plugins: ['${n.packageName}']
 passes:
   - { type: ${n.pass}, options: { limit: 1 } }
 \`\`\`
+
+\`npx enxuto passes --plugin ${n.packageName}\` lists its passes and options.
 `;
 }

@@ -10,6 +10,7 @@ import {
   UnsupportedError,
   type Value,
 } from '@enxuto/ir';
+import { GrowthBudget } from '@enxuto/io';
 import type { WeightMap } from '../decode-weights.js';
 import { foldTransposes, uniquifyNodeNames } from '../fold-transposes.js';
 import { attrRunType, attrShape, attrTensorJson, parseTfNode, type TfNode } from '../graphdef.js';
@@ -28,12 +29,21 @@ import {
   type Where,
 } from '../json.js';
 import { TF_IMPORTERS } from './ops.js';
-import { dtypeFromTfEnum } from '../dtypes.js';
+import { dtypeFromTfEnum, tfjsRunDtype } from '../dtypes.js';
 
 /** Nodes a graph model may have (the largest converter outputs hold tens of thousands). */
 export const MAX_GRAPH_NODES = 200_000;
 
-export function importGraphModel(json: JsonObject, weights: WeightMap, where: Where): Model {
+/**
+ * `budget` bounds what inline constants may build beyond the values they store (TensorProto
+ * repeats its last value to fill the shape, so a few bytes can claim a huge tensor).
+ */
+export function importGraphModel(
+  json: JsonObject,
+  weights: WeightMap,
+  where: Where,
+  budget: GrowthBudget = new GrowthBudget(0),
+): Model {
   const topo = asObject(own(json, 'modelTopology'), where, 'modelTopology');
   const nodesJson = asArray(own(topo, 'node'), where, 'modelTopology.node');
   if (nodesJson.length > MAX_GRAPH_NODES)
@@ -55,7 +65,7 @@ export function importGraphModel(json: JsonObject, weights: WeightMap, where: Wh
     analysis,
     importScope(c, members, level) {
       for (const unit of scopeUnits(analysis, members, level, where)) {
-        if (unit.members.length === 1 && unit.key === unit.members[0]) importOne(c, unit.members[0]!, weights);
+        if (unit.members.length === 1 && unit.key === unit.members[0]) importOne(c, unit.members[0]!, weights, budget);
         else importWhileLoop(c, unit.key as Frame, unit.members, scope);
       }
     },
@@ -80,10 +90,10 @@ export function importGraphModel(json: JsonObject, weights: WeightMap, where: Wh
   return model;
 }
 
-function importOne(ctx: ImportContext, n: TfNode, weights: WeightMap): void {
+function importOne(ctx: ImportContext, n: TfNode, weights: WeightMap, budget: GrowthBudget): void {
   if (n.op === 'NoOp') return;
   try {
-    importNode(ctx, n, weights);
+    importNode(ctx, n, weights, budget);
   } catch (e) {
     if (e instanceof EnxutoError) throw e.withLocation(n.where);
     throw new FormatError(`cannot translate ${n.op}: ${(e as Error).message}`, {
@@ -94,7 +104,7 @@ function importOne(ctx: ImportContext, n: TfNode, weights: WeightMap): void {
   }
 }
 
-function importNode(ctx: ImportContext, n: TfNode, weights: WeightMap): void {
+function importNode(ctx: ImportContext, n: TfNode, weights: WeightMap, budget: GrowthBudget): void {
   const g = ctx.g;
   if (n.op === 'Placeholder' || n.op === 'PlaceholderWithDefault') {
     // TF.js feeds a uint8 image input as int32 (it has no uint8 tensors): so does the IR.
@@ -104,13 +114,22 @@ function importNode(ctx: ImportContext, n: TfNode, weights: WeightMap): void {
     return;
   }
   if (n.op === 'Const') {
-    const t = weights.get(n.name) ?? inlineTensor(n);
+    const t = weights.get(n.name) ?? inlineTensor(n, budget);
     if (!t)
       throw formatError(
         `Const '${n.name}' has no weight in the manifest`,
         'tfjs/missing-weight',
         n.where,
         'weightsManifest',
+      );
+    // A manifest dtype the node disagrees with would give a graph its runtime rejects.
+    const declared = attrRunType(n, 'dtype');
+    if (declared !== undefined && tfjsRunDtype(t.dtype) !== declared)
+      throw formatError(
+        `Const '${n.name}' is ${declared} but its weight is ${t.dtype}`,
+        'tfjs/dtype-mismatch',
+        n.where,
+        'attr.dtype',
       );
     ctx.define(n.name, [g.addInitializer(n.name, t)]);
     return;
@@ -137,7 +156,7 @@ function importNode(ctx: ImportContext, n: TfNode, weights: WeightMap): void {
 }
 
 /** Small constants TF keeps inline: TensorProto JSON with int/float values (never large). */
-function inlineTensor(n: TfNode): Tensor | undefined {
+function inlineTensor(n: TfNode, budget: GrowthBudget): Tensor | undefined {
   const tj = attrTensorJson(n, 'value');
   if (!tj) return undefined;
   const dtype = dtypeFromTfEnum(own(tj, 'dtype'));
@@ -161,8 +180,12 @@ function inlineTensor(n: TfNode): Tensor | undefined {
   const nums = vals.map((v, i) => (dtype === 'int32' ? asInt(v, n.where, `${key}[${i}]`) : Number(v)));
   if (nums.some((x) => Number.isNaN(x) && dtype === 'int32'))
     throw formatError('bad value', 'tfjs/bad-field', n.where, key);
-  // TensorProto repeats the last value to fill the shape (and an empty list means zeros).
-  const full = Array.from({ length: size }, (_, i) => nums[Math.min(i, nums.length - 1)] ?? 0);
+  // TensorProto repeats the last value to fill the shape (and an empty list means zeros): what is
+  // filled beyond the stored values is growth, paid from the file's budget before allocating.
+  if (size > nums.length) budget.take((size - nums.length) * 4, { ...n.where, field: 'attr.value.tensor' });
+  const full = dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
+  full.set(nums.slice(0, size));
+  if (size > nums.length && nums.length > 0) full.fill(nums.at(-1)!, nums.length);
   return tensorFromValues(dtype, shape, full);
 }
 

@@ -15,6 +15,7 @@ import {
   type Tensor,
   type Value,
 } from '@enxuto/ir';
+import { int32Overflow } from '@enxuto/transforms';
 import { EXTRA } from '../extras.js';
 import { ConstPool } from './const-dedup.js';
 import {
@@ -177,6 +178,12 @@ export class ExportContext {
   }
 
   int32Const(base: string, values: readonly number[], shape: readonly number[] = [values.length]): Value {
+    const bad = int32Overflow(values);
+    if (bad >= 0)
+      throw new UnsupportedError(`${base} value ${values[bad]} does not fit TFLite's int32`, {
+        code: 'tflite/int32-overflow',
+        field: `${base}[${bad}]`,
+      });
     return this.addConst(base, tensorFromValues('int32', shape, Int32Array.from(values)));
   }
 

@@ -1,7 +1,7 @@
 // ONNX-domain IR -> `tflite`-domain IR ready for writeTflite: NCHW -> NHWC layout, op mapping
 // with fusions, and the four export modes. The source model is not changed.
 import { ConfigError, Model, tensorType, UnsupportedError, type DataType, type Dim, type Value } from '@enxuto/ir';
-import { FOLDABLE_OPS } from '@enxuto/transforms';
+import { findInt32Overflow, FOLDABLE_OPS } from '@enxuto/transforms';
 import { TFLITE_DOMAIN } from '../extras.js';
 import { ExportContext, unsupported } from './context.js';
 import { FOLDABLE, tryFold } from './const-fold.js';
@@ -56,6 +56,14 @@ export function exportToTflite(model: Model, options: TfliteExportOptions = {}):
       'opType',
     );
   }
+
+  const big = findInt32Overflow(model);
+  if (big !== undefined)
+    throw new UnsupportedError(`dimension ${big.dim} does not fit TFLite's int32 shapes`, {
+      code: 'tflite/int32-overflow',
+      value: big.value,
+      field: big.field,
+    });
 
   const out = new Model();
   out.opsetImports.clear();

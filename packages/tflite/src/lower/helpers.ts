@@ -93,6 +93,37 @@ export function padding(n: Node): Record<string, Attr> {
   return { auto_pad: attr.string(p === 'VALID' ? 'VALID' : 'SAME_UPPER') };
 }
 
+/**
+ * Conv attributes (strides, padding, dilations). onnxruntime refuses SAME auto_pad with dilations,
+ * so a dilated SAME conv gets TF's SAME padding spelled out (the odd pixel at the end).
+ */
+export function convSpatial(n: Node): Record<string, Attr> {
+  const dilations = [n.getInt('dilation_h_factor', 1), n.getInt('dilation_w_factor', 1)];
+  const attrs: Record<string, Attr> = { ...spatial(n), dilations: attr.ints(dilations) };
+  const size = n.inputs[0]?.shape;
+  const kernel = n.inputs[1]?.shape;
+  if (n.getString('padding', 'SAME') === 'VALID' || dilations.every((d) => d === 1)) return attrs;
+  if (size?.length !== 4 || kernel?.length !== 4)
+    unsupported(n, 'a dilated SAME conv needs static shapes', 'inputs[0]');
+  const strides = [n.getInt('stride_h', 1), n.getInt('stride_w', 1)];
+  const begin: number[] = [];
+  const end: number[] = [];
+  [0, 1].forEach((a) => {
+    const inSize = size[a + 1];
+    const k = kernel[a + 1];
+    if (typeof inSize !== 'number' || typeof k !== 'number')
+      unsupported(n, 'a dilated SAME conv needs static shapes', 'inputs[0]');
+    const total = Math.max(
+      (Math.ceil(inSize / strides[a]!) - 1) * strides[a]! + (k - 1) * dilations[a]! + 1 - inSize,
+      0,
+    );
+    begin.push(Math.floor(total / 2));
+    end.push(total - Math.floor(total / 2));
+  });
+  delete attrs.auto_pad;
+  return { ...attrs, pads: attr.ints([...begin, ...end]) };
+}
+
 export function spatial(n: Node): Record<string, Attr> {
   return {
     strides: attr.ints([n.getInt('stride_h', 1), n.getInt('stride_w', 1)]),

@@ -101,6 +101,13 @@ const CASES: Case[] = [
     [{ shape: [1, 9, 13, 3] }],
     { align_corners: 0, half_pixel_centers: 0 },
   ],
+  // Dilated SAME convs: onnxruntime has no SAME auto_pad with dilations, so the pads are explicit.
+  [
+    'CONV_2D',
+    [X([1, 9, 10, 3]), X([4, 3, 3, 3]), X([4])],
+    [{ shape: [1, 5, 5, 4] }],
+    { padding: 'SAME', stride_h: 2, stride_w: 2, dilation_h_factor: 2, dilation_w_factor: 3 },
+  ],
   ['DEPTH_TO_SPACE', [X([1, 2, 3, 8])], [{ shape: [1, 4, 6, 2] }], { block_size: 2 }],
   ['SPACE_TO_DEPTH', [X([1, 4, 6, 2])], [{ shape: [1, 2, 3, 8] }], { block_size: 2 }],
   ['BATCH_MATMUL', [X([2, 3, 4]), X([2, 5, 4])], [{ shape: [2, 3, 5] }], { adj_x: 0, adj_y: 1 }],

@@ -10,6 +10,7 @@ import { lowerConvolution2DTransposeBias, lowerTransposeConv } from './ops-trans
 import {
   activation,
   binary,
+  convSpatial,
   constantInput,
   inNchw,
   input,
@@ -171,10 +172,7 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   CONV_2D: (ctx, n) => {
     const w = weights(ctx, n, 1, TO_NCHW, 'conv_w'); // [O, KH, KW, I] -> [O, I, KH, KW]
     const b = optionalInput(ctx, n, 2);
-    const attrs = {
-      ...spatial(n),
-      dilations: attr.ints([n.getInt('dilation_h_factor', 1), n.getInt('dilation_w_factor', 1)]),
-    };
+    const attrs = convSpatial(n);
     return [inNchw(ctx, n, input(ctx, n, 0), (x) => ctx.op('Conv', b ? [x, w, b] : [x, w], attrs)[0]!)];
   },
   DEPTHWISE_CONV_2D: (ctx, n) => {
@@ -182,11 +180,7 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
     if (typeof channels !== 'number') unsupported(n, 'the input channel count must be static', 'inputs[0]');
     const w = weights(ctx, n, 1, [3, 0, 1, 2], 'dw_w'); // [1, KH, KW, C*M] -> [C*M, 1, KH, KW]
     const b = optionalInput(ctx, n, 2);
-    const attrs = {
-      ...spatial(n),
-      group: attr.int(channels),
-      dilations: attr.ints([n.getInt('dilation_h_factor', 1), n.getInt('dilation_w_factor', 1)]),
-    };
+    const attrs = { ...convSpatial(n), group: attr.int(channels) };
     return [inNchw(ctx, n, input(ctx, n, 0), (x) => ctx.op('Conv', b ? [x, w, b] : [x, w], attrs)[0]!)];
   },
   TRANSPOSE_CONV: lowerTransposeConv,

@@ -14,37 +14,14 @@ import {
   type TensorT,
 } from './schema.generated.js';
 import { countSparseElements } from './sparsity.js';
+import { OPTIONAL_INPUTS, operandShapeProblem } from './verify-operands.js';
+import { quantizationProblem } from './verify-quant.js';
 
 export const SCHEMA_VERSION = 3;
 /** Largest tensor enxuto accepts, in bytes (TFLite's own limit for a FlatBuffer-held tensor). */
 export const MAX_TENSOR_BYTES = 2 ** 32;
-
 const OPS = BuiltinOperator;
 const KNOWN_OPERATOR_CODES = new Set<number>(Object.values(BuiltinOperator));
-
-/**
- * Input positions that may hold -1 (TFLite's "no tensor") for the builtins that have optional
- * inputs; every input of any other builtin is required. Custom ops are opaque, so any of their
- * inputs may be absent.
- */
-const OPTIONAL_INPUTS: Partial<Record<number, (position: number) => boolean>> = {
-  [OPS.CONV_2D]: (i) => i === 2,
-  [OPS.DEPTHWISE_CONV_2D]: (i) => i === 2,
-  [OPS.FULLY_CONNECTED]: (i) => i === 2,
-  [OPS.TRANSPOSE_CONV]: (i) => i === 3,
-  [OPS.CONV_3D]: (i) => i === 2,
-  [OPS.CONV_3D_TRANSPOSE]: (i) => i === 3,
-  [OPS.SVDF]: (i) => i === 3,
-  [OPS.RESHAPE]: (i) => i === 1,
-  [OPS.LSH_PROJECTION]: (i) => i === 2,
-  [OPS.LSTM]: (i) => i > 0,
-  [OPS.UNIDIRECTIONAL_SEQUENCE_LSTM]: (i) => i > 0,
-  [OPS.BIDIRECTIONAL_SEQUENCE_LSTM]: (i) => i > 0,
-  [OPS.BIDIRECTIONAL_SEQUENCE_RNN]: (i) => i > 0,
-  [OPS.UNIDIRECTIONAL_SEQUENCE_RNN]: (i) => i > 0,
-  [OPS.RNN]: (i) => i > 0,
-  [OPS.CUSTOM]: () => true,
-};
 
 export interface VerifyOptions {
   file?: string;
@@ -207,33 +184,9 @@ class Verifier {
   }
 
   private checkQuantization(t: TensorT, field: string, name: string, shape: readonly number[]): void {
-    const q = t.quantization;
-    if (q === undefined) return;
-    const scale = q.scale ?? [];
-    const zp = q.zero_point ?? [];
-    const qf = `${field}.quantization`;
-    if (scale.length !== zp.length) {
-      this.fail('bad-quantization', `${scale.length} scales but ${zp.length} zero points`, {
-        field: `${qf}.zero_point`,
-        value: name,
-      });
-    }
-    if (scale.length > 1) {
-      if (q.quantized_dimension < 0 || q.quantized_dimension >= shape.length) {
-        this.fail(
-          'bad-quantization',
-          `quantized_dimension ${q.quantized_dimension} is not below the rank ${shape.length}`,
-          { field: `${qf}.quantized_dimension`, value: name },
-        );
-      }
-      const dim = shape[q.quantized_dimension]!;
-      if (scale.length !== dim) {
-        this.fail('bad-quantization', `${scale.length} scales for dimension ${q.quantized_dimension} of size ${dim}`, {
-          field: `${qf}.scale`,
-          value: name,
-        });
-      }
-    }
+    const problem = quantizationProblem(t, shape);
+    if (problem !== undefined)
+      this.fail('bad-quantization', problem.message, { field: `${field}.quantization.${problem.field}`, value: name });
   }
 
   private checkSubgraph(sg: SubGraphT, s: number): void {
@@ -332,6 +285,16 @@ class Verifier {
           { field: `${of}.mutating_variable_inputs`, node: opName },
         );
       }
+      const shapes = operandShapeProblem(
+        code,
+        inputs.map((ti) => (ti >= 0 ? tensors[ti] : undefined)),
+      );
+      if (shapes !== undefined)
+        this.fail('shape-mismatch', shapes.message, {
+          field: `${of}.inputs[${shapes.input}]`,
+          node: opName,
+          value: tensorName(inputs[shapes.input]!),
+        });
       if (op.large_custom_options_offset > 1)
         this.checkRegion(
           op.large_custom_options_offset,

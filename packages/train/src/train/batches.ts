@@ -50,3 +50,53 @@ export function arrayBatches(input: Float32Array, sampleShape: readonly number[]
     },
   };
 }
+
+/**
+ * Splits a source into training and held-out validation samples (a seeded choice of
+ * `fraction` of them), for early stopping on data the run does not train on. Reads the source
+ * once into memory.
+ */
+export function holdOut(
+  source: BatchSource,
+  fraction: number,
+  seed = 0,
+): { train: BatchSource; validation: BatchSource; trainCount: number; validationCount: number } {
+  if (!(fraction > 0 && fraction < 1)) {
+    throw new ConfigError(`held-out fraction must be in (0, 1), got ${fraction}`, {
+      code: 'train/bad-option',
+      field: 'validation',
+    });
+  }
+  const chunks: TrainBatch[] = [];
+  let count = 0;
+  for (const b of source.batches(512, { shuffle: false })) {
+    chunks.push(b);
+    count += b.shape[0]!;
+  }
+  const sampleShape = chunks[0]?.shape.slice(1) ?? [];
+  const per = sampleShape.reduce((a, b) => a * b, 1);
+  const labelled = chunks.length > 0 && chunks.every((c) => c.labels !== undefined);
+  const held = new Uint8Array(count);
+  const order = seededPermutation(count, seed);
+  const validationCount = Math.min(count - 1, Math.max(1, Math.round(count * fraction)));
+  for (let k = 0; k < validationCount; k++) held[order[k]!] = 1;
+  const parts = [0, 1].map((side) => {
+    const n = side ? validationCount : count - validationCount;
+    return { x: new Float32Array(n * per), y: labelled ? new Int32Array(n) : undefined, at: 0 };
+  });
+  let i = 0;
+  for (const c of chunks) {
+    for (let r = 0; r < c.shape[0]!; r++, i++) {
+      const p = parts[held[i]!]!;
+      p.x.set(c.input.subarray(r * per, (r + 1) * per), p.at * per);
+      if (p.y) p.y[p.at] = c.labels![r]!;
+      p.at++;
+    }
+  }
+  return {
+    train: arrayBatches(parts[0]!.x, sampleShape, parts[0]!.y),
+    validation: arrayBatches(parts[1]!.x, sampleShape, parts[1]!.y),
+    trainCount: count - validationCount,
+    validationCount,
+  };
+}

@@ -5,7 +5,7 @@ import { blobs, mlpModel, tinyCnnModel } from '../../test/models.js';
 import { mnistSlice } from '../../test/mnist.js';
 import { compileGraph } from '../compile.js';
 import { initBackend } from '../node.js';
-import { arrayBatches } from './batches.js';
+import { arrayBatches, holdOut } from './batches.js';
 import { memoryCheckpointStore } from './checkpoint.js';
 import { distillationLoss } from './losses.js';
 import { train } from './train.js';
@@ -34,7 +34,48 @@ function weights(model: ReturnType<typeof mlpModel>): Map<string, Float32Array> 
   return new Map(model.graph.initializers().map((v) => [v.name, v.const!.toFloat32().slice()]));
 }
 
+describe('holdOut', () => {
+  it('splits a seeded share off, without overlap, the same way every time', () => {
+    const n = 50;
+    const input = Float32Array.from({ length: n * 2 }, (_, i) => Math.floor(i / 2));
+    const labels = Int32Array.from({ length: n }, (_, i) => i);
+    const ids = (s: ReturnType<typeof holdOut>['train']) =>
+      [...s.batches(7)].flatMap((b) => [...b.labels!]).sort((a, b) => a - b);
+    const a = holdOut(arrayBatches(input, [2], labels), 0.2, 3);
+    expect([a.trainCount, a.validationCount]).toEqual([40, 10]);
+    const val = ids(a.validation);
+    const tr = ids(a.train);
+    expect(val).toHaveLength(10);
+    expect([...tr, ...val].sort((x, y) => x - y)).toEqual([...labels]);
+    expect(ids(holdOut(arrayBatches(input, [2], labels), 0.2, 3).validation)).toEqual(val);
+    expect(ids(holdOut(arrayBatches(input, [2], labels), 0.2, 4).validation)).not.toEqual(val);
+    // Inputs travel with their labels.
+    for (const b of a.validation.batches(10)) for (let r = 0; r < 10; r++) expect(b.input[2 * r]).toBe(b.labels![r]);
+  });
+});
+
 describe('train', () => {
+  it('with a baseline, keeps the starting weights when no epoch beats them on held-out data', async () => {
+    const tr = blobs(400, 4, 1);
+    const te = blobs(200, 4, 2);
+    const model = mlpModel({ input: 2, hidden: [16], classes: 4, seed: 5 });
+    await train(model, { data: arrayBatches(tr.input, [2], tr.labels), epochs: 5, batchSize: 32, lr: 0.05, seed: 1 });
+    const converged = weights(model);
+    // Training towards wrong labels: every epoch ends worse on the held-out data than the start.
+    const wrong = tr.labels.map((l) => (l + 1) % 4);
+    const r = await train(model, {
+      data: arrayBatches(tr.input, [2], wrong),
+      validation: arrayBatches(te.input, [2], te.labels),
+      epochs: 2,
+      batchSize: 32,
+      lr: 0.05,
+      seed: 2,
+      earlyStop: { patience: 5, baseline: true },
+    });
+    expect(r.bestEpoch).toBe(-1);
+    expect(weights(model)).toEqual(converged);
+  });
+
   it('separates a synthetic 4-class task (>= 95 % held-out accuracy)', async () => {
     const tr = blobs(400, 4, 1);
     const te = blobs(200, 4, 2);

@@ -26,6 +26,11 @@ export interface EarlyStopOptions {
   metric?: 'loss' | 'accuracy';
   /** Put back the best epoch's weights at the end (default true). */
   restoreBest?: boolean;
+  /**
+   * Score the starting weights too (needs validation data): if no epoch beats them, they come
+   * back, so fine-tuning with a poor learning rate cannot leave a converged model worse. Default false.
+   */
+  baseline?: boolean;
 }
 
 export interface TrainProgress {
@@ -238,6 +243,14 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
       }
     }
     applyMasks(masks);
+    if (stop?.baseline && options.validation && startEpoch === 0) {
+      const v = evaluate(exe, options.validation, batchSize, input, output);
+      const metric = watchAccuracy ? (v.accuracy ?? 0) : v.loss;
+      if (Number.isFinite(metric)) {
+        best = { epoch: -1, metric };
+        if (restoreBest) bestWeights = snapshot(exe);
+      }
+    }
 
     let stoppedEarly = stop !== undefined && sinceBest >= stop.patience && startEpoch > 0;
     for (let epoch = startEpoch; epoch < epochs && !stoppedEarly; epoch++) {

@@ -234,7 +234,22 @@ export async function runModel(
         const kernels = integerKernels(file);
         if (kernels === 0)
           return { status: 'fail', metric: r.metric, detail: 'no integer kernels (silently dequantized)' };
-        return { ...r, detail: `${kernels} integer kernels${r.detail ? `; ${r.detail}` : ''}` };
+        // The file read back (its ops as float between Q/DQ, run exactly) tells an export that changed
+        // the model from the interpreter's fixed-point rounding, which the int8 ONNX model does not have.
+        const back = join(dir, 'model.int8.back.onnx');
+        let structure: string;
+        try {
+          await writeModel((await readModel(file)).model, back);
+          const a = worstAgreement(
+            int8Reference,
+            await everySample((f) => runOnnx(back, f, outputNames, true), samples),
+          );
+          structure = a.metric!.toFixed(4);
+        } catch (e) {
+          structure = `not run (${(e as Error).message.split('\n')[0]!.slice(0, 80)})`;
+        }
+        const notes = [`${kernels} integer kernels`, `file read back: ${structure}`];
+        return { ...r, detail: [...notes, ...(r.detail ? [r.detail] : [])].join('; ') };
       }),
     );
     record(

@@ -1,0 +1,183 @@
+// Quality of the weight-only variants of small language models (issue 17): size and held-out
+// cross-entropy against fp32 for q8, q4 (round to nearest and GPTQ), q4f16, and 3-bit round to
+// nearest vs GPTQ, on tiny-gpt2-hf (stdlib held-out windows, as its build script made them) and
+// tiny_gpt_bytes (its heldout_tokens.npy). Writes tools/bench/llm/RESULTS.md (with the streaming
+// figures of RESULTS-stream.json when present); then `node tools/scripts/merge-reports.mjs`.
+//   npm run bench:llm-quality -w @enxuto/bench [-- --windows N]
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { makeVariant } from '@enxuto/hf';
+import type { Model } from '@enxuto/ir';
+import { writeOnnxBytes } from '@enxuto/onnx';
+import { readOnnxFile } from '@enxuto/onnx/node';
+import { calibrationBatches, quantizeCalibrated, quantizeWeights } from '@enxuto/passes-quantize';
+import { createDataset, evaluateLm, tokensFromNpy, windowsOf, type TokenWindows } from '@enxuto/pipeline';
+import { ortNodeBackend } from '@enxuto/runtime/node';
+import { sharedPath } from '@enxuto/test-support';
+import { stdlibWindows } from './heldout-tokens.js';
+
+const { values } = parseArgs({ options: { windows: { type: 'string', default: '100000' } } });
+const maxWindows = Number(values.windows);
+
+function dataset(w: TokenWindows, count: number) {
+  return createDataset({
+    description: w.description,
+    size: Math.min(count, w.rows),
+    shape: [w.length],
+    hasLabels: false,
+    sample: (i) => ({ input: Float32Array.from(w.ids.subarray(i * w.length, (i + 1) * w.length)) }),
+  });
+}
+
+interface Row {
+  name: string;
+  bytes: number;
+  crossEntropy: number;
+  kl: number;
+  top1: number;
+  error?: string;
+}
+
+async function measure(name: string, model: Model, heldout: TokenWindows, calib: TokenWindows): Promise<string> {
+  const floatBytes = writeOnnxBytes(model);
+  const data = dataset(calib, 32);
+  const batches = () => [...calibrationBatches(model, data, { batchSize: 8, limit: 32 })];
+  const calibration = { batches: batches(), backend: ortNodeBackend };
+  const variants: [string, () => Promise<Model>][] = [
+    ['fp32', async () => model],
+    ['q8 (dynamic int8, 8-bit embeddings)', () => makeVariant(model, 'q8')],
+    ['q4 round to nearest (block 32, asymmetric)', () => makeVariant(model, 'q4')],
+    [
+      'q4 GPTQ (block 32, asymmetric; 32 calibration windows)',
+      () => makeVariant(model, 'q4', { method: 'gptq', calibration }),
+    ],
+    ['q4f16 round to nearest', () => makeVariant(model, 'q4f16')],
+    [
+      '3-bit symmetric round to nearest (block 32)',
+      async () =>
+        quantizeWeights(model, { bits: 3, symmetric: true, minClip: 1, blockSize: 32, embeddings: true }).model,
+    ],
+    [
+      '3-bit symmetric GPTQ (block 32)',
+      async () =>
+        (
+          await quantizeCalibrated(model, 'gptq', ortNodeBackend, batches(), {
+            bits: 3,
+            symmetric: true,
+            blockSize: 32,
+            embeddings: true,
+          })
+        ).model,
+    ],
+  ];
+  const rows: Row[] = [];
+  for (const [label, make] of variants) {
+    const t0 = performance.now();
+    try {
+      const m = await make();
+      const r = await evaluateLm(m, heldout, {
+        backend: ortNodeBackend,
+        reference: floatBytes,
+        batchSize: 8,
+        maxWindows,
+      });
+      const row = { crossEntropy: r.crossEntropy, kl: r.kl!, top1: r.top1Agreement! };
+      rows.push({ name: label, bytes: writeOnnxBytes(m).byteLength, ...row });
+      console.log(
+        `${name}: ${label}: ce ${r.crossEntropy.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+      );
+    } catch (e) {
+      // A failing variant is a finding to report, not a reason to lose the others.
+      const error = (e as Error).message.split('\n')[0]!;
+      rows.push({ name: label, bytes: 0, crossEntropy: NaN, kl: NaN, top1: NaN, error });
+      console.log(`${name}: ${label}: failed: ${error}`);
+    }
+  }
+
+  const base = rows[0]!;
+  const windows = Math.min(maxWindows, heldout.rows);
+  const lines = [
+    `### ${name}`,
+    '',
+    `Held-out: ${windows} of ${heldout.description}; fp32 perplexity **${Math.exp(base.crossEntropy).toFixed(2)}**. Calibration (GPTQ): ${Math.min(32, calib.rows)} windows of ${calib.description}.`,
+    '',
+    '| variant | bytes | size vs fp32 | cross-entropy (nats) | vs fp32 | KL from fp32 | top-1 agreement |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) =>
+      r.error
+        ? `| ${r.name} | failed: ${r.error.replace(/\|/g, '/').slice(0, 200)} | | | | | |`
+        : `| ${r.name} | ${r.bytes.toLocaleString('en')} | ${(r.bytes / base.bytes).toFixed(3)}x | ${r.crossEntropy.toFixed(4)} | ${r === base ? '' : `${(((r.crossEntropy - base.crossEntropy) / base.crossEntropy) * 100).toFixed(2)} %`} | ${r === base ? '' : r.kl.toFixed(4)} | ${r === base ? '' : `${(r.top1 * 100).toFixed(1)} %`} |`,
+    ),
+  ];
+  const rtn3 = rows[5]!.crossEntropy - base.crossEntropy;
+  const gptq3 = rows[6]!.crossEntropy - base.crossEntropy;
+  if (Number.isFinite(rtn3) && Number.isFinite(gptq3))
+    lines.push(
+      '',
+      `3-bit: GPTQ recovers **${((1 - gptq3 / rtn3) * 100).toFixed(0)} %** of round to nearest's cross-entropy increase.`,
+    );
+  return lines.join('\n');
+}
+
+const sections: string[] = [];
+const gpt2Dir = sharedPath('models/zoo/tiny-gpt2-hf');
+sections.push(
+  await measure(
+    'tiny-gpt2-hf (GPT-2, 4 layers, 1.34 M parameters, tied embeddings)',
+    readOnnxFile(join(gpt2Dir, 'onnx/model.onnx')),
+    stdlibWindows(gpt2Dir, 'heldout', 256),
+    stdlibWindows(gpt2Dir, 'train', 128, 40),
+  ),
+);
+const bytesDir = sharedPath('models/zoo/tiny_gpt_bytes');
+const scripts = sharedPath('models/zoo/_scripts');
+const scriptBytes = readdirSync(scripts)
+  .filter((f) => f.endsWith('.py'))
+  .sort()
+  .flatMap((f) => [...readFileSync(join(scripts, f))]);
+sections.push(
+  await measure(
+    'tiny_gpt_bytes (byte-level GPT)',
+    readOnnxFile(join(bytesDir, 'tiny_gpt.onnx')),
+    tokensFromNpy(readFileSync(join(bytesDir, 'heldout_tokens.npy')), 'heldout_tokens.npy'),
+    windowsOf(scriptBytes, 128, 'the zoo build scripts (bytes)'),
+  ),
+);
+
+const streamFile = join(import.meta.dirname, 'RESULTS-stream.json');
+if (existsSync(streamFile)) {
+  const s = JSON.parse(readFileSync(streamFile, 'utf8'));
+  const gb = (b: number) => (b / 1e9).toFixed(2);
+  const row = (label: string, r?: { seconds: number; cpuSeconds?: number; maxRssBytes: number; q4Bytes: number }) =>
+    r
+      ? [
+          `| ${label} | ${r.seconds.toFixed(0)} | ${r.cpuSeconds ? r.cpuSeconds.toFixed(0) : 'not recorded'} | ${(s.floatBytes / 1e6 / (r.cpuSeconds ?? r.seconds)).toFixed(1)}${r.cpuSeconds ? '' : ' (wall)'} | ${gb(r.maxRssBytes)} GB | ${gb(r.q4Bytes)} GB |`,
+        ]
+      : [];
+  sections.push(
+    [
+      '### Streaming: a synthetic decoder with external data',
+      '',
+      `\`npm run bench:llm-stream -w @enxuto/bench\`: LLaMA-shaped, ${s.shape.layers} layers, hidden ${s.shape.hidden}, FFN ${s.shape.ffn}, vocab ${s.shape.vocab}: **${gb(s.floatBytes)} GB** of float32 weights in external data; \`writeVariants\` q4 in a fresh process each.`,
+      '',
+      '| method | wall s | CPU s | MB of float weights per CPU s | peak RSS | q4 bytes |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...row('round to nearest', s.rtn),
+      ...row(`GPTQ (${s.calibration})`, s.gptq),
+      '',
+      s.note ?? '',
+    ].join('\n'),
+  );
+}
+
+const doc = `## Language models: weight-only variants (\`@enxuto/hf\`, passes-quantize)
+
+Measured with \`tools/bench/llm/quality.ts\` in onnxruntime-node (cross-entropy of the next token
+over every position but the last of each window; KL and top-1 agreement against the fp32 model's
+next-token distributions), sizes of the written ONNX files. Measured ${new Date().toISOString().slice(0, 10)} on the shared 2-core machine.
+
+${sections.join('\n\n')}
+`;
+writeFileSync(join(import.meta.dirname, 'RESULTS.md'), doc);
+console.log(doc);
