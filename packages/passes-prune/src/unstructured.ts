@@ -1,7 +1,7 @@
 // The engine behind prune-magnitude and prune-obd: score, select, mask; optionally in several
 // steps of a polynomial schedule with fine-tuning (and distillation) between them.
 import { cloneModel, type Model } from '@enxuto/ir';
-import type { Dataset, PassContext, PassResult } from '@enxuto/pass';
+import type { PassContext, PassResult } from '@enxuto/pass';
 import type { BatchSource } from '@enxuto/train';
 import { z } from 'zod';
 import { polynomialSteps } from './kernels/schedule.js';

@@ -1,13 +1,6 @@
-import { cloneModel, float32Tensor, Model, tensorType, type Value } from '@enxuto/ir';
-import { readOnnxFile } from '@enxuto/onnx/node';
-import { readOnnx, writeOnnxBytes } from '@enxuto/onnx';
-import { getBackend } from '@enxuto/runtime/node';
-import { sharedPath } from '@enxuto/test-support';
+import { float32Tensor, Model, tensorType, type Value } from '@enxuto/ir';
 import { describe, expect, it } from 'vitest';
-import { satisfiesNm } from '../kernels/nm.js';
-import { findPrunableLayers } from '../graph/layers.js';
 import { testPassContext } from '@enxuto/pass/testing';
-import { seeded } from '../test-models.js';
 import { pruneMagnitude, pruneMagnitudeOptions } from './prune-magnitude.js';
 
 /** x[N,k] -> fc1 [k,8] -> relu -> fc2 [8,8] -> relu -> fc3 (transB) [3,8]; weights 1..n in magnitude order. */

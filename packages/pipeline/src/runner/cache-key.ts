@@ -24,7 +24,10 @@ export interface RunKeyParts {
 export function runKey(parts: RunKeyParts, hasher: ContentHasher): string {
   // Content only: the spec already names the paths, and a moved project keeps its cache.
   const data = Object.fromEntries(
-    Object.entries(parts.data).map(([role, d]) => [role, { spec: d.spec, files: d.files.map((f) => hasher.file(f.path)) }]),
+    Object.entries(parts.data).map(([role, d]) => [
+      role,
+      { spec: d.spec, files: d.files.map((f) => hasher.file(f.path)) },
+    ]),
   );
   return sha256(canonicalJson({ ...parts, data }));
 }
