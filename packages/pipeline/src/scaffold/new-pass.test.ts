@@ -42,7 +42,7 @@ describe('scaffoldPassPackage', () => {
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(pkg.name).toBe('@acme/enxuto-clamp-weights');
     // Inside this repository the enxuto packages are the workspace's own (npm links exact versions).
-    expect(pkg.peerDependencies['@enxuto/pipeline']).toBe('0.1.0');
+    expect(pkg.peerDependencies['@enxuto/pass']).toBe('0.1.0');
     const typecheck = run([tsc, '-p', 'tsconfig.json'], dir);
     expect(typecheck.status, typecheck.stdout + typecheck.stderr).toBe(0);
     expect(existsSync(join(dir, 'dist'))).toBe(false);
@@ -60,8 +60,8 @@ describe('scaffoldPassPackage', () => {
     try {
       const { dir } = scaffoldPassPackage('acme/clamp-weights', { dir: join(outside.path, 'clamp') });
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      expect(pkg.peerDependencies['@enxuto/pipeline']).toBe(`^${ENXUTO_VERSION}`);
-      expect(pkg.devDependencies['@enxuto/pipeline']).toBe(`^${ENXUTO_VERSION}`);
+      expect(pkg.peerDependencies['@enxuto/pass']).toBe(`^${ENXUTO_VERSION}`);
+      expect(pkg.devDependencies['@enxuto/pass']).toBe(`^${ENXUTO_VERSION}`);
     } finally {
       outside.cleanup();
     }

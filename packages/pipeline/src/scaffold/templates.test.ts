@@ -39,8 +39,8 @@ describe('examples/plugin-example', () => {
 
   it('depends on the pass API only, at the workspace version, and quotes its plugin name in YAML', () => {
     const pkg = JSON.parse(generated.find(([rel]) => rel === 'package.json')![1]);
-    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['@enxuto/ir', '@enxuto/pipeline', 'zod']);
-    expect(pkg.peerDependencies['@enxuto/pipeline']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['@enxuto/ir', '@enxuto/pass', 'zod']);
+    expect(pkg.peerDependencies['@enxuto/pass']).toMatch(/^\d+\.\d+\.\d+$/);
     expect(pkg.scripts).toMatchObject({ build: expect.any(String), typecheck: expect.any(String), test: 'vitest run' });
     expect(generated.find(([rel]) => rel === 'README.md')![1]).toContain("plugins: ['@enxuto/plugin-example']");
   });
