@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkModel, cloneModel, type Model } from '@enxuto/ir';
 import { getBackend } from '@enxuto/runtime/node';
-import { calibrateRanges, quantizeStatic } from '../quantize-static.js';
+import { calibrateRanges, quantizeStatic } from '../passes/quantize-static.js';
 import { insertQdq } from './insert-qdq.js';
 import { compareOutputs, randomTensor, residualRelu6Net } from './test-models.js';
 

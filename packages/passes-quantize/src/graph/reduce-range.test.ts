@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Model } from '@enxuto/ir';
 import { getBackend } from '@enxuto/runtime/node';
 import { quantRange, scaleZeroPoint } from '../kernels/params.js';
-import { quantizeStatic } from '../quantize-static.js';
+import { quantizeStatic } from '../passes/quantize-static.js';
 import { compareOutputs, randomTensor, residualRelu6Net } from './test-models.js';
 
 const backend = getBackend('ort-node');
