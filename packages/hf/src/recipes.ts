@@ -8,6 +8,7 @@ import {
   quantizeWeights,
   toFloat16,
   type CalibrationBatch,
+  type StreamingHooks,
   type TensorStore,
 } from '@enxuto/passes-quantize';
 import type { InferenceBackend } from '@enxuto/pass';
@@ -26,17 +27,22 @@ export interface RecipeOptions {
   /** Calibration feeds and a runtime, for GPTQ / AWQ. */
   calibration?: { batches: readonly CalibrationBatch[]; backend: InferenceBackend };
   /**
-   * Streaming (q4): change the model itself and send new weights to `store` (a SpillFile), so a
-   * multi-GB model is quantized with one layer in memory. The model is spent afterwards.
+   * Streaming: change the model itself and send new weights to `store` (a SpillFile), so a
+   * multi-GB model is made into any dtype with about one layer in memory. The model is spent afterwards.
    */
   streaming?: { store: TensorStore };
 }
 
 export const DEFAULT_RECIPE: RecipeOptions = { blockSize: 32, symmetric: false, accuracyLevel: 0, method: 'rtn' };
 
+/** In place with new weights to the store when streaming; else on a copy, in memory. */
+function hooksOf(o: RecipeOptions): StreamingHooks {
+  return o.streaming ? { inPlace: true, store: o.streaming.store } : {};
+}
+
 async function q4(model: Model, o: RecipeOptions): Promise<Model> {
   const common = { bits: 4, blockSize: o.blockSize, symmetric: o.symmetric, accuracyLevel: o.accuracyLevel };
-  const hooks = o.streaming ? { inPlace: true, store: o.streaming.store } : {};
+  const hooks = hooksOf(o);
   if (o.method === 'rtn') return quantizeWeights(model, { ...common, embeddings: true }, hooks).model;
   if (!o.calibration) throw new Error(`${o.method} needs calibration data`);
   const r = await quantizeCalibrated(model, o.method, o.calibration.backend, o.calibration.batches, common, hooks);
@@ -44,17 +50,24 @@ async function q4(model: Model, o: RecipeOptions): Promise<Model> {
 }
 
 /** int8 MatMul/Gemm weights with dynamic activations, then 8-bit embeddings (and int8 Conv weights). */
-function dynamic8(model: Model, weightType: 'int8' | 'uint8'): Model {
-  const d = quantizeDynamic(model, { perChannel: true, weightType }).model;
-  return quantizeWeights(d, { bits: 8, embeddings: true }).model;
+function dynamic8(model: Model, weightType: 'int8' | 'uint8', o: RecipeOptions): Model {
+  const hooks = hooksOf(o);
+  const d = quantizeDynamic(model, { perChannel: true, weightType }, hooks).model;
+  // The copy (if any) was made above: the rest changes it in place.
+  return quantizeWeights(d, { bits: 8, embeddings: true }, { ...hooks, inPlace: true }).model;
 }
 
 function bnb4(model: Model, o: RecipeOptions): Model {
-  const m = cloneModel(model);
-  quantizeBnb4(m, { blockSize: Math.max(o.blockSize, 64), quantType: 'nf4' });
+  const m = o.streaming ? model : cloneModel(model);
+  quantizeBnb4(m, { blockSize: Math.max(o.blockSize, 64), quantType: 'nf4' }, o.streaming?.store);
   checkModel(m);
   // Embeddings by 4-bit blocks (MatMulBnb4 has no gather form).
-  return quantizeWeights(m, { bits: 4, blockSize: o.blockSize, symmetric: o.symmetric, embeddings: true }).model;
+  const embeddings = { bits: 4, blockSize: o.blockSize, symmetric: o.symmetric, embeddings: true };
+  return quantizeWeights(m, embeddings, { ...hooksOf(o), inPlace: true }).model;
+}
+
+function fp16(model: Model, o: RecipeOptions): Model {
+  return toFloat16(model, { keepIO: true }, hooksOf(o)).model;
 }
 
 /** The `dtype` variant of a float32 model. */
@@ -62,16 +75,17 @@ export async function makeVariant(model: Model, dtype: Dtype, options: Partial<R
   const o = { ...DEFAULT_RECIPE, ...options };
   switch (dtype) {
     case 'fp16':
-      return toFloat16(model, { keepIO: true }).model;
+      return fp16(model, o);
     case 'q8':
     case 'int8':
-      return dynamic8(model, 'int8');
+      return dynamic8(model, 'int8', o);
     case 'uint8':
-      return dynamic8(model, 'uint8');
+      return dynamic8(model, 'uint8', o);
     case 'q4':
       return q4(model, o);
     case 'q4f16':
-      return toFloat16(await q4(model, o), { keepIO: true }).model;
+      // q4 made a copy (or streams): float16 may change its result in place.
+      return toFloat16(await q4(model, o), { keepIO: true }, { ...hooksOf(o), inPlace: true }).model;
     case 'bnb4':
       return bnb4(model, o);
   }

@@ -48,7 +48,6 @@ export { quantizeDynamic, dynamicOptionsSchema, type DynamicOptions } from './pa
 export {
   quantizeWeights,
   weightsOptionsSchema,
-  type StreamingHooks,
   type WeightsOptions,
 } from './passes/quantize-weights.js';
 export { toFloat16, float16OptionsSchema, type Float16Options } from './passes/convert-float16.js';
@@ -97,7 +96,8 @@ export { qdqToQOperator } from './graph/to-qoperator.js';
 export { insertDynamic } from './graph/dynamic.js';
 export { quantizeWeightsOnly } from './graph/weight-only.js';
 export { findWeightNodes, weightMatrix, type WeightNode } from './graph/weight-nodes.js';
-export { rewriteAsNBits, type TensorStore } from './graph/nbits-nodes.js';
+export { rewriteAsNBits } from './graph/nbits-nodes.js';
+export type { StreamingHooks, TensorStore } from './graph/helpers.js';
 export { quantizeBnb4, type Bnb4Options } from './graph/bnb4-nodes.js';
 export { packBnb4, NF4, FP4 } from './kernels/bnb4.js';
 export { convertFloat16 } from './graph/float16.js';

@@ -1,10 +1,15 @@
-// Streaming benchmark (issue 17): a synthetic decoder of >= 2 GB with external data, quantized to
-// q4 by round to nearest and by GPTQ, each in a fresh process: peak RSS and weights per second.
-//   npm run bench:llm-stream -w @enxuto/bench [-- rtn]   (results: tools/bench/llm/RESULTS-stream.json)
+// Streaming benchmark (issue 17): a synthetic decoder of >= 2 GB with external data, made into each
+// dtype variant (q4 by round to nearest and by GPTQ), each in a fresh process: peak RSS and weights
+// per second. Runs: fp16 q8 q4 q4f16 bnb4 gptq (default: all but bnb4).
+//   npm run bench:llm-stream -w @enxuto/bench [-- q4 gptq]   (results: tools/bench/llm/RESULTS-stream.json,
+//   merged with earlier results run by run)
 // Timings take /tmp/enxuto-bench.lock (run under `flock /tmp/enxuto-bench.lock`).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { variantFileName, type Dtype } from '@enxuto/hf';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { npyInt64 } from '../quant-models/reference.js';
 import { decoderParameters, writeSyntheticDecoder, type DecoderShape } from './synthetic-decoder.js';
 
 const work = process.env.ENXUTO_LLM_BENCH_DIR ?? '/tmp/enxuto-llm-bench';
@@ -12,30 +17,37 @@ const shape: DecoderShape = { layers: 36, hidden: 1024, ffn: 2816, vocab: 32000,
 const src = join(work, 'synthetic-decoder');
 const floatBytes = decoderParameters(shape) * 4;
 
-function npyInt64(rows: number, length: number, vocab: number): Buffer {
-  let header = `{'descr': '<i8', 'fortran_order': False, 'shape': (${rows}, ${length}), }`;
-  header += `${' '.repeat(64 - ((10 + header.length + 1) % 64))}\n`;
-  const out = Buffer.alloc(10 + header.length + rows * length * 8);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 255, header.length >> 8]);
-  out.write(header, 10, 'latin1');
-  const ids = new BigInt64Array(out.buffer, out.byteOffset + 10 + header.length, rows * length);
-  for (let i = 0; i < ids.length; i++) ids[i] = BigInt((i * 2654435761) % vocab);
-  return out;
+/** Token ids spread over the vocabulary (the weights are random: any ids calibrate as well). */
+function syntheticIds(rows: number, length: number, vocab: number): number[] {
+  return Array.from({ length: rows * length }, (_, i) => (i * 2654435761) % vocab);
 }
 
-function run(method: 'rtn' | 'gptq', tokens?: string): { seconds: number; cpuSeconds: number; maxRssBytes: number } {
-  const out = join(work, `out-${method}`);
+interface RunResult {
+  seconds: number;
+  cpuSeconds: number;
+  maxRssBytes: number;
+  bytes: number;
+  measured: string;
+  /** The machine's 1-minute load average when the run started (2 cores; shared). */
+  loadAverage: number;
+}
+
+function run(name: string, tokens: string): RunResult {
+  const dtype = name === 'gptq' ? 'q4' : (name as Dtype);
+  const out = join(work, `out-${name}`);
   rmSync(out, { recursive: true, force: true });
-  const args = ['--conditions=source', join(import.meta.dirname, 'stream-child.ts'), src, out, method];
-  if (tokens) args.push(tokens);
+  const method = name === 'gptq' ? 'gptq' : 'rtn';
+  const loadAverage = Number(loadavg()[0]!.toFixed(1));
+  const args = ['--conditions=source', join(import.meta.dirname, 'stream-child.ts'), src, out, dtype, method, tokens];
   const stdout = execFileSync(join(import.meta.dirname, '../../../node_modules/.bin/tsx'), args, {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
   const r = JSON.parse(stdout.trim().split('\n').at(-1)!);
-  const q4 = statSync(join(out, 'onnx/model_q4.onnx_data')).size + statSync(join(out, 'onnx/model_q4.onnx')).size;
+  const file = join(out, 'onnx', variantFileName('model', dtype));
+  const bytes = statSync(`${file}_data`).size + statSync(file).size;
   rmSync(out, { recursive: true, force: true });
-  return { ...r, q4Bytes: q4 };
+  return { ...r, bytes, measured: new Date().toISOString(), loadAverage };
 }
 
 mkdirSync(work, { recursive: true });
@@ -47,12 +59,17 @@ if (
   writeSyntheticDecoder(src, shape);
 }
 const tokens = join(work, 'calibration.npy');
-writeFileSync(tokens, npyInt64(8, 128, shape.vocab));
-const methods = process.argv.slice(2);
-const want = (m: string) => methods.length === 0 || methods.includes(m);
-const rtn = want('rtn') ? run('rtn') : undefined;
-console.log('rtn', rtn);
-const gptq = want('gptq') ? run('gptq', tokens) : undefined;
-console.log('gptq', gptq);
-const result = { shape, floatBytes, rtn, gptq, calibration: '8 windows x 128 tokens' };
-writeFileSync(join(import.meta.dirname, 'RESULTS-stream.json'), `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(tokens, npyInt64([8, 128], syntheticIds(8, 128, shape.vocab)));
+const RUNS = ['fp16', 'q8', 'q4', 'q4f16', 'bnb4', 'gptq'];
+const asked = process.argv.slice(2);
+const bad = asked.filter((a) => !RUNS.includes(a));
+if (bad.length) throw new Error(`unknown runs ${bad.join(', ')} (known: ${RUNS.join(', ')})`);
+const resultsFile = join(import.meta.dirname, 'RESULTS-stream.json');
+const before = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
+const runs: Record<string, RunResult> = { ...before.runs };
+for (const name of asked.length ? asked : RUNS.filter((r) => r !== 'bnb4')) {
+  runs[name] = run(name, tokens);
+  console.log(name, runs[name]);
+  const result = { shape, floatBytes, calibration: '8 windows x 128 tokens', runs };
+  writeFileSync(resultsFile, `${JSON.stringify(result, null, 2)}\n`);
+}

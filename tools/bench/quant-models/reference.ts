@@ -11,17 +11,27 @@ export function ortPython(): string | undefined {
   return existsSync(p) ? p : undefined;
 }
 
-/** Little-endian float32 .npy bytes. */
-export function npyFloat32(shape: readonly number[], data: Float32Array): Uint8Array {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+/** .npy bytes of `body` (little-endian `descr`, e.g. '<f4', '<i8') with `shape`. */
+function npy(descr: string, shape: readonly number[], body: Uint8Array): Uint8Array {
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
   while ((10 + header.length + 1) % 64) header += ' ';
   header += '\n';
   const head = Buffer.alloc(10);
   head.write('\x93NUMPY', 0, 'latin1');
   head[6] = 1;
   head.writeUInt16LE(header.length, 8);
-  const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   return Buffer.concat([head, Buffer.from(header, 'latin1'), body]);
+}
+
+/** Little-endian float32 .npy bytes. */
+export function npyFloat32(shape: readonly number[], data: Float32Array): Uint8Array {
+  return npy('<f4', shape, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+}
+
+/** Little-endian int64 .npy bytes (token ids). */
+export function npyInt64(shape: readonly number[], ids: ArrayLike<number>): Uint8Array {
+  const data = BigInt64Array.from(Array.from(ids, (v) => BigInt(v)));
+  return npy('<i8', shape, new Uint8Array(data.buffer));
 }
 
 /**

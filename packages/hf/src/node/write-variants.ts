@@ -48,8 +48,6 @@ export interface VariantReport {
 
 /** Above this a variant is written with external data (protobuf's limit is 2 GiB). */
 const EXTERNAL_ABOVE = 1 << 30;
-/** Recipes that can stream (change the model in place, spill new weights). */
-const STREAMED = new Set<Dtype>(['q4']);
 const MAX_CONFIG_BYTES = 16 << 20;
 
 function readJson(path: string): unknown {
@@ -153,7 +151,7 @@ export async function writeVariants(src: string, out: string, opts: VariantsOpti
         const { calibration: _tokens, dtypes: _dtypes, onVariant: _cb, ...recipe } = opts;
         // A model with external data is streamed: a fresh lazy copy per variant is changed in
         // place and new weights go to a scratch file, so memory holds about one layer.
-        const stream = ext && STREAMED.has(dtype) ? new SpillFile(join(tmp, 'onnx')) : undefined;
+        const stream = ext ? new SpillFile(join(tmp, 'onnx')) : undefined;
         try {
           const source = stream ? readOnnxFile(join(onnxSrc, `${base}.onnx`)) : model;
           const v = await makeVariant(source, dtype, {

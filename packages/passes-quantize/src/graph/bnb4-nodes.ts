@@ -2,7 +2,7 @@
 import { attr, dropUnusedInitializers, tensorFromValues, type Model } from '@enxuto/ir';
 import { packBnb4 } from '../kernels/bnb4.js';
 import { replaceKeepingName } from './dynamic.js';
-import { addConst } from './helpers.js';
+import { addConst, inMemory, type TensorStore } from './helpers.js';
 import { findWeightNodes, weightMatrix } from './weight-nodes.js';
 
 export interface Bnb4Options {
@@ -12,7 +12,11 @@ export interface Bnb4Options {
   exclude: readonly string[];
 }
 
-export function quantizeBnb4(model: Model, options: Partial<Bnb4Options> = {}): { node: string; weightMse: number }[] {
+export function quantizeBnb4(
+  model: Model,
+  options: Partial<Bnb4Options> = {},
+  store: TensorStore = inMemory,
+): { node: string; weightMse: number }[] {
   const o: Bnb4Options = { blockSize: 64, quantType: 'nf4', minElements: 16, exclude: [], ...options };
   const g = model.graph;
   const layers: { node: string; weightMse: number }[] = [];
@@ -22,8 +26,8 @@ export function quantizeBnb4(model: Model, options: Partial<Bnb4Options> = {}): 
     const base = wn.weight.name;
     const label = wn.node.name || wn.node.outputs[0]!.name;
     const y = wn.node.outputs[0]!;
-    const b = addConst(g, `${base}_bnb4`, tensorFromValues('uint8', [p.packed.length], p.packed));
-    const s = addConst(g, `${base}_absmax`, tensorFromValues('float32', [p.absmax.length], p.absmax));
+    const b = addConst(g, `${base}_bnb4`, store(tensorFromValues('uint8', [p.packed.length], p.packed)));
+    const s = addConst(g, `${base}_absmax`, store(tensorFromValues('float32', [p.absmax.length], p.absmax)));
     const mm = g.insertBefore(wn.node, {
       opType: 'MatMulBnb4',
       domain: 'com.microsoft',

@@ -14,7 +14,7 @@ import {
   type Node,
   type Value,
 } from '@enxuto/ir';
-import { addConst } from './helpers.js';
+import { addConst, inMemory, type TensorStore } from './helpers.js';
 import { quantizeWeightTensor, transpose2d } from './weights.js';
 
 export interface DynamicOptions {
@@ -28,7 +28,11 @@ export interface DynamicReport {
   layers: { node: string; opType: string; weightMse: number }[];
 }
 
-export function insertDynamic(model: Model, options: Partial<DynamicOptions> = {}): DynamicReport {
+export function insertDynamic(
+  model: Model,
+  options: Partial<DynamicOptions> = {},
+  store: TensorStore = inMemory,
+): DynamicReport {
   const o: DynamicOptions = { perChannel: true, exclude: [], weightType: 'int8', ...options };
   const g = model.graph;
   const excluded = new Set(o.exclude);
@@ -68,16 +72,16 @@ export function insertDynamic(model: Model, options: Partial<DynamicOptions> = {
       axis: o.perChannel ? 1 : undefined,
     });
     const base = wv.name;
-    const wq = addConst(g, `${base}_quantized`, qw.q);
+    const wq = addConst(g, `${base}_quantized`, store(qw.q));
     const wzp = addConst(
       g,
       `${base}_zero_point`,
-      tensorFromValues(o.weightType, qw.scale.length > 1 ? [qw.scale.length] : [], qw.zeroPoint),
+      store(tensorFromValues(o.weightType, qw.scale.length > 1 ? [qw.scale.length] : [], qw.zeroPoint)),
     );
     const ws = addConst(
       g,
       `${base}_scale`,
-      tensorFromValues('float32', qw.scale.length > 1 ? [qw.scale.length] : [], qw.scale),
+      store(tensorFromValues('float32', qw.scale.length > 1 ? [qw.scale.length] : [], qw.scale)),
     );
     const y = n.outputs[0]!;
     const label = n.name || y.name;

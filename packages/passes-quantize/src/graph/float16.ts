@@ -5,6 +5,7 @@
 // is size (2x) and speed only where float16 kernels exist (ARM, WebGPU).
 import { attr, float32ToFloat16, tensorFromBytes, type Model, type Node, type Tensor, type Value } from '@enxuto/ir';
 import { inferDtypes, onnxCodeOf } from './dtypes.js';
+import { inMemory, type TensorStore } from './helpers.js';
 
 export interface Float16Options {
   keepIO: boolean;
@@ -50,7 +51,11 @@ export interface Float16Report {
   keptFloat32: string[];
 }
 
-export function convertFloat16(model: Model, options: Partial<Float16Options> = {}): Float16Report {
+export function convertFloat16(
+  model: Model,
+  options: Partial<Float16Options> = {},
+  store: TensorStore = inMemory,
+): Float16Report {
   const o: Float16Options = { keepIO: true, keepOps: [], exclude: [], ...options };
   const g = model.graph;
   const dtypes = inferDtypes(g);
@@ -71,7 +76,7 @@ export function convertFloat16(model: Model, options: Partial<Float16Options> = 
       v.uses().length > 0 &&
       v.uses().every((u) => kept(u.node) || (FLOAT32_SLOTS[u.node.opType] ?? []).includes(u.index));
     if (onlyF32) continue;
-    g.setConst(v, toFloat16Tensor(v.const!));
+    g.setConst(v, store(toFloat16Tensor(v.const!)));
     dtypes.set(v, 'float16');
     report.initializers++;
   }

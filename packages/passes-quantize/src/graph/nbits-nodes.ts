@@ -7,13 +7,12 @@ import {
   tensorFromValues,
   type Graph,
   type Model,
-  type Tensor,
   type Value,
 } from '@enxuto/ir';
 import type { GroupQuantized } from '../kernels/nbits-grid.js';
 import { packNBits } from '../kernels/nbits.js';
 import { replaceKeepingName } from './dynamic.js';
-import { addConst } from './helpers.js';
+import { addConst, inMemory, type TensorStore } from './helpers.js';
 import type { WeightNode } from './weight-nodes.js';
 
 export interface NBitsLayout {
@@ -23,10 +22,6 @@ export interface NBitsLayout {
   /** MatMulNBits accuracy_level (4: int8 activations inside the kernel). */
   accuracyLevel: number;
 }
-
-/** Where new constants go: the default keeps them in memory; a streaming writer spills them to disk. */
-export type TensorStore = (t: Tensor) => Tensor;
-const inMemory: TensorStore = (t) => t;
 
 /** Replaces `wn` (quantized to `q`) by its n-bit node. `scale` (AWQ) divides the input first. */
 export function rewriteAsNBits(

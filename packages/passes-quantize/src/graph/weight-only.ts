@@ -6,12 +6,12 @@
 //  - embeddings (Gather from a constant table): com.microsoft GatherBlockQuantized, 4 or 8 bits.
 import { attr, constOf, dropUnusedInitializers, tensorFromValues, type Model } from '@enxuto/ir';
 import { DEFAULT_GRID, quantizeGroupwise, type GroupQuantized } from '../kernels/nbits-grid.js';
-import { rewriteAsNBits, type TensorStore } from './nbits-nodes.js';
+import { rewriteAsNBits } from './nbits-nodes.js';
 import { findWeightNodes, weightMatrix } from './weight-nodes.js';
 import { blockwiseParams } from '../kernels/blockwise.js';
 import { quantizeBlockwise } from '../kernels/quantize.js';
 import { axisLayout } from '../kernels/range.js';
-import { addConst } from './helpers.js';
+import { addConst, inMemory, type TensorStore } from './helpers.js';
 import { addDequantizedWeight, quantizeWeightTensor } from './weights.js';
 
 export interface WeightOnlyOptions {
@@ -43,7 +43,7 @@ export interface WeightOnlyReport {
 export function quantizeWeightsOnly(
   model: Model,
   options: Partial<WeightOnlyOptions> = {},
-  store?: TensorStore,
+  store: TensorStore = inMemory,
 ): WeightOnlyReport {
   const o: WeightOnlyOptions = {
     bits: 8,
@@ -76,9 +76,9 @@ export function quantizeWeightsOnly(
       const p = blockwiseParams(data, w.shape, axis, o.blockSize, { type, symmetric: o.symmetric });
       const q = quantizeBlockwise(data, w.shape, axis, o.blockSize, p.scale, p.zeroPoint, type);
       const sshape = w.shape.map((d, i) => (i === axis ? p.blocks : d));
-      const qv = addConst(g, `${wv.name}_int4`, tensorFromValues(type, w.shape, q));
-      const sv = addConst(g, `${wv.name}_scale`, tensorFromValues('float32', sshape, p.scale));
-      const zv = addConst(g, `${wv.name}_zero_point`, tensorFromValues(type, sshape, p.zeroPoint));
+      const qv = addConst(g, `${wv.name}_int4`, store(tensorFromValues(type, w.shape, q)));
+      const sv = addConst(g, `${wv.name}_scale`, store(tensorFromValues('float32', sshape, p.scale)));
+      const zv = addConst(g, `${wv.name}_zero_point`, store(tensorFromValues(type, sshape, p.zeroPoint)));
       const dq = g.insertBefore(n, {
         opType: 'DequantizeLinear',
         name: g.uniqueName(`${label}_weight_DequantizeLinear`),
@@ -97,7 +97,7 @@ export function quantizeWeightsOnly(
     if (o.perChannel)
       axis = n.opType === 'Conv' ? 0 : n.opType === 'Gemm' && n.getInt('transB', 0) ? 0 : w.shape.length - 1;
     const qw = quantizeWeightTensor(w, { type: 'int8', symmetric: o.symmetric, axis });
-    g.setInput(n, 1, addDequantizedWeight(g, wv.name, qw, 'int8'));
+    g.setInput(n, 1, addDequantizedWeight(g, wv.name, qw, 'int8', store));
     dropUnusedInitializers(g, [wv]);
     report.layers.push({ node: label, opType: n.opType, bits: 8, weightMse: qw.mse });
   }

@@ -3,7 +3,7 @@ import { attr, dequantizeValues, tensorFromValues, type Graph, type Tensor, type
 import { finiteRange } from '../kernels/range.js';
 import { perAxisParams, roundHalfEven, safeScale, scaleZeroPoint, type QuantType } from '../kernels/params.js';
 import { quantizePerAxis, quantizePerTensor } from '../kernels/quantize.js';
-import { addConst, addQuantParams } from './helpers.js';
+import { addConst, addQuantParams, inMemory, type TensorStore } from './helpers.js';
 
 export interface QuantizedWeight {
   /** Integer data. */
@@ -76,10 +76,17 @@ function roundTripMse(
 }
 
 /** Adds `q` (+ scale, zero point) as initializers and a DequantizeLinear reading them. */
-export function addDequantizedWeight(g: Graph, base: string, qw: QuantizedWeight, type: QuantType | 'int32'): Value {
-  const qv = addConst(g, `${base}_quantized`, qw.q);
+export function addDequantizedWeight(
+  g: Graph,
+  base: string,
+  qw: QuantizedWeight,
+  type: QuantType | 'int32',
+  store: TensorStore = inMemory,
+): Value {
+  const qv = addConst(g, `${base}_quantized`, store(qw.q));
   const perAxis = qw.axis !== undefined && qw.scale.length > 1;
-  const { scale, zeroPoint } = addQuantParams(g, base, qw.scale, qw.zeroPoint, type, perAxis ? [qw.scale.length] : []);
+  const dims = perAxis ? [qw.scale.length] : [];
+  const { scale, zeroPoint } = addQuantParams(g, base, qw.scale, qw.zeroPoint, type, dims, store);
   const dq = g.addNode({
     opType: 'DequantizeLinear',
     name: g.uniqueName(`${base}_DequantizeLinear`),

@@ -4,6 +4,7 @@ import { definePass } from '@enxuto/pass';
 import { z } from 'zod';
 import { convertFloat16, type Float16Report } from '../graph/float16.js';
 import { detachInitializerInputs } from '../graph/prepare.js';
+import type { StreamingHooks } from '../graph/helpers.js';
 
 export const float16OptionsSchema = z.strictObject({
   keepIO: z
@@ -21,11 +22,12 @@ export type Float16Options = z.output<typeof float16OptionsSchema>;
 export function toFloat16(
   model: Model,
   options: Partial<Float16Options> = {},
+  hooks: StreamingHooks = {},
 ): { model: Model; report: Float16Report } {
   const o = float16OptionsSchema.parse(options);
-  const m = cloneModel(model);
+  const m = hooks.inPlace ? model : cloneModel(model);
   detachInitializerInputs(m.graph);
-  const report = convertFloat16(m, o);
+  const report = convertFloat16(m, o, hooks.store);
   checkModel(m);
   return { model: m, report };
 }

@@ -7,6 +7,7 @@ import { upgradeOpset } from '@enxuto/transforms';
 import { insertDynamic, type DynamicReport } from '../graph/dynamic.js';
 import { detachInitializerInputs, foldConstantReshapes } from '../graph/prepare.js';
 import { compactNames } from '../graph/compact.js';
+import type { StreamingHooks } from '../graph/helpers.js';
 
 export const dynamicOptionsSchema = z.strictObject({
   perChannel: z.boolean().default(true).describe('one weight scale per output column instead of one per tensor'),
@@ -22,13 +23,14 @@ export type DynamicOptions = z.output<typeof dynamicOptionsSchema>;
 export function quantizeDynamic(
   model: Model,
   options: Partial<DynamicOptions> = {},
+  hooks: StreamingHooks = {},
 ): { model: Model; report: DynamicReport } {
   const o = dynamicOptionsSchema.parse(options);
-  const m = cloneModel(model);
+  const m = hooks.inPlace ? model : cloneModel(model);
   upgradeOpset(m, o.perChannel ? 13 : 11);
   detachInitializerInputs(m.graph);
   foldConstantReshapes(m.graph);
-  const report = insertDynamic(m, o);
+  const report = insertDynamic(m, o, hooks.store);
   if (o.compactNames) compactNames(m);
   checkModel(m);
   return { model: m, report };

@@ -7,7 +7,7 @@ import { compactNames } from '../graph/compact.js';
 import { upgradeOpset } from '@enxuto/transforms';
 import { detachInitializerInputs, foldConstantReshapes } from '../graph/prepare.js';
 import { quantizeWeightsOnly, type WeightOnlyReport } from '../graph/weight-only.js';
-import type { TensorStore } from '../graph/nbits-nodes.js';
+import type { StreamingHooks } from '../graph/helpers.js';
 
 export const weightsOptionsSchema = z.strictObject({
   bits: z
@@ -63,13 +63,6 @@ export const weightsOptionsSchema = z.strictObject({
   compactNames: z.boolean().default(false).describe('rename internal values to short names (smaller file)'),
 });
 export type WeightsOptions = z.output<typeof weightsOptionsSchema>;
-
-export interface StreamingHooks {
-  /** Change `model` itself instead of a copy: a float weight is freed once it is quantized. */
-  inPlace?: boolean;
-  /** Where new weights go (e.g. a SpillFile of @enxuto/onnx/node): keeps memory to one layer. */
-  store?: TensorStore;
-}
 
 export function quantizeWeights(
   model: Model,
