@@ -1,10 +1,11 @@
 // Quality of the weight-only variants of small language models (issue 17): size and held-out
 // cross-entropy against fp32 for q8, q4 (round to nearest and GPTQ), q4f16, and 3-bit round to
-// nearest vs GPTQ, on tiny-gpt2-hf (stdlib held-out windows, as its build script made them) and
-// tiny_gpt_bytes (its heldout_tokens.npy). Writes tools/bench/llm/RESULTS.md (with the streaming
-// figures of RESULTS-stream.json when present); then `node tools/scripts/merge-reports.mjs`.
+// nearest vs GPTQ, with onnxruntime's own MatMulNBits quantizer (round to nearest, GPTQ, HQQ; see
+// ort-reference.ts) as the reference, on tiny-gpt2-hf (stdlib held-out windows, as its build script
+// made them) and tiny_gpt_bytes (its heldout_tokens.npy). Writes tools/bench/llm/RESULTS.md (with the
+// streaming figures of RESULTS-stream.json when present); then `node tools/scripts/merge-reports.mjs`.
 //   npm run bench:llm-quality -w @enxuto/bench [-- --windows N]
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeVariant } from '@enxuto/hf';
@@ -16,6 +17,8 @@ import { createDataset, evaluateLm, tokensFromNpy, windowsOf, type TokenWindows 
 import { ortNodeBackend } from '@enxuto/runtime/node';
 import { sharedPath } from '@enxuto/test-support';
 import { stdlibWindows } from './heldout-tokens.js';
+import { ortNbits } from './ort-reference.js';
+import { streamSection } from './stream-report.js';
 
 const { values } = parseArgs({ options: { windows: { type: 'string', default: '100000' } } });
 const maxWindows = Number(values.windows);
@@ -39,27 +42,39 @@ interface Row {
   error?: string;
 }
 
-async function measure(name: string, model: Model, heldout: TokenWindows, calib: TokenWindows): Promise<string> {
+const RTN3 = '3-bit symmetric round to nearest (block 32)';
+const GPTQ3 = '3-bit symmetric GPTQ (block 32)';
+const OURS_Q4 = 'q4 round to nearest (block 32, asymmetric)';
+const OURS_GPTQ = 'q4 GPTQ (block 32, asymmetric; 32 calibration windows)';
+const ORT_Q4 = 'onnxruntime q4 round to nearest, embeddings too (Gemm as MatMul)';
+const ORT_GPTQ = 'onnxruntime q4 GPTQ, embeddings by round to nearest (Gemm as MatMul)';
+
+async function measure(
+  name: string,
+  file: string,
+  heldout: TokenWindows,
+  calib: TokenWindows,
+): Promise<string> {
+  const model = readOnnxFile(file);
   const floatBytes = writeOnnxBytes(model);
+  // onnxruntime's quantizer, block 32 asymmetric as ours; '--gemm-as-matmul' lets it see Gemm weights.
+  const ort = (...args: string[]) => async () => ortNbits(file, ['--block', '32', ...args], calib, 32);
   const data = dataset(calib, 32);
   const batches = () => [...calibrationBatches(model, data, { batchSize: 8, limit: 32 })];
   const calibration = { batches: batches(), backend: ortNodeBackend };
   const variants: [string, () => Promise<Model>][] = [
     ['fp32', async () => model],
     ['q8 (dynamic int8, 8-bit embeddings)', () => makeVariant(model, 'q8')],
-    ['q4 round to nearest (block 32, asymmetric)', () => makeVariant(model, 'q4')],
-    [
-      'q4 GPTQ (block 32, asymmetric; 32 calibration windows)',
-      () => makeVariant(model, 'q4', { method: 'gptq', calibration }),
-    ],
+    [OURS_Q4, () => makeVariant(model, 'q4')],
+    [OURS_GPTQ, () => makeVariant(model, 'q4', { method: 'gptq', calibration })],
     ['q4f16 round to nearest', () => makeVariant(model, 'q4f16')],
     [
-      '3-bit symmetric round to nearest (block 32)',
+      RTN3,
       async () =>
         quantizeWeights(model, { bits: 3, symmetric: true, minClip: 1, blockSize: 32, embeddings: true }).model,
     ],
     [
-      '3-bit symmetric GPTQ (block 32)',
+      GPTQ3,
       async () =>
         (
           await quantizeCalibrated(model, 'gptq', ortNodeBackend, batches(), {
@@ -69,6 +84,13 @@ async function measure(name: string, model: Model, heldout: TokenWindows, calib:
             embeddings: true,
           })
         ).model,
+    ],
+    ['onnxruntime q4 round to nearest as it comes (MatMul only)', ort('--algo', 'default')],
+    [ORT_Q4, ort('--algo', 'default', '--gather', '--gemm-as-matmul')],
+    [ORT_GPTQ, ort('--algo', 'gptq', '--gather', '--gemm-as-matmul')],
+    [
+      'onnxruntime q4 HQQ, embeddings by round to nearest (Gemm as MatMul)',
+      ort('--algo', 'hqq', '--gather', '--gemm-as-matmul'),
     ],
   ];
   const rows: Row[] = [];
@@ -110,13 +132,29 @@ async function measure(name: string, model: Model, heldout: TokenWindows, calib:
         : `| ${r.name} | ${r.bytes.toLocaleString('en')} | ${(r.bytes / base.bytes).toFixed(3)}x | ${r.crossEntropy.toFixed(4)} | ${r === base ? '' : `${(((r.crossEntropy - base.crossEntropy) / base.crossEntropy) * 100).toFixed(2)} %`} | ${r === base ? '' : r.kl.toFixed(4)} | ${r === base ? '' : `${(r.top1 * 100).toFixed(1)} %`} |`,
     ),
   ];
-  const rtn3 = rows[5]!.crossEntropy - base.crossEntropy;
-  const gptq3 = rows[6]!.crossEntropy - base.crossEntropy;
+  const increase = (label: string) => {
+    const r = rows.find((x) => x.name === label);
+    return r ? r.crossEntropy - base.crossEntropy : NaN;
+  };
+  const rtn3 = increase(RTN3);
+  const gptq3 = increase(GPTQ3);
   if (Number.isFinite(rtn3) && Number.isFinite(gptq3))
     lines.push(
       '',
       `3-bit: GPTQ recovers **${((1 - gptq3 / rtn3) * 100).toFixed(0)} %** of round to nearest's cross-entropy increase.`,
     );
+  const pct = (d: number) => `${((d / base.crossEntropy) * 100).toFixed(2)} %`;
+  const vs = (ours: string, theirs: string, what: string) => {
+    const [a, b] = [increase(ours), increase(theirs)];
+    const [sa, sb] = [rows.find((x) => x.name === ours)!.bytes, rows.find((x) => x.name === theirs)!.bytes];
+    if (Number.isFinite(a) && Number.isFinite(b))
+      lines.push(
+        '',
+        `${what}: enxuto +${pct(a)} at ${(sa / base.bytes).toFixed(3)}x, onnxruntime +${pct(b)} at ${(sb / base.bytes).toFixed(3)}x.`,
+      );
+  };
+  vs(OURS_Q4, ORT_Q4, 'q4 round to nearest vs onnxruntime (same weights quantized)');
+  vs(OURS_GPTQ, ORT_GPTQ, 'q4 GPTQ vs onnxruntime (same calibration windows)');
   return lines.join('\n');
 }
 
@@ -125,7 +163,7 @@ const gpt2Dir = sharedPath('models/zoo/tiny-gpt2-hf');
 sections.push(
   await measure(
     'tiny-gpt2-hf (GPT-2, 4 layers, 1.34 M parameters, tied embeddings)',
-    readOnnxFile(join(gpt2Dir, 'onnx/model.onnx')),
+    join(gpt2Dir, 'onnx/model.onnx'),
     stdlibWindows(gpt2Dir, 'heldout', 256),
     stdlibWindows(gpt2Dir, 'train', 128, 40),
   ),
@@ -139,43 +177,28 @@ const scriptBytes = readdirSync(scripts)
 sections.push(
   await measure(
     'tiny_gpt_bytes (byte-level GPT)',
-    readOnnxFile(join(bytesDir, 'tiny_gpt.onnx')),
+    join(bytesDir, 'tiny_gpt.onnx'),
     tokensFromNpy(readFileSync(join(bytesDir, 'heldout_tokens.npy')), 'heldout_tokens.npy'),
     windowsOf(scriptBytes, 128, 'the zoo build scripts (bytes)'),
   ),
 );
 
-const streamFile = join(import.meta.dirname, 'RESULTS-stream.json');
-if (existsSync(streamFile)) {
-  const s = JSON.parse(readFileSync(streamFile, 'utf8'));
-  const gb = (b: number) => (b / 1e9).toFixed(2);
-  const row = (label: string, r?: { seconds: number; cpuSeconds?: number; maxRssBytes: number; q4Bytes: number }) =>
-    r
-      ? [
-          `| ${label} | ${r.seconds.toFixed(0)} | ${r.cpuSeconds ? r.cpuSeconds.toFixed(0) : 'not recorded'} | ${(s.floatBytes / 1e6 / (r.cpuSeconds ?? r.seconds)).toFixed(1)}${r.cpuSeconds ? '' : ' (wall)'} | ${gb(r.maxRssBytes)} GB | ${gb(r.q4Bytes)} GB |`,
-        ]
-      : [];
-  sections.push(
-    [
-      '### Streaming: a synthetic decoder with external data',
-      '',
-      `\`npm run bench:llm-stream -w @enxuto/bench\`: LLaMA-shaped, ${s.shape.layers} layers, hidden ${s.shape.hidden}, FFN ${s.shape.ffn}, vocab ${s.shape.vocab}: **${gb(s.floatBytes)} GB** of float32 weights in external data; \`writeVariants\` q4 in a fresh process each.`,
-      '',
-      '| method | wall s | CPU s | MB of float weights per CPU s | peak RSS | q4 bytes |',
-      '| --- | --- | --- | --- | --- | --- |',
-      ...row('round to nearest', s.rtn),
-      ...row(`GPTQ (${s.calibration})`, s.gptq),
-      '',
-      s.note ?? '',
-    ].join('\n'),
-  );
-}
+const stream = streamSection();
+if (stream) sections.push(stream);
 
 const doc = `## Language models: weight-only variants (\`@enxuto/hf\`, passes-quantize)
 
 Measured with \`tools/bench/llm/quality.ts\` in onnxruntime-node (cross-entropy of the next token
 over every position but the last of each window; KL and top-1 agreement against the fp32 model's
 next-token distributions), sizes of the written ONNX files. Measured ${new Date().toISOString().slice(0, 10)} on the shared 2-core machine.
+
+The reference is onnxruntime's own MatMulNBits quantizer (\`ort_nbits.py\`, onnxruntime 1.30's
+\`MatMulNBitsQuantizer\`, from a Python venv): its blockwise round to nearest (\`default\`), its GPTQ
+(Intel Neural Compressor's, vendored in onnxruntime, with its defaults: dampening 0.01, no act order)
+on the same 32 calibration windows as ours, and HQQ; block 32, asymmetric, as ours. It only takes
+MatMul (and Gather, by round to nearest): "as it comes" leaves GPT-2's Gemm layers and the
+embeddings float; "Gemm as MatMul" rewrites each Gemm as MatMul + Add first so that it quantizes the
+same weights as ours.
 
 ${sections.join('\n\n')}
 `;

@@ -1,20 +1,29 @@
 // Streaming benchmark (issue 17): a synthetic decoder of >= 2 GB with external data, made into each
 // dtype variant (q4 by round to nearest and by GPTQ), each in a fresh process: peak RSS and weights
 // per second. Runs: fp16 q8 q4 q4f16 bnb4 gptq (default: all but bnb4).
-//   npm run bench:llm-stream -w @enxuto/bench [-- q4 gptq]   (results: tools/bench/llm/RESULTS-stream.json,
-//   merged with earlier results run by run)
+//   npm run bench:llm-stream -w @enxuto/bench [-- q4 gptq] [--layers N]   (results merged run by run into
+//   tools/bench/llm/RESULTS-stream.json and RESULTS.md; --layers: fewer blocks of the same widths)
 // Timings take /tmp/enxuto-bench.lock (run under `flock /tmp/enxuto-bench.lock`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { variantFileName, type Dtype } from '@enxuto/hf';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { npyInt64 } from '../quant-models/reference.js';
+import { refreshStreamSection, streamResultsFile } from './stream-report.js';
 import { decoderParameters, writeSyntheticDecoder, type DecoderShape } from './synthetic-decoder.js';
 
+const { values, positionals: asked } = parseArgs({
+  options: { layers: { type: 'string', default: '36' } },
+  allowPositionals: true,
+});
+const layers = Number(values.layers);
 const work = process.env.ENXUTO_LLM_BENCH_DIR ?? '/tmp/enxuto-llm-bench';
-const shape: DecoderShape = { layers: 36, hidden: 1024, ffn: 2816, vocab: 32000, heads: 16 };
-const src = join(work, 'synthetic-decoder');
+const full: DecoderShape = { layers: 36, hidden: 1024, ffn: 2816, vocab: 32000, heads: 16 };
+// --layers N: the same widths with fewer blocks (a quicker figure, recorded under its own name).
+const shape: DecoderShape = { ...full, layers };
+const src = join(work, layers === full.layers ? 'synthetic-decoder' : `synthetic-decoder-${layers}-layers`);
 const floatBytes = decoderParameters(shape) * 4;
 
 /** Token ids spread over the vocabulary (the weights are random: any ids calibrate as well). */
@@ -28,13 +37,15 @@ interface RunResult {
   maxRssBytes: number;
   bytes: number;
   measured: string;
+  /** Float32 weights of the model the run was on. */
+  floatBytes: number;
   /** The machine's 1-minute load average when the run started (2 cores; shared). */
   loadAverage: number;
 }
 
 function run(name: string, tokens: string): RunResult {
   const dtype = name === 'gptq' ? 'q4' : (name as Dtype);
-  const out = join(work, `out-${name}`);
+  const out = join(work, `out-${name}-${layers}-layers`);
   rmSync(out, { recursive: true, force: true });
   const method = name === 'gptq' ? 'gptq' : 'rtn';
   const loadAverage = Number(loadavg()[0]!.toFixed(1));
@@ -47,7 +58,7 @@ function run(name: string, tokens: string): RunResult {
   const file = join(out, 'onnx', variantFileName('model', dtype));
   const bytes = statSync(`${file}_data`).size + statSync(file).size;
   rmSync(out, { recursive: true, force: true });
-  return { ...r, bytes, measured: new Date().toISOString(), loadAverage };
+  return { ...r, bytes, floatBytes, measured: new Date().toISOString(), loadAverage };
 }
 
 mkdirSync(work, { recursive: true });
@@ -58,18 +69,19 @@ if (
   console.log(`making the synthetic decoder (${(floatBytes / 1e9).toFixed(2)} GB) in ${src}`);
   writeSyntheticDecoder(src, shape);
 }
-const tokens = join(work, 'calibration.npy');
+const tokens = join(work, `calibration-${layers}-layers.npy`);
 writeFileSync(tokens, npyInt64([8, 128], syntheticIds(8, 128, shape.vocab)));
 const RUNS = ['fp16', 'q8', 'q4', 'q4f16', 'bnb4', 'gptq'];
-const asked = process.argv.slice(2);
 const bad = asked.filter((a) => !RUNS.includes(a));
 if (bad.length) throw new Error(`unknown runs ${bad.join(', ')} (known: ${RUNS.join(', ')})`);
-const resultsFile = join(import.meta.dirname, 'RESULTS-stream.json');
-const before = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
-const runs: Record<string, RunResult> = { ...before.runs };
 for (const name of asked.length ? asked : RUNS.filter((r) => r !== 'bnb4')) {
-  runs[name] = run(name, tokens);
-  console.log(name, runs[name]);
-  const result = { shape, floatBytes, calibration: '8 windows x 128 tokens', runs };
-  writeFileSync(resultsFile, `${JSON.stringify(result, null, 2)}\n`);
+  const key = layers === full.layers ? name : `${name}, ${layers} layers`;
+  const result = run(name, tokens);
+  console.log(key, result);
+  // Read again just before writing: another run may have added its result meanwhile.
+  const before = existsSync(streamResultsFile) ? JSON.parse(readFileSync(streamResultsFile, 'utf8')) : {};
+  const runs: Record<string, RunResult> = { ...before.runs, [key]: result };
+  const doc = { shape: full, floatBytes: decoderParameters(full) * 4, calibration: '8 windows x 128 tokens', runs };
+  writeFileSync(streamResultsFile, `${JSON.stringify(doc, null, 2)}\n`);
+  refreshStreamSection();
 }

@@ -36,7 +36,8 @@ export const variantsCommand: Command = {
                 [--accuracy-level N] [--method rtn|gptq|awq --calibration <tokens>] [--json]
 
   <model folder>        a Hugging Face folder: config.json, tokenizer files, onnx/model.onnx (or several
-                        models in onnx/, external data allowed)
+                        models in onnx/, external data allowed: a model with external data is made into
+                        every dtype streamed, about one layer in memory, and written with external data)
   --out <folder>        a new folder (or an empty one): the same files, plus onnx/<model>_<dtype>.onnx
   --dtypes <list>       comma-separated, default ${DEFAULT_DTYPES.join(',')}
 ${Object.entries(DTYPES)
