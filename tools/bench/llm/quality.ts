@@ -200,6 +200,13 @@ MatMul (and Gather, by round to nearest): "as it comes" leaves GPT-2's Gemm laye
 embeddings float; "Gemm as MatMul" rewrites each Gemm as MatMul + Add first so that it quantizes the
 same weights as ours.
 
+onnxruntime 1.30's GPTQ gives exactly the codes of its round to nearest: its vendored \`gptq()\`
+(\`onnxruntime/quantization/neural_compressor/weight_only.py\`) spreads each column's rounding error
+with \`Hinv1[i:, i]\` and \`Hinv[i2:, i1:i2]\`, a column and a block below the diagonal of the *upper*
+Cholesky factor of H⁻¹, which are zero (GPTQ reads row i, \`Hinv1[i, i:]\`), so no error reaches the
+weights still to quantize. Checked apart from the models: on a random 128x64 layer with correlated
+inputs its result equals plain round to nearest to 2.5e-8.
+
 ${sections.join('\n\n')}
 `;
 writeFileSync(join(import.meta.dirname, 'RESULTS.md'), doc);
