@@ -9,6 +9,7 @@ export { configureOrtWeb, ortWebBackend, type OrtWebSettings } from './web.js';
 export { isRuntimeDtype } from './tensor-convert.js';
 export { concreteShape, generateInputs, type InputShapeOptions } from './inputs.js';
 export { lmFeeds, type TokenBatch } from '@enxuto/pass';
+export { generateGreedy, takesKvCache, type Generation } from './lm-generate.js';
 export { measureLatency, percentile, summarizeLatencies, type LatencyStats } from './measure.js';
 
 export const BACKEND_NAMES: readonly BackendName[] = ['ort-node', 'ort-web'];

@@ -3,6 +3,8 @@
 import { measureLatency, type Session, type TensorData } from '@enxuto/runtime';
 import './style.css';
 import { compareModels } from './compare-run.js';
+import { comparisonTables } from './compare-tables.js';
+import { wireDecoderSpeed } from './decoder-speed-view.js';
 import { routeViews } from './compress/route.js';
 import { mnistFromInk } from './digit.js';
 import { $, h, intFrom, table } from './dom.js';
@@ -199,43 +201,14 @@ async function compare(): Promise<void> {
     setStatus('Comparing…');
     const [ma, mb] = await Promise.all([getModel(a), getModel(b)]);
     const [sa, sb] = [await getSession(a), await getSession(b)];
-    const {
-      diff,
-      latency: [la, lb],
-      top1,
-    } = await compareModels(
+    const result = await compareModels(
       { model: ma, session: sa, pixelRange: pixelRangeFor(ma), currentFeeds: await feedsFor(a, sa) },
       { model: mb, session: sb, pixelRange: pixelRangeFor(mb), currentFeeds: await feedsFor(b, sb) },
       { samples, runs, digit },
     );
-    const ratio = (x: number, y: number) => (y > 0 ? `${(x / y).toFixed(2)}×` : '–');
     const out = $('compare-out');
-    out.replaceChildren(
-      table(
-        ['', `A: ${ma.name}`, `B: ${mb.name}`],
-        [
-          ['precision', ma.precision ?? '–', mb.precision ?? '–'],
-          ['size', formatBytes(ma.size), formatBytes(mb.size)],
-          ['p50 latency', `${la.p50Ms.toFixed(2)} ms`, `${lb.p50Ms.toFixed(2)} ms`],
-          ['p95 latency', `${la.p95Ms.toFixed(2)} ms`, `${lb.p95Ms.toFixed(2)} ms`],
-          ['top-1 (first input)', String(top1[0] ?? '–'), String(top1[1] ?? '–')],
-        ],
-        'compare-models',
-      ),
-      table(
-        ['B vs A', 'value'],
-        [
-          ['size ratio', ratio(mb.size, ma.size)],
-          ['speed-up (p50)', ratio(la.p50Ms, lb.p50Ms)],
-          ['top-1 agreement', `${(diff.top1Agreement * 100).toFixed(1)}% of ${diff.samples}`],
-          ['max |Δ output|', diff.maxAbsDiff.toPrecision(3)],
-          ['mean |Δ output|', diff.meanAbsDiff.toPrecision(3)],
-          ['max |Δ probability|', diff.maxProbDiff.toPrecision(3)],
-        ],
-        'compare-diff',
-      ),
-    );
-    out.dataset.agreement = String(diff.top1Agreement);
+    out.replaceChildren(...comparisonTables(ma, mb, result));
+    out.dataset.agreement = String(result.diff.top1Agreement);
     out.dataset.models = `${ma.name}|${mb.name}`;
     out.dataset.sizes = `${ma.size},${mb.size}`;
     setStatus('Comparison done.');
@@ -332,6 +305,7 @@ function wire(): void {
     e.preventDefault();
     void compare();
   });
+  wireDecoderSpeed(registry, getSession, guarded, setStatus);
   let stream: MediaStream | undefined;
   $<HTMLInputElement>('image-file').addEventListener('change', async (e) => {
     const f = (e.target as HTMLInputElement).files?.[0];
