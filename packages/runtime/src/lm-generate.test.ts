@@ -29,21 +29,25 @@ describe('generateGreedy', () => {
   it.each([
     ['ort-node', ortNodeBackend],
     ['ort-web', ortWebBackend],
-  ] as [string, InferenceBackend][])('with the cache gives the tokens of greedy decoding without it (%s)', async (_, backend) => {
-    const s = await backend.createSession(gpt2);
-    try {
-      expect(takesKvCache(s.inputs)).toBe(true);
-      let t = 0;
-      const g = await generateGreedy(s, PROMPT, 12, () => (t += 10));
-      expect(g.ids).toEqual(await greedyWithoutCache(s, PROMPT, 12));
-      expect(new Set(g.ids).size).toBeGreaterThan(1);
-      // A fake clock of 10 ms per reading: prompt 10 ms, then 11 tokens in 10 ms.
-      expect(g.firstTokenMs).toBe(10);
-      expect(g.tokensPerSecond).toBeCloseTo(1100);
-    } finally {
-      await s.release();
-    }
-  }, 120_000);
+  ] as [string, InferenceBackend][])(
+    'with the cache gives the tokens of greedy decoding without it (%s)',
+    async (_, backend) => {
+      const s = await backend.createSession(gpt2);
+      try {
+        expect(takesKvCache(s.inputs)).toBe(true);
+        let t = 0;
+        const g = await generateGreedy(s, PROMPT, 12, () => (t += 10));
+        expect(g.ids).toEqual(await greedyWithoutCache(s, PROMPT, 12));
+        expect(new Set(g.ids).size).toBeGreaterThan(1);
+        // A fake clock of 10 ms per reading: prompt 10 ms, then 11 tokens in 10 ms.
+        expect(g.firstTokenMs).toBe(10);
+        expect(g.tokensPerSecond).toBeCloseTo(1100);
+      } finally {
+        await s.release();
+      }
+    },
+    120_000,
+  );
 
   it('refuses a model without a KV cache, naming the field', async () => {
     const s = await ortNodeBackend.createSession(
@@ -51,7 +55,10 @@ describe('generateGreedy', () => {
     );
     try {
       expect(takesKvCache(s.inputs)).toBe(false);
-      await expect(generateGreedy(s, [1, 2, 3], 4)).rejects.toMatchObject({ code: 'runtime/lm-cache', field: 'inputs' });
+      await expect(generateGreedy(s, [1, 2, 3], 4)).rejects.toMatchObject({
+        code: 'runtime/lm-cache',
+        field: 'inputs',
+      });
     } finally {
       await s.release();
     }

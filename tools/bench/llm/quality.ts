@@ -49,16 +49,14 @@ const OURS_GPTQ = 'q4 GPTQ (block 32, asymmetric; 32 calibration windows)';
 const ORT_Q4 = 'onnxruntime q4 round to nearest, embeddings too (Gemm as MatMul)';
 const ORT_GPTQ = 'onnxruntime q4 GPTQ, embeddings by round to nearest (Gemm as MatMul)';
 
-async function measure(
-  name: string,
-  file: string,
-  heldout: TokenWindows,
-  calib: TokenWindows,
-): Promise<string> {
+async function measure(name: string, file: string, heldout: TokenWindows, calib: TokenWindows): Promise<string> {
   const model = readOnnxFile(file);
   const floatBytes = writeOnnxBytes(model);
   // onnxruntime's quantizer, block 32 asymmetric as ours; '--gemm-as-matmul' lets it see Gemm weights.
-  const ort = (...args: string[]) => async () => ortNbits(file, ['--block', '32', ...args], calib, 32);
+  const ort =
+    (...args: string[]) =>
+    async () =>
+      ortNbits(file, ['--block', '32', ...args], calib, 32);
   const data = dataset(calib, 32);
   const batches = () => [...calibrationBatches(model, data, { batchSize: 8, limit: 32 })];
   const calibration = { batches: batches(), backend: ortNodeBackend };

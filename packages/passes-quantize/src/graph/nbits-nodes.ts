@@ -1,14 +1,7 @@
 // Graph surgery of n-bit weight-only quantization: a MatMul/Gemm becomes com.microsoft
 // MatMulNBits, a Gather from an embedding table becomes com.microsoft GatherBlockQuantized (both
 // run by onnxruntime's CPU and wasm builds). The codes come from the kernels (RTN, GPTQ, AWQ).
-import {
-  attr,
-  dropUnusedInitializers,
-  tensorFromValues,
-  type Graph,
-  type Model,
-  type Value,
-} from '@enxuto/ir';
+import { attr, dropUnusedInitializers, tensorFromValues, type Graph, type Model, type Value } from '@enxuto/ir';
 import type { GroupQuantized } from '../kernels/nbits-grid.js';
 import { packNBits } from '../kernels/nbits.js';
 import { replaceKeepingName } from './dynamic.js';
