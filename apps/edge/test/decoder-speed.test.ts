@@ -7,8 +7,8 @@ import { readOnnxFile } from '@enxuto/onnx/node';
 import { quantizeWeights } from '@enxuto/passes-quantize';
 import { ortNodeBackend } from '@enxuto/runtime/node';
 import { sharedPath } from '@enxuto/test-support';
-import { decoderSpeed } from './decoder-speed.js';
-import type { LoadedModel } from './model-source.js';
+import { decoderSpeed } from '../src/app/decoder-speed.js';
+import type { LoadedModel } from '../src/app/model-source.js';
 
 const loaded = (name: string, bytes: Uint8Array, precision: string): LoadedModel => ({
   id: name,
