@@ -29,7 +29,7 @@ export interface QdqOptions {
   exclude: readonly string[];
   /** Fold a Relu after Conv/Gemm/MatMul into the output quantization (zero point at the bottom of the range). */
   fuseRelu: boolean;
-  /** Quantize Add/Mul/Concat/AveragePool outputs when all their inputs are quantized. */
+  /** Quantize Add/Mul/Concat/AveragePool/Sigmoid/LeakyRelu outputs when all their inputs are quantized. */
   quantizeOthers: boolean;
   /**
    * Convs (group 1) with fewer input channels stay in float: with a reduction depth of a few
@@ -71,6 +71,12 @@ export const PASS_THROUGH_OPS = new Set([
 ]);
 /** Ops onnxruntime runs in integer (QLinear*) form with their own output scale. */
 const OWN_SCALE_OPS = new Set(['Add', 'Mul', 'Concat', 'AveragePool', 'GlobalAveragePool']);
+/**
+ * Element-wise activations onnxruntime runs as integer kernels (QLinearSigmoid, QLinearLeakyRelu:
+ * a 256-entry lookup table) when both sides are quantized. Float between Q/DQ they cost a
+ * dequantize, the float op and a requantize; SiLU (x * Sigmoid(x)) then also keeps its Mul float.
+ */
+const LOOKUP_OPS = new Set(['Sigmoid', 'LeakyRelu']);
 
 export interface LayerReport {
   node: string;
@@ -173,6 +179,10 @@ export function insertQdq(
         quantizeActivation(y, q);
         report.passThrough++;
       }
+    } else if (o.quantizeOthers && LOOKUP_OPS.has(node.opType)) {
+      const x = node.inputs[0];
+      const y = node.outputs[0];
+      if (x && y && dqOf.has(x) && ranges.has(y.name)) quantizeActivation(y);
     } else if (o.quantizeOthers && OWN_SCALE_OPS.has(node.opType)) {
       const acts = node.inputs.filter((v): v is Value => v !== null && !constOf(v));
       const y = node.outputs[0];
@@ -328,7 +338,7 @@ export function insertQdq(
           !isExcluded(c) &&
           (ops.has(c.opType) ||
             PASS_THROUGH_OPS.has(c.opType) ||
-            (o.quantizeOthers && OWN_SCALE_OPS.has(c.opType)) ||
+            (o.quantizeOthers && (OWN_SCALE_OPS.has(c.opType) || LOOKUP_OPS.has(c.opType))) ||
             c.opType === 'Relu'),
       );
   }

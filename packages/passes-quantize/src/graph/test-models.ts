@@ -151,6 +151,37 @@ export function residualRelu6Net(): Model {
   return m;
 }
 
+/** x[N,4,6,6] -> Conv a -> SiLU (a * Sigmoid(a)) -> Conv b -> LeakyRelu(0.1) -> Conv c -> y. */
+export function siluLeakyNet(): Model {
+  const m = new Model();
+  m.opsetImports.set('', 13);
+  const g = m.graph;
+  const x = g.addInput('x', { kind: 'tensor', dtype: 'float32', shape: ['N', 4, 6, 6] });
+  const conv = (name: string, input: Node['inputs'][number], seed: number, scale: number) =>
+    g.addNode({
+      opType: 'Conv',
+      name,
+      inputs: [input, g.addInitializer(`${name}_w`, randomTensor([8, input === x ? 4 : 8, 3, 3], seed, scale))],
+      outputs: [name === 'c' ? 'y' : `${name}_out`],
+      attributes: { pads: attr.ints([1, 1, 1, 1]) },
+    }).outputs[0]!;
+  const a = conv('a', x, 1, 1);
+  const sig = g.addNode({ opType: 'Sigmoid', name: 'sigmoid', inputs: [a], outputs: ['sig_out'] }).outputs[0]!;
+  const silu = g.addNode({ opType: 'Mul', name: 'silu', inputs: [a, sig], outputs: ['silu_out'] }).outputs[0]!;
+  const b = conv('b', silu, 2, 0.3);
+  const leaky = g.addNode({
+    opType: 'LeakyRelu',
+    name: 'leaky',
+    inputs: [b],
+    outputs: ['leaky_out'],
+    attributes: { alpha: attr.float(0.1) },
+  }).outputs[0]!;
+  const y = conv('c', leaky, 3, 0.3);
+  y.type = { kind: 'tensor', dtype: 'float32', shape: ['N', 8, 6, 6] };
+  g.setOutputs([y]);
+  return m;
+}
+
 /** Largest magnitude of `a`, largest |a - b| and the cosine of a and b. */
 export function compareOutputs(a: Float32Array, b: Float32Array): { peak: number; worst: number; cosine: number } {
   let peak = 0;

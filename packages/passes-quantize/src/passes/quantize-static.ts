@@ -97,7 +97,7 @@ export const staticOptionsSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe(
-      'also quantize Add/Mul/Concat/AveragePool whose inputs are all quantized (integer kernels in onnxruntime)',
+      'also quantize Add/Mul/Concat/AveragePool/Sigmoid/LeakyRelu whose inputs are all quantized (integer kernels in onnxruntime)',
     ),
 });
 
