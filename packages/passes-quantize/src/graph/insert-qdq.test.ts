@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attr, checkModel, float32Tensor, Model, type Node } from '@enxuto/ir';
+import { attr, checkModel, float32Tensor, int64Tensor, Model, type Node, type Value } from '@enxuto/ir';
 import { insertQdq } from './insert-qdq.js';
 import { prepareForQuantization } from './prepare.js';
 import { randomTensor, tinyConvNet } from './test-models.js';
@@ -172,8 +172,50 @@ describe('insertQdq', () => {
       'DequantizeLinear',
       'DequantizeLinear',
       'Conv',
-      'QuantizeLinear',
-      'DequantizeLinear',
     ]);
+    // b writes the graph output: its result stays float (see the next test)
+    expect(b.outputs[0]!.isGraphOutput()).toBe(true);
+  });
+
+  it('keeps what reaches a graph output float: a head conv through Reshape, a Gemm through Sigmoid', () => {
+    // x -> conv a -> conv head -> Reshape -> boxes;  a -> GlobalAveragePool -> Flatten -> Gemm -> Sigmoid -> score
+    const m = new Model();
+    const g = m.graph;
+    const x = g.addInput('x', { kind: 'tensor', dtype: 'float32', shape: [1, 4, 4, 4] });
+    const conv = (name: string, input: Value, seed: number) =>
+      g.addNode({
+        opType: 'Conv',
+        name,
+        inputs: [input, g.addInitializer(`${name}_w`, randomTensor([4, 4, 1, 1], seed))],
+        outputs: [`${name}_out`],
+      }).outputs[0]!;
+    const a = conv('a', x, 1);
+    const head = conv('head', a, 2);
+    const shape = g.addInitializer('shape', int64Tensor([2], [1, 64]));
+    const boxes = g.addNode({ opType: 'Reshape', name: 'r', inputs: [head, shape], outputs: ['boxes'] }).outputs[0]!;
+    const gap = g.addNode({ opType: 'GlobalAveragePool', name: 'gap', inputs: [a], outputs: ['gap_out'] }).outputs[0]!;
+    const flat = g.addNode({ opType: 'Flatten', name: 'f', inputs: [gap], outputs: ['flat_out'] }).outputs[0]!;
+    const fc = g.addNode({
+      opType: 'Gemm',
+      name: 'fc',
+      inputs: [flat, g.addInitializer('fc_w', randomTensor([1, 4], 3))],
+      outputs: ['fc_out'],
+      attributes: { transB: attr.int(1) },
+    }).outputs[0]!;
+    const score = g.addNode({ opType: 'Sigmoid', name: 's', inputs: [fc], outputs: ['score'] }).outputs[0]!;
+    g.setOutputs([boxes, score]);
+    const names = ['x', 'a_out', 'head_out', 'boxes', 'gap_out', 'flat_out', 'fc_out', 'score'];
+    insertQdq(m, new Map(names.map((n) => [n, { min: -1, max: 1 }])));
+    checkModel(m);
+    const quantized = (name: string) => g.value(name)!.uses().some((u) => u.node.opType === 'QuantizeLinear');
+    expect(quantized('a_out')).toBe(true); // inner layer: int8 in and out
+    for (const name of ['head_out', 'fc_out']) expect(quantized(name), name).toBe(false);
+    expect(g.outputs.map((v) => v.producer()!.opType)).toEqual(['Reshape', 'Sigmoid']);
+    // both layers still read int8 weights and inputs
+    for (const name of ['head', 'fc']) {
+      const n = [...g].find((k) => k.name === name)!;
+      expect(n.inputs[0]!.producer()!.opType).toBe('DequantizeLinear');
+      expect(n.inputs[1]!.producer()!.opType).toBe('DequantizeLinear');
+    }
   });
 });

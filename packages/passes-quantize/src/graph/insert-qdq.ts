@@ -15,7 +15,13 @@ import {
 import { scaleZeroPoint } from '../kernels/params.js';
 import type { Range } from '../kernels/range.js';
 import { addQuantParams } from './helpers.js';
-import { addDequantizedWeight, quantizeBias, quantizeWeightTensor, transpose2d } from './weights.js';
+import {
+  addDequantizedWeight,
+  biasSafeWeightScales,
+  quantizeBias,
+  quantizeWeightTensor,
+  transpose2d,
+} from './weights.js';
 
 export interface QdqOptions {
   perChannel: boolean;
@@ -71,12 +77,25 @@ export const PASS_THROUGH_OPS = new Set([
 ]);
 /** Ops onnxruntime runs in integer (QLinear*) form with their own output scale. */
 const OWN_SCALE_OPS = new Set(['Add', 'Mul', 'Concat', 'AveragePool', 'GlobalAveragePool']);
+const LOOKUP_OPS_LIST = ['Sigmoid', 'LeakyRelu'];
+/** Ops between a layer and a graph output that keep that layer's output float (see reachesOutput). */
+const OUTPUT_TAIL_OPS = new Set([
+  ...PASS_THROUGH_OPS,
+  ...LOOKUP_OPS_LIST,
+  'Relu',
+  'Clip',
+  'Softmax',
+  'LogSoftmax',
+  'Tanh',
+  'Identity',
+  'Concat',
+]);
 /**
  * Element-wise activations onnxruntime runs as integer kernels (QLinearSigmoid, QLinearLeakyRelu:
  * a 256-entry lookup table) when both sides are quantized. Float between Q/DQ they cost a
  * dequantize, the float op and a requantize; SiLU (x * Sigmoid(x)) then also keeps its Mul float.
  */
-const LOOKUP_OPS = new Set(['Sigmoid', 'LeakyRelu']);
+const LOOKUP_OPS = new Set(LOOKUP_OPS_LIST);
 
 export interface LayerReport {
   node: string;
@@ -175,14 +194,14 @@ export function insertQdq(
       const src = node.inputs[0];
       const y = node.outputs[0];
       const q = src ? dqOf.get(src) : undefined;
-      if (q && y && y.dtype !== 'int64') {
+      if (q && y && y.dtype !== 'int64' && !reachesOutput(y)) {
         quantizeActivation(y, q);
         report.passThrough++;
       }
     } else if (o.quantizeOthers && LOOKUP_OPS.has(node.opType)) {
       const x = node.inputs[0];
       const y = node.outputs[0];
-      if (x && y && dqOf.has(x) && ranges.has(y.name)) quantizeActivation(y);
+      if (x && y && dqOf.has(x) && ranges.has(y.name) && !reachesOutput(y)) quantizeActivation(y);
     } else if (o.quantizeOthers && OWN_SCALE_OPS.has(node.opType)) {
       const acts = node.inputs.filter((v): v is Value => v !== null && !constOf(v));
       const y = node.outputs[0];
@@ -196,6 +215,7 @@ export function insertQdq(
             dropUnusedInitializers(g, [v]);
           }
         });
+        if (reachesOutput(y)) continue;
         const folded = foldClampingActivation(y);
         quantizeActivation(folded.value, undefined, folded.range);
       }
@@ -238,11 +258,16 @@ export function insertQdq(
     const xdq = quantizeActivation(o.fuseRelu && !o.activationSymmetric ? commuteReluMaxPool(x) : x);
     const sx = dqOf.get(xdq)!.scaleValue;
     const axis = o.perChannel ? weightAxis(n, w.shape.length) : undefined;
+    const bias = constOf(n.inputs[2]);
+    const channels = axis === undefined ? 1 : w.shape[axis]!;
     const qw = quantizeWeightTensor(w, {
       type: o.weightType,
       symmetric: o.weightSymmetric,
       axis,
       ...(o.reduceRange ? { bits: 7 } : {}),
+      ...(bias && (channels === 1 || bias.size === channels)
+        ? { minScale: biasSafeWeightScales(bias, sx, channels) }
+        : {}),
     });
     g.setInput(n, 1, addDequantizedWeight(g, wv.name, qw, o.weightType));
     dropUnusedInitializers(g, [wv]);
@@ -261,6 +286,7 @@ export function insertQdq(
       weightAxis: qw.axis,
     });
     const y = n.outputs[0]!;
+    if (reachesOutput(y)) return;
     const folded = foldClampingActivation(y);
     if (folded.range) {
       quantizeActivation(folded.value, undefined, folded.range);
@@ -328,8 +354,24 @@ export function insertQdq(
     return moved;
   }
 
+  /**
+   * Does `v` reach a graph output through ops that only move data or apply a cheap element-wise
+   * function? Those outputs stay float: quantizing them saves one small layer's time but rounds
+   * what the caller reads to 256 levels of a range set by the largest calibration value (a box
+   * regressor's or a logit's range; a Sigmoid probability near 0 becomes exactly 0).
+   */
+  function reachesOutput(v: Value): boolean {
+    if (v.isGraphOutput()) return true;
+    return v
+      .uses()
+      .some(
+        ({ node: c }) =>
+          c.domain === '' && OUTPUT_TAIL_OPS.has(c.opType) && c.outputs.some((w) => !!w && reachesOutput(w)),
+      );
+  }
+
   function feedsQuantizedOps(y: Value): boolean {
-    if (y.isGraphOutput() || y.uses().length === 0) return false;
+    if (reachesOutput(y) || y.uses().length === 0) return false;
     return y
       .uses()
       .every(

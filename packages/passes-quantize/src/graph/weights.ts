@@ -23,6 +23,8 @@ export interface WeightSpec {
   axis: number | undefined;
   /** Bits of the type actually used (7: reduced range); default all. */
   bits?: number;
+  /** Smallest scale per channel (or one for the tensor); see `biasSafeWeightScales`. */
+  minScale?: Float32Array;
 }
 
 /** Quantizes a float weight tensor (pure; no graph changes). */
@@ -34,9 +36,11 @@ export function quantizeWeightTensor(w: Tensor, spec: WeightSpec): QuantizedWeig
   let q;
   if (spec.axis !== undefined && w.shape.length > 0) {
     ({ scale, zeroPoint } = perAxisParams(data, w.shape, spec.axis, qspec));
+    if (spec.minScale) for (let c = 0; c < scale.length; c++) scale[c] = Math.max(scale[c]!, spec.minScale[c] ?? 0);
     q = quantizePerAxis(data, w.shape, spec.axis, scale, zeroPoint, spec.type);
   } else {
     const p = scaleZeroPoint(finiteRange(data), qspec);
+    if (spec.minScale) p.scale = Math.fround(Math.max(p.scale, ...spec.minScale));
     scale = Float32Array.of(p.scale);
     zeroPoint = Int32Array.of(p.zeroPoint);
     q = quantizePerTensor(data, p.scale, p.zeroPoint, spec.type);
@@ -96,6 +100,24 @@ export function addDequantizedWeight(
   });
   const out = dq.outputs[0]!;
   out.type = { kind: 'tensor', dtype: 'float32', shape: [...qw.q.shape] };
+  return out;
+}
+
+/**
+ * Smallest weight scale per channel at which the int32 bias (scale s_x * s_w) still fits with room
+ * to spare for the accumulated products: a channel with near-zero weights but a real bias (common
+ * after BatchNorm folding) would otherwise get a tiny weight scale and a bias clamped at the int32
+ * limit, i.e. a wrong constant in that channel's output. `channels`: 1 for a per-tensor scale.
+ */
+export function biasSafeWeightScales(b: Tensor, inputScale: number, channels: number): Float32Array {
+  const data = b.toFloat32();
+  const out = new Float32Array(channels);
+  const limit = 2 ** 30; // half the int32 range
+  for (let i = 0; i < data.length; i++) {
+    const need = Math.abs(data[i]!) / (inputScale * limit);
+    const c = channels === 1 ? 0 : i;
+    if (Number.isFinite(need) && need > out[c]!) out[c] = need;
+  }
   return out;
 }
 
