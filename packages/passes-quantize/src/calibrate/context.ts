@@ -1,6 +1,8 @@
-// Glue between the PassContext and the quantizer's runtime needs.
-import { ConfigError } from '@enxuto/ir';
+// Glue between the PassContext and the quantizer's runtime/data needs.
+import { ConfigError, type Model } from '@enxuto/ir';
 import type { InferenceBackend, PassContext } from '@enxuto/pass';
+import { datasetBatches, type SampleSource } from './batches.js';
+import { checkLatency, type LatencyCheck } from './latency-check.js';
 
 export function backendOf(ctx: PassContext): InferenceBackend {
   if (!ctx.runtime) {
@@ -25,4 +27,27 @@ export function progressOf(
     },
     signal: ctx.signal,
   };
+}
+
+/**
+ * The quantized model timed against its source on one sample of `data`: a `latency` report entry,
+ * and a warning when it is slower (the rules in insert-qdq keep known-slow patterns float, but a
+ * runtime or CPU can still disagree).
+ */
+export async function latencyStats(
+  ctx: PassContext,
+  source: Model,
+  quantized: Model,
+  data: SampleSource,
+): Promise<{ latency?: LatencyCheck & { runtime: string } }> {
+  const sample = datasetBatches(source, data, { batchSize: 1, limit: 1 }).next();
+  if (sample.done) return {};
+  const latency = await checkLatency(backendOf(ctx), source, quantized, sample.value.feeds);
+  const runtime = ctx.runtime?.name ?? 'the runtime';
+  if (latency.slower)
+    ctx.logger.warn(
+      `${ctx.passName}: the quantized model is slower than its source in ${runtime}: ` +
+        `${latency.quantizedMs.toFixed(2)} vs ${latency.sourceMs.toFixed(2)} ms per run (x${latency.ratio.toFixed(2)})`,
+    );
+  return { latency: { ...latency, runtime } };
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { float32Tensor, Model } from '@enxuto/ir';
 import { getBackend } from '@enxuto/runtime/node';
-import { calibrateRanges } from '../quantize-static.js';
+import { calibrateRanges } from '../passes/quantize-static.js';
 import { insertQdq } from './insert-qdq.js';
 import { compareOutputs, randomTensor } from './test-models.js';
 
@@ -18,7 +18,11 @@ function deadChannelConv(): Model {
   const conv = g.addNode({
     opType: 'Conv',
     name: 'conv',
-    inputs: [x, g.addInitializer('w', float32Tensor([2, 4, 1, 1], w)), g.addInitializer('b', float32Tensor([2], [0.1, 2]))],
+    inputs: [
+      x,
+      g.addInitializer('w', float32Tensor([2, 4, 1, 1], w)),
+      g.addInitializer('b', float32Tensor([2], [0.1, 2])),
+    ],
     outputs: ['c_out'],
   });
   // a second layer, so the conv's own output is quantized like an inner layer's

@@ -207,7 +207,11 @@ describe('insertQdq', () => {
     const names = ['x', 'a_out', 'head_out', 'boxes', 'gap_out', 'flat_out', 'fc_out', 'score'];
     insertQdq(m, new Map(names.map((n) => [n, { min: -1, max: 1 }])));
     checkModel(m);
-    const quantized = (name: string) => g.value(name)!.uses().some((u) => u.node.opType === 'QuantizeLinear');
+    const quantized = (name: string) =>
+      g
+        .value(name)!
+        .uses()
+        .some((u) => u.node.opType === 'QuantizeLinear');
     expect(quantized('a_out')).toBe(true); // inner layer: int8 in and out
     for (const name of ['head_out', 'fc_out']) expect(quantized(name), name).toBe(false);
     expect(g.outputs.map((v) => v.producer()!.opType)).toEqual(['Reshape', 'Sigmoid']);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Model, Node } from '@enxuto/ir';
 import { getBackend } from '@enxuto/runtime/node';
-import { quantizeStatic } from '../quantize-static.js';
+import { quantizeStatic } from '../passes/quantize-static.js';
 import { compareOutputs, randomTensor, siluLeakyNet } from './test-models.js';
 
 const backend = getBackend('ort-node');

@@ -8,7 +8,7 @@ import { checkModel, cloneModel, ConfigError, eliminateDeadCode, type Model } fr
 import { definePass, loadSensitivity, sensitivityLayer, sensitivityOption, type InferenceBackend } from '@enxuto/pass';
 import { z } from 'zod';
 import { datasetBatches } from '../calibrate/batches.js';
-import { backendOf } from '../calibrate/context.js';
+import { backendOf, latencyStats } from '../calibrate/context.js';
 import type { CalibrationBatch } from '../calibrate/session.js';
 import { evaluateModel, outputMse } from '../calibrate/evaluate.js';
 import { compactNames } from '../graph/compact.js';
@@ -187,6 +187,7 @@ export const quantizeAutoPass = definePass({
         ctx.throwIfAborted();
       },
     );
+    const latency = options.latencyCheck ? await latencyStats(ctx, model, r.model, calib) : {};
     return {
       model: r.model,
       changed: r.layers.some((l) => l.precision === 'int8'),
@@ -201,6 +202,7 @@ export const quantizeAutoPass = definePass({
         ...(r.accuracy !== undefined ? { accuracy: r.accuracy } : {}),
         relativeOutputError: r.relativeError,
         sensitivitySource: r.sensitivitySource,
+        ...latency,
       },
     };
   },

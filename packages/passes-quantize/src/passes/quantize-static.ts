@@ -3,7 +3,7 @@ import { checkModel, cloneModel, eliminateDeadCode, type Model } from '@enxuto/i
 import { definePass, type InferenceBackend } from '@enxuto/pass';
 import { z } from 'zod';
 import { datasetBatches } from '../calibrate/batches.js';
-import { backendOf, progressOf } from '../calibrate/context.js';
+import { backendOf, latencyStats, progressOf } from '../calibrate/context.js';
 import { collectHistograms } from '../calibrate/collect.js';
 import type { CalibrationBatch } from '../calibrate/session.js';
 import { rangeFromHistogram } from '../kernels/calibrate-methods.js';
@@ -93,6 +93,12 @@ export const staticOptionsSchema = z.strictObject({
     .describe(
       'rename internal values to short names and drop their optional types (graph inputs/outputs keep theirs): on small models names cost as much as int8 weights',
     ),
+  latencyCheck: z
+    .boolean()
+    .default(true)
+    .describe(
+      'time the quantized model against its source on the pass runtime (a few runs on one calibration sample) and warn in the log and the report when it is slower; the model bytes never depend on it',
+    ),
   quantizeOthers: z
     .boolean()
     .default(true)
@@ -171,6 +177,7 @@ export const quantizeStaticPass = definePass({
     ctx.logger.info(
       `quantized ${r.qdq.layers.length} layers, ${r.qdq.activations} activations; ${r.qdq.reluFused} Relu folded`,
     );
+    const latency = options.latencyCheck ? await latencyStats(ctx, model, r.model, data) : {};
     return {
       model: r.model,
       changed: r.qdq.layers.length > 0,
@@ -187,6 +194,7 @@ export const quantizeStaticPass = definePass({
         calibration: options.calibration,
         calibrationSamples: total,
         ...(r.converted ? { converted: r.converted } : {}),
+        ...latency,
       },
     };
   },
