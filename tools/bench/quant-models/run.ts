@@ -1,4 +1,4 @@
-// Real-model quantization benchmark: `npm run bench:quant-models -w @enxuto/bench [-- names... --quick]`.
+// Real-model quantization benchmark: `npm run bench:quant-models -w @enxuto/bench [-- names... --quick --results]`.
 // Zoo image models (photos split by base photo), the byte-level GPT and silero VAD; accuracy against
 // float, size, and int8/fp32 latency in onnxruntime-node (default threads and one) and -web, with
 // onnxruntime's own quantize_static beside ours. Writes RESULTS.md and results.json here.
@@ -22,6 +22,8 @@ import { IMAGE_MODELS } from './zoo.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+/** Write RESULTS.md from a named or quick run too (it then says which models it holds). */
+const forceResults = args.includes('--results');
 const names = args.filter((a) => !a.startsWith('--'));
 const want = (n: string) => names.length === 0 || names.includes(n);
 const log = (s: string) => console.log(s);
@@ -87,9 +89,10 @@ let vad: { result: VadResult; latency?: LatencyRow } | undefined;
 
 /** Writes what has been measured so far (accuracy first, latency as it comes: the lock may be busy). */
 function write(): string {
-  const conditions = `run ${started.at.slice(0, 16)}Z, Node ${process.version}, load average ${started.load.toFixed(0)} at the start and ${loadavg()[0]!.toFixed(0)} at the end`;
+  const only = names.length ? `only ${names.join(', ')}; ` : '';
+  const conditions = `${only}run ${started.at.slice(0, 16)}Z, Node ${process.version}, load average ${started.load.toFixed(0)} at the start and ${loadavg()[0]!.toFixed(0)} at the end`;
   const doc = renderResults({ split, images, lm, vad, quick, conditions });
-  if (names.length === 0 && !quick) writeFileSync(join(here, 'RESULTS.md'), doc);
+  if ((names.length === 0 && !quick) || forceResults) writeFileSync(join(here, 'RESULTS.md'), doc);
   writeFileSync(
     join(here, quick || names.length ? 'results.partial.json' : 'results.json'),
     JSON.stringify({ images, lm, vad }, (k, v) => (k === 'forLatency' || k === 'feeds' ? undefined : v), 1),
