@@ -18,7 +18,7 @@ describe('pass definitions', () => {
     expect(o).toMatchObject({
       format: 'qdq',
       perChannel: true,
-      calibration: 'minmax',
+      calibration: 'mse',
       calibrationSamples: 256,
       activationType: 'uint8',
     });

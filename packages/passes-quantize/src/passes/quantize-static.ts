@@ -38,8 +38,10 @@ export const staticOptionsSchema = z.strictObject({
     .describe('symmetric activation ranges (zero point in the middle); disables folding Relu into the quantization'),
   calibration: z
     .enum(['minmax', 'percentile', 'entropy', 'mse'])
-    .default('minmax')
-    .describe('how activation ranges are chosen from the calibration histograms'),
+    .default('mse')
+    .describe(
+      'how activation ranges are chosen from the calibration histograms; mse (the clip range with the least squared rounding + clipping error) keeps rare outliers from stretching a range: on the zoo it beat minmax on BlazeFace and emotion and tied elsewhere',
+    ),
   percentile: z
     .number()
     .gt(0)
