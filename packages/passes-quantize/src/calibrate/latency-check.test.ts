@@ -8,7 +8,9 @@ describe('checkLatency', () => {
     const backend = getBackend('ort-node');
     const small = randomConvNet(4, 16, 1);
     const big = randomConvNet(128, 16, 1);
-    const feeds = { x: { dtype: 'float32', shape: [1, 3, 16, 16], data: randomTensor([1, 3, 16, 16], 1).toFloat32() } };
+    const feeds = {
+      x: { dtype: 'float32' as const, shape: [1, 3, 16, 16], data: randomTensor([1, 3, 16, 16], 1).toFloat32() },
+    };
     const worse = await checkLatency(backend, small, big, feeds);
     expect(worse.slower).toBe(true);
     expect(worse.ratio).toBeGreaterThan(1.05);
