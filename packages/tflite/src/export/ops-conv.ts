@@ -310,8 +310,15 @@ export function exportPool(ctx: ExportContext, node: Node): void {
   const win = windowOf(node, [r0.shape[2]!, r0.shape[3]!], kernel);
   if (win.dilations.some((d) => d !== 1)) unsupported('dilated pooling has no TFLite op', node, 'dilations');
   const quantized = ctx.int8 && r0.value.quant !== undefined;
-  const xin = quantized ? ctx.inLayout(r0, NHWC, node) : ctx.input(x, node, NHWC);
   const hw: [number, number] = [r0.shape[2]!, r0.shape[3]!];
+  // A quantized average over the whole input is MEAN, which (unlike AVERAGE_POOL_2D) can round
+  // straight to the following Q's parameters.
+  const global = win.out[0] === 1 && win.out[1] === 1 && kernel[0] === hw[0] && kernel[1] === hw[1];
+  if (quantized && !isMax && global && win.pads.every((v) => v === 0)) {
+    exportMean(ctx, node, r0);
+    return;
+  }
+  const xin = quantized ? ctx.inLayout(r0, NHWC, node) : ctx.input(x, node, NHWC);
   const p = tflitePadding(hw, win);
   if (!isMax && p.padding === 'SAME' && node.getInt('count_include_pad', 0) === 1 && win.pads.some((v) => v !== 0)) {
     unsupported('AveragePool count_include_pad=1 with padding has no TFLite form', node, 'count_include_pad');
@@ -348,12 +355,21 @@ export function exportPool(ctx: ExportContext, node: Node): void {
 }
 
 export function exportGlobalAveragePool(ctx: ExportContext, node: Node): void {
-  const x = node.input(0)!;
-  const r0 = ctx.rep(x, node);
+  const r0 = ctx.rep(node.input(0)!, node);
   if (r0.shape.length !== 4) unsupported('only NCHW GlobalAveragePool is supported', node, 'X');
+  exportMean(ctx, node, r0);
+}
+
+/** An average over all of H and W (NCHW `r0`) as MEAN over the NHWC spatial axes. */
+function exportMean(ctx: ExportContext, node: Node, r0: Rep): void {
   const quantized = ctx.int8 && r0.value.quant !== undefined;
-  const xin = quantized ? ctx.inLayout(r0, NHWC, node) : ctx.input(x, node, NHWC);
+  const xin = quantized ? ctx.inLayout(r0, NHWC, node) : ctx.input(node.input(0)!, node, NHWC);
   const outShape = [r0.shape[0]!, r0.shape[1]!, 1, 1];
+  // int8 MEAN rescales to its output's parameters: it takes the following Q's, so the mean is
+  // rounded once, as in the QDQ model (the input's parameters and a REQUANTIZE round twice).
+  const qnode = quantized ? findOutputQuantize(ctx, node.output()) : undefined;
+  const qOut = qnode === undefined ? undefined : qdqParams(ctx, qnode, 4);
+  const ownQuant = qOut !== undefined && qOut.scale.length === 1;
   const out = ctx.op(
     'MEAN',
     [xin.value, ctx.int32Const('axes', [1, 2])],
@@ -361,7 +377,12 @@ export function exportGlobalAveragePool(ctx: ExportContext, node: Node): void {
     applyLayout(outShape, NHWC),
     quantized ? 'int8' : 'float32',
     node.output().name,
-    quantized ? xin.value.quant : undefined,
+    quantized ? (ownQuant ? qOut : xin.value.quant) : undefined,
   );
-  ctx.bind(node.output(), { value: out, shape: outShape, layout: NHWC });
+  const rep = { value: out, shape: outShape, layout: NHWC };
+  ctx.bind(node.output(), rep);
+  if (ownQuant) {
+    ctx.absorbed.add(qnode!);
+    ctx.bind(qnode!.output(), rep);
+  }
 }

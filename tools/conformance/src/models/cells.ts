@@ -1,7 +1,7 @@
 // One model through every cell of the real-model matrix: read, -> ONNX, -> TFLite, -> TF.js,
 // quantize-static -> ONNX, -> TFLite int8, -> TF.js. Every written file runs in its own runtime on
 // real inputs and is compared with the source run in its own runtime.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readModel, writeModel } from '@enxuto/formats/node';
@@ -9,9 +9,9 @@ import { checkModel, cloneModel, isEnxutoError, tensorType, type Model } from '@
 import { quantizeStatic, type CalibrationBatch } from '@enxuto/passes-quantize';
 import { ortNodeBackend } from '@enxuto/runtime/node';
 import { canonicalize } from '@enxuto/transforms';
-import { parseTflite, builtinOperatorName } from '@enxuto/tflite';
 import { agreement, relativeError } from './compare.js';
 import { feedsFor, type Feed } from './inputs.js';
+import { judgeTfliteInt8 } from './int8-check.js';
 import { runOnnx, runTfjsFolder, runTfliteFile, type Outputs } from './runtimes.js';
 
 export const CELLS = ['read', 'onnx', 'tflite', 'tfjs', 'quantize', 'tflite-int8', 'tfjs-int8'] as const;
@@ -19,7 +19,7 @@ export type Cell = (typeof CELLS)[number];
 
 export interface CellResult {
   status: 'pass' | 'fail' | 'refused' | 'error' | 'skipped';
-  /** Relative error (float cells) or cosine (quantized cells). */
+  /** Relative error (float cells), cosine (quantized cells) or the share of the rounding envelope (-> TFLite int8). */
   metric?: number;
   detail?: string;
   seconds: number;
@@ -89,22 +89,6 @@ function worstAgreement(ref: Outputs[], got: Outputs[]): Omit<CellResult, 'secon
     metric: cosine,
     ...(top1 ? {} : { detail: 'top-1 differs' }),
   };
-}
-
-/** Compute ops of a .tflite file that run on int8/int16 inputs (integer kernels). */
-function integerKernels(file: string): number {
-  const m = parseTflite(new Uint8Array(readFileSync(file)));
-  let count = 0;
-  for (const sg of m.subgraphs ?? []) {
-    for (const op of sg.operators ?? []) {
-      const oc = m.operator_codes![op.opcode_index]!;
-      const name = builtinOperatorName(Math.max(oc.builtin_code, oc.deprecated_builtin_code)) ?? '';
-      const x = sg.tensors![op.inputs![0] ?? -1];
-      if (/CONV_2D|FULLY_CONNECTED|BATCH_MATMUL/.test(name) && x !== undefined && (x.type === 9 || x.type === 7))
-        count++;
-    }
-  }
-  return count;
 }
 
 export async function runModel(
@@ -230,26 +214,8 @@ export async function runModel(
       await timed(async () => {
         const file = join(dir, 'model.int8.tflite');
         await writeModel(q, file);
-        const r = worstAgreement(int8Reference, await everySample((f) => runTfliteFile(file, f), samples));
-        const kernels = integerKernels(file);
-        if (kernels === 0)
-          return { status: 'fail', metric: r.metric, detail: 'no integer kernels (silently dequantized)' };
-        // The file read back (its ops as float between Q/DQ, run exactly) tells an export that changed
-        // the model from the interpreter's fixed-point rounding, which the int8 ONNX model does not have.
-        const back = join(dir, 'model.int8.back.onnx');
-        let structure: string;
-        try {
-          await writeModel((await readModel(file)).model, back);
-          const a = worstAgreement(
-            int8Reference,
-            await everySample((f) => runOnnx(back, f, outputNames, true), samples),
-          );
-          structure = a.metric!.toFixed(4);
-        } catch (e) {
-          structure = `not run (${(e as Error).message.split('\n')[0]!.slice(0, 80)})`;
-        }
-        const notes = [`${kernels} integer kernels`, `file read back: ${structure}`];
-        return { ...r, detail: [...notes, ...(r.detail ? [r.detail] : [])].join('; ') };
+        const v = await judgeTfliteInt8(file, q, samples, int8Reference, outputNames, dir);
+        return { status: v.pass ? 'pass' : 'fail', metric: v.metric, detail: v.detail };
       }),
     );
     record(
