@@ -3,6 +3,7 @@
 import { type DataType, FormatError } from '@enxuto/ir';
 import { dtypeFromTfEnum, tfjsRunDtype } from './dtypes.js';
 import {
+  asName,
   asArray,
   asBool,
   asFiniteNumber,
@@ -29,7 +30,7 @@ export interface TfNode {
 export function parseTfNode(j: unknown, index: number, where: Where): TfNode {
   const field = `modelTopology.node[${index}]`;
   const o = asObject(j, where, field);
-  const name = asString(own(o, 'name'), where, `${field}.name`);
+  const name = asName(own(o, 'name'), where, `${field}.name`);
   const w = { ...where, node: name };
   if (name.length === 0 || name.includes(':') || name.startsWith('^')) {
     throw formatError(`invalid node name '${name}'`, 'tfjs/bad-name', w, `${field}.name`);

@@ -28,6 +28,21 @@ export function formatError(message: string, code: string, where: Where, field?:
   });
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** model.json bytes as text; bytes that are not UTF-8 are refused (names would turn into U+FFFD). */
+export function decodeModelJson(bytes: Uint8Array, file?: string): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch (e) {
+    throw new FormatError('model.json is not valid UTF-8', {
+      code: 'tfjs/bad-utf8',
+      cause: e,
+      ...(file !== undefined ? { file } : {}),
+    });
+  }
+}
+
 /** JSON.parse with a size limit and a depth check; errors are FormatErrors naming the file. */
 export function parseModelJson(text: string, file?: string): JsonObject {
   const where = file !== undefined ? { file } : {};
@@ -84,6 +99,21 @@ export function asArray(v: unknown, where: Where, field: string): Json[] {
 export function asString(v: unknown, where: Where, field: string): string {
   if (typeof v !== 'string') throw formatError(`${field} must be a string`, 'tfjs/bad-field', where, field);
   return v;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A node, layer or weight name: a non-empty string with no lone surrogate (a `\ud800` escape in
+ * the JSON), which no UTF-8 file could carry: an empty or unwritable name is refused, never read
+ * as "absent" or written as U+FFFD.
+ */
+export function asName(v: unknown, where: Where, field: string): string {
+  const name = asString(v, where, field);
+  if (name.length === 0) throw formatError(`${field} is empty`, 'tfjs/bad-name', where, field);
+  if (LONE_SURROGATE.test(name))
+    throw formatError(`${field} is not valid Unicode (a lone surrogate)`, 'tfjs/bad-name', where, field);
+  return name;
 }
 
 export function asFiniteNumber(v: unknown, where: Where, field: string): number {

@@ -4,7 +4,7 @@
 import { checkRelativeLocation } from '@enxuto/io';
 import { shapeSize } from '@enxuto/ir';
 import { isManifestDtype, isQuantDtype, storedBytes, type ManifestDtype, type QuantDtype } from './dtypes.js';
-import { asArray, asFiniteNumber, asObject, asShape, asString, formatError, own, type Where } from './json.js';
+import { asArray, asFiniteNumber, asName, asObject, asShape, asString, formatError, own, type Where } from './json.js';
 
 export interface WeightQuantization {
   dtype: QuantDtype;
@@ -50,9 +50,8 @@ export function parseWeightsManifest(v: unknown, where: Where): WeightsManifest 
     asArray(own(g, 'weights'), where, `${gField}.weights`).forEach((wj, wi) => {
       const field = `${gField}.weights[${wi}]`;
       const w = asObject(wj, where, field);
-      const name = asString(own(w, 'name'), where, `${field}.name`);
+      const name = asName(own(w, 'name'), where, `${field}.name`);
       const wWhere = { ...where, value: name };
-      if (name.length === 0) throw formatError('weight name is empty', 'tfjs/bad-name', wWhere, `${field}.name`);
       if (seen.has(name))
         throw formatError(`duplicate weight name '${name}'`, 'tfjs/duplicate-weight', wWhere, `${field}.name`);
       seen.add(name);

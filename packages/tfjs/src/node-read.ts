@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '@enxuto/io';
 import { type CheckedFile, checkFile, readRegion, readWhole, recordSourceFiles, resolveInside } from '@enxuto/io/node';
 import { EnxutoError, FormatError, type Model } from '@enxuto/ir';
-import { MAX_JSON_BYTES } from './json.js';
+import { decodeModelJson, MAX_JSON_BYTES } from './json.js';
 import { expectedByteLength } from './manifest.js';
 import { parseTfjsModelJson, readTfjs } from './read.js';
 
@@ -65,7 +65,7 @@ export function readTfjsModel(modelJsonPath: string, opts: ReadTfjsModelOptions 
   try {
     const json = checkFile(path, { file });
     if (json.size > MAX_JSON_BYTES) throw new FormatError('model.json too large', { code: 'tfjs/too-large', file });
-    const text = new TextDecoder().decode(readWhole(json, { maxBytes: MAX_JSON_BYTES, option: 'maxFileBytes' }));
+    const text = decodeModelJson(readWhole(json, { maxBytes: MAX_JSON_BYTES, option: 'maxFileBytes' }), file);
     const { json: parsed, manifest } = parseTfjsModelJson(text, { file });
     const shards = checkShards(dirname(json.path), manifest.groups, file, limits);
     const total = shards.reduce((s, r) => s + r.size, 0);

@@ -16,6 +16,7 @@ import type { WeightMap } from './decode-weights.js';
 import { foldTransposes, uniquifyNodeNames } from './fold-transposes.js';
 import { ImportContext } from './import/context.js';
 import {
+  asName,
   asArray,
   asInt,
   asObject,
@@ -67,7 +68,7 @@ function parseLayers(arr: Json[], where: Where): KerasLayer[] {
   return arr.map((j, i) => {
     const o = asObject(j, where, `layers[${i}]`);
     const config = asObject(own(o, 'config'), where, `layers[${i}].config`);
-    const name = asString(own(o, 'name') ?? own(config, 'name'), where, `layers[${i}].name`);
+    const name = asName(own(o, 'name') ?? own(config, 'name'), where, `layers[${i}].name`);
     const className = asString(own(o, 'class_name'), { ...where, node: name }, `layers[${i}].class_name`);
     if (seen.has(name))
       throw formatError(

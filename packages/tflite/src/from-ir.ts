@@ -2,6 +2,7 @@
 // `tflite.custom` domains; anything else must be lowered to TFLite ops first. Tensor order,
 // operator-code order, options, versions and TFLite-only tensor fields come back from the extras
 // the reader left, so a model read and written unchanged runs bit-exactly like the original.
+import { int32Overflow } from '@enxuto/transforms';
 import { UnsupportedError, type Graph, type Model, type Node, type Tensor, type Value } from '@enxuto/ir';
 import { EXTRA, TFLITE_CUSTOM_DOMAIN, TFLITE_DOMAIN, TFLITE_SUBGRAPH_DOMAIN } from './extras.js';
 import { attributesToOptions, defaultOptionsFor } from './ops/options.js';
@@ -162,6 +163,13 @@ class Exporter {
     const sameRank = original !== undefined && original.length === dims.length;
     const agrees = sameRank && dims.every((d, i) => typeof d !== 'number' || d === original[i]);
     const shape = agrees ? original : dims.map((d) => (typeof d === 'number' ? d : 1));
+    const wide = int32Overflow(shape);
+    if (wide >= 0)
+      throw new UnsupportedError(`dim ${wide} of ${v.name} is ${shape[wide]}: TFLite shapes are int32`, {
+        code: 'tflite/int32-overflow',
+        value: v.name,
+        field: `shape[${wide}]`,
+      });
     const t: TensorT = {
       name,
       type,

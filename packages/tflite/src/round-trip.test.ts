@@ -45,6 +45,9 @@ describe('lossless round trip of TFLite-only data', () => {
     const m = tinyModel();
     const sg = m.subgraphs![0]!;
     sg.tensors![1] = { ...tensor('labels', [2], 1), type: TensorType.STRING };
+    // x and y take the labels' shape, so the ADD's operands broadcast (BAD_INPUTS 38 is checked).
+    sg.tensors![0]!.shape = [2];
+    sg.tensors![2]!.shape = [2];
     const enc = new TextEncoder();
     const b = new Uint8Array(4 * 4 + 5);
     const v = new DataView(b.buffer);

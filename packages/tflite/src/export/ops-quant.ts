@@ -94,7 +94,16 @@ export function exportQuantize(ctx: ExportContext, node: Node): void {
     return;
   }
   const q = qdqParams(ctx, node, r0.shape.length);
-  if (q === undefined) unsupported('only int8/uint8 QuantizeLinear is exported', node, 'y_zero_point');
+  if (q === undefined) {
+    const zp = ctx.constOf(node.input(2))?.dtype;
+    if (zp === 'int16' || zp === 'uint16')
+      unsupported(
+        "16-bit activations (TFLite's 16x8 quantization) have no int8-mode export: write with mode 'float32' or 'float16', or quantize to int8",
+        node,
+        'y_zero_point',
+      );
+    unsupported('only int8/uint8 QuantizeLinear is exported', node, 'y_zero_point');
+  }
   if (q.scale.length !== 1) unsupported('per-axis activation quantization has no TFLite int8 kernel', node, 'y_scale');
   if (sameQuant(r0.value.quant, q)) {
     ctx.bind(node.output(), r0);

@@ -32,7 +32,9 @@ const SCALAR_SIZE: Record<ScalarCode, number> = {
   f64: 8,
 };
 
-const utf8 = new TextDecoder('utf-8');
+// fatal: a name that is not UTF-8 is refused rather than read as U+FFFD (two such names would
+// collide, and a written copy would carry another name than the file's).
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 type PathPart = string | number;
 
@@ -122,7 +124,11 @@ class Reader {
     if (n > this.len - data - 1) this.fail('bad-string', `string of ${n} bytes runs past the end of the file`, start);
     if (this.bytes[data + n] !== 0) this.fail('bad-string', 'string is not zero-terminated', data + n);
     this.spend(n + 1, start);
-    return utf8.decode(this.bytes.subarray(data, data + n));
+    try {
+      return utf8.decode(this.bytes.subarray(data, data + n));
+    } catch {
+      return this.fail('bad-string', 'string is not valid UTF-8', data);
+    }
   }
 
   private vector(at: number, code: string, depth: number): unknown {

@@ -2,7 +2,7 @@
 // Builder and the generated field descriptors. Children are built before their parent (the
 // Builder writes back to front); scalars equal to their default are omitted, as flatc does.
 import { Builder } from 'flatbuffers';
-import { FormatError } from '@enxuto/ir';
+import { FormatError, UnsupportedError } from '@enxuto/ir';
 import type { FieldDef, ScalarCode } from './field-def.js';
 import { FILE_IDENTIFIER, ROOT_TABLE, TABLES, UNIONS, type ModelT } from './schema.generated.js';
 
@@ -24,8 +24,29 @@ function bad(field: string, message: string): never {
   throw new FormatError(message, { code: 'tflite/encode', field });
 }
 
-function addScalar(b: Builder, code: ScalarCode, value: number | boolean): void {
+/** The writers below keep the low bits of what does not fit (2^32 + 4 would be written as 4). */
+function checkRange(code: string, v: number, path: string): void {
+  const bits =
+    code === 'i8' || code === 'u8'
+      ? 8
+      : code === 'i16' || code === 'u16'
+        ? 16
+        : code === 'i32' || code === 'u32'
+          ? 32
+          : 0;
+  if (bits === 0) return;
+  const lo = code.startsWith('u') ? 0 : -(2 ** (bits - 1));
+  const hi = code.startsWith('u') ? 2 ** bits - 1 : 2 ** (bits - 1) - 1;
+  if (!Number.isInteger(v) || v < lo || v > hi)
+    throw new UnsupportedError(`${v} does not fit the ${bits}-bit integer field`, {
+      code: 'tflite/int32-overflow',
+      field: path,
+    });
+}
+
+function addScalar(b: Builder, code: ScalarCode, value: number | boolean, path: string): void {
   const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  checkRange(code, v, path);
   switch (code) {
     case 'bool':
     case 'i8':
@@ -53,9 +74,10 @@ function addScalar(b: Builder, code: ScalarCode, value: number | boolean): void 
   }
 }
 
-function addScalarField(b: Builder, def: FieldDef, value: number | boolean): void {
+function addScalarField(b: Builder, def: FieldDef, value: number | boolean, path: string): void {
   const code = def.type as ScalarCode;
   const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  checkRange(code, v, path);
   const d = typeof def.default === 'boolean' ? (def.default ? 1 : 0) : (def.default ?? 0);
   switch (code) {
     case 'bool':
@@ -108,7 +130,8 @@ function encodeVector(b: Builder, code: string, value: unknown, align: number | 
   const size = SCALAR_SIZE[code as ScalarCode];
   if (size === undefined) bad(path, `unsupported vector element ${code}`);
   b.startVector(size, items.length, Math.max(size, align ?? 1));
-  for (let i = items.length - 1; i >= 0; i--) addScalar(b, code as ScalarCode, items[i] as number | boolean);
+  for (let i = items.length - 1; i >= 0; i--)
+    addScalar(b, code as ScalarCode, items[i] as number | boolean, `${path}[${i}]`);
   return b.endVector();
 }
 
@@ -148,7 +171,7 @@ export function encodeTable(b: Builder, name: string, obj: Record<string, unknow
     } else if (offsets.has(def)) {
       b.addFieldOffset(def.slot, offsets.get(def)!, 0);
     } else {
-      addScalarField(b, def, value as number | boolean);
+      addScalarField(b, def, value as number | boolean, path === '' ? def.name : `${path}.${def.name}`);
     }
   }
   return b.endObject();

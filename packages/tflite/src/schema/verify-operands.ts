@@ -49,10 +49,88 @@ function differ(a: number | undefined, b: number | undefined): boolean {
   return a !== undefined && b !== undefined && a !== b;
 }
 
+/** Ops whose two inputs broadcast NumPy-style. */
+const BROADCASTING = new Set<number>([
+  OPS.ADD,
+  OPS.SUB,
+  OPS.MUL,
+  OPS.DIV,
+  OPS.SQUARED_DIFFERENCE,
+  OPS.MAXIMUM,
+  OPS.MINIMUM,
+  OPS.POW,
+  OPS.FLOOR_DIV,
+  OPS.FLOOR_MOD,
+]);
+
+/** Two static dims that no broadcast joins, aligned from the last; undefined when they broadcast. */
+function broadcastClash(x: TensorT, y: TensorT): string | undefined {
+  for (let i = 1; i <= Math.min(rank(x), rank(y)); i++) {
+    const a = dim(x, rank(x) - i);
+    const c = dim(y, rank(y) - i);
+    if (differ(a, c) && a !== 1 && c !== 1)
+      return `[${x.shape!.join(', ')}] and [${y.shape!.join(', ')}] do not broadcast`;
+  }
+  return undefined;
+}
+
+/** Shape rules of ops without weights: broadcasting, concatenation, batched matmul. */
+function dataShapeProblem(
+  code: number,
+  inputs: readonly (TensorT | undefined)[],
+  options: Record<string, unknown>,
+): OperandProblem | undefined {
+  const [x, y] = inputs;
+  if (BROADCASTING.has(code) && x !== undefined && y !== undefined) {
+    const clash = broadcastClash(x, y);
+    return clash === undefined ? undefined : { message: clash, input: 1 };
+  }
+  if (code === OPS.CONCATENATION && x !== undefined) {
+    const r = rank(x);
+    const axis = typeof options.axis === 'number' ? options.axis : 0;
+    const a = axis < 0 ? axis + r : axis;
+    if (a < 0 || a >= Math.max(r, 1)) return { message: `axis ${axis} is outside rank ${r}`, input: 0 };
+    for (let k = 1; k < inputs.length; k++) {
+      const t = inputs[k];
+      if (t === undefined) continue;
+      if (rank(t) !== r) return { message: `input ${k} has rank ${rank(t)}, input 0 has rank ${r}`, input: k };
+      for (let i = 0; i < r; i++)
+        if (i !== a && differ(dim(t, i), dim(x, i)))
+          return { message: `input ${k} has ${dim(t, i)} in dim ${i}, input 0 has ${dim(x, i)}`, input: k };
+    }
+    return undefined;
+  }
+  if (code === OPS.BATCH_MATMUL && x !== undefined && y !== undefined) {
+    if (rank(x) < 2 || rank(y) < 2)
+      return { message: 'BATCH_MATMUL needs operands of rank >= 2', input: rank(x) < 2 ? 0 : 1 };
+    const kx = dim(x, rank(x) - (options.adj_x === true ? 2 : 1));
+    const ky = dim(y, rank(y) - (options.adj_y === true ? 1 : 2));
+    if (differ(kx, ky)) return { message: `inner dims differ: ${kx} (input 0) and ${ky} (input 1)`, input: 1 };
+    const batch = broadcastClash({ ...x, shape: x.shape!.slice(0, -2) }, { ...y, shape: y.shape!.slice(0, -2) });
+    return batch === undefined ? undefined : { message: `batch dims: ${batch}`, input: 1 };
+  }
+  return undefined;
+}
+
 export function operandShapeProblem(
   code: number,
   inputs: readonly (TensorT | undefined)[],
+  options: Record<string, unknown> = {},
 ): OperandProblem | undefined {
+  const data = dataShapeProblem(code, inputs, options);
+  if (data !== undefined) return data;
+  if (code === OPS.TRANSPOSE_CONV) {
+    // Inputs: output_shape, filter [O, H, W, I], input [N, H, W, C], bias [O].
+    const [, f, input, bias] = inputs;
+    if (f === undefined || input === undefined) return undefined;
+    if (rank(f) !== 4) return { message: `filter has rank ${rank(f)}; TRANSPOSE_CONV needs rank 4`, input: 1 };
+    if (rank(input) !== 4) return { message: `input has rank ${rank(input)}; TRANSPOSE_CONV needs NHWC`, input: 2 };
+    if (differ(dim(input, 3), dim(f, 3)))
+      return { message: `input has ${dim(input, 3)} channels, the filter takes ${dim(f, 3)}`, input: 1 };
+    if (bias !== undefined && rank(bias) === 1 && differ(dim(bias, 0), dim(f, 0)))
+      return { message: `bias has ${dim(bias, 0)} values for ${dim(f, 0)} output channels`, input: 3 };
+    return undefined;
+  }
   const [x, w, b] = inputs;
   if (x === undefined || w === undefined || rank(x) === 0) return undefined;
   const bias = (outChannels: number | undefined) =>

@@ -288,6 +288,7 @@ class Verifier {
       const shapes = operandShapeProblem(
         code,
         inputs.map((ti) => (ti >= 0 ? tensors[ti] : undefined)),
+        (op.builtin_options?.value ?? {}) as Record<string, unknown>,
       );
       if (shapes !== undefined)
         this.fail('shape-mismatch', shapes.message, {
