@@ -31,4 +31,12 @@ describe('real-model matrix', () => {
     expect(md).toContain('**4 of 5**');
     expect(md).toContain('- m -> TFLite: refused — Erf has no TFLite op');
   });
+
+  it('a non-finite metric (null in the child process JSON) is shown as n/a, not a crash', () => {
+    const source = { name: 'm', path: 'm.onnx', format: 'onnx' as const };
+    const bad = { status: 'fail', metric: null, seconds: 0 } as unknown as CellResult;
+    const cells = Object.fromEntries(CELLS.map((c) => [c, bad]));
+    const md = renderMatrix([{ source, cells }], { seconds: 1, date: '2026-01-01', subset: true });
+    expect(md).toContain('| m | onnx | **fail** n/a |');
+  });
 });

@@ -56,6 +56,9 @@ if (values.models && existsSync(saved)) {
   const merged = listModels().flatMap((m) => fresh.get(m.name) ?? previous.filter((p) => p.source.name === m.name));
   rows.splice(0, rows.length, ...merged);
 }
+// Saved before rendering, so a run is never lost to a report bug.
+mkdirSync(artifacts, { recursive: true });
+writeFileSync(saved, `${JSON.stringify(rows, null, 2)}\n`);
 const section = renderMatrix(rows, {
   seconds: values.models ? Number.NaN : (performance.now() - started) / 1000,
   date: new Date().toISOString().slice(0, 10),
@@ -63,8 +66,6 @@ const section = renderMatrix(rows, {
 });
 process.stdout.write(`${section}\n`);
 
-mkdirSync(artifacts, { recursive: true });
-writeFileSync(saved, `${JSON.stringify(rows, null, 2)}\n`);
 if (values.write) {
   const md = join(repoRoot, 'CONFORMANCE.md');
   const text = existsSync(md) ? readFileSync(md, 'utf8') : '# Conformance\n';

@@ -23,7 +23,14 @@ const FIVE = ['read', 'onnx', 'tflite', 'tfjs', 'quantize'];
 
 function mark(r: CellResult | undefined): string {
   if (r === undefined) return '-';
-  const metric = r.metric === undefined ? '' : ` ${r.metric < 0.01 ? r.metric.toExponential(0) : r.metric.toFixed(4)}`;
+  // JSON carries a non-finite metric (NaN outputs, Infinity) as null.
+  const m = r.metric as number | null | undefined;
+  const metric =
+    m === undefined
+      ? ''
+      : m === null || !Number.isFinite(m)
+        ? ' n/a'
+        : ` ${m < 0.01 ? m.toExponential(0) : m.toFixed(4)}`;
   return { pass: `ok${metric}`, fail: `**fail**${metric}`, refused: 'refused', error: '**error**', skipped: '·' }[
     r.status
   ];
