@@ -82,4 +82,3 @@ describe('TF.js names', () => {
     expect(readTfjsModel(file).graph.inputs.map((v) => v.name)).toEqual(['in😀']);
   });
 });
-
