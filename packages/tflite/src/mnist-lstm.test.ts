@@ -86,5 +86,5 @@ describe('MNIST LSTM models through read -> write', () => {
     expect(before.accuracy).toBeCloseTo(0.919, 4);
     expect(after.accuracy).toBeCloseTo(0.919, 4);
     expect(sameOutputs(after.outputs, before.outputs)).toBe(0);
-  });
+  }, 180_000); // 1,000 sequences through the interpreter twice: over 60 s on a loaded machine
 });

@@ -80,7 +80,7 @@ describe('queue recovery', () => {
     expect(results.trials.some((t) => t.worker.startsWith(names(late)))).toBe(true);
     expect(results.trials.some((t) => t.worker.startsWith(names(b!)))).toBe(true);
     expect(executions(log).starts.get(retried.key)).toBeGreaterThanOrEqual(2);
-  });
+  }, 180_000); // worker processes start slowly on a loaded machine
 
   it('a trial that ran twice (its worker froze past the lock) is recorded once', async () => {
     const o = setup([0], 3000);
