@@ -5,8 +5,11 @@ import type { FormatMatch, FormatSniffer } from './format.js';
 import { onnxSniffer } from './sniff-onnx.js';
 import { tfjsSniffer, tfliteSniffer } from './sniff-others.js';
 
-/** The built-in sniffers. Format packages add readers and writers under these names. */
-export const BUILTIN_SNIFFERS: readonly FormatSniffer[] = [tfliteSniffer, onnxSniffer, tfjsSniffer];
+/**
+ * The built-in formats, in detection order: the one table of their names, extensions, signatures
+ * and write options. Their readers and writers (Node) join it by name in registry.ts.
+ */
+export const BUILTIN_FORMATS: readonly FormatSniffer[] = [tfliteSniffer, onnxSniffer, tfjsSniffer];
 
 export interface Detection {
   format: string;
@@ -17,7 +20,7 @@ export interface Detection {
 export function detectFormat(
   head: Uint8Array,
   path: string,
-  sniffers: readonly FormatSniffer[] = BUILTIN_SNIFFERS,
+  sniffers: readonly FormatSniffer[] = BUILTIN_FORMATS,
 ): Detection {
   const verdicts = sniffers.map((s) => ({ format: s.name, match: s.match(head, path) }));
   const magic = verdicts.find((v) => v.match.match === 'magic');

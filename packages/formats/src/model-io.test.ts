@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { ConfigError, FormatError, Model, opHistogram } from '@enxuto/ir';
 import { sharedPath, tempDir } from '@enxuto/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { BUILTIN_FORMATS } from './detect.js';
 import type { FormatHandler } from './handler.js';
 import { readModel, writeModel } from './model-io.js';
 import { getFormat, listFormats, registerFormat } from './registry.js';
@@ -25,6 +27,7 @@ const written: string[] = [];
 const fakeFile: FormatHandler = {
   name: 'fake',
   extensions: ['.fake'],
+  writeOptions: z.strictObject({}),
   match: (head) => ({
     match: new TextDecoder().decode(head.subarray(0, 4)) === 'FAKE' ? 'magic' : 'no',
     reason: 'no FAKE magic',
@@ -44,6 +47,7 @@ const fakeFile: FormatHandler = {
 const fakeFolder: FormatHandler = {
   name: 'fakedir',
   extensions: [''],
+  writeOptions: z.strictObject({}),
   match: () => ({ match: 'no', reason: 'never sniffed' }),
   read: async () => ({ model: new Model(), bytes: 0 }),
   plan: (path) => ({ kind: 'folder', files: [join(path, 'w.bin')] }),
@@ -62,6 +66,10 @@ describe('the format table', () => {
     expect(() => getFormat('caffe')).toThrow(ConfigError);
     expect(() => getFormat('caffe')).toThrow(/unknown format 'caffe' \(available: onnx, /);
     expect(() => registerFormat({ ...fakeFile, name: 'Bad Name' })).toThrow(/invalid format name/);
+  });
+
+  it('has a reader and writer for every built-in format, with the write options of its table entry', () => {
+    for (const f of BUILTIN_FORMATS) expect(getFormat(f.name).writeOptions, f.name).toBe(f.writeOptions);
   });
 });
 

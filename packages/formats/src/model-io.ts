@@ -17,7 +17,7 @@ import {
 } from '@enxuto/io/node';
 import { ConfigError, isEnxutoError, type Model } from '@enxuto/ir';
 import { detectFormat } from './detect.js';
-import { extensionOf, HEAD_BYTES } from './format.js';
+import { extensionOf, formatOfOutputName, HEAD_BYTES } from './format.js';
 import type { FormatWriteOptions, PlannedWrite } from './handler.js';
 import { allSniffers, getFormat, listFormats } from './registry.js';
 
@@ -90,8 +90,8 @@ export function formatForOutput(path: string): string {
   } catch {
     // not there yet
   }
-  const candidates = listFormats().filter((f) => f.extensions.includes(isDir ? '' : ext));
-  if (candidates.length > 0) return candidates[0]!.name;
+  const format = formatOfOutputName(path, listFormats(), isDir);
+  if (format) return format.name;
   const known = listFormats()
     .map((f) => `${f.name} (${f.extensions.map((x) => x || 'folder').join(', ')})`)
     .join(', ');

@@ -1,8 +1,8 @@
-// The format table (DESIGN.md "Extension points are tables"). ONNX is built in; @enxuto/tfjs and
-// @enxuto/tflite add their handlers with registerFormat under the names 'tfjs' and 'tflite',
-// whose sniffers already live here (sniff-others.ts) so detection works before they register.
+// The format table (DESIGN.md "Extension points are tables"): the built-in formats of detect.ts
+// (names, extensions, signatures, write options) with their Node readers and writers, plus any
+// format added with registerFormat.
 import { ConfigError } from '@enxuto/ir';
-import { BUILTIN_SNIFFERS } from './detect.js';
+import { BUILTIN_FORMATS } from './detect.js';
 import type { FormatSniffer } from './format.js';
 import type { FormatHandler } from './handler.js';
 import { onnxFormat } from './onnx-handler.js';
@@ -10,8 +10,8 @@ import { tfjsFormat } from './tfjs-handler.js';
 import { tfliteFormat } from './tflite-handler.js';
 
 // Each built-in format is a FormatHandler over its package's /node reader and writer (reusing the
-// sniffers of detect.ts). A format listed in BUILTIN_SNIFFERS but not here is 'recognized but not
-// registered'.
+// entries of BUILTIN_FORMATS). A built-in format without a handler would be 'recognized but not
+// registered' (a test checks every one has its handler).
 const BUILTIN_HANDLERS: readonly FormatHandler[] = [onnxFormat, tfjsFormat, tfliteFormat];
 
 const handlers = new Map<string, FormatHandler>(BUILTIN_HANDLERS.map((h) => [h.name, h]));
@@ -32,7 +32,7 @@ export function listFormats(): FormatHandler[] {
 /** Sniffers for detection: registered handlers, plus built-in sniffers of formats not registered yet. */
 export function allSniffers(): FormatSniffer[] {
   const out: FormatSniffer[] = [...handlers.values()];
-  for (const s of BUILTIN_SNIFFERS) if (!handlers.has(s.name)) out.push(s);
+  for (const s of BUILTIN_FORMATS) if (!handlers.has(s.name)) out.push(s);
   return out;
 }
 
@@ -40,7 +40,7 @@ export function allSniffers(): FormatSniffer[] {
 export function getFormat(name: string, file?: string): FormatHandler {
   const h = handlers.get(name);
   if (h) return h;
-  const known = BUILTIN_SNIFFERS.some((s) => s.name === name);
+  const known = BUILTIN_FORMATS.some((s) => s.name === name);
   const why = known
     ? `format '${name}' is recognized but its reader/writer is not registered`
     : `unknown format '${name}'`;

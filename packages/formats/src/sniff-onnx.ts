@@ -2,6 +2,7 @@
 // be a known ModelProto field with its declared wire type; the common first field is ir_version
 // (tag 0x08) with a small value.
 import { byExtension, type FormatMatch, type FormatSniffer } from './format.js';
+import { onnxWriteOptions } from './write-options.js';
 
 /** ModelProto field number -> wire type (0 varint, 2 length-delimited). */
 const MODEL_FIELDS: Record<number, number> = {
@@ -74,6 +75,7 @@ export function modelProtoProblem(head: Uint8Array): string | undefined {
 export const onnxSniffer: FormatSniffer = {
   name: 'onnx',
   extensions: ['.onnx'],
+  writeOptions: onnxWriteOptions,
   match(head: Uint8Array, path: string): FormatMatch {
     const problem = modelProtoProblem(head);
     if (problem === undefined) return { match: 'magic', reason: 'starts like an ONNX ModelProto' };

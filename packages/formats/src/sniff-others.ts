@@ -1,10 +1,12 @@
-// Signatures of the TFLite flatbuffer and the TF.js model.json. Their readers live in @enxuto/tflite
-// and @enxuto/tfjs and join the registry through registerFormat (see node.ts).
+// Signatures of the TFLite flatbuffer and the TF.js model.json. Their readers and writers live in
+// @enxuto/tflite and @enxuto/tfjs, whose handlers join the table in registry.ts.
 import { byExtension, type FormatMatch, type FormatSniffer } from './format.js';
+import { tfjsWriteOptions, tfliteWriteOptions } from './write-options.js';
 
 export const tfliteSniffer: FormatSniffer = {
   name: 'tflite',
   extensions: ['.tflite'],
+  writeOptions: tfliteWriteOptions,
   match(head: Uint8Array, path: string): FormatMatch {
     // A flatbuffer's file identifier sits at bytes 4..8, after the root table offset.
     const id = head.length >= 8 ? String.fromCharCode(...head.subarray(4, 8)) : '';
@@ -19,6 +21,7 @@ const TFJS_KEYS = ['"modelTopology"', '"weightsManifest"'];
 export const tfjsSniffer: FormatSniffer = {
   name: 'tfjs',
   extensions: ['.json', ''],
+  writeOptions: tfjsWriteOptions,
   match(head: Uint8Array, path: string): FormatMatch {
     const text = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, 4096));
     const trimmed = text.replace(/^\uFEFF/, '').trimStart();

@@ -3,31 +3,21 @@
 // TF.js has no integer kernels: a QDQ model (quantize-static's output) is written as the float
 // model it stands for (`dequantizeForFloatRuntime`: quantized weights dequantized, Q/DQ pairs on
 // activations removed, zero clamps kept as Relu), with the manifest's uint8 weight quantization
-// by default so the files stay small (`quantize: none` writes float32 weights). Options:
-// `quantize` (uint8 | uint16 | float16 | none). Unknown option keys are refused.
+// by default so the files stay small (`quantize: none` writes float32 weights). Options: see
+// tfjsWriteOptions (write-options.ts).
 import { basename, dirname, join } from 'node:path';
 import { sourceFiles } from '@enxuto/io/node';
-import { ConfigError } from '@enxuto/ir';
 import { readTfjsModel, writeTfjsModel } from '@enxuto/tfjs/node';
 import { canonicalize, dequantizeForFloatRuntime, hasQdqNodes } from '@enxuto/transforms';
 import { canonicalCopy } from './canonical-copy.js';
-import { rejectUnknownOptions } from './format-options.js';
 import type { FormatHandler } from './handler.js';
 import { tfjsSniffer } from './sniff-others.js';
-
-const QUANTIZE = ['uint8', 'uint16', 'float16'] as const;
-type Quantize = (typeof QUANTIZE)[number];
+import { tfjsWriteOptions, parseWriteOptions, type TfjsWriteOptions } from './write-options.js';
 
 /** The weight quantization asked for; `qdq` models default to uint8, others to none. */
-function quantizeOption(value: unknown, path: string, qdq: boolean): Quantize | undefined {
+function weightQuantize(value: TfjsWriteOptions['quantize'], qdq: boolean) {
   if (value === undefined) return qdq ? 'uint8' : undefined;
-  if (value === 'none') return undefined;
-  if (typeof value === 'string' && (QUANTIZE as readonly string[]).includes(value)) return value as Quantize;
-  throw new ConfigError(`quantize must be one of ${QUANTIZE.join(', ')}, none`, {
-    code: 'format/bad-option',
-    file: path,
-    field: 'quantize',
-  });
+  return value === 'none' ? undefined : value;
 }
 
 /** Output folder of a TF.js write: the path itself, or the folder of a `model.json` path. */
@@ -43,15 +33,14 @@ export const tfjsFormat: FormatHandler = {
     return { model, bytes: sourceFiles(model).reduce((s, f) => s + f.size, 0) };
   },
   plan(path, opts) {
-    rejectUnknownOptions(opts, ['quantize'], 'tfjs', path);
-    quantizeOption(opts.quantize, path, false);
+    parseWriteOptions('tfjs', tfjsWriteOptions, opts, { file: path });
     return { kind: 'folder', files: [join(outputFolder(path), 'model.json')] };
   },
   async write(model, path, opts) {
     const dir = outputFolder(path);
     this.plan(path, opts);
     const qdq = hasQdqNodes(model);
-    const quantize = quantizeOption(opts.quantize, path, qdq);
+    const quantize = weightQuantize(parseWriteOptions('tfjs', tfjsWriteOptions, opts, { file: path }).quantize, qdq);
     const copy = canonicalCopy(model, { unrollLstm: true });
     if (qdq) {
       dequantizeForFloatRuntime(copy);

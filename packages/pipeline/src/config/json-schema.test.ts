@@ -24,6 +24,23 @@ describe('pipeline JSON Schema', () => {
       expect(s.properties[k]!.description, k).toBeTruthy();
   });
 
+  it("gives outputs[i].options each format's write-options schema, chosen by format", () => {
+    const s = pipelineJsonSchema() as {
+      properties: { outputs: { items: { anyOf: Record<string, unknown>[] } } };
+    };
+    const entry = s.properties.outputs.items.anyOf.find((a) => a.type === 'object') as {
+      properties: { options: { anyOf: unknown[] } };
+      allOf: { if: { properties: { format: { const: string } } }; then: { properties: { options: unknown } } }[];
+    };
+    expect(entry.allOf.map((c) => c.if.properties.format.const).sort()).toEqual(['onnx', 'tfjs', 'tflite']);
+    const tflite = entry.allOf.find((c) => c.if.properties.format.const === 'tflite')!.then.properties.options;
+    expect(tflite).toMatchObject({
+      additionalProperties: false,
+      properties: { mode: { enum: ['float32', 'float16', 'dynamic-int8', 'int8'] } },
+    });
+    expect(entry.properties.options.anyOf).toContainEqual(tflite);
+  });
+
   it('includes each registered pass with its option schema', () => {
     const s = pipelineJsonSchema(createRegistry([scaleWeights])) as {
       properties: { passes: { items: { anyOf: Record<string, unknown>[] } } };

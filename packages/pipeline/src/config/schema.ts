@@ -1,10 +1,12 @@
 // The pipeline file, as zod schemas: the runner validates against them and the JSON Schema that
 // editors use is generated from them, so the two never disagree.
+import { BUILTIN_FORMATS } from '@enxuto/formats';
 import { DEFAULT_LIMITS, LIMIT_DESCRIPTIONS, type Limits } from '@enxuto/io';
 import { z } from 'zod';
 import { datasetSpecSchema } from '../data/specs.js';
 
-export const MODEL_FORMATS = ['onnx', 'tfjs', 'tflite'] as const;
+/** The output formats: the names in @enxuto/formats' table. */
+export const MODEL_FORMATS = BUILTIN_FORMATS.map((f) => f.name) as [string, ...string[]];
 
 const pathString = (what: string) => z.string().min(1).max(4096).describe(what);
 
@@ -58,7 +60,7 @@ export const outputOptionsSchema = z
     }
   })
   .describe(
-    "the format's write options, checked by the format (an unknown key is an error naming it): tflite { mode: float32 | float16 | dynamic-int8 | int8, inputLayout: NCHW | NHWC }, tfjs { quantize: uint8 | uint16 | float16 | none }, onnx { externalData: { location, threshold? } }",
+    "the format's write options, checked against the format's schema before any pass runs (an unknown key is an error naming it)",
   );
 
 export const outputSchema = z

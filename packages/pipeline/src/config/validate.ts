@@ -1,12 +1,14 @@
-// Everything about a pipeline file that can be checked before work starts: its shape, each pass
-// name against the registry, and each pass's options against that pass's schema. Errors name the
-// field (`passes.1.options.sparsity`) and suggest the closest name for typos.
+// Everything about a pipeline file that can be checked before work starts: its shape, each output's
+// format options against the format's schema, each pass name against the registry, and each pass's
+// options against that pass's schema. Errors name the field (`passes.1.options.sparsity`) and
+// suggest the closest name for typos.
 import { ConfigError } from '@enxuto/ir';
 import type { z } from 'zod';
 import { parseDatasetSpec } from '../data/specs.js';
 import { closestMatch } from '../edit-distance.js';
 import type { PassRegistry } from '../registry.js';
 import type { PassDefinition } from '@enxuto/pass';
+import { checkOutputOptions } from './output-options.js';
 import { dataSchema, gateSchema, pipelineSchema, type PipelineConfig } from './schema.js';
 
 export interface ResolvedPass {
@@ -98,6 +100,7 @@ export function parsePipelineConfig(raw: unknown, file?: string): PipelineConfig
       (at) => KNOWN_KEYS[at] ?? (/^gates\.\d+$/.test(at) ? Object.keys(gateSchema.shape ?? {}) : undefined),
     );
   }
+  checkOutputOptions(result.data.outputs, file);
   return result.data;
 }
 

@@ -1,8 +1,8 @@
 // Options of exportToTflite.
 
-export type TfliteExportMode = 'float32' | 'float16' | 'dynamic-int8' | 'int8';
+export const EXPORT_MODES = ['float32', 'float16', 'dynamic-int8', 'int8'] as const;
 
-export const EXPORT_MODES: readonly TfliteExportMode[] = ['float32', 'float16', 'dynamic-int8', 'int8'];
+export type TfliteExportMode = (typeof EXPORT_MODES)[number];
 
 export interface TfliteExportOptions {
   /**
