@@ -1,12 +1,15 @@
 // npm run pack:smoke: what a user gets from npm, checked from the packed tarballs. Packs every
-// public package, installs the tarballs into an empty project outside the repository (third-party
-// packages from the npm cache, the registry only for what the cache lacks), then in that project:
+// public package. A plugin project on the packed @enxuto/pass alone (with ir and zod) defines a pass
+// and runs it with @enxuto/pass/testing; its production dependencies must stay within 25 MB.
+// Then the tarballs are installed into an empty project outside the repository (third-party
+// packages from the npm cache, the registry only for what the cache lacks), and in that project:
 // `npx enxuto --version`, `enxuto new-pass` (a plugin kept as a workspace of the project, built,
 // type-checked and tested), `enxuto passes --plugin`, and a pipeline on the shared mnist-8 model
-// through a built-in quantizer and the plugin's pass. Prints the CLI's install size.
-//   node tools/scripts/pack-smoke.mjs [--keep] [--offline] [--native]
+// through a built-in quantizer and the plugin's pass. Prints both install sizes.
+//   node tools/scripts/pack-smoke.mjs [--keep] [--offline] [--native] [--pass-only]
 // --keep leaves the project for inspection, --offline never asks the registry, --native also
-// installs onnxruntime-node as the README says (script denied) and runs the pipeline on it.
+// installs onnxruntime-node as the README says (script denied) and runs the pipeline on it,
+// --pass-only stops after the @enxuto/pass project.
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -106,11 +109,89 @@ for (const { pkg } of pkgs) {
   }
 }
 
+// 2. A plugin project that depends only on @enxuto/pass (and ir, zod, which it names in its code):
+// production install size, and a pass defined and run on a model built in code.
+const PASS_ONLY_BUDGET = 25 * 1048576;
+const tarball = (name) => {
+  const p = packed.find((t) => t.name === name);
+  if (!p) fail(`${name} was not packed`);
+  return `file:../tarballs/${p.filename}`;
+};
+const passOnly = join(work, 'pass-only');
+mkdirSync(passOnly);
+step(`installing the packed @enxuto/pass alone into ${passOnly}`);
+const zodRange = pkgs.find(({ pkg }) => pkg.name === '@enxuto/pass').pkg.dependencies.zod;
+writeFileSync(
+  join(passOnly, 'package.json'),
+  `${JSON.stringify(
+    {
+      name: 'enxuto-pass-only',
+      private: true,
+      type: 'module',
+      dependencies: { '@enxuto/pass': tarball('@enxuto/pass'), '@enxuto/ir': tarball('@enxuto/ir'), zod: zodRange },
+    },
+    null,
+    2,
+  )}\n`,
+);
+run('npm', ['install', '--omit=dev', ...npmInstallFlags], passOnly);
+writeFileSync(
+  join(passOnly, 'clamp.mjs'),
+  `import { Model, float32Tensor, tensorType } from '@enxuto/ir';
+import { definePass } from '@enxuto/pass';
+import { testPassContext } from '@enxuto/pass/testing';
+import { z } from 'zod';
+
+const clamp = definePass({
+  name: 'acme/clamp-weights',
+  summary: 'Clamp every float32 weight to [-limit, limit]',
+  options: z.strictObject({ limit: z.number().positive().default(1) }),
+  async run(model, options, ctx) {
+    let clamped = 0;
+    for (const v of model.graph.initializers()) {
+      ctx.throwIfAborted();
+      if (v.const.dtype !== 'float32') continue;
+      const values = v.const.toFloat32().map((x) => {
+        const y = Math.min(options.limit, Math.max(-options.limit, x));
+        if (y !== x) clamped++;
+        return y;
+      });
+      model.graph.setConst(v, float32Tensor([...v.const.shape], values));
+    }
+    return { model, changed: clamped > 0, stats: { clamped } };
+  },
+});
+
+const model = new Model();
+model.opsetImports.set('', 13);
+const g = model.graph;
+const x = g.addInput('x', tensorType('float32', [1, 4]));
+const w = g.addInitializer('w', float32Tensor([4, 2], [-3, -1, 0, 0.25, 0.5, 1, 2, 4]));
+g.setOutputs([g.addNode({ opType: 'MatMul', inputs: [x, w], outputs: ['y'] }).output()]);
+const r = await clamp.run(model, clamp.options.parse({}), testPassContext({ passName: clamp.name }));
+console.log(JSON.stringify({ clamped: r.stats.clamped, w: [...r.model.graph.initializers()[0].const.toFloat32()] }));
+`,
+);
+const clamped = JSON.parse(run(process.execPath, ['clamp.mjs'], passOnly).stdout);
+if (clamped.clamped !== 3 || clamped.w.join() !== [-1, -1, 0, 0.25, 0.5, 1, 1, 1].join())
+  fail(`the pass run with @enxuto/pass/testing gave ${JSON.stringify(clamped)}`);
+const passSize = installSize(passOnly);
+step(
+  `@enxuto/pass alone: ${passSize.count} packages, ${mb(passSize.total)} of production dependencies ` +
+    `(budget ${mb(PASS_ONLY_BUDGET)}); ${passSize.largest.map(([n, b]) => `${n} ${mb(b)}`).join(', ')}; ` +
+    `a pass defined and run with @enxuto/pass/testing clamped ${clamped.clamped} weights`,
+);
+if (passSize.total > PASS_ONLY_BUDGET) fail(`a plugin on @enxuto/pass installs ${mb(passSize.total)}, over 25 MB`);
+if (args.has('--pass-only')) {
+  if (!args.has('--keep')) rmSync(work, { recursive: true, force: true });
+  process.exit(0);
+}
+
 // The README's allowScripts block for a project using enxuto (npm 11 warns about every dependency
 // install script it does not cover): none of these scripts is needed.
 const ALLOW_SCRIPTS = { 'onnxruntime-node': false, protobufjs: false, 'core-js': false, 'msgpackr-extract': false };
 
-// 2. Install into an empty project: the tarballs as dependencies, plugins as workspaces.
+// 3. Install into an empty project: the tarballs as dependencies, plugins as workspaces.
 step(`installing ${packed.length} tarballs into ${project}`);
 const projectPkg = {
   name: 'enxuto-pack-smoke',
@@ -133,13 +214,13 @@ step(
 );
 if (warnings.length) fail(`npm install printed ${warnings.length} warnings`, warnings.join('\n'));
 
-// 3. The CLI.
+// 4. The CLI.
 const enxuto = (argv, opts) => run('npx', ['--no-install', 'enxuto', ...argv], project, opts);
 const version = enxuto(['--version']).stdout.trim();
 if (version !== versions.get('@enxuto/cli')) fail(`enxuto --version printed ${JSON.stringify(version)}`);
 step(`npx enxuto --version: ${version}`);
 
-// 4. A plugin, as docs/writing-a-pass.md starts one: scaffold it as a workspace of the project,
+// 5. A plugin, as docs/writing-a-pass.md starts one: scaffold it as a workspace of the project,
 // install, build, typecheck, test.
 const pluginPkg = '@acme/enxuto-clamp-weights';
 const pluginDir = join(project, 'plugins', 'clamp-weights');
@@ -161,7 +242,7 @@ if (!mine || mine.source !== pluginPkg)
   fail(`enxuto passes --plugin does not list acme/clamp-weights from ${pluginPkg}`);
 step(`enxuto passes --plugin ${pluginPkg}: ${listed.length} passes, acme/clamp-weights among them`);
 
-// 5. A pipeline: a built-in quantizer and the plugin's pass, gates, ONNX and TFLite outputs.
+// 6. A pipeline: a built-in quantizer and the plugin's pass, gates, ONNX and TFLite outputs.
 const mnist = (f) => join(shared, 'data', 'mnist', f);
 const model = join(shared, 'models', 'onnx-mnist-8', 'mnist.onnx');
 if (!existsSync(model)) fail(`the shared corpus is missing: ${model} (set ENXUTO_SHARED)`);
@@ -209,7 +290,7 @@ const webRun = runPipeline('ort-web');
 if (!/onnxruntime-node is not installed/.test(webRun.stderr))
   fail('running on onnxruntime-web without saying so', webRun.stderr);
 
-// 6. Optionally, the native runtime the way the README installs it.
+// 7. Optionally, the native runtime the way the README installs it.
 if (args.has('--native')) {
   run('npm', ['install', ...npmInstallFlags, 'onnxruntime-node@1.30.0'], project);
   runPipeline('ort-node');
