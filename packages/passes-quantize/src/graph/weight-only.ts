@@ -9,6 +9,7 @@ import { DEFAULT_GRID, quantizeGroupwise, type GroupQuantized } from '../kernels
 import { rewriteAsNBits } from './nbits-nodes.js';
 import { findWeightNodes, weightMatrix } from './weight-nodes.js';
 import { blockwiseParams } from '../kernels/blockwise.js';
+import { finiteMse } from '../kernels/mse.js';
 import { quantizeBlockwise } from '../kernels/quantize.js';
 import { axisLayout } from '../kernels/range.js';
 import { addConst, inMemory, type TensorStore } from './helpers.js';
@@ -89,7 +90,7 @@ export function quantizeWeightsOnly(
       g.setInput(n, 1, dq.outputs[0]!);
       dropUnusedInitializers(g, [wv]);
       const back = dequantizeBlockwise(q, w.shape, axis, o.blockSize, p.scale, p.zeroPoint);
-      report.layers.push({ node: label, opType: n.opType, bits: 4, weightMse: mse(data, back) });
+      report.layers.push({ node: label, opType: n.opType, bits: 4, weightMse: finiteMse(data, back) });
       continue;
     }
     if (o.bits < 8) continue; // MatMul/Gemm weights in n bits: below
@@ -144,18 +145,6 @@ function dequantizeBlockwise(
     }
   }
   return out;
-}
-
-function mse(a: Float32Array, b: Float32Array): number {
-  let e = 0;
-  let n = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = a[i]! - b[i]!;
-    if (d - d !== 0) continue;
-    e += d * d;
-    n++;
-  }
-  return n ? e / n : 0;
 }
 
 /** GatherBlockQuantized runs 4 and 8 bits. */

@@ -1,5 +1,6 @@
 // Weight and bias quantization into initializers + DequantizeLinear nodes.
 import { attr, dequantizeValues, tensorFromValues, type Graph, type Tensor, type Value } from '@enxuto/ir';
+import { finiteMse } from '../kernels/mse.js';
 import { finiteRange } from '../kernels/range.js';
 import { perAxisParams, roundHalfEven, safeScale, scaleZeroPoint, type QuantType } from '../kernels/params.js';
 import { quantizePerAxis, quantizePerTensor } from '../kernels/quantize.js';
@@ -67,16 +68,7 @@ function roundTripMse(
     { dtype: 'int8', scale, zeroPoint: zp, ...(axis !== undefined ? { axis } : {}) },
     shape,
   );
-  let err = 0;
-  let n = 0;
-  for (let i = 0; i < x.length; i++) {
-    const d = x[i]! - back[i]!;
-    // NaN/Inf weights have no meaningful error
-    if (d - d !== 0) continue;
-    err += d * d;
-    n++;
-  }
-  return n ? err / n : 0;
+  return finiteMse(x, back);
 }
 
 /** Adds `q` (+ scale, zero point) as initializers and a DequantizeLinear reading them. */
