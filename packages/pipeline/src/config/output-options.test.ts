@@ -10,15 +10,8 @@ import { createRegistry } from '../registry.js';
 import { runPipeline } from '../runner/run-pipeline.js';
 import { parsePipelineConfig } from './validate.js';
 
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
+/** What parsing the file throws (a rejected promise, so `rejects` can match it). */
+const parsed = async (raw: Record<string, unknown>, file?: string) => parsePipelineConfig(raw, file);
 
 describe('output entry options', () => {
   it('accepts { path, format, options } and keeps the options as written', () => {
@@ -35,20 +28,19 @@ describe('output entry options', () => {
     expect(c.outputs[2]).toEqual({ path: 'c', format: 'tfjs', options: { quantize: 'uint8' } });
   });
 
-  it('refuses options that are not a mapping, and keys the runner sets itself, naming the field', () => {
+  it('refuses options that are not a mapping, and keys the runner sets itself, naming the field', async () => {
     for (const [options, field] of [
       ['int8', 'outputs.0'],
       [{ force: true }, 'outputs.0.options.force'],
       [{ inputs: [] }, 'outputs.0.options.inputs'],
     ] as const) {
-      const e = errorOf(() =>
-        parsePipelineConfig({ input: 'm.onnx', outputs: [{ path: 'b.tflite', options }] }, 'p.yaml'),
-      );
-      expect(e.field, JSON.stringify(options)).toContain(field);
+      const run = parsed({ input: 'm.onnx', outputs: [{ path: 'b.tflite', options }] }, 'p.yaml');
+      await expect(run, JSON.stringify(options)).rejects.toBeInstanceOf(ConfigError);
+      await expect(run, JSON.stringify(options)).rejects.toMatchObject({ field: expect.stringContaining(field) });
     }
   });
 
-  it("checks each option against its format's schema, naming outputs.N.options.x", () => {
+  it("checks each option against its format's schema, naming outputs.N.options.x", async () => {
     for (const [output, code, field] of [
       [{ path: 'b.tflite', options: { mdoe: 'int8' } }, 'format/unknown-option', 'outputs.1.options.mdoe'],
       [{ path: 'b.tflite', options: { mode: 8 } }, 'format/bad-option', 'outputs.1.options.mode'],
@@ -71,16 +63,18 @@ describe('output entry options', () => {
         'outputs.1.options.externalData.where',
       ],
     ] as const) {
-      const e = errorOf(() => parsePipelineConfig({ input: 'm.onnx', outputs: ['a.onnx', output] }, 'p.yaml'));
-      expect(e.code, JSON.stringify(output)).toBe(code);
-      expect(e.field, JSON.stringify(output)).toBe(field);
-      expect(e.file).toBe('p.yaml');
-      expect(e.message).toContain(field);
+      const run = parsed({ input: 'm.onnx', outputs: ['a.onnx', output] }, 'p.yaml');
+      await expect(run, JSON.stringify(output)).rejects.toBeInstanceOf(ConfigError);
+      await expect(run, JSON.stringify(output)).rejects.toMatchObject({
+        code,
+        field,
+        file: 'p.yaml',
+        message: expect.stringContaining(field),
+      });
     }
-    expect(
-      errorOf(() => parsePipelineConfig({ input: 'm.onnx', outputs: [{ path: 'b.tflite', options: { mdoe: 1 } }] }))
-        .message,
-    ).toMatch(/tflite takes mode, inputLayout, sparseWeights/);
+    await expect(parsed({ input: 'm.onnx', outputs: [{ path: 'b.tflite', options: { mdoe: 1 } }] })).rejects.toThrow(
+      /tflite takes mode, inputLayout, sparseWeights/,
+    );
   });
 
   it('a bad output option fails the run before any pass runs, and nothing is written', async () => {
