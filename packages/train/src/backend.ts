@@ -5,6 +5,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { RuntimeError } from '@enxuto/ir';
 import { installWasmKernels } from './backend/wasm-kernels.js';
 import { registerForwardOpGradients } from './grad/register.js';
+import { installFusedUpdates } from './train/fused-updates.js';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -25,6 +26,7 @@ const ready = new Map<BackendName, Promise<void>>();
 export async function initBackend(name: BackendName, options: BackendOptions = {}): Promise<void> {
   registerForwardOpGradients();
   installWasmKernels();
+  installFusedUpdates();
   // The wasm module reads its paths when it first loads; later settings would be ignored.
   if (name === 'wasm' && options.wasmPaths !== undefined && !ready.has('wasm')) {
     setWasmPaths(options.wasmPaths);

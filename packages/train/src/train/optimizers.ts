@@ -1,7 +1,9 @@
 // SGD with momentum and Adam, written out so their state can be checkpointed by parameter name
-// and restored exactly (TF.js's own optimizers hide theirs behind async weight lists).
+// and restored exactly (TF.js's own optimizers hide theirs behind async weight lists). On wasm each
+// weight's update is one fused pass (fused-updates.ts); elsewhere TF.js ops compute the same.
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '@enxuto/ir';
+import { ADAM_UPDATE, runFused, SGD_UPDATE } from './fused-updates.js';
 
 export type OptimizerSpec =
   | { type: 'sgd'; momentum?: number; nesterov?: boolean; weightDecay?: number }
@@ -61,6 +63,19 @@ export function createOptimizer(spec: OptimizerSpec, params: readonly Param[]): 
           for (const p of params) {
             const g0 = grads.get(p.name);
             if (g0 === undefined) continue;
+            const v0 = state.get(`${p.name}/velocity`);
+            const fused =
+              v0 &&
+              runFused(
+                SGD_UPDATE,
+                { w: p.variable, g: g0, v: v0 },
+                { lr, momentum: mu, nesterov: spec.nesterov ?? false, weightDecay: wd },
+              );
+            if (fused) {
+              p.variable.assign(fused[0]!);
+              v0!.assign(fused[1]!);
+              continue;
+            }
             const g = withDecay(g0, p);
             let update = g;
             if (mu > 0) {
@@ -95,9 +110,20 @@ export function createOptimizer(spec: OptimizerSpec, params: readonly Param[]): 
           for (const p of params) {
             const g0 = grads.get(p.name);
             if (g0 === undefined) continue;
-            const g = withDecay(g0, p);
             const m = state.get(`${p.name}/m`)!;
             const v = state.get(`${p.name}/v`)!;
+            const fused = runFused(
+              ADAM_UPDATE,
+              { w: p.variable, g: g0, m, v },
+              { lr, beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd, c1, c2 },
+            );
+            if (fused) {
+              p.variable.assign(fused[0]!);
+              m.assign(fused[1]!);
+              v.assign(fused[2]!);
+              continue;
+            }
+            const g = withDecay(g0, p);
             m.assign(m.mul(b1).add(g.mul(1 - b1)));
             v.assign(v.mul(b2).add(g.square().mul(1 - b2)));
             const update = m.div(c1).div(v.div(c2).sqrt().add(eps));
