@@ -5,6 +5,7 @@ describe('pass definitions', () => {
   it('names, summaries and option defaults', () => {
     expect(passes.map((p) => p.name)).toEqual([
       'quantize-static',
+      'quantize-aware-training',
       'quantize-dynamic',
       'quantize-weights',
       'quantize-gptq',

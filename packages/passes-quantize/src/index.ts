@@ -9,10 +9,12 @@ import { equalizeCrossLayerPass } from './passes/equalize-cross-layer.js';
 import { quantizeAutoPass } from './passes/quantize-auto.js';
 import { quantizeDynamicPass } from './passes/quantize-dynamic.js';
 import { quantizeStaticPass } from './passes/quantize-static.js';
+import { quantizeAwareTrainingPass } from './passes/quantize-aware-training.js';
 import { quantizeWeightsPass } from './passes/quantize-weights.js';
 
 export {
   quantizeStaticPass,
+  quantizeAwareTrainingPass,
   quantizeDynamicPass,
   quantizeWeightsPass,
   quantizeGptqPass,
@@ -26,6 +28,7 @@ export {
 /** Every pass of this package: what the built-in registry lists. */
 export const passes: readonly PassDefinition[] = [
   quantizeStaticPass,
+  quantizeAwareTrainingPass,
   quantizeDynamicPass,
   quantizeWeightsPass,
   quantizeGptqPass,
@@ -44,6 +47,13 @@ export {
   type StaticOptions,
   type StaticResult,
 } from './passes/quantize-static.js';
+export {
+  quantizeAwareTraining,
+  qatOptionsSchema,
+  type QatOptions,
+  type QatResult,
+} from './passes/quantize-aware-training.js';
+export { toFakeQuant, restoreQuantized, type FakeQuantWeight, type GridOf } from './graph/fake-quant.js';
 export { quantizeDynamic, dynamicOptionsSchema, type DynamicOptions } from './passes/quantize-dynamic.js';
 export {
   quantizeWeights,

@@ -18,11 +18,14 @@ export {
   crossEntropyFromLogits,
   crossEntropyLoss,
   distillationLoss,
+  softTargetKl,
+  logitScale,
   countCorrect,
   type DistillationOptions,
   type LossFn,
   type LossInput,
 } from './train/losses.js';
+export { logitsOutput, modelTeacher, type Teacher } from './train/teacher.js';
 export { createOptimizer, type Optimizer, type OptimizerSpec } from './train/optimizers.js';
 export { learningRate, type LrSchedule } from './train/schedules.js';
 export {

@@ -10,6 +10,7 @@ import {
   soleConsumer,
   type Model,
   type Node,
+  type Tensor,
   type Value,
 } from '@enxuto/ir';
 import { scaleZeroPoint } from '../kernels/params.js';
@@ -27,6 +28,8 @@ export interface QdqOptions {
   perChannel: boolean;
   weightType: 'int8' | 'uint8';
   weightSymmetric: boolean;
+  /** Weight grid in bits (2-8), stored in `weightType`: 4 uses codes -7..7 of int8 when symmetric. */
+  weightBits: number;
   activationType: 'uint8' | 'int8';
   activationSymmetric: boolean;
   /** Compute ops to quantize (default Conv, Gemm, MatMul). */
@@ -50,6 +53,7 @@ export const DEFAULT_QDQ_OPTIONS: QdqOptions = {
   perChannel: true,
   weightType: 'int8',
   weightSymmetric: true,
+  weightBits: 8,
   activationType: 'uint8',
   activationSymmetric: false,
   ops: ['Conv', 'Gemm', 'MatMul'],
@@ -125,6 +129,8 @@ export function insertQdq(
   model: Model,
   ranges: ReadonlyMap<string, Range>,
   options: Partial<QdqOptions> = {},
+  /** Told each quantized weight initializer and the float weight it rounds (quantization-aware training starts from it). */
+  onWeight?: (quantized: Value, float: Tensor) => void,
 ): QdqReport {
   const o = { ...DEFAULT_QDQ_OPTIONS, ...options };
   const g = model.graph;
@@ -264,12 +270,14 @@ export function insertQdq(
       type: o.weightType,
       symmetric: o.weightSymmetric,
       axis,
-      ...(o.reduceRange ? { bits: 7 } : {}),
+      bits: Math.min(o.weightBits, o.reduceRange ? 7 : 8),
       ...(bias && (channels === 1 || bias.size === channels)
         ? { minScale: biasSafeWeightScales(bias, sx, channels) }
         : {}),
     });
-    g.setInput(n, 1, addDequantizedWeight(g, wv.name, qw, o.weightType));
+    const wdq = addDequantizedWeight(g, wv.name, qw, o.weightType);
+    onWeight?.(wdq.producer()!.inputs[0]!, w);
+    g.setInput(n, 1, wdq);
     dropUnusedInitializers(g, [wv]);
     const bv = n.inputs[2];
     const b = constOf(bv);

@@ -2,7 +2,14 @@
 import { attr, dequantizeValues, tensorFromValues, type Graph, type Tensor, type Value } from '@enxuto/ir';
 import { finiteMse } from '../kernels/mse.js';
 import { finiteRange } from '../kernels/range.js';
-import { perAxisParams, roundHalfEven, safeScale, scaleZeroPoint, type QuantType } from '../kernels/params.js';
+import {
+  perAxisParams,
+  quantRange,
+  roundHalfEven,
+  safeScale,
+  scaleZeroPoint,
+  type QuantType,
+} from '../kernels/params.js';
 import { quantizePerAxis, quantizePerTensor } from '../kernels/quantize.js';
 import { addConst, addQuantParams, inMemory, type TensorStore } from './helpers.js';
 
@@ -45,6 +52,11 @@ export function quantizeWeightTensor(w: Tensor, spec: WeightSpec): QuantizedWeig
     scale = Float32Array.of(p.scale);
     zeroPoint = Int32Array.of(p.zeroPoint);
     q = quantizePerTensor(data, p.scale, p.zeroPoint, spec.type);
+  }
+  if (spec.bits !== undefined) {
+    // The zero point's rounding can put an extreme one code past a narrower grid.
+    const { qmin, qmax } = quantRange(spec.type, spec.symmetric, spec.bits);
+    for (let i = 0; i < q.length; i++) q[i] = q[i]! < qmin ? qmin : q[i]! > qmax ? qmax : q[i]!;
   }
   return {
     q: tensorFromValues(spec.type, w.shape, q),

@@ -1,5 +1,5 @@
 // quantize-static as a plain function: prepare -> calibrate -> QDQ (-> QOperator).
-import { checkModel, cloneModel, eliminateDeadCode, type Model } from '@enxuto/ir';
+import { checkModel, cloneModel, eliminateDeadCode, type Model, type Tensor, type Value } from '@enxuto/ir';
 import { definePass, type InferenceBackend } from '@enxuto/pass';
 import { z } from 'zod';
 import { datasetBatches } from '../calibrate/batches.js';
@@ -28,6 +28,15 @@ export const staticOptionsSchema = z.strictObject({
     ),
   weightType: z.enum(['int8', 'uint8']).default('int8').describe('integer type of the weights'),
   weightSymmetric: z.boolean().default(true).describe('symmetric weights: zero point 0, range [-127, 127]'),
+  weightBits: z
+    .number()
+    .int()
+    .min(2)
+    .max(8)
+    .default(8)
+    .describe(
+      'weight grid in bits, stored in `weightType` (4: codes -7..7 when symmetric), so onnxruntime and TFLite run it with their int8 kernels',
+    ),
   activationType: z
     .enum(['uint8', 'int8'])
     .default('uint8')
@@ -144,13 +153,18 @@ export async function quantizeStatic(
   backend: InferenceBackend,
   batches: Iterable<CalibrationBatch>,
   options: Partial<StaticOptions> = {},
-  extra: { onProgress?: (n: number) => void; signal?: AbortSignal } = {},
+  extra: {
+    onProgress?: (n: number) => void;
+    signal?: AbortSignal;
+    /** Told each quantized weight initializer and the float weight it rounds. */
+    onWeight?: (quantized: Value, float: Tensor) => void;
+  } = {},
 ): Promise<StaticResult> {
   const o = staticOptionsSchema.parse(options);
   const m = cloneModel(model);
   const prepare = prepareForQuantization(m);
   const ranges = await calibrateRanges(m, backend, batches, o, extra);
-  const qdq = insertQdq(m, ranges, o);
+  const qdq = insertQdq(m, ranges, o, extra.onWeight);
   let converted: Record<string, number> | undefined;
   if (o.format === 'qoperator') converted = qdqToQOperator(m).converted;
   else eliminateDeadCode(m);

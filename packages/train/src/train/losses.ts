@@ -34,24 +34,38 @@ export const crossEntropyLoss: LossFn = ({ logits, labels }) => {
 export interface DistillationOptions {
   /** Teacher logits for the batch, [batch, classes]. */
   teacherLogits: (batch: TrainBatch) => tf.Tensor2D;
-  /** Softening temperature (Hinton et al.); default 4. */
-  temperature?: number;
+  /**
+   * Softening temperature (Hinton et al.); default 4. 'auto': the teacher's own logit scale (see
+   * `logitScale`), for models whose logits span thousands as well as units.
+   */
+  temperature?: number | 'auto';
   /** Weight of the soft-target term; the rest goes to hard-label cross-entropy. Default 0.9. */
   alpha?: number;
 }
 
+/** Mean over the batch of KL(softmax(teacher/T) || softmax(student/T)), in log-softmax form (no log(0)). */
+export function softTargetKl(student: tf.Tensor2D, teacher: tf.Tensor2D, temperature: number | tf.Scalar): tf.Scalar {
+  const logPt = tf.logSoftmax(teacher.div(temperature));
+  const logPs = tf.logSoftmax(student.div(temperature));
+  return tf.exp(logPt).mul(logPt.sub(logPs)).sum(1).mean() as tf.Scalar;
+}
+
+/**
+ * The mean over rows of the logits' standard deviation: as a temperature it leaves soft targets
+ * with unit-spread logits, informative whatever scale the model was trained to (mnist-8's logits
+ * span thousands, where T = 4 still gives one-hot targets and no gradient on agreeing rows).
+ */
+export function logitScale(logits: tf.Tensor2D): tf.Scalar {
+  return tf.moments(logits, 1).variance.sqrt().mean().add(1e-6) as tf.Scalar;
+}
+
 /** KL(teacher_T || student_T) * T^2 * alpha + (1 - alpha) * cross-entropy with the labels. */
 export function distillationLoss(o: DistillationOptions): LossFn {
-  const T = o.temperature ?? 4;
   const alpha = o.alpha ?? 0.9;
   return (input) => {
     const teacher = o.teacherLogits(input.batch);
-    const pT = tf.softmax(teacher.div(T));
-    const kl = pT
-      .mul(tf.log(pT.add(1e-12)).sub(tf.logSoftmax(input.logits.div(T))))
-      .sum(1)
-      .mean();
-    const soft = kl.mul(T * T * alpha) as tf.Scalar;
+    const T = o.temperature === 'auto' ? logitScale(teacher) : (o.temperature ?? 4);
+    const soft = softTargetKl(input.logits, teacher, T).mul(tf.square(T)).mul(alpha) as tf.Scalar;
     if (alpha >= 1 || input.labels === undefined) return soft;
     return soft.add(crossEntropyFromLogits(input.logits, input.labels).mul(1 - alpha)) as tf.Scalar;
   };

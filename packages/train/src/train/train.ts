@@ -57,6 +57,11 @@ export interface TrainOptions {
   lr?: number | LrSchedule;
   /** Default: cross-entropy of the labels against the output's logits. */
   loss?: LossFn;
+  /**
+   * What early stopping and `valLoss` measure on the validation data; default cross-entropy with
+   * its labels. Distillation passes its own loss: fidelity to the teacher, labelled data or not.
+   */
+  validationLoss?: LossFn;
   /** Graph input fed with batch.input; default the model's only input. */
   input?: string;
   /** Graph output holding the logits; default the first output. */
@@ -150,7 +155,14 @@ interface Evaluation {
   accuracy?: number;
 }
 
-function evaluate(exe: Executable, source: BatchSource, batchSize: number, input: string, output: string): Evaluation {
+function evaluate(
+  exe: Executable,
+  source: BatchSource,
+  batchSize: number,
+  input: string,
+  output: string,
+  lossFn?: LossFn,
+): Evaluation {
   let loss = 0;
   let correct = 0;
   let count = 0;
@@ -159,17 +171,18 @@ function evaluate(exe: Executable, source: BatchSource, batchSize: number, input
     const n = batch.shape[0]!;
     tf.tidy(() => {
       const x = tf.tensor(batch.input, batch.shape, 'float32');
-      const logits = toLogits(exe.run({ [input]: x }, { outputs: [output] })[output]!);
-      if (batch.labels) {
-        loss += crossEntropyFromLogits(logits, tf.tensor1d(batch.labels, 'int32')).dataSync()[0]! * n;
-        correct += countCorrect(logits, batch.labels);
-      } else {
-        labelled = false;
-      }
+      const outputs = exe.run({ [input]: x }, { outputs: [output] });
+      const logits = toLogits(outputs[output]!);
+      const labels = batch.labels ? tf.tensor1d(batch.labels, 'int32') : undefined;
+      if (lossFn) loss += lossFn({ logits, outputs, batch, ...(labels ? { labels } : {}) }).dataSync()[0]! * n;
+      else if (labels) loss += crossEntropyFromLogits(logits, labels).dataSync()[0]! * n;
+      if (batch.labels) correct += countCorrect(logits, batch.labels);
+      else labelled = false;
     });
     count += n;
   }
-  if (count === 0 || !labelled) return { loss: Number.NaN };
+  if (count === 0) return { loss: Number.NaN };
+  if (!labelled) return { loss: lossFn ? loss / count : Number.NaN };
   return { loss: loss / count, accuracy: correct / count };
 }
 
@@ -244,7 +257,7 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
     }
     applyMasks(masks);
     if (stop?.baseline && options.validation && startEpoch === 0) {
-      const v = evaluate(exe, options.validation, batchSize, input, output);
+      const v = evaluate(exe, options.validation, batchSize, input, output, options.validationLoss);
       const metric = watchAccuracy ? (v.accuracy ?? 0) : v.loss;
       if (Number.isFinite(metric)) {
         best = { epoch: -1, metric };
@@ -309,7 +322,7 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
       const stats: EpochStats = { epoch, lr, loss: seen > 0 ? lossSum / seen : Number.NaN };
       if (labelled && seen > 0) stats.accuracy = correct / seen;
       if (options.validation) {
-        const v = evaluate(exe, options.validation, batchSize, input, output);
+        const v = evaluate(exe, options.validation, batchSize, input, output, options.validationLoss);
         stats.valLoss = v.loss;
         if (v.accuracy !== undefined) stats.valAccuracy = v.accuracy;
       }
