@@ -158,14 +158,14 @@ export function reshapeNet(seed = 2): Model {
   return m;
 }
 
-/** x[N,4] -> fc1 [4,8] -> relu -> fc2 [8,8] -> relu -> fc3 (transB) [3,8]; weights 1..n in magnitude order. */
-export function gemmMlp(): Model {
+/** x[N,k] -> fc1 [k,8] -> relu -> fc2 [8,8] -> relu -> fc3 (transB) [3,8]; weights 1..n in magnitude order. */
+export function gemmMlp(inputs = 4): Model {
   const m = new Model();
   m.opsetImports.set('', 13);
   const g = m.graph;
-  let x: Value = g.addInput('x', tensorType('float32', ['N', 4]));
+  let x: Value = g.addInput('x', tensorType('float32', ['N', inputs]));
   const layers: [string, number[], boolean][] = [
-    ['fc1', [4, 8], false],
+    ['fc1', [inputs, 8], false],
     ['fc2', [8, 8], false],
     ['fc3', [3, 8], true],
   ];

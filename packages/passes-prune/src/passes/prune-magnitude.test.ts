@@ -1,44 +1,15 @@
-import { float32Tensor, Model, tensorType, type Value } from '@enxuto/ir';
+import { type Model, tensorType } from '@enxuto/ir';
 import { describe, expect, it } from 'vitest';
 import { testPassContext } from '@enxuto/pass/testing';
 import { pruneMagnitude, pruneMagnitudeOptions } from './prune-magnitude.js';
-
-/** x[N,k] -> fc1 [k,8] -> relu -> fc2 [8,8] -> relu -> fc3 (transB) [3,8]; weights 1..n in magnitude order. */
-function mlp(inputs = 4): Model {
-  const m = new Model();
-  m.opsetImports.set('', 13);
-  const g = m.graph;
-  let x: Value = g.addInput('x', tensorType('float32', ['N', inputs]));
-  const layers: [string, number[], boolean][] = [
-    ['fc1', [inputs, 8], false],
-    ['fc2', [8, 8], false],
-    ['fc3', [3, 8], true],
-  ];
-  for (const [name, shape, transB] of layers) {
-    const n = shape[0]! * shape[1]!;
-    const w = g.addInitializer(
-      `${name}.w`,
-      float32Tensor(
-        shape,
-        Float32Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * (i + 1)),
-      ),
-    );
-    const node = g.addNode({ opType: 'Gemm', name, inputs: [x, w], outputs: [`${name}.out`] });
-    if (transB) node.setAttr('transB', { type: 'int', value: 1 });
-    x = node.output(0);
-    if (name !== 'fc3')
-      x = g.addNode({ opType: 'Relu', name: `${name}.relu`, inputs: [x], outputs: [`${name}.relu.out`] }).output(0);
-  }
-  g.addOutput(x);
-  return m;
-}
+import { gemmMlp } from '../test-models.js';
 
 const weights = (m: Model, name: string) => [...m.graph.value(name)!.const!.toFloat32()];
 const zeros = (v: number[]) => v.filter((x) => x === 0).length;
 
 describe('prune-magnitude', () => {
   it('layer scope: first and last layers lose half of `sparsity` by default, the middle makes up for them', async () => {
-    const m = mlp();
+    const m = gemmMlp();
     const r = await pruneMagnitude.run(
       m,
       pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer' }),
@@ -69,7 +40,7 @@ describe('prune-magnitude', () => {
   });
 
   it('global scope: one threshold across layers', async () => {
-    const m = mlp();
+    const m = gemmMlp();
     await pruneMagnitude.run(
       m,
       pruneMagnitudeOptions.parse({ sparsity: 0.5, firstLayer: 1, lastLayer: 1 }),
@@ -85,7 +56,7 @@ describe('prune-magnitude', () => {
   });
 
   it('global scope prunes the first and last layer on their own at half the sparsity by default', async () => {
-    const m = mlp();
+    const m = gemmMlp();
     await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5 }), testPassContext());
     // fc1: 0.25 × 32 = 8 (|w| 1..8), fc3: 0.25 × 24 = 6; the rest (fc2 alone) makes up to 60 of 120.
     expect(
@@ -99,7 +70,7 @@ describe('prune-magnitude', () => {
   });
 
   it('drops the first-layer rule, and says so, when the first layer holds most weights (an MLP)', async () => {
-    const m = mlp(64); // fc1 512 of 600 weights
+    const m = gemmMlp(64); // fc1 512 of 600 weights
     const warnings: string[] = [];
     const r = await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.9 }), {
       ...testPassContext(),
@@ -119,7 +90,7 @@ describe('prune-magnitude', () => {
   });
 
   it('honours exclusions and overrides by pattern', async () => {
-    const m = mlp();
+    const m = gemmMlp();
     await pruneMagnitude.run(
       m,
       pruneMagnitudeOptions.parse({ sparsity: 0.5, scope: 'layer', exclude: ['fc1*'], overrides: { 'fc3.w': 0.75 } }),
@@ -152,12 +123,12 @@ describe('prune-magnitude', () => {
       layers: [layer('fc1', [0.2, 0.5]), layer('fc2', [0, 0.01]), layer('fc3', [0.05, 0.3])],
     };
     // 120 weights, 60 to prune: fc2 to 75 % (48, least drop per weight), then fc3 to 50 % (12).
-    const m = mlp();
+    const m = gemmMlp();
     await pruneMagnitude.run(m, pruneMagnitudeOptions.parse({ sparsity: 0.5, sensitivity: file }), testPassContext());
     expect([zeros(weights(m, 'fc1.w')), zeros(weights(m, 'fc2.w')), zeros(weights(m, 'fc3.w'))]).toEqual([0, 48, 12]);
     const missing = { ...file, layers: file.layers.slice(0, 2) };
     await expect(
-      pruneMagnitude.run(mlp(), pruneMagnitudeOptions.parse({ sensitivity: missing }), testPassContext()),
+      pruneMagnitude.run(gemmMlp(), pruneMagnitudeOptions.parse({ sensitivity: missing }), testPassContext()),
     ).rejects.toMatchObject({ code: 'sensitivity/layer-missing', node: 'fc3' });
   });
 
@@ -172,7 +143,7 @@ describe('prune-magnitude', () => {
 
 describe('gradual schedule', () => {
   it('steps through the polynomial schedule, overrides included, and never revives a pruned weight', async () => {
-    const m = mlp();
+    const m = gemmMlp();
     const seen: number[][] = [];
     const ctx = {
       ...testPassContext(),

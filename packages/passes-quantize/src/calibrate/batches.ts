@@ -67,3 +67,14 @@ export function* datasetBatches(
     };
   }
 }
+
+/** A pass's calibration data: up to `calibrationSamples` of `data.calibration` as feeds, and how many. */
+export function contextCalibration(
+  model: Model,
+  ctx: { dataset(role: 'calibration'): SampleSource },
+  options: { calibrationSamples: number; batchSize?: number },
+): { batches: Generator<CalibrationBatch>; total: number } {
+  const data = ctx.dataset('calibration');
+  const total = Math.min(options.calibrationSamples, data.size);
+  return { batches: datasetBatches(model, data, { batchSize: options.batchSize, limit: total }), total };
+}

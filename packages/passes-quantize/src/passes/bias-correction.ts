@@ -3,7 +3,7 @@
 import { checkModel, cloneModel, RuntimeError, type Model, type Node } from '@enxuto/ir';
 import { definePass, withOutputs, type InferenceBackend } from '@enxuto/pass';
 import { z } from 'zod';
-import { datasetBatches } from '../calibrate/batches.js';
+import { contextCalibration } from '../calibrate/batches.js';
 import { backendOf, progressOf } from '../calibrate/context.js';
 import type { CalibrationBatch } from '../calibrate/session.js';
 import { ChannelMeans, correctableLayers, correctBiases, type BiasCorrection } from '../graph/bias-correction.js';
@@ -80,14 +80,8 @@ export const biasCorrectionPass = definePass({
   needs: ['data', 'runtime'],
   inPlace: false,
   async run(model, options, ctx) {
-    const data = ctx.dataset('calibration');
-    const total = Math.min(options.calibrationSamples, data.size);
-    const { model: m, corrected } = await biasCorrectModel(
-      model,
-      backendOf(ctx),
-      datasetBatches(model, data, { batchSize: options.batchSize, limit: total }),
-      options,
-    );
+    const { batches, total } = contextCalibration(model, ctx, options);
+    const { model: m, corrected } = await biasCorrectModel(model, backendOf(ctx), batches, options);
     progressOf(ctx, total, 'bias correction').onProgress(total);
     return {
       model: m,

@@ -14,7 +14,7 @@ import {
   type TrainResult,
 } from '@enxuto/train';
 import { z } from 'zod';
-import { datasetBatches } from '../calibrate/batches.js';
+import { contextCalibration } from '../calibrate/batches.js';
 import { backendOf, progressOf } from '../calibrate/context.js';
 import type { CalibrationBatch } from '../calibrate/session.js';
 import { compactNames } from '../graph/compact.js';
@@ -170,25 +170,17 @@ export const quantizeAwareTrainingPass = definePass({
   needs: ['data', 'runtime', 'training'],
   inPlace: false,
   async run(model, options, ctx) {
-    const calibration = ctx.dataset('calibration');
-    const total = Math.min(options.calibrationSamples, calibration.size);
-    const r = await quantizeAwareTraining(
-      model,
-      backendOf(ctx),
-      datasetBatches(model, calibration, { batchSize: options.batchSize, limit: total }),
-      ctx.dataset('training'),
-      options,
-      {
-        ...progressOf(ctx, total, 'calibrating'),
-        seed: ctx.seed,
-        onEpoch: (epoch, loss, valLoss) => {
-          ctx.progress.update(epoch + 1, options.epochs, `loss ${loss.toPrecision(4)}`);
-          ctx.logger.info(
-            `quantize-aware-training epoch ${epoch + 1}/${options.epochs}: distillation loss ${loss.toPrecision(4)}${valLoss !== undefined ? `, held out ${valLoss.toPrecision(4)}` : ''}`,
-          );
-        },
+    const { batches, total } = contextCalibration(model, ctx, options);
+    const r = await quantizeAwareTraining(model, backendOf(ctx), batches, ctx.dataset('training'), options, {
+      ...progressOf(ctx, total, 'calibrating'),
+      seed: ctx.seed,
+      onEpoch: (epoch, loss, valLoss) => {
+        ctx.progress.update(epoch + 1, options.epochs, `loss ${loss.toPrecision(4)}`);
+        ctx.logger.info(
+          `quantize-aware-training epoch ${epoch + 1}/${options.epochs}: distillation loss ${loss.toPrecision(4)}${valLoss !== undefined ? `, held out ${valLoss.toPrecision(4)}` : ''}`,
+        );
       },
-    );
+    });
     const best = r.training.bestEpoch;
     if (best === -1) ctx.logger.warn('no training epoch beat post-training quantization: its weights are kept');
     return {

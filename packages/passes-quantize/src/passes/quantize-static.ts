@@ -2,7 +2,7 @@
 import { checkModel, cloneModel, eliminateDeadCode, type Model, type Tensor, type Value } from '@enxuto/ir';
 import { definePass, type InferenceBackend } from '@enxuto/pass';
 import { z } from 'zod';
-import { datasetBatches } from '../calibrate/batches.js';
+import { contextCalibration } from '../calibrate/batches.js';
 import { backendOf, latencyStats, progressOf } from '../calibrate/context.js';
 import { collectHistograms } from '../calibrate/collect.js';
 import type { CalibrationBatch } from '../calibrate/session.js';
@@ -181,19 +181,12 @@ export const quantizeStaticPass = definePass({
   needs: ['data', 'runtime'],
   inPlace: false,
   async run(model, options, ctx) {
-    const data = ctx.dataset('calibration');
-    const total = Math.min(options.calibrationSamples, data.size);
-    const r = await quantizeStatic(
-      model,
-      backendOf(ctx),
-      datasetBatches(model, data, { batchSize: options.batchSize, limit: total }),
-      options,
-      progressOf(ctx, total, 'calibrating'),
-    );
+    const { batches, total } = contextCalibration(model, ctx, options);
+    const r = await quantizeStatic(model, backendOf(ctx), batches, options, progressOf(ctx, total, 'calibrating'));
     ctx.logger.info(
       `quantized ${r.qdq.layers.length} layers, ${r.qdq.activations} activations; ${r.qdq.reluFused} Relu folded`,
     );
-    const latency = options.latencyCheck ? await latencyStats(ctx, model, r.model, data) : {};
+    const latency = options.latencyCheck ? await latencyStats(ctx, model, r.model, ctx.dataset('calibration')) : {};
     return {
       model: r.model,
       changed: r.qdq.layers.length > 0,
