@@ -1,4 +1,4 @@
-import { type Model, tensorType } from '@enxuto/ir';
+import { Model, tensorType } from '@enxuto/ir';
 import { describe, expect, it } from 'vitest';
 import { testPassContext } from '@enxuto/pass/testing';
 import { pruneMagnitude, pruneMagnitudeOptions } from './prune-magnitude.js';
