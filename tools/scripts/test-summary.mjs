@@ -15,9 +15,13 @@ if (existsSync(dir)) {
     const r = JSON.parse(readFileSync(join(dir, f), 'utf8'));
     passed += r.numPassedTests;
     // A suite that fails to load has no failed tests of its own: count it once.
-    failed += r.numFailedTests > 0 ? r.numFailedTests : (r.numFailedTestSuites ?? 0);
+    // A run with unhandled errors fails with every test passed: count it once and say so.
+    const ownFailures = r.numFailedTests > 0 ? r.numFailedTests : (r.numFailedTestSuites ?? 0);
+    const unhandled = ownFailures === 0 && r.success === false;
+    failed += unhandled ? 1 : ownFailures;
     skipped += r.numPendingTests + (r.numTodoTests ?? 0);
-    perPackage.push(`${f.replace(/\.json$/, '')}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+    const note = unhandled ? ' (the run failed: unhandled errors, printed in its output above)' : '';
+    perPackage.push(`${f.replace(/\.json$/, '')}: ${r.numPassedTests} passed, ${r.numFailedTests} failed${note}`);
   }
 }
 console.log(perPackage.join('\n'));

@@ -8,6 +8,7 @@ import { defaultBackend } from '@enxuto/runtime/node';
 import {
   evaluate,
   evaluateLm,
+  modelInputOf,
   openDataset,
   parseYamlSafe,
   readTokenWindows,
@@ -122,11 +123,12 @@ enxuto eval <model> --tokens <file> [--reference <model>] [--window N] [--tokeni
         field: '--data',
       });
     const { spec, baseDir } = dataSpec(values.data);
-    // Paths typed on the command line (or in a spec file given there) are the user's own: they may
-    // name any folder, unlike the paths of a pipeline file, which stay inside its roots.
-    const dataset = openDataset(spec, { baseDir, field: '--data' });
     // Sizes are of the models serialized as ONNX, so a reference in another format compares fairly.
     const { model } = await readModel(file!);
+    const modelInput = modelInputOf(model);
+    // Paths typed on the command line (or in a spec file given there) are the user's own: they may
+    // name any folder, unlike the paths of a pipeline file, which stay inside its roots.
+    const dataset = openDataset(spec, { baseDir, field: '--data', ...(modelInput ? { modelInput } : {}) });
     const reference = values.reference ? (await readModel(values.reference)).model : undefined;
     const maxSamples =
       values['max-samples'] !== undefined ? intOption('max-samples', values['max-samples'], 1, 1, 1 << 30) : undefined;

@@ -46,4 +46,4 @@ export { npyDataset } from './npy-dataset.js';
 export type { NpyFiles } from './npy-dataset.js';
 export { mnistDataset, mnistSplitIndices, MNIST_SIDE } from './mnist-dataset.js';
 export type { MnistDigit } from './mnist-dataset.js';
-export { randomDataset } from './random-dataset.js';
+export { modelInputOf, randomDataset, type ModelInput } from './random-dataset.js';

@@ -8,7 +8,7 @@ import { imageFolderDataset } from './image-folder.js';
 import { loadMnistPackage } from './load-mnist-package.js';
 import { mnistDataset } from './mnist-dataset.js';
 import { npyDataset } from './npy-dataset.js';
-import { randomDataset } from './random-dataset.js';
+import { type ModelInput, randomDataset } from './random-dataset.js';
 import type { Dataset } from '@enxuto/pass';
 import { DEFAULT_MAX_DATA_BYTES, readDataFile, resolveDataPath } from './read-data-file.js';
 import { parseDatasetSpec } from './specs.js';
@@ -24,6 +24,8 @@ export interface OpenDatasetOptions {
   roots?: readonly string[];
   /** Where the spec sits in the pipeline file, for error messages (default `data`). */
   field?: string;
+  /** The input that `random` data without a shape takes its shape from. */
+  modelInput?: ModelInput;
   /** Largest data file accepted, after decompression (default 1 GiB). */
   maxFileBytes?: number;
   /** Growth limits (gzip inflation). */
@@ -77,6 +79,6 @@ export function openDataset(spec: unknown, options: OpenDatasetOptions = {}): Da
     case 'image-folder':
       return imageFolderDataset(s, rules, field, options.onFile);
     case 'random':
-      return randomDataset(s, field);
+      return randomDataset(s, field, options.modelInput);
   }
 }

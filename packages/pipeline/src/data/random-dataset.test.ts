@@ -43,3 +43,31 @@ describe('random datasets', () => {
     expect(describeFailure(() => openDataset({ type: 'random', shape: [2, -1] }))).toMatch(/data\.shape: dimension -1/);
   });
 });
+
+describe('random datasets without a shape', () => {
+  const input = (shape: (number | string | null)[] | undefined, dtype = 'float32', quantized = false) =>
+    ({ name: 'x', shape, dtype, quantized }) as const;
+
+  it("take the model input's fixed dims, with a symbolic batch dim", () => {
+    const ds = openDataset({ type: 'random', count: 2 }, { modelInput: input(['N', 3, 8, 8]) });
+    expect(ds.shape).toEqual([3, 8, 8]);
+    expect(ds.sample(0).input).toHaveLength(192);
+    expect(ds.description).toMatch(/shape of input x/);
+    const same = openDataset({ type: 'random', count: 2, shape: [1, 3, 8, 8] });
+    expect(Array.from(ds.sample(1).input)).toEqual(Array.from(same.sample(1).input));
+    expect(openDataset({ type: 'random' }, { modelInput: input([1, 4], 'uint8', true) }).shape).toEqual([4]);
+  });
+
+  it('name the field to fill when the model does not fix the shape, or is not known', () => {
+    expect(describeFailure(() => openDataset({ type: 'random' }))).toMatch(/data\.shape: .*no model is known/);
+    expect(describeFailure(() => openDataset({ type: 'random' }, { modelInput: input(['N', 3, 'h', 'w']) }))).toMatch(
+      /data\.shape: model input x has a dimension h at position 2 that is not fixed: give data\.shape/,
+    );
+    expect(describeFailure(() => openDataset({ type: 'random' }, { modelInput: input(undefined) }))).toMatch(
+      /declares no shape/,
+    );
+    expect(describeFailure(() => openDataset({ type: 'random' }, { modelInput: input([1, 8], 'int64') }))).toMatch(
+      /random data gives real values, but model input x is int64/,
+    );
+  });
+});

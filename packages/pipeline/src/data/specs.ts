@@ -102,7 +102,10 @@ export const randomSpecSchema = z
       .array(z.number().int().min(-1).max(MAX_SAMPLE_ELEMENTS))
       .min(1)
       .max(8)
-      .describe('the model input shape; a leading 1 (or -1) is the batch dim'),
+      .optional()
+      .describe(
+        "the model input shape; a leading 1 (or -1) is the batch dim (default: the model's first input, its fixed dims)",
+      ),
     count: z
       .number()
       .int()
@@ -122,7 +125,7 @@ export const randomSpecSchema = z
     numClasses: numClasses.optional().describe('also give each sample a random label below this'),
   })
   .refine((s) => s.min <= s.max, { message: 'min must not exceed max', path: ['max'] })
-  .describe('random data of a declared shape');
+  .describe("random data of a declared shape, or of the model's input");
 
 export const datasetSpecSchema = z
   .discriminatedUnion('type', [

@@ -3,14 +3,15 @@
 import { ConfigError } from '@enxuto/ir';
 import type { PipelineConfig } from '../config/schema.js';
 import type { ResolvedPass } from '../config/validate.js';
-import type { DataRole, Dataset } from '@enxuto/pass';
+import type { DataRole } from '@enxuto/pass';
 import { gatesNeedData } from './gates.js';
 
 /** Passes that need data or training have it; gates that measure accuracy have evaluation data. */
 export function checkNeeds(
   config: PipelineConfig,
   passes: readonly ResolvedPass[],
-  data: Partial<Record<DataRole, Dataset>>,
+  /** The data declared, by role: datasets or their specs. */
+  data: Partial<Record<DataRole, unknown>>,
   file: string | undefined,
 ): void {
   const where = file ? { file } : {};

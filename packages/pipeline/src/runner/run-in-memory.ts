@@ -13,6 +13,7 @@ import { parseYamlSafe } from '../config/safe-yaml.js';
 import type { PipelineConfig } from '../config/schema.js';
 import { parsePipelineConfig, resolvePasses } from '../config/validate.js';
 import { openMemoryDataset } from '../data/open-memory-dataset.js';
+import { modelInputOf, takesModelShape } from '../data/random-dataset.js';
 import type { PassRegistry } from '../registry.js';
 import type { DataRole, Dataset, Logger } from '@enxuto/pass';
 import { reportJson, type PipelineReport } from '../report/report-types.js';
@@ -125,13 +126,16 @@ export async function runPipelineInMemory(
     });
   const data: Partial<Record<DataRole, Dataset>> = {};
   const dataIdentity: Record<string, unknown> = {};
-  for (const role of ['calibration', 'evaluation'] as const) {
+  const open = async (role: DataRole, model?: Model) => {
     const spec = config.data[role];
-    if (!spec) continue;
-    data[role] = await openMemoryDataset(spec, (p) => opts.files[p], `data.${role}`);
+    const input = model && modelInputOf(model);
+    data[role] = await openMemoryDataset(spec, (p) => opts.files[p], `data.${role}`, input);
     dataIdentity[role] = spec;
-  }
-  checkNeeds(config, passes, data, undefined);
+  };
+  // Data files are checked before the model is read; random data of the model's shape after it.
+  const roles = (['calibration', 'evaluation'] as const).filter((r) => config.data[r]);
+  for (const role of roles) if (!takesModelShape(config.data[role])) await open(role);
+  checkNeeds(config, passes, config.data, undefined);
 
   // 2. The input model.
   throwIfAborted(signal, 'pipeline');
@@ -141,6 +145,7 @@ export async function runPipelineInMemory(
     refuse(`input ${config.input} is ${detected.format}: only ONNX models are read in a page yet`, 'input');
   const model = readOnnx(inputBytes, { file: config.input });
   checkModel(model);
+  for (const role of roles) if (takesModelShape(config.data[role])) await open(role, model);
   progress.end(`onnx, ${inputBytes.byteLength} bytes`);
 
   // 3. The shared core.

@@ -13,6 +13,7 @@ import { loadPipelineFile, loadPipelineObject, type LoadedPipeline } from '../co
 import { resolvePasses } from '../config/validate.js';
 import type { DataRole, Dataset, Logger } from '@enxuto/pass';
 import { openDataset } from '../data/open-dataset.js';
+import { type ModelInput, modelInputOf, takesModelShape } from '../data/random-dataset.js';
 import { PassRegistry } from '../registry.js';
 import { loadPlugins, type LoadedPlugin } from '../plugins/load-plugins.js';
 import type { PipelineReport } from '../report/report-types.js';
@@ -118,9 +119,8 @@ export async function runPipeline(
   const data: Partial<Record<DataRole, Dataset>> = {};
   const dataFiles: Record<string, { spec: unknown; files: CheckedFile[] }> = {};
   const roots = [baseDir, ...config.roots];
-  for (const role of ['calibration', 'training', 'evaluation'] as const) {
+  const open = (role: DataRole, modelInput?: ModelInput) => {
     const spec = config.data[role];
-    if (!spec) continue;
     const files: CheckedFile[] = [];
     dataFiles[role] = { spec, files };
     try {
@@ -133,12 +133,16 @@ export async function runPipeline(
           files.push(f);
           protect.add(f);
         },
+        ...(modelInput ? { modelInput } : {}),
       });
     } catch (e) {
       throw asEnxutoError(e, `data.${role}`, file);
     }
-  }
-  checkNeeds(config, passes, data, file);
+  };
+  // Data files are checked before the model is read; random data of the model's shape after it.
+  const roles = (['calibration', 'training', 'evaluation'] as const).filter((r) => config.data[r]);
+  for (const role of roles) if (!takesModelShape(config.data[role])) open(role);
+  checkNeeds(config, passes, config.data, file);
   if (opts.prepareTraining && (data.training || passes.some((p) => p.definition.needs.includes('training')))) {
     await opts.prepareTraining();
   }
@@ -159,6 +163,7 @@ export async function runPipeline(
   const hasher = new ContentHasher(cacheDir ? join(cacheDir, 'file-hashes.json') : undefined);
   const code = new CodeIdentity(hasher);
   checkModel(input.model);
+  for (const role of roles) if (takesModelShape(config.data[role])) open(role, modelInputOf(input.model));
   progress.end(`${input.format}, ${input.bytes} bytes`);
 
   // 3. Metrics, the passes (each keyed by everything its output depends on), gates: the shared core.
