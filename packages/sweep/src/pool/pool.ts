@@ -40,6 +40,12 @@ export interface PoolOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+const notDelivered: TrialOutcome = {
+  status: 'error',
+  error: { code: 'sweep/worker-died', message: 'no trial worker process could be handed the trial' },
+  seconds: 0,
+};
+
 export class TrialPool {
   private readonly slots: Slot[];
   private readonly idle: Slot[];
@@ -74,6 +80,8 @@ export class TrialPool {
     });
     s.child = child;
     s.stderr = '';
+    // A dying process's errors (a kill after it is gone) show in its exit; none may go unhandled.
+    child.on('error', () => {});
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => {
       s.stderr = (s.stderr + d).slice(-STDERR_TAIL);
@@ -114,7 +122,9 @@ export class TrialPool {
     const s = await this.acquire();
     try {
       if (this.closed) return { outcome: { status: 'cancelled', seconds: 0 }, slot: s.index };
-      return { outcome: await this.runOn(s, job), slot: s.index };
+      // A process that had just died (its exit not yet seen) refuses the trial: once more on a fresh one.
+      const outcome = (await this.runOn(s, job)) ?? (await this.runOn(s, job));
+      return { outcome: outcome ?? notDelivered, slot: s.index };
     } finally {
       s.job = undefined;
       s.stop = undefined;
@@ -122,7 +132,8 @@ export class TrialPool {
     }
   }
 
-  private async runOn(s: Slot, job: TrialJob): Promise<TrialOutcome> {
+  /** The trial's outcome; undefined when its worker process could not be handed the trial. */
+  private async runOn(s: Slot, job: TrialJob): Promise<TrialOutcome | undefined> {
     const t0 = performance.now();
     const seconds = () => (performance.now() - t0) / 1000;
     try {
@@ -136,9 +147,9 @@ export class TrialPool {
     }
     const child = s.child!;
     s.job = job;
-    return new Promise<TrialOutcome>((resolve) => {
+    return new Promise<TrialOutcome | undefined>((resolve) => {
       let settled = false;
-      const finish = (o: TrialOutcome) => {
+      const finish = (o: TrialOutcome | undefined) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -160,6 +171,7 @@ export class TrialPool {
         });
       s.stop = (status) => {
         child.kill('SIGKILL');
+        s.child = undefined; // the next trial must not be sent to it before it is gone
         finish({
           status,
           ...(status === 'timeout'
@@ -176,7 +188,12 @@ export class TrialPool {
       const timer = setTimeout(() => s.stop?.('timeout'), job.timeoutMs);
       child.on('message', onMessage);
       child.once('exit', onExit);
-      child.send({ type: 'run', job });
+      child.send({ type: 'run', job }, (e) => {
+        if (!e) return;
+        child.kill('SIGKILL');
+        s.child = undefined;
+        finish(undefined);
+      });
     });
   }
 
@@ -193,10 +210,10 @@ export class TrialPool {
   /** Cancels what runs, refuses new trials and ends every worker process. */
   async close(): Promise<void> {
     this.closed = true;
+    const children = this.slots.map((s) => s.child);
     this.cancel();
     await Promise.all(
-      this.slots.map(async (s) => {
-        const c = s.child;
+      children.map(async (c) => {
         if (!c || c.exitCode !== null || c.signalCode !== null) return;
         const gone = new Promise((r) => c.once('exit', r));
         c.kill('SIGKILL');
