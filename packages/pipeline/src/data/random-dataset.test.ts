@@ -1,4 +1,6 @@
+import type { DataType, Dim } from '@enxuto/ir';
 import { describe, expect, it } from 'vitest';
+import type { ModelInput } from './random-dataset.js';
 import { openDataset } from './open-dataset.js';
 import { describeFailure } from './describe-failure.js';
 
@@ -45,8 +47,12 @@ describe('random datasets', () => {
 });
 
 describe('random datasets without a shape', () => {
-  const input = (shape: (number | string | null)[] | undefined, dtype = 'float32', quantized = false) =>
-    ({ name: 'x', shape, dtype, quantized }) as const;
+  const input = (shape: Dim[] | undefined, dtype: DataType = 'float32', quantized = false): ModelInput => ({
+    name: 'x',
+    shape,
+    dtype,
+    quantized,
+  });
 
   it("take the model input's fixed dims, with a symbolic batch dim", () => {
     const ds = openDataset({ type: 'random', count: 2 }, { modelInput: input(['N', 3, 8, 8]) });
