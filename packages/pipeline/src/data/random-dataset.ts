@@ -30,15 +30,19 @@ export function modelInputOf(model: Model): ModelInput | undefined {
 
 /** The model input's shape with a symbolic leading dim as the batch; other dims must be static. */
 function shapeFromModel(input: ModelInput | undefined, field: string): number[] {
-  const fix = (message: string) => configError(`${message}: give ${field}.shape`, { code: 'data/random-needs-shape', field: `${field}.shape` });
-  if (!input) throw fix('random data without a shape takes the model input\'s shape, and no model is known here');
+  const fix = (message: string) =>
+    configError(`${message}: give ${field}.shape`, { code: 'data/random-needs-shape', field: `${field}.shape` });
+  if (!input) throw fix("random data without a shape takes the model input's shape, and no model is known here");
   if (!input.shape) throw fix(`model input ${input.name} declares no shape`);
   if (!input.quantized && !(input.dtype && isFloatType(input.dtype)))
-    throw configError(`random data gives real values, but model input ${input.name} is ${input.dtype ?? 'not a tensor'}`, {
-      code: 'data/random-input-dtype',
-      field,
-      value: input.name,
-    });
+    throw configError(
+      `random data gives real values, but model input ${input.name} is ${input.dtype ?? 'not a tensor'}`,
+      {
+        code: 'data/random-input-dtype',
+        field,
+        value: input.name,
+      },
+    );
   return input.shape.map((d, i) => {
     if (typeof d === 'number' && d > 0) return d;
     if (i === 0) return -1;

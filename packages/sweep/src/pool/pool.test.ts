@@ -13,7 +13,13 @@ const dir = mkdtempSync(join(tmpdir(), 'enxuto-pool-'));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const job = (seed: number, timeoutMs: number) =>
-  ({ key: `k${seed}`, id: `k${seed}`, settings: { seed }, trialDir: join(dir, String(seed)), timeoutMs }) as unknown as TrialJob;
+  ({
+    key: `k${seed}`,
+    id: `k${seed}`,
+    settings: { seed },
+    trialDir: join(dir, String(seed)),
+    timeoutMs,
+  }) as unknown as TrialJob;
 
 describe('trial pool', () => {
   it('runs the trial after a timed-out one on a fresh process', async () => {
