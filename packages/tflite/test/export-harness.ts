@@ -45,8 +45,12 @@ export function onnxModel(inputShape: number[], build: (g: Graph, x: Value) => V
   return m;
 }
 
-export async function runOrt(model: Model, x: Float32Array): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(writeOnnxBytes(model));
+/** `exact`: graph optimizations off, so QDQ runs as the ONNX spec defines it (no fused u8s8 kernels). */
+export async function runOrt(model: Model, x: Float32Array, exact = false): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(
+    writeOnnxBytes(model),
+    exact ? { graphOptimizationLevel: 'disabled' } : {},
+  );
   const input = model.graph.inputs.find((v) => v.const === undefined)!;
   const out = await session.run({ [input.name]: new ort.Tensor('float32', x, input.shape as number[]) });
   return out[session.outputNames[0]!]!.data as Float32Array;

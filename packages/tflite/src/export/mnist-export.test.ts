@@ -197,7 +197,7 @@ describe('mnist-8 QDQ (quantize-static form) -> TFLite int8', () => {
     expect(agree / count).toBeGreaterThanOrEqual(0.995);
   }, 60_000);
 
-  it('with quantized logits the last layer runs as int8 FULLY_CONNECTED too, still within 0.1 point', async () => {
+  it('with quantized logits the last layer runs as an int8 kernel too (per-channel weights: a 1x1 CONV_2D), still within 0.1 point', async () => {
     const qdq = await buildMnistQdq(float, calibration, { quantizedOutput: true });
     const t = exportToTflite(qdq, { mode: 'int8' });
     checkModel(t);
@@ -209,11 +209,14 @@ describe('mnist-8 QDQ (quantize-static form) -> TFLite int8', () => {
       'CONV_2D',
       'MAX_POOL_2D',
       'RESHAPE',
-      'FULLY_CONNECTED',
+      'RESHAPE',
+      'CONV_2D',
+      'RESHAPE',
       'DEQUANTIZE',
     ]);
-    const fc = [...t.graph].find((n) => n.opType === 'FULLY_CONNECTED')!;
+    const fc = [...t.graph].filter((n) => n.opType === 'CONV_2D')[2]!;
     expect(fc.inputs.map((v) => v!.dtype)).toEqual(['int8', 'int8', 'int32']);
+    expect(fc.input(1)!.quant!.scale.length).toBe(10);
     const onnxInt8 = await evalOnnx(qdq, N, true);
     const r = evalTflite(t, N);
     expect(Math.abs(r.accuracy - onnxInt8.accuracy)).toBeLessThanOrEqual(0.001);

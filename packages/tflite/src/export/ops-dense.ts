@@ -3,9 +3,9 @@
 // NCHW order the ONNX weights expect is restored by permuting the weight columns instead.
 import { attr, tensorFromValues, type Node, type QuantParams, type Value } from '@enxuto/ir';
 import { unsupported, type ExportContext, type Rep } from './context.js';
-import { findTail } from './fusion.js';
+import { findTail, type Tail } from './fusion.js';
 import { identity } from './layout.js';
-import { finishTail, int8Plan } from './ops-conv.js';
+import { finishTail, int8Plan, type Int8Plan } from './ops-conv.js';
 import { exportBatchMatMul } from './ops-index.js';
 import { int8Values } from './qdq.js';
 import { sparseFloatWeight } from './sparse-weights.js';
@@ -27,6 +27,69 @@ function permuteColumns<T extends Float32Array | Int8Array>(w: T, n: number, k: 
   const out = new (w.constructor as new (len: number) => T)(w.length);
   for (let r = 0; r < n; r++) for (let i = 0; i < k; i++) out[r * k + i] = w[r * k + perm[i]!]!;
   return out;
+}
+
+/**
+ * An int8 layer with per-channel weights as RESHAPE -> 1x1 CONV_2D -> RESHAPE. TFLite's
+ * FULLY_CONNECTED takes per-channel weights only in recent runtimes (older ones, tfjs-tflite-node
+ * among them, read one scale and give wrong outputs); CONV_2D has honoured them in every version,
+ * and a 1x1 convolution over [1, rows, 1, K] is the same matrix product.
+ */
+function perChannelDense(
+  ctx: ExportContext,
+  x: Value,
+  weights: { w: Int8Array; scale: Float32Array; bias: Float32Array },
+  [N, K]: [number, number],
+  outShape: readonly number[],
+  tail: Tail,
+  plan: Int8Plan,
+): Value {
+  const rows = outShape.slice(0, -1).reduce((p, d) => p * d, 1);
+  const base = `${tail.out.name}_conv1x1`;
+  const image = [1, rows, 1, K];
+  const xq = x.quant!;
+  const xi = ctx.op(
+    'RESHAPE',
+    [x, ctx.int32Const('shape', image)],
+    { new_shape: attr.ints(image) },
+    image,
+    'int8',
+    `${base}_in`,
+    xq,
+  );
+  const zeros = new Int32Array(N);
+  const wv = ctx.addConst(`${base}_weights`, tensorFromValues('int8', [N, 1, 1, K], weights.w), {
+    dtype: 'int8',
+    scale: weights.scale,
+    zeroPoint: zeros,
+    axis: 0,
+  });
+  const qb = quantizeBias(weights.bias, xq.scale[0]!, weights.scale);
+  const bv = ctx.addConst(`${base}_bias`, tensorFromValues('int32', [N], qb.data), {
+    dtype: 'int32',
+    scale: qb.scale,
+    zeroPoint: zeros,
+    axis: 0,
+  });
+  const options = {
+    padding: attr.string('VALID'),
+    stride_h: attr.int(1),
+    stride_w: attr.int(1),
+    dilation_h_factor: attr.int(1),
+    dilation_w_factor: attr.int(1),
+    fused_activation_function: attr.string(tail.act),
+  };
+  const conv = ctx.op('CONV_2D', [xi, wv, bv], options, [1, rows, 1, N], 'int8', base, plan.out);
+  const shape = outShape.length > 2 ? [...outShape] : [rows, N];
+  return ctx.op(
+    'RESHAPE',
+    [conv, ctx.int32Const('shape', shape)],
+    { new_shape: attr.ints(shape) },
+    shape,
+    'int8',
+    tail.out.name,
+    plan.out,
+  );
 }
 
 export function exportDense(ctx: ExportContext, node: Node): void {
@@ -73,14 +136,11 @@ export function exportDense(ctx: ExportContext, node: Node): void {
   if (plan !== undefined) {
     let w: Int8Array = transB ? plan.weights : permuteData(plan.weights, [K, N], [1, 0]);
     if (rowPerm !== undefined) w = permuteColumns(w, N, K, rowPerm);
-    let wScale: Float32Array = Float32Array.from(plan.weightScale, (s) => s * alpha);
+    const wScale: Float32Array = Float32Array.from(plan.weightScale, (s) => s * alpha);
     if (wScale.length > 1) {
-      // The int8 FULLY_CONNECTED kernels of the runtimes we test against read one weight scale
-      // only (per-channel weights give wrong outputs), so per-channel weights are requantized per tensor.
-      const real = Float32Array.from(w, (q, i) => q * wScale[Math.floor(i / K)]!);
-      const q = quantizeSymmetricPerAxis(real, [1, N * K], 0);
-      w = q.data;
-      wScale = q.scale;
+      const out = perChannelDense(ctx, xr.value, { w, scale: wScale, bias }, [N, K], outShape, tail, plan);
+      finishTail(ctx, tail, plan, { value: out, shape: outShape, layout: identity(outShape.length) });
+      return;
     }
     const wQuant: QuantParams = { dtype: 'int8', scale: wScale, zeroPoint: new Int32Array(1) };
     wv = ctx.addConst(`${base}_weights`, tensorFromValues('int8', [N, K], w), wQuant);
