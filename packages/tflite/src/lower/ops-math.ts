@@ -1,17 +1,28 @@
 // Elementwise math, comparisons, activations and reductions: TFLite builtins whose ONNX op
 // computes the same function element by element (layout does not matter to them).
 import { attr, type Node, type Value } from '@enxuto/ir';
-import { constInts, type LowerContext } from './context.js';
+import { constInts, quantOf, type LowerContext } from './context.js';
 import { activation, binary, constantInput, input, unary, unsupported, type Lowering } from './helpers.js';
 
 const op1 = (ctx: LowerContext, opType: string, x: Value): Value => ctx.op(opType, [x])[0]!;
 const op2 = (ctx: LowerContext, opType: string, a: Value, b: Value): Value => ctx.op(opType, [a, b])[0]!;
 
+/** Reductions that add up their input: float32 sums of many values drift by more than a step. */
+const SUMS = new Set(['ReduceMean', 'ReduceSum']);
+
 function reduce(opType: string): Lowering {
   return (ctx, n) => {
-    const axes = constantInput(n, 1, 'axes');
+    const axes = ctx.int64('axes', constantInput(n, 1, 'axes'));
     const keep = attr.int(n.getInt('keep_dims', 0));
-    return [ctx.op(opType, [input(ctx, n, 0), ctx.int64('axes', axes)], { keepdims: keep })[0]!];
+    const x = input(ctx, n, 0);
+    const q = n.inputs[0] ? quantOf(n.inputs[0]) : undefined;
+    if (!SUMS.has(opType) || q === undefined) return [ctx.op(opType, [x, axes], { keepdims: keep })[0]!];
+    // A quantized sum is exact in TFLite (int32 accumulation). Summed in float32 over a large
+    // image (112x112 in efficientnet's first squeeze-excite), the mean drifted across a rounding
+    // boundary; double keeps the lowered model on TFLite's integer result.
+    const wide = ctx.op('Cast', [x], { to: attr.int(11) })[0]!;
+    const r = ctx.op(opType, [wide, axes], { keepdims: keep })[0]!;
+    return [ctx.op('Cast', [r], { to: attr.int(1) })[0]!];
   };
 }
 
@@ -93,6 +104,7 @@ export const MATH_LOWERINGS: Readonly<Record<string, Lowering>> = {
   LOGICAL_NOT: unary('Not'),
   SELECT: (ctx, n) => [ctx.op('Where', [input(ctx, n, 0), input(ctx, n, 1), input(ctx, n, 2)])[0]!],
   SELECT_V2: (ctx, n) => [ctx.op('Where', [input(ctx, n, 0), input(ctx, n, 1), input(ctx, n, 2)])[0]!],
+  MEAN: reduce('ReduceMean'),
   SUM: reduce('ReduceSum'),
   REDUCE_MAX: reduce('ReduceMax'),
   REDUCE_MIN: reduce('ReduceMin'),

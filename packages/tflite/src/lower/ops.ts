@@ -202,11 +202,6 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   },
   MAX_POOL_2D: pool('MaxPool'),
   AVERAGE_POOL_2D: pool('AveragePool'),
-  MEAN: (ctx, n) => [
-    ctx.op('ReduceMean', [input(ctx, n, 0), ctx.int64('axes', constantInput(n, 1, 'axes'))], {
-      keepdims: attr.int(n.getInt('keep_dims', 0)),
-    })[0]!,
-  ],
   RESHAPE: (ctx, n) => {
     const fromInput = constInts(n.inputs[1] ?? null);
     const shape = fromInput ?? n.getInts('new_shape');
