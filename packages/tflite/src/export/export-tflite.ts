@@ -9,6 +9,7 @@ import { bindQuantizedInput, quantizedIo, quantizedOutput } from './io-quantized
 import { applyLayout, identity, NHWC } from './layout.js';
 import { EXPORT_HANDLERS } from './op-table.js';
 import { EXPORT_MODES, type TfliteExportOptions } from './options.js';
+import { narrowWidenedSums } from './widened-sums.js';
 
 /** Graph input types TFLite models take as they are (float data, token ids, masks). */
 const INPUT_TYPES: ReadonlySet<DataType> = new Set(['float32', 'int32', 'int64', 'bool']);
@@ -19,7 +20,8 @@ function staticShape(v: Value, fill: number): number[] {
   return shape.map((d: Dim) => (typeof d === 'number' && d >= 0 ? d : fill));
 }
 
-export function exportToTflite(model: Model, options: TfliteExportOptions = {}): Model {
+export function exportToTflite(source: Model, options: TfliteExportOptions = {}): Model {
+  const model = narrowWidenedSums(source);
   const mode = options.mode ?? 'float32';
   if (!EXPORT_MODES.includes(mode))
     throw new ConfigError(`unknown TFLite export mode '${String(mode)}' (${EXPORT_MODES.join(', ')})`, {

@@ -52,5 +52,10 @@ describe('TFLite -> ONNX: a quantized MEAN keeps the integer sum', () => {
       expect(interpreter[c]).toBeCloseTo(truth[c]!, 6);
       expect(got[c]).toBeCloseTo(truth[c]!, 6);
     }
+    // Written as TFLite again, the widening comes off: one MEAN, no CAST.
+    const again = exportToTflite(lowered, { mode: 'int8' });
+    const types = [...again.graph].map((n) => n.opType);
+    expect(types).not.toContain('CAST');
+    expect(types.filter((t) => t === 'MEAN').length).toBe(1);
   }, 60_000);
 });
