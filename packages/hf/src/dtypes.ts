@@ -1,6 +1,7 @@
 // The dtypes Transformers.js loads, the file suffix it looks for (`onnx/<name><suffix>.onnx`), and
 // what enxuto writes for each. Names and suffixes follow DEFAULT_DTYPE_SUFFIX_MAPPING of
 // @huggingface/transformers.
+import { ConfigError } from '@enxuto/ir';
 
 export const DTYPES = {
   fp16: { suffix: '_fp16', summary: 'float16 weights and compute (float32 inputs and outputs behind Casts)' },
@@ -40,6 +41,23 @@ export const KNOWN_SUFFIXES = [
 
 export function isDtype(name: string): name is Dtype {
   return Object.hasOwn(DTYPES, name);
+}
+
+/**
+ * The list as dtypes, or a ConfigError (code `hf/unknown-dtype`) naming the first unknown one and
+ * the known ones. `field` names where the list came from (an option or a command-line flag).
+ */
+export function checkDtypes(list: readonly string[], field = 'dtypes'): Dtype[] {
+  for (const d of list) {
+    if (!isDtype(d)) {
+      throw new ConfigError(`unknown dtype '${d}' (known: ${DTYPE_NAMES.join(', ')})`, {
+        code: 'hf/unknown-dtype',
+        field,
+        value: String(d),
+      });
+    }
+  }
+  return [...list] as Dtype[];
 }
 
 /** `model` -> `model_q4.onnx`. */

@@ -13,7 +13,7 @@ import {
 } from '@enxuto/passes-quantize';
 import type { InferenceBackend } from '@enxuto/pass';
 import { cloneModel, checkModel } from '@enxuto/ir';
-import type { Dtype } from './dtypes.js';
+import { checkDtypes, type Dtype } from './dtypes.js';
 
 export interface RecipeOptions {
   /** 4-bit weights per scale along K (a power of two >= 16). */
@@ -88,5 +88,9 @@ export async function makeVariant(model: Model, dtype: Dtype, options: Partial<R
       return toFloat16(await q4(model, o), { keepIO: true }, { ...hooksOf(o), inPlace: true }).model;
     case 'bnb4':
       return bnb4(model, o);
+    default:
+      // A caller without the type checker: the error names the dtype and the known ones.
+      checkDtypes([dtype]);
+      throw new Error('unreachable');
   }
 }

@@ -1,7 +1,7 @@
 // `enxuto variants <hf folder> --out <folder>`: the dtype variants Transformers.js loads.
 import { join, resolve } from 'node:path';
 import { ConfigError } from '@enxuto/ir';
-import { DEFAULT_DTYPES, DTYPES, isDtype, writeVariants, type Dtype, type VariantReport } from '@enxuto/hf/node';
+import { checkDtypes, DEFAULT_DTYPES, DTYPES, writeVariants, type Dtype, type VariantReport } from '@enxuto/hf/node';
 import { readTokenWindows } from '@enxuto/pipeline/node';
 import { defaultBackend } from '@enxuto/runtime/node';
 import { intOption, parseCommandArgs, positionals, type Command } from './command.js';
@@ -12,16 +12,7 @@ function dtypeList(raw: string | undefined): Dtype[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  for (const d of list) {
-    if (!isDtype(d)) {
-      throw new ConfigError(`unknown dtype '${d}' (known: ${Object.keys(DTYPES).join(', ')})`, {
-        code: 'cli/bad-argument',
-        field: '--dtypes',
-        value: d,
-      });
-    }
-  }
-  return list as Dtype[];
+  return checkDtypes(list, '--dtypes');
 }
 
 function formatReport(r: VariantReport): string {

@@ -8,6 +8,8 @@ import { sharedPath, tempDir } from '@enxuto/test-support';
 import { convertDtypePass } from '../passes/convert-dtype.js';
 import { withExternalData } from '../config-entries.js';
 import { writeVariants } from './write-variants.js';
+import type { Dtype } from '../dtypes.js';
+import { makeVariant } from '../recipes.js';
 
 const tmp = tempDir('enxuto-variants-');
 afterAll(() => tmp.cleanup());
@@ -41,6 +43,16 @@ describe('writeVariants', () => {
     writeFileSync(join(empty, 'config.json'), '{}');
     await expect(writeVariants(empty, join(tmp.path, 'o2'))).rejects.toThrow(/onnx\/model.onnx/);
     expect(existsSync(join(tmp.path, 'o2'))).toBe(false);
+  });
+  it('refuses an unknown dtype with a typed error naming it and the known ones, writing nothing', async () => {
+    const out = join(tmp.path, 'q5');
+    const err = await writeVariants(bert, out, { dtypes: ['q4', 'q5' as Dtype] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toMatchObject({ code: 'hf/unknown-dtype', value: 'q5', field: 'dtypes' });
+    expect((err as Error).message).toMatch(/'q5'.*fp16, q8, int8, uint8, q4, q4f16, bnb4/);
+    expect(existsSync(out)).toBe(false);
+    const model = readOnnxFile(join(bert, 'onnx/model.onnx'));
+    await expect(makeVariant(model, 'int3' as Dtype)).rejects.toMatchObject({ code: 'hf/unknown-dtype', value: 'int3' });
   });
 });
 

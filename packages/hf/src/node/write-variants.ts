@@ -20,7 +20,7 @@ import { atomicWrite } from '@enxuto/io/node';
 import { ConfigError, LazyTensor, type Model } from '@enxuto/ir';
 import { readOnnxFile, SpillFile, writeOnnxFile } from '@enxuto/onnx/node';
 import { withExternalData } from '../config-entries.js';
-import { DEFAULT_DTYPES, variantFileName, type Dtype } from '../dtypes.js';
+import { checkDtypes, DEFAULT_DTYPES, variantFileName, type Dtype } from '../dtypes.js';
 import { makeVariant, type RecipeOptions } from '../recipes.js';
 import { readHfFolder } from './hf-folder.js';
 import { lmFeeds } from '@enxuto/runtime';
@@ -121,8 +121,8 @@ function tokenBatches(model: Model, tokens: TokenWindows, batchSize: number): Ca
 }
 
 export async function writeVariants(src: string, out: string, opts: VariantsOptions = {}): Promise<VariantReport[]> {
+  const dtypes = checkDtypes(opts.dtypes ?? DEFAULT_DTYPES);
   const folder = readHfFolder(src, readJson);
-  const dtypes = opts.dtypes ?? DEFAULT_DTYPES;
   const tmp = prepareOut(out, src);
   const reports: VariantReport[] = [];
   try {

@@ -161,11 +161,18 @@ export function embeddingBlock(k: number, blockSize: number): number | undefined
 /** Mean squared weight error of a group-quantized [K, N] matrix. */
 export function groupMse(w: Float32Array, q: GroupQuantized, k: number, n: number, groupSize: number): number {
   let e = 0;
-  for (let c = 0; c < n; c++) {
-    for (let r = 0; r < k; r++) {
-      const g = c * q.groups + ((r / groupSize) | 0);
-      const d = w[r * n + c]! - (q.codes[c * k + r]! - q.zeros[g]!) * q.scales[g]!;
-      e += d * d;
+  // One group of rows at a time: its rows of w stay in cache while the codes run along each column.
+  for (let g = 0; g < q.groups; g++) {
+    const r0 = g * groupSize;
+    const r1 = Math.min(k, r0 + groupSize);
+    for (let c = 0; c < n; c++) {
+      const s = q.scales[c * q.groups + g]!;
+      const z = q.zeros[c * q.groups + g]!;
+      const codes = c * k;
+      for (let r = r0; r < r1; r++) {
+        const d = w[r * n + c]! - (q.codes[codes + r]! - z) * s;
+        e += d * d;
+      }
     }
   }
   return w.length ? e / w.length : 0;

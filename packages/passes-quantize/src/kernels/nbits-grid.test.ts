@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '@enxuto/ir';
-import { dequantizeGroupwise, gridParams, quantizeGroupwise, toCode } from './nbits-grid.js';
+import { dequantizeGroupwise, gridParams, quantizeGroupwise, toCode, type GridSpec } from './nbits-grid.js';
 
 function randomWeights(k: number, n: number, seed: number): Float32Array {
   const r = mulberry32(seed);
@@ -11,6 +11,38 @@ function sqError(a: Float32Array, b: Float32Array): number {
   let e = 0;
   for (let i = 0; i < a.length; i++) e += (a[i]! - b[i]!) ** 2;
   return e;
+}
+
+/** The clip search written plainly: every factor 1, 0.95, ... >= minClip in turn, first best wins. */
+function referenceGroupwise(w: Float32Array, k: number, n: number, spec: GridSpec) {
+  const groups = Math.ceil(k / spec.groupSize);
+  const qmax = (1 << spec.bits) - 1;
+  const scales = new Float32Array(n * groups);
+  const zeros = new Uint8Array(n * groups);
+  const codes = new Uint8Array(n * k);
+  const code = (v: number, s: number, z: number) => Math.min(qmax, Math.max(0, Math.round(v / s) + z));
+  for (let c = 0; c < n; c++) {
+    for (let g = 0; g < groups; g++) {
+      const rows = [];
+      for (let r = g * spec.groupSize; r < Math.min(k, (g + 1) * spec.groupSize); r++) rows.push(w[r * n + c]!);
+      const lo = Math.min(0, ...rows);
+      const hi = Math.max(0, ...rows);
+      let best = Infinity;
+      for (let clip = 1; clip >= spec.minClip - 1e-9; clip -= 0.05) {
+        const p = gridParams(lo * clip, hi * clip, spec.bits, spec.symmetric);
+        const err = rows.reduce((e, v) => e + (v - (code(v, p.scale, p.zero) - p.zero) * p.scale) ** 2, 0);
+        if (err < best) {
+          best = err;
+          scales[c * groups + g] = p.scale;
+          zeros[c * groups + g] = p.zero;
+        }
+      }
+      const s = scales[c * groups + g]!;
+      const z = zeros[c * groups + g]!;
+      rows.forEach((v, j) => (codes[c * k + g * spec.groupSize + j] = code(v, s, z)));
+    }
+  }
+  return { scales, zeros, codes };
 }
 
 describe('gridParams', () => {
@@ -71,6 +103,37 @@ describe('quantizeGroupwise', () => {
     const e0 = sqError(dequantizeGroupwise(plain, k, n, 64), w);
     const e1 = sqError(dequantizeGroupwise(clipped, k, n, 64), w);
     expect(e1).toBeLessThan(e0);
+  });
+  it('equals a plain exhaustive clip search (Math.round, one factor at a time) code for code', () => {
+    // The kernel transposes groups and scores two factors per pass; the result must not change.
+    for (const [k, n, groupSize] of [[70, 9, 32], [128, 33, 16], [96, 4, 64]] as const) {
+      for (const bits of [2, 3, 4, 8]) {
+        for (const symmetric of [true, false]) {
+          for (const minClip of [1, 0.75, 0.5]) {
+            const w = randomWeights(k, n, bits * 31 + k);
+            for (let i = 0; i < w.length; i += 29) w[i] = w[i]! * 6; // outliers worth clipping
+            const spec = { bits, symmetric, groupSize, minClip };
+            const q = quantizeGroupwise(w, k, n, spec);
+            const ref = referenceGroupwise(w, k, n, spec);
+            const label = `${k}x${n}/${groupSize} ${bits}-bit ${symmetric} ${minClip}`;
+            expect(q.scales, label).toEqual(ref.scales);
+            expect(q.zeros, label).toEqual(ref.zeros);
+            expect(q.codes, label).toEqual(ref.codes);
+          }
+        }
+      }
+    }
+  });
+  it('a column holding NaN keeps the unclipped grid and stores NaN as real 0', () => {
+    const k = 32;
+    const w = randomWeights(k, 2, 5);
+    w[3 * 2 + 1] = Number.NaN;
+    const q = quantizeGroupwise(w, k, 2, { bits: 4, symmetric: false, groupSize: 32, minClip: 0.75 });
+    let lo = 0;
+    let hi = 0;
+    for (let r = 0; r < k; r++) if (r !== 3) [lo, hi] = [Math.min(lo, w[r * 2 + 1]!), Math.max(hi, w[r * 2 + 1]!)];
+    expect({ scale: q.scales[1], zero: q.zeros[1] }).toEqual(gridParams(lo, hi, 4, false));
+    expect(q.codes[k + 3]).toBe(q.zeros[1]);
   });
   it('refuses bit widths outside 2..8', () => {
     expect(() =>
