@@ -110,10 +110,12 @@ export function quantizeWeightsOnly(
     const blockSize = wn.kind === 'gather' ? embeddingBlock(wn.k, o.blockSize) : o.blockSize;
     if (blockSize === undefined) continue;
     const spec = { bits, symmetric: o.symmetric, groupSize: blockSize, minClip: o.minClip };
-    const w = weightMatrix(wn);
-    const q = quantizeGroupwise(w, wn.k, wn.n, spec);
+    // A [N, K] weight (embeddings, Gemm transB) is quantized as stored, without a transpose.
+    const q = wn.transposed
+      ? quantizeGroupwise(wn.weight.const!.toFloat32(), wn.k, wn.n, spec, 'nk')
+      : quantizeGroupwise(weightMatrix(wn), wn.k, wn.n, spec);
     const label = wn.node.name || wn.node.outputs[0]!.name;
-    report.layers.push({ node: label, opType: wn.node.opType, bits, weightMse: groupMse(w, q, wn.k, wn.n, blockSize) });
+    report.layers.push({ node: label, opType: wn.node.opType, bits, weightMse: q.mse });
     rewriteAsNBits(model, wn, q, { bits, blockSize, symmetric: o.symmetric, accuracyLevel: o.accuracyLevel }, store);
   }
   return report;

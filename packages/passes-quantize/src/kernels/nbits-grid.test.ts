@@ -124,6 +124,23 @@ describe('quantizeGroupwise', () => {
       }
     }
   });
+  it("'nk' (a stored [N, K] weight) gives the codes of its transpose in 'kn', and the mean squared error", () => {
+    const [k, n] = [80, 7];
+    const w = randomWeights(k, n, 11);
+    const t = new Float32Array(k * n);
+    for (let r = 0; r < k; r++) for (let c = 0; c < n; c++) t[c * k + r] = w[r * n + c]!;
+    const spec = { bits: 4, symmetric: false, groupSize: 32, minClip: 0.75 };
+    const a = quantizeGroupwise(w, k, n, spec);
+    const b = quantizeGroupwise(t, k, n, spec, 'nk');
+    expect(b.codes).toEqual(a.codes);
+    expect(b.scales).toEqual(a.scales);
+    expect(b.zeros).toEqual(a.zeros);
+    const mse = sqError(dequantizeGroupwise(a, k, n, 32), w) / (k * n);
+    // The reference dequantizes to float32: equal to ~1e-7 relative.
+    expect(Math.abs(a.mse - mse) / mse).toBeLessThan(1e-6);
+    expect(Math.abs(b.mse - mse) / mse).toBeLessThan(1e-6);
+    expect(a.mse).toBeGreaterThan(0);
+  });
   it('a column holding NaN keeps the unclipped grid and stores NaN as real 0', () => {
     const k = 32;
     const w = randomWeights(k, 2, 5);

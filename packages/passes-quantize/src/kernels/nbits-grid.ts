@@ -175,15 +175,27 @@ export function groupParamsOfRows(
 }
 
 /**
- * Round-to-nearest group-wise quantization of a row-major [K, N] weight (MatMul layout) along K.
+ * How a weight's [K, N] matrix is stored: 'kn' row-major [K, N] (a MatMul weight), 'nk' row-major
+ * [N, K] (Gemm with transB, an embedding table), where each column's groups are already contiguous.
+ */
+export type WeightLayout = 'kn' | 'nk';
+
+export interface GroupwiseResult extends GroupQuantized {
+  /** Mean squared error of the weight the codes stand for. */
+  mse: number;
+}
+
+/**
+ * Round-to-nearest group-wise quantization of a [K, N] weight (MatMul layout) along K.
  * Scales/zeros are laid out [N, groups] and codes [N, K], as MatMulNBits stores them.
  */
 export function quantizeGroupwise(
-  w: ArrayLike<number>,
+  w: Float32Array,
   k: number,
   n: number,
   spec: GridSpec,
-): GroupQuantized {
+  layout: WeightLayout = 'kn',
+): GroupwiseResult {
   checkGrid(spec);
   const groups = Math.ceil(k / spec.groupSize);
   const codes = new Uint8Array(n * k);
@@ -191,24 +203,31 @@ export function quantizeGroupwise(
   const zeros = new Uint8Array(n * groups);
   const qmax = (1 << spec.bits) - 1;
   const clips = clipFactors(spec.minClip);
-  // One group of rows at a time, transposed so that each column's group is contiguous (the
-  // layout of the codes too).
-  const cols = new Float32Array(spec.groupSize * n);
+  // Row-major [K, N] is taken one group of rows at a time, transposed so that each column's group
+  // is contiguous (the layout of the codes too); [N, K] is that already.
+  const cols = layout === 'kn' ? new Float32Array(spec.groupSize * n) : w;
+  let sq = 0;
   for (let g = 0; g < groups; g++) {
     const r0 = g * spec.groupSize;
     const rows = Math.min(k, r0 + spec.groupSize) - r0;
-    columnsOfRows(w, n, r0, r0 + rows, cols);
+    if (layout === 'kn') columnsOfRows(w, n, r0, r0 + rows, cols);
     for (let c = 0; c < n; c++) {
       const at = c * groups + g;
-      searchGroup(cols, c * rows, rows, spec.bits, spec.symmetric, clips, scales, zeros, at);
+      const from = layout === 'kn' ? c * rows : c * k + r0;
+      searchGroup(cols, from, rows, spec.bits, spec.symmetric, clips, scales, zeros, at);
       const s = scales[at]!;
       const z = zeros[at]!;
       const o = c * k + r0;
-      const from = c * rows;
-      for (let j = 0; j < rows; j++) codes[o + j] = toCode(cols[from + j]!, s, z, qmax);
+      for (let j = 0; j < rows; j++) {
+        const v = cols[from + j]!;
+        const q = toCode(v, s, z, qmax);
+        codes[o + j] = q;
+        const d = v - (q - z) * s;
+        sq += d * d;
+      }
     }
   }
-  return { codes, scales, zeros, groups };
+  return { codes, scales, zeros, groups, mse: k * n ? sq / (k * n) : 0 };
 }
 
 /** The float weight [K, N] a group-quantized one stands for. */

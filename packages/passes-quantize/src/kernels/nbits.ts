@@ -44,6 +44,7 @@ export function packNBits(
   const blocks = Math.ceil(k / blockSize);
   if (q.groups !== blocks) throw new RangeError(`codes have ${q.groups} groups per column, expected ${blocks}`);
   const perByte = 8 / cb;
+  const perByteLog = Math.log2(perByte);
   const blockBytes = blockSize / perByte;
   const packed = new Uint8Array(n * blocks * blockBytes);
   // Symmetric codes are centred on the container's implicit zero point 2^(cb-1).
@@ -55,11 +56,12 @@ export function packNBits(
       const zero = q.zeros[c * blocks + b]! + shift;
       if (zeroPoints) zeroPoints[c * zpBytes + ((b / perByte) | 0)]! |= zero << ((b % perByte) * cb);
       const base = (c * blocks + b) * blockBytes;
+      const from = c * k + b * blockSize;
+      // Padding past K dequantizes to 0.
+      const full = Math.min(blockSize, k - b * blockSize);
       for (let j = 0; j < blockSize; j++) {
-        const r = b * blockSize + j;
-        // Padding past K dequantizes to 0.
-        const code = r < k ? q.codes[c * k + r]! + shift : zero;
-        packed[base + ((j / perByte) | 0)]! |= code << ((j % perByte) * cb);
+        const code = j < full ? q.codes[from + j]! + shift : zero;
+        packed[base + (j >> perByteLog)]! |= code << ((j & (perByte - 1)) * cb);
       }
     }
   }
