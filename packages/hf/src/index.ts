@@ -1,6 +1,15 @@
 // @enxuto/hf: Hugging Face model folders and the dtype variants Transformers.js loads.
 // Browser-safe; writing folders is in '@enxuto/hf/node'.
-export { DTYPES, DTYPE_NAMES, DEFAULT_DTYPES, isDtype, checkDtypes, variantFileName, isVariantFile, type Dtype } from './dtypes.js';
+export {
+  DTYPES,
+  DTYPE_NAMES,
+  DEFAULT_DTYPES,
+  isDtype,
+  checkDtypes,
+  variantFileName,
+  isVariantFile,
+  type Dtype,
+} from './dtypes.js';
 export { makeVariant, DEFAULT_RECIPE, type RecipeOptions } from './recipes.js';
 export { withExternalData } from './config-entries.js';
 import type { PassDefinition } from '@enxuto/pass';

@@ -52,7 +52,10 @@ describe('writeVariants', () => {
     expect((err as Error).message).toMatch(/'q5'.*fp16, q8, int8, uint8, q4, q4f16, bnb4/);
     expect(existsSync(out)).toBe(false);
     const model = readOnnxFile(join(bert, 'onnx/model.onnx'));
-    await expect(makeVariant(model, 'int3' as Dtype)).rejects.toMatchObject({ code: 'hf/unknown-dtype', value: 'int3' });
+    await expect(makeVariant(model, 'int3' as Dtype)).rejects.toMatchObject({
+      code: 'hf/unknown-dtype',
+      value: 'int3',
+    });
   });
 });
 

@@ -106,7 +106,11 @@ describe('quantizeGroupwise', () => {
   });
   it('equals a plain exhaustive clip search (Math.round, one factor at a time) code for code', () => {
     // The kernel transposes groups and scores two factors per pass; the result must not change.
-    for (const [k, n, groupSize] of [[70, 9, 32], [128, 33, 16], [96, 4, 64]] as const) {
+    for (const [k, n, groupSize] of [
+      [70, 9, 32],
+      [128, 33, 16],
+      [96, 4, 64],
+    ] as const) {
       for (const bits of [2, 3, 4, 8]) {
         for (const symmetric of [true, false]) {
           for (const minClip of [1, 0.75, 0.5]) {
