@@ -3,10 +3,10 @@
 import { countParameters, float32Tensor, type Model } from '@enxuto/ir';
 import { openDataset } from '@enxuto/pipeline/node';
 import type { Dataset } from '@enxuto/pass';
-import { compileGraph, type BatchSource } from '@enxuto/train';
+import { evaluateModel, type BatchSource } from '@enxuto/train';
 import { initBackend } from '@enxuto/train/node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluateStudent, distillTrain } from './distill-train.js';
+import { trainStudent } from './student-training.js';
 import { distill } from './passes/distill.js';
 import { finetune } from './passes/finetune.js';
 import { mlpModel } from './graph/mlp.js';
@@ -19,12 +19,7 @@ let teacher: Model;
 let teacherAccuracy: number;
 
 function accuracy(model: Model, data: BatchSource = valid): number {
-  const exe = compileGraph(model, { trainable: [] });
-  try {
-    return evaluateStudent(exe, data, 250, exe.inputNames[0]!, exe.outputNames[0]!).accuracy;
-  } finally {
-    exe.dispose();
-  }
+  return evaluateModel(model, data, 250).accuracy!;
 }
 
 function unlabelled(d: Dataset): BatchSource {
@@ -40,7 +35,7 @@ beforeAll(async () => {
   train = openDataset({ type: 'mnist', split: 'train', count: 2000, seed: 4, preprocess: FLAT });
   valid = openDataset({ type: 'mnist', split: 'validation', count: 500, seed: 4, preprocess: FLAT });
   teacher = mlpModel({ inputs: 784, hidden: [64], classes: 10, seed: 2 });
-  await distillTrain(teacher, { data: train, epochs: 6, batchSize: 50, seed: 1, lr: 2e-3 });
+  await trainStudent(teacher, { data: train, epochs: 6, batchSize: 50, seed: 1, lr: 2e-3 });
   teacherAccuracy = accuracy(teacher);
 }, 120_000);
 
@@ -53,8 +48,8 @@ describe('distillation on MNIST digits', () => {
     const alone = mlpModel({ inputs: 784, hidden: [10], classes: 10, seed: 5 });
     const student = mlpModel({ inputs: 784, hidden: [10], classes: 10, seed: 5 });
     const common = { data: train, epochs: 3, batchSize: 50, seed: 3, lr: 2e-3 };
-    await distillTrain(alone, common);
-    const r = await distillTrain(student, { ...common, teacher, temperature: 4, alpha: 0.9 });
+    await trainStudent(alone, common);
+    const r = await trainStudent(student, { ...common, teacher, temperature: 4, alpha: 0.9 });
     const a = accuracy(alone);
     const d = accuracy(student);
     console.log(`alone ${a}, distilled ${d}, teacher ${teacherAccuracy}`);
@@ -65,7 +60,7 @@ describe('distillation on MNIST digits', () => {
 
   it('learns from an unlabelled transfer set (soft targets only)', async () => {
     const student = mlpModel({ inputs: 784, hidden: [16], classes: 10, seed: 6 });
-    await distillTrain(student, {
+    await trainStudent(student, {
       data: unlabelled(train),
       teacher,
       epochs: 3,
@@ -78,7 +73,7 @@ describe('distillation on MNIST digits', () => {
 
   it('matches features through a learned adapter and jitters inputs', async () => {
     const student = mlpModel({ inputs: 784, hidden: [16], classes: 10, seed: 7 });
-    const r = await distillTrain(student, {
+    const r = await trainStudent(student, {
       data: train,
       teacher,
       epochs: 2,
@@ -97,11 +92,11 @@ describe('distillation on MNIST digits', () => {
     const student = mlpModel({ inputs: 784, hidden: [16], classes: 10, seed: 6 });
     // A small training set and a large step overfit fast: the held-out loss turns up early.
     const small = openDataset({ type: 'mnist', split: 'train', count: 200, seed: 8, preprocess: FLAT });
-    const r = await distillTrain(student, {
+    const r = await trainStudent(student, {
       teacher,
       data: small,
       validation: valid,
-      patience: 2,
+      earlyStop: { patience: 2 },
       epochs: 60,
       batchSize: 20,
       seed: 3,
@@ -112,13 +107,7 @@ describe('distillation on MNIST digits', () => {
     const best = r.history[r.bestEpoch!]!;
     expect(Math.min(...r.history.map((h) => h.valLoss!))).toBe(best.valLoss);
     // The student holds the best epoch's weights, not the last epoch's.
-    const exe = compileGraph(student, { trainable: [] });
-    try {
-      const now = evaluateStudent(exe, valid, 250, exe.inputNames[0]!, exe.outputNames[0]!);
-      expect(now.loss).toBeCloseTo(best.valLoss!, 4);
-    } finally {
-      exe.dispose();
-    }
+    expect(evaluateModel(student, valid, 250).loss).toBeCloseTo(best.valLoss!, 4);
   }, 60_000);
 
   it('distill pass: a 4x narrower student stays within a few points of the teacher', async () => {

@@ -1,14 +1,12 @@
 // @enxuto/passes-distill: knowledge distillation and fine-tuning passes on the TF.js training runtime.
-export { kdLoss, softTargetKl, hardCrossEntropy, type KdLossOptions } from './kd-loss.js';
 export { createAdapter, adapt, featureLoss, type FeatureAdapter, type FeaturePair } from './feature-adapter.js';
 export { imageLayoutOf, jitterBatch, shiftImage, type ImageLayout } from './kernels/jitter.js';
 export {
-  distillTrain,
-  evaluateStudent,
-  type DistillTrainOptions,
-  type DistillTrainResult,
-  type DistillEpoch,
-} from './distill-train.js';
+  trainStudent,
+  jitterTransform,
+  type TrainStudentOptions,
+  type TrainStudentResult,
+} from './student-training.js';
 export { initWeights, type InitKind } from './kernels/init.js';
 export { mlpModel, type MlpSpec } from './graph/mlp.js';
 export { shrinkWidths, type ShrinkOptions, type ShrinkResult, type ShrunkLayer } from './graph/shrink-widths.js';

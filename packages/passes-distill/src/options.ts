@@ -1,7 +1,7 @@
 // Option schemas shared by `distill` and `finetune`.
 import { z } from 'zod';
 import type { Dataset } from '@enxuto/pass';
-import { holdOut, type BatchSource, type LrSchedule, type OptimizerSpec } from '@enxuto/train';
+import { holdOut, type BatchSource, type EarlyStopOptions, type LrSchedule, type OptimizerSpec } from '@enxuto/train';
 
 export const trainingOptions = {
   epochs: z
@@ -40,15 +40,23 @@ export const trainingOptions = {
   keepZeros: z.boolean().default(true).describe('weights that are exactly zero (pruned) stay zero while training'),
 };
 
-/** Training samples and, when asked for and labelled, a seeded held-out share for early stopping. */
+/**
+ * Training samples and, when asked for and labelled, a seeded held-out share for early stopping
+ * (the best epoch's weights are kept; with `baseline`, the starting weights when no epoch beats them).
+ */
 export function splitTraining(
   data: Dataset,
   o: { validation: number; patience: number },
   seed: number,
-): { data: BatchSource; validation?: BatchSource; patience?: number } {
+  baseline = false,
+): { data: BatchSource; validation?: BatchSource; earlyStop?: EarlyStopOptions } {
   if (o.validation <= 0 || !data.hasLabels || data.size < 20) return { data };
   const split = holdOut(data, o.validation, seed);
-  return { data: split.train, validation: split.validation, patience: o.patience };
+  return {
+    data: split.train,
+    validation: split.validation,
+    earlyStop: { patience: o.patience, restoreBest: true, baseline },
+  };
 }
 
 export function optimizerOf(name: 'adam' | 'sgd'): OptimizerSpec {

@@ -58,12 +58,10 @@ export { countFlops, type FlopCount } from './graph/flops.js';
 export { fisherDiagonal, type FisherEstimator, type HessianOptions } from './training/hessian.js';
 export {
   finetune,
-  createTeacher,
   finetuneSchema,
   distillSchema,
   type FinetuneOptions,
   type DistillOptions,
-  type Teacher,
 } from './training/finetune.js';
 
 /** Every pass of this package: what the built-in registry lists. */

@@ -2,14 +2,13 @@
 // steps of a polynomial schedule with fine-tuning (and distillation) between them.
 import { cloneModel, type Model } from '@enxuto/ir';
 import type { PassContext, PassResult } from '@enxuto/pass';
-import type { BatchSource } from '@enxuto/train';
+import { modelTeacher, type BatchSource } from '@enxuto/train';
 import { z } from 'zod';
 import { polynomialSteps } from './kernels/schedule.js';
 import { applyLayerMask, layerSparsity, sparsityTotals } from './graph/apply-masks.js';
 import { findPrunableLayers, type PrunableLayer } from './graph/layers.js';
 import { planSparsity, selectMasks, type SelectionOptions } from './selection.js';
 import {
-  createTeacher,
   distillSchema,
   finetune,
   finetuneData,
@@ -79,7 +78,7 @@ export async function runUnstructured(
   else if (o.schedule && !ctx.data.training) {
     ctx.logger.warn('no training dataset: the schedule prunes in steps without fine-tuning between them');
   }
-  const teacher = data && o.distill ? createTeacher(cloneModel(model)) : undefined;
+  const teacher = data && o.distill ? modelTeacher(cloneModel(model)) : undefined;
   const history: {
     step: number;
     sparsity: number;

@@ -18,15 +18,24 @@ export {
   crossEntropyFromLogits,
   crossEntropyLoss,
   distillationLoss,
+  kdLoss,
   softTargetKl,
   logitScale,
   countCorrect,
   type DistillationOptions,
+  type KdTerms,
   type LossFn,
   type LossInput,
 } from './train/losses.js';
-export { logitsOutput, modelTeacher, type Teacher } from './train/teacher.js';
-export { createOptimizer, type Optimizer, type OptimizerSpec } from './train/optimizers.js';
+export {
+  logitsOutput,
+  modelTeacher,
+  type Teacher,
+  type TeacherOptions,
+  type TeacherOutputs,
+} from './train/teacher.js';
+export { evaluateExecutable, evaluateModel, toLogits, type Evaluation } from './train/evaluate.js';
+export { createOptimizer, type Optimizer, type OptimizerSpec, type Param } from './train/optimizers.js';
 export { learningRate, type LrSchedule } from './train/schedules.js';
 export {
   decodeCheckpoint,

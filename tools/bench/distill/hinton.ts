@@ -13,7 +13,7 @@ import { readOnnxFile, writeOnnxFile } from '@enxuto/onnx/node';
 import { getBackend } from '@enxuto/runtime/node';
 import { initBackend } from '@enxuto/train/node';
 import type { LrSchedule } from '@enxuto/train';
-import { distill, distillTrain, mlpModel, type DistillTrainOptions, type FeaturePair } from '@enxuto/passes-distill';
+import { distill, mlpModel, trainStudent, type FeaturePair, type TrainStudentOptions } from '@enxuto/passes-distill';
 import { createRng } from '@enxuto/ir';
 import { openDataset } from '@enxuto/pipeline/node';
 import { batchesOf, testDigits, trainDigits, type Digits } from './data.js';
@@ -95,7 +95,7 @@ async function runVariant(
 ): Promise<Model> {
   const student = mlpModel({ inputs: 784, hidden: v.hidden, classes: 10, seed });
   const e = v.epochs ?? epochs;
-  const opts: DistillTrainOptions = {
+  const opts: TrainStudentOptions = {
     data: batchesOf(train),
     epochs: e,
     batchSize: BATCH,
@@ -105,13 +105,15 @@ async function runVariant(
     ...(v.teacher && teacher ? { teacher, temperature: v.temperature ?? 20, alpha: v.alpha ?? 0.9 } : {}),
     ...(v.jitter ? { jitter: v.jitter } : {}),
     ...(v.features ? { features: v.features } : {}),
-    onEpoch: (s) =>
+    onProgress: ({ phase, stats: s }) =>
+      phase === 'epoch' &&
+      s &&
       console.log(
-        `  ${v.name} epoch ${s.epoch + 1}/${e} loss ${s.loss.toFixed(4)} acc ${(s.accuracy ?? 0).toFixed(4)} ${s.seconds.toFixed(0)} s`,
+        `  ${v.name} epoch ${s.epoch + 1}/${e} loss ${s.loss.toFixed(4)} acc ${(s.accuracy ?? 0).toFixed(4)}`,
       ),
   };
   const started = Date.now();
-  await distillTrain(student, opts);
+  await trainStudent(student, opts);
   const seconds = (Date.now() - started) / 1000;
   const errors = await testErrors(student, test);
   record({
@@ -320,7 +322,7 @@ if (phase === 'teacher') {
     for (const hidden of [[800, 800], [30]]) {
       const student = mlpModel({ inputs: 784, hidden, classes: 10, seed: 1 });
       const t0 = Date.now();
-      await distillTrain(student, {
+      await trainStudent(student, {
         data: batchesOf(slice),
         epochs: 1,
         batchSize: BATCH,

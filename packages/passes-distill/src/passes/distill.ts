@@ -5,7 +5,7 @@
 import { cloneModel, ConfigError, countParameters, type Model } from '@enxuto/ir';
 import { definePass, type PassContext } from '@enxuto/pass';
 import { z } from 'zod';
-import { distillTrain } from '../distill-train.js';
+import { trainStudent } from '../student-training.js';
 import { zeroMasks } from '../graph/masks.js';
 import { optimizerOf, scheduleOf, splitTraining, trainingOptions } from '../options.js';
 import { shrinkWidths, type ShrunkLayer } from '../graph/shrink-widths.js';
@@ -94,9 +94,10 @@ export function createDistillPass(load: ModelLoader = noLoader) {
       const { teacher, student, layers, kept } = await pickModels(model, o, load, ctx.seed);
       for (const k of kept) ctx.logger.warn(`distill: ${k.node} keeps its width: ${k.reason}`);
       const before = countParameters(teacher).total;
-      const result = await distillTrain(student, {
+      const result = await trainStudent(student, {
         teacher,
-        ...splitTraining(data, o, ctx.seed),
+        // A model trained against itself keeps its starting weights when no epoch beats them.
+        ...splitTraining(data, o, ctx.seed, o.student === 'self'),
         epochs: o.epochs,
         batchSize: o.batchSize,
         seed: ctx.seed,
@@ -108,7 +109,8 @@ export function createDistillPass(load: ModelLoader = noLoader) {
         jitter: o.jitter,
         ...(o.keepZeros ? { masks: zeroMasks(student) } : {}),
         signal: ctx.signal,
-        onEpoch: (s) => {
+        onProgress: ({ phase, stats: s }) => {
+          if (phase !== 'epoch' || !s) return;
           ctx.progress.update(s.epoch + 1, o.epochs, `loss ${s.loss.toFixed(4)}`);
           ctx.logger.info(
             `distill epoch ${s.epoch + 1}/${o.epochs}: loss ${s.loss.toFixed(4)}${s.accuracy !== undefined ? `, train accuracy ${(s.accuracy * 100).toFixed(2)} %` : ''}${s.valAccuracy !== undefined ? `, held-out accuracy ${(s.valAccuracy * 100).toFixed(2)} %` : ''}`,

@@ -3,7 +3,7 @@
 import { countParameters, type Model } from '@enxuto/ir';
 import { definePass, type PassContext } from '@enxuto/pass';
 import { z } from 'zod';
-import { distillTrain } from '../distill-train.js';
+import { trainStudent } from '../student-training.js';
 import { zeroMasks } from '../graph/masks.js';
 import { optimizerOf, scheduleOf, splitTraining, trainingOptions } from '../options.js';
 
@@ -23,8 +23,9 @@ export const finetune = definePass({
   inPlace: true,
   async run(model: Model, o: FinetuneOptions, ctx: PassContext) {
     const masks = o.keepZeros ? zeroMasks(model) : new Map<string, Uint8Array>();
-    const result = await distillTrain(model, {
-      ...splitTraining(ctx.dataset('training'), o, ctx.seed),
+    const result = await trainStudent(model, {
+      // The starting weights are a baseline: a run that makes the held-out loss worse keeps them.
+      ...splitTraining(ctx.dataset('training'), o, ctx.seed, true),
       epochs: o.epochs,
       batchSize: o.batchSize,
       seed: ctx.seed,
@@ -33,7 +34,8 @@ export const finetune = definePass({
       jitter: o.jitter,
       masks,
       signal: ctx.signal,
-      onEpoch: (s) => ctx.progress.update(s.epoch + 1, o.epochs, `loss ${s.loss.toFixed(4)}`),
+      onProgress: ({ phase, epoch, loss }) =>
+        phase === 'epoch' && ctx.progress.update(epoch + 1, o.epochs, `loss ${loss.toFixed(4)}`),
     });
     const last = result.history.at(-1);
     return {

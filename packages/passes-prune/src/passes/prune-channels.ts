@@ -10,7 +10,8 @@ import { rewriteChannels } from '../graph/channel-rewrite.js';
 import { countFlops } from '../graph/flops.js';
 import { PRUNABLE_OPS } from '../graph/layers.js';
 import { fisherDiagonal } from '../training/hessian.js';
-import { createTeacher, distillSchema, finetune, finetuneData, finetuneSchema } from '../training/finetune.js';
+import { distillSchema, finetune, finetuneData, finetuneSchema } from '../training/finetune.js';
+import { modelTeacher } from '@enxuto/train';
 
 export const pruneChannelsOptions = z.strictObject({
   ratio: z
@@ -122,7 +123,7 @@ export const pruneChannels = definePass({
     const paramsBefore = countParameters(model);
     // Removing channels always needs fine-tuning: with default options when training data is given.
     const ft = o.finetune ?? (ctx.data.training ? finetuneSchema.parse({}) : undefined);
-    const teacher = ft && ft.finalEpochs > 0 && o.distill ? createTeacher(cloneModel(model)) : undefined;
+    const teacher = ft && ft.finalEpochs > 0 && o.distill ? modelTeacher(cloneModel(model)) : undefined;
     // Channel surgery needs each weight as an initializer of its own: fold Reshape views into one.
     for (const ref of findWeights(g, { ops: PRUNABLE_OPS, views: ['Reshape'] })) materializeWeight(g, ref);
     const usedBefore = new Set(g.initializers().filter((v) => v.uses().length > 0));

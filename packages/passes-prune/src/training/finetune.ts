@@ -1,17 +1,8 @@
 // Fine-tuning between pruning steps: the training runtime with masks that keep pruned weights at
 // exactly zero, optionally distilling from the unpruned model (Hinton et al. soft targets).
-import * as tf from '@tensorflow/tfjs';
 import type { Model } from '@enxuto/ir';
 import type { PassContext } from '@enxuto/pass';
-import {
-  compileGraph,
-  distillationLoss,
-  holdOut,
-  train,
-  type BatchSource,
-  type Executable,
-  type TrainResult,
-} from '@enxuto/train';
+import { distillationLoss, holdOut, train, type BatchSource, type Teacher, type TrainResult } from '@enxuto/train';
 import { z } from 'zod';
 
 export const finetuneSchema = z
@@ -67,26 +58,6 @@ export const distillSchema = z
   .describe('distil from the unpruned model while fine-tuning');
 export type DistillOptions = z.output<typeof distillSchema>;
 
-/** A teacher that returns logits for a batch; dispose() frees its weights. */
-export interface Teacher {
-  logits(input: Float32Array, shape: number[]): tf.Tensor2D;
-  dispose(): void;
-}
-
-export function createTeacher(model: Model): Teacher {
-  // Whole batches through models exported with batch 1, as training does.
-  const exe: Executable = compileGraph(model, { trainable: [], batchFromInput: true });
-  const input = exe.inputNames[0]!;
-  const output = exe.outputNames[0]!;
-  return {
-    logits(x, shape) {
-      const out = exe.run({ [input]: tf.tensor(x, shape, 'float32') }, { outputs: [output] })[output]!;
-      return (out.rank === 2 ? out : out.reshape([out.shape[0]!, -1])) as tf.Tensor2D;
-    },
-    dispose: () => exe.dispose(),
-  };
-}
-
 export interface FinetuneRun {
   data: BatchSource;
   /** Held-out samples: early stopping and the starting weights as a baseline. */
@@ -105,7 +76,7 @@ export async function finetune(model: Model, run: FinetuneRun): Promise<TrainRes
   const o = run.options;
   const loss = run.teacher
     ? distillationLoss({
-        teacherLogits: (b) => run.teacher!.logits(b.input, b.shape),
+        teacherLogits: (b) => run.teacher!.logits(b),
         temperature: run.distill?.temperature ?? 4,
         alpha: run.distill?.alpha ?? 0.7,
       })

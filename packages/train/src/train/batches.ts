@@ -10,6 +10,8 @@ export interface TrainBatch {
   shape: number[];
   /** One class index per sample. */
   labels?: Int32Array;
+  /** Each sample's index in its source (lets a teacher keep its logits between epochs). */
+  indices?: Int32Array;
 }
 
 export interface BatchSource {
@@ -40,12 +42,14 @@ export function arrayBatches(input: Float32Array, sampleShape: readonly number[]
         if (n < batchSize && options.dropLast) return;
         const x = new Float32Array(n * per);
         const y = labels ? new Int32Array(n) : undefined;
+        const indices = new Int32Array(n);
         for (let k = 0; k < n; k++) {
           const i = order ? order[start + k]! : start + k;
+          indices[k] = i;
           x.set(input.subarray(i * per, (i + 1) * per), k * per);
           if (y) y[k] = labels![i]!;
         }
-        yield y ? { input: x, shape: [n, ...sampleShape], labels: y } : { input: x, shape: [n, ...sampleShape] };
+        yield { input: x, shape: [n, ...sampleShape], indices, ...(y ? { labels: y } : {}) };
       }
     },
   };

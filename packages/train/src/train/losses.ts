@@ -59,15 +59,34 @@ export function logitScale(logits: tf.Tensor2D): tf.Scalar {
   return tf.moments(logits, 1).variance.sqrt().mean().add(1e-6) as tf.Scalar;
 }
 
-/** KL(teacher_T || student_T) * T^2 * alpha + (1 - alpha) * cross-entropy with the labels. */
+export interface KdTerms {
+  /** Softening temperature T (> 0), or a scalar (the 'auto' temperature of a batch). */
+  temperature: number | tf.Scalar;
+  /** Weight of the soft-target term in [0, 1]; without labels the soft term alone (alpha = 1). */
+  alpha: number;
+  labels?: tf.Tensor1D;
+}
+
+/**
+ * The knowledge-distillation loss of Hinton, Vinyals & Dean (2015):
+ *   alpha * T^2 * KL(softmax(t/T) || softmax(s/T)) + (1 - alpha) * CE(labels, s)
+ * The T^2 factor keeps the soft-target gradients the same size as the hard ones when T changes.
+ */
+export function kdLoss(student: tf.Tensor2D, teacher: tf.Tensor2D, o: KdTerms): tf.Scalar {
+  const alpha = o.labels === undefined ? 1 : o.alpha;
+  const T = o.temperature;
+  const soft = alpha > 0 ? softTargetKl(student, teacher, T).mul(tf.square(T)).mul(alpha) : tf.scalar(0);
+  if (alpha >= 1 || o.labels === undefined) return soft as tf.Scalar;
+  return soft.add(crossEntropyFromLogits(student, o.labels).mul(1 - alpha)) as tf.Scalar;
+}
+
+/** `kdLoss` against the teacher's logits for each batch, as a training loss. */
 export function distillationLoss(o: DistillationOptions): LossFn {
   const alpha = o.alpha ?? 0.9;
   return (input) => {
     const teacher = o.teacherLogits(input.batch);
-    const T = o.temperature === 'auto' ? logitScale(teacher) : (o.temperature ?? 4);
-    const soft = softTargetKl(input.logits, teacher, T).mul(tf.square(T)).mul(alpha) as tf.Scalar;
-    if (alpha >= 1 || input.labels === undefined) return soft;
-    return soft.add(crossEntropyFromLogits(input.logits, input.labels).mul(1 - alpha)) as tf.Scalar;
+    const temperature = o.temperature === 'auto' ? logitScale(teacher) : (o.temperature ?? 4);
+    return kdLoss(input.logits, teacher, { temperature, alpha, ...(input.labels ? { labels: input.labels } : {}) });
   };
 }
 

@@ -2,7 +2,7 @@
 // each epoch, early stopping, and checkpoints from which a re-run resumes to the same weights.
 import * as tf from '@tensorflow/tfjs';
 import { AbortedError, ConfigError, type Model } from '@enxuto/ir';
-import { compileGraph, type Executable } from '../compile.js';
+import { compileGraph } from '../compile.js';
 import type { BatchSource, TrainBatch } from './batches.js';
 import {
   decodeCheckpoint,
@@ -12,10 +12,13 @@ import {
   type CheckpointStore,
   type EpochStats,
 } from './checkpoint.js';
-import { countCorrect, crossEntropyLoss, crossEntropyFromLogits, type LossFn } from './losses.js';
+import { evaluateExecutable, toLogits } from './evaluate.js';
+import { countCorrect, crossEntropyLoss, type LossFn } from './losses.js';
 import { createOptimizer, type OptimizerSpec, type Param } from './optimizers.js';
 import { deriveSeed } from './rng.js';
 import { learningRate, type LrSchedule } from './schedules.js';
+import { logitsOutput } from './teacher.js';
+import { applyMasks, prepareMasks, restoreVariables, snapshot, type MaskSpec } from './variables.js';
 
 export interface EarlyStopOptions {
   /** Epochs without improvement before stopping. */
@@ -64,13 +67,22 @@ export interface TrainOptions {
   validationLoss?: LossFn;
   /** Graph input fed with batch.input; default the model's only input. */
   input?: string;
-  /** Graph output holding the logits; default the first output. */
+  /** Value holding the logits; default the first output (the input of a final Softmax, if any). */
   output?: string;
+  /** More values the loss reads from `outputs` (intermediate features). */
+  outputs?: readonly string[];
+  /**
+   * Changes each training batch before the step (augmentation such as jitter): the loss, and a
+   * teacher in it, see the changed batch. Validation batches are not transformed.
+   */
+  transformBatch?: (batch: TrainBatch, at: { epoch: number; step: number; seed: number }) => TrainBatch;
+  /** Variables trained along with the model and not written back (feature adapters). */
+  extraParams?: readonly Param[];
   trainable?: readonly string[] | 'all';
   /** See CompileOptions.batchFromInput; default true, since training feeds whole batches. */
   batchFromInput?: boolean;
   /** Per-initializer 0/1 masks (same size as the weight): zeros stay exactly zero. */
-  masks?: ReadonlyMap<string, ArrayLike<number>> | Readonly<Record<string, ArrayLike<number>>>;
+  masks?: MaskSpec;
   earlyStop?: EarlyStopOptions;
   shuffle?: boolean;
   checkpoint?: CheckpointStore;
@@ -90,100 +102,18 @@ function configError(message: string, field: string): ConfigError {
   return new ConfigError(message, { code: 'train/bad-option', field });
 }
 
-function pickName(given: string | undefined, names: readonly string[], what: string): string {
+function pickInput(given: string | undefined, names: readonly string[]): string {
   if (given !== undefined) {
-    if (!names.includes(given)) throw configError(`${what} ${given} is not one of ${names.join(', ')}`, what);
+    if (!names.includes(given)) throw configError(`input ${given} is not one of ${names.join(', ')}`, 'input');
     return given;
   }
-  if (names.length !== 1 && what === 'input') {
-    throw configError(`the model has ${names.length} inputs (${names.join(', ')}); say which one the data feeds`, what);
-  }
-  if (names.length === 0) throw configError(`the model has no ${what}`, what);
-  return names[0]!;
-}
-
-function prepareMasks(options: TrainOptions, exe: Executable): Map<tf.Variable, tf.Tensor> {
-  const out = new Map<tf.Variable, tf.Tensor>();
-  const entries = options.masks instanceof Map ? [...options.masks.entries()] : Object.entries(options.masks ?? {});
-  for (const [name, mask] of entries as [string, ArrayLike<number>][]) {
-    const v = exe.variables.get(name);
-    if (v === undefined) throw configError(`mask for ${name}, which is not a float initializer`, `masks.${name}`);
-    if (mask.length !== v.size)
-      throw configError(`mask for ${name} has ${mask.length} entries, the weight ${v.size}`, `masks.${name}`);
-    out.set(
-      v,
-      tf.tensor(
-        Uint8Array.from(mask, (m) => (m !== 0 ? 1 : 0)),
-        v.shape,
-        'bool',
-      ),
+  if (names.length !== 1) {
+    throw configError(
+      `the model has ${names.length} inputs (${names.join(', ')}); say which one the data feeds`,
+      'input',
     );
   }
-  return out;
-}
-
-function applyMasks(masks: ReadonlyMap<tf.Variable, tf.Tensor>): void {
-  // where() rather than multiply: pruned entries become +0 exactly, never -0 or NaN.
-  tf.tidy(() => masks.forEach((m, v) => v.assign(tf.where(m, v, tf.zerosLike(v)))));
-}
-
-function snapshot(exe: Executable): Map<string, Float32Array> {
-  const out = new Map<string, Float32Array>();
-  exe.variables.forEach((v, name) => out.set(name, (v.dataSync() as Float32Array).slice()));
-  return out;
-}
-
-function restoreVariables(exe: Executable, values: ReadonlyMap<string, Float32Array>): void {
-  exe.variables.forEach((v, name) => {
-    const data = values.get(name);
-    if (data === undefined || data.length !== v.size) {
-      throw new ConfigError(`checkpoint value for ${name} is missing or has the wrong size`, {
-        code: 'train/bad-checkpoint',
-        value: name,
-      });
-    }
-    tf.tidy(() => v.assign(tf.tensor(data, v.shape, 'float32')));
-  });
-}
-
-function toLogits(t: tf.Tensor): tf.Tensor2D {
-  return (t.rank === 2 ? t : t.reshape([t.shape[0]!, -1])) as tf.Tensor2D;
-}
-
-interface Evaluation {
-  loss: number;
-  accuracy?: number;
-}
-
-function evaluate(
-  exe: Executable,
-  source: BatchSource,
-  batchSize: number,
-  input: string,
-  output: string,
-  lossFn?: LossFn,
-): Evaluation {
-  let loss = 0;
-  let correct = 0;
-  let count = 0;
-  let labelled = true;
-  for (const batch of source.batches(batchSize, { shuffle: false })) {
-    const n = batch.shape[0]!;
-    tf.tidy(() => {
-      const x = tf.tensor(batch.input, batch.shape, 'float32');
-      const outputs = exe.run({ [input]: x }, { outputs: [output] });
-      const logits = toLogits(outputs[output]!);
-      const labels = batch.labels ? tf.tensor1d(batch.labels, 'int32') : undefined;
-      if (lossFn) loss += lossFn({ logits, outputs, batch, ...(labels ? { labels } : {}) }).dataSync()[0]! * n;
-      else if (labels) loss += crossEntropyFromLogits(logits, labels).dataSync()[0]! * n;
-      if (batch.labels) correct += countCorrect(logits, batch.labels);
-      else labelled = false;
-    });
-    count += n;
-  }
-  if (count === 0) return { loss: Number.NaN };
-  if (!labelled) return { loss: lossFn ? loss / count : Number.NaN };
-  return { loss: loss / count, accuracy: correct / count };
+  return names[0]!;
 }
 
 /** Trains `model` in place (its float initializers are replaced by the trained values). */
@@ -202,13 +132,20 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
     batchFromInput: options.batchFromInput ?? true,
     ...(options.trainable === undefined ? {} : { trainable: options.trainable }),
   });
-  const input = pickName(options.input, exe.inputNames, 'input');
-  const output = pickName(options.output, exe.outputNames, 'output');
+  const input = pickInput(options.input, exe.inputNames);
+  const output = options.output ?? logitsOutput(model);
+  const wanted = [output, ...(options.outputs ?? []).filter((o) => o !== output)];
+  for (const name of wanted)
+    if (!model.graph.value(name)) throw configError(`the model has no value named ${name}`, 'output');
+  const extras = options.extraParams ?? [];
   const params: Param[] = [];
   exe.variables.forEach((variable, name) => variable.trainable && params.push({ name, variable }));
+  params.push(...extras);
   const byVariable = new Map(params.map((p) => [p.variable.name, p.name]));
   const optimizer = createOptimizer(optimizerSpec, params);
-  const masks = prepareMasks(options, exe);
+  const masks = prepareMasks(options.masks, exe);
+  const saveExtras = (into: Map<string, Float32Array>) =>
+    extras.forEach((p) => into.set(`extra:${p.name}`, (p.variable.dataSync() as Float32Array).slice()));
   const stop = options.earlyStop;
   const restoreBest = stop !== undefined && stop.restoreBest !== false;
   const watchAccuracy = stop?.metric === 'accuracy';
@@ -225,6 +162,7 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
       stop: stop ?? null,
       shuffle: options.shuffle ?? true,
       params: [...exe.variables].map(([n, v]) => [n, v.shape, v.trainable]),
+      extras: extras.map((p) => [p.name, p.variable.shape]),
       masks: [...exe.variables].filter(([, v]) => masks.has(v)).map(([n]) => n),
     }),
   );
@@ -245,6 +183,8 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
         const part = (prefix: string) =>
           new Map([...c.tensors].filter(([k]) => k.startsWith(prefix)).map(([k, d]) => [k.slice(prefix.length), d]));
         restoreVariables(exe, part('param:'));
+        const e = part('extra:');
+        for (const p of extras) if (e.has(p.name)) p.variable.assign(tf.tensor(e.get(p.name)!, p.variable.shape));
         optimizer.setState(c.optimizerStep, part('slot:'));
         history = c.history;
         best = c.best;
@@ -257,7 +197,7 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
     }
     applyMasks(masks);
     if (stop?.baseline && options.validation && startEpoch === 0) {
-      const v = evaluate(exe, options.validation, batchSize, input, output, options.validationLoss);
+      const v = evaluateExecutable(exe, options.validation, batchSize, input, output, options.validationLoss);
       const metric = watchAccuracy ? (v.accuracy ?? 0) : v.loss;
       if (Number.isFinite(metric)) {
         best = { epoch: -1, metric };
@@ -277,18 +217,19 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
         shuffle: options.shuffle ?? true,
         seed: deriveSeed(seed, epoch),
       });
-      for (const batch of order as Iterable<TrainBatch>) {
+      for (const given of order as Iterable<TrainBatch>) {
         if (options.signal?.aborted) {
           throw new AbortedError(`training stopped in epoch ${epoch + 1}`, { code: 'aborted' });
         }
-        const n = batch.shape[0]!;
         const stepSeed = deriveSeed(seed, epoch, step);
+        const batch = options.transformBatch ? options.transformBatch(given, { epoch, step, seed: stepSeed }) : given;
+        const n = batch.shape[0]!;
         const lossValue = tf.tidy(() => {
           const x = tf.tensor(batch.input, batch.shape, 'float32');
           const labels = batch.labels ? tf.tensor1d(batch.labels, 'int32') : undefined;
           const { value, grads } = tf.variableGrads(
             () => {
-              const outputs = exe.forward({ [input]: x }, { training: true, outputs: [output], seed: stepSeed });
+              const outputs = exe.forward({ [input]: x }, { training: true, outputs: wanted, seed: stepSeed });
               const logits = toLogits(outputs[output]!);
               if (batch.labels) correct += countCorrect(logits, batch.labels);
               else labelled = false;
@@ -322,7 +263,7 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
       const stats: EpochStats = { epoch, lr, loss: seen > 0 ? lossSum / seen : Number.NaN };
       if (labelled && seen > 0) stats.accuracy = correct / seen;
       if (options.validation) {
-        const v = evaluate(exe, options.validation, batchSize, input, output, options.validationLoss);
+        const v = evaluateExecutable(exe, options.validation, batchSize, input, output, options.validationLoss);
         stats.valLoss = v.loss;
         if (v.accuracy !== undefined) stats.valAccuracy = v.accuracy;
       }
@@ -349,6 +290,7 @@ export async function train(model: Model, options: TrainOptions): Promise<TrainR
           .getState()
           .slots.forEach((t, key) => tensors.set(`slot:${key}`, (t.dataSync() as Float32Array).slice()));
         bestWeights?.forEach((d, name) => tensors.set(`best:${name}`, d));
+        saveExtras(tensors);
         const c: Checkpoint = {
           fingerprint,
           epochsDone: epoch + 1,
