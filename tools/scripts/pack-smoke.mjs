@@ -1,6 +1,8 @@
 // npm run pack:smoke: what a user gets from npm, checked from the packed tarballs. Packs every
 // public package. A plugin project on the packed @enxuto/pass alone (with ir and zod) defines a pass
 // and runs it with @enxuto/pass/testing; its production dependencies must stay within 25 MB.
+// Every tarball passes publint, "are the types wrong" and npm publish --dry-run, and
+// `changeset version` is tried on a scratch copy (release-checks.mjs).
 // Then the tarballs are installed into an empty project outside the repository (third-party
 // packages from the npm cache, the registry only for what the cache lacks), and in that project:
 // `npx enxuto --version`, `enxuto new-pass` (a plugin kept as a workspace of the project, built,
@@ -23,6 +25,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { releaseChecks } from './release-checks.mjs';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const args = new Set(process.argv.slice(2));
@@ -108,6 +111,7 @@ for (const { pkg } of pkgs) {
       fail(`${pkg.name} depends on ${dep}@${range}, but the packed set has ${dep}@${versions.get(dep) ?? 'nothing'}`);
   }
 }
+releaseChecks({ root, work, packed, tarballs, run, step, fail });
 
 // 2. A plugin project that depends only on @enxuto/pass (and ir, zod, which it names in its code):
 // production install size, and a pass defined and run on a model built in code.
