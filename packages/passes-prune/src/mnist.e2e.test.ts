@@ -118,17 +118,40 @@ describe('MNIST end to end', () => {
     expect(await accuracy(tuned, test)).toBeGreaterThan(await accuracy(untuned, test));
   }, 300_000);
 
+  it('a one-shot prune fine-tunes by default too when training data is given', async () => {
+    const few = openDataset({ type: 'mnist', split: 'train', count: 1000, seed: 3, preprocess: FLAT });
+    const options = pruneMagnitudeOptions.parse({ sparsity: 0.95 });
+    const tuned = cloneModel(dense);
+    const r = await pruneMagnitude.run(tuned, options, testPassContext({ data: { training: few } }));
+    const steps = r.stats.steps as { epochs?: number }[];
+    expect(steps).toHaveLength(1);
+    expect(steps[0]!.epochs).toBeGreaterThanOrEqual(1);
+    expect(steps[0]!.epochs).toBeLessThanOrEqual(10);
+    const untuned = cloneModel(dense);
+    await pruneMagnitude.run(untuned, options, testPassContext());
+    // The same zeros, better weights around them.
+    const zerosOf = (m: Model) => [...m.graph.value('fc1.w')!.const!.toFloat32()].map((v) => v === 0);
+    expect(zerosOf(tuned)).toEqual(zerosOf(untuned));
+    expect(await accuracy(tuned, test)).toBeGreaterThan(await accuracy(untuned, test));
+  }, 300_000);
+
   it('OBD at 90 % without fine-tuning keeps a working model and ranks differently from magnitude', async () => {
     const obd = cloneModel(dense);
     await pruneObd.run(
       obd,
-      pruneObdOptions.parse({ sparsity: 0.9, firstLayer: 1, samples: 256, microBatch: 4 }),
+      pruneObdOptions.parse({
+        sparsity: 0.9,
+        firstLayer: 1,
+        samples: 256,
+        microBatch: 4,
+        finetune: { epochs: 0, finalEpochs: 0 },
+      }),
       testPassContext({ data: { training } }),
     );
     const mag = cloneModel(dense);
     await pruneMagnitude.run(
       mag,
-      pruneMagnitudeOptions.parse({ sparsity: 0.9, firstLayer: 1 }),
+      pruneMagnitudeOptions.parse({ sparsity: 0.9, firstLayer: 1, finetune: { epochs: 0, finalEpochs: 0 } }),
       testPassContext({ data: { training } }),
     );
     const [a, b] = [obd, mag].map((m) => [...m.graph.value('fc1.w')!.const!.toFloat32()].map((v) => (v === 0 ? 0 : 1)));

@@ -29,7 +29,7 @@ export const scheduleSchema = z
       .max(1000)
       .default(5)
       .describe(
-        'pruning steps n; fine-tuning (default options unless `finetune` says otherwise) runs after each when a `training` dataset is given',
+        'pruning steps n; fine-tuning (default options unless `finetune` says otherwise) runs after each when a `training` dataset is given, as it does after a one-shot prune',
       ),
     exponent: z.number().positive().default(3).describe('e'),
   })
@@ -69,8 +69,9 @@ export async function runUnstructured(
     if (e.protected) ctx.logger.info(`${e.edge} layer ${e.layer}: pruned at ${e.factor} x sparsity on its own`);
     else ctx.logger.warn(`${e.edge}-layer rule (factor ${e.factor}) dropped for ${e.layer}: ${e.reason}`);
   }
-  // A schedule means fine-tuning between steps: with default options when none are given.
-  const ft = o.finetune ?? (o.schedule && ctx.data.training ? finetuneSchema.parse({}) : undefined);
+  // Training data means fine-tuning (after each step of a schedule, or after a one-shot prune):
+  // with default options when none are given.
+  const ft = o.finetune ?? (ctx.data.training ? finetuneSchema.parse({}) : undefined);
   const trains = ft !== undefined && (ft.epochs > 0 || ft.finalEpochs > 0);
   let data: BatchSource | undefined;
   let validation: BatchSource | undefined;

@@ -21,10 +21,18 @@ function passFor(spec: SensitivitySpec, layer: WeightLayer, all: readonly Weight
     // minInputChannels 0: measure every layer, also those quantize-static leaves float by default.
     return { type: 'quantize-static', options: { minInputChannels: 0, ...spec.options, exclude: others } };
   }
-  // Everything else at sparsity 0; this layer's weight alone at `sparsity`.
+  // Everything else at sparsity 0; this layer's weight alone at `sparsity`, measured as pruned
+  // (prune-magnitude fine-tunes by default when the pipeline has training data).
   return {
     type: 'prune-magnitude',
-    options: { ...spec.options, sparsity: 0, firstLayer: 1, lastLayer: 1, overrides: { [layer.weight]: sparsity } },
+    options: {
+      finetune: { epochs: 0, finalEpochs: 0 },
+      ...spec.options,
+      sparsity: 0,
+      firstLayer: 1,
+      lastLayer: 1,
+      overrides: { [layer.weight]: sparsity },
+    },
   };
 }
 

@@ -27,6 +27,9 @@ import { initBackend } from '@enxuto/train/node';
 import { gzipSync } from 'node:zlib';
 import { context, lenet300, lenet5, loadDigits, testErrors, trainDense, type Digits } from './setup.js';
 
+/** One-shot rows measure pruning alone (training data means fine-tuning by default). */
+const NO_FT = { epochs: 0, finalEpochs: 0 };
+
 const CACHE = join(tmpdir(), 'enxuto-prune-bench');
 mkdirSync(CACHE, { recursive: true });
 const sections = process.argv.slice(2);
@@ -92,7 +95,13 @@ async function lenet300Section(): Promise<void> {
         const m = cloneModel(dense);
         await pruneMagnitude.run(
           m,
-          pruneMagnitudeOptions.parse({ sparsity: 0.918, scope: 'layer', firstLayer: 1, lastLayer: 1 }),
+          pruneMagnitudeOptions.parse({
+            sparsity: 0.918,
+            scope: 'layer',
+            firstLayer: 1,
+            lastLayer: 1,
+            finetune: NO_FT,
+          }),
           ctx,
         );
         return m;
@@ -219,9 +228,10 @@ async function obdSection(): Promise<void> {
   log(`| --- | --- | --- |`);
   for (const s of [0.8, 0.9, 0.95]) {
     const a = cloneModel(dense);
-    await pruneMagnitude.run(a, pruneMagnitudeOptions.parse({ sparsity: s, firstLayer: 1 }), ctx);
+    await pruneMagnitude.run(a, pruneMagnitudeOptions.parse({ sparsity: s, firstLayer: 1, finetune: NO_FT }), ctx);
     const b = cloneModel(dense);
-    await pruneObd.run(b, pruneObdOptions.parse({ sparsity: s, firstLayer: 1, samples: 1000, microBatch: 1 }), ctx);
+    const obd = { sparsity: s, firstLayer: 1, samples: 1000, microBatch: 1, finetune: NO_FT };
+    await pruneObd.run(b, pruneObdOptions.parse(obd), ctx);
     const [ea, eb] = [await testErrors(a, test), await testErrors(b, test)];
     log(`| ${s * 100} % | ${(100 - ea / 100).toFixed(2)} % | ${(100 - eb / 100).toFixed(2)} % |  [${elapsed()}]`);
   }

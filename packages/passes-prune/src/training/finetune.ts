@@ -47,7 +47,9 @@ export const finetuneSchema = z
     optimizer: z.enum(['adam', 'sgd']).default('adam').describe('Adam, or SGD with momentum 0.9'),
     weightDecay: z.number().min(0).default(0).describe('L2 weight decay'),
   })
-  .describe('fine-tuning after pruning (needs a `training` dataset); on by default with a `schedule`');
+  .describe(
+    'fine-tuning after pruning (needs a `training` dataset); on by default when one is given (`{ epochs: 0, finalEpochs: 0 }` turns it off)',
+  );
 export type FinetuneOptions = z.output<typeof finetuneSchema>;
 
 export const distillSchema = z
