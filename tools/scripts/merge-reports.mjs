@@ -27,20 +27,29 @@ function sources(pattern, dirs) {
 function merge(target, files) {
   const path = join(root, target);
   let doc = existsSync(path) ? readFileSync(path, 'utf8') : `# ${target.replace(/\.md$/, '')}\n`;
-  for (const { key, path: src } of files) {
-    const body = readFileSync(src, 'utf8')
-      .trim()
-      .replace(/^(#+) /gm, '#$1 ');
+  // One block per folder: a package with several result files (passes-quantize: quantization and
+  // QAT) gets them one after the other, each under its own "From" line.
+  const byKey = new Map();
+  for (const f of files) byKey.set(f.key, [...(byKey.get(f.key) ?? []), f.path]);
+  for (const [key, paths] of byKey) {
+    const body = paths
+      .map(
+        (src) =>
+          `_From \`${relative(root, src)}\`._\n\n${readFileSync(src, 'utf8')
+            .trim()
+            .replace(/^(#+) /gm, '#$1 ')}`,
+      )
+      .join('\n\n');
     const begin = `<!-- merged:${key}:begin -->`;
     const end = `<!-- merged:${key}:end -->`;
-    const block = `${begin}\n_From \`${relative(root, src)}\`._\n\n${body}\n${end}`;
+    const block = `${begin}\n${body}\n${end}`;
     const re = new RegExp(
       `${begin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s\\S]*?${end.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
     );
-    doc = re.test(doc) ? doc.replace(re, block) : `${doc.trimEnd()}\n\n${block}\n`;
+    doc = re.test(doc) ? doc.replace(re, () => block) : `${doc.trimEnd()}\n\n${block}\n`;
   }
   writeFileSync(path, doc);
-  console.log(`${target}: ${files.length} section(s)`);
+  console.log(`${target}: ${files.length} file(s)`);
 }
 
 merge('CONFORMANCE.md', sources(/^CONFORMANCE-.*\.md$/, ['packages']));
