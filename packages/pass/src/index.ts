@@ -24,12 +24,14 @@ export type {
   TensorData,
   TensorInfo,
 } from './runtime.js';
+export { fileOption, optionFiles, type OptionFile } from './file-options.js';
 export { lmFeeds, type TokenBatch } from './lm-feeds.js';
 export { createDataset, elementCount, iterateBatches, MAX_BATCH_ELEMENTS } from './dataset.js';
 export type { Batch, BatchOptions, Dataset, DatasetSource, Sample } from './dataset.js';
 export { createRng, type Rng } from '@enxuto/ir';
 export {
   loadSensitivity,
+  parseSensitivity,
   sensitivityFileSchema,
   sensitivityLayer,
   sensitivityOption,

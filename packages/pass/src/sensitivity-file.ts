@@ -5,6 +5,8 @@
 // measuring again.
 import { ConfigError } from '@enxuto/ir';
 import { z } from 'zod';
+import { fileOption } from './file-options.js';
+import type { PassContext } from './types.js';
 
 export const SENSITIVITY_SCHEMA_VERSION = 1;
 
@@ -44,70 +46,60 @@ export type SensitivityResult = SensitivityLayer['results'][number];
 
 /** The `sensitivity` option of a pass: a sensitivity.json path, or its contents. */
 export const sensitivityOption = z
-  .union([z.string().min(1), sensitivityFileSchema])
+  .union([
+    fileOption('sensitivity.json of a sensitivity sweep: per-layer choices come from it instead of being measured'),
+    sensitivityFileSchema,
+  ])
   .optional()
   .describe(
-    'sensitivity.json of a sensitivity sweep (path relative to the working directory, or its contents): per-layer choices come from it instead of being measured',
+    "sensitivity.json of a sensitivity sweep (a path relative to the pipeline file's folder, or its contents): per-layer choices come from it instead of being measured",
   );
 
-/** Reads a file without a static Node import, so the passes' main entries stay browser-safe. */
-function readText(path: string): string {
-  type Fs = { readFileSync(path: string, encoding: 'utf8'): string };
-  const node = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const fs = node?.getBuiltinModule?.('fs') as Fs | undefined;
-  if (!fs) {
-    throw new ConfigError('a sensitivity file path needs Node: pass the file contents instead', {
-      code: 'sensitivity/no-file-access',
-      file: path,
-      field: 'sensitivity',
-    });
-  }
-  try {
-    return fs.readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new ConfigError(`cannot read the sensitivity file: ${(cause as Error).message}`, {
-      code: 'sensitivity/unreadable',
-      file: path,
-      field: 'sensitivity',
-      cause,
-    });
-  }
-}
-
-/** The sensitivity file an option names, checked against its schema and the method it must be of. */
-export function loadSensitivity(value: string | SensitivityFile, method: SensitivityFile['method']): SensitivityFile {
-  const file = typeof value === 'string' ? value : undefined;
-  let data: unknown = value;
-  if (file !== undefined) {
-    try {
-      data = JSON.parse(readText(file));
-    } catch (cause) {
-      if (cause instanceof ConfigError) throw cause;
-      throw new ConfigError(`not valid JSON: ${(cause as Error).message}`, {
-        code: 'sensitivity/bad-json',
-        file,
-        field: 'sensitivity',
-        cause,
-      });
-    }
-  }
+/** Sensitivity file contents (parsed JSON), checked against the schema and the method it must be of. */
+export function parseSensitivity(data: unknown, method: SensitivityFile['method'], file?: string): SensitivityFile {
+  const where = file !== undefined ? { file } : {};
   const r = sensitivityFileSchema.safeParse(data);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     throw new ConfigError(`not a sensitivity file: ${issue.message}`, {
       code: 'sensitivity/invalid',
-      ...(file !== undefined ? { file } : {}),
+      ...where,
       field: ['sensitivity', ...issue.path.map(String)].join('.'),
     });
   }
   if (r.data.method !== method) {
     throw new ConfigError(`a ${r.data.method} sensitivity file, but this pass needs a ${method} one`, {
       code: 'sensitivity/wrong-method',
-      ...(file !== undefined ? { file } : {}),
+      ...where,
       field: 'sensitivity',
     });
   }
   return r.data;
+}
+
+/**
+ * The sensitivity file a `sensitivity` option names: its contents, or a path read through the
+ * pass's context (the runner confines, protects and hashes it).
+ */
+export async function loadSensitivity(
+  value: string | SensitivityFile,
+  method: SensitivityFile['method'],
+  ctx: Pick<PassContext, 'readFile'>,
+): Promise<SensitivityFile> {
+  if (typeof value !== 'string') return parseSensitivity(value, method);
+  const bytes = await ctx.readFile(value, 'sensitivity');
+  let data: unknown;
+  try {
+    data = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (cause) {
+    throw new ConfigError(`not valid JSON: ${(cause as Error).message}`, {
+      code: 'sensitivity/bad-json',
+      file: value,
+      field: 'sensitivity',
+      cause,
+    });
+  }
+  return parseSensitivity(data, method, value);
 }
 
 /** The file's entry for a layer named by node name, first output or weight initializer. */

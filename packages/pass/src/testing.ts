@@ -17,6 +17,8 @@ export interface TestPassContextOptions {
   progress?: ProgressReporter;
   /** Receives log lines (default: dropped). */
   logger?: Logger;
+  /** Files `ctx.readFile` returns, by the path the options name them with (text is UTF-8). */
+  files?: Readonly<Record<string, Uint8Array | string>>;
 }
 
 export function testPassContext(opts: TestPassContextOptions = {}): PassContext {
@@ -43,5 +45,11 @@ export function testPassContext(opts: TestPassContextOptions = {}): PassContext 
     },
     runtime: opts.runtime,
     cacheDir: undefined,
+    async readFile(path, field) {
+      const f = opts.files?.[path];
+      if (f === undefined)
+        throw new ConfigError(`this test gave no file ${path}`, { code: 'pass/undeclared-file', file: path, field });
+      return typeof f === 'string' ? new TextEncoder().encode(f) : f;
+    },
   };
 }

@@ -43,6 +43,14 @@ export interface PassContext {
   readonly runtime: InferenceBackend | undefined;
   /** A folder this pass may keep intermediate files in between runs (undefined: no cache). */
   readonly cacheDir: string | undefined;
+  /**
+   * The bytes of a file named in this pass's options through a `fileOption()` field (`field`: its
+   * dotted path in the options, e.g. 'sensitivity'). The runner resolved it against the pipeline's
+   * folder, confined it to the pipeline's roots, protected it from the run's outputs and hashed it
+   * into the step's cache key before the pass ran; any other path is refused. Passes never read
+   * files themselves.
+   */
+  readFile(path: string, field: string): Promise<Uint8Array>;
 }
 
 /** One layer's line in the report (more fields are welcome); the HTML report plots `sparsity` and `quantError`. */

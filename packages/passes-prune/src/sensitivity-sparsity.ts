@@ -4,7 +4,7 @@
 // every layer and every higher level it measured; the last step stops part way so the target is
 // met exactly.
 import { ConfigError } from '@enxuto/ir';
-import { loadSensitivity, sensitivityLayer, type SensitivityFile } from '@enxuto/pass';
+import { sensitivityLayer, type SensitivityFile } from '@enxuto/pass';
 import type { PrunableLayer } from './graph/layers.js';
 
 export interface MeasuredLayer {
@@ -60,17 +60,15 @@ export function chooseSparsities(layers: readonly MeasuredLayer[], target: numbe
  * layer must be in it (matched by node, output or weight name), or the file is of another model.
  */
 export function overridesFromSensitivity(
-  value: string | SensitivityFile,
+  file: SensitivityFile,
   layers: readonly PrunableLayer[],
   target: number,
 ): Record<string, number> {
-  const file = loadSensitivity(value, 'prune');
   const measured = layers.map((l) => {
     const entry = sensitivityLayer(file, [l.node.name, l.node.outputs[0]?.name, l.weight.name]);
     if (!entry) {
       throw new ConfigError(`layer ${l.name} (weight ${l.weight.name}) is not in the sensitivity file`, {
         code: 'sensitivity/layer-missing',
-        ...(typeof value === 'string' ? { file: value } : {}),
         node: l.node.name,
         field: 'sensitivity',
       });

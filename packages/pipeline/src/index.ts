@@ -23,7 +23,7 @@ export {
 } from './config/schema.js';
 export { parseYamlSafe, parseJsonSafe, checkPlainData, MAX_PIPELINE_BYTES } from './config/safe-yaml.js';
 export { applyOverrides, parseSetArgument } from './config/overrides.js';
-export { pipelinePaths, type PipelinePath } from './config/paths.js';
+export { declaredFiles, pipelinePaths, type DeclaredFile, type PipelinePath } from './config/paths.js';
 export { parsePipelineConfig, resolvePasses, zodConfigError, type ResolvedPass } from './config/validate.js';
 export { pipelineJsonSchema, passOptionsJsonSchema, PIPELINE_SCHEMA_ID } from './config/json-schema.js';
 export {

@@ -4,7 +4,13 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '@enxuto/ir';
-import { applyOverrides, parsePipelineConfig, pipelinePaths } from '@enxuto/pipeline/node';
+import {
+  applyOverrides,
+  parsePipelineConfig,
+  type PassRegistry,
+  pipelinePaths,
+  resolvePasses,
+} from '@enxuto/pipeline/node';
 import type { TrialJob } from './trial.js';
 
 /** Real path of `p`, or of its nearest existing ancestor joined with the rest (for outputs). */
@@ -31,19 +37,23 @@ export function realRoots(roots: readonly string[]): string[] {
   });
 }
 
-/** Every file the trial reads or writes, as [field, absolute path]. */
-export function trialFiles(job: TrialJob): [string, string][] {
+/**
+ * Every file the trial reads or writes, as [field, absolute path]. With the worker's registry (its
+ * plugins loaded), the files the passes' options name too (sensitivity, teacher).
+ */
+export function trialFiles(job: TrialJob, registry?: PassRegistry): [string, string][] {
   const baseDir = dirname(job.pipelineFile);
   const config = parsePipelineConfig(applyOverrides(job.pipeline, job.set), job.pipelineFile);
-  const files: [string, string][] = pipelinePaths(config).map((f) => [f.field, resolve(baseDir, f.path)]);
+  const passes = registry ? resolvePasses(config, registry, job.pipelineFile) : [];
+  const files: [string, string][] = pipelinePaths(config, passes).map((f) => [f.field, resolve(baseDir, f.path)]);
   files.push(['trialDir', job.trialDir]);
   if (job.cacheDir) files.push(['cacheDir', job.cacheDir]);
   return files;
 }
 
 /** Throws a ConfigError naming the first file of the trial outside every root. */
-export function checkTrialInsideRoots(job: TrialJob, roots: readonly string[]): void {
-  for (const [field, path] of trialFiles(job)) {
+export function checkTrialInsideRoots(job: TrialJob, roots: readonly string[], registry?: PassRegistry): void {
+  for (const [field, path] of trialFiles(job, registry)) {
     const real = realish(path);
     if (!roots.some((r) => inside(r, real))) {
       throw new ConfigError(`${path} is outside this worker's roots (${roots.join(', ')}); start it with --root`, {

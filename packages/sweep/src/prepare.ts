@@ -32,8 +32,8 @@ export interface PreparedSweep {
   sweep: LoadedSweep;
   sweepId: string;
   objective: Objective;
-  /** The base pipeline, validated. */
-  base: { raw: unknown; config: PipelineConfig; baseDir: string };
+  /** The base pipeline, validated, and the passes its trials may use (plugins included). */
+  base: { raw: unknown; config: PipelineConfig; baseDir: string; registry: PassRegistry };
   input: TrialJob['input'];
   /** Latency gates: checked after the sweep, when latency is measured one model at a time. */
   latencyGates: Gate[];
@@ -140,7 +140,7 @@ export async function prepareSweep(
     sweep,
     sweepId,
     objective,
-    base: { raw, config, baseDir },
+    base: { raw, config, baseDir, registry },
     input,
     latencyGates: config.gates.filter((g) => g.metric === 'latencyP50Ms'),
     jobs,

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { atomicWrite } from '@enxuto/io/node';
-import { applyOverrides, parsePipelineConfig, pipelinePaths } from '@enxuto/pipeline/node';
+import { applyOverrides, parsePipelineConfig, pipelinePaths, resolvePasses } from '@enxuto/pipeline/node';
 import { Document, isScalar, visit } from 'yaml';
 import type { EngineEnd } from './engine/engine.js';
 import { bestTrial, paretoFront } from './objective.js';
@@ -98,7 +98,8 @@ export function bestPipelineYaml(p: PreparedSweep, best: TrialRecord): string {
   const raw = applyOverrides(p.base.raw, settingsToSet(best.settings));
   const config = parsePipelineConfig(raw, p.sweep.pipelineFile);
   const outDir = p.sweep.outDir;
-  const moves = pipelinePaths(config)
+  const passes = resolvePasses(config, p.base.registry, p.sweep.pipelineFile);
+  const moves = pipelinePaths(config, passes)
     .filter((f) => !isAbsolute(f.path))
     .map((f) => `${f.field}=${JSON.stringify(relativePath(outDir, resolve(p.base.baseDir, f.path)))}`);
   const rebased = applyOverrides(raw, moves);

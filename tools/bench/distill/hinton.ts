@@ -14,7 +14,7 @@ import { getBackend } from '@enxuto/runtime/node';
 import { initBackend } from '@enxuto/train/node';
 import type { LrSchedule } from '@enxuto/train';
 import { distill, mlpModel, trainStudent, type FeaturePair, type TrainStudentOptions } from '@enxuto/passes-distill';
-import { createRng } from '@enxuto/ir';
+import { testPassContext } from '@enxuto/pass/testing';
 import { openDataset } from '@enxuto/pipeline/node';
 import { batchesOf, testDigits, trainDigits, type Digits } from './data.js';
 
@@ -288,20 +288,16 @@ if (phase === 'teacher') {
     jitter: Number(flag('jitter', '0')),
   });
   const started = Date.now();
-  const result = await distill.run(teacher, options, {
-    passName: 'distill',
-    step: 0,
-    seed: 1,
-    rng: createRng(1),
-    data: { training: data },
-    dataset: () => data,
-    logger: { debug() {}, info: (m: string) => console.log(`  ${m}`), warn: (m: string) => console.warn(m) },
-    progress: { update() {} },
-    signal: new AbortController().signal,
-    throwIfAborted() {},
-    runtime: undefined,
-    cacheDir: undefined,
-  });
+  const result = await distill.run(
+    teacher,
+    options,
+    testPassContext({
+      passName: 'distill',
+      seed: 1,
+      data: { training: data },
+      logger: { debug() {}, info: (m: string) => console.log(`  ${m}`), warn: (m: string) => console.warn(m) },
+    }),
+  );
   const seconds = (Date.now() - started) / 1000;
   const teacherErrors = await testErrors(teacher, test);
   record({

@@ -2,8 +2,8 @@
 // official test set for testing), the two LeNets as IR models, training and onnxruntime scoring.
 import { attr, float32Tensor, Model, tensorType, type Graph, type Value, mulberry32 } from '@enxuto/ir';
 import { openDataset } from '@enxuto/pipeline/node';
-import { createRng } from '@enxuto/ir';
 import type { Dataset, PassContext } from '@enxuto/pass';
+import { testPassContext } from '@enxuto/pass/testing';
 import { getBackend } from '@enxuto/runtime/node';
 import { sharedPath } from '@enxuto/test-support';
 import { arrayBatches, train, type BatchSource } from '@enxuto/train';
@@ -67,20 +67,12 @@ export function asDataset(d: Digits): Dataset {
 
 export function context(trainData: Digits, seed = 0): PassContext {
   const ds = asDataset(trainData);
-  return {
+  return testPassContext({
     passName: 'bench',
-    step: 0,
-    logger: { debug() {}, info: (m) => console.error(`  ${m}`), warn: (m) => console.error(`  warn: ${m}`) },
-    progress: { update() {} },
-    signal: new AbortController().signal,
-    throwIfAborted() {},
-    rng: createRng(seed),
     seed,
     data: { training: ds, calibration: ds },
-    dataset: () => ds,
-    runtime: undefined,
-    cacheDir: undefined,
-  };
+    logger: { debug() {}, info: (m) => console.error(`  ${m}`), warn: (m) => console.error(`  warn: ${m}`) },
+  });
 }
 
 const seeded = (seed: number): (() => number) => mulberry32(seed >>> 0 || 1);

@@ -38,6 +38,7 @@ export const workerCommand: Command = {
       throw new ConfigError('--queue redis://host:port is required', { code: 'cli/bad-argument', field: '--queue' });
     const sweep = await import('@enxuto/sweep');
     const queue = await import('@enxuto/sweep/queue');
+    const { builtinRegistry } = await import('../builtin-passes.js');
     const secret = queue.queueSecret();
     const roots = sweep.realRoots(values.root?.length ? values.root : [process.cwd()]);
     const worker = await queue.startQueueWorker({
@@ -47,6 +48,7 @@ export const workerCommand: Command = {
       trialModule: sweep.moduleBeside(import.meta.url, '../sweep-trial'),
       roots,
       allowPlugins: values['allow-plugin'] ?? [],
+      registry: builtinRegistry,
       lockMs: intOption('lock-seconds', values['lock-seconds'], 30, 1, 86_400) * 1000,
       ...(values['queue-name'] ? { queueName: values['queue-name'] } : {}),
       ...(values.name ? { name: values.name } : {}),

@@ -1,18 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeOnnxFile } from '@enxuto/onnx/node';
+import { writeOnnxBytes } from '@enxuto/onnx';
+import { optionFiles } from '@enxuto/pass';
 import { initBackend } from '@enxuto/train/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { distill } from './distill.js';
 import { finetune } from './finetune.js';
 import { mlpModel } from '../graph/mlp.js';
 import { argmaxDataset } from '../test-models.js';
-import { distill as nodeDistill, passes } from '../node.js';
+import { passes } from '../node.js';
 import { testPassContext } from '@enxuto/pass/testing';
 
-const dir = mkdtempSync(join(tmpdir(), 'distill-pass-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(async () => {
   await initBackend('cpu');
 });
@@ -46,33 +42,29 @@ describe('distill pass', () => {
     expect(() => distill.options.parse({ studnet: 'self' })).toThrow();
   });
 
-  it('the browser-safe entry refuses model files with a typed error', async () => {
-    const teacher = mlpModel({ inputs: 4, hidden: [8], classes: 4 });
-    await expect(
-      distill.run(
-        teacher,
-        distill.options.parse({ teacher: 't.onnx', epochs: 1 }),
-        testPassContext({ data: { training: data } }),
-      ),
-    ).rejects.toMatchObject({ code: 'distill/no-loader' });
-  });
-
-  it('the Node entry reads teacher and student files', async () => {
+  it('reads only the teacher and student files its options declare, through the context', async () => {
     const teacher = mlpModel({ inputs: 4, hidden: [8], classes: 4, seed: 1 });
     const student = mlpModel({ inputs: 4, hidden: [3], classes: 4, seed: 2 });
-    await writeOnnxFile(teacher, join(dir, 'teacher.onnx'));
-    await writeOnnxFile(student, join(dir, 'student.onnx'));
     const current = mlpModel({ inputs: 4, hidden: [5], classes: 4, seed: 3 });
-    const r = await nodeDistill.run(
-      current,
-      nodeDistill.options.parse({
-        teacher: join(dir, 'teacher.onnx'),
-        student: { path: join(dir, 'student.onnx') },
-        epochs: 1,
-        batchSize: 16,
-      }),
-      testPassContext({ data: { training: data } }),
-    );
+    const options = distill.options.parse({
+      teacher: 'models/teacher.onnx',
+      student: { path: 'models/student.onnx' },
+      epochs: 1,
+      batchSize: 16,
+    });
+    expect(optionFiles(distill.options, options)).toEqual([
+      { field: 'teacher', path: 'models/teacher.onnx' },
+      { field: 'student.path', path: 'models/student.onnx' },
+    ]);
+    const files = { 'models/teacher.onnx': writeOnnxBytes(teacher), 'models/student.onnx': writeOnnxBytes(student) };
+    await expect(
+      distill.run(
+        current,
+        options,
+        testPassContext({ data: { training: data }, files: { 'models/teacher.onnx': files['models/teacher.onnx'] } }),
+      ),
+    ).rejects.toMatchObject({ code: 'pass/undeclared-file', field: 'student.path' });
+    const r = await distill.run(current, options, testPassContext({ data: { training: data }, files }));
     expect(r.stats.teacherParameters).toBe(4 * 8 + 8 + 8 * 4 + 4);
     expect(r.stats.studentParameters).toBe(4 * 3 + 3 + 3 * 4 + 4);
     expect(r.model.graph.value('fc0.weight')!.const!.shape).toEqual([4, 3]);

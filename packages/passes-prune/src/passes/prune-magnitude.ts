@@ -1,6 +1,6 @@
 // prune-magnitude: unstructured pruning of the smallest |w|; with `sensitivity`, each layer's
 // sparsity comes from a sensitivity sweep's sensitivity.json instead of one shared rule.
-import { definePass, sensitivityOption } from '@enxuto/pass';
+import { definePass, loadSensitivity, sensitivityOption } from '@enxuto/pass';
 import { z } from 'zod';
 import { findPrunableLayers, matchesPattern } from '../graph/layers.js';
 import { magnitudeScores } from '../kernels/masks.js';
@@ -25,7 +25,9 @@ export const pruneMagnitude = definePass({
     if (o.sensitivity !== undefined) {
       const layers = findPrunableLayers(model.graph, o.ops).filter((l) => !o.exclude.some((p) => matchesPattern(l, p)));
       // The file sets every layer's sparsity (overall: `sparsity`, or the schedule's end); explicit overrides win.
-      overrides = { ...overridesFromSensitivity(o.sensitivity, layers, o.schedule?.to ?? o.sparsity), ...o.overrides };
+      // A path is read through the context (confined, protected, in the cache key).
+      const file = await loadSensitivity(o.sensitivity, 'prune', ctx);
+      overrides = { ...overridesFromSensitivity(file, layers, o.schedule?.to ?? o.sparsity), ...o.overrides };
     }
     return runUnstructured(model, { ...o, overrides }, ctx, async (_m, layers) =>
       layers.map((l) => magnitudeScores(l.weight.const!.toFloat32())),

@@ -5,7 +5,14 @@
 // the ranking is each layer's accuracy drop from the file instead, and layers that alone cost
 // more than the allowed drop start in float: nothing is measured layer by layer.
 import { checkModel, cloneModel, ConfigError, eliminateDeadCode, type Model } from '@enxuto/ir';
-import { definePass, loadSensitivity, sensitivityLayer, sensitivityOption, type InferenceBackend } from '@enxuto/pass';
+import {
+  definePass,
+  loadSensitivity,
+  parseSensitivity,
+  sensitivityLayer,
+  sensitivityOption,
+  type InferenceBackend,
+} from '@enxuto/pass';
 import { z } from 'zod';
 import { datasetBatches } from '../calibrate/batches.js';
 import { backendOf, latencyStats } from '../calibrate/context.js';
@@ -60,7 +67,17 @@ type Candidate = { node: string; output: string; opType: string };
 
 /** Layer sensitivities from a sensitivity file: every candidate must be in it. */
 function sensitivitiesFromFile(value: NonNullable<AutoOptions['sensitivity']>, layers: readonly Candidate[]): number[] {
-  const file = loadSensitivity(value, 'quantize');
+  if (typeof value === 'string') {
+    throw new ConfigError(
+      'quantizeAuto takes the sensitivity file contents; a path is read by the pass (ctx.readFile)',
+      {
+        code: 'pass/no-file-access',
+        file: value,
+        field: 'sensitivity',
+      },
+    );
+  }
+  const file = parseSensitivity(value, 'quantize');
   return layers.map((l) => {
     const entry = sensitivityLayer(file, [l.node, l.output]);
     if (!entry) {
@@ -174,6 +191,9 @@ export const quantizeAutoPass = definePass({
   async run(model, options, ctx) {
     const calib = ctx.dataset('calibration');
     const evalData = ctx.data.evaluation;
+    // A sensitivity path is read through the context (confined, protected, in the cache key).
+    const sensitivity =
+      options.sensitivity === undefined ? undefined : await loadSensitivity(options.sensitivity, 'quantize', ctx);
     const r = await quantizeAuto(
       model,
       backendOf(ctx),
@@ -181,7 +201,7 @@ export const quantizeAutoPass = definePass({
       evalData
         ? () => datasetBatches(model, evalData, { batchSize: options.batchSize, limit: options.evaluationSamples })
         : undefined,
-      options,
+      { ...options, sensitivity },
       (done, total, what) => {
         ctx.progress.update(done, total, what);
         ctx.throwIfAborted();

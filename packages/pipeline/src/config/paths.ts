@@ -1,7 +1,9 @@
 // Every file path a pipeline names, with its field and whether the run reads or writes it: what a
 // sweep worker confines to its roots, and what moves when a pipeline is written to another folder.
+import { optionFiles } from '@enxuto/pass';
 import type { DatasetSpec } from '../data/specs.js';
 import type { PipelineConfig } from './schema.js';
+import type { ResolvedPass } from './validate.js';
 
 export interface PipelinePath {
   /** Dotted field in the pipeline file, e.g. `data.evaluation.images` or `outputs.0.path`. */
@@ -18,7 +20,29 @@ const DATASET_PATHS: Partial<Record<DatasetSpec['type'], readonly string[]>> = {
   npy: ['data', 'labels'],
 };
 
-export function pipelinePaths(config: PipelineConfig): PipelinePath[] {
+/** A file a pass's options name (a fileOption() field of its schema). */
+export interface DeclaredFile {
+  /** Field in the pipeline file: `passes.0.options.sensitivity`. */
+  field: string;
+  /** Field within the pass's options, as the pass names it to ctx.readFile: `sensitivity`. */
+  option: string;
+  /** The path as written. */
+  path: string;
+}
+
+export function declaredFiles(p: ResolvedPass): DeclaredFile[] {
+  return optionFiles(p.definition.options, p.options).map((f) => ({
+    field: `passes.${p.index}.options.${f.field}`,
+    option: f.field,
+    path: f.path,
+  }));
+}
+
+/**
+ * Every path of the pipeline. With `passes` (resolvePasses of the same config), the files their
+ * options name too; without, those are missing, as the options schemas say which fields are paths.
+ */
+export function pipelinePaths(config: PipelineConfig, passes: readonly ResolvedPass[] = []): PipelinePath[] {
   const out: PipelinePath[] = [{ field: 'input', path: config.input, access: 'read' }];
   config.roots.forEach((r, i) => out.push({ field: `roots.${i}`, path: r, access: 'read' }));
   for (const [role, spec] of Object.entries(config.data) as [string, DatasetSpec | undefined][]) {
@@ -28,6 +52,7 @@ export function pipelinePaths(config: PipelineConfig): PipelinePath[] {
       if (typeof v === 'string') out.push({ field: `data.${role}.${key}`, path: v, access: 'read' });
     }
   }
+  for (const p of passes) for (const f of declaredFiles(p)) out.push({ field: f.field, path: f.path, access: 'read' });
   config.outputs.forEach((o, i) =>
     out.push(
       typeof o === 'string'

@@ -33,9 +33,9 @@ export function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Key of step i: hash(key of step i-1, pass name, pass code identity, options, seed). */
-export function stepKey(previous: string, pass: string, code: string, options: unknown, seed: number): string {
-  return sha256(stepKeyText(previous, pass, code, options, seed));
+/** Key of step i: the sha256 of stepKeyText (step before, pass, code, options, seed, option files). */
+export function stepKey(...parts: Parameters<typeof stepKeyText>): string {
+  return sha256(stepKeyText(...parts));
 }
 
 /** Refuses a cache folder that is a symlink, or that cannot be created and written. */

@@ -13,6 +13,7 @@ export interface ContextParts {
   data: Partial<Record<DataRole, Dataset>>;
   runtime: InferenceBackend | undefined;
   cacheDir: string | undefined;
+  readFile: PassContext['readFile'];
 }
 
 export function throwIfAborted(signal: AbortSignal, what: string): void {
@@ -44,5 +45,6 @@ export function createPassContext(p: ContextParts): PassContext {
     },
     runtime: p.runtime,
     cacheDir: p.cacheDir,
+    readFile: p.readFile,
   };
 }

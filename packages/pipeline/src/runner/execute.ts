@@ -20,6 +20,7 @@ import { stepKeyText } from './step-key.js';
 import { throwIfAborted } from './context.js';
 import { checkGate, type GateResult } from './gates.js';
 import type { ProgressSink } from './progress-sink.js';
+import { fileHashes, type OptionFileHost } from './option-files.js';
 import { runOnePass } from './run-pass.js';
 import type { StepStore, StoredStep } from './step-store.js';
 
@@ -42,6 +43,8 @@ export interface ExecuteParts {
   signal: AbortSignal;
   logger: Logger;
   progress: ProgressSink;
+  /** The files named in pass options: hashed into step keys, read by ctx.readFile. */
+  files?: OptionFileHost;
   /** Scratch folder a pass may use between runs (Node only). */
   passCacheDir?: (p: ResolvedPass) => string | undefined;
   /** The pipeline file, for messages. */
@@ -105,7 +108,7 @@ export async function executePipeline(x: ExecuteParts): Promise<Executed> {
   const steps: ReportStep[] = [];
   for (const p of passes) {
     throwIfAborted(signal, 'pipeline');
-    key = await x.hash(stepKeyText(key, p.name, x.codeOf(p), p.options, config.seed));
+    key = await x.hash(stepKeyText(key, p.name, x.codeOf(p), p.options, config.seed, await fileHashes(p, x.files)));
     const started = now();
     const hit = await x.store?.get(key);
     let changed: boolean;
@@ -128,6 +131,7 @@ export async function executePipeline(x: ExecuteParts): Promise<Executed> {
           backend,
           progress,
           cacheDir: x.passCacheDir?.(p),
+          files: x.files,
         },
         x.file,
       );

@@ -22,6 +22,7 @@ import { checkNeeds } from './check-needs.js';
 import { throwIfAborted } from './context.js';
 import { buildReport, executePipeline, type Hasher } from './execute.js';
 import { GateError } from './gates.js';
+import type { DeclaredFile } from './option-files.js';
 import { silentLogger, silentProgress, type ProgressSink } from './progress-sink.js';
 import { canonicalJson } from './step-key.js';
 import type { StepStore } from './step-store.js';
@@ -66,6 +67,18 @@ export const webSha256: Hasher = async (data) => {
   const digest = await crypto.subtle.digest('SHA-256', bytes as BufferSource);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 };
+
+/** A file named in pass options, from the files the page was given. */
+function givenFile(files: MemoryRunOptions['files'], f: DeclaredFile): Uint8Array {
+  const bytes = files[f.path];
+  if (!bytes)
+    throw new ConfigError(`file ${f.path} was not given (pick it together with the model)`, {
+      code: 'data/file-missing',
+      file: f.path,
+      field: f.field,
+    });
+  return bytes;
+}
 
 /** Parses and validates pipeline text as `enxuto run` does (YAML, which also reads JSON). */
 export function parsePipelineSource(text: string, set: readonly string[] = []): PipelineConfig {
@@ -171,6 +184,10 @@ export async function runPipelineInMemory(
     codeOf: () => opts.codeIdentity ?? ENXUTO_VERSION,
     hash,
     store: opts.store,
+    files: {
+      hash: (f) => hash(givenFile(opts.files, f)),
+      read: async (f) => givenFile(opts.files, f),
+    },
     data,
     backend: opts.backend,
     signal,

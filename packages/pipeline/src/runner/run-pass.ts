@@ -6,6 +6,7 @@ import { AbortedError, checkModel, ConfigError, FormatError, isEnxutoError, type
 import type { ResolvedPass } from '../config/validate.js';
 import type { DataRole, Dataset, Logger } from '@enxuto/pass';
 import { createPassContext } from './context.js';
+import { fileReader, type OptionFileHost } from './option-files.js';
 import type { ProgressSink } from './progress-sink.js';
 
 export interface PassRunParts {
@@ -16,6 +17,8 @@ export interface PassRunParts {
   backend: InferenceBackend;
   progress: ProgressSink;
   cacheDir: string | undefined;
+  /** The files this pass's options name (option-files.ts). */
+  files: OptionFileHost | undefined;
 }
 
 export async function runOnePass(p: ResolvedPass, model: Model, parts: PassRunParts, file: string | undefined) {
@@ -29,6 +32,7 @@ export async function runOnePass(p: ResolvedPass, model: Model, parts: PassRunPa
     data: parts.data,
     runtime: p.definition.needs.includes('runtime') || p.definition.needs.includes('data') ? parts.backend : undefined,
     cacheDir: parts.cacheDir,
+    readFile: fileReader(p, parts.files, file),
   });
   const fail = (e: unknown, stage: string) => {
     if (parts.signal.aborted || e instanceof AbortedError || (isEnxutoError(e) && e.code === 'aborted')) {

@@ -24,6 +24,7 @@ import { CodeIdentity } from './code-identity.js';
 import { ContentHasher } from './content-hash.js';
 import { throwIfAborted } from './context.js';
 import { buildReport, executePipeline } from './execute.js';
+import { PipelineFiles } from './node-option-files.js';
 import { planRun } from './plan-run.js';
 import { asEnxutoError } from './run-pass.js';
 import { checkNeeds } from './check-needs.js';
@@ -114,11 +115,15 @@ export async function runPipeline(
   const protect = new ProtectedFiles().add(inputPath);
   if (file) protect.add(file);
   const cacheDir = opts.cacheDir === false ? undefined : resolve(opts.cacheDir ?? join(baseDir, '.enxuto-cache'));
+  // File hashes (datasets, pass code, option files) are remembered in the cache folder between runs.
+  const hasher = new ContentHasher(cacheDir ? join(cacheDir, 'file-hashes.json') : undefined);
+  const roots = [baseDir, ...config.roots];
+  // Files named in pass options (sensitivity, teacher): confined like data, protected, hashed.
+  const optionFiles = new PipelineFiles(passes, { baseDir, roots, protect, limits, file }, hasher);
   const planOpts = { baseDir, protect, force: opts.force ?? false, cacheDir, file };
   planRun(config, planOpts);
   const data: Partial<Record<DataRole, Dataset>> = {};
   const dataFiles: Record<string, { spec: unknown; files: CheckedFile[] }> = {};
-  const roots = [baseDir, ...config.roots];
   const open = (role: DataRole, modelInput?: ModelInput) => {
     const spec = config.data[role];
     const files: CheckedFile[] = [];
@@ -159,8 +164,6 @@ export async function runPipeline(
   protect.addAll(input.files);
   const plan = planRun(config, planOpts);
   const cache = cacheDir ? new PassCache(cacheDir, protect) : undefined;
-  // File hashes (datasets, pass code) are remembered in the cache folder between runs.
-  const hasher = new ContentHasher(cacheDir ? join(cacheDir, 'file-hashes.json') : undefined);
   const code = new CodeIdentity(hasher);
   checkModel(input.model);
   for (const role of roles) if (takesModelShape(config.data[role])) open(role, modelInputOf(input.model));
@@ -189,6 +192,7 @@ export async function runPipeline(
     codeOf: (p) => (cache && p.packageDir ? code.of(p.packageDir) : `${p.source}@${ENXUTO_VERSION}`),
     hash: sha256,
     store: cache,
+    files: optionFiles,
     data,
     backend,
     signal,

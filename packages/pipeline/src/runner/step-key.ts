@@ -13,7 +13,17 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** What step i's key hashes: the key of step i-1, the pass name, its code identity, options, seed. */
-export function stepKeyText(previous: string, pass: string, code: string, options: unknown, seed: number): string {
-  return canonicalJson({ previous, pass, code, options, seed });
+/**
+ * What step i's key hashes: the key of step i-1, the pass name, its code identity, options, seed,
+ * and the content hash of every file its options name (by field; left out when there are none).
+ */
+export function stepKeyText(
+  previous: string,
+  pass: string,
+  code: string,
+  options: unknown,
+  seed: number,
+  files: Readonly<Record<string, string>> = {},
+): string {
+  return canonicalJson({ previous, pass, code, options, seed, ...(Object.keys(files).length ? { files } : {}) });
 }

@@ -5,12 +5,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { isEnxutoError } from '@enxuto/ir';
-import { applyOverrides, parsePipelineConfig } from '@enxuto/pipeline/node';
+import { applyOverrides, loadPlugins, type PassRegistry, parsePipelineConfig } from '@enxuto/pipeline/node';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { checkTrialInsideRoots } from '../confine.js';
 import { TrialPool } from '../pool/pool.js';
+import { projectRootOf } from '../prepare.js';
 import { recordOf, type TrialJob, type TrialOutcome } from '../trial.js';
 import { verifyJob } from './sign.js';
 import { DEFAULT_QUEUE_NAME, KEY_PREFIX, SweepStore } from './store.js';
@@ -28,6 +30,11 @@ export interface QueueWorkerOptions {
   roots: readonly string[];
   /** Plugin packages trials may load. */
   allowPlugins: readonly string[];
+  /**
+   * The passes trials run (the CLI: the built-ins): with it, files named in pass options
+   * (sensitivity, teacher) are confined to the roots too, before the trial starts.
+   */
+  registry?: () => PassRegistry;
   /** How long a trial's lock lasts unrenewed: a dead worker's trial is retried after about this long. */
   lockMs?: number;
   name?: string;
@@ -80,7 +87,12 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
           'queue/plugin-not-allowed',
           `plugin ${banned.join(', ')} is not on worker ${name}'s allow-list (enxuto worker --allow-plugin)`,
         );
-      checkTrialInsideRoots(t, opts.roots);
+      let registry: PassRegistry | undefined;
+      if (opts.registry) {
+        registry = opts.registry().clone();
+        if (config.plugins.length) await loadPlugins(config.plugins, registry, projectRootOf(dirname(t.pipelineFile)));
+      }
+      checkTrialInsideRoots(t, opts.roots, registry);
       if ((await sha256Of(t.input.path)) !== t.input.sha256)
         return refusal(
           'queue/input-differs',
