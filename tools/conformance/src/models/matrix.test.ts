@@ -22,6 +22,17 @@ describe('real-model matrix', () => {
     expect(md).toContain('| onnx-mnist-8 | onnx | ok |');
   }, 120_000);
 
+  it('silero_vad_v5 -> ONNX keeps its dynamic dims: pinned, onnxruntime rejected the If branch not taken', async () => {
+    const source = {
+      name: 'silero_vad_v5',
+      path: sharedPath('models', 'zoo', 'silero_vad_v5', 'silero_vad_v5.onnx'),
+      format: 'onnx' as const,
+    };
+    const cells = await runModel(source, () => {});
+    expect(cells.onnx.status, cells.onnx.detail).toBe('pass');
+    expect(cells.onnx.metric).toBeLessThanOrEqual(1e-4);
+  }, 120_000);
+
   it('a red cell is listed with its reason', () => {
     const fail: CellResult = { status: 'refused', detail: 'Erf has no TFLite op', seconds: 0 };
     const ok: CellResult = { status: 'pass', seconds: 0 };
