@@ -222,7 +222,10 @@ if (warnings.length) fail(`npm install printed ${warnings.length} warnings`, war
 const enxuto = (argv, opts) => run('npx', ['--no-install', 'enxuto', ...argv], project, opts);
 const version = enxuto(['--version']).stdout.trim();
 if (version !== versions.get('@enxuto/cli')) fail(`enxuto --version printed ${JSON.stringify(version)}`);
-step(`npx enxuto --version: ${version}`);
+// The package name runs it too (its only bin), as `npx @enxuto/cli` does for someone without it.
+const byPackage = run('npx', ['--no-install', '@enxuto/cli', '--version'], project).stdout.trim();
+if (byPackage !== version) fail(`npx @enxuto/cli --version printed ${JSON.stringify(byPackage)}`);
+step(`npx enxuto --version and npx @enxuto/cli --version: ${version}`);
 
 // 5. A plugin, as docs/writing-a-pass.md starts one: scaffold it as a workspace of the project,
 // install, build, typecheck, test.
