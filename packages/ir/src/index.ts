@@ -4,6 +4,7 @@ export { printable } from './printable.js';
 export * from './dtype.js';
 export * from './float16.js';
 export * from './tensor.js';
+export { decodeBytes, encodeValues, packSubByte, unpackSubByte } from './tensor-bytes.js';
 export * from './quant.js';
 export * from './types.js';
 export * from './attr.js';

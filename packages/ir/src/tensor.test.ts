@@ -7,12 +7,11 @@ import {
   LazyTensor,
   SparseTensor,
   int64Tensor,
-  packSubByte,
   stringTensor,
   tensorFromBytes,
   tensorFromValues,
-  unpackSubByte,
 } from './tensor.js';
+import { packSubByte, unpackSubByte } from './tensor-bytes.js';
 
 describe('float16 and bfloat16', () => {
   it('round-trips exactly representable values and rounds to nearest even', () => {
