@@ -3,6 +3,7 @@ export * from './errors.js';
 export { printable } from './printable.js';
 export * from './dtype.js';
 export * from './float16.js';
+export { concatBytes } from './bytes.js';
 export * from './tensor.js';
 export { decodeBytes, encodeValues, packSubByte, unpackSubByte } from './tensor-bytes.js';
 export * from './quant.js';

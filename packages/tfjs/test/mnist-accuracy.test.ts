@@ -1,12 +1,13 @@
 // The shared TF.js models convert to ONNX and back (tfjs -> IR -> ONNX -> IR -> tfjs) and keep their
 // MNIST accuracy on the 10,000 official test digits, as measured by TF.js running the result.
+import { concatBytes } from '@enxuto/ir';
 import { readOnnx, writeOnnxBytes } from '@enxuto/onnx';
 import { sharedPath } from '@enxuto/test-support';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readTfjs, writeTfjs } from '../src/index.js';
 import { readTfjsModel } from '../src/node.js';
 import { accuracy, loadMnistTest, type Mnist } from './helpers/mnist.js';
-import { concat, ortSession, runOrt } from './helpers/ort.js';
+import { ortSession, runOrt } from './helpers/ort.js';
 import { loadGraph, memoryHandler, runGraph } from '@enxuto/test-support/tfjs';
 
 let data: Mnist;
@@ -50,7 +51,7 @@ describe('MNIST accuracy through tfjs -> IR -> ONNX -> IR -> tfjs', () => {
     const q = await accuracy(data, 1 / 255, (x, n) => runGraph(tfm, x, [n, ...m.shape], [m.output])[0]!);
     expect(q.accuracy).toBeGreaterThanOrEqual(m.expected - 0.002);
     // And the IR read back from the quantized files agrees with TF.js on every digit.
-    const session = await ortSession(readTfjs(modelJson, concat(shards)));
+    const session = await ortSession(readTfjs(modelJson, concatBytes(shards)));
     const viaOrt = await accuracy(data, 1 / 255, (x, n) => runOrt(session, m.input, x, [n, ...m.shape], m.output));
     expect(viaOrt.accuracy).toBeCloseTo(q.accuracy, 3);
   });

@@ -1,8 +1,9 @@
 // The reader's op table, checked by the runtimes: small hand-built graph models (GraphDef JSON +
 // weights) run in tf.loadGraphModel, and, read into the IR, in onnxruntime; outputs must agree.
+import { concatBytes } from '@enxuto/ir';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readTfjs } from '../src/index.js';
-import { concat, maxScaledDiff, ortSession, runOrt, seededInput } from './helpers/ort.js';
+import { maxScaledDiff, ortSession, runOrt, seededInput } from './helpers/ort.js';
 import { loadGraph, memoryHandler, runGraph, tf, tfReady } from '@enxuto/test-support/tfjs';
 
 // The reference here is TF.js's cpu backend: the wasm backend (4.22) computes _FusedMatMul with
@@ -173,7 +174,7 @@ describe('TF.js -> IR: each op runs in onnxruntime as in TF.js', () => {
       const b = new GraphBuilder(shape);
       build(b);
       const json = b.json();
-      const bytes = concat(b.data);
+      const bytes = concatBytes(b.data);
       const x = seededInput(
         shape.reduce((p, d) => p * d, 1),
         42,

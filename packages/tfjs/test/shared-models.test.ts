@@ -1,7 +1,7 @@
 // The real TF.js and ONNX models in ../shared: read into the IR, checked by onnxruntime, written
 // back as TF.js graph models and checked by TF.js itself (tf.loadGraphModel).
 import { readFileSync } from 'node:fs';
-import { checkModel, type Model, opHistogram } from '@enxuto/ir';
+import { checkModel, concatBytes, type Model, opHistogram } from '@enxuto/ir';
 import { readOnnx, writeOnnxBytes } from '@enxuto/onnx';
 import { join } from 'node:path';
 import { sharedPath, tempDir } from '@enxuto/test-support';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readTfjs, writeTfjs, type WeightQuantize } from '../src/index.js';
 import { readTfjsModel, writeTfjsModel, type WriteTfjsModelOptions } from '../src/node.js';
 import { folderHandler, loadGraph, loadLayers, memoryHandler, runGraph, tf } from '@enxuto/test-support/tfjs';
-import { concat, maxRelativeToRange, maxScaledDiff, ortSession, runOrt, seededInput } from './helpers/ort.js';
+import { maxRelativeToRange, maxScaledDiff, ortSession, runOrt, seededInput } from './helpers/ort.js';
 
 const GRAPH = sharedPath('models', 'tfjs-mnist-graph', 'model.json');
 const LAYERS = sharedPath('models', 'tfjs-mnist-layers', 'model.json');
@@ -162,7 +162,7 @@ describe('written graph models run in tf.loadGraphModel like onnxruntime runs th
         const got = await tfjsOutputFromFolder(model, { quantize: q }, x, c);
         expect(maxRelativeToRange(want, got)).toBeLessThan(BOUNDS[q]);
         // Reading the quantized files back gives what TF.js computes from them.
-        const again = readTfjs(modelJson, concat(shards));
+        const again = readTfjs(modelJson, concatBytes(shards));
         const fromIr = await runOrt(await ortSession(again), c.input, x, c.shape, c.output);
         expect(maxScaledDiff(got, fromIr)).toBeLessThan(1e-4);
       });
@@ -195,7 +195,7 @@ describe('written graph models run in tf.loadGraphModel like onnxruntime runs th
     const c = CASES[2]!;
     const model = c.read();
     const { modelJson, shards } = writeTfjs(model);
-    const back = readTfjs(modelJson, concat(shards));
+    const back = readTfjs(modelJson, concatBytes(shards));
     const x = seededInput(784, 5, 255);
     const want = await runOrt(await ortSession(model), c.input, x, c.shape, c.output);
     const got = await runOrt(await ortSession(back), c.input, x, c.shape, c.output);

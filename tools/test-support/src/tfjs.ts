@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { concatBytes } from '@enxuto/ir';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
@@ -18,17 +19,6 @@ export function tfReady(): Promise<void> {
   return ready;
 }
 
-function concat(parts: Uint8Array[]): ArrayBuffer {
-  const total = parts.reduce((s, p) => s + p.byteLength, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.byteLength;
-  }
-  return out.buffer;
-}
-
 /** An IOHandler over a model.json object and its shard bytes (in manifest order). */
 export function memoryHandler(modelJson: any, shards: Uint8Array[]): tf.io.IOHandler {
   return {
@@ -40,7 +30,7 @@ export function memoryHandler(modelJson: any, shards: Uint8Array[]): tf.io.IOHan
       signature: modelJson.signature,
       userDefinedMetadata: modelJson.userDefinedMetadata,
       weightSpecs: modelJson.weightsManifest.flatMap((g: any) => g.weights),
-      weightData: concat(shards),
+      weightData: concatBytes(shards).slice().buffer,
     }),
   };
 }

@@ -1,12 +1,12 @@
 // A lone TensorProto (the test_data_set_N/input_N.pb files of ONNX conformance suites).
-import { EnxutoError, FormatError, type Tensor } from '@enxuto/ir';
+import { concatBytes, EnxutoError, FormatError, type Tensor } from '@enxuto/ir';
 import type { ExternalDataResolver } from '../external/resolver.js';
 import type { TensorProto } from '../schema/messages.js';
 import { TensorProtoType } from '../schema/root.js';
 import { decodeMessage } from '../wire/decode.js';
 import { tensorToProto } from '../write/write-tensor.js';
 import { encodeChunked } from '../write/encode-chunked.js';
-import { coalesce, concatChunks, materialize } from '../write/parts.js';
+import { coalesce, materialize } from '../write/parts.js';
 import { has } from './context.js';
 import { readTensor } from './read-tensor.js';
 
@@ -39,5 +39,5 @@ export function readOnnxTensor(
 /** Encodes a tensor as TensorProto bytes (raw_data, or string_data for strings). */
 export function writeOnnxTensor(tensor: Tensor, name?: string): Uint8Array {
   const msg = tensorToProto({ external: undefined }, tensor, name !== undefined ? { name } : {}, false);
-  return concatChunks(materialize(coalesce(encodeChunked(TensorProtoType, msg).chunks)));
+  return concatBytes(materialize(coalesce(encodeChunked(TensorProtoType, msg).chunks)));
 }

@@ -75,15 +75,3 @@ export function materialize(chunks: readonly Chunk[]): Uint8Array[] {
     return b;
   });
 }
-
-export function concatChunks(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const total = chunks.reduce((s, c) => s + c.byteLength, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.byteLength;
-  }
-  return out;
-}

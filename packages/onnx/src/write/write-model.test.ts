@@ -1,8 +1,7 @@
-import { Graph, LazyTensor, Model, UnsupportedError, float32Tensor, tensorFromBytes } from '@enxuto/ir';
+import { concatBytes, Graph, LazyTensor, Model, UnsupportedError, float32Tensor, tensorFromBytes } from '@enxuto/ir';
 import { describe, expect, it } from 'vitest';
 import { memoryExternalData } from '../external/resolver.js';
 import { readOnnx } from '../read/read-model.js';
-import { concatChunks } from './parts.js';
 import { writeOnnx, writeOnnxWithExternalData } from './write-model.js';
 
 function modelWith(...tensors: [string, ReturnType<typeof float32Tensor>][]): Model {
@@ -23,7 +22,7 @@ describe('writeOnnx chunks', () => {
     expect(chunks.filter((c) => c === big)).toHaveLength(1);
     expect(chunks.length).toBeLessThanOrEqual(3);
     expect(
-      Buffer.from(readOnnx(concatChunks(chunks)).graph.value('big')!.const!.bytes()).equals(Buffer.from(big)),
+      Buffer.from(readOnnx(concatBytes(chunks)).graph.value('big')!.const!.bytes()).equals(Buffer.from(big)),
     ).toBe(true);
   });
 
@@ -52,9 +51,9 @@ describe('external data in memory (browser-safe path)', () => {
     const w = Float32Array.from({ length: 5000 }, (_, i) => i / 7);
     const m = modelWith(['w', float32Tensor([5000], w)], ['b', float32Tensor([3], [1, 2, 3])]);
     const out = writeOnnxWithExternalData(m, { externalData: { location: 'weights.bin', threshold: 100 } });
-    const data = concatChunks(out.data);
+    const data = concatBytes(out.data);
     expect(data.byteLength).toBe(20000);
-    const back = readOnnx(concatChunks(out.model), { externalData: memoryExternalData({ 'weights.bin': data }) });
+    const back = readOnnx(concatBytes(out.model), { externalData: memoryExternalData({ 'weights.bin': data }) });
     const t = back.graph.value('w')!.const!;
     expect(t.bytes().buffer).toBe(data.buffer);
     expect(Array.from(t.toFloat32())).toEqual(Array.from(w));

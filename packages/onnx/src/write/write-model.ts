@@ -1,5 +1,5 @@
 // writeOnnx: IR Model -> ONNX bytes, as chunks (tensor bytes are never concatenated).
-import { UnsupportedError, type Model } from '@enxuto/ir';
+import { concatBytes, UnsupportedError, type Model } from '@enxuto/ir';
 import { normalizeLocation } from '../external/location.js';
 import { EXTRAS } from '../read/read-graph.js';
 import { bigIntToInt64 } from '../schema/int64.js';
@@ -7,7 +7,7 @@ import type { ModelProto, OpaqueMessage, TrainingInfoProto } from '../schema/mes
 import { ModelProtoType } from '../schema/root.js';
 import { setStrings, type WriteContext } from './context.js';
 import { encodeChunked } from './encode-chunked.js';
-import { Parts, coalesce, concatChunks, materialize, type Chunk } from './parts.js';
+import { Parts, coalesce, materialize, type Chunk } from './parts.js';
 import { functionToProto, graphToProto, opsetsToProto } from './write-graph.js';
 import { metadataToProto } from './write-type.js';
 
@@ -92,7 +92,7 @@ export function writeOnnx(model: Model, opts: WriteOnnxOptions = {}): Uint8Array
 
 /** The model as one buffer: convenient for small models. */
 export function writeOnnxBytes(model: Model, opts: WriteOnnxOptions = {}): Uint8Array {
-  return concatChunks(writeOnnx(model, opts));
+  return concatBytes(writeOnnx(model, opts));
 }
 
 /** Model and external data file as chunk lists (browser-safe; the Node entry writes them to disk). */

@@ -49,13 +49,3 @@ export function maxRelativeToRange(a: ArrayLike<number>, b: ArrayLike<number>, m
   }
   return top === 0 ? m : m / top;
 }
-
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.byteLength;
-  }
-  return out;
-}
