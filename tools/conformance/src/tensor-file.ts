@@ -29,7 +29,11 @@ export async function readTensorFile(bytes: Uint8Array, file: string): Promise<T
   // A later `name` field (8) overrides the file's own, so the initializer always has a name.
   const tensor = concatBytes([bytes, field(0x42, NAME)]);
   const graph = concatBytes([field(0x2a, tensor), field(0x12, new TextEncoder().encode('g'))]);
-  const model = concatBytes([new Uint8Array([0x08, 0x08]), field(0x3a, graph), field(0x42, new Uint8Array([0x10, 0x0d]))]);
+  const model = concatBytes([
+    new Uint8Array([0x08, 0x08]),
+    field(0x3a, graph),
+    field(0x42, new Uint8Array([0x10, 0x0d])),
+  ]);
   const m = await readOnnx(model, { file });
   const v = m.graph.value('t');
   if (!v?.const) throw new UnsupportedError('unsupported: not a TensorProto', { code: 'conformance/not-tensor', file });

@@ -21,9 +21,9 @@ describe('writeOnnx chunks', () => {
     const chunks = writeOnnx(m);
     expect(chunks.filter((c) => c === big)).toHaveLength(1);
     expect(chunks.length).toBeLessThanOrEqual(3);
-    expect(
-      Buffer.from(readOnnx(concatBytes(chunks)).graph.value('big')!.const!.bytes()).equals(Buffer.from(big)),
-    ).toBe(true);
+    expect(Buffer.from(readOnnx(concatBytes(chunks)).graph.value('big')!.const!.bytes()).equals(Buffer.from(big))).toBe(
+      true,
+    );
   });
 
   it('refuses inline models over 2 GiB before loading any lazy bytes', () => {
