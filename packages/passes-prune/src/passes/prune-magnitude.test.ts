@@ -141,6 +141,12 @@ describe('prune-magnitude', () => {
   });
 });
 
+describe('distillation while fine-tuning', () => {
+  it("uses the distill pass's soft-target defaults (T 4, alpha 0.9)", () => {
+    expect(pruneMagnitudeOptions.parse({ distill: {} }).distill).toEqual({ temperature: 4, alpha: 0.9 });
+  });
+});
+
 describe('gradual schedule', () => {
   it('steps through the polynomial schedule, overrides included, and never revives a pruned weight', async () => {
     const m = gemmMlp();

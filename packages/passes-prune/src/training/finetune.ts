@@ -55,7 +55,7 @@ export type FinetuneOptions = z.output<typeof finetuneSchema>;
 export const distillSchema = z
   .strictObject({
     temperature: z.number().positive().default(4).describe('softening temperature'),
-    alpha: z.number().min(0).max(1).default(0.7).describe('weight of the soft targets (the rest: hard labels)'),
+    alpha: z.number().min(0).max(1).default(0.9).describe('weight of the soft targets (the rest: hard labels)'),
   })
   .describe('distil from the unpruned model while fine-tuning');
 export type DistillOptions = z.output<typeof distillSchema>;
@@ -79,8 +79,8 @@ export async function finetune(model: Model, run: FinetuneRun): Promise<TrainRes
   const loss = run.teacher
     ? distillationLoss({
         teacherLogits: (b) => run.teacher!.logits(b),
-        temperature: run.distill?.temperature ?? 4,
-        alpha: run.distill?.alpha ?? 0.7,
+        // Without options, distillationLoss's defaults (T 4, alpha 0.9), as the distill pass has.
+        ...(run.distill ? { temperature: run.distill.temperature, alpha: run.distill.alpha } : {}),
       })
     : undefined;
   return train(model, {
