@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attr, float32Tensor, Graph, Model } from '@enxuto/ir';
 import { writeOnnxBytes } from '@enxuto/onnx';
-import { repoRoot } from '@enxuto/test-support';
+import { repoRoot, sharedPath } from '@enxuto/test-support';
 import type { BundledModel } from '../scripts/build-app.js';
 
 /**
@@ -76,4 +76,30 @@ export function imageModel(dir: string): BundledModel {
   const path = join(dir, 'image.onnx');
   writeFileSync(path, writeOnnxBytes(m));
   return { id: 'image-rgb', name: 'Mean colour (16x16 RGB)', path, precision: 'fp32' };
+}
+
+/**
+ * tiny-gpt2-hf (a GPT-2 with a KV cache) in fp32 and its q8 and q4 variants, written by the real
+ * `enxuto variants` command into `dir`.
+ */
+export function decoderVariants(dir: string): BundledModel[] {
+  const src = sharedPath('models', 'zoo', 'tiny-gpt2-hf');
+  const out = join(dir, 'tiny-gpt2-variants');
+  const cli = join(repoRoot, 'packages', 'cli', 'src', 'main.ts');
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=source', cli, 'variants', src, '--out', out, '--dtypes', 'q8,q4'],
+    { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 },
+  );
+  if (run.status !== 0) throw new Error(`enxuto variants (tiny-gpt2-hf) failed with ${run.status}:\n${run.stderr}`);
+  return [
+    ['fp32', 'model.onnx'],
+    ['q8', 'model_quantized.onnx'],
+    ['q4', 'model_q4.onnx'],
+  ].map(([precision, file]) => ({
+    id: `gpt2-${precision}`,
+    name: `tiny-gpt2 ${precision}`,
+    path: join(out, 'onnx', file!),
+    precision: precision!,
+  }));
 }

@@ -2,9 +2,12 @@
 // cross-entropy against fp32 for q8, q4 (round to nearest and GPTQ), q4f16, and 3-bit round to
 // nearest vs GPTQ, with onnxruntime's own MatMulNBits quantizer (round to nearest, GPTQ, HQQ; see
 // ort-reference.ts) as the reference, on tiny-gpt2-hf (stdlib held-out windows, as its build script
-// made them) and tiny_gpt_bytes (its heldout_tokens.npy). Writes tools/bench/llm/RESULTS.md (with the
-// streaming figures of RESULTS-stream.json when present); then `node tools/scripts/merge-reports.mjs`.
-//   npm run bench:llm-quality -w @enxuto/bench [-- --windows N]
+// made them) and tiny_gpt_bytes (its heldout_tokens.npy). Records RESULTS-quality.json and renders
+// RESULTS.md from it (report.ts); then `node tools/scripts/merge-reports.mjs`.
+//   npm run bench:llm-quality -w @enxuto/bench [-- --windows N]   (default 32 held-out windows)
+//   npm run bench:llm-quality -w @enxuto/bench -- --all-windows [--variants fp32,q4]
+//     fp32, q8, q4 (ours, onnxruntime's) on every held-out window of tiny-gpt2-hf (577; slow),
+//     recorded beside the main table.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,10 +21,32 @@ import { ortNodeBackend } from '@enxuto/runtime/node';
 import { sharedPath } from '@enxuto/test-support';
 import { stdlibWindows } from './heldout-tokens.js';
 import { ortNbits } from './ort-reference.js';
-import { streamSection } from './stream-report.js';
+import {
+  GPTQ3,
+  ORT_GPTQ,
+  ORT_Q4,
+  OURS_GPTQ,
+  OURS_Q4,
+  qualityResultsFile,
+  readQualityResults,
+  RTN3,
+  writeResults,
+  type ModelResult,
+  type Row,
+} from './report.js';
 
-const { values } = parseArgs({ options: { windows: { type: 'string', default: '100000' } } });
-const maxWindows = Number(values.windows);
+const { values } = parseArgs({
+  options: {
+    windows: { type: 'string', default: '32' },
+    'all-windows': { type: 'boolean', default: false },
+    variants: { type: 'string' },
+  },
+});
+const allWindows = values['all-windows'];
+const maxWindows = allWindows ? Infinity : Number(values.windows);
+/** What --all-windows runs unless --variants says (labels start with these words). */
+const ALL_WINDOWS_VARIANTS = ['fp32', 'q8', 'q4 round', 'q4 GPTQ', 'onnxruntime q4 round to nearest, embeddings'];
+const wanted = values.variants?.split(',') ?? (allWindows ? ALL_WINDOWS_VARIANTS : undefined);
 
 function dataset(w: TokenWindows, count: number) {
   return createDataset({
@@ -33,23 +58,7 @@ function dataset(w: TokenWindows, count: number) {
   });
 }
 
-interface Row {
-  name: string;
-  bytes: number;
-  crossEntropy: number;
-  kl: number;
-  top1: number;
-  error?: string;
-}
-
-const RTN3 = '3-bit symmetric round to nearest (block 32)';
-const GPTQ3 = '3-bit symmetric GPTQ (block 32)';
-const OURS_Q4 = 'q4 round to nearest (block 32, asymmetric)';
-const OURS_GPTQ = 'q4 GPTQ (block 32, asymmetric; 32 calibration windows)';
-const ORT_Q4 = 'onnxruntime q4 round to nearest, embeddings too (Gemm as MatMul)';
-const ORT_GPTQ = 'onnxruntime q4 GPTQ, embeddings by round to nearest (Gemm as MatMul)';
-
-async function measure(name: string, file: string, heldout: TokenWindows, calib: TokenWindows): Promise<string> {
+async function measure(name: string, file: string, heldout: TokenWindows, calib: TokenWindows): Promise<ModelResult> {
   const model = readOnnxFile(file);
   const floatBytes = writeOnnxBytes(model);
   // onnxruntime's quantizer, block 32 asymmetric as ours; '--gemm-as-matmul' lets it see Gemm weights.
@@ -93,6 +102,8 @@ async function measure(name: string, file: string, heldout: TokenWindows, calib:
   ];
   const rows: Row[] = [];
   for (const [label, make] of variants) {
+    // fp32 always: the others are measured against it.
+    if (wanted && label !== 'fp32' && !wanted.some((w) => label.startsWith(w))) continue;
     const t0 = performance.now();
     try {
       const m = await make();
@@ -115,50 +126,17 @@ async function measure(name: string, file: string, heldout: TokenWindows, calib:
     }
   }
 
-  const base = rows[0]!;
-  const windows = Math.min(maxWindows, heldout.rows);
-  const lines = [
-    `### ${name}`,
-    '',
-    `Held-out: ${windows} of ${heldout.description}; fp32 perplexity **${Math.exp(base.crossEntropy).toFixed(2)}**. Calibration (GPTQ): ${Math.min(32, calib.rows)} windows of ${calib.description}.`,
-    '',
-    '| variant | bytes | size vs fp32 | cross-entropy (nats) | vs fp32 | KL from fp32 | top-1 agreement |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) =>
-      r.error
-        ? `| ${r.name} | failed: ${r.error.replace(/\|/g, '/').slice(0, 200)} | | | | | |`
-        : `| ${r.name} | ${r.bytes.toLocaleString('en')} | ${(r.bytes / base.bytes).toFixed(3)}x | ${r.crossEntropy.toFixed(4)} | ${r === base ? '' : `${(((r.crossEntropy - base.crossEntropy) / base.crossEntropy) * 100).toFixed(2)} %`} | ${r === base ? '' : r.kl.toFixed(4)} | ${r === base ? '' : `${(r.top1 * 100).toFixed(1)} %`} |`,
-    ),
-  ];
-  const increase = (label: string) => {
-    const r = rows.find((x) => x.name === label);
-    return r ? r.crossEntropy - base.crossEntropy : NaN;
+  return {
+    name,
+    heldout: { windows: Math.min(maxWindows, heldout.rows), description: heldout.description },
+    calibration: { windows: Math.min(32, calib.rows), description: calib.description },
+    rows,
   };
-  const rtn3 = increase(RTN3);
-  const gptq3 = increase(GPTQ3);
-  if (Number.isFinite(rtn3) && Number.isFinite(gptq3))
-    lines.push(
-      '',
-      `3-bit: GPTQ recovers **${((1 - gptq3 / rtn3) * 100).toFixed(0)} %** of round to nearest's cross-entropy increase.`,
-    );
-  const pct = (d: number) => `${((d / base.crossEntropy) * 100).toFixed(2)} %`;
-  const vs = (ours: string, theirs: string, what: string) => {
-    const [a, b] = [increase(ours), increase(theirs)];
-    const [sa, sb] = [rows.find((x) => x.name === ours)!.bytes, rows.find((x) => x.name === theirs)!.bytes];
-    if (Number.isFinite(a) && Number.isFinite(b))
-      lines.push(
-        '',
-        `${what}: enxuto +${pct(a)} at ${(sa / base.bytes).toFixed(3)}x, onnxruntime +${pct(b)} at ${(sb / base.bytes).toFixed(3)}x.`,
-      );
-  };
-  vs(OURS_Q4, ORT_Q4, 'q4 round to nearest vs onnxruntime (same weights quantized)');
-  vs(OURS_GPTQ, ORT_GPTQ, 'q4 GPTQ vs onnxruntime (same calibration windows)');
-  return lines.join('\n');
 }
 
-const sections: string[] = [];
+const models: ModelResult[] = [];
 const gpt2Dir = sharedPath('models/zoo/tiny-gpt2-hf');
-sections.push(
+models.push(
   await measure(
     'tiny-gpt2-hf (GPT-2, 4 layers, 1.34 M parameters, tied embeddings)',
     join(gpt2Dir, 'onnx/model.onnx'),
@@ -166,46 +144,40 @@ sections.push(
     stdlibWindows(gpt2Dir, 'train', 128, 40),
   ),
 );
-const bytesDir = sharedPath('models/zoo/tiny_gpt_bytes');
-const scripts = sharedPath('models/zoo/_scripts');
-const scriptBytes = readdirSync(scripts)
-  .filter((f) => f.endsWith('.py'))
-  .sort()
-  .flatMap((f) => [...readFileSync(join(scripts, f))]);
-sections.push(
-  await measure(
-    'tiny_gpt_bytes (byte-level GPT)',
-    join(bytesDir, 'tiny_gpt.onnx'),
-    tokensFromNpy(readFileSync(join(bytesDir, 'heldout_tokens.npy')), 'heldout_tokens.npy'),
-    windowsOf(scriptBytes, 128, 'the zoo build scripts (bytes)'),
-  ),
-);
+if (!allWindows) {
+  const bytesDir = sharedPath('models/zoo/tiny_gpt_bytes');
+  const scripts = sharedPath('models/zoo/_scripts');
+  const scriptBytes = readdirSync(scripts)
+    .filter((f) => f.endsWith('.py'))
+    .sort()
+    .flatMap((f) => [...readFileSync(join(scripts, f))]);
+  models.push(
+    await measure(
+      'tiny_gpt_bytes (byte-level GPT)',
+      join(bytesDir, 'tiny_gpt.onnx'),
+      tokensFromNpy(readFileSync(join(bytesDir, 'heldout_tokens.npy')), 'heldout_tokens.npy'),
+      windowsOf(scriptBytes, 128, 'the zoo build scripts (bytes)'),
+    ),
+  );
+}
 
-const stream = streamSection();
-if (stream) sections.push(stream);
-
-const doc = `## Language models: weight-only variants (\`@enxuto/hf\`, passes-quantize)
-
-Measured with \`tools/bench/llm/quality.ts\` in onnxruntime-node (cross-entropy of the next token
-over every position but the last of each window; KL and top-1 agreement against the fp32 model's
-next-token distributions), sizes of the written ONNX files. Measured ${new Date().toISOString().slice(0, 10)} on the shared 2-core machine.
-
-The reference is onnxruntime's own MatMulNBits quantizer (\`ort_nbits.py\`, onnxruntime 1.30's
-\`MatMulNBitsQuantizer\`, from a Python venv): its blockwise round to nearest (\`default\`), its GPTQ
-(Intel Neural Compressor's, vendored in onnxruntime, with its defaults: dampening 0.01, no act order)
-on the same 32 calibration windows as ours, and HQQ; block 32, asymmetric, as ours. It only takes
-MatMul (and Gather, by round to nearest): "as it comes" leaves GPT-2's Gemm layers and the
-embeddings float; "Gemm as MatMul" rewrites each Gemm as MatMul + Add first so that it quantizes the
-same weights as ours.
-
-onnxruntime 1.30's GPTQ gives exactly the codes of its round to nearest: its vendored \`gptq()\`
-(\`onnxruntime/quantization/neural_compressor/weight_only.py\`) spreads each column's rounding error
-with \`Hinv1[i:, i]\` and \`Hinv[i2:, i1:i2]\`, a column and a block below the diagonal of the *upper*
-Cholesky factor of H⁻¹, which are zero (GPTQ reads row i, \`Hinv1[i, i:]\`), so no error reaches the
-weights still to quantize. Checked apart from the models: on a random 128x64 layer with correlated
-inputs its result equals plain round to nearest to 2.5e-8.
-
-${sections.join('\n\n')}
-`;
-writeFileSync(join(import.meta.dirname, 'RESULTS.md'), doc);
-console.log(doc);
+// Read again just before writing: keep what this run did not measure.
+const before = readQualityResults();
+const today = new Date().toISOString();
+let doc;
+if (allWindows) {
+  const [m] = models;
+  const old = before?.models.find((x) => x.name === m!.name);
+  if (!before || !old) throw new Error('run the main table first (without --all-windows)');
+  const title = `Every held-out window (${m!.heldout.windows} of ${m!.heldout.description})`;
+  old.extra = [...(old.extra ?? []).filter((x) => x.title !== title), { title, measured: today, rows: m!.rows }];
+  doc = before;
+} else {
+  for (const m of models) {
+    const extra = before?.models.find((x) => x.name === m.name)?.extra;
+    if (extra) m.extra = extra;
+  }
+  doc = { measured: today.slice(0, 10), models };
+}
+writeFileSync(qualityResultsFile, `${JSON.stringify(doc, null, 2)}\n`);
+console.log(writeResults());

@@ -1,10 +1,9 @@
-// The streaming section of RESULTS.md, from RESULTS-stream.json: written by quality.ts with the
-// rest, and put in place by stream.ts after each run (so either benchmark can run alone).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// The streaming section of RESULTS.md, from RESULTS-stream.json (report.ts renders the whole file
+// after either benchmark, so either can run alone).
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const HEADING = '### Streaming: a synthetic decoder with external data';
-const resultsMd = join(import.meta.dirname, 'RESULTS.md');
 export const streamResultsFile = join(import.meta.dirname, 'RESULTS-stream.json');
 
 interface Run {
@@ -15,6 +14,8 @@ interface Run {
   measured: string;
   loadAverage: number;
   floatBytes?: number;
+  /** A remark on this run (e.g. how it was measured), printed under the table. */
+  note?: string;
 }
 
 const LABELS: Record<string, string> = {
@@ -32,10 +33,12 @@ export function streamSection(): string | undefined {
   const s = JSON.parse(readFileSync(streamResultsFile, 'utf8'));
   if (!s.runs) return undefined;
   const gb = (b: number) => (b / 1e9).toFixed(2);
+  const notes: string[] = [];
   const rows = Object.entries(s.runs as Record<string, Run>).map(([key, r]) => {
     const [name, smaller] = key.split(', ');
     const label = `${LABELS[name!] ?? name}${name === 'gptq' ? ` (${s.calibration})` : ''}${smaller ? `, **${smaller} only**` : ''}`;
     const floatBytes = r.floatBytes ?? s.floatBytes;
+    if (r.note) notes.push(`- ${label}: ${r.note}`);
     return `| ${label} | ${gb(floatBytes)} GB | ${r.seconds.toFixed(0)} | ${r.cpuSeconds.toFixed(0)} | ${(floatBytes / 1e6 / r.cpuSeconds).toFixed(1)} | **${gb(r.maxRssBytes)} GB** | ${gb(r.bytes)} GB | ${r.loadAverage} | ${r.measured.slice(0, 16).replace('T', ' ')} |`;
   });
   return [
@@ -46,14 +49,7 @@ export function streamSection(): string | undefined {
     '| variant | float weights | wall s | CPU s | MB of float weights per CPU s | peak RSS | variant bytes | load average | measured (UTC) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
+    ...(notes.length ? ['', ...notes] : []),
+    ...(s.runs.gptq ? [] : ['', 'No GPTQ run on this model is recorded yet.']),
   ].join('\n');
-}
-
-/** Puts the current streaming section into RESULTS.md in place of the old one. */
-export function refreshStreamSection(): void {
-  const section = streamSection();
-  if (!section || !existsSync(resultsMd)) return;
-  const doc = readFileSync(resultsMd, 'utf8');
-  const at = doc.indexOf(HEADING);
-  writeFileSync(resultsMd, `${(at >= 0 ? doc.slice(0, at) : `${doc.trimEnd()}\n\n`) + section}\n`);
 }

@@ -1,8 +1,9 @@
 // Streaming benchmark (issue 17): a synthetic decoder of >= 2 GB with external data, made into each
 // dtype variant (q4 by round to nearest and by GPTQ), each in a fresh process: peak RSS and weights
 // per second. Runs: fp16 q8 q4 q4f16 bnb4 gptq (default: all but bnb4).
-//   npm run bench:llm-stream -w @enxuto/bench [-- q4 gptq] [--layers N]   (results merged run by run into
-//   tools/bench/llm/RESULTS-stream.json and RESULTS.md; --layers: fewer blocks of the same widths)
+//   npm run bench:llm-stream -w @enxuto/bench [-- q4 gptq] [--layers N] [--note text]   (results merged run by run into
+//   tools/bench/llm/RESULTS-stream.json and RESULTS.md; --layers: fewer blocks of the same widths;
+//   --note: a remark printed with the run, e.g. that it was not under the lock)
 // Timings take /tmp/enxuto-bench.lock (run under `flock /tmp/enxuto-bench.lock`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,11 +12,12 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { npyInt64 } from '../quant-models/reference.js';
-import { refreshStreamSection, streamResultsFile } from './stream-report.js';
+import { writeResults } from './report.js';
+import { streamResultsFile } from './stream-report.js';
 import { decoderParameters, writeSyntheticDecoder, type DecoderShape } from './synthetic-decoder.js';
 
 const { values, positionals: asked } = parseArgs({
-  options: { layers: { type: 'string', default: '36' } },
+  options: { layers: { type: 'string', default: '36' }, note: { type: 'string' } },
   allowPositionals: true,
 });
 const layers = Number(values.layers);
@@ -41,6 +43,7 @@ interface RunResult {
   floatBytes: number;
   /** The machine's 1-minute load average when the run started (2 cores; shared). */
   loadAverage: number;
+  note?: string;
 }
 
 function run(name: string, tokens: string): RunResult {
@@ -58,7 +61,8 @@ function run(name: string, tokens: string): RunResult {
   const file = join(out, 'onnx', variantFileName('model', dtype));
   const bytes = statSync(`${file}_data`).size + statSync(file).size;
   rmSync(out, { recursive: true, force: true });
-  return { ...r, bytes, floatBytes, measured: new Date().toISOString(), loadAverage };
+  const note = values.note ? { note: values.note } : {};
+  return { ...r, bytes, floatBytes, measured: new Date().toISOString(), loadAverage, ...note };
 }
 
 mkdirSync(work, { recursive: true });
@@ -83,5 +87,5 @@ for (const name of asked.length ? asked : RUNS.filter((r) => r !== 'bnb4')) {
   const runs: Record<string, RunResult> = { ...before.runs, [key]: result };
   const doc = { shape: full, floatBytes: decoderParameters(full) * 4, calibration: '8 windows x 128 tokens', runs };
   writeFileSync(streamResultsFile, `${JSON.stringify(doc, null, 2)}\n`);
-  refreshStreamSection();
+  writeResults();
 }

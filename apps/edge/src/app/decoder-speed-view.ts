@@ -45,6 +45,7 @@ async function run(deps: DecoderSpeedDeps): Promise<void> {
       ),
     );
     out.dataset.tokensPerSecond = rows.map((r) => r.tokensPerSecond.toFixed(2)).join(',');
+    out.dataset.bytes = rows.map((r) => r.size).join(',');
     deps.setStatus(`Decoder speed done${skipped.length ? ` (not decoders: ${skipped.join(', ')})` : ''}.`);
   });
 }
