@@ -191,7 +191,9 @@ export async function runModel(
         }));
         // As a pipeline does before quantize-static: constant subgraphs (float16 weights behind
         // Cast, weights behind Transpose) folded, so the quantizer sees constant weights.
-        const folded = cloneModel(m);
+        // The model as read, as a pipeline's quantize-static sees it (pinned dims can make
+        // onnxruntime reject an If branch not taken); the TFLite int8 cell pins the result.
+        const folded = cloneModel(unpinned);
         canonicalize(folded);
         const q = (await quantizeStatic(folded, ortNodeBackend, batches)).model;
         const file = join(dir, 'model.int8.onnx');
@@ -214,11 +216,12 @@ export async function runModel(
       return results;
     }
     const q = quantized;
+    const qPinned = pinned(q, samples[0]!);
     record(
       'tflite-int8',
       await timed(async () => {
         const file = join(dir, 'model.int8.tflite');
-        await writeModel(q, file);
+        await writeModel(qPinned, file);
         const v = await judgeTfliteInt8(file, q, samples, int8Reference, outputNames, dir);
         return { status: v.pass ? 'pass' : 'fail', metric: v.metric, detail: v.detail };
       }),
