@@ -13,7 +13,7 @@ export { runPipeline, type RunOptions, type RunResult } from './runner/run-pipel
 export { PassCache, sha256, stepKey } from './runner/cache.js';
 export { consoleProgress, streamLogger, type StreamLike } from './runner/progress.js';
 export { ContentHasher } from './runner/content-hash.js';
-export { CodeIdentity, isCodeFile } from './runner/code-identity.js';
+export { CodeIdentity, isCodeFile, passCode } from './runner/code-identity.js';
 export { findPackageDir } from './plugins/package-dir.js';
 export { loadPlugins, checkPluginName, type LoadedPlugin } from './plugins/load-plugins.js';
 export { writeReport } from './report/write-report.js';

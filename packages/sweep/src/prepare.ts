@@ -7,7 +7,6 @@ import { ConfigError, isEnxutoError } from '@enxuto/ir';
 import {
   applyOverrides,
   canonicalJson,
-  ENXUTO_VERSION,
   loadPlugins,
   parsePipelineConfig,
   parsePipelineText,
@@ -17,10 +16,12 @@ import {
   sha256,
   type Gate,
   type PipelineConfig,
+  type ResolvedPass,
 } from '@enxuto/pipeline/node';
 import type { Settings } from './plan.js';
 import { objectiveOf, type LoadedSweep, type Objective } from './sweep-file.js';
 import { TRIAL_JOB_VERSION, type TrialJob } from './trial.js';
+import { TrialKeys } from './trial-key.js';
 
 /** One trial before it becomes a job: what it varies and the overrides that do it. */
 export interface TrialVariant {
@@ -69,13 +70,6 @@ function trialOverrides(trialDir: string, gates: readonly Gate[]): string[] {
   ];
 }
 
-/** The trial key: everything that decides the trial's result, nothing about where it is written. */
-function trialKey(config: PipelineConfig, inputSha: string): string {
-  const { outputs: _o, report: _r, ...rest } = config;
-  const work = { ...rest, evaluation: { ...rest.evaluation, latencyRuns: 0, perStep: false } };
-  return sha256(canonicalJson({ enxuto: ENXUTO_VERSION, input: inputSha, pipeline: work }));
-}
-
 export async function prepareSweep(
   sweep: LoadedSweep,
   variants: readonly TrialVariant[],
@@ -102,10 +96,11 @@ export async function prepareSweep(
   const sweepId = sweepIdOf(sweep.outDir);
   const cacheDir = opts.cacheDir === false ? null : resolve(opts.cacheDir ?? join(sweep.outDir, 'cache'));
   const timeoutMs = Math.round((opts.trialTimeout ?? sweep.config.trialTimeout) * 1000);
+  const keys = new TrialKeys(baseDir);
   const seen = new Map<string, number>();
   const jobs: TrialJob[] = [];
   for (const [index, v] of variants.entries()) {
-    const trialConfig = validateTrial(raw, v, index, registry, sweep);
+    const { config: trialConfig, passes: trialPasses } = validateTrial(raw, v, index, registry, sweep);
     if (needsEvaluation(objective) && !trialConfig.data.evaluation) {
       throw new ConfigError(`the objective ${objective.metric} needs data.evaluation in the pipeline`, {
         code: 'sweep/objective-needs-data',
@@ -113,7 +108,7 @@ export async function prepareSweep(
         ...(sweep.file ? { file: sweep.file } : {}),
       });
     }
-    const key = trialKey(trialConfig, input.sha256);
+    const key = keys.of(trialConfig, trialPasses);
     // Two settings that resolve to the same pipeline are one trial.
     if (seen.has(key)) continue;
     seen.set(key, index);
@@ -158,11 +153,10 @@ function validateTrial(
   index: number,
   registry: PassRegistry,
   sweep: LoadedSweep,
-): PipelineConfig {
+): { config: PipelineConfig; passes: ResolvedPass[] } {
   try {
     const config = parsePipelineConfig(applyOverrides(raw, v.set), sweep.pipelineFile);
-    resolvePasses(config, registry, sweep.pipelineFile);
-    return config;
+    return { config, passes: resolvePasses(config, registry, sweep.pipelineFile) };
   } catch (e) {
     if (!isEnxutoError(e)) throw e;
     const path = Object.keys(v.settings).find((p) => e.field === p || e.field?.startsWith(`${p}.`));

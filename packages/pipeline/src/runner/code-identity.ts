@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPackageDir } from '../plugins/package-dir.js';
+import type { ResolvedPass } from '../config/validate.js';
 import type { ContentHasher } from './content-hash.js';
+import { ENXUTO_VERSION } from './version.js';
 
 const TEST_FILE = /\.(test|spec|bench)\.[mc]?[jt]sx?$|^test-artifacts\//;
 
@@ -43,6 +45,14 @@ export class CodeIdentity {
     this.byDir.set(real, id);
     return id;
   }
+}
+
+/**
+ * A pass's code in cache keys (steps, sweep trials): its package's files and enxuto's when its
+ * package is known and there is a `code` to hash them, else its source and enxuto's version.
+ */
+export function passCode(p: Pick<ResolvedPass, 'packageDir' | 'source'>, code: CodeIdentity | undefined): string {
+  return code && p.packageDir ? code.of(p.packageDir) : `${p.source}@${ENXUTO_VERSION}`;
 }
 
 function versionOf(dir: string): string {

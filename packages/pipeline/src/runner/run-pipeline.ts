@@ -20,7 +20,7 @@ import type { PipelineReport } from '../report/report-types.js';
 import { writeReport } from '../report/write-report.js';
 import { PassCache, sha256 } from './cache.js';
 import { runKey } from './cache-key.js';
-import { CodeIdentity } from './code-identity.js';
+import { CodeIdentity, passCode } from './code-identity.js';
 import { ContentHasher } from './content-hash.js';
 import { throwIfAborted } from './context.js';
 import { buildReport, executePipeline } from './execute.js';
@@ -189,7 +189,7 @@ export async function runPipeline(
           )
         : model,
     // The files of the pass's package and of the enxuto packages it uses (no cache: not needed).
-    codeOf: (p) => (cache && p.packageDir ? code.of(p.packageDir) : `${p.source}@${ENXUTO_VERSION}`),
+    codeOf: (p) => passCode(p, cache ? code : undefined),
     hash: sha256,
     store: cache,
     files: optionFiles,
