@@ -94,14 +94,8 @@ export {
   foldMatMulAddToGemm,
   detachInitializerInputs,
 } from './graph/prepare.js';
-export {
-  insertQdq,
-  DEFAULT_QDQ_OPTIONS,
-  PASS_THROUGH_OPS,
-  type QdqOptions,
-  type QdqReport,
-  type LayerReport,
-} from './graph/insert-qdq.js';
+export { insertQdq, type QdqReport, type LayerReport } from './graph/insert-qdq.js';
+export { DEFAULT_QDQ_OPTIONS, PASS_THROUGH_OPS, type QdqOptions } from './graph/qdq-rules.js';
 export { qdqToQOperator } from './graph/to-qoperator.js';
 export { insertDynamic } from './graph/dynamic.js';
 export { quantizeWeightsOnly } from './graph/weight-only.js';

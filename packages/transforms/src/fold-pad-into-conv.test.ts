@@ -7,7 +7,7 @@ import { foldPadIntoConv } from './fold-pad-into-conv.js';
 const wave = (n: number, k = 0) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.43 + k));
 
 /** x[1,2,5,6] -> Pad(pads, value) -> Conv(3x3, 2 -> 3, convPads) -> y */
-function padConv(pads: number[], value?: number, convPads?: number[], mode?: string): Model {
+function padConv(pads: number[], value?: number, convPads?: number[], mode?: string, autoPad?: string): Model {
   const g = new Graph('pad-conv');
   const x = g.addInput('x', tensorType('float32', [1, 2, 5, 6]));
   const pad = g.addNode({
@@ -26,7 +26,10 @@ function padConv(pads: number[], value?: number, convPads?: number[], mode?: str
     name: 'conv',
     inputs: [pad.output(0), g.addInitializer('w', float32Tensor([3, 2, 3, 3], wave(54)))],
     outputs: ['y'],
-    ...(convPads ? { attributes: { pads: attr.ints(convPads) } } : {}),
+    attributes: {
+      ...(convPads ? { pads: attr.ints(convPads) } : {}),
+      ...(autoPad ? { auto_pad: attr.string(autoPad) } : {}),
+    },
   });
   g.setOutputs([conv.output(0)]);
   const m = new Model(g);
@@ -52,6 +55,15 @@ describe('foldPadIntoConv', () => {
     expect(conv.opType).toBe('Conv');
     expect(conv.getInts('pads')).toEqual([1, 1, 3, 1]);
     expect(r.model.graph.initializers().map((v) => v.name)).toEqual(['w']);
+  });
+
+  it('folds into a Conv with auto_pad VALID (zero pads, as TFLite imports write it)', async () => {
+    const r = await folds(padConv([0, 0, 1, 1, 0, 0, 1, 1], 0, undefined, undefined, 'VALID'));
+    expect(r.folded).toBe(1);
+    const conv = [...r.model.graph][0]!;
+    expect(conv.getString('auto_pad', 'NOTSET')).toBe('NOTSET');
+    expect(conv.getInts('pads')).toEqual([1, 1, 1, 1]);
+    expect((await folds(padConv([0, 0, 1, 1, 0, 0, 1, 1], 0, undefined, undefined, 'SAME_UPPER'))).folded).toBe(0);
   });
 
   it('leaves non-zero values, reflect mode and padded channels', async () => {

@@ -31,17 +31,21 @@ function tryFold(pad: Node): boolean {
   if (!y || y.isGraphOutput() || y.uses().length !== 1) return false;
   const conv = y.uses()[0]!.node;
   if (conv.opType !== 'Conv' || conv.domain !== '' || conv.input(0) !== y) return false;
-  if (conv.getString('auto_pad', 'NOTSET') !== 'NOTSET') return false;
+  // VALID is NOTSET with zero pads (TFLite and TF.js imports write it with an explicit Pad before).
+  const autoPad = conv.getString('auto_pad', 'NOTSET');
+  if (autoPad !== 'NOTSET' && autoPad !== 'VALID') return false;
   const pads = zeroPads(pad);
   const rank = pads ? pads.length / 2 : 0;
   if (!pads || rank < 3 || pads.some((p) => p < 0)) return false;
   // Batch and channel dims must stay as they are.
   if (pads[0] || pads[1] || pads[rank] || pads[rank + 1]) return false;
   const spatial = rank - 2;
-  const convPads = conv.getInts('pads', Array<number>(2 * spatial).fill(0));
+  const convPads =
+    autoPad === 'VALID' ? Array<number>(2 * spatial).fill(0) : conv.getInts('pads', Array<number>(2 * spatial).fill(0));
   if (convPads.length !== 2 * spatial) return false;
   const merged = convPads.map((p, i) => p + pads[i < spatial ? 2 + i : rank + 2 + (i - spatial)]!);
   conv.setAttr('pads', attr.ints(merged));
+  if (autoPad === 'VALID') conv.setAttr('auto_pad', attr.string('NOTSET'));
   const g = pad.graph;
   g.setInput(conv, 0, pad.input(0));
   const inputs = [...pad.inputs];

@@ -51,7 +51,7 @@ describe('int32 biases fit', () => {
       activationSymmetric: false,
     });
     const q = deadChannelConv();
-    insertQdq(q, ranges, { minInputChannels: 0 });
+    insertQdq(q, ranges, { minInputChannels: 0, minChannels: 0 });
     const conv = [...q.graph].find((n) => n.name === 'conv')!;
     const bdq = conv.inputs[2]!.producer()!;
     const qb = bdq.inputs[0]!.const!.values() as Int32Array;

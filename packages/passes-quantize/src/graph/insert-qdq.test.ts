@@ -21,7 +21,7 @@ describe('insertQdq', () => {
   it('wraps Conv and Gemm in the full DQ -> op -> Q pattern', () => {
     const m = tinyConvNet();
     prepareForQuantization(m);
-    const report = insertQdq(m, RANGES, { minInputChannels: 0 });
+    const report = insertQdq(m, RANGES, { minInputChannels: 0, minChannels: 0 });
     checkModel(m);
     const ops = [...m.graph].map((n) => n.opType);
     expect(ops.filter((o) => o === 'Relu')).toEqual([]);
@@ -83,7 +83,7 @@ describe('insertQdq', () => {
   it('keeps excluded nodes and per-tensor weights when asked', () => {
     const m = tinyConvNet();
     prepareForQuantization(m);
-    const report = insertQdq(m, RANGES, { perChannel: false, exclude: ['conv'], minInputChannels: 0 });
+    const report = insertQdq(m, RANGES, { perChannel: false, exclude: ['conv'], minInputChannels: 0, minChannels: 0 });
     checkModel(m);
     expect(report.layers.map((l) => [l.opType, l.weightAxis])).toEqual([['Gemm', undefined]]);
     const gemm = [...m.graph].find((n) => n.opType === 'Gemm')!;
@@ -110,7 +110,7 @@ describe('insertQdq', () => {
     prepareForQuantization(m);
     const ranges = new Map(RANGES);
     ranges.set('relu_out', { min: 0, max: 0 }); // a dead Relu: constant zero activation
-    insertQdq(m, ranges, { minInputChannels: 0 });
+    insertQdq(m, ranges, { minInputChannels: 0, minChannels: 0 });
     checkModel(m);
     const scales = m.graph.initializers().filter((v) => v.name.endsWith('_scale'));
     expect(scales.length).toBeGreaterThan(4);
@@ -155,6 +155,7 @@ describe('insertQdq', () => {
         ['p_out', { min: 0, max: 2 }],
         ['y', { min: -1, max: 1 }],
       ]),
+      { minChannels: 0 },
     );
     checkModel(m);
     expect(report.reluMoved).toBe(1);
@@ -205,7 +206,7 @@ describe('insertQdq', () => {
     const score = g.addNode({ opType: 'Sigmoid', name: 's', inputs: [fc], outputs: ['score'] }).outputs[0]!;
     g.setOutputs([boxes, score]);
     const names = ['x', 'a_out', 'head_out', 'boxes', 'gap_out', 'flat_out', 'fc_out', 'score'];
-    insertQdq(m, new Map(names.map((n) => [n, { min: -1, max: 1 }])));
+    insertQdq(m, new Map(names.map((n) => [n, { min: -1, max: 1 }])), { minChannels: 0 });
     checkModel(m);
     const quantized = (name: string) =>
       g

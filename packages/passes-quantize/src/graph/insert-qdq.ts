@@ -15,7 +15,22 @@ import {
 } from '@enxuto/ir';
 import { scaleZeroPoint } from '../kernels/params.js';
 import type { Range } from '../kernels/range.js';
+import {
+  HARD_ACTIVATION_OPS,
+  type HardActivationContext,
+  type QuantizedValue,
+  lowerHardActivation,
+  quantizeConstantInput,
+} from './hard-activations.js';
 import { addQuantParams } from './helpers.js';
+import {
+  DEFAULT_QDQ_OPTIONS,
+  LOOKUP_OPS,
+  OUTPUT_TAIL_OPS,
+  OWN_SCALE_OPS,
+  PASS_THROUGH_OPS,
+  type QdqOptions,
+} from './qdq-rules.js';
 import {
   addDequantizedWeight,
   biasSafeWeightScales,
@@ -23,83 +38,6 @@ import {
   quantizeWeightTensor,
   transpose2d,
 } from './weights.js';
-
-export interface QdqOptions {
-  perChannel: boolean;
-  weightType: 'int8' | 'uint8';
-  weightSymmetric: boolean;
-  /** Weight grid in bits (2-8), stored in `weightType`: 4 uses codes -7..7 of int8 when symmetric. */
-  weightBits: number;
-  activationType: 'uint8' | 'int8';
-  activationSymmetric: boolean;
-  /** Compute ops to quantize (default Conv, Gemm, MatMul). */
-  ops: readonly string[];
-  /** Node names (or output names) to keep in float. */
-  exclude: readonly string[];
-  /** Fold a Relu after Conv/Gemm/MatMul into the output quantization (zero point at the bottom of the range). */
-  fuseRelu: boolean;
-  /** Quantize Add/Mul/Concat/AveragePool/Sigmoid/LeakyRelu outputs when all their inputs are quantized. */
-  quantizeOthers: boolean;
-  /**
-   * Convs (group 1) with fewer input channels stay in float: with a reduction depth of a few
-   * channels, onnxruntime's int8 Conv is slower than its float one (mnist-8's first layer: 22 vs 6 us).
-   */
-  minInputChannels: number;
-  /** 7-bit weights (onnxruntime's `reduce_range`): no int16 saturation in x86 u8s8 kernels without VNNI. */
-  reduceRange: boolean;
-}
-
-export const DEFAULT_QDQ_OPTIONS: QdqOptions = {
-  perChannel: true,
-  weightType: 'int8',
-  weightSymmetric: true,
-  weightBits: 8,
-  activationType: 'uint8',
-  activationSymmetric: false,
-  ops: ['Conv', 'Gemm', 'MatMul'],
-  exclude: [],
-  fuseRelu: true,
-  quantizeOthers: true,
-  minInputChannels: 4,
-  reduceRange: false,
-};
-
-/** Ops that only move or select values: same scale in and out (onnxruntime then drops their Q/DQ). */
-export const PASS_THROUGH_OPS = new Set([
-  'MaxPool',
-  'Reshape',
-  'Flatten',
-  'Transpose',
-  'Squeeze',
-  'Unsqueeze',
-  'Gather',
-  'Slice',
-  'Resize',
-  'SpaceToDepth',
-  'DepthToSpace',
-  'GlobalMaxPool',
-]);
-/** Ops onnxruntime runs in integer (QLinear*) form with their own output scale. */
-const OWN_SCALE_OPS = new Set(['Add', 'Mul', 'Concat', 'AveragePool', 'GlobalAveragePool']);
-const LOOKUP_OPS_LIST = ['Sigmoid', 'LeakyRelu'];
-/** Ops between a layer and a graph output that keep that layer's output float (see reachesOutput). */
-const OUTPUT_TAIL_OPS = new Set([
-  ...PASS_THROUGH_OPS,
-  ...LOOKUP_OPS_LIST,
-  'Relu',
-  'Clip',
-  'Softmax',
-  'LogSoftmax',
-  'Tanh',
-  'Identity',
-  'Concat',
-]);
-/**
- * Element-wise activations onnxruntime runs as integer kernels (QLinearSigmoid, QLinearLeakyRelu:
- * a 256-entry lookup table) when both sides are quantized. Float between Q/DQ they cost a
- * dequantize, the float op and a requantize; SiLU (x * Sigmoid(x)) then also keeps its Mul float.
- */
-const LOOKUP_OPS = new Set(LOOKUP_OPS_LIST);
 
 export interface LayerReport {
   node: string;
@@ -119,11 +57,7 @@ export interface QdqReport {
   passThrough: number;
 }
 
-interface ActQuant {
-  scale: Value;
-  zeroPoint: Value;
-  scaleValue: number;
-}
+type ActQuant = QuantizedValue;
 
 export function insertQdq(
   model: Model,
@@ -190,6 +124,14 @@ export function insertQdq(
     return dq;
   };
 
+  const hardContext: HardActivationContext = {
+    g,
+    activationType: o.activationType,
+    range: (name) => ranges.get(name),
+    quantize: (v, range) => quantizeActivation(v, undefined, range),
+    adopt: (dq, q) => dqOf.set(dq, q),
+  };
+
   const isExcluded = (n: Node) => excluded.has(n.name) || n.outputs.some((v) => v && excluded.has(v.name));
 
   for (const node of [...g]) {
@@ -208,19 +150,16 @@ export function insertQdq(
       const x = node.inputs[0];
       const y = node.outputs[0];
       if (x && y && dqOf.has(x) && ranges.has(y.name) && !reachesOutput(y)) quantizeActivation(y);
+    } else if (o.quantizeOthers && !o.activationSymmetric && HARD_ACTIVATION_OPS.has(node.opType)) {
+      const x = node.inputs[0];
+      const y = node.outputs[0];
+      if (x && y && dqOf.has(x) && !reachesOutput(y)) lowerHardActivation(node, x, hardContext);
     } else if (o.quantizeOthers && OWN_SCALE_OPS.has(node.opType)) {
       const acts = node.inputs.filter((v): v is Value => v !== null && !constOf(v));
       const y = node.outputs[0];
       if (y && acts.length > 0 && acts.every((v) => dqOf.has(v)) && ranges.has(y.name)) {
         // Constant operands of Add/Mul get quantized too (their DQ is folded into the QLinear op).
-        node.inputs.forEach((v, i) => {
-          const c = constOf(v);
-          if (v && c && c.dtype === 'float32') {
-            const qw = quantizeWeightTensor(c, { type: o.activationType, symmetric: false, axis: undefined });
-            g.setInput(node, i, addDequantizedWeight(g, v.name, qw, o.activationType));
-            dropUnusedInitializers(g, [v]);
-          }
-        });
+        node.inputs.forEach((_, i) => quantizeConstantInput(g, node, i, o.activationType));
         if (reachesOutput(y)) continue;
         const folded = foldClampingActivation(y);
         quantizeActivation(folded.value, undefined, folded.range);
@@ -239,6 +178,13 @@ export function insertQdq(
       );
     if (n.opType === 'Conv') {
       if (n.getInt('group', 1) === 1 && w.shape[1]! < o.minInputChannels) return false;
+      const depthwise = n.getInt('group', 1) > 1 && w.shape[1] === 1;
+      const depth = w.shape.slice(1).reduce((a, b) => a * b, 1);
+      // Over a single position (squeeze-excite's 1x1 maps) a narrow conv costs a call, not a slow
+      // loop: a float island there would only add Q/DQ and layout changes.
+      const positions = n.outputs[0]?.shape?.slice(2);
+      const single = positions?.every((d) => d === 1) ?? false;
+      if (!single && (depthwise ? w.shape[0]! : depth) < o.minChannels) return false;
       return w.shape.length >= 3 && (!n.inputs[2] || !!constOf(n.inputs[2]));
     }
     if (n.opType === 'MatMul') return w.shape.length >= 2;

@@ -1,5 +1,5 @@
 // Small float models built through the IR, for graph tests and benchmarks (not exported).
-import { float32Tensor, int64Tensor, Model, attr, type Node, type Tensor, mulberry32 } from '@enxuto/ir';
+import { float32Tensor, int64Tensor, Model, attr, type Node, type Tensor, type Value, mulberry32 } from '@enxuto/ir';
 import type { CalibrationBatch } from '../calibrate/session.js';
 
 function seeded(seed: number): () => number {
@@ -178,6 +178,41 @@ export function siluLeakyNet(): Model {
   }).outputs[0]!;
   const y = conv('c', leaky, 3, 0.3);
   y.type = { kind: 'tensor', dtype: 'float32', shape: ['N', 8, 6, 6] };
+  g.setOutputs([y]);
+  return m;
+}
+
+/**
+ * MobileNetV3's activations: x[N,4,6,6] -> Conv a -> HardSwish -> Conv b -> squeeze-excite
+ * (GlobalAveragePool -> Conv -> HardSigmoid(alpha 0.2) -> Mul with b) -> Conv c -> y; 16 channels.
+ */
+export function hardSwishNet(): Model {
+  const m = new Model();
+  m.opsetImports.set('', 14);
+  const g = m.graph;
+  const x = g.addInput('x', { kind: 'tensor', dtype: 'float32', shape: ['N', 4, 6, 6] });
+  const conv = (name: string, input: Value, seed: number, k = 3) =>
+    g.addNode({
+      opType: 'Conv',
+      name,
+      inputs: [input, g.addInitializer(`${name}_w`, randomTensor([16, input === x ? 4 : 16, k, k], seed, 0.5))],
+      outputs: [name === 'c' ? 'y' : `${name}_out`],
+      attributes: { pads: attr.ints(Array(4).fill((k - 1) / 2)) },
+    }).outputs[0]!;
+  const node = (opType: string, name: string, inputs: Value[]) =>
+    g.addNode({ opType, name, inputs, outputs: [`${name}_out`] }).outputs[0]!;
+  const a = node('HardSwish', 'hardswish', [conv('a', x, 1)]);
+  const b = conv('b', a, 2);
+  const squeezed = conv('fc', node('GlobalAveragePool', 'pool', [b]), 3, 1);
+  const gate = g.addNode({
+    opType: 'HardSigmoid',
+    name: 'gate',
+    inputs: [squeezed],
+    outputs: ['gate_out'],
+    attributes: { alpha: attr.float(0.2) },
+  }).outputs[0]!;
+  const y = conv('c', node('Mul', 'excite', [b, gate]), 4);
+  y.type = { kind: 'tensor', dtype: 'float32', shape: ['N', 16, 6, 6] };
   g.setOutputs([y]);
   return m;
 }

@@ -16,7 +16,7 @@ describe('qdqToQOperator', () => {
   it('turns DQ -> op -> Q groups into integer operators', () => {
     const m = tinyConvNet();
     prepareForQuantization(m);
-    insertQdq(m, RANGES, { minInputChannels: 0 });
+    insertQdq(m, RANGES, { minInputChannels: 0, minChannels: 0 });
     const r = qdqToQOperator(m);
     checkModel(m);
     expect(r.converted).toEqual({ QLinearConv: 1, MaxPool: 1, Reshape: 1, QGemm: 1 });

@@ -13,7 +13,7 @@ import {
   type Node,
   type Value,
 } from '@enxuto/ir';
-import { PASS_THROUGH_OPS } from './insert-qdq.js';
+import { PASS_THROUGH_OPS } from './qdq-rules.js';
 
 interface Dq {
   q: Value;

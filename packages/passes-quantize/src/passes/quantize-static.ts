@@ -91,6 +91,14 @@ export const staticOptionsSchema = z.strictObject({
     .describe(
       'Convs (group 1) with fewer input channels stay in float: onnxruntime runs them faster in float (typically the first layer on 1-3 channel images)',
     ),
+  minChannels: z
+    .number()
+    .int()
+    .min(0)
+    .default(16)
+    .describe(
+      "narrow Convs stay in float: depthwise ones on fewer channels and others with a smaller reduction depth (input channels x kernel area); onnxruntime's int8 kernels work on 16 channels at a time and run such layers slower than float",
+    ),
   reduceRange: z
     .boolean()
     .default(false)
@@ -114,7 +122,7 @@ export const staticOptionsSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe(
-      'also quantize Add/Mul/Concat/AveragePool/Sigmoid/LeakyRelu whose inputs are all quantized (integer kernels in onnxruntime)',
+      'also quantize Add/Mul/Concat/AveragePool/Sigmoid/LeakyRelu/HardSigmoid/HardSwish whose inputs are all quantized (integer kernels in onnxruntime)',
     ),
 });
 
