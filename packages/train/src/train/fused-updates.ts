@@ -78,7 +78,8 @@ interface WasmBackend extends tf.KernelBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
   dataIdMap: { get(id: tf.DataId): { memoryOffset: number } };
-  wasm: { asm: { memory: WebAssembly.Memory } };
+  // The single-threaded module exports its memory; the threaded one imports it (wasmMemory).
+  wasm: { asm: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
 }
 
 let installed = false;
@@ -105,6 +106,11 @@ function update(
   if (from < n) scalar(tensors.map((t) => b.typedArrayFromHeap(t).subarray(from)));
 }
 
+function simdUpdatesOf(b: WasmBackend) {
+  const memory = b.wasm.asm.memory ?? b.wasm.wasmMemory;
+  return memory ? simdUpdates(memory) : null;
+}
+
 /** Registers the fused updates for the wasm backend (once). */
 export function installFusedUpdates(): void {
   if (installed) return;
@@ -118,7 +124,7 @@ export function installFusedUpdates(): void {
       const { w, g, v } = inputs as Record<'w' | 'g' | 'v', tf.TensorInfo>;
       const outW = b.makeOutput([...w.shape], 'float32');
       const outV = b.makeOutput([...v.shape], 'float32');
-      const s = simdUpdates(b.wasm.asm.memory);
+      const s = simdUpdatesOf(b);
       const [a, c] = o.nesterov ? [o.momentum, 1] : [1, 0];
       update(
         b,
@@ -137,7 +143,7 @@ export function installFusedUpdates(): void {
       const o = attrs as unknown as AdamAttrs;
       const { w, g, m, v } = inputs as Record<'w' | 'g' | 'm' | 'v', tf.TensorInfo>;
       const outs = [w, m, v].map((t) => b.makeOutput([...t.shape], 'float32'));
-      const s = simdUpdates(b.wasm.asm.memory);
+      const s = simdUpdatesOf(b);
       const scalars = [o.weightDecay, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, o.lr / o.c1, 1 / o.c2, o.epsilon];
       update(
         b,
