@@ -44,8 +44,10 @@ export function queueEngine(opts: QueueEngineOptions): TrialEngine {
       redis = new Redis(connection);
       redis.on('error', () => {}); // ioredis reconnects; commands wait for it
     }
-    queue ??= new Queue(queueName, { connection, prefix: KEY_PREFIX });
-    queue.on('error', () => {});
+    if (!queue) {
+      queue = new Queue(queueName, { connection, prefix: KEY_PREFIX });
+      queue.on('error', () => {}); // its client reconnects too; the poll loop logs what fails
+    }
     return { redis, queue };
   };
   const add = (q: Queue, jobs: readonly TrialJob[]) =>
@@ -162,6 +164,9 @@ export async function cancelQueuedSweep(
   const connection = parseQueueUrl(opts.url);
   const redis = new Redis(connection);
   const queue = new Queue(opts.queueName ?? DEFAULT_QUEUE_NAME, { connection, prefix: KEY_PREFIX });
+  // An emitter's 'error' with no listener is thrown (an unhandled error); the calls below report failures.
+  redis.on('error', () => {});
+  queue.on('error', () => {});
   try {
     let removed = 0;
     if (jobs.length > 0) await new SweepStore(redis, jobs[0]!.sweepId).cancel();
