@@ -19,6 +19,7 @@ let served: EdgeServer;
 const errors: string[] = [];
 const requests: string[] = [];
 const MNIST = sharedPath('models', 'onnx-mnist-8', 'mnist.onnx');
+const FACE = sharedPath('models', 'zoo', 'face_detection_short_range', 'face_detection_short_range.tflite');
 
 /** What `enxuto run` writes for `yaml` (its input and output moved into the temp folder by --set). */
 function cliOutput(yaml: string, name: string, args: string[] = []): Uint8Array {
@@ -166,6 +167,18 @@ describe('Compress view (desktop Chromium)', () => {
     await page.selectOption('[data-testid=compress-preset]', 'static-int8');
     expect(await runAndWait(page)).toBe('done');
     expect(await page.locator('#compress-status').textContent()).toContain('from the cache');
+  }, 300_000);
+
+  it('opens a TFLite model and quantizes it: the bytes of enxuto run --runtime ort-web', async () => {
+    await page.setInputFiles('[data-testid=compress-model]', FACE);
+    await page.waitForFunction(() => document.getElementById('compress-summary')!.dataset.format === 'tflite');
+    expect(await page.locator('[data-testid=compress-summary]').textContent()).toContain('input float32[1×128×128×3]');
+    await page.selectOption('[data-testid=compress-preset]', 'static-int8');
+    const yaml = await page.locator('[data-testid=compress-pipeline]').inputValue();
+    expect(await runAndWait(page), (await page.locator('#compress-status').textContent()) ?? '').toBe('done');
+    const bytes = await downloaded(page);
+    const cli = cliOutput(yaml, 'tflite', ['--set', `input=${FACE}`, '--runtime', 'ort-web']);
+    expect(Buffer.from(bytes).equals(Buffer.from(cli))).toBe(true);
   }, 300_000);
 
   it('refuses what a page cannot run, naming the field', async () => {

@@ -108,11 +108,11 @@ function showSummary(s: ModelSummary): void {
 async function openFiles(files: File[]): Promise<void> {
   const byName: Record<string, Uint8Array> = {};
   for (const f of files) byName[f.name] = new Uint8Array(await f.arrayBuffer());
-  const main = files.find((f) => /\.onnx$/i.test(f.name)) ?? files[0];
+  const main = files.find((f) => /\.(onnx|tflite)$/i.test(f.name)) ?? files[0];
   if (!main) return;
   try {
     const bytes = byName[main.name]!;
-    const { summary } = readOpened(bytes, main.name);
+    const { summary } = readOpened(bytes, main.name, byName);
     delete byName[main.name];
     opened = { summary, bytes, extra: byName };
     showSummary(summary);

@@ -1,8 +1,7 @@
 // What the Compress view shows about an opened model: format, inputs, outputs, op counts, size and
 // parameters, from the same readers and statistics `enxuto inspect` uses.
-import { countParameters, type Dim, type Model, opHistogram, UnsupportedError } from '@enxuto/ir';
-import { detectFormat, HEAD_BYTES } from '@enxuto/formats';
-import { readOnnx } from '@enxuto/onnx';
+import { countParameters, type Dim, type Model, opHistogram } from '@enxuto/ir';
+import { readModelBytes } from '@enxuto/pipeline';
 
 export interface TensorSummary {
   name: string;
@@ -39,15 +38,16 @@ export function summarize(model: Model, name: string, bytes: number, format = 'o
   };
 }
 
-/** Reads an opened file as a model; formats a page cannot read yet are refused by name. */
-export function readOpened(bytes: Uint8Array, name: string): { model: Model; summary: ModelSummary } {
-  const { format } = detectFormat(bytes.subarray(0, HEAD_BYTES), name);
-  if (format !== 'onnx')
-    throw new UnsupportedError(`${name} is ${format}: the Compress view reads ONNX files so far`, {
-      code: 'pipeline/not-in-browser',
-      file: name,
-    });
-  const model = readOnnx(bytes, { file: name });
+/**
+ * Reads an opened file as a model (ONNX with its external data among `files`, or TFLite), with the
+ * runner's own reader; formats a page cannot read yet are refused by name.
+ */
+export function readOpened(
+  bytes: Uint8Array,
+  name: string,
+  files: Readonly<Record<string, Uint8Array>> = {},
+): { model: Model; summary: ModelSummary } {
+  const { model, format } = readModelBytes(bytes, name, files);
   return { model, summary: summarize(model, name, bytes.byteLength, format) };
 }
 
