@@ -2,6 +2,7 @@
 // CLI's own parser), run it in a worker with the CLI's runner core, compare the result with the
 // input on the same generated inputs, and download it with its report.
 import { isEnxutoError } from '@enxuto/ir';
+import { writeOnnxBytes } from '@enxuto/onnx';
 import { ENXUTO_VERSION, type PipelineReport, renderReportHtml, resolvePasses } from '@enxuto/pipeline';
 import { parsePipelineSource } from '@enxuto/pipeline';
 import { compareModels } from '../compare-run.js';
@@ -26,6 +27,8 @@ export interface CompressDeps {
 interface Opened {
   summary: ModelSummary;
   bytes: Uint8Array;
+  /** The model as one ONNX file onnxruntime-web loads (TFLite lowered, external data inlined). */
+  runnable: Uint8Array;
   /** Other picked files (external data, calibration files), by name. */
   extra: Record<string, Uint8Array>;
 }
@@ -112,9 +115,10 @@ async function openFiles(files: File[]): Promise<void> {
   if (!main) return;
   try {
     const bytes = byName[main.name]!;
-    const { summary } = readOpened(bytes, main.name, byName);
+    const { summary, model } = readOpened(bytes, main.name, byName);
     delete byName[main.name];
-    opened = { summary, bytes, extra: byName };
+    const selfContained = summary.format === 'onnx' && Object.keys(byName).length === 0;
+    opened = { summary, bytes, runnable: selfContained ? bytes : writeOnnxBytes(model), extra: byName };
     showSummary(summary);
     fillPipeline();
     setState('idle', `Opened ${main.name}.`);
@@ -174,7 +178,7 @@ async function showResult(report: PipelineReport, outputs: WireFile[], reportFil
     name: src.summary.name,
     source: 'file',
     size: src.bytes.byteLength,
-    model: src.bytes,
+    model: src.runnable,
   };
   const b: LoadedModel = {
     id,
