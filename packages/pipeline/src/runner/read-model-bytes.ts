@@ -21,11 +21,14 @@ export function readModelBytes(
   const { format } = detectFormat(bytes.subarray(0, HEAD_BYTES), name);
   if (format === 'tflite') return { model: lowerTfliteToOnnx(readTflite(bytes)), format };
   if (format !== 'onnx')
-    throw new UnsupportedError(`${name} is ${format}: a page reads ${MEMORY_READ_FORMATS.join(' and ')} models so far`, {
-      code: 'pipeline/not-in-browser',
-      file: name,
-      field: 'input',
-    });
+    throw new UnsupportedError(
+      `${name} is ${format}: a page reads ${MEMORY_READ_FORMATS.join(' and ')} models so far`,
+      {
+        code: 'pipeline/not-in-browser',
+        file: name,
+        field: 'input',
+      },
+    );
   const dir = name.slice(0, name.lastIndexOf('/') + 1);
   const beside = Object.fromEntries(
     Object.entries(files)
