@@ -51,8 +51,7 @@ function shapeFromModel(input: ModelInput | undefined, field: string): number[] 
 }
 
 export function randomDataset(spec: RandomSpec, field = 'data', modelInput?: ModelInput): Dataset {
-  const declared = spec.shape ?? shapeFromModel(modelInput, field);
-  const shape = sampleShapeOf(declared.length === 1 && declared[0] === -1 ? [1] : declared, `${field}.shape`);
+  const shape = sampleShapeOf(spec.shape ?? shapeFromModel(modelInput, field), `${field}.shape`);
   const n = elementCount(shape);
   const hasLabels = spec.numClasses !== undefined;
   const draw =

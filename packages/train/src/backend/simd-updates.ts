@@ -71,19 +71,14 @@ const store = (ptr: number, at: number, value: number[]) => [
 // sgd(w, g, v, outW, outV, bytes, lr, mu, a, b): g' = g + wd w (wd folded: param 10),
 // v' = mu v + g', w' = w - lr (a v' + b g') (a = 1, b = 0 plain momentum; a = mu, b = 1 Nesterov).
 function sgdBody(): { params: number[]; locals: number[]; code: number[] } {
-  const [w, g, v, ow, ov, bytes, lr, mu, a, b, wd] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  const [at, lrV, muV, aV, bV, wdV, wi, gi, vi] = [11, 12, 13, 14, 15, 16, 17, 18, 19];
+  const [w, g, v, ow, ov, bytes] = [0, 1, 2, 3, 4, 5];
+  const scalars = [6, 7, 8, 9, 10]; // lr, mu, a, b, wd
+  const at = 11;
+  const splats = [12, 13, 14, 15, 16];
+  const [lrV, muV, aV, bV, wdV] = splats as [number, number, number, number, number];
+  const [wi, gi, vi] = [17, 18, 19];
   const code = [
-    ...splat(lr),
-    ...set(lrV),
-    ...splat(mu),
-    ...set(muV),
-    ...splat(a),
-    ...set(aV),
-    ...splat(b),
-    ...set(bV),
-    ...splat(wd),
-    ...set(wdV),
+    ...scalars.flatMap((s, i) => [...splat(s), ...set(splats[i]!)]),
     ...loop(at, bytes, [
       ...load(w, at),
       ...set(wi),
