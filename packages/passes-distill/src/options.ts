@@ -1,7 +1,7 @@
 // Option schemas shared by `distill` and `finetune`.
 import { z } from 'zod';
 import type { Dataset } from '@enxuto/pass';
-import { holdOut, type BatchSource, type EarlyStopOptions, type LrSchedule, type OptimizerSpec } from '@enxuto/train';
+import { type LrSchedule, type OptimizerSpec, withHeldOut } from '@enxuto/train';
 
 export const trainingOptions = {
   epochs: z
@@ -42,21 +42,16 @@ export const trainingOptions = {
 
 /**
  * Training samples and, when asked for and labelled, a seeded held-out share for early stopping
- * (the best epoch's weights are kept; with `baseline`, the starting weights when no epoch beats them).
+ * (`withHeldOut`; with `baseline`, the starting weights when no epoch beats them).
  */
 export function splitTraining(
   data: Dataset,
   o: { validation: number; patience: number },
   seed: number,
   baseline = false,
-): { data: BatchSource; validation?: BatchSource; earlyStop?: EarlyStopOptions } {
-  if (o.validation <= 0 || !data.hasLabels || data.size < 20) return { data };
-  const split = holdOut(data, o.validation, seed);
-  return {
-    data: split.train,
-    validation: split.validation,
-    earlyStop: { patience: o.patience, restoreBest: true, baseline },
-  };
+): ReturnType<typeof withHeldOut> {
+  if (!data.hasLabels || data.size < 20) return { data };
+  return withHeldOut(data, { validation: o.validation, patience: o.patience, seed, baseline });
 }
 
 export function optimizerOf(name: 'adam' | 'sgd'): OptimizerSpec {

@@ -13,7 +13,7 @@ export {
   type TrainProgress,
   type TrainResult,
 } from './train/train.js';
-export { arrayBatches, holdOut, type BatchSource, type TrainBatch } from './train/batches.js';
+export { arrayBatches, holdOut, withHeldOut, type BatchSource, type TrainBatch } from './train/batches.js';
 export {
   crossEntropyFromLogits,
   crossEntropyLoss,

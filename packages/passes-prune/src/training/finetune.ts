@@ -2,7 +2,7 @@
 // exactly zero, optionally distilling from the unpruned model (Hinton et al. soft targets).
 import type { Model } from '@enxuto/ir';
 import type { PassContext } from '@enxuto/pass';
-import { distillationLoss, holdOut, train, type BatchSource, type Teacher, type TrainResult } from '@enxuto/train';
+import { distillationLoss, train, withHeldOut, type BatchSource, type Teacher, type TrainResult } from '@enxuto/train';
 import { z } from 'zod';
 
 export const finetuneSchema = z
@@ -104,8 +104,6 @@ export async function finetune(model: Model, run: FinetuneRun): Promise<TrainRes
 
 /** The training samples and, with `validation` > 0, a seeded held-out share of them. */
 export function finetuneData(ctx: PassContext, o: FinetuneOptions): { data: BatchSource; validation?: BatchSource } {
-  const data = ctx.dataset('training');
-  if (o.validation <= 0) return { data };
-  const split = holdOut(data, o.validation, ctx.seed);
-  return { data: split.train, validation: split.validation };
+  const { data, validation } = withHeldOut(ctx.dataset('training'), { ...o, seed: ctx.seed });
+  return validation ? { data, validation } : { data };
 }

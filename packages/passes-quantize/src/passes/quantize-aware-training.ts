@@ -6,7 +6,7 @@ import { checkModel, eliminateDeadCode, integerRange, type Model, type Tensor, t
 import { definePass, type InferenceBackend } from '@enxuto/pass';
 import {
   distillationLoss,
-  holdOut,
+  withHeldOut,
   logitsOutput,
   modelTeacher,
   train,
@@ -121,20 +121,14 @@ export async function quantizeAwareTraining(
     }
   }
   const seed = extra.seed ?? 0;
-  const split = o.validation > 0 ? holdOut(training, o.validation, seed) : undefined;
   const teacher = modelTeacher(model);
   // Self-distillation from the float model: labels are not needed, and the loss measures what
   // quantization changed whatever the scale of the logits.
   const loss = distillationLoss({ teacherLogits: (b) => teacher.logits(b), temperature: 'auto', alpha: 1 });
   try {
     const result = await train(m, {
-      data: split?.train ?? training,
-      ...(split
-        ? {
-            validation: split.validation,
-            earlyStop: { patience: o.patience, baseline: true, restoreBest: true },
-          }
-        : {}),
+      // A run that ends worse on held-out data keeps the post-training-quantized weights.
+      ...withHeldOut(training, { validation: o.validation, patience: o.patience, seed, baseline: true }),
       loss,
       validationLoss: loss,
       output: logitsOutput(m),

@@ -2,6 +2,7 @@
 // integer labels. @enxuto/pipeline's Dataset fits this interface as it is.
 import { ConfigError } from '@enxuto/ir';
 import { seededPermutation } from './rng.js';
+import type { EarlyStopOptions } from './train.js';
 
 export interface TrainBatch {
   /** shape[0] samples, batch-major. */
@@ -102,5 +103,23 @@ export function holdOut(
     validation: arrayBatches(parts[1]!.x, sampleShape, parts[1]!.y),
     trainCount: count - validationCount,
     validationCount,
+  };
+}
+
+/**
+ * The data of a run that stops early: with `validation` > 0, a seeded held-out share of `source`
+ * and early stopping on it (the best epoch's weights come back; with `baseline`, the starting
+ * weights when no epoch beats them); with 0, all of it and every epoch runs.
+ */
+export function withHeldOut(
+  source: BatchSource,
+  o: { validation: number; patience: number; seed?: number; baseline?: boolean },
+): { data: BatchSource; validation?: BatchSource; earlyStop?: EarlyStopOptions } {
+  if (o.validation <= 0) return { data: source };
+  const split = holdOut(source, o.validation, o.seed ?? 0);
+  return {
+    data: split.train,
+    validation: split.validation,
+    earlyStop: { patience: o.patience, restoreBest: true, baseline: o.baseline ?? false },
   };
 }

@@ -5,7 +5,7 @@ import { blobs, mlpModel, tinyCnnModel } from '../../test/models.js';
 import { mnistSlice } from '../../test/mnist.js';
 import { compileGraph } from '../compile.js';
 import { initBackend } from '../node.js';
-import { arrayBatches, holdOut } from './batches.js';
+import { arrayBatches, holdOut, withHeldOut } from './batches.js';
 import { memoryCheckpointStore } from './checkpoint.js';
 import { distillationLoss } from './losses.js';
 import { train } from './train.js';
@@ -51,6 +51,18 @@ describe('holdOut', () => {
     expect(ids(holdOut(arrayBatches(input, [2], labels), 0.2, 4).validation)).not.toEqual(val);
     // Inputs travel with their labels.
     for (const b of a.validation.batches(10)) for (let r = 0; r < 10; r++) expect(b.input[2 * r]).toBe(b.labels![r]);
+  });
+
+  it('withHeldOut adds early stopping on the held-out share, and nothing when the share is 0', () => {
+    const source = arrayBatches(new Float32Array(40), [2], Int32Array.from({ length: 20 }, (_, i) => i));
+    const none = withHeldOut(source, { validation: 0, patience: 3 });
+    expect(none).toEqual({ data: source });
+    const run = withHeldOut(source, { validation: 0.25, patience: 3, seed: 3, baseline: true });
+    expect(run.earlyStop).toEqual({ patience: 3, restoreBest: true, baseline: true });
+    const held = [...run.validation!.batches(20)].flatMap((b) => [...b.labels!]);
+    const split = holdOut(source, 0.25, 3);
+    expect(held).toEqual([...split.validation.batches(20)].flatMap((b) => [...b.labels!]));
+    expect(held).toHaveLength(5);
   });
 });
 
