@@ -54,7 +54,11 @@ describe('holdOut', () => {
   });
 
   it('withHeldOut adds early stopping on the held-out share, and nothing when the share is 0', () => {
-    const source = arrayBatches(new Float32Array(40), [2], Int32Array.from({ length: 20 }, (_, i) => i));
+    const source = arrayBatches(
+      new Float32Array(40),
+      [2],
+      Int32Array.from({ length: 20 }, (_, i) => i),
+    );
     const none = withHeldOut(source, { validation: 0, patience: 3 });
     expect(none).toEqual({ data: source });
     const run = withHeldOut(source, { validation: 0.25, patience: 3, seed: 3, baseline: true });
